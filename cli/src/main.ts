@@ -1,0 +1,15 @@
+#!/usr/bin/env bun
+/**
+ * The `loom` entry point. `--version` answers before anything else is imported, so cold start
+ * stays near Bun's own; every subcommand is loaded lazily.
+ */
+import { VERSION } from "@loom/runtime/version";
+
+const argv = process.argv.slice(2);
+
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+  process.stdout.write(`loom ${VERSION}\n`);
+} else {
+  const { runCli } = await import("./cli.ts");
+  process.exitCode = await runCli(argv);
+}
