@@ -1,0 +1,32 @@
+/**
+ * `bun run build`: compiles first-party WASM plugins, then the single executable `dist/loom`.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(import.meta.dir, "..");
+
+function step(label: string, cmd: string[], cwd = root): void {
+  process.stderr.write(`build: ${label}\n`);
+  const p = Bun.spawnSync(cmd, { cwd, stdout: "inherit", stderr: "inherit" });
+  if (p.exitCode !== 0) {
+    process.stderr.write(`build: ${label} failed (exit ${p.exitCode})\n`);
+    process.exit(1);
+  }
+}
+
+const editPkg = join(root, "plugins/edit/package.json");
+if (existsSync(editPkg) && (await Bun.file(editPkg).json()).scripts?.build) {
+  step("plugins/edit (AssemblyScript → wasm)", [process.execPath, "run", "build"], join(root, "plugins/edit"));
+}
+
+step("dist/loom", [
+  process.execPath,
+  "build",
+  "--compile",
+  "--minify",
+  "--sourcemap=none",
+  join(root, "cli/src/main.ts"),
+  "--outfile",
+  join(root, "dist/loom"),
+]);
