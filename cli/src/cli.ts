@@ -74,7 +74,7 @@ export async function runCli(argv: string[]): Promise<number> {
     if (subs && !cmd.run && !cmd.default) {
       const unknown = rest.find((a) => !a.startsWith("-"));
       if (unknown !== undefined) {
-        process.stderr.write(`loom: unknown command '${[...path, unknown].join(" ")}' (see \`loom ${path.join(" ")} --help\`)\n`);
+        process.stderr.write(`loom: unknown command '${[...path, unknown].join(" ")}' (see \`${["loom", ...path].join(" ")} --help\`)\n`);
         return 2;
       }
     }
