@@ -74,7 +74,8 @@ export function defineTool<S extends TSchema>(def: ToolDefinition<S>): Tool {
 export function definePlugin(def: TsPlugin): TsPlugin {
   const names = new Set<string>();
   for (const t of def.tools) {
-    if (names.has(t.name)) throw new LoomError("PLUGIN_INVALID", `plugin ${def.name} defines tool ${t.name} twice`);
+    if (names.has(t.name))
+      throw new LoomError("PLUGIN_INVALID", `plugin ${def.name} defines tool ${t.name} twice`);
     names.add(t.name);
   }
   return { name: def.name, version: def.version, tools: def.tools.map((t) => ({ ...t, source: def.name })) };
