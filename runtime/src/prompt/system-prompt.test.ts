@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildSystemPrompt, findInstructionFiles, MAX_INSTRUCTION_BYTES } from "./system-prompt.ts";
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "loom-prompt-"));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+test("includes AGENTS.md from repo root down to the workspace, then .loom instructions", () => {
+  const ws = join(root, "pkg", "app");
+  mkdirSync(join(ws, ".loom"), { recursive: true });
+  writeFileSync(join(root, "AGENTS.md"), "Use bun, not npm.");
+  writeFileSync(join(ws, "AGENTS.md"), "App tests: bun test app.");
+  writeFileSync(join(ws, ".loom", "instructions-b.md"), "B rules");
+  writeFileSync(join(ws, ".loom", "instructions.md"), "Main rules");
+  writeFileSync(join(ws, ".loom", "notes.md"), "not instructions");
+  const files = findInstructionFiles(ws, root).map((f) => f.path.slice(root.length));
+  expect(files).toEqual([
+    "/AGENTS.md",
+    "/pkg/app/AGENTS.md",
+    "/pkg/app/.loom/instructions-b.md",
+    "/pkg/app/.loom/instructions.md",
+  ]);
+  const prompt = buildSystemPrompt({ workspace: ws, gitRoot: root, gitBranch: "main", extra: "Be terse." });
+  expect(prompt).toContain("You are Loom");
+  expect(prompt).toContain("# Instructions from AGENTS.md\nUse bun, not npm.");
+  expect(prompt).toContain("# Instructions from pkg/app/AGENTS.md");
+  expect(prompt).toContain("Main rules");
+  expect(prompt).not.toContain("not instructions");
+  expect(prompt).toContain("(branch main)");
+  expect(prompt.indexOf("Use bun")).toBeLessThan(prompt.indexOf("App tests"));
+  expect(prompt.trimEnd().endsWith("Be terse.")).toBe(true);
+});
+
+test("outside git only the workspace's own AGENTS.md counts; huge files are capped", () => {
+  const ws = join(root, "ws");
+  mkdirSync(ws);
+  writeFileSync(join(root, "AGENTS.md"), "parent rules");
+  writeFileSync(join(ws, "AGENTS.md"), "y".repeat(MAX_INSTRUCTION_BYTES + 10));
+  const prompt = buildSystemPrompt({ workspace: ws });
+  expect(prompt).not.toContain("parent rules");
+  expect(prompt).toContain("[truncated]");
+  expect(prompt).toContain("Not a git repository.");
+});

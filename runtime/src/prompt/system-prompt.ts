@@ -1,0 +1,84 @@
+/**
+ * System prompt assembly: the base prompt, then facts about the environment, then the
+ * workspace's own instructions (AGENTS.md files from the repository root down to the workspace,
+ * and `.loom/instructions*.md`), each under a heading that names its file.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import base from "./base.txt" with { type: "text" };
+
+/** Per-file cap so one huge instructions file cannot eat the context window. */
+export const MAX_INSTRUCTION_BYTES = 32 * 1024;
+
+export interface PromptInput {
+  workspace: string;
+  /** Repository root if the workspace is inside a git repository. */
+  gitRoot?: string;
+  gitBranch?: string;
+  /** Extra instructions from config (`agent.instructions`), appended last. */
+  extra?: string;
+  now?: Date;
+  platform?: string;
+}
+
+export interface InstructionFile {
+  path: string;
+  text: string;
+  truncated: boolean;
+}
+
+/** AGENTS.md from the git root down to the workspace, then `.loom/instructions*.md` in name order. */
+export function findInstructionFiles(workspace: string, gitRoot?: string): InstructionFile[] {
+  const dirs: string[] = [];
+  let dir = workspace;
+  for (let i = 0; i < 64; i++) {
+    dirs.unshift(dir);
+    if (!gitRoot || dir === gitRoot) break;
+    const up = dirname(dir);
+    if (up === dir || relative(gitRoot, up).startsWith("..")) break;
+    dir = up;
+  }
+  const paths = dirs.map((d) => join(d, "AGENTS.md"));
+  const loomDir = join(workspace, ".loom");
+  if (existsSync(loomDir)) {
+    for (const name of readdirSync(loomDir).sort()) {
+      if (/^instructions.*\.md$/.test(name)) paths.push(join(loomDir, name));
+    }
+  }
+  const out: InstructionFile[] = [];
+  for (const path of paths) {
+    const f = readCapped(path);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function readCapped(path: string): InstructionFile | undefined {
+  try {
+    if (!statSync(path).isFile()) return undefined;
+    const buf = readFileSync(path);
+    const truncated = buf.length > MAX_INSTRUCTION_BYTES;
+    const text = buf.subarray(0, MAX_INSTRUCTION_BYTES).toString("utf8").trim();
+    return text ? { path, text, truncated } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function buildSystemPrompt(input: PromptInput): string {
+  const env = [
+    `Workspace: ${input.workspace}`,
+    input.gitRoot
+      ? `Git repository: ${input.gitRoot}${input.gitBranch ? ` (branch ${input.gitBranch})` : ""}`
+      : "Not a git repository.",
+    `Platform: ${input.platform ?? process.platform}`,
+    `Date: ${(input.now ?? new Date()).toISOString().slice(0, 10)}`,
+  ];
+  const parts = [base.trim(), `# Environment\n${env.join("\n")}`];
+  for (const f of findInstructionFiles(input.workspace, input.gitRoot)) {
+    const name = relative(input.gitRoot ?? input.workspace, f.path) || f.path;
+    parts.push(`# Instructions from ${name}\n${f.text}${f.truncated ? "\n[truncated]" : ""}`);
+  }
+  if (input.extra?.trim()) parts.push(`# Instructions from config\n${input.extra.trim()}`);
+  return parts.join("\n\n");
+}

@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createThread, createThreadStore, type ThreadStore, threadTitle } from "./store.ts";
+
+let dir: string;
+let store: ThreadStore;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "loom-threads-"));
+  store = createThreadStore({ dir: join(dir, "threads") });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function thread(workspace: string, text: string, at: string) {
+  const t = createThread({ workspace, now: new Date(at), model: "m" });
+  t.messages.push({ role: "user", content: text }, { role: "assistant", content: `answer to ${text}` });
+  return t;
+}
+
+describe("thread store", () => {
+  test("save then get round-trips and leaves no temp files", () => {
+    const t = thread("/w", "fix the bug", "2026-01-01T00:00:00Z");
+    store.save(t);
+    expect(store.get(t.id)).toEqual(t);
+    expect(readdirSync(store.dir)).toEqual([`${t.id}.json`]);
+  });
+
+  test("rejects an invalid thread", () => {
+    const t = thread("/w", "x", "2026-01-01T00:00:00Z");
+    (t as { version: number }).version = -1;
+    expect(() => store.save(t)).toThrow(/invalid/);
+  });
+
+  test("list is newest first, filters by workspace, skips corrupt files", () => {
+    const a = thread("/a", "first", "2026-01-01T00:00:00Z");
+    const b = thread("/b", "second", "2026-01-02T00:00:00Z");
+    const c = thread("/a", "third", "2026-01-03T00:00:00Z");
+    for (const t of [a, b, c]) store.save(t);
+    writeFileSync(join(store.dir, "T-00000000-0000-0000-0000-000000000000.json"), "{not json");
+    expect(store.list().map((s) => s.title)).toEqual(["third", "second", "first"]);
+    expect(store.list({ workspace: "/a" }).map((s) => s.id)).toEqual([c.id, a.id]);
+    expect(store.last("/a")?.id).toBe(c.id);
+    expect(store.last("/nowhere")).toBeUndefined();
+  });
+
+  test("search finds text in messages with a snippet", () => {
+    store.save(thread("/a", "rename the parser module", "2026-01-01T00:00:00Z"));
+    store.save(thread("/a", "add tests", "2026-01-02T00:00:00Z"));
+    const hits = store.search("PARSER");
+    expect(hits).toHaveLength(1);
+    expect(hits[0]?.snippet).toContain("parser");
+    expect(store.search("nothing like this")).toEqual([]);
+  });
+
+  test("delete tombstones: hidden from list and resolve, kept on disk", () => {
+    const t = thread("/a", "secret plan", "2026-01-01T00:00:00Z");
+    store.save(t);
+    expect(store.delete(t.id)).toBe(true);
+    expect(store.delete(t.id)).toBe(false);
+    expect(store.list()).toEqual([]);
+    expect(store.search("secret")).toEqual([]);
+    const tomb = store.get(t.id);
+    expect(tomb?.deletedAt).toBeString();
+    expect(tomb?.messages).toEqual([]);
+    expect(() => store.resolve(t.id)).toThrow(/no thread/);
+  });
+
+  test("resolve accepts a unique fragment and refuses an ambiguous one", () => {
+    const a = thread("/a", "one", "2026-01-01T00:00:00Z");
+    const b = thread("/a", "two", "2026-01-02T00:00:00Z");
+    store.save(a);
+    store.save(b);
+    expect(store.resolve(a.id.slice(-8)).id).toBe(a.id);
+    expect(() => store.resolve("T-0")).toThrow(/at least 4/);
+    expect(() => store.resolve("ffffffffffff")).toThrow(/no thread/);
+    const common = a.id.slice(0, 6);
+    if (b.id.startsWith(common)) expect(() => store.resolve(common)).toThrow(/matches 2/);
+  });
+
+  test("title falls back to the first user line, truncated", () => {
+    const t = createThread({ workspace: "/a" });
+    expect(threadTitle(t)).toBe("(empty)");
+    t.messages.push({ role: "user", content: `${"x".repeat(100)}\nsecond line` });
+    expect(threadTitle(t)).toHaveLength(80);
+  });
+});

@@ -1,0 +1,222 @@
+/**
+ * The local thread store: one JSON file per thread under a directory (by default
+ * `$XDG_DATA_HOME/loom/threads/`), written atomically so a crash never leaves a torn file.
+ */
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { LoomError } from "../errors.ts";
+import { newThreadId, type Thread, ThreadSchema } from "../thread.ts";
+import { writeFileAtomic } from "./atomic-write.ts";
+
+const checker = TypeCompiler.Compile(ThreadSchema);
+
+export interface ThreadSummary {
+  id: string;
+  title: string;
+  workspace: string;
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+  isPrivate: boolean;
+  model?: string;
+}
+
+export interface SearchHit extends ThreadSummary {
+  /** Text around the first match. */
+  snippet: string;
+}
+
+export interface ListOptions {
+  workspace?: string;
+  includeDeleted?: boolean;
+  limit?: number;
+}
+
+export interface ThreadStore {
+  readonly dir: string;
+  /** Validates and writes the thread atomically; refreshes nothing else. */
+  save(thread: Thread): void;
+  get(id: string): Thread | undefined;
+  /** Accepts a full id or any unique fragment of one; throws NOT_FOUND / INVALID_INPUT. */
+  resolve(idOrFragment: string): Thread;
+  /** Newest first (by `updatedAt`). */
+  list(opts?: ListOptions): ThreadSummary[];
+  search(query: string, opts?: ListOptions): SearchHit[];
+  /** Tombstones the thread (keeps id and version so a sync can propagate the deletion). */
+  delete(id: string, now?: Date): boolean;
+  /** The most recently updated live thread of a workspace. */
+  last(workspace: string): Thread | undefined;
+}
+
+export function isValidThread(value: unknown): value is Thread {
+  return checker.Check(value);
+}
+
+/** A new, empty thread. */
+export function createThread(init: {
+  workspace: string;
+  isPrivate?: boolean;
+  provider?: string;
+  model?: string;
+  git?: Thread["git"];
+  now?: Date;
+  id?: string;
+}): Thread {
+  const at = (init.now ?? new Date()).toISOString();
+  const thread: Thread = {
+    id: init.id ?? newThreadId(),
+    version: 0,
+    createdAt: at,
+    updatedAt: at,
+    workspace: init.workspace,
+    visibility: "private",
+    isPrivate: init.isPrivate ?? false,
+    messages: [],
+  };
+  if (init.provider) thread.provider = init.provider;
+  if (init.model) thread.model = init.model;
+  if (init.git) thread.git = init.git;
+  return thread;
+}
+
+/** The title shown in lists: the explicit one, else the first line of the first user message. */
+export function threadTitle(thread: Thread): string {
+  if (thread.title) return thread.title;
+  const first = thread.messages.find((m) => m.role === "user");
+  const line = first?.content.trim().split("\n")[0] ?? "";
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line || "(empty)";
+}
+
+function summarise(t: Thread): ThreadSummary {
+  const s: ThreadSummary = {
+    id: t.id,
+    title: threadTitle(t),
+    workspace: t.workspace,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    messageCount: t.messages.length,
+    isPrivate: t.isPrivate,
+  };
+  if (t.model) s.model = t.model;
+  return s;
+}
+
+const ID_FILE = /^T-[0-9a-f-]{36}\.json$/;
+
+export function createThreadStore(opts: { dir: string }): ThreadStore {
+  const dir = opts.dir;
+  const fileOf = (id: string): string => {
+    if (!/^T-[0-9a-f-]{36}$/.test(id)) throw new LoomError("INVALID_INPUT", `not a thread id: ${id}`);
+    return join(dir, `${id}.json`);
+  };
+
+  const read = (file: string): Thread | undefined => {
+    let raw: string;
+    try {
+      raw = readFileSync(file, "utf8");
+    } catch {
+      return undefined;
+    }
+    try {
+      const value: unknown = JSON.parse(raw);
+      return isValidThread(value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const all = (): Thread[] => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    const out: Thread[] = [];
+    for (const name of names) {
+      if (!ID_FILE.test(name)) continue;
+      const t = read(join(dir, name));
+      if (t) out.push(t);
+    }
+    return out;
+  };
+
+  const filtered = (o: ListOptions = {}): Thread[] =>
+    all()
+      .filter((t) => (o.includeDeleted || !t.deletedAt) && (!o.workspace || t.workspace === o.workspace))
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id));
+
+  const store: ThreadStore = {
+    dir,
+    save(thread) {
+      if (!isValidThread(thread)) {
+        const first = checker.Errors(thread).First();
+        throw new LoomError(
+          "INVALID_INPUT",
+          `thread ${String((thread as { id?: unknown }).id)} is invalid: ${first?.path} ${first?.message}`,
+        );
+      }
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeFileAtomic(fileOf(thread.id), `${JSON.stringify(thread)}\n`);
+    },
+    get(id) {
+      return read(fileOf(id));
+    },
+    resolve(fragment) {
+      const f = fragment.trim();
+      if (/^T-[0-9a-f-]{36}$/.test(f)) {
+        const t = read(fileOf(f));
+        if (t && !t.deletedAt) return t;
+        throw new LoomError("NOT_FOUND", `no thread ${f}`);
+      }
+      if (f.length < 4) throw new LoomError("INVALID_INPUT", "give at least 4 characters of a thread id");
+      const needle = f.toLowerCase();
+      const hits = filtered().filter((t) => t.id.toLowerCase().includes(needle));
+      if (hits.length === 1 && hits[0]) return hits[0];
+      if (hits.length === 0) throw new LoomError("NOT_FOUND", `no thread matches '${f}'`);
+      throw new LoomError("INVALID_INPUT", `'${f}' matches ${hits.length} threads; give more of the id`);
+    },
+    list(o = {}) {
+      const out = filtered(o).map(summarise);
+      return o.limit === undefined ? out : out.slice(0, o.limit);
+    },
+    search(query, o = {}) {
+      const q = query.toLowerCase();
+      if (!q.trim()) return [];
+      const hits: SearchHit[] = [];
+      for (const t of filtered(o)) {
+        const snippet = findSnippet(t, q);
+        if (snippet !== undefined) hits.push({ ...summarise(t), snippet });
+        if (o.limit !== undefined && hits.length >= o.limit) break;
+      }
+      return hits;
+    },
+    delete(id, now = new Date()) {
+      const t = read(fileOf(id));
+      if (!t || t.deletedAt) return false;
+      const at = now.toISOString();
+      const tomb: Thread = { ...t, messages: [], updatedAt: at, deletedAt: at };
+      delete tomb.title;
+      delete tomb.agentState;
+      store.save(tomb);
+      return true;
+    },
+    last(workspace) {
+      return filtered({ workspace })[0];
+    },
+  };
+  return store;
+}
+
+function findSnippet(t: Thread, q: string): string | undefined {
+  const texts = [t.title ?? "", ...t.messages.map((m) => m.content)];
+  for (const text of texts) {
+    const i = text.toLowerCase().indexOf(q);
+    if (i < 0) continue;
+    const start = Math.max(0, i - 40);
+    const end = Math.min(text.length, i + q.length + 40);
+    return `${start > 0 ? "…" : ""}${text.slice(start, end).replace(/\s+/g, " ")}${end < text.length ? "…" : ""}`;
+  }
+  return undefined;
+}
