@@ -1,0 +1,116 @@
+/**
+ * Loads Loom's layered config. Layers, highest first: CLI flags, environment, workspace
+ * `.loom/config.toml`, user `$XDG_CONFIG_HOME/loom/config.toml`, system `/etc/loom/config.toml`,
+ * built-in defaults. Tables deep-merge, arrays replace; one schema validates the result.
+ * @example
+ * const { config, sources } = loadConfig({ workspace: process.cwd(), flags: { agent: { model } } });
+ * config.agent.max_retries; // 3 unless a layer says otherwise
+ * sources.keys["agent.model"]; // { kind: "flag", name: "--agent.model" }
+ */
+import { Value } from "@sinclair/typebox/value";
+import { type Env, SYSTEM_CONFIG_FILE, userConfigFile, workspaceConfigFile } from "../paths.ts";
+import { envLayer } from "./env.ts";
+import { isTable, type Layer, mergeLayers, type Table, uniformLayer } from "./merge.ts";
+import { ConfigSchema, type LoomConfig } from "./schema.ts";
+import { wrapSecrets } from "./secrets.ts";
+import { type ConfigSource, keyPath } from "./source.ts";
+import { readTomlFile } from "./toml-file.ts";
+import { validateConfig } from "./validate.ts";
+
+export { redactConfig } from "./secrets.ts";
+export { type ConfigSource, describeSource } from "./source.ts";
+
+export interface LoadConfigOptions {
+  /** Workspace root holding `.loom/config.toml`. Default `cwd`, then process.cwd(). */
+  workspace?: string;
+  cwd?: string;
+  /** Default process.env. Also decides the user config path through XDG_CONFIG_HOME/HOME. */
+  env?: Env;
+  /** Overrides from the command line, shaped like the config: `{ agent: { model: "x" } }`. */
+  flags?: Table;
+  /** How to name a flag in errors, by key path: `{ "agent.model": "--model" }`. Default `--<key path>`. */
+  flagNames?: Record<string, string>;
+  /** System file. Default `/etc/loom/config.toml`; `null` skips the layer. */
+  systemPath?: string | null;
+  /** User file. Default `<configDir(env)>/config.toml`. */
+  userPath?: string;
+}
+
+export type LayerName = "flags" | "env" | "workspace" | "user" | "system" | "default";
+
+export interface ConfigSources {
+  /** Every layer consulted, highest precedence first; `found` is false for a missing file. */
+  layers: Array<{ name: LayerName; path?: string; found: boolean }>;
+  /** Key path of each value in the config (`agent.model`) → the layer it came from. */
+  keys: Record<string, ConfigSource>;
+}
+
+export interface LoadedConfig {
+  config: LoomConfig;
+  sources: ConfigSources;
+}
+
+/** The built-in defaults, as a fresh object. */
+export function defaultConfig(): Table {
+  return Value.Default(ConfigSchema, {}) as Table;
+}
+
+/**
+ * Reads, merges and validates every layer. Throws LoomError CONFIG_PARSE (TOML syntax, naming
+ * the file and line) or CONFIG_INVALID (naming the file, env variable or flag, the key, and
+ * what was expected).
+ */
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const workspace = options.workspace ?? options.cwd ?? process.cwd();
+  const found: ConfigSources["layers"] = [];
+  const layers: Layer[] = [uniformLayer(defaultConfig(), { kind: "default" })];
+  found.push({ name: "default", found: true });
+
+  const files = [
+    { name: "system", path: options.systemPath === undefined ? SYSTEM_CONFIG_FILE : options.systemPath },
+    { name: "user", path: options.userPath ?? userConfigFile(env) },
+    { name: "workspace", path: workspaceConfigFile(workspace) },
+  ] as const;
+  for (const { name, path } of files) {
+    if (path === null) continue;
+    const values = readTomlFile(path);
+    found.unshift({ name, path, found: values !== undefined });
+    if (values) layers.push(uniformLayer(values, { kind: "file", layer: name, path }));
+  }
+
+  const fromEnv = envLayer(env, ConfigSchema);
+  layers.push(fromEnv);
+  found.unshift({ name: "env", found: Object.keys(fromEnv.values).length > 0 });
+
+  const flags = options.flags ?? {};
+  const flagNames = options.flagNames ?? {};
+  layers.push({
+    values: flags,
+    sourceOf: (segments) => ({
+      kind: "flag",
+      name: flagNames[keyPath(segments)] ?? `--${keyPath(segments)}`,
+    }),
+  });
+  found.unshift({ name: "flags", found: Object.keys(flags).length > 0 });
+
+  const merged = mergeLayers(layers);
+  const config = wrapSecrets(validateConfig(merged.values, merged.origins));
+  return { config, sources: { layers: found, keys: leafOrigins(merged.values, merged.origins) } };
+}
+
+function leafOrigins(
+  values: Table,
+  origins: ReadonlyMap<string, ConfigSource>,
+): Record<string, ConfigSource> {
+  const keys: Record<string, ConfigSource> = {};
+  const walk = (table: Table, path: string[]) => {
+    for (const [key, value] of Object.entries(table)) {
+      const segments = [...path, key];
+      if (isTable(value)) walk(value, segments);
+      else keys[keyPath(segments)] = origins.get(keyPath(segments)) ?? { kind: "default" };
+    }
+  };
+  walk(values, []);
+  return keys;
+}

@@ -1,0 +1,91 @@
+/** Reads the config schema as plain JSON Schema: the node at a key path, and what it expects in words. */
+import type { TSchema } from "@sinclair/typebox";
+
+type Node = TSchema & {
+  type?: string;
+  const?: unknown;
+  anyOf?: Node[];
+  items?: Node;
+  properties?: Record<string, Node>;
+  patternProperties?: Record<string, Node>;
+  additionalProperties?: boolean | Node;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+};
+
+/** The schema node describing the value at `segments`, or undefined when no key there is allowed. */
+export function schemaAt(schema: TSchema, segments: readonly string[]): TSchema | undefined {
+  let node: Node | undefined = schema as Node;
+  for (const segment of segments) {
+    node = node === undefined ? undefined : childOf(node, segment);
+  }
+  return node;
+}
+
+function childOf(node: Node, key: string): Node | undefined {
+  const declared = node.properties?.[key];
+  if (declared !== undefined && Object.hasOwn(node.properties ?? {}, key)) return declared;
+  const pattern = node.patternProperties ? Object.values(node.patternProperties)[0] : undefined;
+  if (pattern !== undefined) return pattern;
+  return typeof node.additionalProperties === "object" ? node.additionalProperties : undefined;
+}
+
+/** The keys a table declares (for "did you mean"); empty for free-form tables. */
+export function knownKeys(schema: TSchema | undefined): string[] {
+  const node = schema as Node | undefined;
+  return node?.properties ? Object.keys(node.properties) : [];
+}
+
+/** True when a value for this node must be a string (so env values are never coerced to numbers). */
+export function expectsString(schema: TSchema | undefined): boolean {
+  const node = schema as Node | undefined;
+  if (node === undefined) return false;
+  if (node.type === "string") return true;
+  return (
+    node.anyOf !== undefined && node.anyOf.every((n) => typeof n.const === "string" || n.type === "string")
+  );
+}
+
+export function expectsArray(schema: TSchema | undefined): boolean {
+  return (schema as Node | undefined)?.type === "array";
+}
+
+/** "integer >= 0", "one of \"ask\", \"auto\"", "array of strings", "table". */
+export function describeExpected(schema: TSchema): string {
+  const node = schema as Node;
+  if (node.anyOf !== undefined) {
+    if (node.anyOf.every((n) => n.const !== undefined)) {
+      return `one of ${node.anyOf.map((n) => JSON.stringify(n.const)).join(", ")}`;
+    }
+    return node.anyOf.map(describeExpected).join(" or ");
+  }
+  if (node.const !== undefined) return JSON.stringify(node.const);
+  switch (node.type) {
+    case "integer":
+    case "number":
+      return withBounds(node.type, node);
+    case "string":
+      return node.minLength !== undefined && node.minLength > 0 ? "non-empty string" : "string";
+    case "boolean":
+      return "boolean (true or false)";
+    case "array":
+      return node.items ? `array of ${plural(describeExpected(node.items))}` : "array";
+    case "object":
+      return "table";
+    default:
+      return "a valid value";
+  }
+}
+
+function withBounds(type: string, node: Node): string {
+  const { minimum: min, maximum: max } = node;
+  if (min !== undefined && max !== undefined) return `${type} from ${min} to ${max}`;
+  if (min !== undefined) return `${type} >= ${min}`;
+  if (max !== undefined) return `${type} <= ${max}`;
+  return type;
+}
+
+function plural(word: string): string {
+  return /^(string|integer|number|table)$/.test(word) ? `${word}s` : word;
+}

@@ -1,0 +1,138 @@
+/**
+ * The one schema for Loom's merged configuration (every TOML layer, env and flags together).
+ * Keys are snake_case as written in TOML. Every table rejects unknown keys except the free-form
+ * settings of a provider. Defaults here are the lowest layer of `loadConfig`.
+ */
+import { type Static, Type } from "@sinclair/typebox";
+import type { Secret } from "../secret.ts";
+
+const Milliseconds = (fallback: number) => Type.Integer({ minimum: 1, default: fallback });
+
+export const PermissionMode = Type.Union([
+  Type.Literal("ask"),
+  Type.Literal("auto"),
+  Type.Literal("read-only"),
+]);
+export type PermissionMode = Static<typeof PermissionMode>;
+
+export const LogLevel = Type.Union([
+  Type.Literal("trace"),
+  Type.Literal("debug"),
+  Type.Literal("info"),
+  Type.Literal("warn"),
+  Type.Literal("error"),
+]);
+
+export const AgentConfig = Type.Object(
+  {
+    provider: Type.String({ minLength: 1, default: "anthropic" }),
+    /** Absent: the provider's own default model. */
+    model: Type.Optional(Type.String({ minLength: 1 })),
+    max_retries: Type.Integer({ minimum: 0, default: 3 }),
+    tool_timeout_ms: Milliseconds(120_000),
+    permission_mode: Type.Union(PermissionMode.anyOf, { default: "ask" }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** One provider's settings: known keys plus free-form ones (vertex `project`, `location`, …). */
+export const ProviderConfig = Type.Object(
+  {
+    api_key: Type.Optional(Type.String()),
+    base_url: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: Type.Union([Type.String(), Type.Number(), Type.Boolean()]) },
+);
+
+export const ServerConfig = Type.Object(
+  {
+    /** The team server this client talks to; absent means local mode. */
+    url: Type.Optional(Type.String({ minLength: 1 })),
+    host: Type.String({ minLength: 1, default: "127.0.0.1" }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const LogConfig = Type.Object(
+  {
+    level: Type.Union(LogLevel.anyOf, { default: "info" }),
+    format: Type.Union([Type.Literal("pretty"), Type.Literal("json")], { default: "pretty" }),
+    /** Absent: `<state dir>/logs/loom.log`. */
+    file: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** What the user has granted one plugin; same fields as a manifest's `permissions`. */
+export const PluginGrant = Type.Object(
+  {
+    read: Type.Optional(Type.Array(Type.String())),
+    write: Type.Optional(Type.Array(Type.String())),
+    exec: Type.Optional(Type.Boolean()),
+    network: Type.Optional(Type.Array(Type.String())),
+    env: Type.Optional(Type.Array(Type.String())),
+  },
+  { additionalProperties: false },
+);
+
+export const PluginsConfig = Type.Object(
+  {
+    /** Extra directories searched for plugins. */
+    paths: Type.Array(Type.String(), { default: [] }),
+    /** Grants keyed by plugin name. */
+    grants: Type.Record(Type.String(), PluginGrant, { default: {} }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const GitConfig = Type.Object(
+  {
+    auto_commit: Type.Boolean({ default: false }),
+    snapshots: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const ToolsConfig = Type.Object(
+  {
+    /** Tool names never offered to the model. */
+    disabled: Type.Array(Type.String(), { default: [] }),
+    bash: Type.Object(
+      {
+        timeout_ms: Milliseconds(120_000),
+        max_output_bytes: Type.Integer({ minimum: 1, default: 100_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    agent: AgentConfig,
+    providers: Type.Record(Type.String(), ProviderConfig, { default: {} }),
+    server: ServerConfig,
+    log: LogConfig,
+    plugins: PluginsConfig,
+    git: GitConfig,
+    tools: ToolsConfig,
+  },
+  { additionalProperties: false },
+);
+
+/** The config as written: every TOML layer, env and flags validate against this shape. */
+export type ConfigInput = Static<typeof ConfigSchema>;
+export type ProviderInput = Static<typeof ProviderConfig>;
+export type PluginGrant = Static<typeof PluginGrant>;
+
+/** A provider's settings once loaded: credentials are wrapped so they never print. */
+export type ProviderSettings = {
+  api_key?: Secret;
+  base_url?: string;
+  [setting: string]: string | number | boolean | Secret | undefined;
+};
+
+/** The loaded config `loadConfig` returns. */
+export type LoomConfig = Omit<ConfigInput, "providers"> & { providers: Record<string, ProviderSettings> };

@@ -1,0 +1,100 @@
+/**
+ * Validates the merged config against the one schema and turns the first problem into one line
+ * that names where the bad value came from, its key, and what was expected.
+ */
+import { type ValueError, ValueErrorType } from "@sinclair/typebox/errors";
+import { Value } from "@sinclair/typebox/value";
+import { LoomError } from "../errors.ts";
+import { isSecretKey } from "../log.ts";
+import { isTable, type Table } from "./merge.ts";
+import { type ConfigInput, ConfigSchema } from "./schema.ts";
+import { describeExpected, knownKeys, schemaAt } from "./schema-walk.ts";
+import { type ConfigSource, describeSource, keyPath } from "./source.ts";
+
+export interface ConfigIssue {
+  key: string;
+  source: string;
+  problem: string;
+}
+
+/** Returns the merged values typed as the schema, or throws CONFIG_INVALID. */
+export function validateConfig(values: Table, origins: ReadonlyMap<string, ConfigSource>): ConfigInput {
+  const issues: ConfigIssue[] = [];
+  for (const error of Value.Errors(ConfigSchema, values)) issues.push(toIssue(error, origins));
+  if (issues.length === 0) return values as ConfigInput;
+  // A misspelt key explains later errors best, so it goes first.
+  issues.sort((a, b) => Number(b.problem.startsWith("unknown")) - Number(a.problem.startsWith("unknown")));
+  const first = issues[0] as ConfigIssue;
+  const more =
+    issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+  throw new LoomError("CONFIG_INVALID", `${first.source}: ${first.key}: ${first.problem}${more}`, {
+    issues: issues.map((i) => `${i.source}: ${i.key}: ${i.problem}`),
+  });
+}
+
+function toIssue(error: ValueError, origins: ReadonlyMap<string, ConfigSource>): ConfigIssue {
+  const segments = pointerSegments(error.path);
+  const key = keyPath(segments);
+  const source = describeSource(originOf(segments, origins));
+  if (error.type === ValueErrorType.ObjectAdditionalProperties) {
+    return { key, source, problem: `unknown key${suggestion(segments)}` };
+  }
+  if (error.type === ValueErrorType.ObjectRequiredProperty) {
+    return { key, source, problem: `missing; expected ${describeExpected(error.schema)}` };
+  }
+  const secret = isSecretKey(segments[segments.length - 1] ?? "");
+  return {
+    key,
+    source,
+    problem: `expected ${describeExpected(error.schema)}, got ${describeGot(error.value, secret)}`,
+  };
+}
+
+/** JSON pointer (`/agent/max_retries`) → ["agent", "max_retries"]. */
+function pointerSegments(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
+}
+
+function originOf(segments: readonly string[], origins: ReadonlyMap<string, ConfigSource>): ConfigSource {
+  for (let n = segments.length; n >= 0; n--) {
+    const found = origins.get(keyPath(segments.slice(0, n)));
+    if (found) return found;
+  }
+  return { kind: "default" };
+}
+
+function describeGot(value: unknown, secret: boolean): string {
+  if (Array.isArray(value)) return "an array";
+  if (isTable(value)) return "a table";
+  if (secret) return `a ${typeof value} (value hidden)`;
+  // TOML dates arrive as Temporal objects: show them as written.
+  const text = typeof value === "object" ? String(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function suggestion(segments: readonly string[]): string {
+  const name = segments[segments.length - 1] ?? "";
+  const known = knownKeys(schemaAt(ConfigSchema, segments.slice(0, -1)));
+  const close = known.filter((k) => distance(k, name) <= (k.length <= 3 ? 1 : 2));
+  if (close.length > 0)
+    return ` (did you mean ${close.map((k) => keyPath([...segments.slice(0, -1), k])).join(" or ")}?)`;
+  return known.length > 0 ? ` (known keys: ${known.join(", ")})` : "";
+}
+
+/** Levenshtein distance, small strings only. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
