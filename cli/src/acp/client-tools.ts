@@ -1,0 +1,109 @@
+/**
+ * Tool implementations backed by the ACP client, used when it offers the capability: files are
+ * read and written through `fs/read_text_file` / `fs/write_text_file` (so the agent sees and
+ * edits the editor's unsaved buffers) and commands run in client terminals (`terminal/*`).
+ * Name, description and input schema stay those of the registry's tool; only `invoke` changes.
+ */
+import type * as acp from "@agentclientprotocol/sdk";
+import { methods } from "@agentclientprotocol/sdk";
+import { formatError, isLoomError, LoomError } from "@loom/runtime/errors";
+import type { Tool, ToolContext, ToolResult } from "@loom/runtime/tool";
+import { resolveInWorkspace } from "@loom/runtime/workspace-path";
+import { applyEdit, commandArgs, editArgs, formatCommand, formatRead, readArgs } from "./client-tool-io.ts";
+
+export interface ClientToolContext {
+  caps: acp.ClientCapabilities;
+  client: acp.AgentContext;
+  sessionId: string;
+  cwd: string;
+}
+
+/** Cap on what a client terminal keeps of a command's output. */
+const OUTPUT_BYTE_LIMIT = 256 * 1024;
+
+function failure(e: unknown, signal: AbortSignal): ToolResult {
+  if (isLoomError(e)) return { output: e.toJSON(), isError: true };
+  if (signal.aborted)
+    return { output: new LoomError("TOOL_CANCELLED", "the call was cancelled").toJSON(), isError: true };
+  return { output: new LoomError("TOOL_FAILED", formatError(e)).toJSON(), isError: true };
+}
+
+function guarded(tool: Tool, run: (input: unknown, ctx: ToolContext) => Promise<ToolResult>): Tool {
+  return {
+    ...tool,
+    async invoke(input, ctx) {
+      try {
+        return await run(input, ctx);
+      } catch (e) {
+        return failure(e, ctx.signal);
+      }
+    },
+  };
+}
+
+export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
+  const canRead = c.caps.fs?.readTextFile === true;
+  const canWrite = c.caps.fs?.writeTextFile === true;
+  const read = async (path: string, signal: AbortSignal, range: { line?: number; limit?: number } = {}) => {
+    const res = await c.client.request(
+      methods.client.fs.readTextFile,
+      { sessionId: c.sessionId, path, ...range },
+      { cancellationSignal: signal, stopWaitingOnCancel: true },
+    );
+    return res.content;
+  };
+
+  if (tool.name === "read_file" && canRead) {
+    return guarded(tool, async (input, ctx) => {
+      const args = readArgs(input);
+      const path = resolveInWorkspace(ctx.workspaceRoot || c.cwd, args.path);
+      const range: { line?: number; limit?: number } = {};
+      if (args.offset !== undefined) range.line = args.offset;
+      if (args.limit !== undefined) range.limit = args.limit;
+      const text = await read(path, ctx.signal, range);
+      return { output: formatRead(text, args.offset ?? 1) };
+    });
+  }
+
+  if (tool.name === "edit_file" && canRead && canWrite) {
+    return guarded(tool, async (input, ctx) => {
+      const args = editArgs(input);
+      const path = resolveInWorkspace(ctx.workspaceRoot || c.cwd, args.path, { forWrite: true });
+      const before =
+        args.oldString === "" ? await read(path, ctx.signal).catch(() => "") : await read(path, ctx.signal);
+      const { text, replacements } = applyEdit(before, args);
+      await c.client.request(
+        methods.client.fs.writeTextFile,
+        { sessionId: c.sessionId, path, content: text },
+        { cancellationSignal: ctx.signal, stopWaitingOnCancel: true },
+      );
+      return { output: `Edited ${args.path} (${replacements} replacement${replacements === 1 ? "" : "s"})` };
+    });
+  }
+
+  if (tool.name === "bash" && c.caps.terminal === true) {
+    return guarded(tool, async (input, ctx) => {
+      const args = commandArgs(input);
+      const terminal = await c.client.createTerminal({
+        sessionId: c.sessionId,
+        command: "bash",
+        args: ["-c", args.command],
+        cwd: ctx.workspaceRoot || c.cwd,
+        outputByteLimit: OUTPUT_BYTE_LIMIT,
+      });
+      ctx.onProgress?.({ data: { terminalId: terminal.id } });
+      const onAbort = () => void terminal.kill().catch(() => {});
+      ctx.signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        const exit = await terminal.waitForExit();
+        const out = await terminal.currentOutput();
+        return formatCommand(out.output, exit.exitCode ?? null, exit.signal ?? null, out.truncated);
+      } finally {
+        ctx.signal.removeEventListener("abort", onAbort);
+        await terminal.release().catch(() => {});
+      }
+    });
+  }
+
+  return tool;
+}
