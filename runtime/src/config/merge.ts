@@ -40,7 +40,7 @@ function mergeInto(merged: Merged, target: Table, source: Table, path: string[],
   for (const [key, value] of Object.entries(source)) {
     if (value === undefined) continue;
     const segments = [...path, key];
-    const current = target[key];
+    const current = Object.hasOwn(target, key) ? target[key] : undefined;
     if (isTable(value)) {
       if (!isTable(current)) {
         define(target, key, {});

@@ -42,9 +42,7 @@ export function expectsString(schema: TSchema | undefined): boolean {
   const node = schema as Node | undefined;
   if (node === undefined) return false;
   if (node.type === "string") return true;
-  return (
-    node.anyOf !== undefined && node.anyOf.every((n) => typeof n.const === "string" || n.type === "string")
-  );
+  return node.anyOf?.every((n) => typeof n.const === "string" || n.type === "string") === true;
 }
 
 export function expectsArray(schema: TSchema | undefined): boolean {

@@ -1,0 +1,38 @@
+import { describe, expect, test } from "bun:test";
+import { envLayer, keyOfVariable, parseValue } from "./env.ts";
+import { ConfigSchema } from "./schema.ts";
+import { schemaAt } from "./schema-walk.ts";
+
+describe("environment variables", () => {
+  test("names map to key paths", () => {
+    expect(keyOfVariable("LOOM_AGENT__MODEL")).toEqual(["agent", "model"]);
+    expect(keyOfVariable("LOOM_TOOLS__BASH__TIMEOUT_MS")).toEqual(["tools", "bash", "timeout_ms"]);
+    expect(keyOfVariable("LOOM_PROVIDERS__OPENAI__BASE_URL")).toEqual(["providers", "openai", "base_url"]);
+    expect(keyOfVariable("LOOM_DEBUG")).toBeUndefined();
+    expect(keyOfVariable("PATH")).toBeUndefined();
+  });
+
+  test("values follow the schema: strings stay strings, numbers and booleans parse, arrays parse", () => {
+    const at = (path: string) => schemaAt(ConfigSchema, path.split("."));
+    expect(parseValue("3", at("agent.max_retries"))).toBe(3);
+    expect(parseValue("three", at("agent.max_retries"))).toBe("three");
+    expect(parseValue("false", at("git.snapshots"))).toBe(false);
+    expect(parseValue("007", at("agent.model"))).toBe("007");
+    expect(parseValue("true", at("agent.permission_mode"))).toBe("true");
+    expect(parseValue('["a", "b"]', at("plugins.paths"))).toEqual(["a", "b"]);
+    expect(parseValue("a,b", at("plugins.paths"))).toBe("a,b");
+    expect(parseValue("1.5", at("providers.x.temperature"))).toBe(1.5);
+    expect(parseValue("us-east5", at("providers.x.location"))).toBe("us-east5");
+    expect(parseValue("1\nx = 2", at("agent.max_retries"))).toBe("1\nx = 2");
+  });
+
+  test("empty variables are unset; provider variables land under providers", () => {
+    const layer = envLayer({ ANTHROPIC_API_KEY: "", OPENAI_API_KEY: "k", LOOM_LOG__FILE: "" }, ConfigSchema);
+    expect(layer.values).toEqual({ providers: { openai: { api_key: "k" } } });
+    expect(layer.sourceOf(["providers", "openai", "api_key"])).toEqual({
+      kind: "env",
+      name: "OPENAI_API_KEY",
+    });
+    expect(layer.sourceOf(["providers"])).toEqual({ kind: "env", name: "OPENAI_API_KEY" });
+  });
+});

@@ -1,0 +1,308 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatError, LoomError } from "../errors.ts";
+import { Secret } from "../secret.ts";
+import { type LoadConfigOptions, loadConfig, redactConfig } from "./load.ts";
+
+const root = mkdtempSync(join(tmpdir(), "loom-config-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+
+/** A fresh home, workspace and system file; `files` holds TOML text per layer. */
+function fixture(files: { system?: string; user?: string; workspace?: string } = {}) {
+  const dir = join(root, String(n++));
+  const workspace = join(dir, "repo");
+  const xdg = join(dir, "xdg");
+  mkdirSync(join(workspace, ".loom"), { recursive: true });
+  mkdirSync(join(xdg, "loom"), { recursive: true });
+  const paths = {
+    system: join(dir, "etc-loom.toml"),
+    user: join(xdg, "loom", "config.toml"),
+    workspace: join(workspace, ".loom", "config.toml"),
+  };
+  for (const layer of ["system", "user", "workspace"] as const) {
+    const text = files[layer];
+    if (text !== undefined) writeFileSync(paths[layer], text);
+  }
+  const options = (extra: Partial<LoadConfigOptions> = {}): LoadConfigOptions => ({
+    workspace,
+    systemPath: paths.system,
+    ...extra,
+    env: { HOME: dir, XDG_CONFIG_HOME: xdg, ...extra.env },
+  });
+  return { paths, options };
+}
+
+function loadError(options: LoadConfigOptions): LoomError {
+  try {
+    loadConfig(options);
+  } catch (e) {
+    if (e instanceof LoomError) return e;
+    throw e;
+  }
+  throw new Error("expected loadConfig to throw");
+}
+
+describe("layers", () => {
+  test("built-in defaults when no layer says anything", () => {
+    const { options } = fixture();
+    const { config, sources } = loadConfig(options());
+    expect(config.agent).toEqual({
+      provider: "anthropic",
+      max_retries: 3,
+      tool_timeout_ms: 120_000,
+      permission_mode: "ask",
+    });
+    expect(config.git).toEqual({ auto_commit: false, snapshots: true });
+    expect(config.log.format).toBe("pretty");
+    expect(sources.keys["agent.max_retries"]).toEqual({ kind: "default" });
+    expect(sources.layers.map((l) => [l.name, l.found])).toEqual([
+      ["flags", false],
+      ["env", false],
+      ["workspace", false],
+      ["user", false],
+      ["system", false],
+      ["default", true],
+    ]);
+  });
+
+  test("precedence across all six layers: flags > env > workspace > user > system > default", () => {
+    // Each layer sets the keys of every layer below it, so each key shows which layer won.
+    const { paths, options } = fixture({
+      system:
+        '[agent]\nmodel = "system"\nprovider = "system"\nmax_retries = 1\ntool_timeout_ms = 1\npermission_mode = "auto"\n',
+      user: '[agent]\nmodel = "user"\nprovider = "user"\nmax_retries = 2\ntool_timeout_ms = 2\n',
+      workspace: '[agent]\nmodel = "workspace"\nprovider = "workspace"\nmax_retries = 4\n',
+    });
+    const { config, sources } = loadConfig(
+      options({
+        env: { LOOM_AGENT__MODEL: "env", LOOM_AGENT__PROVIDER: "env" },
+        flags: { agent: { model: "flag" } },
+      }),
+    );
+    expect(config.agent).toEqual({
+      model: "flag",
+      provider: "env",
+      max_retries: 4,
+      tool_timeout_ms: 2,
+      permission_mode: "auto",
+    });
+    expect(sources.keys["agent.model"]).toEqual({ kind: "flag", name: "--agent.model" });
+    expect(sources.keys["agent.provider"]).toEqual({ kind: "env", name: "LOOM_AGENT__PROVIDER" });
+    expect(sources.keys["agent.max_retries"]).toEqual({
+      kind: "file",
+      layer: "workspace",
+      path: paths.workspace,
+    });
+    expect(sources.keys["agent.tool_timeout_ms"]).toEqual({ kind: "file", layer: "user", path: paths.user });
+    expect(sources.keys["agent.permission_mode"]).toEqual({
+      kind: "file",
+      layer: "system",
+      path: paths.system,
+    });
+    expect(sources.keys["log.level"]).toEqual({ kind: "default" });
+    expect(sources.layers.every((l) => l.found)).toBe(true);
+  });
+
+  test("tables deep-merge; arrays replace", () => {
+    const { options } = fixture({
+      user: '[plugins]\npaths = ["/a", "/b"]\n[plugins.grants.web]\nnetwork = ["x.com"]\n[tools]\ndisabled = ["bash"]\n',
+      workspace:
+        '[plugins]\npaths = ["/c"]\n[plugins.grants.web]\nexec = false\n[plugins.grants.fmt]\nexec = true\n',
+    });
+    const { config } = loadConfig(options());
+    expect(config.plugins.paths).toEqual(["/c"]);
+    expect(config.plugins.grants).toEqual({ web: { network: ["x.com"], exec: false }, fmt: { exec: true } });
+    expect(config.tools.disabled).toEqual(["bash"]);
+    expect(config.tools.bash.timeout_ms).toBe(120_000);
+  });
+
+  test("a flag of undefined leaves lower layers alone; flag names can be given", () => {
+    const { options } = fixture({ workspace: '[agent]\nmodel = "ws"\n' });
+    const { config } = loadConfig(options({ flags: { agent: { model: undefined } } }));
+    expect(config.agent.model).toBe("ws");
+    const e = loadError(
+      options({ flags: { agent: { max_retries: -1 } }, flagNames: { "agent.max_retries": "--retries" } }),
+    );
+    expect(e.message).toBe("flag --retries: agent.max_retries: expected integer >= 0, got -1");
+  });
+
+  test("a missing system file is skipped; null skips the layer", () => {
+    const { options } = fixture();
+    const { sources } = loadConfig(options({ systemPath: null }));
+    expect(sources.layers.map((l) => l.name)).toEqual(["flags", "env", "workspace", "user", "default"]);
+  });
+});
+
+describe("environment", () => {
+  test("LOOM_<SECTION>__<FIELD> maps to keys, nested with more __, values read as TOML scalars", () => {
+    const { options } = fixture();
+    const { config } = loadConfig(
+      options({
+        env: {
+          LOOM_AGENT__MAX_RETRIES: "7",
+          LOOM_GIT__AUTO_COMMIT: "true",
+          LOOM_TOOLS__BASH__TIMEOUT_MS: "5000",
+          LOOM_PLUGINS__PATHS: '["/p1", "/p2"]',
+          LOOM_AGENT__MODEL: "1234",
+          LOOM_PROVIDERS__OLLAMA__BASE_URL: "http://127.0.0.1:11434/v1",
+          LOOM_PROVIDERS__OLLAMA__CONTEXT: "8192",
+          LOOM_LOG__LEVEL: "",
+          LOOM_DEBUG: "1",
+        },
+      }),
+    );
+    expect(config.agent.max_retries).toBe(7);
+    expect(config.git.auto_commit).toBe(true);
+    expect(config.tools.bash.timeout_ms).toBe(5000);
+    expect(config.plugins.paths).toEqual(["/p1", "/p2"]);
+    // A string key stays a string even when it looks like a number.
+    expect(config.agent.model).toBe("1234");
+    expect(config.providers.ollama).toEqual({ base_url: "http://127.0.0.1:11434/v1", context: 8192 });
+    expect(config.log.level).toBe("info");
+  });
+
+  test("provider variables fill providers.*, LOOM_PROVIDERS__ overrides them, keys are Secrets", () => {
+    const { options } = fixture({ user: '[providers.anthropic]\nbase_url = "https://file.example"\n' });
+    const { config, sources } = loadConfig(
+      options({
+        env: {
+          ANTHROPIC_API_KEY: "sk-ant-1",
+          ANTHROPIC_BASE_URL: "https://ant.example",
+          OPENAI_API_KEY: "sk-oai-2",
+          OPENAI_BASE_URL: "https://oai.example/v1",
+          GOOGLE_CLOUD_PROJECT: "proj",
+          GOOGLE_CLOUD_LOCATION: "us-east5",
+          LOOM_PROVIDERS__OPENAI__API_KEY: "sk-oai-override",
+        },
+      }),
+    );
+    const anthropicKey = config.providers.anthropic?.api_key;
+    expect(anthropicKey).toBeInstanceOf(Secret);
+    expect(anthropicKey?.expose()).toBe("sk-ant-1");
+    expect(config.providers.anthropic?.base_url).toBe("https://ant.example");
+    expect(config.providers.openai?.api_key?.expose()).toBe("sk-oai-override");
+    expect(config.providers.openai?.base_url).toBe("https://oai.example/v1");
+    expect(config.providers.vertex).toEqual({ project: "proj", location: "us-east5" });
+    expect(sources.keys["providers.anthropic.api_key"]).toEqual({ kind: "env", name: "ANTHROPIC_API_KEY" });
+    expect(sources.keys["providers.openai.api_key"]).toEqual({
+      kind: "env",
+      name: "LOOM_PROVIDERS__OPENAI__API_KEY",
+    });
+  });
+
+  test("API keys from files are Secrets too and never print", () => {
+    const { options } = fixture({ user: '[providers.anthropic]\napi_key = "sk-file-secret"\n' });
+    const { config } = loadConfig(options());
+    expect(config.providers.anthropic?.api_key?.expose()).toBe("sk-file-secret");
+    expect(JSON.stringify(config)).not.toContain("sk-file-secret");
+    const printed = JSON.stringify(redactConfig(config));
+    expect(printed).not.toContain("sk-file-secret");
+    expect(redactConfig(config)).toMatchObject({ providers: { anthropic: { api_key: "[redacted]" } } });
+  });
+});
+
+describe("errors", () => {
+  test("a bad value in the workspace file names the file, key and expectation", () => {
+    const { paths, options } = fixture({ workspace: '[agent]\nmax_retries = "three"\n' });
+    const e = loadError(options());
+    expect(e.code).toBe("CONFIG_INVALID");
+    expect(e.message).toBe(`${paths.workspace}: agent.max_retries: expected integer >= 0, got "three"`);
+    expect(formatError(e)).not.toContain("\n");
+  });
+
+  test("a bad value in the user file names the user file, even when other layers are fine", () => {
+    const { paths, options } = fixture({
+      user: '[agent]\npermission_mode = "yolo"\n',
+      workspace: '[agent]\nmodel = "m"\n',
+    });
+    const e = loadError(options());
+    expect(e.message).toBe(
+      `${paths.user}: agent.permission_mode: expected one of "ask", "auto", "read-only", got "yolo"`,
+    );
+  });
+
+  test("a higher layer fixes a bad lower value", () => {
+    const { options } = fixture({ user: '[agent]\npermission_mode = "yolo"\n' });
+    const { config } = loadConfig(options({ env: { LOOM_AGENT__PERMISSION_MODE: "read-only" } }));
+    expect(config.agent.permission_mode).toBe("read-only");
+  });
+
+  test("a bad env value names the variable", () => {
+    const { options } = fixture();
+    const e = loadError(options({ env: { LOOM_AGENT__MAX_RETRIES: "three" } }));
+    expect(e.message).toBe(
+      'env LOOM_AGENT__MAX_RETRIES: agent.max_retries: expected integer >= 0, got "three"',
+    );
+    const port = loadError(options({ env: { LOOM_SERVER__PORT: "70000" } }));
+    expect(port.message).toBe(
+      "env LOOM_SERVER__PORT: server.port: expected integer from 0 to 65535, got 70000",
+    );
+  });
+
+  test("a wrongly typed API key is reported without its value", () => {
+    const { paths, options } = fixture({ workspace: "[providers.openai]\napi_key = 12345678\n" });
+    const e = loadError(options());
+    expect(e.message).toBe(
+      `${paths.workspace}: providers.openai.api_key: expected string, got a number (value hidden)`,
+    );
+  });
+
+  test("a table where a value belongs, and arrays of the wrong item type", () => {
+    const { paths, options } = fixture({
+      user: "[git]\nauto_commit = { a = 1 }\n[plugins]\npaths = [1, 2]\n",
+    });
+    const e = loadError(options());
+    expect(e.message).toBe(`${paths.user}: plugins.paths.0: expected string, got 1 (and 2 more problems)`);
+    expect(e.details?.issues).toEqual([
+      `${paths.user}: plugins.paths.0: expected string, got 1`,
+      `${paths.user}: plugins.paths.1: expected string, got 2`,
+      `${paths.user}: git.auto_commit: expected boolean (true or false), got a table`,
+    ]);
+  });
+
+  test("an unknown key names the file and suggests the right one", () => {
+    const { paths, options } = fixture({ workspace: '[agent]\nmodle = "x"\n' });
+    const e = loadError(options());
+    expect(e.message).toBe(`${paths.workspace}: agent.modle: unknown key (did you mean agent.model?)`);
+  });
+
+  test("an unknown section names the file and lists known keys when nothing is close", () => {
+    const { paths, options } = fixture({ user: "[zzz]\na = 1\n" });
+    const e = loadError(options());
+    expect(e.message).toBe(
+      `${paths.user}: zzz: unknown key (known keys: agent, providers, server, log, plugins, git, tools)`,
+    );
+  });
+
+  test("a __proto__ key is an unknown key, not a prototype change", () => {
+    const { paths, options } = fixture({ workspace: '[agent]\n"__proto__" = { polluted = true }\n' });
+    const e = loadError(options());
+    expect(e.message).toStartWith(`${paths.workspace}: agent.__proto__: unknown key`);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test("an unknown key from the environment names the variable", () => {
+    const { options } = fixture();
+    const e = loadError(options({ env: { LOOM_AGNET__MODEL: "x" } }));
+    expect(e.message).toBe("env LOOM_AGNET__MODEL: agnet: unknown key (did you mean agent?)");
+  });
+
+  test("a TOML syntax error is CONFIG_PARSE naming the file and line", () => {
+    const { paths, options } = fixture({ user: '[agent]\nmodel = "m"\nmax_retries = = 3\n' });
+    const e = loadError(options());
+    expect(e.code).toBe("CONFIG_PARSE");
+    expect(e.message).toStartWith(`${paths.user}:3: invalid TOML: `);
+    expect(e.details).toEqual({ file: paths.user, line: 3 });
+  });
+
+  test("an unreadable config path is CONFIG_PARSE naming it", () => {
+    const { paths, options } = fixture();
+    mkdirSync(paths.system);
+    const e = loadError(options());
+    expect(e.code).toBe("CONFIG_PARSE");
+    expect(e.message).toStartWith(`${paths.system}: cannot read`);
+  });
+});
