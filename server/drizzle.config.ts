@@ -1,0 +1,9 @@
+import { defineConfig } from "drizzle-kit";
+
+// `bunx drizzle-kit generate --config server/drizzle.config.ts`, then rename the new file to NNN_description.sql
+// (and its tag in migrations/meta/_journal.json). FTS5 tables are written by hand (see 001_threads_fts.sql).
+export default defineConfig({
+  dialect: "sqlite",
+  schema: "./src/db/schema.ts",
+  out: "./migrations",
+});

@@ -1,0 +1,117 @@
+/**
+ * The Loom server as an Elysia app. Everything it touches is passed in (database, provider clients,
+ * upstreams, clock, fetch), so tests run it in-process with `app.handle(request)` or on a socket.
+ * @example
+ * const app = createApp({ db: openDb(":memory:") });
+ * const res = await app.handle(new Request("http://loom/health"));
+ */
+import { openapi } from "@elysiajs/openapi";
+import type { LlmClient } from "@loom/runtime/llm";
+import { VERSION } from "@loom/runtime/version";
+import { Elysia } from "elysia";
+import { tokenResolver } from "./auth/plugin.ts";
+import type { PrincipalResolver } from "./auth/principal.ts";
+import { authRoutes } from "./auth/routes.ts";
+import type { Db } from "./db/open.ts";
+import { errorsPlugin } from "./errors-plugin.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { createMetrics, type Metrics } from "./ops/metrics.ts";
+import { opsRoutes } from "./ops/routes.ts";
+import { createModelAllowlist } from "./proxy/allowlist.ts";
+import { createProxyGuard } from "./proxy/guard.ts";
+import { createRedactor, type Upstream } from "./proxy/keys.ts";
+import { llmRoutes } from "./proxy/llm-routes.ts";
+import { passthroughRoutes } from "./proxy/passthrough.ts";
+import { createRateLimiter } from "./proxy/rate-limit.ts";
+import { type CostLookup, createUsageRecorder } from "./proxy/usage.ts";
+import { threadRoutes } from "./threads/routes.ts";
+import { createThreadStore } from "./threads/store.ts";
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface AppOptions {
+  db: Db;
+  /** Provider clients for `/proxy/{provider}/complete|stream`, holding the server's keys. */
+  providers?: Record<string, LlmClient>;
+  /** Upstreams (key + base URL) for the SDK pass-through routes. */
+  upstreams?: Record<string, Upstream>;
+  /** Exact names or `prefix*`; empty allows all. */
+  allowedModels?: string[];
+  /** Proxy requests per minute per token. */
+  rateLimitPerMinute?: number;
+  maxBodyBytes?: number;
+  /** Cost of a call; default the runtime's model catalogue. */
+  cost?: CostLookup;
+  log?: Logger;
+  clock?: () => Date;
+  fetch?: typeof fetch;
+  /** Extra principal resolvers tried after API tokens (sessions, later). */
+  resolvers?: PrincipalResolver[];
+  metrics?: Metrics;
+}
+
+export function createApp(o: AppOptions) {
+  const clock = o.clock ?? (() => new Date());
+  const upstreams = o.upstreams ?? {};
+  const providers = o.providers ?? {};
+  const secrets = () => Object.values(upstreams).map((u) => u.apiKey.expose());
+  const redact = createRedactor(secrets);
+  const log = o.log ?? createLogger({ secrets });
+  const metrics = o.metrics ?? createMetrics();
+  const resolvers = [tokenResolver(o.db), ...(o.resolvers ?? [])];
+  const guard = createProxyGuard({
+    allowModel: createModelAllowlist(o.allowedModels ?? []),
+    limiter: createRateLimiter({ perMinute: o.rateLimitPerMinute ?? 600, now: () => clock().getTime() }),
+  });
+  const recordUsage = createUsageRecorder(o.db, { cost: o.cost, clock });
+  const started = new WeakMap<Request, number>();
+  const configured = () => [...new Set([...Object.keys(providers), ...Object.keys(upstreams)])].sort();
+
+  return new Elysia({ name: "loom.server" })
+    .use(errorsPlugin({ maxBodyBytes: o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, log }))
+    .onRequest(({ request }) => {
+      started.set(request, performance.now());
+    })
+    .onAfterResponse({ as: "global" }, ({ request, route, set, responseValue }) => {
+      const t0 = started.get(request);
+      if (t0 === undefined) return;
+      const status = responseValue instanceof Response ? responseValue.status : Number(set.status ?? 200);
+      metrics.observeRequest(
+        { method: request.method, route: route || "unmatched", status },
+        (performance.now() - t0) / 1000,
+      );
+    })
+    .use(
+      openapi({
+        path: "/api/docs",
+        specPath: "/api/openapi.json",
+        documentation: {
+          info: {
+            title: "Loom server",
+            version: VERSION,
+            description: "LLM proxy, threads and auth for Loom.",
+          },
+          components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+          security: [{ bearer: [] }],
+        },
+      }),
+    )
+    .use(opsRoutes({ db: o.db, metrics, providers: configured }))
+    .use(authRoutes(resolvers))
+    .use(threadRoutes({ store: createThreadStore(o.db), resolvers, clock }))
+    .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))
+    .use(
+      passthroughRoutes({
+        upstreams,
+        resolvers,
+        guard,
+        recordUsage,
+        metrics,
+        redact,
+        log,
+        fetch: o.fetch ?? fetch,
+      }),
+    );
+}
+
+export type LoomApp = ReturnType<typeof createApp>;

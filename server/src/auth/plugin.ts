@@ -1,0 +1,54 @@
+/**
+ * The auth plugin: resolves a principal for every request and offers the `auth` macro; a route with
+ * `{ auth: true }` answers 401 without one and receives `principal` in its context.
+ * @example
+ * app.use(authPlugin([tokenResolver(db)])).get("/api/auth/me", ({ principal }) => principal, { auth: true })
+ */
+import { Elysia } from "elysia";
+import type { Db } from "../db/open.ts";
+import { HttpError } from "../http-error.ts";
+import { bearerOf, type Principal, type PrincipalResolver } from "./principal.ts";
+import { findToken } from "./tokens.ts";
+
+export function tokenResolver(db: Db): PrincipalResolver {
+  return (request) => {
+    const token = bearerOf(request);
+    if (!token) return undefined;
+    const rec = findToken(db, token);
+    return rec ? { userId: rec.userId, via: "token", tokenId: rec.id, name: rec.name } : undefined;
+  };
+}
+
+export async function resolvePrincipal(
+  resolvers: PrincipalResolver[],
+  request: Request,
+): Promise<Principal | undefined> {
+  for (const r of resolvers) {
+    const p = await r(request);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+export function authPlugin(resolvers: PrincipalResolver[]) {
+  return new Elysia({ name: "loom.auth" }).macro({
+    auth: {
+      async resolve({ request }) {
+        const principal = await resolvePrincipal(resolvers, request);
+        if (!principal) {
+          const hasCredential = bearerOf(request) !== undefined;
+          throw new HttpError(
+            401,
+            "UNAUTHORIZED",
+            hasCredential
+              ? "invalid or revoked token"
+              : "missing credentials: send Authorization: Bearer lt_…",
+            undefined,
+            { "www-authenticate": 'Bearer realm="loom"' },
+          );
+        }
+        return { principal };
+      },
+    },
+  });
+}

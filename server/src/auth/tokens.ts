@@ -1,0 +1,71 @@
+/** Loom API tokens: `lt_<random>`, shown once, stored as sha256. */
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "../db/open.ts";
+import { tokens } from "../db/schema.ts";
+
+export const TOKEN_PREFIX = "lt_";
+
+export function hashToken(token: string): string {
+  return new Bun.CryptoHasher("sha256").update(token).digest("hex");
+}
+
+export function generateToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return TOKEN_PREFIX + Buffer.from(bytes).toString("base64url");
+}
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  userId: string;
+  createdAt: string;
+}
+
+/** Creates a token; the returned `token` is the only time the secret exists outside the caller. */
+export function createToken(
+  db: Db,
+  opts: { name: string; userId?: string; now?: Date },
+): TokenRecord & { token: string } {
+  const token = generateToken();
+  const rec: TokenRecord = {
+    id: `tok_${Bun.randomUUIDv7()}`,
+    name: opts.name,
+    userId: opts.userId ?? opts.name,
+    createdAt: (opts.now ?? new Date()).toISOString(),
+  };
+  db.insert(tokens)
+    .values({ ...rec, hash: hashToken(token) })
+    .run();
+  return { ...rec, token };
+}
+
+export function findToken(db: Db, token: string): TokenRecord | undefined {
+  if (!token.startsWith(TOKEN_PREFIX)) return undefined;
+  const row = db
+    .select({ id: tokens.id, name: tokens.name, userId: tokens.userId, createdAt: tokens.createdAt })
+    .from(tokens)
+    .where(and(eq(tokens.hash, hashToken(token)), isNull(tokens.revokedAt)))
+    .get();
+  return row ?? undefined;
+}
+
+export function listTokens(db: Db): (TokenRecord & { revokedAt: string | null })[] {
+  return db
+    .select({
+      id: tokens.id,
+      name: tokens.name,
+      userId: tokens.userId,
+      createdAt: tokens.createdAt,
+      revokedAt: tokens.revokedAt,
+    })
+    .from(tokens)
+    .all();
+}
+
+export function revokeToken(db: Db, id: string, now = new Date()): boolean {
+  const res = db.$client.run("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [
+    now.toISOString(),
+    id,
+  ]);
+  return res.changes > 0;
+}

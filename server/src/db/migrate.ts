@@ -1,0 +1,41 @@
+/**
+ * A small migration runner: applies `migrations/NNN_description.sql` in order, each in its own
+ * transaction, and records it in `_migrations`. drizzle-kit writes the files; FTS5 ones are by hand.
+ */
+import type { Database } from "bun:sqlite";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const MIGRATIONS_DIR = join(import.meta.dir, "../../migrations");
+
+const FILE = /^(\d{3})_[a-z0-9_]+\.sql$/;
+
+export function listMigrations(dir = MIGRATIONS_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => FILE.test(f))
+    .sort();
+}
+
+/** Applies the pending migrations; returns the names it applied. */
+export function migrate(db: Database, dir = MIGRATIONS_DIR): string[] {
+  db.run("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+  const done = new Set(
+    db
+      .query<{ name: string }, []>("SELECT name FROM _migrations")
+      .all()
+      .map((r) => r.name),
+  );
+  const applied: string[] = [];
+  for (const name of listMigrations(dir)) {
+    if (done.has(name)) continue;
+    const sql = readFileSync(join(dir, name), "utf8");
+    db.transaction(() => {
+      for (const stmt of sql.split("--> statement-breakpoint")) {
+        if (stmt.trim()) db.run(stmt);
+      }
+      db.run("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", [name, new Date().toISOString()]);
+    })();
+    applied.push(name);
+  }
+  return applied;
+}

@@ -1,0 +1,54 @@
+/**
+ * Maps every failure to `{ error: { code, message } }`: validation errors to one line, unknown routes
+ * to 404, oversized bodies to 413, anything unexpected to a 500 without a stack trace.
+ */
+import { Elysia, ValidationError } from "elysia";
+import { HttpError, jsonError } from "./http-error.ts";
+import type { Logger } from "./logger.ts";
+
+export function validationMessage(e: ValidationError): string {
+  const first = e.all[0];
+  if (!first) return `invalid ${e.type}`;
+  const path = "path" in first && first.path ? first.path : "";
+  const where = path ? `${e.type} ${path}` : e.type;
+  return `${where}: ${first.message}`.replace(/\s+/g, " ").slice(0, 300);
+}
+
+export function errorsPlugin(opts: { maxBodyBytes: number; log: Logger }) {
+  return new Elysia({ name: "loom.errors" })
+    .onRequest(({ request }) => {
+      const len = Number(request.headers.get("content-length") ?? 0);
+      if (len > opts.maxBodyBytes) {
+        return jsonError(413, "PAYLOAD_TOO_LARGE", `request body exceeds ${opts.maxBodyBytes} bytes`);
+      }
+    })
+    .onError({ as: "global" }, ({ code, error, request, set }) => {
+      const res = toErrorResponse(code, error, request, opts.log);
+      set.status = res.status; // seen by the metrics hook, which cannot see the returned Response
+      return res;
+    });
+}
+
+function toErrorResponse(code: unknown, error: unknown, request: Request, log: Logger): Response {
+  if (error instanceof HttpError) return error.toResponse();
+  if (error instanceof ValidationError) return jsonError(400, "INVALID_INPUT", validationMessage(error));
+  switch (code) {
+    case "NOT_FOUND":
+      return jsonError(404, "NOT_FOUND", `no route for ${request.method} ${new URL(request.url).pathname}`);
+    case "PARSE":
+      return jsonError(400, "INVALID_INPUT", "request body is not valid JSON");
+    default: {
+      const status = (error as { status?: unknown }).status;
+      if (typeof status === "number" && status === 413) {
+        return jsonError(413, "PAYLOAD_TOO_LARGE", "request body too large");
+      }
+      const msg = error instanceof Error ? error.message : String(error);
+      log.error("request.failed", {
+        method: request.method,
+        path: new URL(request.url).pathname,
+        message: msg,
+      });
+      return jsonError(500, "INTERNAL", "internal error");
+    }
+  }
+}

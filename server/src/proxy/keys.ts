@@ -1,0 +1,65 @@
+/**
+ * Provider keys and upstream base URLs, read once from the environment (`ANTHROPIC_API_KEY` or
+ * `ANTHROPIC_API_KEY_FILE`, …). Keys stay wrapped in `Secret` until the moment a request is sent.
+ */
+import { readFileSync } from "node:fs";
+import { Secret } from "@loom/runtime/secret";
+
+export interface Upstream {
+  name: string;
+  apiKey: Secret;
+  /** Base URL in the SDK's convention: Anthropic without `/v1`, OpenAI with it. */
+  baseUrl: string;
+}
+
+const KNOWN: { name: string; keyEnv: string; baseEnv: string; defaultBase: string }[] = [
+  {
+    name: "anthropic",
+    keyEnv: "ANTHROPIC_API_KEY",
+    baseEnv: "ANTHROPIC_BASE_URL",
+    defaultBase: "https://api.anthropic.com",
+  },
+  {
+    name: "openai",
+    keyEnv: "OPENAI_API_KEY",
+    baseEnv: "OPENAI_BASE_URL",
+    defaultBase: "https://api.openai.com/v1",
+  },
+];
+
+export type Env = Record<string, string | undefined>;
+
+function readKey(env: Env, name: string): string | undefined {
+  const direct = env[name]?.trim();
+  if (direct) return direct;
+  const file = env[`${name}_FILE`];
+  if (!file) return undefined;
+  const v = readFileSync(file, "utf8").trim();
+  return v || undefined;
+}
+
+export function loadUpstreams(env: Env): Record<string, Upstream> {
+  const out: Record<string, Upstream> = {};
+  for (const k of KNOWN) {
+    const key = readKey(env, k.keyEnv);
+    if (!key) continue;
+    out[k.name] = {
+      name: k.name,
+      apiKey: new Secret(key),
+      baseUrl: (env[k.baseEnv] || k.defaultBase).replace(/\/+$/, ""),
+    };
+  }
+  return out;
+}
+
+/**
+ * Removes every known secret (and anything shaped like a provider key) from text that leaves the
+ * server: upstream error messages can quote a key, even partly.
+ */
+export function createRedactor(secrets: () => string[]): (text: string) => string {
+  return (text) => {
+    let out = text;
+    for (const s of secrets()) if (s.length >= 8) out = out.split(s).join("[redacted]");
+    return out.replace(/\b(sk-[A-Za-z0-9_*.-]{6,}|AIza[A-Za-z0-9_-]{20,})/g, "[redacted]");
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * `/proxy/{provider}/complete` (JSON) and `/proxy/{provider}/stream` (SSE of LlmEvent). The server's
+ * LlmClients hold the keys; the caller holds a Loom token. A client disconnect aborts the upstream call.
+ */
+import { type LlmClient, type LlmEvent, toLlmErrorInfo } from "@loom/runtime/llm";
+import { encodeSse } from "@loom/runtime/sync/sse";
+import { Elysia, t } from "elysia";
+import { authPlugin } from "../auth/plugin.ts";
+import type { Principal, PrincipalResolver } from "../auth/principal.ts";
+import { HttpError, jsonError } from "../http-error.ts";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../ops/metrics.ts";
+import type { ProxyGuard } from "./guard.ts";
+import { LlmRequestSchema } from "./schema.ts";
+import type { UsageRecorder } from "./usage.ts";
+
+export interface LlmRouteDeps {
+  providers: Record<string, LlmClient>;
+  resolvers: PrincipalResolver[];
+  guard: ProxyGuard;
+  recordUsage: UsageRecorder;
+  metrics: Metrics;
+  redact: (s: string) => string;
+  log: Logger;
+}
+
+/** Aborts when the client goes away (request signal) or the response stream is cancelled. */
+function linkedAbort(request: Request): AbortController {
+  const ac = new AbortController();
+  if (request.signal.aborted) ac.abort();
+  else request.signal.addEventListener("abort", () => ac.abort(), { once: true });
+  return ac;
+}
+
+export function llmRoutes(d: LlmRouteDeps) {
+  const client = (provider: string): LlmClient => {
+    const c = d.providers[provider];
+    if (!c)
+      throw new HttpError(
+        404,
+        "PROVIDER_NOT_CONFIGURED",
+        `provider ${provider} is not configured on this server`,
+      );
+    return c;
+  };
+  const account = (
+    p: Principal,
+    provider: string,
+    model: string,
+    u: { inputTokens: number; outputTokens: number },
+  ) => {
+    d.recordUsage(p, { provider, model, inputTokens: u.inputTokens, outputTokens: u.outputTokens });
+    d.metrics.addTokens(provider, model, u.inputTokens, u.outputTokens);
+  };
+  const errorInfo = (e: unknown) => {
+    const info = toLlmErrorInfo(e);
+    return { ...info, message: d.redact(info.message) };
+  };
+  const params = t.Object({ provider: t.String({ pattern: "^[a-z0-9-]+$" }) });
+
+  return new Elysia({ prefix: "/proxy", detail: { tags: ["proxy"] } })
+    .use(authPlugin(d.resolvers))
+    .post(
+      "/:provider/complete",
+      async ({ principal, params, body, request }) => {
+        const llm = client(params.provider);
+        d.guard.admit(principal, params.provider, body.model);
+        const ac = linkedAbort(request);
+        try {
+          const res = await llm.complete(body, ac.signal);
+          account(principal, params.provider, res.model || body.model, res.usage);
+          return res;
+        } catch (e) {
+          const info = errorInfo(e);
+          d.log.error("proxy.failed", { provider: params.provider, model: body.model, kind: info.kind });
+          const res = jsonError(info.kind === "rate_limited" ? 429 : 502, "UPSTREAM_ERROR", info.message, {
+            llm: info,
+          });
+          if (info.retryAfterMs !== undefined)
+            res.headers.set("retry-after", String(Math.ceil(info.retryAfterMs / 1000)));
+          return res;
+        }
+      },
+      {
+        auth: true,
+        params,
+        body: LlmRequestSchema,
+        detail: { summary: "One LLM completion (LlmRequest → LlmResponse)", operationId: "proxy.complete" },
+      },
+    )
+    .post(
+      "/:provider/stream",
+      ({ principal, params, body, request }) => {
+        const llm = client(params.provider);
+        d.guard.admit(principal, params.provider, body.model);
+        const ac = linkedAbort(request);
+        const enc = new TextEncoder();
+        let iterator: AsyncIterator<LlmEvent> | undefined;
+        let ended = false;
+        const end = () => {
+          if (!ended) {
+            ended = true;
+            d.metrics.streamEnded();
+          }
+        };
+        d.metrics.streamStarted();
+        const stream = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            try {
+              iterator ??= llm.stream(body, ac.signal)[Symbol.asyncIterator]();
+              const next = await iterator.next();
+              if (next.done) {
+                end();
+                controller.close();
+                return;
+              }
+              const ev = next.value;
+              if (ev.type === "completed") {
+                account(principal, params.provider, ev.response.model || body.model, ev.response.usage);
+              }
+              controller.enqueue(enc.encode(encodeSse(ev.type, ev)));
+            } catch (e) {
+              end();
+              if (ac.signal.aborted) return controller.close();
+              const info = errorInfo(e);
+              d.log.error("proxy.stream_failed", {
+                provider: params.provider,
+                model: body.model,
+                kind: info.kind,
+              });
+              controller.enqueue(enc.encode(encodeSse("error", info)));
+              controller.close();
+            }
+          },
+          async cancel() {
+            end();
+            ac.abort();
+            await iterator?.return?.().catch(() => {});
+          },
+        });
+        return new Response(stream, {
+          headers: {
+            "content-type": "text/event-stream",
+            "cache-control": "no-cache",
+            "x-accel-buffering": "no",
+          },
+        });
+      },
+      {
+        auth: true,
+        params,
+        body: LlmRequestSchema,
+        detail: {
+          summary:
+            "Stream an LLM completion as SSE (events named by LlmEvent type; `error` carries LlmErrorInfo)",
+          operationId: "proxy.stream",
+        },
+      },
+    );
+}

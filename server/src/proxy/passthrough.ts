@@ -1,0 +1,175 @@
+/**
+ * Wire-compatible pass-through for the official SDKs: `/proxy/anthropic/v1/messages` and
+ * `/proxy/openai/v1/chat/completions`. The body goes upstream unchanged with the server's key in
+ * place of the caller's Loom token (`x-api-key: lt_…` or `Authorization: Bearer lt_…`); the
+ * response streams back as-is while usage is read off it. Error bodies are redacted.
+ */
+import { Elysia } from "elysia";
+import { authPlugin } from "../auth/plugin.ts";
+import type { Principal, PrincipalResolver } from "../auth/principal.ts";
+import { HttpError } from "../http-error.ts";
+import type { Logger } from "../logger.ts";
+import type { Metrics } from "../ops/metrics.ts";
+import type { ProxyGuard } from "./guard.ts";
+import type { Upstream } from "./keys.ts";
+import type { UsageRecorder } from "./usage.ts";
+import { applyUsage, type SniffedUsage, sniffSseUsage } from "./usage-sniffer.ts";
+
+export interface PassthroughDeps {
+  upstreams: Record<string, Upstream>;
+  resolvers: PrincipalResolver[];
+  guard: ProxyGuard;
+  recordUsage: UsageRecorder;
+  metrics: Metrics;
+  redact: (s: string) => string;
+  log: Logger;
+  fetch: typeof fetch;
+}
+
+/** Request headers the SDKs send that the upstream needs; everything else (auth included) is dropped. */
+const FORWARD = [
+  "content-type",
+  "accept",
+  "anthropic-version",
+  "anthropic-beta",
+  "openai-beta",
+  "user-agent",
+];
+/** Response headers not to copy: Bun re-frames and decompresses the body. */
+const DROP = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive"]);
+
+export function passthroughRoutes(d: PassthroughDeps) {
+  const forward = async (
+    provider: "anthropic" | "openai",
+    path: string,
+    principal: Principal,
+    request: Request,
+  ): Promise<Response> => {
+    const up = d.upstreams[provider];
+    if (!up)
+      throw new HttpError(
+        404,
+        "PROVIDER_NOT_CONFIGURED",
+        `provider ${provider} is not configured on this server`,
+      );
+    const raw = await request.text();
+    let parsed: { model?: unknown; stream?: unknown };
+    try {
+      parsed = JSON.parse(raw) as typeof parsed;
+    } catch {
+      throw new HttpError(400, "INVALID_INPUT", "request body is not valid JSON");
+    }
+    const model = typeof parsed.model === "string" ? parsed.model : "";
+    if (!model) throw new HttpError(400, "INVALID_INPUT", "body.model is required");
+    d.guard.admit(principal, provider, model);
+
+    const headers = new Headers();
+    for (const h of FORWARD) {
+      const v = request.headers.get(h);
+      if (v) headers.set(h, v);
+    }
+    if (provider === "anthropic") headers.set("x-api-key", up.apiKey.expose());
+    else headers.set("authorization", `Bearer ${up.apiKey.expose()}`);
+
+    const ac = new AbortController();
+    request.signal.addEventListener("abort", () => ac.abort(), { once: true });
+    let res: Response;
+    try {
+      res = await d.fetch(`${up.baseUrl}${path}`, { method: "POST", headers, body: raw, signal: ac.signal });
+    } catch (e) {
+      d.log.error("passthrough.unreachable", {
+        provider,
+        message: d.redact(e instanceof Error ? e.message : String(e)),
+      });
+      throw new HttpError(502, "UPSTREAM_ERROR", `upstream ${provider} unreachable`);
+    }
+    const outHeaders = new Headers();
+    res.headers.forEach((v, k) => {
+      if (!DROP.has(k.toLowerCase())) outHeaders.set(k, v);
+    });
+    const account = (u: SniffedUsage) => {
+      const m = u.model ?? model;
+      d.recordUsage(principal, {
+        provider,
+        model: m,
+        inputTokens: u.inputTokens,
+        outputTokens: u.outputTokens,
+      });
+      d.metrics.addTokens(provider, m, u.inputTokens, u.outputTokens);
+    };
+
+    if (!res.ok || !res.body) {
+      const text = d.redact(await res.text());
+      return new Response(text, { status: res.status, headers: outHeaders });
+    }
+    if ((res.headers.get("content-type") ?? "").includes("text/event-stream")) {
+      const sniff = sniffSseUsage();
+      d.metrics.streamStarted();
+      let ended = false;
+      const end = () => {
+        if (!ended) {
+          ended = true;
+          d.metrics.streamEnded();
+        }
+      };
+      sniff.done.then(account).finally(end);
+      const body = res.body.pipeThrough(sniff.transform);
+      // Wrap so a client cancel is seen here: end the gauge and abort the upstream fetch.
+      const reader = body.getReader();
+      const out = new ReadableStream<Uint8Array>({
+        async pull(c) {
+          try {
+            const { value, done } = await reader.read();
+            if (done) c.close();
+            else c.enqueue(value);
+          } catch {
+            end();
+            c.close();
+          }
+        },
+        async cancel() {
+          end();
+          ac.abort();
+          await reader.cancel().catch(() => {});
+        },
+      });
+      return new Response(out, { status: res.status, headers: outHeaders });
+    }
+    const text = await res.text();
+    const u: SniffedUsage = { inputTokens: 0, outputTokens: 0 };
+    try {
+      applyUsage(u, JSON.parse(text) as Record<string, unknown>);
+    } catch {
+      // not JSON: forwarded as-is, nothing counted
+    }
+    account(u);
+    return new Response(text, { status: res.status, headers: outHeaders });
+  };
+
+  return new Elysia({ prefix: "/proxy", detail: { tags: ["proxy"] } })
+    .use(authPlugin(d.resolvers))
+    .post(
+      "/anthropic/v1/messages",
+      ({ principal, request }) => forward("anthropic", "/v1/messages", principal, request),
+      {
+        auth: true,
+        parse: "none",
+        detail: {
+          summary: "Anthropic Messages API pass-through (x-api-key: lt_…)",
+          operationId: "proxy.anthropic.messages",
+        },
+      },
+    )
+    .post(
+      "/openai/v1/chat/completions",
+      ({ principal, request }) => forward("openai", "/chat/completions", principal, request),
+      {
+        auth: true,
+        parse: "none",
+        detail: {
+          summary: "OpenAI Chat Completions pass-through (Authorization: Bearer lt_…)",
+          operationId: "proxy.openai.chat",
+        },
+      },
+    );
+}

@@ -1,0 +1,87 @@
+/**
+ * Starts the server on a socket: opens the database (WAL, migrations applied), reads provider keys
+ * from the environment, builds provider clients, listens. Used by `loom serve` and by tests.
+ */
+import { join } from "node:path";
+import { dataDir, type Env } from "@loom/runtime/paths";
+import { createApp, DEFAULT_MAX_BODY_BYTES } from "./app.ts";
+import { type Db, openDb } from "./db/open.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { createProviderClients, loadProviderDefinitions } from "./providers.ts";
+import { loadUpstreams } from "./proxy/keys.ts";
+
+export interface ServeOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  env?: Env;
+  dbPath?: string;
+  log?: Logger;
+  fetch?: typeof fetch;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Db;
+  stop(): Promise<void>;
+}
+
+export function serverDbPath(env: Env): string {
+  return env.LOOM_SERVER_DB_PATH || join(dataDir(env), "server.db");
+}
+
+const list = (v: string | undefined) =>
+  v
+    ? v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
+
+function intEnv(env: Env, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === "") return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+export async function startServer(o: ServeOptions = {}): Promise<RunningServer> {
+  const env = o.env ?? process.env;
+  const upstreams = loadUpstreams(env);
+  const secrets = () => Object.values(upstreams).map((u) => u.apiKey.expose());
+  const log = o.log ?? createLogger({ secrets });
+  const db = openDb(o.dbPath ?? serverDbPath(env));
+  const defs = await loadProviderDefinitions(Object.keys(upstreams), log);
+  const maxBodyBytes = intEnv(env, "LOOM_SERVER_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES);
+  const app = createApp({
+    db,
+    upstreams,
+    providers: createProviderClients(upstreams, defs),
+    allowedModels: list(env.LOOM_SERVER_ALLOWED_MODELS),
+    rateLimitPerMinute: intEnv(env, "LOOM_SERVER_RATE_LIMIT_PER_MINUTE", 600),
+    maxBodyBytes,
+    log,
+    fetch: o.fetch,
+  });
+  const server = Bun.serve({
+    hostname: o.host ?? "127.0.0.1",
+    port: o.port ?? 8080,
+    maxRequestBodySize: maxBodyBytes,
+    // Long streams are normal for an LLM proxy; Bun's default idle timeout is 10 s.
+    idleTimeout: 255,
+    fetch: (req) => app.handle(req),
+  });
+  const url = `http://${server.hostname}:${server.port}`;
+  log.info("server.started", { url, providers: Object.keys(upstreams) });
+  return {
+    url,
+    port: server.port ?? 0,
+    db,
+    async stop() {
+      await server.stop(true);
+      db.$client.close();
+    },
+  };
+}

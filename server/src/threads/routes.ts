@@ -1,0 +1,178 @@
+/** `/api/threads…`: CRUD with If-Match, paging, search and visibility. Bodies use the shared ThreadSchema. */
+import { ThreadSchema, Visibility } from "@loom/runtime/thread";
+import { Elysia, t } from "elysia";
+import { authPlugin } from "../auth/plugin.ts";
+import type { PrincipalResolver } from "../auth/principal.ts";
+import { HttpError } from "../http-error.ts";
+import { canAccessThread } from "./policy.ts";
+import type { ThreadStore } from "./store.ts";
+
+const ThreadSummary = t.Object({
+  id: t.String(),
+  version: t.Integer(),
+  title: t.Nullable(t.String()),
+  workspace: t.String(),
+  visibility: t.String(),
+  ownerId: t.String(),
+  createdAt: t.String(),
+  updatedAt: t.String(),
+});
+
+const WriteResult = t.Object({ id: t.String(), version: t.Integer(), updatedAt: t.String() });
+
+const IdParams = t.Object({ id: t.String({ pattern: "^T-[0-9a-f-]{36}$" }) });
+
+/** `If-Match: 3`, `"3"` or `W/"3"` → 3. */
+export function parseIfMatch(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === "") return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(v);
+  if (!m?.[1]) throw new HttpError(400, "INVALID_INPUT", "If-Match must be a thread version number");
+  return Number(m[1]);
+}
+
+export function threadRoutes(opts: {
+  store: ThreadStore;
+  resolvers: PrincipalResolver[];
+  clock: () => Date;
+}) {
+  const { store } = opts;
+  const notFound = (id: string) => new HttpError(404, "NOT_FOUND", `thread ${id} not found`);
+
+  return new Elysia({ prefix: "/api/threads", detail: { tags: ["threads"] } })
+    .use(authPlugin(opts.resolvers))
+    .get(
+      "/",
+      ({ principal, query }) => {
+        const page = store.list(principal, {
+          limit: query.limit ?? 50,
+          cursor: query.cursor,
+          workspace: query.workspace,
+        });
+        if (!page) throw new HttpError(400, "INVALID_INPUT", "cursor is not one this server issued");
+        return page;
+      },
+      {
+        auth: true,
+        query: t.Object({
+          limit: t.Optional(t.Integer({ minimum: 1, maximum: 200 })),
+          cursor: t.Optional(t.String({ maxLength: 512 })),
+          workspace: t.Optional(t.String()),
+        }),
+        response: t.Object({ items: t.Array(ThreadSummary), nextCursor: t.Nullable(t.String()) }),
+        detail: { summary: "List threads, newest first", operationId: "thread.list" },
+      },
+    )
+    .get(
+      "/search",
+      ({ principal, query }) => ({ items: store.search(principal, query.q, query.limit ?? 20) }),
+      {
+        auth: true,
+        query: t.Object({
+          q: t.String({ minLength: 1, maxLength: 500 }),
+          limit: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
+        }),
+        response: t.Object({ items: t.Array(t.Composite([ThreadSummary, t.Object({ rank: t.Number() })])) }),
+        detail: { summary: "Full-text search (bm25, then recency)", operationId: "thread.search" },
+      },
+    )
+    .get(
+      "/:id",
+      ({ principal, params, set }) => {
+        const row = store.get(params.id);
+        if (!row || row.deletedAt || !canAccessThread(principal, "thread.read", row))
+          throw notFound(params.id);
+        set.headers.etag = `"${row.version}"`;
+        return new Response(row.body, {
+          headers: { "content-type": "application/json", etag: `"${row.version}"` },
+        });
+      },
+      {
+        auth: true,
+        params: IdParams,
+        detail: {
+          summary: "Get a thread",
+          operationId: "thread.get",
+          responses: { 200: { description: "The thread (ThreadSchema)" } },
+        },
+      },
+    )
+    .put(
+      "/:id",
+      ({ principal, params, body, headers, set }) => {
+        if (body.id !== params.id)
+          throw new HttpError(400, "INVALID_INPUT", "body id does not match the path");
+        if (body.isPrivate) throw new HttpError(400, "INVALID_INPUT", "private threads are never synced");
+        const out = store.put(principal, body, parseIfMatch(headers["if-match"]));
+        switch (out.kind) {
+          case "forbidden":
+            throw new HttpError(403, "FORBIDDEN", `thread ${params.id} belongs to another user`);
+          case "precondition_required":
+            throw new HttpError(
+              428,
+              "PRECONDITION_REQUIRED",
+              "thread exists: send If-Match with its version",
+              {
+                version: out.currentVersion,
+              },
+            );
+          case "conflict":
+            throw new HttpError(412, "CONFLICT", `version mismatch: server has ${out.currentVersion}`, {
+              version: out.currentVersion,
+            });
+          case "created":
+          case "updated":
+            set.status = out.kind === "created" ? 201 : 200;
+            set.headers.etag = `"${out.thread.version}"`;
+            return { id: out.thread.id, version: out.thread.version, updatedAt: out.thread.updatedAt };
+          default: {
+            const never: never = out;
+            return never;
+          }
+        }
+      },
+      {
+        auth: true,
+        params: IdParams,
+        body: ThreadSchema,
+        headers: t.Object({ "if-match": t.Optional(t.String()) }),
+        response: { 200: WriteResult, 201: WriteResult },
+        detail: { summary: "Create or update a thread (If-Match: version)", operationId: "thread.put" },
+      },
+    )
+    .delete(
+      "/:id",
+      ({ principal, params, set }) => {
+        const row = store.get(params.id);
+        if (!row || row.deletedAt || !canAccessThread(principal, "thread.delete", row))
+          throw notFound(params.id);
+        store.softDelete(params.id, opts.clock());
+        set.status = 204;
+      },
+      {
+        auth: true,
+        params: IdParams,
+        detail: { summary: "Delete a thread (soft)", operationId: "thread.delete" },
+      },
+    )
+    .post(
+      "/:id/visibility",
+      ({ principal, params, body }) => {
+        const row = store.get(params.id);
+        if (!row || row.deletedAt || !canAccessThread(principal, "thread.read", row))
+          throw notFound(params.id);
+        if (!canAccessThread(principal, "thread.share", row)) {
+          throw new HttpError(403, "FORBIDDEN", "only the owner can change visibility");
+        }
+        const updated = store.setVisibility(params.id, body.visibility);
+        if (!updated) throw notFound(params.id);
+        return { id: updated.id, version: updated.version, visibility: updated.visibility };
+      },
+      {
+        auth: true,
+        params: IdParams,
+        body: t.Object({ visibility: Visibility }),
+        response: t.Object({ id: t.String(), version: t.Integer(), visibility: Visibility }),
+        detail: { summary: "Change who can see a thread", operationId: "thread.visibility" },
+      },
+    );
+}

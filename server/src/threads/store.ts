@@ -1,0 +1,192 @@
+/**
+ * Thread persistence: optimistic concurrency on `version`, soft delete, newest-first paging, FTS5 search.
+ * Every write keeps `threads_fts` in step inside the same transaction.
+ */
+import type { Thread, Visibility } from "@loom/runtime/thread";
+import { and, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
+import type { Principal } from "../auth/principal.ts";
+import type { Db } from "../db/open.ts";
+import { threads } from "../db/schema.ts";
+import { ftsDocument, ftsQuery } from "./fts.ts";
+
+export type ThreadRow = typeof threads.$inferSelect;
+
+export type PutOutcome =
+  | { kind: "created" | "updated"; thread: Thread }
+  | { kind: "conflict"; currentVersion: number }
+  | { kind: "precondition_required"; currentVersion: number }
+  | { kind: "forbidden" };
+
+export interface ThreadSummary {
+  id: string;
+  version: number;
+  title: string | null;
+  workspace: string;
+  visibility: string;
+  ownerId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function summary(r: ThreadRow): ThreadSummary {
+  return {
+    id: r.id,
+    version: r.version,
+    title: r.title,
+    workspace: r.workspace,
+    visibility: r.visibility,
+    ownerId: r.ownerId,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+export function encodeCursor(r: { updatedAt: string; id: string }): string {
+  return Buffer.from(JSON.stringify([r.updatedAt, r.id])).toString("base64url");
+}
+
+function decodeCursor(c: string): [string, string] | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8"));
+    return Array.isArray(v) && typeof v[0] === "string" && typeof v[1] === "string"
+      ? [v[0], v[1]]
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createThreadStore(db: Db) {
+  const sqlite = db.$client;
+  const ftsDelete = sqlite.prepare("DELETE FROM threads_fts WHERE id = ?");
+  const ftsInsert = sqlite.prepare("INSERT INTO threads_fts (id, title, messages, git) VALUES (?, ?, ?, ?)");
+
+  const index = (t: Thread) => {
+    ftsDelete.run(t.id);
+    const doc = ftsDocument(t);
+    ftsInsert.run(t.id, doc.title, doc.messages, doc.git);
+  };
+
+  const row = (id: string): ThreadRow | undefined =>
+    db.select().from(threads).where(eq(threads.id, id)).get();
+
+  const readable = (p: Principal): SQL =>
+    or(
+      eq(threads.ownerId, p.userId),
+      eq(threads.visibility, "team"),
+      eq(threads.visibility, "organization"),
+      eq(threads.visibility, "public"),
+    ) as SQL;
+
+  return {
+    get: row,
+
+    /** Creates when absent; otherwise requires `ifMatch` equal to the stored version. */
+    put(p: Principal, input: Thread, ifMatch: number | undefined): PutOutcome {
+      return sqlite.transaction((): PutOutcome => {
+        const cur = row(input.id);
+        if (cur && cur.ownerId !== p.userId) return { kind: "forbidden" };
+        if (cur && ifMatch === undefined)
+          return { kind: "precondition_required", currentVersion: cur.version };
+        if (cur && ifMatch !== cur.version) return { kind: "conflict", currentVersion: cur.version };
+        const version = (cur?.version ?? 0) + 1;
+        const thread: Thread = { ...input, version, isPrivate: false };
+        delete thread.deletedAt;
+        const values = {
+          id: thread.id,
+          ownerId: p.userId,
+          version,
+          workspace: thread.workspace,
+          title: thread.title ?? null,
+          visibility: thread.visibility,
+          createdAt: thread.createdAt,
+          updatedAt: thread.updatedAt,
+          deletedAt: null,
+          body: JSON.stringify(thread),
+        };
+        if (cur) db.update(threads).set(values).where(eq(threads.id, thread.id)).run();
+        else db.insert(threads).values(values).run();
+        index(thread);
+        return { kind: cur ? "updated" : "created", thread };
+      })();
+    },
+
+    softDelete(id: string, now: Date): void {
+      sqlite.transaction(() => {
+        const cur = row(id);
+        if (!cur) return;
+        const body = {
+          ...(JSON.parse(cur.body) as Thread),
+          deletedAt: now.toISOString(),
+          version: cur.version + 1,
+        };
+        db.update(threads)
+          .set({ deletedAt: body.deletedAt, version: body.version, body: JSON.stringify(body) })
+          .where(eq(threads.id, id))
+          .run();
+        ftsDelete.run(id);
+      })();
+    },
+
+    setVisibility(id: string, visibility: Visibility): Thread | undefined {
+      return sqlite.transaction(() => {
+        const cur = row(id);
+        if (!cur) return undefined;
+        const body: Thread = { ...(JSON.parse(cur.body) as Thread), visibility, version: cur.version + 1 };
+        db.update(threads)
+          .set({ visibility, version: body.version, body: JSON.stringify(body) })
+          .where(eq(threads.id, id))
+          .run();
+        return body;
+      })();
+    },
+
+    list(
+      p: Principal,
+      opts: { limit: number; cursor?: string; workspace?: string },
+    ): { items: ThreadSummary[]; nextCursor: string | null } | undefined {
+      const conds: SQL[] = [isNull(threads.deletedAt), readable(p)];
+      if (opts.workspace) conds.push(eq(threads.workspace, opts.workspace));
+      if (opts.cursor) {
+        const c = decodeCursor(opts.cursor);
+        if (!c) return undefined;
+        conds.push(
+          or(lt(threads.updatedAt, c[0]), and(eq(threads.updatedAt, c[0]), lt(threads.id, c[1]))) as SQL,
+        );
+      }
+      const rows = db
+        .select()
+        .from(threads)
+        .where(and(...conds))
+        .orderBy(desc(threads.updatedAt), desc(threads.id))
+        .limit(opts.limit + 1)
+        .all();
+      const page = rows.slice(0, opts.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(summary),
+        nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null,
+      };
+    },
+
+    search(p: Principal, q: string, limit: number): (ThreadSummary & { rank: number })[] {
+      const match = ftsQuery(q);
+      if (!match) return [];
+      const rows = sqlite
+        .query<ThreadRow & { rank: number }, [string, string, number]>(
+          `SELECT t.id, t.owner_id AS ownerId, t.version, t.workspace, t.title, t.visibility,
+                  t.created_at AS createdAt, t.updated_at AS updatedAt, t.deleted_at AS deletedAt, '' AS body,
+                  bm25(threads_fts, 0.0, 10.0, 1.0, 5.0) AS rank
+             FROM threads_fts JOIN threads t ON t.id = threads_fts.id
+            WHERE threads_fts MATCH ?1 AND t.deleted_at IS NULL
+              AND (t.owner_id = ?2 OR t.visibility != 'private')
+            ORDER BY rank, t.updated_at DESC
+            LIMIT ?3`,
+        )
+        .all(match, p.userId, limit);
+      return rows.map((r) => ({ ...summary(r), rank: r.rank }));
+    },
+  };
+}
+
+export type ThreadStore = ReturnType<typeof createThreadStore>;
