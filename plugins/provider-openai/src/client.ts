@@ -1,0 +1,82 @@
+/** The OpenAI `LlmClient`: the openai SDK, loaded on first use, with the SDK's retries off. */
+import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from "@loom/runtime/llm";
+import { createRequestScope, guardStream } from "@loom/runtime/providers/stream";
+import type * as Sdk from "openai";
+import { type ConvertOptions, fromCompletion, toOpenAiParams } from "./convert.ts";
+import { PROVIDER, toLlmError } from "./errors.ts";
+import { toLlmEvents } from "./stream.ts";
+
+export interface OpenAiClientOptions extends ConvertOptions {
+  /** Absent for local servers that need none: then no Authorization header is sent. */
+  apiKey: string | undefined;
+  baseUrl: string;
+  /** Ask for the final usage chunk (`stream_options.include_usage`). */
+  streamUsage: boolean;
+  idleTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+interface Loaded {
+  sdk: typeof Sdk;
+  client: Sdk.OpenAI;
+}
+
+export function createOpenAiClient(opts: OpenAiClientOptions): LlmClient {
+  let loading: Promise<Loaded> | undefined;
+  const load = (): Promise<Loaded> =>
+    (loading ??= import("openai").then((sdk) => ({
+      sdk,
+      client: new sdk.OpenAI({
+        // The SDK insists on a key; without one, the placeholder is stripped from the headers.
+        apiKey: opts.apiKey ?? "none",
+        ...(opts.apiKey ? {} : { defaultHeaders: { authorization: null } }),
+        baseURL: opts.baseUrl,
+        organization: null,
+        project: null,
+        maxRetries: 0,
+        timeout: opts.requestTimeoutMs,
+        logLevel: "off",
+      }),
+    })));
+
+  async function complete(request: LlmRequest, signal?: AbortSignal): Promise<LlmResponse> {
+    const { sdk, client } = await load();
+    try {
+      const completion = await client.chat.completions.create(
+        { ...toOpenAiParams(request, opts), stream: false },
+        { signal },
+      );
+      return fromCompletion(completion);
+    } catch (e) {
+      throw toLlmError(sdk, e, signal);
+    }
+  }
+
+  async function* stream(request: LlmRequest, signal?: AbortSignal): AsyncGenerator<LlmEvent> {
+    const { sdk, client } = await load();
+    const scope = createRequestScope(signal);
+    try {
+      const chunks = await client.chat.completions.create(
+        {
+          ...toOpenAiParams(request, opts),
+          stream: true,
+          ...(opts.streamUsage ? { stream_options: { include_usage: true } } : {}),
+        },
+        { signal: scope.signal, timeout: opts.idleTimeoutMs },
+      );
+      const guarded = guardStream(chunks, {
+        provider: PROVIDER,
+        idleMs: opts.idleTimeoutMs,
+        signal,
+        cancel: () => scope.abort(),
+      });
+      yield* toLlmEvents(guarded, request.model);
+    } catch (e) {
+      throw toLlmError(sdk, e, signal);
+    } finally {
+      scope.dispose();
+    }
+  }
+
+  return { provider: PROVIDER, complete, stream };
+}

@@ -1,0 +1,117 @@
+/** Pure conversion between Loom's message model and OpenAI Chat Completions. */
+
+import type { FinishReason, LlmRequest, LlmResponse, Message, ToolCall, Usage } from "@loom/runtime/llm";
+import { parseToolArgs } from "@loom/runtime/providers/stream";
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsBase,
+  ChatCompletionMessageParam,
+  ChatCompletionMessageToolCall,
+} from "openai/resources/chat/completions";
+import { PROVIDER } from "./errors.ts";
+
+export interface ConvertOptions {
+  /** `max_completion_tokens` for api.openai.com; many compatible servers only know `max_tokens`. */
+  maxTokensField: "max_tokens" | "max_completion_tokens";
+}
+
+export function toOpenAiParams(request: LlmRequest, opts: ConvertOptions): ChatCompletionCreateParamsBase {
+  const messages: ChatCompletionMessageParam[] = request.system
+    ? [{ role: "system", content: request.system }]
+    : [];
+  messages.push(...request.messages.map(toOpenAiMessage));
+  const params: ChatCompletionCreateParamsBase = { model: request.model, messages };
+  if (request.tools?.length) {
+    params.tools = request.tools.map((t) => ({
+      type: "function",
+      function: { name: t.name, description: t.description, parameters: t.inputSchema },
+    }));
+  }
+  if (request.maxTokens !== undefined) params[opts.maxTokensField] = request.maxTokens;
+  if (request.temperature !== undefined) params.temperature = request.temperature;
+  return params;
+}
+
+export function toOpenAiMessage(m: Message): ChatCompletionMessageParam {
+  switch (m.role) {
+    case "user":
+      return { role: "user", content: m.content };
+    case "tool":
+      // Chat Completions has no error flag on tool results; the content says it.
+      return {
+        role: "tool",
+        tool_call_id: m.toolCallId,
+        content: m.isError ? `Error: ${m.content}` : m.content,
+      };
+    case "assistant":
+      return m.toolCalls?.length
+        ? {
+            role: "assistant",
+            content: m.content || null,
+            tool_calls: m.toolCalls.map((c) => ({
+              id: c.id,
+              type: "function",
+              function: { name: c.name, arguments: JSON.stringify(c.input ?? {}) },
+            })),
+          }
+        : { role: "assistant", content: m.content };
+    default: {
+      const never: never = m;
+      throw new Error(`unknown message ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+export function toFinishReason(reason: string | null | undefined): FinishReason {
+  switch (reason) {
+    case "tool_calls":
+    case "function_call":
+      return "tool_use";
+    case "length":
+      return "max_tokens";
+    case "content_filter":
+      return "refusal";
+    default:
+      return "end_turn";
+  }
+}
+
+interface OpenAiUsageLike {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number | null } | null;
+}
+
+/** OpenAI's `prompt_tokens` includes cached tokens; Loom's `inputTokens` does not. */
+export function toUsage(u: OpenAiUsageLike | null | undefined): Usage {
+  const cached = u?.prompt_tokens_details?.cached_tokens ?? 0;
+  const usage: Usage = {
+    inputTokens: (u?.prompt_tokens ?? 0) - cached,
+    outputTokens: u?.completion_tokens ?? 0,
+  };
+  if (cached) usage.cacheReadTokens = cached;
+  return usage;
+}
+
+function toToolCall(call: ChatCompletionMessageToolCall): ToolCall | undefined {
+  if (call.type !== "function") return undefined;
+  return {
+    id: call.id,
+    name: call.function.name,
+    input: parseToolArgs(PROVIDER, call.function.name, call.function.arguments),
+  };
+}
+
+export function fromCompletion(completion: ChatCompletion): LlmResponse {
+  const choice = completion.choices[0];
+  const text = choice?.message.content ?? "";
+  const toolCalls = (choice?.message.tool_calls ?? []).map(toToolCall).filter((c) => c !== undefined);
+  return {
+    model: completion.model,
+    message: toolCalls.length
+      ? { role: "assistant", content: text, toolCalls }
+      : { role: "assistant", content: text },
+    usage: toUsage(completion.usage),
+    finishReason: toFinishReason(choice?.finish_reason),
+  };
+}
