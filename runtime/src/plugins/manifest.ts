@@ -1,0 +1,143 @@
+/**
+ * `loom-plugin.json`: the one schema for plugin manifests. The published JSON Schema
+ * (`loom-plugin.schema.json` beside this file) is generated from `PluginManifest`.
+ */
+import { type Static, Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { LoomError } from "../errors.ts";
+
+const Name = Type.String({
+  pattern: "^[a-z0-9][a-z0-9._-]{0,63}$",
+  description: "lower-case, digits, . _ -",
+});
+const ToolName = Type.String({ pattern: "^[a-zA-Z][a-zA-Z0-9_-]{0,63}$" });
+
+export const PluginTool = Type.Object(
+  {
+    name: ToolName,
+    description: Type.String({ minLength: 1 }),
+    inputSchema: Type.Record(Type.String(), Type.Unknown(), { description: "JSON Schema of the tool input" }),
+    export: Type.Optional(
+      Type.String({ minLength: 1, description: "WASM export (or TS tool name); default: name" }),
+    ),
+    mutating: Type.Optional(Type.Boolean({ description: "changes the workspace" })),
+  },
+  { additionalProperties: false },
+);
+export type PluginTool = Static<typeof PluginTool>;
+
+export const PluginPermissions = Type.Object(
+  {
+    read: Type.Optional(Type.Array(Type.String(), { description: "workspace-relative paths; '.' = all" })),
+    write: Type.Optional(Type.Array(Type.String(), { description: "workspace-relative paths; '.' = all" })),
+    exec: Type.Optional(Type.Boolean()),
+    network: Type.Optional(
+      Type.Array(Type.String(), { description: "host names; '*.example.com' for subdomains" }),
+    ),
+    env: Type.Optional(Type.Array(Type.String(), { description: "environment variable names" })),
+  },
+  { additionalProperties: false },
+);
+export type PluginPermissions = Static<typeof PluginPermissions>;
+
+export const PluginLimits = Type.Object(
+  {
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000 })),
+    memoryMb: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
+    maxOutputBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 * 1024 * 1024 })),
+  },
+  { additionalProperties: false },
+);
+export type PluginLimits = Static<typeof PluginLimits>;
+
+export const PluginManifest = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    name: Name,
+    version: Type.String({ pattern: "^\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?$" }),
+    description: Type.String(),
+    kind: Type.Union([Type.Literal("tool"), Type.Literal("provider")]),
+    runtime: Type.Union([Type.Literal("wasm"), Type.Literal("ts")]),
+    entry: Type.String({
+      minLength: 1,
+      description: "path of the .wasm or TS module, relative to the manifest",
+    }),
+    sha256: Type.Optional(
+      Type.String({ pattern: "^[0-9a-f]{64}$", description: "hex sha256 of the wasm entry" }),
+    ),
+    tools: Type.Array(PluginTool, { default: [] }),
+    permissions: Type.Optional(PluginPermissions),
+    limits: Type.Optional(PluginLimits),
+  },
+  {
+    additionalProperties: false,
+    $id: "https://loom.dev/schemas/loom-plugin.json",
+    title: "Loom plugin manifest",
+  },
+);
+export type PluginManifest = Static<typeof PluginManifest>;
+
+export const DEFAULT_LIMITS: Required<PluginLimits> = {
+  timeoutMs: 30_000,
+  memoryMb: 64,
+  maxOutputBytes: 1024 * 1024,
+};
+
+export function limitsOf(m: PluginManifest): Required<PluginLimits> {
+  return { ...DEFAULT_LIMITS, ...m.limits };
+}
+
+function fieldOf(path: string): string {
+  return path === "" ? "(root)" : path.slice(1).replaceAll("/", ".");
+}
+
+/**
+ * Validates an unknown value as a manifest. Throws PLUGIN_INVALID naming the field at fault.
+ * @example parseManifest(JSON.parse(text), "plugins/edit/loom-plugin.json")
+ */
+export function parseManifest(value: unknown, where = "loom-plugin.json"): PluginManifest {
+  const first = Value.Errors(PluginManifest, value).First();
+  if (first) {
+    const field = fieldOf(first.path);
+    throw new LoomError("PLUGIN_INVALID", `${where}: field '${field}': ${first.message}`, { field, where });
+  }
+  const m = value as PluginManifest;
+  const fail = (field: string, message: string): never => {
+    throw new LoomError("PLUGIN_INVALID", `${where}: field '${field}': ${message}`, { field, where });
+  };
+  if (m.runtime === "wasm" && m.sha256 === undefined) fail("sha256", "required for a wasm plugin");
+  if (m.kind === "tool" && m.tools.length === 0) fail("tools", "a tool plugin must export at least one tool");
+  const seen = new Set<string>();
+  m.tools.forEach((t, i) => {
+    if (seen.has(t.name)) fail(`tools.${i}.name`, `duplicate tool name '${t.name}'`);
+    seen.add(t.name);
+    if (t.inputSchema["type"] !== "object") fail(`tools.${i}.inputSchema.type`, "must be 'object'");
+  });
+  for (const key of ["read", "write"] as const) {
+    (m.permissions?.[key] ?? []).forEach((p, i) => {
+      if (p.startsWith("/") || p.split(/[\\/]/).includes("..")) {
+        fail(`permissions.${key}.${i}`, `'${p}' must be a workspace-relative path without '..'`);
+      }
+    });
+  }
+  return m;
+}
+
+/** Reads and validates a manifest file. */
+export async function readManifest(file: string): Promise<PluginManifest> {
+  let text: string;
+  try {
+    text = await Bun.file(file).text();
+  } catch {
+    throw new LoomError("PLUGIN_INVALID", `${file}: cannot read manifest`, { where: file });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new LoomError("PLUGIN_INVALID", `${file}: not valid JSON (${(e as Error).message})`, {
+      where: file,
+    });
+  }
+  return parseManifest(json, file);
+}

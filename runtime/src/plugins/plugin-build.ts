@@ -1,0 +1,54 @@
+/**
+ * Builds an AssemblyScript plugin folder: compiles assembly/index.ts to the manifest's entry and
+ * writes the wasm's sha256 into loom-plugin.json. Used by `loom plugin build` and the first-party
+ * build scripts.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LoomError } from "../errors.ts";
+import { buildAssemblyScript, sha256Hex } from "./as-build.ts";
+import { type PluginManifest, readManifest } from "./manifest.ts";
+
+export const MANIFEST_FILE = "loom-plugin.json";
+
+export interface BuiltPlugin {
+  manifest: PluginManifest;
+  wasm: Uint8Array;
+  sha256: string;
+}
+
+export async function buildPlugin(
+  dir: string,
+  entry = "assembly/index.ts",
+  sdkModule?: string,
+): Promise<BuiltPlugin> {
+  const file = join(dir, MANIFEST_FILE);
+  const raw = JSON.parse(await Bun.file(file).text()) as Record<string, unknown>;
+  if (raw["runtime"] !== "wasm") {
+    throw new LoomError(
+      "PLUGIN_INVALID",
+      `${file}: only wasm plugins are built (runtime is ${String(raw["runtime"])})`,
+    );
+  }
+  const wasm = await buildAssemblyScript({
+    dir,
+    entry,
+    outFile: String(raw["entry"]),
+    ...(sdkModule ? { sdkModule } : {}),
+  });
+  const sha256 = sha256Hex(wasm);
+  raw["sha256"] = sha256;
+  await Bun.write(file, `${JSON.stringify(raw, null, 2)}\n`);
+  return { manifest: await readManifest(file), wasm, sha256 };
+}
+
+/** sha256 over the AssemblyScript sources of a plugin (names and contents), to tell a stale build. */
+export function sourcesHash(dir: string, sub = "assembly"): string {
+  const h = new Bun.CryptoHasher("sha256");
+  for (const name of readdirSync(join(dir, sub)).sort()) {
+    if (!name.endsWith(".ts")) continue;
+    h.update(`${name}\n`);
+    h.update(readFileSync(join(dir, sub, name)));
+  }
+  return h.digest("hex");
+}

@@ -1,0 +1,206 @@
+/**
+ * Parent side of the WASM plugin host: one warm child process per plugin, calls serialised over
+ * IPC. A call that passes its deadline (or is cancelled) kills the child — the only thing that
+ * stops a pure-WASM loop under Bun — and a fresh child is started for the next call.
+ */
+import type { Subprocess } from "bun";
+import { LoomError } from "../errors.ts";
+import type { ChildMessage, LoadRequest, WireError } from "./host-protocol.ts";
+import type { PluginLimits } from "./manifest.ts";
+import type { EffectivePermissions } from "./permissions.ts";
+
+export interface WasmHostOptions {
+  plugin: string;
+  /** Verified and memory-capped module bytes. */
+  wasm: Uint8Array;
+  /** Canonical workspace root. */
+  root: string;
+  /** Resolved once, on the first call (first-use consent happens there). */
+  permissions: () => Promise<EffectivePermissions>;
+  limits: Required<PluginLimits>;
+  onLog?: (plugin: string, message: string) => void;
+}
+
+export interface WasmHost {
+  /** Calls a wasm export with its input; resolves its output text, rejects with a LoomError. */
+  call(exportName: string, input: string, signal?: AbortSignal): Promise<string>;
+  /** Number of child processes started so far (restarts included). */
+  readonly starts: number;
+  close(): void;
+}
+
+interface Pending {
+  resolve(output: string): void;
+  reject(e: LoomError): void;
+}
+
+interface Child {
+  proc: Subprocess<"ignore", "ignore", "pipe">;
+  ready: Promise<void>;
+  pending: Map<number, Pending>;
+  dead: boolean;
+  stderr: string;
+}
+
+/** `bun host-worker.ts` from sources; inside a compiled binary the binary itself with LOOM_PLUGIN_HOST=1. */
+function workerCommand(): { cmd: string[]; env: Record<string, string | undefined> } {
+  if (import.meta.url.includes("$bunfs"))
+    return { cmd: [process.execPath], env: { ...process.env, LOOM_PLUGIN_HOST: "1" } };
+  return { cmd: [process.execPath, new URL("./host-worker.ts", import.meta.url).pathname], env: process.env };
+}
+
+const toError = (e: WireError): LoomError => new LoomError(e.code, e.message);
+
+export function createWasmHost(opts: WasmHostOptions): WasmHost {
+  let child: Child | undefined;
+  let permissions: Promise<EffectivePermissions> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  let nextId = 1;
+  let starts = 0;
+  let closed = false;
+
+  function fail(c: Child, e: LoomError): void {
+    c.dead = true;
+    for (const p of c.pending.values()) p.reject(e);
+    c.pending.clear();
+  }
+
+  function spawnChild(perms: EffectivePermissions): Child {
+    starts += 1;
+    const { cmd, env } = workerCommand();
+    let onLoaded: (() => void) | undefined;
+    let onLoadFailed: ((e: LoomError) => void) | undefined;
+    const c: Child = {
+      ready: new Promise<void>((res, rej) => {
+        onLoaded = res;
+        onLoadFailed = rej;
+      }),
+      pending: new Map(),
+      dead: false,
+      stderr: "",
+      proc: Bun.spawn({
+        cmd,
+        env,
+        stdin: "ignore",
+        stdout: "ignore",
+        stderr: "pipe",
+        serialization: "advanced",
+        ipc(msg: ChildMessage) {
+          switch (msg.type) {
+            case "loaded":
+              return onLoaded?.();
+            case "load_failed":
+              return onLoadFailed?.(toError(msg.error));
+            case "log":
+              return opts.onLog?.(opts.plugin, msg.message);
+            case "result":
+            case "failed": {
+              const p = c.pending.get(msg.id);
+              c.pending.delete(msg.id);
+              if (msg.type === "result") p?.resolve(msg.output);
+              else p?.reject(toError(msg.error));
+              return;
+            }
+            default: {
+              const never: never = msg;
+              return never;
+            }
+          }
+        },
+        onExit(_proc, code, signal) {
+          const why = `plugin ${opts.plugin}: host process exited (${signal ?? `code ${code}`})${c.stderr ? `: ${c.stderr.trim().split("\n").at(-1)}` : ""}`;
+          const e = new LoomError("PLUGIN_FAILED", why);
+          onLoadFailed?.(e);
+          fail(c, e);
+        },
+      }),
+    };
+    c.ready.catch(() => {});
+    void (async () => {
+      const reader = c.proc.stderr.getReader();
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        c.stderr = (c.stderr + decoder.decode(value)).slice(-2000);
+      }
+    })().catch(() => {});
+    c.proc.unref();
+    const load: LoadRequest = {
+      type: "load",
+      plugin: opts.plugin,
+      wasm: opts.wasm,
+      root: opts.root,
+      permissions: perms,
+      memoryMb: opts.limits.memoryMb,
+      maxOutputBytes: opts.limits.maxOutputBytes,
+    };
+    c.proc.send(load);
+    return c;
+  }
+
+  async function live(): Promise<Child> {
+    permissions ??= opts.permissions();
+    const perms = await permissions;
+    if (closed) throw new LoomError("PLUGIN_FAILED", `plugin ${opts.plugin} is closed`);
+    if (!child || child.dead) child = spawnChild(perms);
+    const c = child;
+    await withDeadline(c, c.ready, "loading");
+    return c;
+  }
+
+  function kill(c: Child, e: LoomError): void {
+    fail(c, e);
+    c.proc.kill(9);
+    if (child === c) child = undefined;
+  }
+
+  /** Races `p` against the plugin's time limit; past it, the child is killed. */
+  function withDeadline<T>(c: Child, p: Promise<T>, what: string, signal?: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const ms = opts.limits.timeoutMs;
+      const timer = setTimeout(() => {
+        const e = new LoomError(
+          "TOOL_TIMEOUT",
+          `plugin ${opts.plugin} took longer than ${ms} ms ${what} and was stopped (limits.timeoutMs); it restarts on the next call`,
+        );
+        kill(c, e);
+        reject(e);
+      }, ms);
+      const onAbort = () => {
+        const e = new LoomError("TOOL_CANCELLED", `plugin ${opts.plugin}: the call was cancelled`);
+        kill(c, e);
+        reject(e);
+      };
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      p.then(resolve, reject).finally(() => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      });
+    });
+  }
+
+  async function callOnce(exportName: string, input: string, signal?: AbortSignal): Promise<string> {
+    const c = await live();
+    const id = nextId++;
+    const result = new Promise<string>((resolve, reject) => c.pending.set(id, { resolve, reject }));
+    c.proc.send({ type: "call", id, export: exportName, input });
+    return withDeadline(c, result, `in ${exportName}`, signal);
+  }
+
+  return {
+    call(exportName, input, signal) {
+      const run = queue.then(() => callOnce(exportName, input, signal));
+      queue = run.catch(() => {});
+      return run;
+    },
+    get starts() {
+      return starts;
+    },
+    close() {
+      closed = true;
+      if (child) kill(child, new LoomError("PLUGIN_FAILED", `plugin ${opts.plugin} was closed`));
+    },
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * Hostile plugins against the real WASM host (child process per plugin). Each test names the
+ * attack; the assertion is that the agent gets a readable tool error and the plugin keeps working.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sha256Hex } from "@loom/runtime/plugins/as-build";
+import { type PluginManifest, parseManifest } from "@loom/runtime/plugins/manifest";
+import { NO_PERMISSIONS } from "@loom/runtime/plugins/permissions";
+import { sourcesHash } from "@loom/runtime/plugins/plugin-build";
+import { loadWasmPlugin, type WasmPlugin } from "@loom/runtime/plugins/wasm-plugin";
+import type { ToolContext, ToolResult } from "@loom/runtime/tool";
+
+const dir = join(import.meta.dir, "hostile");
+const wasm = new Uint8Array(readFileSync(join(dir, "hostile.wasm")));
+const manifest = parseManifest(JSON.parse(readFileSync(join(dir, "loom-plugin.json"), "utf8")));
+const all = { ...NO_PERMISSIONS, read: ["."], write: ["."] };
+
+let root: string;
+let outside: string;
+let plugin: WasmPlugin;
+
+function ctx(): ToolContext {
+  return { workspaceRoot: root, signal: new AbortController().signal, callId: "t" };
+}
+
+async function call(tool: string, input: unknown): Promise<ToolResult> {
+  const t = plugin.tools.find((x) => x.name === tool);
+  if (!t) throw new Error(`no tool ${tool}`);
+  return t.invoke(input, ctx());
+}
+
+function errorOf(r: ToolResult): { code: string; message: string } {
+  expect(r.isError).toBe(true);
+  return r.output as { code: string; message: string };
+}
+
+beforeAll(() => {
+  const base = realpathSync(mkdtempSync(join(tmpdir(), "loom-hostile-")));
+  root = join(base, "ws");
+  outside = join(base, "secret.txt");
+  mkdirSync(root);
+  writeFileSync(outside, "top secret");
+  writeFileSync(join(root, "inside.txt"), "héllo wörld");
+  symlinkSync(outside, join(root, "link-out"));
+  symlinkSync(base, join(root, "dir-out"));
+  plugin = loadWasmPlugin({ manifest, wasm, root, permissions: async () => all });
+});
+
+afterAll(() => {
+  plugin.host.close();
+  rmSync(join(root, ".."), { recursive: true, force: true });
+});
+
+describe("committed hostile wasm", () => {
+  test("is built from the current sources", () => {
+    const info = JSON.parse(readFileSync(join(dir, "build-info.json"), "utf8"));
+    expect(info.sources).toBe(sourcesHash(dir));
+    expect(sha256Hex(wasm)).toBe(manifest.sha256!);
+  });
+});
+
+describe("limits", () => {
+  test("a pure-WASM infinite loop is stopped at its timeout and the plugin restarts", async () => {
+    await call("echo", {});
+    const before = plugin.host.starts;
+    const err = errorOf(await call("loop", {}));
+    expect(err.code).toBe("TOOL_TIMEOUT");
+    expect(err.message).toContain("500 ms");
+    expect(await call("echo", { after: "loop" })).toEqual({ output: { after: "loop" } });
+    expect(plugin.host.starts).toBe(before + 1);
+  });
+
+  test("unbounded allocation traps at the memory cap with a readable error", async () => {
+    const err = errorOf(await call("alloc", {}));
+    expect(err.code).toBe("PLUGIN_FAILED");
+    expect(err.message).toContain("out of memory");
+    expect(await call("echo", { after: "alloc" })).toEqual({ output: { after: "alloc" } });
+  });
+
+  test("output over maxOutputBytes is refused", async () => {
+    const err = errorOf(await call("huge_output", {}));
+    expect(err.message).toContain("limits.maxOutputBytes");
+  });
+
+  test("a trap becomes a tool error", async () => {
+    expect(errorOf(await call("trap", {})).message).toContain("wasm trap");
+  });
+
+  test("an AssemblyScript abort reaches the model with its message", async () => {
+    expect(errorOf(await call("bad_abort", {})).message).toContain("invariant broken");
+  });
+
+  test("non-ASCII input and output survive the round trip", async () => {
+    expect(await call("echo", { s: "héllo ✓ 😀" })).toEqual({ output: { s: "héllo ✓ 😀" } });
+  });
+});
+
+describe("host functions stay inside the workspace", () => {
+  test("reads a file inside", async () => {
+    expect(await call("read_path", { path: "inside.txt" })).toEqual({ output: "héllo wörld" });
+  });
+
+  for (const [name, path] of [
+    ["../", "../secret.txt"],
+    ["absolute", "/etc/passwd"],
+    ["symlink to a file outside", "link-out"],
+    ["symlinked directory outside", "dir-out/secret.txt"],
+  ] as const) {
+    test(`refuses ${name}`, async () => {
+      const err = errorOf(await call("read_path", { path }));
+      expect(err.code).toBe("PATH_OUTSIDE_WORKSPACE");
+    });
+  }
+
+  test("refuses a write through a symlinked directory", async () => {
+    const err = errorOf(await call("write_path", { path: "dir-out/new.txt", content: "x" }));
+    expect(err.code).toBe("PATH_OUTSIDE_WORKSPACE");
+  });
+
+  test("writes inside, creating parent directories", async () => {
+    expect(await call("write_path", { path: "a/b/c.txt", content: "new ✓" })).toEqual({ output: "ok" });
+    expect(readFileSync(join(root, "a/b/c.txt"), "utf8")).toBe("new ✓");
+  });
+
+  test("a read outside the granted paths is denied", async () => {
+    const narrow = loadWasmPlugin({
+      manifest,
+      wasm,
+      root,
+      permissions: async () => ({ ...NO_PERMISSIONS, read: ["a"] }),
+    });
+    try {
+      const t = narrow.tools.find((x) => x.name === "read_path")!;
+      const err = errorOf(await t.invoke({ path: "inside.txt" }, ctx()));
+      expect(err.code).toBe("PERMISSION_DENIED");
+      expect((await t.invoke({ path: "a/b/c.txt" }, ctx())).output).toBe("new ✓");
+    } finally {
+      narrow.host.close();
+    }
+  });
+});
+
+describe("load-time refusals", () => {
+  const bogus = new Uint8Array(readFileSync(join(dir, "bogus.wasm")));
+  const bogusManifest = (): PluginManifest =>
+    parseManifest({
+      ...manifest,
+      name: "bogus",
+      entry: "bogus.wasm",
+      sha256: sha256Hex(bogus),
+      tools: [{ name: "run", description: "r", inputSchema: { type: "object" } }],
+    });
+
+  test("an import of a host function that does not exist", () => {
+    expect(() =>
+      loadWasmPlugin({ manifest: bogusManifest(), wasm: bogus, root, permissions: async () => all }),
+    ).toThrow(/no such host function/);
+  });
+
+  test("an import of a host function the manifest did not declare", () => {
+    const m = parseManifest({ ...manifest, permissions: { read: ["."] } });
+    expect(() => loadWasmPlugin({ manifest: m, wasm, root, permissions: async () => all })).toThrow(
+      /"write_file" needs permissions.write/,
+    );
+  });
+
+  test("a wasm whose sha256 does not match the manifest", () => {
+    const m = parseManifest({ ...manifest, sha256: "0".repeat(64) });
+    expect(() => loadWasmPlugin({ manifest: m, wasm, root, permissions: async () => all })).toThrow(
+      /refusing to load/,
+    );
+  });
+
+  test("a tool whose export is missing", () => {
+    const m = parseManifest({
+      ...manifest,
+      tools: [{ name: "nope", description: "n", inputSchema: { type: "object" } }],
+    });
+    expect(() => loadWasmPlugin({ manifest: m, wasm, root, permissions: async () => all })).toThrow(
+      /export 'nope' not found/,
+    );
+  });
+});

@@ -1,0 +1,65 @@
+// A deliberately misbehaving plugin: each export attacks one of the host's limits.
+import { fail, input, jsonError, output, parseJson, readFile, writeFile } from "./loom.as";
+
+export function echo(): i32 {
+  output(input());
+  return 0;
+}
+
+export function loop(): i32 {
+  let x: i32 = 0;
+  while (x >= 0) x = (x + 1) & 0x3fffffff;
+  return x;
+}
+
+export function alloc(): i32 {
+  const keep: ArrayBuffer[] = [];
+  for (let i = 0; i < 1_000_000; i++) keep.push(new ArrayBuffer(1 << 20));
+  output(keep.length.toString());
+  return 0;
+}
+
+export function huge_output(): i32 {
+  output("x".repeat(1024 * 1024));
+  return 0;
+}
+
+export function trap(): i32 {
+  unreachable();
+  return 0;
+}
+
+export function bad_abort(): i32 {
+  assert(false, "invariant broken");
+  return 0;
+}
+
+function field(name: string): string | null {
+  const v = parseJson(input());
+  if (v === null) {
+    fail("bad JSON: " + jsonError);
+    return null;
+  }
+  const f = v.get(name);
+  if (f === null || !f.isString()) {
+    fail(name + " must be a string");
+    return null;
+  }
+  return f.str;
+}
+
+export function read_path(): i32 {
+  const path = field("path");
+  if (path === null) return 1;
+  output(readFile(path));
+  return 0;
+}
+
+export function write_path(): i32 {
+  const path = field("path");
+  const content = field("content");
+  if (path === null || content === null) return 1;
+  writeFile(path, content);
+  output("ok");
+  return 0;
+}
