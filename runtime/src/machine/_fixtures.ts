@@ -3,7 +3,7 @@
  */
 import type { LlmErrorInfo, LlmResponse, ToolCall } from "../llm.ts";
 import { transition } from "./transition.ts";
-import type { AgentState, MachineAction, MachineConfig, MachineEvent } from "./types.ts";
+import type { AgentState, MachineAction, MachineConfigInput, MachineEvent } from "./types.ts";
 
 export function response(content: string, toolCalls: ToolCall[] = []): LlmResponse {
   return {
@@ -66,11 +66,7 @@ export interface Step {
 }
 
 /** Feeds `events` one by one from `start`, recording every step. */
-export function replay(
-  start: AgentState,
-  events: MachineEvent[],
-  config: Partial<MachineConfig> = {},
-): Step[] {
+export function replay(start: AgentState, events: MachineEvent[], config: MachineConfigInput = {}): Step[] {
   const steps: Step[] = [];
   let state = start;
   for (const event of events) {

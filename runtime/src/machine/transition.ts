@@ -25,6 +25,7 @@ import type {
   AgentState,
   MachineAction,
   MachineConfig,
+  MachineConfigInput,
   MachineEvent,
   StateBase,
   ToolExecution,
@@ -38,7 +39,7 @@ export const DEFAULT_MACHINE_CONFIG: MachineConfig = {
   maxSteps: 100,
 };
 
-export function resolveMachineConfig(config: Partial<MachineConfig> = {}): MachineConfig {
+export function resolveMachineConfig(config: MachineConfigInput = {}): MachineConfig {
   return {
     maxRetries: config.maxRetries ?? DEFAULT_MACHINE_CONFIG.maxRetries,
     backoff: { ...DEFAULT_BACKOFF, ...config.backoff },
@@ -55,7 +56,7 @@ export function initialState(messages: Message[] = []): AgentState {
 export function transition(
   state: AgentState,
   event: MachineEvent,
-  config: Partial<MachineConfig> = {},
+  config: MachineConfigInput = {},
 ): TransitionResult {
   if (state.type === "ShuttingDown") return ignore(state);
   const cfg = resolveMachineConfig(config);

@@ -121,6 +121,11 @@ export interface MachineConfig {
   maxSteps: number;
 }
 
+/** What `transition` accepts: any field left out takes its default. */
+export type MachineConfigInput = Partial<Omit<MachineConfig, "backoff">> & {
+  backoff?: Partial<BackoffParams>;
+};
+
 export interface TransitionResult {
   state: AgentState;
   actions: MachineAction[];
