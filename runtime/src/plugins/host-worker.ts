@@ -27,7 +27,7 @@ async function load(req: LoadRequest): Promise<Loaded> {
     plugin: req.plugin,
     root: req.root,
     permissions: req.permissions,
-    maxBytes: req.maxOutputBytes,
+    maxBytes: Math.max(req.maxOutputBytes, (req.memoryMb * 1024 * 1024) / 4),
     log: (message) => send({ type: "log", message }),
   });
   const plugin = await createPlugin(
