@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { envLayer, keyOfVariable, parseValue } from "./env.ts";
-import { ConfigSchema } from "./schema.ts";
 import { schemaAt } from "./schema-walk.ts";
+import { CONFIG_SCHEMA as ConfigSchema } from "./validate.ts";
 
 describe("environment variables", () => {
   test("names map to key paths", () => {

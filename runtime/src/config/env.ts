@@ -3,10 +3,9 @@
  * provider variables. Values are read as TOML scalars (numbers, booleans, arrays) unless the
  * schema wants a string there. Empty variables count as unset.
  */
-import type { TSchema } from "@sinclair/typebox";
 import type { Env } from "../paths.ts";
 import type { Layer, Table } from "./merge.ts";
-import { expectsArray, expectsString, schemaAt } from "./schema-walk.ts";
+import { expectsArray, expectsString, type SchemaNode, schemaAt } from "./schema-walk.ts";
 import { type ConfigSource, keyPath } from "./source.ts";
 
 /** Provider variables and the key each one sets. `LOOM_PROVIDERS__…` overrides them. */
@@ -28,7 +27,7 @@ export function keyOfVariable(name: string): string[] | undefined {
   return [match[1] ?? "", ...(match[2] ?? "").split("__")].map((s) => s.toLowerCase());
 }
 
-export function envLayer(env: Env, schema: TSchema): Layer {
+export function envLayer(env: Env, schema: SchemaNode): Layer {
   const values: Table = {};
   const sources = new Map<string, ConfigSource>();
   const set = (segments: readonly string[], raw: string, variable: string) => {
@@ -67,7 +66,7 @@ export function envLayer(env: Env, schema: TSchema): Layer {
 }
 
 /** A variable's text as a TOML value where the schema allows one; the raw text otherwise. */
-export function parseValue(raw: string, schema: TSchema | undefined): unknown {
+export function parseValue(raw: string, schema: SchemaNode | undefined): unknown {
   if (expectsString(schema) || raw.includes("\n")) return raw;
   let parsed: unknown;
   try {

@@ -7,15 +7,15 @@
  * config.agent.max_retries; // 3 unless a layer says otherwise
  * sources.keys["agent.model"]; // { kind: "flag", name: "--agent.model" }
  */
-import { Value } from "@sinclair/typebox/value";
 import { type Env, SYSTEM_CONFIG_FILE, userConfigFile, workspaceConfigFile } from "../paths.ts";
 import { envLayer } from "./env.ts";
 import { isTable, type Layer, mergeLayers, type Table, uniformLayer } from "./merge.ts";
-import { ConfigSchema, type LoomConfig } from "./schema.ts";
+import type { LoomConfig } from "./schema.ts";
+import { defaultsOf } from "./schema-walk.ts";
 import { wrapSecrets } from "./secrets.ts";
 import { type ConfigSource, keyPath } from "./source.ts";
 import { readTomlFile } from "./toml-file.ts";
-import { validateConfig } from "./validate.ts";
+import { CONFIG_SCHEMA, validateConfig } from "./validate.ts";
 
 export { redactConfig } from "./secrets.ts";
 export { type ConfigSource, describeSource } from "./source.ts";
@@ -52,7 +52,7 @@ export interface LoadedConfig {
 
 /** The built-in defaults, as a fresh object. */
 export function defaultConfig(): Table {
-  return Value.Default(ConfigSchema, {}) as Table;
+  return defaultsOf(CONFIG_SCHEMA) as Table;
 }
 
 /**
@@ -79,7 +79,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     if (values) layers.push(uniformLayer(values, { kind: "file", layer: name, path }));
   }
 
-  const fromEnv = envLayer(env, ConfigSchema);
+  const fromEnv = envLayer(env, CONFIG_SCHEMA);
   layers.push(fromEnv);
   found.unshift({ name: "env", found: Object.keys(fromEnv.values).length > 0 });
 

@@ -1,21 +1,27 @@
-/** Reads the config schema as plain JSON Schema: the node at a key path, and what it expects in words. */
-import type { TSchema } from "@sinclair/typebox";
-
-type Node = TSchema & {
+/**
+ * Reads the config schema as plain JSON Schema (the subset TypeBox emits for it): the node at a key
+ * path, its defaults, and what it expects in words. Works on `config.schema.json`, so loading config
+ * never imports TypeBox.
+ */
+export interface SchemaNode {
   type?: string;
   const?: unknown;
-  anyOf?: Node[];
-  items?: Node;
-  properties?: Record<string, Node>;
-  patternProperties?: Record<string, Node>;
-  additionalProperties?: boolean | Node;
+  default?: unknown;
+  anyOf?: SchemaNode[];
+  items?: SchemaNode;
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  patternProperties?: Record<string, SchemaNode>;
+  additionalProperties?: boolean | SchemaNode;
   minimum?: number;
   maximum?: number;
   minLength?: number;
-};
+}
+
+type Node = SchemaNode;
 
 /** The schema node describing the value at `segments`, or undefined when no key there is allowed. */
-export function schemaAt(schema: TSchema, segments: readonly string[]): TSchema | undefined {
+export function schemaAt(schema: SchemaNode, segments: readonly string[]): SchemaNode | undefined {
   let node: Node | undefined = schema as Node;
   for (const segment of segments) {
     node = node === undefined ? undefined : childOf(node, segment);
@@ -23,7 +29,7 @@ export function schemaAt(schema: TSchema, segments: readonly string[]): TSchema 
   return node;
 }
 
-function childOf(node: Node, key: string): Node | undefined {
+export function childOf(node: Node, key: string): Node | undefined {
   const declared = node.properties?.[key];
   if (declared !== undefined && Object.hasOwn(node.properties ?? {}, key)) return declared;
   const pattern = node.patternProperties ? Object.values(node.patternProperties)[0] : undefined;
@@ -32,25 +38,25 @@ function childOf(node: Node, key: string): Node | undefined {
 }
 
 /** The keys a table declares (for "did you mean"); empty for free-form tables. */
-export function knownKeys(schema: TSchema | undefined): string[] {
+export function knownKeys(schema: SchemaNode | undefined): string[] {
   const node = schema as Node | undefined;
   return node?.properties ? Object.keys(node.properties) : [];
 }
 
 /** True when a value for this node must be a string (so env values are never coerced to numbers). */
-export function expectsString(schema: TSchema | undefined): boolean {
+export function expectsString(schema: SchemaNode | undefined): boolean {
   const node = schema as Node | undefined;
   if (node === undefined) return false;
   if (node.type === "string") return true;
   return node.anyOf?.every((n) => typeof n.const === "string" || n.type === "string") === true;
 }
 
-export function expectsArray(schema: TSchema | undefined): boolean {
+export function expectsArray(schema: SchemaNode | undefined): boolean {
   return (schema as Node | undefined)?.type === "array";
 }
 
 /** "integer >= 0", "one of \"ask\", \"auto\"", "array of strings", "table". */
-export function describeExpected(schema: TSchema): string {
+export function describeExpected(schema: SchemaNode): string {
   const node = schema as Node;
   if (node.anyOf !== undefined) {
     if (node.anyOf.every((n) => n.const !== undefined)) {
@@ -86,4 +92,18 @@ function withBounds(type: string, node: Node): string {
 
 function plural(word: string): string {
   return /^(string|integer|number|table)$/.test(word) ? `${word}s` : word;
+}
+
+/** The value a node defaults to, with every nested table's defaults filled in (fresh objects). */
+export function defaultsOf(node: Node): unknown {
+  if (node.type === "object" && node.properties !== undefined) {
+    const base = node.default === undefined ? {} : structuredClone(node.default);
+    const out = base as Record<string, unknown>;
+    for (const [key, child] of Object.entries(node.properties)) {
+      if (out[key] !== undefined || child.default === undefined) continue;
+      out[key] = defaultsOf(child);
+    }
+    return out;
+  }
+  return node.default === undefined ? undefined : structuredClone(node.default);
 }

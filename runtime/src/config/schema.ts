@@ -2,6 +2,8 @@
  * The one schema for Loom's merged configuration (every TOML layer, env and flags together).
  * Keys are snake_case as written in TOML. Every table rejects unknown keys except the free-form
  * settings of a provider. Defaults here are the lowest layer of `loadConfig`.
+ * `config.schema.json` beside this file is generated from it (`bun runtime/src/config/write-schema.ts`)
+ * and is what start-up validates against, so loading config does not import TypeBox.
  */
 import { type Static, Type } from "@sinclair/typebox";
 import type { Secret } from "../secret.ts";
@@ -119,7 +121,7 @@ export const ConfigSchema = Type.Object(
     git: GitConfig,
     tools: ToolsConfig,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, $id: "https://loom.dev/schemas/config.json", title: "Loom configuration" },
 );
 
 /** The config as written: every TOML layer, env and flags validate against this shape. */

@@ -2,14 +2,17 @@
  * Validates the merged config against the one schema and turns the first problem into one line
  * that names where the bad value came from, its key, and what was expected.
  */
-import { type ValueError, ValueErrorType } from "@sinclair/typebox/errors";
-import { Value } from "@sinclair/typebox/value";
 import { LoomError } from "../errors.ts";
 import { isSecretKey } from "../log.ts";
+import { type CheckIssue, checkValue } from "./check.ts";
+import schemaJson from "./config.schema.json" with { type: "json" };
 import { isTable, type Table } from "./merge.ts";
-import { type ConfigInput, ConfigSchema } from "./schema.ts";
-import { describeExpected, knownKeys, schemaAt } from "./schema-walk.ts";
+import type { ConfigInput } from "./schema.ts";
+import { describeExpected, knownKeys, type SchemaNode, schemaAt } from "./schema-walk.ts";
 import { type ConfigSource, describeSource, keyPath } from "./source.ts";
+
+/** The merged-config schema as plain JSON Schema (generated from schema.ts). */
+export const CONFIG_SCHEMA = schemaJson as SchemaNode;
 
 export interface ConfigIssue {
   key: string;
@@ -20,7 +23,7 @@ export interface ConfigIssue {
 /** Returns the merged values typed as the schema, or throws CONFIG_INVALID. */
 export function validateConfig(values: Table, origins: ReadonlyMap<string, ConfigSource>): ConfigInput {
   const issues: ConfigIssue[] = [];
-  for (const error of Value.Errors(ConfigSchema, values)) issues.push(toIssue(error, origins));
+  for (const issue of checkValue(CONFIG_SCHEMA, values)) issues.push(toIssue(issue, origins));
   if (issues.length === 0) return values as ConfigInput;
   // A misspelt key explains later errors best, so it goes first.
   issues.sort((a, b) => Number(b.problem.startsWith("unknown")) - Number(a.problem.startsWith("unknown")));
@@ -32,31 +35,24 @@ export function validateConfig(values: Table, origins: ReadonlyMap<string, Confi
   });
 }
 
-function toIssue(error: ValueError, origins: ReadonlyMap<string, ConfigSource>): ConfigIssue {
-  const segments = pointerSegments(error.path);
+function toIssue(issue: CheckIssue, origins: ReadonlyMap<string, ConfigSource>): ConfigIssue {
+  const segments = issue.path;
   const key = keyPath(segments);
   const source = describeSource(originOf(segments, origins));
-  if (error.type === ValueErrorType.ObjectAdditionalProperties) {
-    return { key, source, problem: `unknown key${suggestion(segments)}` };
+  switch (issue.kind) {
+    case "unknown":
+      return { key, source, problem: `unknown key${suggestion(segments)}` };
+    case "missing":
+      return { key, source, problem: `missing; expected ${describeExpected(issue.schema)}` };
+    case "invalid": {
+      const secret = isSecretKey(segments[segments.length - 1] ?? "");
+      return {
+        key,
+        source,
+        problem: `expected ${describeExpected(issue.schema)}, got ${describeGot(issue.value, secret)}`,
+      };
+    }
   }
-  if (error.type === ValueErrorType.ObjectRequiredProperty) {
-    return { key, source, problem: `missing; expected ${describeExpected(error.schema)}` };
-  }
-  const secret = isSecretKey(segments[segments.length - 1] ?? "");
-  return {
-    key,
-    source,
-    problem: `expected ${describeExpected(error.schema)}, got ${describeGot(error.value, secret)}`,
-  };
-}
-
-/** JSON pointer (`/agent/max_retries`) → ["agent", "max_retries"]. */
-function pointerSegments(pointer: string): string[] {
-  if (pointer === "") return [];
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
 }
 
 function originOf(segments: readonly string[], origins: ReadonlyMap<string, ConfigSource>): ConfigSource {
@@ -78,7 +74,7 @@ function describeGot(value: unknown, secret: boolean): string {
 
 function suggestion(segments: readonly string[]): string {
   const name = segments[segments.length - 1] ?? "";
-  const known = knownKeys(schemaAt(ConfigSchema, segments.slice(0, -1)));
+  const known = knownKeys(schemaAt(CONFIG_SCHEMA, segments.slice(0, -1)));
   const close = known.filter((k) => distance(k, name) <= (k.length <= 3 ? 1 : 2));
   if (close.length > 0)
     return ` (did you mean ${close.map((k) => keyPath([...segments.slice(0, -1), k])).join(" or ")}?)`;
