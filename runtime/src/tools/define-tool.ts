@@ -42,7 +42,7 @@ export function defineTool<S extends TSchema>(def: ToolDefinition<S>): Tool {
   const check = TypeCompiler.Compile(def.input);
   const tool: Tool = {
     name: def.name,
-    description: def.description,
+    description: def.description.trim(),
     inputSchema: toJsonSchema(def.input),
     async invoke(input: unknown, ctx: ToolContext): Promise<ToolResult> {
       if (!check.Check(input)) {

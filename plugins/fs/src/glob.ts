@@ -1,0 +1,79 @@
+/** glob: files matching glob patterns, gitignore-aware, in-process. */
+
+import { defineTool } from "@loom/runtime/define-tool";
+import { LoomError } from "@loom/runtime/errors";
+import { Type } from "@sinclair/typebox";
+import picomatch from "picomatch";
+import { resolveScope } from "./_scope.ts";
+import description from "./glob.txt" with { type: "text" };
+import { isPathIgnored, walk } from "./walk.ts";
+
+export const GLOB_DEFAULT_LIMIT = 1000;
+export const GLOB_MAX_LIMIT = 10_000;
+
+export const GlobInput = Type.Object({
+  pattern: Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })], {
+    description: 'Glob pattern or patterns, relative to path, e.g. "**/*.ts" or ["src/**/*.ts", "*.md"]',
+  }),
+  path: Type.Optional(Type.String({ description: "Directory to search from (default: workspace root)" })),
+  max_results: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: GLOB_MAX_LIMIT, description: "Default 1000" }),
+  ),
+});
+
+export const globTool = defineTool({
+  name: "glob",
+  description,
+  input: GlobInput,
+  async invoke(input, ctx) {
+    const scope = resolveScope(ctx.workspaceRoot, input.path);
+    if (!scope.isDir) throw new LoomError("INVALID_INPUT", `${input.path} is not a directory`);
+    const patterns = typeof input.pattern === "string" ? [input.pattern] : input.pattern;
+    const limit = input.max_results ?? GLOB_DEFAULT_LIMIT;
+    const isMatch = picomatch(patterns, { dot: true });
+    // Walk only below the longest literal prefix every pattern shares.
+    const bases = patterns.map((p) => picomatch.scan(p).base);
+    const shared = commonDir(bases);
+    const start = [scope.rel, shared].filter((s) => s !== "").join("/");
+    const startScope = shared === "" ? scope : safeScope(ctx.workspaceRoot, start);
+    if (startScope === undefined || (shared !== "" && isPathIgnored(scope.root, startScope.rel)))
+      return { output: { files: [], truncated: false } };
+    const prefix = scope.rel === "" ? 0 : scope.rel.length + 1;
+    const files: string[] = [];
+    let truncated = false;
+    await walk({
+      root: scope.root,
+      start: startScope.rel,
+      recursive: true,
+      signal: ctx.signal,
+      visit(e) {
+        if (e.kind === "dir" || !isMatch(e.rel.slice(prefix))) return undefined;
+        if (files.length >= limit) {
+          truncated = true;
+          return false;
+        }
+        files.push(e.rel);
+        return undefined;
+      },
+    });
+    return { output: { files, truncated } };
+  },
+});
+
+function commonDir(bases: string[]): string {
+  const split = bases.map((b) => (b === "" ? [] : b.split("/")));
+  const first = split[0] ?? [];
+  let n = 0;
+  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
+  return first.slice(0, n).join("/");
+}
+
+function safeScope(workspaceRoot: string, rel: string) {
+  try {
+    const s = resolveScope(workspaceRoot, rel);
+    return s.isDir ? s : undefined;
+  } catch (e) {
+    if (e instanceof LoomError && e.code === "NOT_FOUND") return undefined;
+    throw e;
+  }
+}

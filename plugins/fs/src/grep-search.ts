@@ -1,0 +1,76 @@
+/**
+ * The grep engine, shared by the main thread and the worker pool: reads files with a reused buffer,
+ * skips binaries (a NUL byte in the first 8 KiB), rejects non-matching files with one native search
+ * (Buffer.indexOf for literals, a multiline RegExp over the whole text otherwise), then numbers lines.
+ */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+
+export interface GrepSpec {
+  pattern: string;
+  literal: boolean;
+  caseInsensitive: boolean;
+}
+
+/** One match: index of the file in the batch, 1-based line number, line text (capped). */
+export type GrepHit = [file: number, line: number, text: string];
+
+export const MAX_LINE_CHARS = 300;
+/** Files larger than this are skipped (ripgrep would search them; an agent rarely wants to). */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+const BINARY_SNIFF_BYTES = 8192;
+
+export function compileSpec(spec: GrepSpec): { whole: RegExp; line: RegExp; needle?: Buffer } {
+  const source = spec.literal ? spec.pattern.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&") : spec.pattern;
+  const flags = spec.caseInsensitive ? "i" : "";
+  const compiled = { whole: new RegExp(source, `${flags}m`), line: new RegExp(source, flags) };
+  return spec.literal && !spec.caseInsensitive
+    ? { ...compiled, needle: Buffer.from(spec.pattern) }
+    : compiled;
+}
+
+let scratch = Buffer.allocUnsafe(256 * 1024);
+
+/** Searches `files` (absolute paths) in order, stopping once `limit` hits are collected. */
+export function searchFiles(files: readonly string[], spec: GrepSpec, limit: number): GrepHit[] {
+  const re = compileSpec(spec);
+  const hits: GrepHit[] = [];
+  for (let f = 0; f < files.length && hits.length < limit; f++) {
+    const bytes = readFile(files[f]!);
+    if (bytes === undefined || bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) continue;
+    if (re.needle !== undefined && bytes.indexOf(re.needle) < 0) continue;
+    const text = bytes.toString("utf8");
+    if (re.needle === undefined && !re.whole.test(text)) continue;
+    let start = 0;
+    for (let line = 1; start <= text.length && hits.length < limit; line++) {
+      let end = text.indexOf("\n", start);
+      if (end < 0) end = text.length;
+      const s = text.slice(start, end);
+      if (re.line.test(s))
+        hits.push([f, line, s.length > MAX_LINE_CHARS ? `${s.slice(0, MAX_LINE_CHARS)}…` : s]);
+      start = end + 1;
+    }
+  }
+  return hits;
+}
+
+function readFile(abs: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(abs, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    let n = readSync(fd, scratch, 0, scratch.length, 0);
+    if (n < scratch.length) return scratch.subarray(0, n);
+    const size = fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) return undefined;
+    if (size >= scratch.length) scratch = Buffer.allocUnsafe(size + 1);
+    n = readSync(fd, scratch, 0, scratch.length, 0);
+    return scratch.subarray(0, n);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,44 @@
+/** list_files: entries of a directory, optionally recursive, gitignore-aware, capped at 1,000. */
+
+import { defineTool } from "@loom/runtime/define-tool";
+import { LoomError } from "@loom/runtime/errors";
+import { Type } from "@sinclair/typebox";
+import { resolveScope } from "./_scope.ts";
+import description from "./list-files.txt" with { type: "text" };
+import { walk } from "./walk.ts";
+
+export const LIST_CAP = 1000;
+
+export const ListFilesInput = Type.Object({
+  path: Type.Optional(
+    Type.String({ description: "Directory, relative to the workspace root (default: root)" }),
+  ),
+  recursive: Type.Optional(Type.Boolean({ description: "Descend into subdirectories (default false)" })),
+});
+
+export const listFilesTool = defineTool({
+  name: "list_files",
+  description,
+  input: ListFilesInput,
+  async invoke(input, ctx) {
+    const scope = resolveScope(ctx.workspaceRoot, input.path);
+    if (!scope.isDir) throw new LoomError("INVALID_INPUT", `${input.path} is not a directory`);
+    const entries: string[] = [];
+    let truncated = false;
+    await walk({
+      root: scope.root,
+      start: scope.rel,
+      recursive: input.recursive ?? false,
+      signal: ctx.signal,
+      visit(e) {
+        if (entries.length >= LIST_CAP) {
+          truncated = true;
+          return false;
+        }
+        entries.push(e.kind === "dir" ? `${e.rel}/` : e.rel);
+        return undefined;
+      },
+    });
+    return { output: { path: scope.rel || ".", entries, truncated } };
+  },
+});
