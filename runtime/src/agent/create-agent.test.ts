@@ -2,9 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { LoomError } from "../errors.ts";
 import { LlmError, type LlmEvent, type Message } from "../llm.ts";
 import type { Tool, ToolContext } from "../tool.ts";
-import { completedEvent, createScriptedLlm, failingStream, textReply } from "./_scripted-llm.ts";
 import { createManualClock } from "./clock.ts";
 import { createAgent } from "./create-agent.ts";
+import { completedEvent, createScriptedLlm, failingStream, textReply } from "./scripted-llm.ts";
 import type { Agent, AgentEvent, PostToolsContext } from "./types.ts";
 
 function tool(name: string, invoke: Tool["invoke"], extra: Partial<Tool> = {}): Tool {

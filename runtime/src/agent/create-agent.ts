@@ -57,8 +57,8 @@ function addUsage(into: Usage, u: Usage): void {
 /** One permission prompt at a time, in the order asked. */
 function serialise(check: PermissionCheck): PermissionCheck {
   let chain: Promise<unknown> = Promise.resolve();
-  return (call) => {
-    const next = chain.then(() => check(call));
+  return (call, signal) => {
+    const next = chain.then(() => (signal.aborted ? "deny" : check(call, signal)));
     chain = next.catch(() => undefined);
     return next;
   };

@@ -36,9 +36,10 @@ export function errorResult(e: unknown): ToolCallResult {
 async function askPermission(
   check: PermissionCheck,
   call: RequestedToolCall,
+  signal: AbortSignal,
 ): Promise<ToolCallResult | null> {
   try {
-    const decision = await check({ id: call.id, name: call.name, input: call.input });
+    const decision = await check({ id: call.id, name: call.name, input: call.input }, signal);
     return decision === "allow" ? null : fail("PERMISSION_DENIED: permission denied by user");
   } catch (e) {
     return fail(`PERMISSION_DENIED: permission check failed: ${formatError(e)}`);
@@ -91,7 +92,7 @@ export async function runToolCall(call: RequestedToolCall, deps: RunToolDeps): P
     return fail(`TOOL_NOT_FOUND: no tool named "${call.name}". Available tools: ${known}`);
   }
   if (tool.mutating && deps.permission) {
-    const denied = await askPermission(deps.permission, call);
+    const denied = await askPermission(deps.permission, call, deps.signal);
     if (denied) return denied;
   }
   if (deps.signal.aborted) return CANCELLED_RESULT;

@@ -17,8 +17,11 @@ import type { Clock } from "./clock.ts";
 
 export type PermissionDecision = "allow" | "deny";
 
-/** Asked before each call of a mutating tool; calls are asked one at a time, in call order. */
-export type PermissionCheck = (call: ToolCall) => Promise<PermissionDecision>;
+/**
+ * Asked before each call of a mutating tool, one call at a time, in call order. `signal` fires when the
+ * turn is cancelled, so a prompt can be dismissed.
+ */
+export type PermissionCheck = (call: ToolCall, signal: AbortSignal) => Promise<PermissionDecision>;
 
 export interface PostToolsContext {
   requestId: number;
