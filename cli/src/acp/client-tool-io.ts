@@ -27,13 +27,22 @@ function optInt(input: Input, key: string): number | undefined {
   return v;
 }
 
-export function readArgs(input: unknown): { path: string; offset?: number; limit?: number } {
+export interface ReadArgs {
+  path: string;
+  startLine?: number;
+  endLine?: number;
+}
+
+/** `read_file` input: `{ path, start_line?, end_line? }` (1-based, inclusive). */
+export function readArgs(input: unknown): ReadArgs {
   const i = obj(input);
-  const out: { path: string; offset?: number; limit?: number } = { path: reqString(i, "path") };
-  const offset = optInt(i, "offset");
-  const limit = optInt(i, "limit");
-  if (offset !== undefined) out.offset = offset;
-  if (limit !== undefined) out.limit = limit;
+  const out: ReadArgs = { path: reqString(i, "path") };
+  const start = optInt(i, "start_line");
+  const end = optInt(i, "end_line");
+  if (start !== undefined) out.startLine = start;
+  if (end !== undefined) out.endLine = end;
+  if (start !== undefined && end !== undefined && end < start)
+    throw new LoomError("TOOL_INPUT_INVALID", "/end_line: must not be before start_line");
   return out;
 }
 
@@ -58,11 +67,19 @@ export function commandArgs(input: unknown): { command: string } {
   return { command: reqString(obj(input), "command") };
 }
 
-/** Lines numbered from `first`, as `read_file` shows them. */
-export function formatRead(text: string, first: number): string {
-  const lines = text.endsWith("\n") ? text.slice(0, -1).split("\n") : text.split("\n");
-  if (text === "") return "";
-  return lines.map((l, i) => `${String(first + i).padStart(6)}\t${l}`).join("\n");
+/**
+ * `read_file`'s output for text that came from the client: `{ path, content, size, truncated }`,
+ * or for a line range `{ path, content, start_line, end_line, truncated }` (as the built-in tool).
+ */
+export function formatRead(rel: string, text: string, a: ReadArgs): Record<string, unknown> {
+  if (a.startLine === undefined && a.endLine === undefined)
+    return { path: rel, content: text, size: Buffer.byteLength(text), truncated: false };
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  const start = a.startLine ?? 1;
+  const shown = a.endLine === undefined ? lines : lines.slice(0, a.endLine - start + 1);
+  const content = shown.map((l) => `${l}\n`).join("");
+  return { path: rel, content, start_line: start, end_line: start + shown.length - 1, truncated: false };
 }
 
 /**

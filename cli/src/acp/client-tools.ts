@@ -8,7 +8,7 @@ import type * as acp from "@agentclientprotocol/sdk";
 import { methods } from "@agentclientprotocol/sdk";
 import { formatError, isLoomError, LoomError } from "@loom/runtime/errors";
 import type { Tool, ToolContext, ToolResult } from "@loom/runtime/tool";
-import { resolveInWorkspace } from "@loom/runtime/workspace-path";
+import { canonicalWorkspaceRoot, resolveInWorkspace, workspaceRelative } from "@loom/runtime/workspace-path";
 import { applyEdit, commandArgs, editArgs, formatCommand, formatRead, readArgs } from "./client-tool-io.ts";
 
 export interface ClientToolContext {
@@ -56,12 +56,13 @@ export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
   if (tool.name === "read_file" && canRead) {
     return guarded(tool, async (input, ctx) => {
       const args = readArgs(input);
-      const path = resolveInWorkspace(ctx.workspaceRoot || c.cwd, args.path);
+      const root = ctx.workspaceRoot || c.cwd;
+      const path = resolveInWorkspace(root, args.path);
       const range: { line?: number; limit?: number } = {};
-      if (args.offset !== undefined) range.line = args.offset;
-      if (args.limit !== undefined) range.limit = args.limit;
+      if (args.startLine !== undefined) range.line = args.startLine;
+      if (args.endLine !== undefined) range.limit = args.endLine - (args.startLine ?? 1) + 1;
       const text = await read(path, ctx.signal, range);
-      return { output: formatRead(text, args.offset ?? 1) };
+      return { output: formatRead(workspaceRelative(canonicalWorkspaceRoot(root), path), text, args) };
     });
   }
 

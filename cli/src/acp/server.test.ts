@@ -327,7 +327,12 @@ describe("acp server", () => {
           sessionId,
           prompt: [{ type: "text", text: "go" }],
         });
-        expect(outputs[0]).toBe("     1\tunsaved buffer");
+        expect(JSON.parse(outputs[0]!)).toEqual({
+          path: "a.ts",
+          content: "unsaved buffer\n",
+          size: 15,
+          truncated: false,
+        });
         expect(outputs[1]).toBe("Edited a.ts (1 replacement)");
         expect(outputs[2]).toContain("PATH_OUTSIDE_WORKSPACE");
         expect(h.writes).toEqual([{ path, content: "saved buffer\n" }]);
