@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LoomError } from "./errors.ts";
@@ -57,6 +57,16 @@ describe("createLogger", () => {
       token: "[redacted]",
       input_tokens: 12,
     });
+  });
+
+  test("a file over the size cap is moved aside to .1 when opened", () => {
+    const file = join(dir, "rotate.log");
+    writeFileSync(file, "old line that is long enough\n");
+    const log = createLogger({ format: "json", file, maxFileBytes: 10, now: fixed });
+    log.info("fresh");
+    log.close();
+    expect(readFileSync(`${file}.1`, "utf8")).toBe("old line that is long enough\n");
+    expect(JSON.parse(readFileSync(file, "utf8")).msg).toBe("fresh");
   });
 
   test("pretty format is one readable line with key=value fields", () => {

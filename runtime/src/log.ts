@@ -7,7 +7,7 @@
  * const llm = log.child({ provider: "anthropic" });
  * llm.info("request sent", { model: "claude", api_key: key }); // api_key → "[redacted]"
  */
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Env, logFile } from "./paths.ts";
 import { Secret } from "./secret.ts";
@@ -45,6 +45,8 @@ export interface LoggerOptions {
   stream?: LogSink;
   /** Fields bound to every line. */
   fields?: LogFields;
+  /** When the file is larger than this on open, it is moved to `<file>.1` first. Default 10 MiB. */
+  maxFileBytes?: number;
   /** Resolves the default file's state dir. Default process.env. */
   env?: Env;
   now?: () => Date;
@@ -112,7 +114,7 @@ interface Output {
   close(): void;
 }
 
-function fileOutput(path: string): Output {
+function fileOutput(path: string, maxBytes: number): Output {
   let fd: number | undefined;
   let broken = false;
   return {
@@ -121,6 +123,8 @@ function fileOutput(path: string): Output {
       try {
         if (fd === undefined) {
           mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+          if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) > maxBytes)
+            renameSync(path, `${path}.1`);
           fd = openSync(path, "a", 0o600);
         }
         writeSync(fd, line);
@@ -162,7 +166,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const stream = options.stream;
   const output: Output = stream
     ? { write: (line) => void stream.write(line), close: () => {} }
-    : fileOutput(options.file ?? logFile(options.env ?? process.env));
+    : fileOutput(
+        options.file ?? logFile(options.env ?? process.env),
+        options.maxFileBytes ?? 10 * 1024 * 1024,
+      );
   return build(options.fields ?? {});
 
   function build(bound: LogFields): Logger {

@@ -10,7 +10,7 @@
 import { type Env, SYSTEM_CONFIG_FILE, userConfigFile, workspaceConfigFile } from "../paths.ts";
 import { envLayer } from "./env.ts";
 import { isTable, type Layer, mergeLayers, type Table, uniformLayer } from "./merge.ts";
-import type { LoomConfig } from "./schema.ts";
+import type { ConfigOverrides, LoomConfig } from "./schema.ts";
 import { defaultsOf } from "./schema-walk.ts";
 import { wrapSecrets } from "./secrets.ts";
 import { type ConfigSource, keyPath } from "./source.ts";
@@ -27,7 +27,7 @@ export interface LoadConfigOptions {
   /** Default process.env. Also decides the user config path through XDG_CONFIG_HOME/HOME. */
   env?: Env;
   /** Overrides from the command line, shaped like the config: `{ agent: { model: "x" } }`. */
-  flags?: Table;
+  flags?: ConfigOverrides;
   /** How to name a flag in errors, by key path: `{ "agent.model": "--model" }`. Default `--<key path>`. */
   flagNames?: Record<string, string>;
   /** System file. Default `/etc/loom/config.toml`; `null` skips the layer. */
@@ -83,7 +83,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   layers.push(fromEnv);
   found.unshift({ name: "env", found: Object.keys(fromEnv.values).length > 0 });
 
-  const flags = options.flags ?? {};
+  const flags = (options.flags ?? {}) as Table;
   const flagNames = options.flagNames ?? {};
   layers.push({
     values: flags,

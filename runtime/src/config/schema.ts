@@ -138,3 +138,12 @@ export type ProviderSettings = {
 
 /** The loaded config `loadConfig` returns. */
 export type LoomConfig = Omit<ConfigInput, "providers"> & { providers: Record<string, ProviderSettings> };
+
+type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+/** Overrides shaped like the config, as the CLI passes flags: `{ agent: { model: "x" } }`. */
+export type ConfigOverrides = DeepPartial<ConfigInput>;
