@@ -1,7 +1,7 @@
 /** The Anthropic `LlmClient`: @anthropic-ai/sdk, loaded on first use, with the SDK's retries off. */
 import type * as Sdk from "@anthropic-ai/sdk";
 import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from "@loom/runtime/llm";
-import { createRequestScope, guardStream } from "@loom/runtime/providers/stream";
+import { awaitWithin, createRequestScope, guardStream } from "@loom/runtime/providers/stream";
 import { fromAnthropicMessage, toAnthropicParams } from "./convert.ts";
 import { PROVIDER, toLlmError } from "./errors.ts";
 import { toLlmEvents } from "./stream.ts";
@@ -55,17 +55,15 @@ export function createAnthropicClient(opts: AnthropicClientOptions): LlmClient {
     const { sdk, client } = await load();
     const scope = createRequestScope(signal);
     try {
-      const raw = await client.messages.create(
-        { ...toAnthropicParams(request, convert), stream: true },
-        { signal: scope.signal, timeout: opts.idleTimeoutMs },
+      const guard = { provider: PROVIDER, idleMs: opts.idleTimeoutMs, signal, cancel: () => scope.abort() };
+      const raw = await awaitWithin(
+        client.messages.create(
+          { ...toAnthropicParams(request, convert), stream: true },
+          { signal: scope.signal },
+        ),
+        guard,
       );
-      const guarded = guardStream(raw, {
-        provider: PROVIDER,
-        idleMs: opts.idleTimeoutMs,
-        signal,
-        cancel: () => scope.abort(),
-      });
-      yield* toLlmEvents(guarded, request.model);
+      yield* toLlmEvents(guardStream(raw, guard), request.model);
     } catch (e) {
       throw toLlmError(sdk, e, signal);
     } finally {

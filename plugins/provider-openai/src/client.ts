@@ -1,6 +1,6 @@
 /** The OpenAI `LlmClient`: the openai SDK, loaded on first use, with the SDK's retries off. */
 import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from "@loom/runtime/llm";
-import { createRequestScope, guardStream } from "@loom/runtime/providers/stream";
+import { awaitWithin, createRequestScope, guardStream } from "@loom/runtime/providers/stream";
 import type * as Sdk from "openai";
 import { type ConvertOptions, fromCompletion, toOpenAiParams } from "./convert.ts";
 import { PROVIDER, toLlmError } from "./errors.ts";
@@ -56,21 +56,17 @@ export function createOpenAiClient(opts: OpenAiClientOptions): LlmClient {
     const { sdk, client } = await load();
     const scope = createRequestScope(signal);
     try {
-      const chunks = await client.chat.completions.create(
-        {
-          ...toOpenAiParams(request, opts),
-          stream: true,
-          ...(opts.streamUsage ? { stream_options: { include_usage: true } } : {}),
-        },
-        { signal: scope.signal, timeout: opts.idleTimeoutMs },
+      const guard = { provider: PROVIDER, idleMs: opts.idleTimeoutMs, signal, cancel: () => scope.abort() };
+      const params = {
+        ...toOpenAiParams(request, opts),
+        stream: true as const,
+        ...(opts.streamUsage ? { stream_options: { include_usage: true } } : {}),
+      };
+      const chunks = await awaitWithin(
+        client.chat.completions.create(params, { signal: scope.signal }),
+        guard,
       );
-      const guarded = guardStream(chunks, {
-        provider: PROVIDER,
-        idleMs: opts.idleTimeoutMs,
-        signal,
-        cancel: () => scope.abort(),
-      });
-      yield* toLlmEvents(guarded, request.model);
+      yield* toLlmEvents(guardStream(chunks, guard), request.model);
     } catch (e) {
       throw toLlmError(sdk, e, signal);
     } finally {

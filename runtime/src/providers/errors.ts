@@ -39,7 +39,8 @@ export function errorFromStatus(
 }
 
 export function networkError(provider: string, cause: unknown): LlmError {
-  const detail = cause instanceof Error ? oneLine(cause.message) : "";
+  // First sentence only: runtimes append long hints ("For more information, pass `verbose`…").
+  const detail = cause instanceof Error ? (oneLine(cause.message).split(/\.\s/)[0] ?? "").slice(0, 160) : "";
   return new LlmError("transient", `${provider}: connection failed${detail ? ` (${detail})` : ""}`, {
     provider,
     cause,

@@ -64,24 +64,42 @@ export async function* guardStream<T>(source: AsyncIterable<T>, opts: GuardOptio
   }
 }
 
+/**
+ * Waits for `promise` (typically the response headers) under the same rules as `guardStream`:
+ * an idle timeout and the caller's abort both reject at once and tear the request down.
+ */
+export async function awaitWithin<T>(promise: Promise<T>, opts: GuardOptions): Promise<T> {
+  try {
+    return await race(promise, opts);
+  } catch (e) {
+    opts.cancel();
+    throw e;
+  }
+}
+
 function raceNext<T>(iterator: AsyncIterator<T>, opts: GuardOptions): Promise<IteratorResult<T>> {
   if (opts.signal?.aborted) return Promise.reject(abortedError(opts.provider));
+  return race(iterator.next(), opts);
+}
+
+function race<T>(promise: Promise<T>, opts: GuardOptions): Promise<T> {
+  if (opts.signal?.aborted) return Promise.reject(abortedError(opts.provider));
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (action: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+      action();
+    };
     const timer = setTimeout(
       () => settle(() => reject(idleTimeoutError(opts.provider, opts.idleMs))),
       opts.idleMs,
     );
     const onAbort = (): void => settle(() => reject(abortedError(opts.provider)));
     opts.signal?.addEventListener("abort", onAbort, { once: true });
-    let settled = false;
-    function settle(action: () => void): void {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onAbort);
-      action();
-    }
-    iterator.next().then(
+    promise.then(
       (r) => settle(() => resolve(r)),
       (e: unknown) => settle(() => reject(e)),
     );

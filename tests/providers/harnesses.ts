@@ -1,0 +1,135 @@
+/**
+ * What the contract suite needs to know about each provider: how to point it at the fake
+ * upstream, and how that provider writes tool calls and tool results on the wire.
+ */
+
+import anthropic from "@loom/provider-anthropic";
+import openai from "@loom/provider-openai";
+import vertex from "@loom/provider-vertex";
+import type { LlmClient, ProviderDefinition } from "@loom/runtime/llm";
+import type { FakeUpstream } from "../fixtures/fake-upstream/server.ts";
+
+/** A tool exchange as seen in a recorded request body, normalised across providers. */
+export interface WireExchange {
+  calls: { id?: string; name: string; input: unknown }[];
+  results: { id?: string; name?: string; content: string; isError: boolean }[];
+}
+
+export interface Harness {
+  name: string;
+  definition: ProviderDefinition;
+  model: string;
+  /** The variable a missing-credential error must name. */
+  missingEnv: string;
+  /** Whether the provider reports cache writes in its usage. */
+  reportsCacheWrites: boolean;
+  create(up: FakeUpstream, settings?: Record<string, unknown>): LlmClient;
+  createWithoutCredentials(): LlmClient;
+  systemOf(body: unknown): string | undefined;
+  /** The assistant tool calls and the tool results of the last exchange in a request body. */
+  exchangeOf(body: unknown): WireExchange;
+}
+
+type Json = Record<string, unknown>;
+const asList = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+
+const anthropicHarness: Harness = {
+  name: "anthropic",
+  definition: anthropic,
+  model: "claude-sonnet-4-6",
+  missingEnv: "ANTHROPIC_API_KEY",
+  reportsCacheWrites: true,
+  create: (up, settings) => anthropic.create({ apiKey: "test-key", baseUrl: up.url, settings }),
+  createWithoutCredentials: () => anthropic.create({}),
+  systemOf: (body) => asList((body as Json).system)[0]?.text as string | undefined,
+  exchangeOf(body) {
+    const messages = asList((body as Json).messages);
+    const assistant = messages.findLast((m) => m.role === "assistant");
+    const user = messages.at(-1);
+    return {
+      calls: asList(assistant?.content)
+        .filter((b) => b.type === "tool_use")
+        .map((b) => ({ id: b.id as string, name: b.name as string, input: b.input })),
+      results: asList(user?.content)
+        .filter((b) => b.type === "tool_result")
+        .map((b) => ({
+          id: b.tool_use_id as string,
+          content: b.content as string,
+          isError: b.is_error === true,
+        })),
+    };
+  },
+};
+
+const openaiHarness: Harness = {
+  name: "openai",
+  definition: openai,
+  model: "gpt-5.1",
+  missingEnv: "OPENAI_API_KEY",
+  reportsCacheWrites: false,
+  create: (up, settings) => openai.create({ apiKey: "test-key", baseUrl: up.openaiUrl, settings }),
+  createWithoutCredentials: () => openai.create({}),
+  systemOf: (body) => asList((body as Json).messages).find((m) => m.role === "system")?.content as string,
+  exchangeOf(body) {
+    const messages = asList((body as Json).messages);
+    const assistant = messages.findLast((m) => m.role === "assistant");
+    return {
+      calls: asList(assistant?.tool_calls).map((c) => {
+        const fn = c.function as Json;
+        return { id: c.id as string, name: fn.name as string, input: JSON.parse(fn.arguments as string) };
+      }),
+      results: messages
+        .filter((m) => m.role === "tool")
+        .map((m) => {
+          const content = m.content as string;
+          return {
+            id: m.tool_call_id as string,
+            content: content.replace(/^Error: /, ""),
+            isError: content.startsWith("Error: "),
+          };
+        }),
+    };
+  },
+};
+
+const vertexHarness: Harness = {
+  name: "vertex",
+  definition: vertex,
+  model: "gemini-2.5-pro",
+  missingEnv: "GOOGLE_CLOUD_PROJECT",
+  reportsCacheWrites: false,
+  create: (up, settings) =>
+    vertex.create({
+      baseUrl: up.url,
+      settings: { project: "loom-test", location: "us-central1", accessToken: "test-token", ...settings },
+    }),
+  createWithoutCredentials: () => vertex.create({ settings: { location: "us-central1" } }),
+  systemOf: (body) =>
+    asList(((body as Json).systemInstruction as Json | undefined)?.parts)[0]?.text as string,
+  exchangeOf(body) {
+    const contents = asList((body as Json).contents);
+    const model = contents.findLast((c) => c.role === "model");
+    const user = contents.at(-1);
+    return {
+      calls: asList(model?.parts)
+        .map((p) => p.functionCall as Json | undefined)
+        .filter((c) => c !== undefined)
+        .map((c) => ({ id: c.id as string | undefined, name: c.name as string, input: c.args })),
+      results: asList(user?.parts)
+        .map((p) => p.functionResponse as Json | undefined)
+        .filter((r) => r !== undefined)
+        .map((r) => {
+          const response = r.response as Json;
+          const isError = "error" in response;
+          return {
+            id: r.id as string | undefined,
+            name: r.name as string,
+            content: (isError ? response.error : response.output) as string,
+            isError,
+          };
+        }),
+    };
+  },
+};
+
+export const HARNESSES: readonly Harness[] = [anthropicHarness, openaiHarness, vertexHarness];
