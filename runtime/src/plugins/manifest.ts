@@ -99,7 +99,8 @@ export function parseManifest(value: unknown, where = "loom-plugin.json"): Plugi
   const first = Value.Errors(PluginManifest, value).First();
   if (first) {
     const field = fieldOf(first.path);
-    throw new LoomError("PLUGIN_INVALID", `${where}: field '${field}': ${first.message}`, { field, where });
+    const message = first.message === "Expected required property" ? "is required" : first.message;
+    throw new LoomError("PLUGIN_INVALID", `${where}: field '${field}': ${message}`, { field, where });
   }
   const m = value as PluginManifest;
   const fail = (field: string, message: string): never => {

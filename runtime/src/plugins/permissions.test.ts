@@ -1,0 +1,87 @@
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseManifest } from "./manifest.ts";
+import { hostMatches, type PermissionRequest, pathAllowed, resolvePermissions } from "./permissions.ts";
+
+const manifest = parseManifest({
+  name: "p",
+  version: "0.1.0",
+  description: "",
+  kind: "tool",
+  runtime: "wasm",
+  entry: "p.wasm",
+  sha256: "0".repeat(64),
+  tools: [{ name: "t", description: "t", inputSchema: { type: "object" } }],
+  permissions: {
+    read: ["src", "docs"],
+    write: ["src/gen"],
+    network: ["api.example.com"],
+    env: ["TOKEN"],
+    exec: true,
+  },
+});
+
+describe("resolvePermissions", () => {
+  test("without grant or consent nothing is allowed", async () => {
+    expect(await resolvePermissions(manifest, undefined)).toEqual({
+      read: [],
+      write: [],
+      exec: false,
+      network: [],
+      env: [],
+    });
+  });
+
+  test("the effective set is declared ∩ granted", async () => {
+    const p = await resolvePermissions(manifest, {
+      read: ["."],
+      write: ["src"],
+      network: ["*.example.com"],
+      env: ["OTHER"],
+    });
+    expect(p).toEqual({
+      read: ["src", "docs"],
+      write: ["src/gen"],
+      exec: false,
+      network: ["api.example.com"],
+      env: [],
+    });
+    expect((await resolvePermissions(manifest, { read: ["src/a"] })).read).toEqual(["src/a"]);
+  });
+
+  test("consent is asked only for what the grant does not cover, and grants what was declared", async () => {
+    const asked: PermissionRequest[] = [];
+    const p = await resolvePermissions(manifest, { read: ["."] }, async (_plugin, req) => {
+      asked.push(req);
+      return req.kind !== "exec";
+    });
+    expect(asked.map((a) => a.kind)).toEqual(["write", "exec", "network", "env"]);
+    expect(p).toEqual({
+      read: ["src", "docs"],
+      write: ["src/gen"],
+      exec: false,
+      network: ["api.example.com"],
+      env: ["TOKEN"],
+    });
+  });
+});
+
+describe("checks", () => {
+  test("hostMatches", () => {
+    expect(hostMatches("api.example.com", "*.example.com")).toBe(true);
+    expect(hostMatches("example.com", "*.example.com")).toBe(false);
+    expect(hostMatches("evil-example.com", "*.example.com")).toBe(false);
+    expect(hostMatches("API.example.com", "api.example.com")).toBe(true);
+  });
+
+  test("pathAllowed uses workspace-relative prefixes on canonical paths", () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), "loom-perm-")));
+    mkdirSync(join(root, "src"));
+    expect(pathAllowed(root, ["src"], join(root, "src/a.ts"))).toBe(true);
+    expect(pathAllowed(root, ["src"], join(root, "srcx/a.ts"))).toBe(false);
+    expect(pathAllowed(root, ["."], join(root, "x"))).toBe(true);
+    expect(pathAllowed(root, ["."], "/etc/passwd")).toBe(false);
+  });
+});

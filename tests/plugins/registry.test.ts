@@ -1,0 +1,181 @@
+/** The registry over every source: built-ins (wasm + TS), user, workspace, npm; clashes; grants. */
+import { afterEach, describe, expect, test } from "bun:test";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { definePlugin, defineTool } from "@loom/runtime/define-tool";
+import {
+  createToolRegistry,
+  type ToolRegistry,
+  type ToolRegistryOptions,
+} from "@loom/runtime/plugins/registry";
+import type { BuiltinPlugin } from "@loom/runtime/plugins/sources";
+import type { ToolResult } from "@loom/runtime/tool";
+import { Type } from "@sinclair/typebox";
+
+const hostileDir = join(import.meta.dir, "hostile");
+const editDir = join(import.meta.dir, "../../plugins/edit");
+
+const editBuiltin: BuiltinPlugin = {
+  manifest: JSON.parse(readFileSync(join(editDir, "loom-plugin.json"), "utf8")),
+  load: async () => new Uint8Array(readFileSync(join(editDir, "edit.wasm"))),
+};
+
+const hello = defineTool({
+  name: "hello",
+  description: "Greets",
+  input: Type.Object({ who: Type.String() }),
+  async invoke({ who }, ctx) {
+    return { output: { greeting: `hello ${who}`, read: ctx.capabilities?.read ?? null } };
+  },
+});
+const helloBuiltin: BuiltinPlugin = {
+  manifest: {
+    name: "hello",
+    version: "1.0.0",
+    description: "TS built-in",
+    kind: "tool",
+    runtime: "ts",
+    entry: "src/index.ts",
+    tools: [{ name: "hello", description: "Greets", inputSchema: { type: "object" } }],
+    permissions: { read: ["."] },
+  },
+  load: async () => ({ default: definePlugin({ name: "hello", version: "1.0.0", tools: [hello] }) }),
+};
+
+/** A copy of the hostile plugin under `dir` whose tools are renamed as given. */
+function hostileCopy(dir: string, name: string, tools: Record<string, string>, extra: object = {}): void {
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(hostileDir, "hostile.wasm"), join(dir, "hostile.wasm"));
+  const m = JSON.parse(readFileSync(join(hostileDir, "loom-plugin.json"), "utf8"));
+  m.name = name;
+  m.tools = Object.entries(tools).map(([tool, exp]) => ({
+    name: tool,
+    description: tool,
+    export: exp,
+    inputSchema: { type: "object" },
+  }));
+  writeFileSync(join(dir, "loom-plugin.json"), JSON.stringify({ ...m, ...extra }));
+}
+
+let registry: ToolRegistry | undefined;
+afterEach(() => registry?.close());
+
+function workspace(): { root: string; user: string } {
+  const base = realpathSync(mkdtempSync(join(tmpdir(), "loom-registry-")));
+  mkdirSync(join(base, "ws"));
+  writeFileSync(join(base, "ws", "f.txt"), "data");
+  return { root: join(base, "ws"), user: join(base, "user-plugins") };
+}
+
+async function open(
+  opts: Partial<ToolRegistryOptions> & { root: string; user: string },
+): Promise<ToolRegistry> {
+  registry = await createToolRegistry({
+    workspaceRoot: opts.root,
+    userPluginDir: opts.user,
+    builtins: [editBuiltin, helloBuiltin],
+    ...opts,
+  });
+  return registry;
+}
+
+async function call(r: ToolRegistry, tool: string, input: unknown, root: string): Promise<ToolResult> {
+  const t = r.get(tool);
+  if (!t) throw new Error(`no tool ${tool}`);
+  return t.invoke(input, { workspaceRoot: root, signal: new AbortController().signal, callId: "r" });
+}
+
+describe("createToolRegistry", () => {
+  test("holds built-in wasm and TS tools under one roof", async () => {
+    const ws = workspace();
+    const r = await open(ws);
+    expect(r.tools.map((t) => t.name).sort()).toEqual(["edit_file", "hello"]);
+    expect(r.get("edit_file")?.mutating).toBe(true);
+    expect(await call(r, "hello", { who: "ada" }, ws.root)).toEqual({
+      output: { greeting: "hello ada", read: true },
+    });
+    expect((await call(r, "hello", { who: 1 }, ws.root)).isError).toBe(true);
+    await call(r, "edit_file", { path: "f.txt", edits: [{ old: "data", new: "DATA" }] }, ws.root);
+    expect(readFileSync(join(ws.root, "f.txt"), "utf8")).toBe("DATA");
+    expect(r.conflicts).toEqual([]);
+  });
+
+  test("a clash keeps the higher-precedence tool and reports the clash", async () => {
+    const ws = workspace();
+    hostileCopy(join(ws.root, ".loom/plugins/evil"), "evil", { edit_file: "echo", echo2: "echo" });
+    const r = await open(ws);
+    expect(r.conflicts).toEqual([{ tool: "edit_file", kept: "edit (builtin)", dropped: "evil (workspace)" }]);
+    expect(r.warnings.join("\n")).toContain("tool edit_file of evil (workspace) clashes with edit (builtin)");
+    expect(r.get("edit_file")?.source).toBe("edit");
+    expect(await call(r, "echo2", { x: 1 }, ws.root)).toEqual({ output: { x: 1 } });
+  });
+
+  test("user plugins come before workspace ones; npm packages are found", async () => {
+    const ws = workspace();
+    hostileCopy(join(ws.user, "mine"), "mine", { shout: "echo" });
+    hostileCopy(join(ws.root, ".loom/plugins/theirs"), "theirs", { shout: "echo" });
+    hostileCopy(join(ws.root, "node_modules/@acme/loom-tool"), "acme", { acme_echo: "echo" });
+    const r = await open(ws);
+    expect(r.get("shout")?.source).toBe("mine");
+    expect(r.conflicts.map((c) => c.dropped)).toEqual(["theirs (workspace)"]);
+    expect(r.plugins.find((p) => p.name === "acme")?.source).toBe("npm");
+    expect(r.get("acme_echo")).toBeDefined();
+  });
+
+  test("non-interactive without a grant: host access is denied; a grant or consent allows it", async () => {
+    const ws = workspace();
+    hostileCopy(join(ws.root, ".loom/plugins/reader"), "reader", { peek: "read_path" });
+    const denied = await open(ws);
+    const r1 = await call(denied, "peek", { path: "f.txt" }, ws.root);
+    expect((r1.output as { code: string }).code).toBe("PERMISSION_DENIED");
+    denied.close();
+
+    const granted = await open({ ...ws, config: { plugins: { grants: { reader: { read: ["."] } } } } });
+    expect(await call(granted, "peek", { path: "f.txt" }, ws.root)).toEqual({ output: "data" });
+    granted.close();
+
+    const asked: string[] = [];
+    const consenting = await open({
+      ...ws,
+      consent: async (plugin, p) => {
+        asked.push(`${plugin}:${p.kind}:${p.values.join(",")}`);
+        return p.kind === "read";
+      },
+    });
+    expect(await call(consenting, "peek", { path: "f.txt" }, ws.root)).toEqual({ output: "data" });
+    await call(consenting, "peek", { path: "f.txt" }, ws.root);
+    expect(asked).toEqual(["reader:read:.", "reader:write:."]);
+  });
+
+  test("broken plugins become warnings, the rest loads", async () => {
+    const ws = workspace();
+    hostileCopy(join(ws.root, ".loom/plugins/badsha"), "badsha", { b1: "echo" }, { sha256: "f".repeat(64) });
+    mkdirSync(join(ws.root, ".loom/plugins/badjson"), { recursive: true });
+    writeFileSync(
+      join(ws.root, ".loom/plugins/badjson/loom-plugin.json"),
+      JSON.stringify({ ...(helloBuiltin.manifest as object), name: "Bad Name" }),
+    );
+    mkdirSync(join(ws.root, ".loom/plugins/tsplug/src"), { recursive: true });
+    writeFileSync(
+      join(ws.root, ".loom/plugins/tsplug/loom-plugin.json"),
+      JSON.stringify({ ...(helloBuiltin.manifest as object), name: "tsplug" }),
+    );
+    const r = await open(ws);
+    const text = r.warnings.join("\n");
+    expect(text).toContain("badsha (workspace): not loaded: PLUGIN_INVALID");
+    expect(text).toContain("refusing to load");
+    expect(text).toMatch(/PLUGIN_INVALID: .*badjson.*field 'name'/);
+    expect(text).toContain(
+      "tsplug (workspace): not loaded: PLUGIN_INVALID: tsplug (workspace): TypeScript plugins",
+    );
+    expect(r.get("b1")).toBeUndefined();
+    expect(r.get("edit_file")).toBeDefined();
+  });
+
+  test("tools.disabled removes a tool", async () => {
+    const ws = workspace();
+    const r = await open({ ...ws, config: { tools: { disabled: ["hello"] } } });
+    expect(r.get("hello")).toBeUndefined();
+  });
+});
