@@ -1,7 +1,7 @@
 /**
  * The tool contract. Every tool, whatever its source (TypeScript, WASM, later MCP), is one of these.
  */
-import type { ToolSpec } from "./llm.ts";
+import type { LlmClient, ToolSpec } from "./llm.ts";
 
 export interface ToolProgress {
   message?: string;
@@ -24,6 +24,10 @@ export interface ToolContext {
   callId: string;
   capabilities?: ToolCapabilities;
   onProgress?: (progress: ToolProgress) => void;
+  /** A second model for tools that consult one (the oracle); set by the driver when configured. */
+  llm?: LlmClient;
+  /** Model id to ask through `llm`. */
+  oracleModel?: string;
 }
 
 export interface ToolResult {

@@ -1,0 +1,127 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ToolContext } from "@loom/runtime/tool";
+import { bashTool, commandEnv, MAX_STDERR_BYTES, MAX_STDOUT_BYTES } from "./bash.ts";
+import { CappedBuffer } from "./capped-buffer.ts";
+
+const root = realpathSync(mkdtempSync(join(tmpdir(), "loom-bash-")));
+mkdirSync(join(root, "sub"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const ctx = (signal = new AbortController().signal, extra: Partial<ToolContext> = {}): ToolContext => ({
+  workspaceRoot: root,
+  signal,
+  callId: "b",
+  ...extra,
+});
+type Out = {
+  exit_code: number | null;
+  signal: string | null;
+  timed_out: boolean;
+  cancelled: boolean;
+  stdout: string;
+  stderr: string;
+  stdout_truncated: boolean;
+  stderr_truncated: boolean;
+};
+const run = async (input: unknown, c = ctx()) => {
+  const r = await bashTool.invoke(input, c);
+  return { ...(r.output as Out), isError: r.isError };
+};
+
+/** Gone, or a zombie nobody reaps (PID 1 in a container may not). */
+function isGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
+  }
+}
+
+describe("bash", () => {
+  test("runs a command in the workspace and reports exit code and streams", async () => {
+    const r = await run({ command: "pwd; echo err >&2; exit 3" });
+    expect(r).toMatchObject({
+      exit_code: 3,
+      signal: null,
+      timed_out: false,
+      stdout: `${root}\n`,
+      stderr: "err\n",
+    });
+    expect(r.isError).toBe(false);
+    expect((await run({ command: "pwd", cwd: "sub" })).stdout).toBe(`${join(root, "sub")}\n`);
+  });
+
+  test("cwd outside the workspace is refused", async () => {
+    const r = await bashTool.invoke({ command: "pwd", cwd: ".." }, ctx());
+    expect(r.output).toMatchObject({ code: "PATH_OUTSIDE_WORKSPACE" });
+  });
+
+  test("timeout kills the whole process group, grandchildren included", async () => {
+    const r = await run({ command: "sleep 100 & echo $!; wait", timeout_ms: 300 });
+    expect(r.timed_out).toBe(true);
+    expect(r.signal).toBe("SIGKILL");
+    expect(r.isError).toBe(true);
+    const pid = Number(r.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    expect(isGone(pid)).toBe(true);
+  });
+
+  test("cancel through the AbortSignal kills the group", async () => {
+    const ac = new AbortController();
+    const pending = run({ command: "sleep 100 & echo $!; wait" }, ctx(ac.signal));
+    setTimeout(() => ac.abort(), 200);
+    const r = await pending;
+    expect(r.cancelled).toBe(true);
+    expect(isGone(Number(r.stdout.trim()))).toBe(true);
+  });
+
+  test("background processes left running when the command ends are killed", async () => {
+    const r = await run({ command: "sleep 100 & echo $!" });
+    expect(r.exit_code).toBe(0);
+    expect(isGone(Number(r.stdout.trim()))).toBe(true);
+  });
+
+  test("stdout and stderr are capped with flags, keeping head and tail", async () => {
+    const r = await run({ command: "seq 1 100000; seq 1 50000 >&2" });
+    expect(r.stdout_truncated).toBe(true);
+    expect(r.stderr_truncated).toBe(true);
+    expect(r.stdout.startsWith("1\n2\n3\n")).toBe(true);
+    expect(r.stdout.endsWith("99999\n100000\n")).toBe(true);
+    expect(r.stdout).toContain("bytes omitted");
+    expect(Buffer.byteLength(r.stdout)).toBeLessThan(MAX_STDOUT_BYTES + 100);
+    expect(Buffer.byteLength(r.stderr)).toBeLessThan(MAX_STDERR_BYTES + 100);
+  });
+
+  test("without the exec grant the call is refused", async () => {
+    const caps = { read: true, write: true, exec: false, network: [], env: [] };
+    const r = await bashTool.invoke({ command: "true" }, ctx(undefined, { capabilities: caps }));
+    expect(r.output).toMatchObject({ code: "PERMISSION_DENIED" });
+  });
+
+  test("credentials are not passed to the command", () => {
+    expect(commandEnv({ PATH: "/bin", OPENAI_API_KEY: "sk", GITHUB_TOKEN: "t", HOME: "/h" })).toEqual({
+      PATH: "/bin",
+      HOME: "/h",
+    });
+  });
+
+  test("timeout_ms above the maximum is invalid input", async () => {
+    const r = await bashTool.invoke({ command: "true", timeout_ms: 301_000 }, ctx());
+    expect(r.output).toMatchObject({ code: "TOOL_INPUT_INVALID" });
+  });
+});
+
+describe("CappedBuffer", () => {
+  test("keeps everything under the cap and exact head/tail over it", () => {
+    const b = new CappedBuffer(10);
+    b.push(Buffer.from("abc"));
+    expect(b.text()).toBe("abc");
+    b.push(Buffer.from("defghijklmnop"));
+    expect(b.truncated).toBe(true);
+    expect(b.text()).toBe("abcde\n…[6 bytes omitted]…\nlmnop");
+  });
+});
