@@ -3,6 +3,7 @@
  * to 404, oversized bodies to 413, anything unexpected to a 500 without a stack trace.
  */
 import { Elysia, ValidationError } from "elysia";
+import { readBodyLimited } from "./body-limit.ts";
 import { HttpError, jsonError } from "./http-error.ts";
 import type { Logger } from "./logger.ts";
 
@@ -15,22 +16,38 @@ export function validationMessage(e: ValidationError): string {
 }
 
 export function errorsPlugin(opts: { maxBodyBytes: number; log: Logger }) {
-  return new Elysia({ name: "loom.errors" })
-    .onRequest(({ request }) => {
-      const len = Number(request.headers.get("content-length") ?? 0);
-      if (len > opts.maxBodyBytes) {
-        return jsonError(413, "PAYLOAD_TOO_LARGE", `request body exceeds ${opts.maxBodyBytes} bytes`);
-      }
-    })
-    .onError({ as: "global" }, ({ code, error, request, set }) => {
-      const res = toErrorResponse(code, error, request, opts.log);
-      set.status = res.status; // seen by the metrics hook, which cannot see the returned Response
-      return res;
-    });
+  return (
+    new Elysia({ name: "loom.errors" })
+      .onRequest(({ request }) => {
+        const len = Number(request.headers.get("content-length") ?? 0);
+        if (len > opts.maxBodyBytes) {
+          return jsonError(413, "PAYLOAD_TOO_LARGE", `request body exceeds ${opts.maxBodyBytes} bytes`);
+        }
+      })
+      // JSON bodies are read here, under the size limit (a Request built in-process has no content-length).
+      .onParse({ as: "global" }, async ({ request, contentType }) => {
+        if (!contentType?.startsWith("application/json")) return;
+        const text = await readBodyLimited(request, opts.maxBodyBytes);
+        if (text.trim() === "") return null;
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          throw new HttpError(400, "INVALID_INPUT", "request body is not valid JSON");
+        }
+      })
+      .onError({ as: "global" }, ({ code, error, request, set }) => {
+        const res = toErrorResponse(code, error, request, opts.log);
+        set.status = res.status; // seen by the metrics hook, which cannot see the returned Response
+        return res;
+      })
+  );
 }
 
 function toErrorResponse(code: unknown, error: unknown, request: Request, log: Logger): Response {
   if (error instanceof HttpError) return error.toResponse();
+  // Elysia wraps what a parse hook throws (our 413 and 400) in a ParseError.
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (cause instanceof HttpError) return cause.toResponse();
   if (error instanceof ValidationError) return jsonError(400, "INVALID_INPUT", validationMessage(error));
   switch (code) {
     case "NOT_FOUND":

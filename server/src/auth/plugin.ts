@@ -31,23 +31,29 @@ export async function resolvePrincipal(
 }
 
 export function authPlugin(resolvers: PrincipalResolver[]) {
+  const seen = new WeakMap<Request, Principal>();
+  // Runs before the body is parsed and validated, so a caller without credentials learns only that.
+  const authenticate = async ({ request }: { request: Request }) => {
+    if (seen.has(request)) return;
+    const principal = await resolvePrincipal(resolvers, request);
+    if (!principal) {
+      const hasCredential = bearerOf(request) !== undefined;
+      throw new HttpError(
+        401,
+        "UNAUTHORIZED",
+        hasCredential ? "invalid or revoked token" : "missing credentials: send Authorization: Bearer lt_…",
+        undefined,
+        { "www-authenticate": 'Bearer realm="loom"' },
+      );
+    }
+    seen.set(request, principal);
+  };
   return new Elysia({ name: "loom.auth" }).macro({
     auth: {
+      transform: authenticate,
       async resolve({ request }) {
-        const principal = await resolvePrincipal(resolvers, request);
-        if (!principal) {
-          const hasCredential = bearerOf(request) !== undefined;
-          throw new HttpError(
-            401,
-            "UNAUTHORIZED",
-            hasCredential
-              ? "invalid or revoked token"
-              : "missing credentials: send Authorization: Bearer lt_…",
-            undefined,
-            { "www-authenticate": 'Bearer realm="loom"' },
-          );
-        }
-        return { principal };
+        await authenticate({ request });
+        return { principal: seen.get(request) as Principal };
       },
     },
   });

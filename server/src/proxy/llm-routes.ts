@@ -85,6 +85,7 @@ export function llmRoutes(d: LlmRouteDeps) {
         auth: true,
         params,
         body: LlmRequestSchema,
+        parse: "json",
         detail: { summary: "One LLM completion (LlmRequest → LlmResponse)", operationId: "proxy.complete" },
       },
     )
@@ -150,6 +151,7 @@ export function llmRoutes(d: LlmRouteDeps) {
         auth: true,
         params,
         body: LlmRequestSchema,
+        parse: "json",
         detail: {
           summary:
             "Stream an LLM completion as SSE (events named by LlmEvent type; `error` carries LlmErrorInfo)",

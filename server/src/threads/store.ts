@@ -86,9 +86,11 @@ export function createThreadStore(db: Db) {
       return sqlite.transaction((): PutOutcome => {
         const cur = row(input.id);
         if (cur && cur.ownerId !== p.userId) return { kind: "forbidden" };
-        if (cur && ifMatch === undefined)
-          return { kind: "precondition_required", currentVersion: cur.version };
-        if (cur && ifMatch !== cur.version) return { kind: "conflict", currentVersion: cur.version };
+        // A soft-deleted thread written again comes back (its version keeps counting): nothing is lost.
+        const live = cur && !cur.deletedAt ? cur : undefined;
+        if (live && ifMatch === undefined)
+          return { kind: "precondition_required", currentVersion: live.version };
+        if (live && ifMatch !== live.version) return { kind: "conflict", currentVersion: live.version };
         const version = (cur?.version ?? 0) + 1;
         const thread: Thread = { ...input, version, isPrivate: false };
         delete thread.deletedAt;
