@@ -9,7 +9,8 @@ function time(cmd: string[]): number {
   const t0 = performance.now();
   const p = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe", cwd: root });
   const dt = performance.now() - t0;
-  if (p.exitCode !== 0) throw new Error(`${cmd.join(" ")} exited ${p.exitCode}: ${p.stderr.toString().trim()}`);
+  if (p.exitCode !== 0)
+    throw new Error(`${cmd.join(" ")} exited ${p.exitCode}: ${p.stderr.toString().trim()}`);
   return dt;
 }
 
@@ -21,7 +22,10 @@ export async function run(): Promise<BenchResult[]> {
   const base: number[] = [];
   const fromSource: number[] = [];
   const compiled: number[] = [];
-  for (let i = 0; i < 3; i++) time([bun, "-e", "0"]), time(src);
+  for (let i = 0; i < 3; i++) {
+    time([bun, "-e", "0"]);
+    time(src);
+  }
   for (let i = 0; i < runs; i++) {
     base.push(time([bun, "-e", "0"]));
     fromSource.push(time(src));

@@ -17,7 +17,11 @@ function step(label: string, cmd: string[], cwd = root): void {
 
 const editPkg = join(root, "plugins/edit/package.json");
 if (existsSync(editPkg) && (await Bun.file(editPkg).json()).scripts?.build) {
-  step("plugins/edit (AssemblyScript → wasm)", [process.execPath, "run", "build"], join(root, "plugins/edit"));
+  step(
+    "plugins/edit (AssemblyScript → wasm)",
+    [process.execPath, "run", "build"],
+    join(root, "plugins/edit"),
+  );
 }
 
 step("dist/loom", [
