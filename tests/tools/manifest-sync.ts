@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TsPlugin } from "@loom/runtime/define-tool";
 
-export const TS_TOOL_PLUGINS = ["fs"] as const;
+export const TS_TOOL_PLUGINS = ["fs", "bash", "web", "oracle"] as const;
 const pluginsDir = join(import.meta.dir, "..", "..", "plugins");
 
 export function manifestPath(plugin: string): string {
