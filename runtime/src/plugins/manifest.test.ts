@@ -39,6 +39,7 @@ describe("parseManifest", () => {
     ["sha256", { ...valid, sha256: undefined }],
     ["sha256", { ...valid, sha256: "xyz" }],
     ["tools", { ...valid, tools: [] }],
+    ["tools", { ...valid, tools: undefined }],
     ["tools.0.name", { ...valid, tools: [{ ...valid.tools[0], name: "1bad" }] }],
     ["tools.1.name", { ...valid, tools: [valid.tools[0], valid.tools[0]] }],
     [
@@ -53,6 +54,10 @@ describe("parseManifest", () => {
     ["extra", { ...valid, extra: 1 }],
   ])("names the field at fault: %s", (field, value) => {
     expect(fieldAtFault(value)).toBe(field);
+  });
+
+  test("a TS plugin may leave tools empty (the module defines them)", () => {
+    expect(parseManifest({ ...valid, runtime: "ts", sha256: undefined, tools: [] }).tools).toEqual([]);
   });
 
   test("the message is one line naming file and field", () => {

@@ -107,7 +107,9 @@ export function parseManifest(value: unknown, where = "loom-plugin.json"): Plugi
     throw new LoomError("PLUGIN_INVALID", `${where}: field '${field}': ${message}`, { field, where });
   };
   if (m.runtime === "wasm" && m.sha256 === undefined) fail("sha256", "required for a wasm plugin");
-  if (m.kind === "tool" && m.tools.length === 0) fail("tools", "a tool plugin must export at least one tool");
+  if (m.kind === "tool" && m.runtime === "wasm" && m.tools.length === 0) {
+    fail("tools", "a wasm tool plugin must list at least one tool");
+  }
   const seen = new Set<string>();
   m.tools.forEach((t, i) => {
     if (seen.has(t.name)) fail(`tools.${i}.name`, `duplicate tool name '${t.name}'`);

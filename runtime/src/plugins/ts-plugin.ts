@@ -5,7 +5,7 @@
  */
 import { formatError, isLoomError, LoomError } from "../errors.ts";
 import type { Tool, ToolCapabilities, ToolResult } from "../tool.ts";
-import type { PluginManifest } from "./manifest.ts";
+import type { PluginManifest, PluginTool } from "./manifest.ts";
 import type { EffectivePermissions } from "./permissions.ts";
 import type { PluginEntry } from "./sources.ts";
 
@@ -22,7 +22,7 @@ function failure(e: unknown, plugin: string, tool: string): ToolResult {
   return { output: { code: err.code, message: `${plugin}/${tool}: ${err.message}` }, isError: true };
 }
 
-/** The tools of a TS plugin module that the manifest lists (by `export`, default `name`). */
+/** The tools of a TS plugin module that the manifest lists (by `export`, default `name`), or all of them. */
 export function tsPluginTools(
   manifest: PluginManifest,
   entry: PluginEntry,
@@ -37,7 +37,12 @@ export function tsPluginTools(
     return fail(`${manifest.entry} must default-export definePlugin({ name, version, tools })`);
   const byName = new Map(plugin.tools.map((t) => [t.name, t]));
   const capabilities = capabilitiesOf(permissions);
-  return manifest.tools.map((spec, i) => {
+  // A TS manifest may leave `tools` empty: the module's own definitions (TypeBox schemas) are the source.
+  const specs =
+    manifest.tools.length > 0
+      ? manifest.tools
+      : plugin.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
+  return specs.map((spec: PluginTool, i) => {
     const tool =
       byName.get(spec.export ?? spec.name) ??
       fail(`tools.${i}: ${manifest.entry} exports no tool '${spec.export ?? spec.name}'`);

@@ -1,0 +1,48 @@
+/**
+ * The built-in plugins. Manifests are imported statically (small JSON); the plugin code loads
+ * lazily through literal dynamic imports, and edit.wasm through a file import, so
+ * `bun build --compile` bundles all of them into the single binary.
+ */
+
+import bashManifest from "@loom/plugin-bash/loom-plugin.json";
+// @ts-expect-error TypeScript has no declaration for a .wasm file import; Bun resolves it to a path string
+import editWasm from "@loom/plugin-edit/edit.wasm" with { type: "file" };
+import editManifest from "@loom/plugin-edit/loom-plugin.json";
+import fsManifest from "@loom/plugin-fs/loom-plugin.json";
+import oracleManifest from "@loom/plugin-oracle/loom-plugin.json";
+import type { LoomConfig } from "@loom/runtime/config/schema";
+import type { AskConsent } from "@loom/runtime/plugins/permissions";
+import { createToolRegistry, type ToolRegistry } from "@loom/runtime/plugins/registry";
+import type { BuiltinPlugin } from "@loom/runtime/plugins/sources";
+import type { Tool } from "@loom/runtime/tool";
+
+export const builtins: BuiltinPlugin[] = [
+  { manifest: fsManifest, load: () => import("@loom/plugin-fs") },
+  { manifest: editManifest, load: async () => new Uint8Array(await Bun.file(editWasm).arrayBuffer()) },
+  { manifest: bashManifest, load: () => import("@loom/plugin-bash") },
+  { manifest: oracleManifest, load: () => import("@loom/plugin-oracle") },
+];
+
+export interface OpenRegistryOptions {
+  config: Pick<LoomConfig, "plugins" | "tools">;
+  workspace: string;
+  /** Interactive first-use consent; omit in headless modes (ungranted = denied). */
+  consent?: AskConsent;
+}
+
+/** The registry of built-in and installed plugins for a workspace; warnings go to stderr. */
+export async function openToolRegistry(opts: OpenRegistryOptions): Promise<ToolRegistry> {
+  const registry = await createToolRegistry({
+    workspaceRoot: opts.workspace,
+    config: opts.config,
+    builtins,
+    ...(opts.consent ? { consent: opts.consent } : {}),
+  });
+  for (const w of registry.warnings) process.stderr.write(`loom: plugin warning: ${w}\n`);
+  return registry;
+}
+
+/** Every tool a session offers. */
+export async function loadBuiltinTools(opts: OpenRegistryOptions): Promise<Tool[]> {
+  return (await openToolRegistry(opts)).tools;
+}
