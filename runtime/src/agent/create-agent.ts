@@ -116,7 +116,11 @@ export function createAgent(options: AgentOptions): Agent {
     const from = state.type;
     const { state: next, actions } = transition(state, event, config);
     state = next;
-    options.onTransition?.({ event, state: next, actions });
+    try {
+      options.onTransition?.({ event, state: next, actions });
+    } catch {
+      // An observer must not change what the agent does.
+    }
     if (from !== next.type) emit({ type: "state.changed", from, to: next.type });
     for (const action of actions) perform(action);
   }
