@@ -14,7 +14,8 @@ import { applyEdit, commandArgs, editArgs, formatCommand, formatRead, readArgs }
 export interface ClientToolContext {
   caps: acp.ClientCapabilities;
   client: acp.AgentContext;
-  sessionId: string;
+  /** Known once the session exists; tools only run after that. */
+  sessionId: () => string;
   cwd: string;
 }
 
@@ -47,7 +48,7 @@ export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
   const read = async (path: string, signal: AbortSignal, range: { line?: number; limit?: number } = {}) => {
     const res = await c.client.request(
       methods.client.fs.readTextFile,
-      { sessionId: c.sessionId, path, ...range },
+      { sessionId: c.sessionId(), path, ...range },
       { cancellationSignal: signal, stopWaitingOnCancel: true },
     );
     return res.content;
@@ -75,7 +76,7 @@ export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
       const { text, replacements } = applyEdit(before, args);
       await c.client.request(
         methods.client.fs.writeTextFile,
-        { sessionId: c.sessionId, path, content: text },
+        { sessionId: c.sessionId(), path, content: text },
         { cancellationSignal: ctx.signal, stopWaitingOnCancel: true },
       );
       return { output: `Edited ${args.path} (${replacements} replacement${replacements === 1 ? "" : "s"})` };
@@ -86,7 +87,7 @@ export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
     return guarded(tool, async (input, ctx) => {
       const args = commandArgs(input);
       const terminal = await c.client.createTerminal({
-        sessionId: c.sessionId,
+        sessionId: c.sessionId(),
         command: "bash",
         args: ["-c", args.command],
         cwd: ctx.workspaceRoot || c.cwd,

@@ -1,6 +1,6 @@
 /**
- * What the ACP server needs from the rest of Loom. `createLoomEngine` builds the real one from the
- * CLI session setup (config → LlmClient → tool registry → agent, local thread store); protocol
+ * What the ACP server needs from the rest of Loom. `createLoomEngine` (loom-engine.ts) builds the
+ * real one on the CLI session (config → LlmClient → tools → agent, local thread store); protocol
  * tests may pass another.
  */
 import type { PermissionMode } from "@loom/runtime/config/schema";
@@ -9,16 +9,12 @@ import type { Tool, ToolProgress, ToolResult } from "@loom/runtime/tool";
 
 export type { PermissionMode };
 
-/** One conversation as the ACP layer sees it (a Loom thread). */
-export interface SessionRecord {
+export interface SessionSummary {
   id: string;
   cwd: string;
   title: string;
   updatedAt: string;
-  messages: Message[];
 }
-
-export type SessionSummary = Omit<SessionRecord, "messages">;
 
 /** What happens during a turn, in order. */
 export type TurnEvent =
@@ -30,25 +26,32 @@ export type TurnEvent =
 
 export type TurnStopReason = FinishReason | "cancelled";
 
-export interface TurnRequest {
-  session: SessionRecord;
-  prompt: string;
-  signal: AbortSignal;
-  /** Replaces the registry's implementation of a tool (client-backed files and terminals). */
-  wrapTool: (tool: Tool) => Tool;
-  /** Asked before a mutating tool runs; `false` skips it and tells the model it was rejected. */
-  approve: (call: ToolCall, tool: Tool) => Promise<boolean>;
-  onEvent: (event: TurnEvent) => void;
+/** Given by the ACP layer to every session it opens. */
+export interface SessionHooks {
+  /** Replaces a tool's implementation (client-backed files and terminals). */
+  wrapTool(tool: Tool): Tool;
+  /** Asked before a mutating tool runs; `false` refuses the call (the model is told). */
+  approve(call: ToolCall, tool: Tool | undefined): Promise<boolean>;
+}
+
+/** One open conversation (a Loom thread). */
+export interface EngineSession {
+  readonly id: string;
+  readonly cwd: string;
+  readonly messages: readonly Message[];
+  readonly mode: PermissionMode;
+  /** Size of the model's context window in tokens (for `usage_update`). */
+  readonly contextWindow: number;
+  /** Runs one user turn to its end; aborting `signal` cancels it. The thread is saved. */
+  prompt(text: string, signal: AbortSignal, onEvent: (e: TurnEvent) => void): Promise<TurnStopReason>;
+  /** Applies a permission mode (after the running turn, if any). */
+  setMode(mode: PermissionMode): void;
+  close(): Promise<void>;
 }
 
 export interface AcpEngine {
-  /** Size of the model's context window in tokens (for `usage_update`). */
-  readonly contextWindow: number;
-  /** The permission mode sessions start in (from config). */
-  readonly defaultMode: PermissionMode;
-  newSession(cwd: string): Promise<SessionRecord>;
-  loadSession(id: string): Promise<SessionRecord | undefined>;
+  newSession(cwd: string, hooks: SessionHooks): Promise<EngineSession>;
+  /** `undefined` when there is no such session. */
+  loadSession(id: string, cwd: string, hooks: SessionHooks): Promise<EngineSession | undefined>;
   listSessions(cwd?: string): Promise<SessionSummary[]>;
-  /** Runs one user turn to its end; the session's messages are updated and persisted. */
-  prompt(request: TurnRequest): Promise<TurnStopReason>;
 }

@@ -27,17 +27,20 @@ export const PERMISSION_OPTIONS: acp.PermissionOption[] = [
 ];
 
 export interface ApproverOptions {
-  sessionId: string;
+  sessionId: () => string;
   cwd: string;
   mode: () => PermissionMode;
   memory: PermissionMemory;
   client: acp.AgentContext;
-  /** The turn's signal: cancelling releases a pending question as a rejection. */
-  signal: AbortSignal;
+  /** The running turn's signal: cancelling releases a pending question as a rejection. */
+  signal: () => AbortSignal;
 }
 
-export function createApprover(o: ApproverOptions): (call: ToolCall, tool: Tool) => Promise<boolean> {
+export function createApprover(
+  o: ApproverOptions,
+): (call: ToolCall, tool: Tool | undefined) => Promise<boolean> {
   return async (call, tool) => {
+    const signal = o.signal();
     switch (o.mode()) {
       case "auto":
         return true;
@@ -46,9 +49,9 @@ export function createApprover(o: ApproverOptions): (call: ToolCall, tool: Tool)
       case "ask":
         break;
     }
-    if (o.memory.allowed.has(tool.name)) return true;
-    if (o.memory.rejected.has(tool.name)) return false;
-    if (o.signal.aborted) return false;
+    if (o.memory.allowed.has(call.name)) return true;
+    if (o.memory.rejected.has(call.name)) return false;
+    if (signal.aborted) return false;
     const toolCall: acp.ToolCallUpdate = toolCallStarted(call, tool, o.cwd);
     const diff = editDiff(call, o.cwd);
     if (diff && toolCall.kind === "edit") toolCall.content = [{ type: "diff", ...diff }];
@@ -56,8 +59,8 @@ export function createApprover(o: ApproverOptions): (call: ToolCall, tool: Tool)
     try {
       response = await o.client.request(
         methods.client.session.requestPermission,
-        { sessionId: o.sessionId, toolCall, options: PERMISSION_OPTIONS },
-        { cancellationSignal: o.signal, stopWaitingOnCancel: true },
+        { sessionId: o.sessionId(), toolCall, options: PERMISSION_OPTIONS },
+        { cancellationSignal: signal, stopWaitingOnCancel: true },
       );
     } catch {
       return false;
@@ -65,12 +68,12 @@ export function createApprover(o: ApproverOptions): (call: ToolCall, tool: Tool)
     if (response.outcome.outcome !== "selected") return false;
     switch (response.outcome.optionId) {
       case "allow_always":
-        o.memory.allowed.add(tool.name);
+        o.memory.allowed.add(call.name);
         return true;
       case "allow_once":
         return true;
       case "reject_always":
-        o.memory.rejected.add(tool.name);
+        o.memory.rejected.add(call.name);
         return false;
       default:
         return false;

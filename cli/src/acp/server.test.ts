@@ -4,13 +4,38 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as acp from "@agentclientprotocol/sdk";
 import { methods } from "@agentclientprotocol/sdk";
+import type { Message } from "@loom/runtime/llm";
 import type { Tool } from "@loom/runtime/tool";
-import type { AcpEngine, SessionRecord, TurnRequest, TurnStopReason } from "./engine.ts";
+import type {
+  AcpEngine,
+  EngineSession,
+  PermissionMode,
+  SessionHooks,
+  TurnEvent,
+  TurnStopReason,
+} from "./engine.ts";
 import { createAcpAgent } from "./server.ts";
 
+interface ScriptTurn {
+  text: string;
+  cwd: string;
+  signal: AbortSignal;
+  hooks: SessionHooks;
+  onEvent: (e: TurnEvent) => void;
+}
+
+interface Stored {
+  id: string;
+  cwd: string;
+  title: string;
+  updatedAt: string;
+  messages: Message[];
+}
+
 /** An in-memory engine whose turns follow a script; the protocol layer is what is under test. */
-function scriptedEngine(script: (req: TurnRequest, tools: Record<string, Tool>) => Promise<TurnStopReason>) {
-  const records = new Map<string, SessionRecord>();
+function scriptedEngine(script: (turn: ScriptTurn, tools: Record<string, Tool>) => Promise<TurnStopReason>) {
+  const records = new Map<string, Stored>();
+  const modes: PermissionMode[] = [];
   let n = 0;
   const tools: Record<string, Tool> = {
     read_file: {
@@ -31,38 +56,52 @@ function scriptedEngine(script: (req: TurnRequest, tools: Record<string, Tool>) 
       },
     },
   };
+  const session = (r: Stored, hooks: SessionHooks): EngineSession => {
+    const wrapped = Object.fromEntries(Object.entries(tools).map(([k, t]) => [k, hooks.wrapTool(t)]));
+    return {
+      id: r.id,
+      cwd: r.cwd,
+      messages: r.messages,
+      mode: "ask",
+      contextWindow: 1000,
+      async prompt(text, signal, onEvent) {
+        r.messages.push({ role: "user", content: text });
+        return script({ text, cwd: r.cwd, signal, hooks, onEvent }, wrapped);
+      },
+      setMode(mode) {
+        modes.push(mode);
+      },
+      async close() {},
+    };
+  };
   const engine: AcpEngine = {
-    contextWindow: 1000,
-    defaultMode: "ask",
-    async newSession(cwd) {
+    async newSession(cwd, hooks) {
       const r = { id: `S-${++n}`, cwd, title: "", updatedAt: new Date(0).toISOString(), messages: [] };
       records.set(r.id, r);
-      return r;
+      return session(r, hooks);
     },
-    async loadSession(id) {
-      return records.get(id);
+    async loadSession(id, _cwd, hooks) {
+      const r = records.get(id);
+      return r && session(r, hooks);
     },
     async listSessions(cwd) {
-      return [...records.values()].filter((r) => !cwd || r.cwd === cwd);
-    },
-    async prompt(req) {
-      req.session.messages.push({ role: "user", content: req.prompt });
-      const wrapped = Object.fromEntries(Object.entries(tools).map(([k, t]) => [k, req.wrapTool(t)]));
-      return script(req, wrapped);
+      return [...records.values()]
+        .filter((r) => !cwd || r.cwd === cwd)
+        .map(({ id, cwd, title, updatedAt }) => ({ id, cwd, title, updatedAt }));
     },
   };
-  return { engine, records };
+  return { engine, records, modes };
 }
 
-/** Runs the tool like a driver would: announce, approve when mutating, invoke, report. */
-async function runTool(req: TurnRequest, tool: Tool, id: string, input: unknown): Promise<string> {
+/** Runs the tool like the driver does: announce, approve when mutating, invoke, report. */
+async function runTool(turn: ScriptTurn, tool: Tool, id: string, input: unknown): Promise<string> {
   const call = { id, name: tool.name, input };
-  req.onEvent({ type: "tool.started", call, tool });
-  const ok = !tool.mutating || (await req.approve(call, tool));
+  turn.onEvent({ type: "tool.started", call, tool });
+  const ok = !tool.mutating || (await turn.hooks.approve(call, tool));
   const result = ok
-    ? await tool.invoke(input, { workspaceRoot: req.session.cwd, signal: req.signal, callId: id })
+    ? await tool.invoke(input, { workspaceRoot: turn.cwd, signal: turn.signal, callId: id })
     : { output: "rejected by the user", isError: true };
-  req.onEvent({ type: "tool.completed", call, result });
+  turn.onEvent({ type: "tool.completed", call, result });
   return typeof result.output === "string" ? result.output : JSON.stringify(result.output);
 }
 
@@ -100,7 +139,7 @@ async function withClient<T>(
       files[params.path] = params.content;
       return {};
     });
-  return client.connectWith(createAcpAgent({ engine }), async (ctx) => {
+  return client.connectWith(createAcpAgent({ engine }).app, async (ctx) => {
     await ctx.request(methods.agent.initialize, {
       protocolVersion: acp.PROTOCOL_VERSION,
       clientCapabilities: opts.fs ? { fs: { readTextFile: true, writeTextFile: true } } : {},
@@ -115,7 +154,7 @@ describe("acp server", () => {
   test("initialize advertises load, list, embedded context and no MCP", async () => {
     const { engine } = scriptedEngine(async () => "end_turn");
     const client = acp.client({ name: "t" });
-    const init = await client.connectWith(createAcpAgent({ engine }), (ctx) =>
+    const init = await client.connectWith(createAcpAgent({ engine }).app, (ctx) =>
       ctx.request(methods.agent.initialize, { protocolVersion: 1, clientCapabilities: {} }),
     );
     expect(init.agentCapabilities?.loadSession).toBe(true);
@@ -126,12 +165,12 @@ describe("acp server", () => {
   });
 
   test("a turn streams text, asks before an edit, reports the diff and usage", async () => {
-    const { engine } = scriptedEngine(async (req, tools) => {
-      req.onEvent({ type: "text", text: "Let me " });
-      req.onEvent({ type: "text", text: "fix it." });
-      await runTool(req, tools.read_file!, "c1", { path: "a.ts" });
-      await runTool(req, tools.edit_file!, "c2", { path: "a.ts", old_string: "x", new_string: "y" });
-      req.onEvent({ type: "usage", usage: { inputTokens: 100, outputTokens: 20 } });
+    const { engine } = scriptedEngine(async (turn, tools) => {
+      turn.onEvent({ type: "text", text: "Let me " });
+      turn.onEvent({ type: "text", text: "fix it." });
+      await runTool(turn, tools.read_file!, "c1", { path: "a.ts" });
+      await runTool(turn, tools.edit_file!, "c2", { path: "a.ts", old_string: "x", new_string: "y" });
+      turn.onEvent({ type: "usage", usage: { inputTokens: 100, outputTokens: 20 } });
       return "end_turn";
     });
     await withClient(engine, {}, async (ctx, h) => {
@@ -179,9 +218,9 @@ describe("acp server", () => {
 
   test("reject once skips the tool; always-answers are remembered for the session", async () => {
     const outputs: string[] = [];
-    const { engine } = scriptedEngine(async (req, tools) => {
+    const { engine } = scriptedEngine(async (turn, tools) => {
       outputs.push(
-        await runTool(req, tools.edit_file!, `e${outputs.length}`, {
+        await runTool(turn, tools.edit_file!, `e${outputs.length}`, {
           path: "a",
           old_string: "1",
           new_string: "2",
@@ -210,9 +249,9 @@ describe("acp server", () => {
 
   test("set_mode read-only rejects edits without asking; auto allows them", async () => {
     const outputs: string[] = [];
-    const { engine } = scriptedEngine(async (req, tools) => {
+    const { engine, modes } = scriptedEngine(async (turn, tools) => {
       outputs.push(
-        await runTool(req, tools.edit_file!, "e", { path: "a", old_string: "1", new_string: "2" }),
+        await runTool(turn, tools.edit_file!, "e", { path: "a", old_string: "1", new_string: "2" }),
       );
       return "end_turn";
     });
@@ -239,11 +278,11 @@ describe("acp server", () => {
     const running = new Promise<void>((r) => {
       started = r;
     });
-    const { engine } = scriptedEngine(async (req) => {
-      req.onEvent({ type: "text", text: "working" });
+    const { engine } = scriptedEngine(async (turn) => {
+      turn.onEvent({ type: "text", text: "working" });
       started();
       await new Promise<void>((resolve) =>
-        req.signal.addEventListener("abort", () => resolve(), { once: true }),
+        turn.signal.addEventListener("abort", () => resolve(), { once: true }),
       );
       return "cancelled";
     });
@@ -305,16 +344,16 @@ describe("acp server", () => {
     const root = realpathSync(mkdtempSync(join(tmpdir(), "loom-acp-")));
     writeFileSync(join(root, "a.ts"), "on disk\n");
     const outputs: string[] = [];
-    const { engine } = scriptedEngine(async (req, tools) => {
-      outputs.push(await runTool(req, tools.read_file!, "r", { path: "a.ts" }));
+    const { engine } = scriptedEngine(async (turn, tools) => {
+      outputs.push(await runTool(turn, tools.read_file!, "r", { path: "a.ts" }));
       outputs.push(
-        await runTool(req, tools.edit_file!, "e", {
+        await runTool(turn, tools.edit_file!, "e", {
           path: "a.ts",
           old_string: "unsaved",
           new_string: "saved",
         }),
       );
-      outputs.push(await runTool(req, tools.read_file!, "r2", { path: "../outside" }));
+      outputs.push(await runTool(turn, tools.read_file!, "r2", { path: "../outside" }));
       return "end_turn";
     });
     const path = join(root, "a.ts");

@@ -8,18 +8,19 @@ import { methods, PROTOCOL_VERSION, RequestError } from "@agentclientprotocol/sd
 import { formatError } from "@loom/runtime/errors";
 import { VERSION } from "@loom/runtime/version";
 import { wrapForClient } from "./client-tools.ts";
-import type { AcpEngine, PermissionMode, SessionRecord, TurnEvent, TurnStopReason } from "./engine.ts";
+import type { AcpEngine, EngineSession, PermissionMode, SessionHooks } from "./engine.ts";
 import { MODES, modeState } from "./modes.ts";
-import { createApprover, createPermissionMemory, type PermissionMemory } from "./permissions.ts";
+import { createApprover, createPermissionMemory } from "./permissions.ts";
 import { promptText } from "./prompt-text.ts";
 import { replayUpdates } from "./replay.ts";
-import { textContent, toolCallCompleted, toolCallStarted } from "./tool-display.ts";
+import { type Send, turnRenderer } from "./turn-updates.ts";
 
 interface LiveSession {
-  record: SessionRecord;
+  engine: EngineSession;
   mode: PermissionMode;
-  memory: PermissionMemory;
   turn: AbortController | undefined;
+  /** The running turn's update sink. */
+  send: Send | undefined;
 }
 
 export interface AcpServerOptions {
@@ -28,17 +29,14 @@ export interface AcpServerOptions {
   log?: (line: string) => void;
 }
 
-const STOP_REASONS: Record<TurnStopReason, acp.StopReason> = {
-  end_turn: "end_turn",
-  tool_use: "end_turn",
-  stop_sequence: "end_turn",
-  max_tokens: "max_tokens",
-  refusal: "refusal",
-  cancelled: "cancelled",
-};
+export interface AcpAgent {
+  app: acp.AgentApp;
+  /** Cancels running turns and closes every open session (saving its thread). */
+  closeAll(): Promise<void>;
+}
 
-/** Builds the agent app; call `.connect(stream)` on the result. One app serves one connection. */
-export function createAcpAgent(opts: AcpServerOptions): acp.AgentApp {
+/** Builds the agent app; call `.connect(stream)` on `app`. One agent serves one connection. */
+export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
   const { engine } = opts;
   const log = opts.log ?? (() => {});
   const sessions = new Map<string, LiveSession>();
@@ -50,18 +48,51 @@ export function createAcpAgent(opts: AcpServerOptions): acp.AgentApp {
     return s;
   };
 
-  const open = (record: SessionRecord): LiveSession => {
-    const s: LiveSession = {
-      record,
-      mode: engine.defaultMode,
+  /** Opens a session through `start`, with hooks bound to this connection's client. */
+  const open = async (
+    cwd: string,
+    client: acp.AgentContext,
+    start: (hooks: SessionHooks) => Promise<EngineSession | undefined>,
+  ): Promise<LiveSession | undefined> => {
+    const ref: { s?: LiveSession } = {};
+    const idle = new AbortController().signal;
+    const approve = createApprover({
+      sessionId: () => ref.s?.engine.id ?? "",
+      cwd,
+      mode: () => ref.s?.mode ?? "ask",
       memory: createPermissionMemory(),
-      turn: undefined,
+      client,
+      signal: () => ref.s?.turn?.signal ?? idle,
+    });
+    const hooks: SessionHooks = {
+      wrapTool: (tool) =>
+        wrapForClient(tool, { caps: clientCaps, client, sessionId: () => ref.s?.engine.id ?? "", cwd }),
+      async approve(call, tool) {
+        const ok = await approve(call, tool);
+        if (ok)
+          ref.s?.send?.({ sessionUpdate: "tool_call_update", toolCallId: call.id, status: "in_progress" });
+        return ok;
+      },
     };
-    sessions.set(record.id, s);
+    const engineSession = await start(hooks);
+    if (!engineSession) return undefined;
+    const s: LiveSession = {
+      engine: engineSession,
+      mode: engineSession.mode,
+      turn: undefined,
+      send: undefined,
+    };
+    ref.s = s;
+    const prev = sessions.get(engineSession.id);
+    if (prev) {
+      prev.turn?.abort();
+      void prev.engine.close().catch(() => {});
+    }
+    sessions.set(engineSession.id, s);
     return s;
   };
 
-  return acp
+  const app = acp
     .agent({ name: "loom" })
     .onRequest(methods.agent.initialize, ({ params }) => {
       clientCaps = params.clientCapabilities ?? {};
@@ -77,21 +108,20 @@ export function createAcpAgent(opts: AcpServerOptions): acp.AgentApp {
         },
       };
     })
-    .onRequest(methods.agent.session.new, async ({ params }) => {
-      const s = open(await engine.newSession(params.cwd));
-      log(`session ${s.record.id} created in ${params.cwd}`);
-      return { sessionId: s.record.id, modes: modeState(s.mode) };
+    .onRequest(methods.agent.session.new, async ({ params, client }) => {
+      const s = (await open(params.cwd, client, (hooks) => engine.newSession(params.cwd, hooks)))!;
+      log(`session ${s.engine.id} created in ${s.engine.cwd}`);
+      return { sessionId: s.engine.id, modes: modeState(s.mode) };
     })
     .onRequest(methods.agent.session.load, async ({ params, client }) => {
-      const record = await engine.loadSession(params.sessionId);
-      if (!record) throw RequestError.sessionNotFound(params.sessionId);
-      const prev = sessions.get(record.id);
-      prev?.turn?.abort();
-      const s = open(record);
-      for (const update of replayUpdates(record.messages, record.cwd)) {
-        await client.notify(methods.client.session.update, { sessionId: record.id, update });
+      const s = await open(params.cwd, client, (hooks) =>
+        engine.loadSession(params.sessionId, params.cwd, hooks),
+      );
+      if (!s) throw RequestError.sessionNotFound(params.sessionId);
+      for (const update of replayUpdates([...s.engine.messages], s.engine.cwd)) {
+        await client.notify(methods.client.session.update, { sessionId: s.engine.id, update });
       }
-      log(`session ${record.id} loaded (${record.messages.length} messages)`);
+      log(`session ${s.engine.id} loaded (${s.engine.messages.length} messages)`);
       return { modes: modeState(s.mode) };
     })
     .onRequest(methods.agent.session.list, async ({ params }) => {
@@ -105,6 +135,7 @@ export function createAcpAgent(opts: AcpServerOptions): acp.AgentApp {
       const mode = MODES.find((m) => m.id === params.modeId);
       if (!mode) throw RequestError.invalidParams({ modeId: params.modeId }, `unknown mode ${params.modeId}`);
       s.mode = mode.id;
+      s.engine.setMode(mode.id);
       await client.notify(methods.client.session.update, {
         sessionId: params.sessionId,
         update: { sessionUpdate: "current_mode_update", currentModeId: mode.id },
@@ -125,75 +156,25 @@ export function createAcpAgent(opts: AcpServerOptions): acp.AgentApp {
       s.turn = turn;
       const onRequestAbort = () => turn.abort();
       signal.addEventListener("abort", onRequestAbort, { once: true });
-
-      const sessionId = s.record.id;
-      const cwd = s.record.cwd;
-      // Notifications are sent in order and all of them before the prompt's response.
+      const sessionId = s.engine.id;
+      // Notifications go out in order, and all of them before the prompt's response.
       let outbox: Promise<void> = Promise.resolve();
-      const send = (update: acp.SessionUpdate) => {
+      const send: Send = (update) => {
         outbox = outbox
           .then(() => client.notify(methods.client.session.update, { sessionId, update }))
           .catch((e) => log(`session ${sessionId}: update failed: ${formatError(e)}`));
       };
-      const onEvent = (e: TurnEvent) => {
-        switch (e.type) {
-          case "text":
-            send({ sessionUpdate: "agent_message_chunk", content: { type: "text", text: e.text } });
-            break;
-          case "tool.started": {
-            const started = toolCallStarted(e.call, e.tool, cwd);
-            if (!e.tool?.mutating || s.mode !== "ask") started.status = "in_progress";
-            send({ sessionUpdate: "tool_call", ...started });
-            break;
-          }
-          case "tool.progress":
-            if (e.progress.message)
-              send({
-                sessionUpdate: "tool_call_update",
-                toolCallId: e.callId,
-                status: "in_progress",
-                content: [textContent(e.progress.message)],
-              });
-            break;
-          case "tool.completed":
-            send({ sessionUpdate: "tool_call_update", ...toolCallCompleted(e.call, e.result, cwd) });
-            break;
-          case "usage":
-            send({
-              sessionUpdate: "usage_update",
-              used: e.usage.inputTokens + e.usage.outputTokens,
-              size: engine.contextWindow,
-            });
-            break;
-          default: {
-            const never: never = e;
-            throw new Error(`unknown turn event ${JSON.stringify(never)}`);
-          }
-        }
-      };
-      const approveAsked = createApprover({
-        sessionId,
-        cwd,
+      s.send = send;
+      const render = turnRenderer({
+        cwd: s.engine.cwd,
+        send,
         mode: () => s.mode,
-        memory: s.memory,
-        client,
-        signal: turn.signal,
+        contextWindow: () => s.engine.contextWindow,
       });
       try {
-        const reason = await engine.prompt({
-          session: s.record,
-          prompt: promptText(params.prompt),
-          signal: turn.signal,
-          wrapTool: (tool) => wrapForClient(tool, { caps: clientCaps, client, sessionId, cwd }),
-          approve: async (call, tool) => {
-            const ok = await approveAsked(call, tool);
-            if (ok) send({ sessionUpdate: "tool_call_update", toolCallId: call.id, status: "in_progress" });
-            return ok;
-          },
-          onEvent,
-        });
+        const reason = await s.engine.prompt(promptText(params.prompt), turn.signal, render);
         await outbox;
-        return { stopReason: turn.signal.aborted ? "cancelled" : STOP_REASONS[reason] };
+        return { stopReason: turn.signal.aborted ? "cancelled" : stopReason(reason) };
       } catch (e) {
         await outbox;
         if (turn.signal.aborted) return { stopReason: "cancelled" as const };
@@ -201,7 +182,33 @@ export function createAcpAgent(opts: AcpServerOptions): acp.AgentApp {
         throw RequestError.internalError(undefined, formatError(e));
       } finally {
         signal.removeEventListener("abort", onRequestAbort);
-        if (s.turn === turn) s.turn = undefined;
+        if (s.turn === turn) {
+          s.turn = undefined;
+          s.send = undefined;
+        }
       }
     });
+
+  return {
+    app,
+    async closeAll() {
+      const all = [...sessions.values()];
+      sessions.clear();
+      for (const s of all) s.turn?.abort();
+      await Promise.allSettled(all.map((s) => s.engine.close()));
+    },
+  };
+}
+
+function stopReason(reason: string): acp.StopReason {
+  switch (reason) {
+    case "max_tokens":
+      return "max_tokens";
+    case "refusal":
+      return "refusal";
+    case "cancelled":
+      return "cancelled";
+    default:
+      return "end_turn";
+  }
 }

@@ -5,4 +5,8 @@ type Lazy = () => Promise<CommandDef>;
 /** Every subcommand, loaded only when it runs (keeps `loom --version` and `--help` fast). */
 export const subCommands: Record<string, Lazy> = {
   version: () => import("./version.ts").then((m) => m.default as CommandDef),
+  serve: () => import("./serve.ts").then((m) => m.default as CommandDef),
+  admin: () => import("./admin.ts").then((m) => m.default as CommandDef),
+  login: () => import("./login.ts").then((m) => m.default as CommandDef),
+  "acp-agent": () => import("./acp-agent.ts").then((m) => m.default as CommandDef),
 };

@@ -1,0 +1,191 @@
+/**
+ * The real `AcpEngine`: each ACP session is a CLI session (`createSession`: config, LLM client,
+ * tools, the agent machine) on its own Loom thread; the session id is the thread id.
+ */
+import { realpathSync } from "node:fs";
+import { join } from "node:path";
+import type { FinishReason, LlmClient, ToolCall } from "@loom/runtime/llm";
+import { dataDir, type Env } from "@loom/runtime/paths";
+import { createThreadStore } from "@loom/runtime/threads/store";
+import type { Tool } from "@loom/runtime/tool";
+import type { SessionEvent } from "../session/events.ts";
+import { createSessionLlm } from "../session/llm.ts";
+import { createSession, type Session, type SessionInit } from "../session/session.ts";
+import type {
+  AcpEngine,
+  EngineSession,
+  PermissionMode,
+  SessionHooks,
+  TurnEvent,
+  TurnStopReason,
+} from "./engine.ts";
+
+/** Flags of `loom acp-agent` that every session starts from. */
+export type EngineFlags = Pick<SessionInit, "provider" | "model" | "permissionMode" | "serverUrl">;
+
+export interface LoomEngineOptions {
+  flags?: EngineFlags;
+  env?: Env;
+}
+
+/** Passes the stream through, telling `onFinish` why each response ended (for the ACP stop reason). */
+function observeFinish(llm: LlmClient, onFinish: (r: FinishReason) => void): LlmClient {
+  return {
+    provider: llm.provider,
+    complete: (req, signal) => llm.complete(req, signal),
+    async *stream(req, signal) {
+      for await (const e of llm.stream(req, signal)) {
+        if (e.type === "completed") onFinish(e.response.finishReason);
+        yield e;
+      }
+    },
+  };
+}
+
+function canonical(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
+  const env = opts.env ?? process.env;
+  const store = createThreadStore({ dir: join(dataDir(env), "threads") });
+
+  const start = async (hooks: SessionHooks, init: SessionInit): Promise<EngineSession> => {
+    let lastFinish: FinishReason | undefined;
+    const tools = new Map<string, Tool>();
+    const session = await createSession(
+      {
+        ...opts.flags,
+        ...init,
+        env,
+        ask: async (call, tool) => ((await hooks.approve(call, tool)) ? "yes" : "no"),
+        wrapTool: (t) => {
+          const wrapped = hooks.wrapTool(t);
+          tools.set(wrapped.name, wrapped);
+          return wrapped;
+        },
+      },
+      {
+        createLlm: async (config, provider, e) =>
+          observeFinish(await createSessionLlm(config, provider, e), (r) => {
+            lastFinish = r;
+          }),
+      },
+    );
+    return engineSession(
+      session,
+      tools,
+      () => lastFinish,
+      (v) => {
+        lastFinish = v;
+      },
+    );
+  };
+
+  return {
+    newSession: (cwd, hooks) => start(hooks, { workspace: cwd }),
+    async loadSession(id, cwd, hooks) {
+      let thread: ReturnType<typeof store.get>;
+      try {
+        thread = store.get(id);
+      } catch {
+        return undefined;
+      }
+      if (!thread || thread.deletedAt) return undefined;
+      return start(hooks, { workspace: cwd, resume: id });
+    },
+    async listSessions(cwd) {
+      const list = store.list(cwd ? { workspace: canonical(cwd) } : {});
+      return list.map((t) => ({ id: t.id, cwd: t.workspace, title: t.title, updatedAt: t.updatedAt }));
+    },
+  };
+}
+
+function engineSession(
+  session: Session,
+  tools: ReadonlyMap<string, Tool>,
+  lastFinish: () => FinishReason | undefined,
+  setLastFinish: (v: undefined) => void,
+): EngineSession {
+  let pendingMode: PermissionMode | undefined;
+  const applyPendingMode = () => {
+    if (pendingMode && !session.busy) {
+      session.setPermissionMode(pendingMode);
+      pendingMode = undefined;
+    }
+  };
+  return {
+    get id() {
+      return session.thread.id;
+    },
+    cwd: session.workspace,
+    get messages() {
+      return session.thread.messages;
+    },
+    get mode() {
+      return pendingMode ?? session.permissionMode;
+    },
+    get contextWindow() {
+      return session.contextWindow;
+    },
+    setMode(mode) {
+      pendingMode = mode;
+      applyPendingMode();
+    },
+    close: () => session.close(),
+    async prompt(text, signal, onEvent): Promise<TurnStopReason> {
+      if (signal.aborted) return "cancelled";
+      setLastFinish(undefined);
+      const calls = new Map<string, ToolCall>();
+      const off = session.on((e) => {
+        // A cancel that arrived while the session was still preparing the turn is re-sent.
+        if (signal.aborted && e.type === "state.changed") session.cancel();
+        const t = translate(e, calls, tools);
+        if (t) onEvent(t);
+      });
+      const onAbort = () => session.cancel();
+      signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        const result = await session.send(text);
+        if (result.reason === "cancelled" || result.reason === "shutdown" || signal.aborted)
+          return "cancelled";
+        if (result.reason === "error") throw new Error(result.error ?? "the turn failed");
+        return lastFinish() ?? "end_turn";
+      } finally {
+        off();
+        signal.removeEventListener("abort", onAbort);
+        applyPendingMode();
+      }
+    },
+  };
+}
+
+function translate(
+  e: SessionEvent,
+  calls: Map<string, ToolCall>,
+  tools: ReadonlyMap<string, Tool>,
+): TurnEvent | undefined {
+  switch (e.type) {
+    case "agent.text_delta":
+      return { type: "text", text: e.text };
+    case "tool.started": {
+      const call: ToolCall = { id: e.callId, name: e.name, input: e.input };
+      calls.set(e.callId, call);
+      return { type: "tool.started", call, tool: tools.get(e.name) };
+    }
+    case "tool.progress":
+      return { type: "tool.progress", callId: e.callId, progress: e.progress };
+    case "tool.completed": {
+      const call = calls.get(e.callId) ?? { id: e.callId, name: e.name, input: {} };
+      return { type: "tool.completed", call, result: { output: e.result, isError: e.isError } };
+    }
+    case "llm.usage":
+      return { type: "usage", usage: e.usage };
+    default:
+      return undefined;
+  }
+}

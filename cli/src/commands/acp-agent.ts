@@ -1,0 +1,50 @@
+/**
+ * `loom acp-agent`: Loom as an Agent Client Protocol agent on stdin/stdout, for editors (Zed,
+ * Neovim, JetBrains, the Loom VS Code extension). Diagnostics go to stderr.
+ */
+import { defineCommand } from "citty";
+import { UsageError } from "../cli.ts";
+import { sessionArgs } from "../session/global-flags.ts";
+
+export default defineCommand({
+  meta: {
+    name: "acp-agent",
+    description: "Serve the Agent Client Protocol on stdio (for editors); sessions are Loom threads",
+  },
+  args: {
+    provider: sessionArgs.provider,
+    model: sessionArgs.model,
+    "permission-mode": sessionArgs["permission-mode"],
+    "server-url": sessionArgs["server-url"],
+  },
+  async run({ args }) {
+    const [
+      { createAcpAgent },
+      { createLoomEngine },
+      { stdioStream },
+      { parsePermissionMode },
+      { formatError },
+    ] = await Promise.all([
+      import("../acp/server.ts"),
+      import("../acp/loom-engine.ts"),
+      import("../acp/stdio.ts"),
+      import("../session/permissions.ts"),
+      import("@loom/runtime/errors"),
+    ]);
+    const mode = args["permission-mode"];
+    const permissionMode = mode === undefined ? undefined : parsePermissionMode(mode);
+    if (mode !== undefined && !permissionMode)
+      throw new UsageError(`--permission-mode must be ask, auto or read-only (got '${mode}')`);
+    const flags: Record<string, string> = {};
+    if (args.provider) flags.provider = args.provider;
+    if (args.model) flags.model = args.model;
+    if (permissionMode) flags.permissionMode = permissionMode;
+    if (args["server-url"]) flags.serverUrl = args["server-url"];
+    const log = (line: string) => process.stderr.write(`loom acp-agent: ${line}\n`);
+    const agent = createAcpAgent({ engine: createLoomEngine({ flags }), log });
+    const conn = agent.app.connect(stdioStream());
+    log("ready");
+    await conn.closed.catch((e) => log(`connection closed: ${formatError(e)}`));
+    await agent.closeAll();
+  },
+});
