@@ -107,12 +107,13 @@ export type AgentEvent =
 
 export type AgentListener = (event: AgentEvent) => void;
 
-export interface AgentSnapshot {
+/** A type alias (not an interface) so it fits a thread's `agentState: Record<string, unknown>`. */
+export type AgentSnapshot = {
   state: AgentStateType;
   requestId: number;
   messages: Message[];
   usage: Usage;
-}
+};
 
 export interface Agent {
   /** Starts a turn; resolves when the agent waits for input again (or shut down). Rejects with CONFLICT when busy. */
