@@ -9,4 +9,11 @@ export const subCommands: Record<string, Lazy> = {
   admin: () => import("./admin.ts").then((m) => m.default as CommandDef),
   login: () => import("./login.ts").then((m) => m.default as CommandDef),
   "acp-agent": () => import("./acp-agent.ts").then((m) => m.default as CommandDef),
+  run: () => import("./run.ts").then((m) => m.default as CommandDef),
+  repl: () => import("./repl.ts").then((m) => m.default as CommandDef),
+  resume: () => import("./resume.ts").then((m) => m.default as CommandDef),
+  private: () => import("./private.ts").then((m) => m.default as CommandDef),
+  threads: () => import("./threads.ts").then((m) => m.default as CommandDef),
+  undo: () => import("./undo.ts").then((m) => m.default as CommandDef),
+  models: () => import("./models.ts").then((m) => m.default as CommandDef),
 };

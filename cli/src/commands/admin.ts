@@ -1,0 +1,72 @@
+/**
+ * `loom admin …`: server administration run on the server host; opens the server database directly
+ * (LOOM_SERVER_DB_PATH or `<XDG data>/loom/server.db`).
+ */
+import { defineCommand } from "citty";
+import { UsageError } from "../cli.ts";
+
+async function db() {
+  const { openDb } = await import("@loom/server/db");
+  const { serverDbPath } = await import("@loom/server/serve");
+  return openDb(serverDbPath(process.env));
+}
+
+const create = defineCommand({
+  meta: { name: "create", description: "Create an API token and print it (shown once)" },
+  args: {
+    name: {
+      type: "string",
+      description: "A name for the token (e.g. the person or machine)",
+      required: true,
+    },
+    user: { type: "string", description: "User id the token acts for (default: the name)" },
+  },
+  async run({ args }) {
+    if (!args.name?.trim()) throw new UsageError("--name must not be empty");
+    const { createToken } = await import("@loom/server/tokens");
+    const d = await db();
+    const made = createToken(d, { name: args.name, ...(args.user ? { userId: args.user } : {}) });
+    d.$client.close();
+    process.stderr.write(
+      `created token ${made.id} for ${made.userId}; store it now, it is not shown again\n`,
+    );
+    process.stdout.write(`${made.token}\n`);
+  },
+});
+
+const list = defineCommand({
+  meta: { name: "list", description: "List API tokens (never their secrets)" },
+  async run() {
+    const { listTokens } = await import("@loom/server/tokens");
+    const d = await db();
+    for (const t of listTokens(d)) {
+      process.stdout.write(
+        `${t.id}\t${t.name}\t${t.userId}\t${t.createdAt}\t${t.revokedAt ? `revoked ${t.revokedAt}` : "active"}\n`,
+      );
+    }
+    d.$client.close();
+  },
+});
+
+const revoke = defineCommand({
+  meta: { name: "revoke", description: "Revoke an API token by id" },
+  args: { id: { type: "positional", description: "Token id (tok_…)", required: true } },
+  async run({ args }) {
+    const { revokeToken } = await import("@loom/server/tokens");
+    const d = await db();
+    const ok = revokeToken(d, String(args.id));
+    d.$client.close();
+    if (!ok) throw new UsageError(`no active token ${args.id}`);
+    process.stdout.write(`revoked ${args.id}\n`);
+  },
+});
+
+export default defineCommand({
+  meta: { name: "admin", description: "Server administration (run on the server host)" },
+  subCommands: {
+    token: defineCommand({
+      meta: { name: "token", description: "Manage API tokens" },
+      subCommands: { create, list, revoke },
+    }),
+  },
+});

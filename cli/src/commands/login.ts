@@ -1,0 +1,46 @@
+/**
+ * `loom login --server <url> --token <lt_…>`: checks the token against the server
+ * (`GET /api/auth/me`) and saves it, mode 0600, in `<XDG config>/loom/credentials.json`.
+ */
+import { formatError } from "@loom/runtime/errors";
+import { defineCommand } from "citty";
+import { ExitError, UsageError } from "../cli.ts";
+
+export default defineCommand({
+  meta: { name: "login", description: "Log in to a Loom team server with an API token" },
+  args: {
+    server: { type: "string", description: "Server URL, e.g. https://loom.example.com", required: true },
+    token: { type: "string", description: "API token (lt_…); default $LOOM_TOKEN" },
+  },
+  async run({ args }) {
+    const token = (args.token ?? process.env.LOOM_TOKEN ?? "").trim();
+    if (!token)
+      throw new UsageError("give a token: --token lt_… (from `loom admin token create` on the server)");
+    let server: string;
+    try {
+      server = new URL(args.server).toString();
+    } catch {
+      throw new UsageError(`--server is not a URL: ${args.server}`);
+    }
+    const { normalizeServerUrl, writeCredentials } = await import("@loom/runtime/sync/credentials");
+    const base = normalizeServerUrl(server);
+    let res: Response;
+    try {
+      res = await fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    } catch (e) {
+      process.stderr.write(`loom: cannot reach ${base}: ${formatError(e)}\n`);
+      throw new ExitError(1);
+    }
+    if (res.status === 401) {
+      process.stderr.write(`loom: ${base} refused the token (invalid or revoked)\n`);
+      throw new ExitError(1);
+    }
+    if (!res.ok) {
+      process.stderr.write(`loom: ${base} answered ${res.status} to /api/auth/me\n`);
+      throw new ExitError(1);
+    }
+    const me = (await res.json()) as { userId?: string };
+    const path = writeCredentials({ server: base, token, ...(me.userId ? { userId: me.userId } : {}) });
+    process.stdout.write(`logged in to ${base} as ${me.userId ?? "unknown"} (saved to ${path})\n`);
+  },
+});

@@ -1,0 +1,177 @@
+import { describe, expect, test } from "bun:test";
+import {
+  type LlmClient,
+  LlmError,
+  type LlmEvent,
+  type LlmRequest,
+  type LlmResponse,
+} from "@loom/runtime/llm";
+import { createProxyLlmClient } from "@loom/runtime/sync/proxy-client";
+import { testApp } from "../_test-helpers.ts";
+
+const response = (text: string, model = "claude-sonnet-4-5"): LlmResponse => ({
+  model,
+  message: { role: "assistant", content: text },
+  usage: { inputTokens: 1000, outputTokens: 200 },
+  finishReason: "end_turn",
+});
+
+/** An in-memory provider: answers from `script`, records requests and whether their signal aborted. */
+function memoryProvider(script: { events?: LlmEvent[]; error?: LlmError; hangAfter?: number }) {
+  const seen: { request: LlmRequest; signal?: AbortSignal }[] = [];
+  const client: LlmClient = {
+    provider: "anthropic",
+    async complete(request, signal) {
+      seen.push({ request, signal });
+      if (script.error) throw script.error;
+      return response("hello");
+    },
+    async *stream(request, signal) {
+      seen.push({ request, signal });
+      const events = script.events ?? [];
+      for (let i = 0; i < events.length; i++) {
+        if (script.hangAfter === i) {
+          await new Promise<void>((resolve) =>
+            signal?.addEventListener("abort", () => resolve(), { once: true }),
+          );
+          throw new LlmError("transient", "aborted");
+        }
+        yield events[i]!;
+      }
+      if (script.error) throw script.error;
+    },
+  };
+  return { client, seen };
+}
+
+const STREAM: LlmEvent[] = [
+  { type: "text.delta", text: "Hel" },
+  { type: "text.delta", text: "lo" },
+  { type: "usage", usage: { inputTokens: 1000, outputTokens: 200 } },
+  { type: "completed", response: response("Hello") },
+];
+
+const req: LlmRequest = { model: "claude-sonnet-4-5", messages: [{ role: "user", content: "hi" }] };
+
+function setup(script: Parameters<typeof memoryProvider>[0], opts: Parameters<typeof testApp>[0] = {}) {
+  const p = memoryProvider(script);
+  const h = testApp({ providers: { anthropic: p.client }, ...opts });
+  const inProcess = ((input: string | URL | Request, init?: RequestInit) =>
+    h.app.handle(new Request(input, init))) as typeof fetch;
+  const llm = createProxyLlmClient({
+    serverUrl: "http://localhost",
+    token: h.alice,
+    provider: "anthropic",
+    fetch: inProcess,
+  });
+  return { ...h, ...p, llm };
+}
+
+describe("LLM proxy routes", () => {
+  test("complete: LlmRequest in, LlmResponse out, usage accounted per token/model/day with catalogue cost", async () => {
+    const s = setup({}, { clock: () => new Date("2026-11-25T12:00:00Z") });
+    expect(await s.llm.complete(req)).toEqual(response("hello"));
+    await s.llm.complete(req);
+    expect(s.seen[0]?.request).toEqual(req);
+    const rows = s.db.$client
+      .query(
+        "SELECT day, user_id, provider, model, requests, input_tokens, output_tokens, cost_usd FROM usage",
+      )
+      .all();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      day: "2026-11-25",
+      user_id: "alice",
+      provider: "anthropic",
+      model: "claude-sonnet-4-5",
+      requests: 2,
+      input_tokens: 2000,
+      output_tokens: 400,
+    });
+    expect((rows[0] as { cost_usd: number }).cost_usd).toBeGreaterThan(0);
+  });
+
+  test("stream: every LlmEvent arrives through SSE in order", async () => {
+    const s = setup({ events: STREAM });
+    const got: LlmEvent[] = [];
+    for await (const ev of s.llm.stream(req)) got.push(ev);
+    expect(got).toEqual(STREAM);
+  });
+
+  test("upstream errors keep their LlmError kind across the wire, complete and stream", async () => {
+    for (const [kind, status] of [
+      ["rate_limited", 429],
+      ["transient", 503],
+      ["permanent", 400],
+    ] as const) {
+      const err = new LlmError(kind, `upstream said no (${kind})`, { status, retryAfterMs: 3000 });
+      const s = setup({ events: STREAM.slice(0, 1), error: err });
+      const c = await s.llm.complete(req).catch((e: unknown) => e);
+      expect(c).toBeInstanceOf(LlmError);
+      expect(c).toMatchObject({ kind, status, retryAfterMs: 3000 });
+      const got: LlmEvent[] = [];
+      const st = await (async () => {
+        for await (const ev of s.llm.stream(req)) got.push(ev);
+      })().catch((e: unknown) => e);
+      expect(got).toEqual(STREAM.slice(0, 1));
+      expect(st).toBeInstanceOf(LlmError);
+      expect(st).toMatchObject({ kind, message: `upstream said no (${kind})` });
+    }
+  });
+
+  test("unknown provider, disallowed model and bad bodies are permanent errors with JSON bodies", async () => {
+    const s = setup({}, { allowedModels: ["claude-*"] });
+    const other = createProxyLlmClient({
+      serverUrl: "http://localhost",
+      token: s.alice,
+      provider: "nope",
+      fetch: ((i: string, init?: RequestInit) => s.app.handle(new Request(i, init))) as typeof fetch,
+    });
+    expect(await other.complete(req).catch((e: LlmError) => [e.kind, e.status])).toEqual(["permanent", 404]);
+    const gpt = await s.llm.complete({ ...req, model: "gpt-5" }).catch((e: LlmError) => e);
+    expect(gpt).toMatchObject({ kind: "permanent", status: 403 });
+    const bad = await s.call("POST", "/proxy/anthropic/complete", {
+      token: s.alice,
+      body: { model: "x", messages: [{ role: "robot" }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("INVALID_INPUT");
+    expect(s.seen).toHaveLength(0);
+  });
+
+  test("rate limit per token: 429 with retry-after, rethrown as rate_limited; other tokens unaffected", async () => {
+    let now = Date.parse("2026-11-25T12:00:00Z");
+    const s = setup({}, { rateLimitPerMinute: 2, clock: () => new Date(now) });
+    await s.llm.complete(req);
+    await s.llm.complete(req);
+    const res = await s.call("POST", "/proxy/anthropic/complete", { token: s.alice, body: req });
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("30");
+    const e = await s.llm.complete(req).catch((x: LlmError) => x);
+    expect(e).toMatchObject({ kind: "rate_limited", retryAfterMs: 30_000 });
+    expect((await s.call("POST", "/proxy/anthropic/complete", { token: s.bob, body: req })).status).toBe(200);
+    now += 30_000;
+    expect((await s.call("POST", "/proxy/anthropic/complete", { token: s.alice, body: req })).status).toBe(
+      200,
+    );
+  });
+
+  test("a client that goes away aborts the provider call and the active-stream gauge returns to 0", async () => {
+    const s = setup({ events: STREAM, hangAfter: 1 });
+    const ac = new AbortController();
+    const got: LlmEvent[] = [];
+    const run = (async () => {
+      for await (const ev of s.llm.stream(req, ac.signal)) {
+        got.push(ev);
+        ac.abort();
+      }
+    })().catch((e: unknown) => e);
+    await run;
+    expect(got).toHaveLength(1);
+    for (let i = 0; i < 100 && !s.seen[0]?.signal?.aborted; i++) await Bun.sleep(5);
+    expect(s.seen[0]?.signal?.aborted).toBe(true);
+    await Bun.sleep(5);
+    const metrics = await (await s.call("GET", "/metrics")).text();
+    expect(metrics).toContain("loom_proxy_streams_active 0");
+  });
+});
