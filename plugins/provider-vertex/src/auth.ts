@@ -1,11 +1,27 @@
 /**
- * A fixed OAuth access token instead of application-default credentials: for a token minted
- * elsewhere (`gcloud auth print-access-token`, a workload's own token service) and for tests
- * against a local fake, where no Google token exchange can happen.
+ * Credentials for Vertex AI. Application-default credentials (ADC) in production; a fixed access
+ * token for a token minted elsewhere (`gcloud auth print-access-token`) and for tests against a
+ * local fake, where no Google token exchange can happen. Either way a failure to obtain
+ * credentials surfaces as a `CredentialsError`, which the client reports as permanent.
  */
-import { AuthClient } from "google-auth-library";
+import { AuthClient, GoogleAuth } from "google-auth-library";
 
-export class StaticTokenAuth extends AuthClient {
+const SCOPE = "https://www.googleapis.com/auth/cloud-platform";
+
+export class CredentialsError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = "CredentialsError";
+  }
+}
+
+abstract class HeaderOnlyAuth extends AuthClient {
+  override request(): never {
+    throw new Error("this auth client only supplies headers");
+  }
+}
+
+export class StaticTokenAuth extends HeaderOnlyAuth {
   readonly #token: string;
 
   constructor(token: string) {
@@ -20,8 +36,24 @@ export class StaticTokenAuth extends AuthClient {
   override async getRequestHeaders(): Promise<Headers> {
     return new Headers({ authorization: `Bearer ${this.#token}` });
   }
+}
 
-  override request(): never {
-    throw new Error("StaticTokenAuth only supplies headers; it does not make requests");
+export class AdcAuth extends HeaderOnlyAuth {
+  readonly #auth = new GoogleAuth({ scopes: [SCOPE] });
+
+  override async getAccessToken(): Promise<{ token?: string | null }> {
+    try {
+      return { token: await this.#auth.getAccessToken() };
+    } catch (e) {
+      throw new CredentialsError(e);
+    }
+  }
+
+  override async getRequestHeaders(url?: string | URL): Promise<Headers> {
+    try {
+      return await this.#auth.getRequestHeaders(url === undefined ? undefined : String(url));
+    } catch (e) {
+      throw new CredentialsError(e);
+    }
   }
 }

@@ -44,15 +44,14 @@ export function createVertexClient(opts: VertexClientOptions): LlmClient {
   const load = (): Promise<Loaded> =>
     (loading ??= (async () => {
       const sdk = await import("@google/genai");
-      const authClient = opts.accessToken
-        ? new (await import("./auth.ts")).StaticTokenAuth(opts.accessToken)
-        : undefined;
+      const auth = await import("./auth.ts");
+      const authClient = opts.accessToken ? new auth.StaticTokenAuth(opts.accessToken) : new auth.AdcAuth();
       const ai = new sdk.GoogleGenAI({
         vertexai: true,
         project: opts.project,
         location: opts.location,
         apiVersion: opts.apiVersion,
-        ...(authClient ? { googleAuthOptions: { authClient } } : {}),
+        googleAuthOptions: { authClient },
         httpOptions: { ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), timeout: opts.requestTimeoutMs },
       });
       return { sdk, ai };

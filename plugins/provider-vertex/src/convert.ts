@@ -126,8 +126,11 @@ export function textOf(part: Part): string {
   return part.thought ? "" : (part.text ?? "");
 }
 
+/** The plain-data part of the SDK's response class. */
+export type GeminiResponse = Pick<GenerateContentResponse, "candidates" | "usageMetadata" | "modelVersion">;
+
 export function fromGeminiResponse(
-  res: GenerateContentResponse,
+  res: GeminiResponse,
   model: string,
   signatures: SignatureStore,
 ): LlmResponse {

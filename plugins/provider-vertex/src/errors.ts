@@ -33,12 +33,6 @@ function retryDelayMs(body: GoogleErrorBody | undefined): number | undefined {
   return Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined;
 }
 
-const CREDENTIAL_HINTS = [
-  "Could not load the default credentials",
-  "invalid_grant",
-  "Could not refresh access token",
-];
-
 export function toLlmError(
   sdk: typeof Sdk,
   e: unknown,
@@ -57,10 +51,11 @@ export function toLlmError(
     });
   }
   if (!(e instanceof Error)) return networkError(PROVIDER, e);
-  if (CREDENTIAL_HINTS.some((h) => e.message.includes(h))) {
+  // Checked by name: importing auth.ts would load google-auth-library eagerly.
+  if (e.name === "CredentialsError") {
     return new LlmError(
       "permanent",
-      `${PROVIDER}: no usable Google credentials (${oneLine(e.message).slice(0, 120)}); run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`,
+      `${PROVIDER}: no usable Google credentials (${oneLine(e.message).slice(0, 240)}); run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`,
       { provider: PROVIDER, cause: e },
     );
   }

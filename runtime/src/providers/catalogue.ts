@@ -62,6 +62,7 @@ const gemini = (id: string, out: number, input: number, output: number): ModelIn
 });
 
 export const MODELS: readonly ModelInfo[] = [
+  anthropic("claude-opus-4-5", 200_000, 64_000, 5, 25),
   anthropic("claude-opus-4-1", 200_000, 32_000, 15, 75),
   anthropic("claude-opus-4", 200_000, 32_000, 15, 75),
   anthropic("claude-sonnet-4-5", 200_000, 64_000, 3, 15),
@@ -69,6 +70,7 @@ export const MODELS: readonly ModelInfo[] = [
   anthropic("claude-3-7-sonnet", 200_000, 64_000, 3, 15),
   anthropic("claude-haiku-4-5", 200_000, 64_000, 1, 5),
   anthropic("claude-3-5-haiku", 200_000, 8_192, 0.8, 4),
+  openai("gpt-5.1", 400_000, 128_000, 1.25, 10, 0.125),
   openai("gpt-5", 400_000, 128_000, 1.25, 10, 0.125),
   openai("gpt-5-mini", 400_000, 128_000, 0.25, 2, 0.025),
   openai("gpt-5-nano", 400_000, 128_000, 0.05, 0.4, 0.005),
@@ -79,6 +81,7 @@ export const MODELS: readonly ModelInfo[] = [
   openai("gpt-4o-mini", 128_000, 16_384, 0.15, 0.6, 0.075),
   openai("o3", 200_000, 100_000, 2, 8, 0.5),
   openai("o4-mini", 200_000, 100_000, 1.1, 4.4, 0.275),
+  gemini("gemini-3-pro-preview", 65_536, 2, 12),
   gemini("gemini-2.5-pro", 65_536, 1.25, 10),
   gemini("gemini-2.5-flash", 65_536, 0.3, 2.5),
   gemini("gemini-2.5-flash-lite", 65_536, 0.1, 0.4),

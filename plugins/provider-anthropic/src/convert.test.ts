@@ -1,0 +1,75 @@
+import { describe, expect, test } from "bun:test";
+import type { Message } from "@loom/runtime/llm";
+import { toAnthropicMessages, toAnthropicParams, toFinishReason } from "./convert.ts";
+
+const tools = [
+  { name: "a", description: "A", inputSchema: { type: "object" } },
+  { name: "b", description: "B", inputSchema: { type: "object" } },
+];
+
+describe("toAnthropicParams", () => {
+  test("prompt caching marks the system prompt and the last tool only", () => {
+    const p = toAnthropicParams(
+      { model: "m", system: "sys", messages: [{ role: "user", content: "hi" }], tools },
+      { promptCaching: true, defaultMaxTokens: 100 },
+    );
+    expect(p.system).toEqual([{ type: "text", text: "sys", cache_control: { type: "ephemeral" } }]);
+    expect(p.tools?.map((t) => "cache_control" in t)).toEqual([false, true]);
+    expect(p.max_tokens).toBe(100);
+  });
+
+  test("without caching nothing is marked; the request's maxTokens wins", () => {
+    const p = toAnthropicParams(
+      { model: "m", system: "sys", messages: [], tools, maxTokens: 7 },
+      { promptCaching: false, defaultMaxTokens: 100 },
+    );
+    expect(JSON.stringify(p)).not.toContain("cache_control");
+    expect(p.max_tokens).toBe(7);
+  });
+});
+
+test("tool results of one turn share a user message, followed by the next user text", () => {
+  const messages: Message[] = [
+    { role: "user", content: "go" },
+    {
+      role: "assistant",
+      content: "",
+      toolCalls: [
+        { id: "t1", name: "a", input: {} },
+        { id: "t2", name: "b", input: { x: 1 } },
+      ],
+    },
+    { role: "tool", toolCallId: "t1", name: "a", content: "one" },
+    { role: "tool", toolCallId: "t2", name: "b", content: "two", isError: true },
+    { role: "user", content: "and?" },
+  ];
+  expect(toAnthropicMessages(messages)).toEqual([
+    { role: "user", content: [{ type: "text", text: "go" }] },
+    {
+      role: "assistant",
+      content: [
+        { type: "tool_use", id: "t1", name: "a", input: {} },
+        { type: "tool_use", id: "t2", name: "b", input: { x: 1 } },
+      ],
+    },
+    {
+      role: "user",
+      content: [
+        { type: "tool_result", tool_use_id: "t1", content: "one" },
+        { type: "tool_result", tool_use_id: "t2", content: "two", is_error: true },
+        { type: "text", text: "and?" },
+      ],
+    },
+  ]);
+});
+
+test("stop reasons map onto Loom's finish reasons", () => {
+  expect(toFinishReason("end_turn")).toBe("end_turn");
+  expect(toFinishReason("tool_use")).toBe("tool_use");
+  expect(toFinishReason("max_tokens")).toBe("max_tokens");
+  expect(toFinishReason("model_context_window_exceeded")).toBe("max_tokens");
+  expect(toFinishReason("stop_sequence")).toBe("stop_sequence");
+  expect(toFinishReason("refusal")).toBe("refusal");
+  expect(toFinishReason("pause_turn")).toBe("end_turn");
+  expect(toFinishReason(null)).toBe("end_turn");
+});

@@ -1,0 +1,35 @@
+import { describe, expect, test } from "bun:test";
+import { costOf, getModel, MODELS } from "./catalogue.ts";
+
+describe("model catalogue", () => {
+  test("ids are unique and every entry is plausible", () => {
+    expect(new Set(MODELS.map((m) => m.id)).size).toBe(MODELS.length);
+    for (const m of MODELS) {
+      expect(m.maxOutputTokens).toBeLessThanOrEqual(m.contextWindow);
+      expect(m.outputPrice).toBeGreaterThanOrEqual(m.inputPrice);
+      expect(m.cacheReadPrice ?? m.inputPrice).toBeLessThanOrEqual(m.inputPrice);
+    }
+  });
+
+  test("dated and versioned ids resolve to the longest matching entry", () => {
+    expect(getModel("claude-sonnet-4-5-20250929")?.id).toBe("claude-sonnet-4-5");
+    expect(getModel("claude-sonnet-4")?.id).toBe("claude-sonnet-4");
+    expect(getModel("gpt-4.1-mini-2025-04-14")?.id).toBe("gpt-4.1-mini");
+    expect(getModel("gemini-2.5-flash-lite-001")?.id).toBe("gemini-2.5-flash-lite");
+    expect(getModel("gpt-4.1x")).toBeUndefined();
+    expect(getModel("llama3.2")).toBeUndefined();
+  });
+
+  test("costOf prices uncached input, output, cache reads and cache writes separately", () => {
+    // claude-sonnet-4-5: $3 in, $15 out, reads at 10%, writes at 125%.
+    const cost = costOf("claude-sonnet-4-5", {
+      inputTokens: 1_000_000,
+      outputTokens: 100_000,
+      cacheReadTokens: 1_000_000,
+      cacheWriteTokens: 1_000_000,
+    });
+    expect(cost).toBeCloseTo(3 + 1.5 + 0.3 + 3.75, 6);
+    expect(costOf("gpt-4o", { inputTokens: 2_000_000, outputTokens: 0 })).toBeCloseTo(5, 6);
+    expect(costOf("unknown-model", { inputTokens: 1, outputTokens: 1 })).toBeUndefined();
+  });
+});

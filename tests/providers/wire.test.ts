@@ -1,0 +1,148 @@
+/** Provider-specific wire details the shared contract cannot express. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import anthropic from "@loom/provider-anthropic";
+import openai from "@loom/provider-openai";
+import vertex from "@loom/provider-vertex";
+import { LoomError } from "@loom/runtime/errors";
+import type { LlmEvent } from "@loom/runtime/llm";
+import { parseManifest } from "@loom/runtime/plugins/manifest";
+import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
+
+let up: FakeUpstream;
+beforeAll(async () => {
+  up = await startFakeUpstream({ script: { turns: [] } });
+});
+afterAll(async () => {
+  await up.stop();
+});
+
+const ask = { model: "m", messages: [{ role: "user" as const, content: "hi" }] };
+
+async function collect(events: AsyncIterable<LlmEvent>): Promise<LlmEvent[]> {
+  const out: LlmEvent[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}
+
+describe("anthropic", () => {
+  test("sends the key and marks system prompt and last tool for caching", async () => {
+    up.setScript({ turns: [{ text: "ok" }], apiKey: "sk-ant-test" });
+    const llm = anthropic.create({ apiKey: "sk-ant-test", baseUrl: up.url });
+    await collect(
+      llm.stream({
+        ...ask,
+        model: "claude-sonnet-4-6",
+        system: "sys",
+        tools: [
+          { name: "a", description: "A", inputSchema: { type: "object" } },
+          { name: "b", description: "B", inputSchema: { type: "object" } },
+        ],
+      }),
+    );
+    const body = up.requests[0]?.body as { system: unknown[]; tools: Record<string, unknown>[] };
+    expect(up.requests[0]?.path).toBe("/v1/messages");
+    expect(body.system).toEqual([{ type: "text", text: "sys", cache_control: { type: "ephemeral" } }]);
+    expect(body.tools.map((t) => t.cache_control)).toEqual([undefined, { type: "ephemeral" }]);
+  });
+
+  test("a wrong key is the upstream's 401, permanent", async () => {
+    up.setScript({ turns: [{ text: "ok" }], apiKey: "right" });
+    const err = await anthropic
+      .create({ apiKey: "wrong", baseUrl: up.url })
+      .complete(ask)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: "permanent", status: 401 });
+  });
+});
+
+describe("openai", () => {
+  test("a key is sent as a bearer token and usage is requested", async () => {
+    up.setScript({ turns: [{ text: "ok" }] });
+    await collect(openai.create({ apiKey: "sk-test", baseUrl: up.openaiUrl }).stream(ask));
+    expect(up.requests[0]?.headers.authorization).toBe("Bearer sk-test");
+    expect(up.requests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+
+  test("a custom base URL needs no key, and none is sent", async () => {
+    up.setScript({ turns: [{ text: "ok" }] });
+    const events = await collect(openai.create({ baseUrl: up.openaiUrl }).stream(ask));
+    expect(events.at(-1)?.type).toBe("completed");
+    expect(up.requests[0]?.headers.authorization).toBeUndefined();
+  });
+
+  test("api.openai.com without a key is MISSING_CREDENTIALS; a bad URL is CONFIG_INVALID", () => {
+    expect(() => openai.create({})).toThrow("OPENAI_API_KEY");
+    expect(() => openai.create({ baseUrl: "https://api.openai.com/v1" })).toThrow(LoomError);
+    expect(() => openai.create({ baseUrl: "not a url" })).toThrow('base URL "not a url" is not a URL');
+  });
+
+  test("a compatible server that sends no usage chunk still completes, with zero usage", async () => {
+    up.setScript({ turns: [{ text: ["a", "b"] }] });
+    const llm = openai.create({ baseUrl: up.openaiUrl, settings: { streamUsage: false } });
+    const events = await collect(llm.stream({ ...ask, maxTokens: 10 }));
+    expect(events.at(-1)).toMatchObject({
+      type: "completed",
+      response: { usage: { inputTokens: 0, outputTokens: 0 } },
+    });
+    // Custom servers get the widely supported `max_tokens`.
+    expect(up.requests[0]?.body).toMatchObject({ max_tokens: 10 });
+    expect(up.requests[0]?.body).not.toHaveProperty("stream_options");
+  });
+});
+
+describe("vertex", () => {
+  const create = () =>
+    vertex.create({
+      baseUrl: up.url,
+      settings: { project: "proj-1", location: "europe-west4", accessToken: "ya29.test" },
+    });
+
+  test("calls the regional Vertex path with the access token", async () => {
+    up.setScript({ turns: [{ text: "ok" }, { text: "ok" }] });
+    const llm = create();
+    await collect(llm.stream({ ...ask, model: "gemini-2.5-flash" }));
+    await llm.complete({ ...ask, model: "gemini-2.5-flash" });
+    const base = "/v1/projects/proj-1/locations/europe-west4/publishers/google/models/gemini-2.5-flash";
+    expect(up.requests.map((r) => r.path)).toEqual([
+      `${base}:streamGenerateContent?alt=sse`,
+      `${base}:generateContent`,
+    ]);
+    expect(up.requests[0]?.headers.authorization).toBe("Bearer ya29.test");
+  });
+
+  test("a 429 takes its delay from the RetryInfo detail (Google sends no retry-after header)", async () => {
+    // The fixture turns retry-after into a RetryInfo detail for Vertex and drops the header.
+    up.setScript({
+      turns: [{ error: { status: 429, message: "Quota exceeded", headers: { "retry-after": "4" } } }],
+    });
+    const err = await create()
+      .complete(ask)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: "rate_limited", retryAfterMs: 4000 });
+  });
+
+  test("missing application-default credentials are a permanent error with the fix", async () => {
+    up.setScript({ turns: [{ text: "unreachable" }] });
+    const proc = Bun.spawn(["bun", `${import.meta.dir}/scripts/vertex-adc.ts`, up.url], {
+      env: { ...process.env, GOOGLE_APPLICATION_CREDENTIALS: "/nonexistent/loom-test-sa.json" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const out = JSON.parse(await new Response(proc.stdout).text()) as { kind: string; message: string };
+    expect(out.kind).toBe("permanent");
+    expect(out.message).toContain("GOOGLE_APPLICATION_CREDENTIALS");
+    expect(up.requests).toHaveLength(0);
+  });
+});
+
+test("the three manifests are valid provider manifests", async () => {
+  for (const dir of ["provider-anthropic", "provider-openai", "provider-vertex"]) {
+    const file = `${import.meta.dir}/../../plugins/${dir}/loom-plugin.json`;
+    const m = parseManifest(await Bun.file(file).json(), file);
+    expect(m.kind).toBe("provider");
+    expect(m.runtime).toBe("ts");
+    const definition = (await import(`${import.meta.dir}/../../plugins/${dir}/${m.entry}`)).default;
+    expect(definition.name).toBe(m.name);
+    expect(m.permissions?.env).toContain(definition.apiKeyEnv);
+  }
+});
