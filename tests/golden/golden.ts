@@ -44,7 +44,10 @@ export function readGolden(path: string): GoldenLog {
 /** Writes a log and formats it the way `biome check` wants it. */
 export function writeGolden(path: string, log: GoldenLog): void {
   writeFileSync(path, `${JSON.stringify(log, null, 2)}\n`);
-  Bun.spawnSync([process.execPath, "x", "biome", "format", "--write", path], { stdout: "ignore", stderr: "ignore" });
+  Bun.spawnSync([process.execPath, "x", "biome", "format", "--write", path], {
+    stdout: "ignore",
+    stderr: "ignore",
+  });
 }
 
 /** What the current machine answers to the log's events. */
