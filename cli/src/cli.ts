@@ -2,9 +2,14 @@ import { formatError } from "@loom/runtime/errors";
 import { VERSION } from "@loom/runtime/version";
 import { type ArgsDef, type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
 import { subCommands } from "./commands/index.ts";
+import { replArgv } from "./session/global-flags.ts";
 
 export const root = defineCommand({
-  meta: { name: "loom", version: VERSION, description: "Loom, the coding agent. Run `loom <command> --help` for details." },
+  meta: {
+    name: "loom",
+    version: VERSION,
+    description: "Loom, the coding agent. Run `loom <command> --help` for details.",
+  },
   subCommands,
 });
 
@@ -64,7 +69,8 @@ function checkFlags(args: ArgsDef, rest: string[]): string | undefined {
 
 export async function runCli(argv: string[]): Promise<number> {
   try {
-    const { cmd, parent, rest, path } = await resolveLeaf(argv);
+    // `loom` alone, or with only session flags, opens the REPL.
+    const { cmd, parent, rest, path } = await resolveLeaf(replArgv(argv));
     const wantsHelp = rest.some((a) => a === "--help" || a === "-h");
     if (wantsHelp) {
       process.stdout.write(`${await renderUsage(cmd, parent)}\n`);
@@ -74,7 +80,9 @@ export async function runCli(argv: string[]): Promise<number> {
     if (subs && !cmd.run && !cmd.default) {
       const unknown = rest.find((a) => !a.startsWith("-"));
       if (unknown !== undefined) {
-        process.stderr.write(`loom: unknown command '${[...path, unknown].join(" ")}' (see \`${["loom", ...path].join(" ")} --help\`)\n`);
+        process.stderr.write(
+          `loom: unknown command '${[...path, unknown].join(" ")}' (see \`${["loom", ...path].join(" ")} --help\`)\n`,
+        );
         return 2;
       }
     }

@@ -14,6 +14,8 @@ import { LoomError } from "../errors.ts";
 import { findRepo, type GitOptions, git, gitText, snapshotIdentity } from "./git.ts";
 import { restoreEntry, type UndoResult } from "./restore.ts";
 
+export type { UndoResult };
+
 export const REF_PREFIX = "refs/loom/snapshots";
 
 export interface ChangedFile {

@@ -1,0 +1,118 @@
+/** `loom threads list | show <id> | search <query> | delete <id>`: the local thread store. */
+import { join } from "node:path";
+import { dataDir } from "@loom/runtime/paths";
+import type { Thread } from "@loom/runtime/thread";
+import type { ThreadStore, ThreadSummary } from "@loom/runtime/threads/store";
+import { defineCommand } from "citty";
+import { ExitError, UsageError } from "../cli.ts";
+import { colorEnabled, createStyle, type Style } from "../repl/style.ts";
+import { keyArgument } from "../repl/tool-display.ts";
+
+async function openStore(): Promise<ThreadStore> {
+  const { createThreadStore } = await import("@loom/runtime/threads/store");
+  return createThreadStore({ dir: join(dataDir(), "threads") });
+}
+
+const style = (): Style => createStyle(colorEnabled(process.stdout));
+const out = (s: string): void => void process.stdout.write(`${s}\n`);
+
+function printSummaries(list: ThreadSummary[], s: Style, snippets?: string[]): void {
+  if (list.length === 0) {
+    out(s.dim("no threads"));
+    return;
+  }
+  for (const [i, t] of list.entries()) {
+    const when = t.updatedAt.slice(0, 16).replace("T", " ");
+    const flags = t.isPrivate ? " [private]" : "";
+    out(
+      `${t.id}  ${s.dim(when)}  ${String(t.messageCount).padStart(3)} msgs  ${t.title}${flags}  ${s.dim(t.workspace)}`,
+    );
+    const snippet = snippets?.[i];
+    if (snippet) out(`    ${s.dim(snippet)}`);
+  }
+}
+
+function printThread(t: Thread, s: Style): void {
+  out(`${s.bold(t.id)}  ${t.workspace}  ${t.model ?? ""}${t.isPrivate ? "  [private]" : ""}`);
+  out(s.dim(`created ${t.createdAt} · updated ${t.updatedAt} · ${t.messages.length} messages`));
+  for (const m of t.messages) {
+    if (m.role === "user") out(`\n${s.cyan("›")} ${m.content}`);
+    else if (m.role === "assistant") {
+      if (m.content.trim()) out(`\n${m.content}`);
+      for (const c of m.toolCalls ?? []) out(`${s.dim("→")} ${s.bold(c.name)} ${keyArgument(c.input)}`);
+    } else {
+      const first = m.content.split("\n")[0] ?? "";
+      out(
+        s.dim(
+          `  ${m.isError ? "✗" : "✓"} ${m.name}: ${first.length > 120 ? `${first.slice(0, 119)}…` : first}`,
+        ),
+      );
+    }
+  }
+}
+
+const json = { type: "boolean", description: "Print JSON" } as const;
+
+const list = defineCommand({
+  meta: { name: "list", description: "Threads, newest first" },
+  args: {
+    json,
+    here: { type: "boolean", description: "Only threads of the current directory's workspace" },
+    limit: { type: "string", description: "At most this many (default 50)" },
+  },
+  async run({ args }) {
+    const limit = args.limit === undefined ? 50 : Number(args.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError("--limit must be a positive integer");
+    const { realpathSync } = await import("node:fs");
+    const store = await openStore();
+    const items = store.list({ limit, ...(args.here ? { workspace: realpathSync(process.cwd()) } : {}) });
+    if (args.json) out(JSON.stringify(items));
+    else printSummaries(items, style());
+  },
+});
+
+const show = defineCommand({
+  meta: { name: "show", description: "Print a thread" },
+  args: { id: { type: "positional", required: true, description: "Thread id or a unique part of it" }, json },
+  async run({ args }) {
+    const t = (await openStore()).resolve(String(args.id));
+    if (args.json) out(JSON.stringify(t, null, 2));
+    else printThread(t, style());
+  },
+});
+
+const search = defineCommand({
+  meta: { name: "search", description: "Threads whose title or messages contain the text" },
+  args: {
+    query: { type: "positional", required: true, description: "Text to find (case-insensitive)" },
+    json,
+  },
+  async run({ args }) {
+    const query = [String(args.query), ...(args._ as string[]).slice(1)].join(" ");
+    const hits = (await openStore()).search(query, { limit: 50 });
+    if (args.json) out(JSON.stringify(hits));
+    else
+      printSummaries(
+        hits,
+        style(),
+        hits.map((h) => h.snippet),
+      );
+    if (hits.length === 0) throw new ExitError(1);
+  },
+});
+
+const remove = defineCommand({
+  meta: { name: "delete", description: "Delete a thread (a tombstone is kept so the deletion can sync)" },
+  args: { id: { type: "positional", required: true, description: "Thread id or a unique part of it" } },
+  async run({ args }) {
+    const store = await openStore();
+    const t = store.resolve(String(args.id));
+    store.delete(t.id);
+    out(`deleted ${t.id}`);
+  },
+});
+
+export default defineCommand({
+  meta: { name: "threads", description: "List, show, search and delete local threads" },
+  subCommands: { list, show, search, delete: remove },
+});

@@ -1,0 +1,45 @@
+/**
+ * The provider plugins the CLI knows, each imported only when it is used (SDKs are heavy; the
+ * REPL prompt must not wait for them).
+ */
+import { LoomError } from "@loom/runtime/errors";
+import type { ProviderDefinition } from "@loom/runtime/llm";
+
+type LoadProvider = () => Promise<ProviderDefinition>;
+
+const def = (m: { default: ProviderDefinition }) => m.default;
+
+export const PROVIDERS: Readonly<Record<string, LoadProvider>> = {
+  anthropic: () => import("@loom/provider-anthropic").then(def),
+  openai: () => import("@loom/provider-openai").then(def),
+  vertex: () => import("@loom/provider-vertex").then(def),
+};
+
+/** Used when neither flags nor config name a model. */
+export const DEFAULT_MODELS: Readonly<Record<string, string>> = {
+  anthropic: "claude-sonnet-4-5",
+  openai: "gpt-5",
+  vertex: "gemini-2.5-pro",
+};
+
+/** Env variables that hold each provider's credentials (shown by `loom models`). */
+export const KEY_VARIABLES: Readonly<Record<string, string>> = {
+  anthropic: "ANTHROPIC_API_KEY",
+  openai: "OPENAI_API_KEY",
+  vertex: "GOOGLE_CLOUD_PROJECT",
+};
+
+export async function loadProvider(name: string): Promise<ProviderDefinition> {
+  const load = PROVIDERS[name];
+  if (!load) {
+    throw new LoomError(
+      "CONFIG_INVALID",
+      `unknown provider "${name}" (available: ${Object.keys(PROVIDERS).join(", ")})`,
+    );
+  }
+  return load();
+}
+
+export function defaultModel(provider: string): string | undefined {
+  return DEFAULT_MODELS[provider];
+}

@@ -1,0 +1,119 @@
+/**
+ * Renders session events on a terminal: the model's text as it streams, one line per tool call
+ * when it starts and when it ends (status, key argument, duration; a diff for edits; the first
+ * line of an error), and notices (retries, compaction, snapshots).
+ */
+import type { SessionEvent } from "../session/events.ts";
+import type { Style } from "./style.ts";
+import { editDiff, formatDuration, keyArgument } from "./tool-display.ts";
+
+export interface Out {
+  write(s: string): void;
+}
+
+export interface Renderer {
+  event(e: SessionEvent): void;
+  /** Ends a line the model left open, so the next output starts clean. */
+  newline(): void;
+}
+
+export function createRenderer(out: Out, style: Style): Renderer {
+  let midLine = false;
+  const inputs = new Map<string, unknown>();
+  const write = (s: string) => {
+    if (s) {
+      out.write(s);
+      midLine = !s.endsWith("\n");
+    }
+  };
+  const line = (s: string) => {
+    if (midLine) write("\n");
+    write(`${s}\n`);
+  };
+
+  return {
+    newline() {
+      if (midLine) write("\n");
+    },
+    event(e) {
+      switch (e.type) {
+        case "agent.text_delta":
+          write(e.text);
+          return;
+        case "tool.started": {
+          inputs.set(e.callId, e.input);
+          const arg = keyArgument(e.input);
+          line(`${style.dim("→")} ${style.bold(e.name)}${arg ? ` ${arg}` : ""}`);
+          return;
+        }
+        case "tool.progress":
+          if (e.progress.message) line(style.dim(`  ${e.name}: ${e.progress.message}`));
+          return;
+        case "tool.completed": {
+          const input = inputs.get(e.callId);
+          inputs.delete(e.callId);
+          const arg = keyArgument(input);
+          const mark = e.isError ? style.red("✗") : style.green("✓");
+          line(
+            `${mark} ${style.bold(e.name)}${arg ? ` ${arg}` : ""} ${style.dim(`(${formatDuration(e.durationMs)})`)}`,
+          );
+          if (e.isError) {
+            const first = e.result.split("\n").find((l) => l.trim()) ?? "";
+            line(style.red(`  ${first.length > 200 ? `${first.slice(0, 199)}…` : first}`));
+          } else {
+            for (const d of editDiff(input) ?? [])
+              line(
+                `  ${d.startsWith("+") ? style.green(d) : d.startsWith("-") ? style.red(d) : style.dim(d)}`,
+              );
+          }
+          return;
+        }
+        case "llm.failed":
+          if (e.willRetry) {
+            line(
+              style.yellow(
+                `model error: ${e.error.message}; retrying in ${formatDuration(e.delayMs ?? 0)} (retry ${e.retries + 1})`,
+              ),
+            );
+          }
+          return;
+        case "agent.error":
+          line(style.red(`error: ${e.message}`));
+          return;
+        case "turn.completed":
+          if (e.result.reason === "cancelled") line(style.yellow("cancelled"));
+          else if (midLine) write("\n");
+          return;
+        case "context.compacted":
+          line(
+            style.yellow(
+              `context compacted (${e.stage === "pruned" ? "old tool output pruned" : `summarised, ${e.summarySource === "llm" ? "by the model" : "extract"}`}): ${e.beforeTokens} → ${e.afterTokens} tokens`,
+            ),
+          );
+          return;
+        case "undo.recorded":
+          line(
+            style.dim(
+              `snapshot: ${e.entry.files.length} file${e.entry.files.length === 1 ? "" : "s"} changed (/undo reverts)`,
+            ),
+          );
+          return;
+        case "git.committed":
+          line(style.dim(`committed ${e.commit.slice(0, 8)} ${e.message}`));
+          return;
+        case "session.notice":
+          line(e.level === "warn" ? style.yellow(e.message) : style.dim(e.message));
+          return;
+        case "state.changed":
+        case "agent.message":
+        case "llm.usage":
+        case "thread.saved":
+          return;
+        default: {
+          const never: never = e;
+          return never;
+        }
+      }
+    },
+  };
+}

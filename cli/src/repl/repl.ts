@@ -1,0 +1,223 @@
+/**
+ * The interactive REPL. The prompt appears first; the session (config, provider SDK, tools) is
+ * built in the background meanwhile, so start-up stays near Bun's own. Ctrl-C cancels a running
+ * turn and keeps the session; Ctrl-C on an empty prompt, Ctrl-D or /exit saves and quits.
+ */
+import { createInterface, type Interface } from "node:readline";
+import { formatError } from "@loom/runtime/errors";
+import type { ToolCall } from "@loom/runtime/llm";
+import { stateDir } from "@loom/runtime/paths";
+import { VERSION } from "@loom/runtime/version";
+import type { AskAnswer } from "../session/permissions.ts";
+import type { Session, SessionInit } from "../session/session.ts";
+import { parseAnswer, permissionQuestion } from "../session/terminal-ask.ts";
+import { appendHistory, loadHistory } from "./history.ts";
+import { createLineAssembler } from "./input.ts";
+import { createRenderer } from "./render.ts";
+import { runSlash, type SlashContext } from "./slash.ts";
+import { colorEnabled, createStyle } from "./style.ts";
+import { formatTokens } from "./tool-display.ts";
+
+const PROMPT = "› ";
+const CONTINUE = "… ";
+
+export async function startRepl(init: SessionInit): Promise<void> {
+  const stdin = process.stdin;
+  const stdout = process.stdout;
+  const style = createStyle(colorEnabled(stdout));
+  const historyFile = `${stateDir()}/history`;
+  const rl: Interface = createInterface({
+    input: stdin,
+    output: stdout,
+    terminal: stdin.isTTY === true,
+    history: loadHistory(historyFile),
+    historySize: 1000,
+    prompt: PROMPT,
+  });
+  const renderer = createRenderer(stdout, style);
+  const print = (line: string) => {
+    renderer.newline();
+    stdout.write(`${line}\n`);
+  };
+
+  let question: ((answer: string) => void) | undefined;
+  let turn: Promise<void> | undefined;
+  let closing = false;
+  const typeAhead: string[] = [];
+
+  const ask = (call: ToolCall): Promise<AskAnswer> =>
+    new Promise((resolve) => {
+      if (closing) return resolve("no");
+      renderer.newline();
+      question = (raw: string) => {
+        const a = parseAnswer(raw);
+        if (!a) return void rl.prompt();
+        question = undefined;
+        rl.setPrompt(PROMPT);
+        resolve(a);
+      };
+      rl.setPrompt(style.yellow(permissionQuestion(call)));
+      rl.prompt();
+    });
+
+  stdout.write(
+    `${style.bold("loom")} ${VERSION} ${style.dim(`· ${init.workspace ?? process.cwd()} · /help for commands`)}\n`,
+  );
+  rl.prompt();
+
+  let sessionError: unknown;
+  const sessionReady: Promise<Session> = import("../session/session.ts").then((m) =>
+    m.createSession({ ...init, ask: (call) => ask(call) }),
+  );
+  sessionReady.then(
+    (s) => s.on((e) => renderer.event(e)),
+    (e) => {
+      sessionError = e;
+    },
+  );
+  const session = async (): Promise<Session> => {
+    try {
+      return await sessionReady;
+    } catch {
+      throw sessionError;
+    }
+  };
+
+  const showThread = (s: Session) => {
+    const t = s.thread;
+    print(style.dim(`thread ${t.id} · ${t.messages.length} messages · ${s.model}`));
+    const tail = t.messages.filter((m) => m.role !== "tool" && m.content.trim()).slice(-4);
+    for (const m of tail) {
+      const text = m.content.trim().split("\n").slice(0, 6).join("\n");
+      print(m.role === "user" ? `${style.cyan(PROMPT)}${text}` : text);
+    }
+  };
+
+  let exiting: Promise<void> | undefined;
+  const exit = (): Promise<void> => {
+    exiting ??= (async () => {
+      closing = true;
+      rl.close();
+      try {
+        const s = await sessionReady.catch(() => undefined);
+        if (s) {
+          if (turn) s.cancel();
+          await turn;
+          await s.close();
+          if (s.thread.messages.length > 0)
+            print(style.dim(`saved ${s.thread.id} · resume with: loom resume ${s.thread.id}`));
+        }
+      } finally {
+        process.exit(0);
+      }
+    })();
+    return exiting;
+  };
+
+  const slashContext: SlashContext = { session, print, style, exit: () => void exit(), showThread };
+
+  const runTurn = async (text: string) => {
+    let s: Session;
+    try {
+      s = await session();
+    } catch (e) {
+      print(style.red(formatError(e)));
+      return;
+    }
+    try {
+      const result = await s.send(text);
+      renderer.newline();
+      const { usage, costUsd } = s.cost();
+      const cost = costUsd === undefined ? "" : ` · $${costUsd.toFixed(4)} total`;
+      const extra = result.reason === "error" ? style.red(` · ${result.error ?? "failed"}`) : "";
+      print(
+        style.dim(
+          `${formatTokens(result.usage.inputTokens)} in · ${formatTokens(result.usage.outputTokens)} out (thread ${formatTokens(usage.inputTokens + usage.outputTokens)})${cost}`,
+        ) + extra,
+      );
+    } catch (e) {
+      print(style.red(formatError(e)));
+    }
+  };
+
+  const submit = (raw: string) => {
+    const text = raw.trim();
+    if (turn) {
+      if (text) typeAhead.push(text);
+      return;
+    }
+    if (!text) {
+      if (!closing) rl.prompt();
+      return;
+    }
+    appendHistory(historyFile, text);
+    turn = (
+      text.startsWith("/") && !text.includes("\n") ? runSlash(text, slashContext) : runTurn(text)
+    ).finally(() => {
+      turn = undefined;
+      const next = typeAhead.shift();
+      if (next !== undefined) submit(next);
+      else if (!closing) {
+        rl.setPrompt(PROMPT);
+        rl.prompt();
+      } else void exit();
+    });
+  };
+  const lines = createLineAssembler(submit);
+
+  rl.on("line", (line) => {
+    if (question) return question(line);
+    if (turn && !lines.open) {
+      if (line.trim()) typeAhead.push(line.trim());
+      return;
+    }
+    const open = lines.push(line);
+    if (open) {
+      rl.setPrompt(CONTINUE);
+      rl.prompt();
+    } else rl.setPrompt(PROMPT);
+  });
+
+  rl.on("SIGINT", () => {
+    if (question) {
+      question("n");
+      void session().then((s) => s.cancel());
+      return;
+    }
+    if (turn) {
+      void session().then(
+        (s) => s.cancel(),
+        () => undefined,
+      );
+      return;
+    }
+    const hadText = lines.clear() || rl.line.length > 0;
+    if (hadText) {
+      stdout.write("\n");
+      rl.setPrompt(PROMPT);
+      // Clear readline's half-typed line before drawing a fresh prompt.
+      (rl as unknown as { line: string; cursor: number }).line = "";
+      (rl as unknown as { cursor: number }).cursor = 0;
+      rl.prompt();
+      return;
+    }
+    stdout.write("\n");
+    void exit();
+  });
+
+  rl.on("close", () => {
+    if (closing) return;
+    closing = true;
+    question?.("n");
+    // Input ended (Ctrl-D or end of piped input): finish what is running, then save and quit.
+    const wait = async () => {
+      for (let i = 0; i < 10_000 && (turn || lines.open || typeAhead.length > 0); i++) await Bun.sleep(10);
+      await exit();
+    };
+    void wait();
+  });
+
+  await new Promise<void>(() => {
+    // Runs until exit() ends the process.
+  });
+}

@@ -1,0 +1,27 @@
+/** Turns the shared session flags into `SessionInit` fields, refusing bad values as usage errors. */
+import { UsageError } from "../cli.ts";
+import { parsePermissionMode } from "./permissions.ts";
+import type { SessionInit } from "./session.ts";
+
+export interface SessionArgValues {
+  provider?: string;
+  model?: string;
+  "permission-mode"?: string;
+  workspace?: string;
+  "server-url"?: string;
+}
+
+export function sessionInitFromArgs(args: SessionArgValues): SessionInit {
+  const init: SessionInit = {};
+  if (args.provider) init.provider = args.provider;
+  if (args.model) init.model = args.model;
+  if (args.workspace) init.workspace = args.workspace;
+  if (args["server-url"]) init.serverUrl = args["server-url"];
+  const mode = args["permission-mode"];
+  if (mode !== undefined) {
+    const parsed = parsePermissionMode(mode);
+    if (!parsed) throw new UsageError(`--permission-mode must be ask, auto or read-only (got '${mode}')`);
+    init.permissionMode = parsed;
+  }
+  return init;
+}

@@ -1,0 +1,367 @@
+/**
+ * One working session, shared by `loom run`, the REPL and the ACP agent: config, LLM client,
+ * tools, system prompt, the agent, and the thread it keeps saved (after the user's message is
+ * taken, after every turn, and on close). The session owns turn-level policy: permission mode,
+ * context compaction before a turn, undo snapshots, cost.
+ * @example
+ * const s = await createSession({ workspace: "/src/app", permissionMode: "auto" });
+ * s.on((e) => e.type === "agent.text_delta" && process.stdout.write(e.text));
+ * const result = await s.send("add a --json flag");
+ * await s.close();
+ */
+import { realpathSync } from "node:fs";
+import { join } from "node:path";
+import { createAgent } from "@loom/runtime/agent";
+import type { Agent, TurnResult } from "@loom/runtime/agent/types";
+import { loadConfig } from "@loom/runtime/config";
+import type { LoomConfig } from "@loom/runtime/config/schema";
+import { LoomError } from "@loom/runtime/errors";
+import type { LlmClient, Usage } from "@loom/runtime/llm";
+import { dataDir, type Env } from "@loom/runtime/paths";
+import { buildSystemPrompt } from "@loom/runtime/prompt";
+import { costOf, getModel } from "@loom/runtime/providers/catalogue";
+import type { Thread } from "@loom/runtime/thread";
+import { compactMessages, llmSummarizer } from "@loom/runtime/threads/compact";
+import { repairMessages } from "@loom/runtime/threads/repair";
+import { createThread, createThreadStore, type ThreadStore } from "@loom/runtime/threads/store";
+import type { Tool } from "@loom/runtime/tool";
+import { findRepo, type RepoInfo } from "@loom/runtime/undo/git";
+import { type UndoEntry, type UndoResult, undoLatest } from "@loom/runtime/undo/snapshots";
+import { defaultModel } from "../providers.ts";
+import type { SessionEvent, SessionListener } from "./events.ts";
+import { createSessionLlm } from "./llm.ts";
+import { type AskFn, createApprover, type PermissionMode, toolsForMode } from "./permissions.ts";
+import { createSessionSync } from "./sync.ts";
+import { loadSessionTools, type SessionTools } from "./tools.ts";
+import { createUndoHook } from "./undo-hook.ts";
+
+export interface SessionInit {
+  /** Default: `process.cwd()`. */
+  workspace?: string;
+  provider?: string;
+  model?: string;
+  permissionMode?: PermissionMode;
+  serverUrl?: string;
+  /** A thread id (or a unique fragment), or "last" for this workspace's latest thread. */
+  resume?: string;
+  /** A new thread that never leaves the machine. */
+  isPrivate?: boolean;
+  env?: Env;
+  /** How to ask the user about a mutating tool; absent means nobody can be asked. */
+  ask?: AskFn;
+  /** Lets a front end replace a tool's implementation (ACP client-backed files and terminals). */
+  wrapTool?: (tool: Tool) => Tool;
+}
+
+/** Replaceable pieces, for tests and for front ends that bring their own. */
+export interface SessionDeps {
+  loadTools?: (config: LoomConfig, workspace: string) => Promise<SessionTools>;
+  createLlm?: (config: LoomConfig, provider: string, env: Env) => Promise<LlmClient>;
+}
+
+export interface Session {
+  readonly workspace: string;
+  readonly config: LoomConfig;
+  readonly store: ThreadStore;
+  readonly thread: Thread;
+  readonly provider: string;
+  readonly model: string;
+  readonly permissionMode: PermissionMode;
+  /** The model's context window (catalogue; 128k when unknown). */
+  readonly contextWindow: number;
+  readonly busy: boolean;
+  on(listener: SessionListener): () => void;
+  /** Runs one user turn to its end. Rejects with CONFLICT while another turn runs. */
+  send(text: string): Promise<TurnResult>;
+  /** Cancels the running turn, if any; the session stays usable. */
+  cancel(): void;
+  /** Starts a fresh thread in the same workspace. */
+  newThread(options?: { isPrivate?: boolean }): Thread;
+  /** Continues another thread (id, fragment, or "last"). */
+  switchThread(idOrLast: string): Thread;
+  setModel(model: string): Promise<void>;
+  setPermissionMode(mode: PermissionMode): void;
+  undo(options?: { force?: boolean }): UndoResult;
+  undoList(): UndoEntry[];
+  /** Tokens and cost of this thread so far. */
+  cost(): { usage: Usage; costUsd?: number };
+  save(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_CONTEXT_WINDOW = 128_000;
+
+export async function createSession(init: SessionInit = {}, deps: SessionDeps = {}): Promise<Session> {
+  const env = init.env ?? process.env;
+  const data = dataDir(env);
+  const store = createThreadStore({ dir: join(data, "threads") });
+  // Resuming by id continues in the thread's own workspace unless one is given.
+  const byId = init.resume && init.resume !== "last" ? store.resolve(init.resume) : undefined;
+  const workspace = realWorkspace(init.workspace ?? byId?.workspace ?? process.cwd());
+  const resumed = byId ?? (init.resume === "last" ? lastThread(store, workspace) : undefined);
+  const flags: Record<string, Record<string, unknown>> = { agent: {} };
+  if (init.provider) flags.agent!.provider = init.provider;
+  if (init.model) flags.agent!.model = init.model;
+  if (init.permissionMode) flags.agent!.permission_mode = init.permissionMode;
+  if (init.serverUrl) flags.server = { url: init.serverUrl };
+  const { config } = loadConfig({
+    workspace,
+    env,
+    flags: flags as never,
+    flagNames: {
+      "agent.provider": "--provider",
+      "agent.model": "--model",
+      "agent.permission_mode": "--permission-mode",
+      "server.url": "--server-url",
+    },
+  });
+  const repo = findRepo(workspace);
+
+  // A resumed thread keeps its provider and model unless flags say otherwise.
+  const keepThreadModel = resumed?.provider && resumed.model && !init.provider && !init.model;
+  let provider = keepThreadModel ? resumed.provider! : config.agent.provider;
+  let model =
+    (keepThreadModel ? resumed.model : undefined) ?? config.agent.model ?? defaultModel(provider) ?? "";
+  if (!model)
+    throw new LoomError(
+      "CONFIG_INVALID",
+      `no model configured for provider "${provider}" (set agent.model or --model)`,
+    );
+  let mode: PermissionMode = config.agent.permission_mode;
+
+  const makeLlm = deps.createLlm ?? ((c: LoomConfig, p: string, e: Env) => createSessionLlm(c, p, e));
+  let llm = await makeLlm(config, provider, env);
+  const loaded = await (deps.loadTools ?? loadSessionTools)(config, workspace);
+  const allTools = loaded.tools
+    .filter((t) => !config.tools.disabled.includes(t.name))
+    .map((t) => (init.wrapTool ? init.wrapTool(t) : t));
+  const toolMap = new Map(allTools.map((t) => [t.name, t]));
+  const system = buildSystemPrompt({ workspace, gitRoot: repo?.root, gitBranch: repo?.branch });
+
+  const listeners = new Set<SessionListener>();
+  const emit = (e: SessionEvent): void => {
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch {
+        // A rendering bug must not break the turn.
+      }
+    }
+  };
+
+  const sync = await createSessionSync(config, env, store, emit);
+  let thread =
+    resumed ??
+    createThread({ workspace, isPrivate: init.isPrivate ?? false, provider, model, git: gitContext(repo) });
+  const approver = createApprover(
+    () => mode,
+    () => toolMap,
+    init.ask,
+  );
+  const undo = createUndoHook({
+    workspace,
+    dataDir: data,
+    threadId: () => thread.id,
+    enabled: config.git.snapshots,
+    autoCommit: config.git.auto_commit,
+    emit,
+  });
+
+  let agent: Agent;
+  let unsubscribe = (): void => {};
+  let busy = false;
+  const makeAgent = (): void => {
+    unsubscribe();
+    agent = createAgent({
+      llm,
+      model,
+      system,
+      tools: undo.wrap(toolsForMode(allTools, mode, init.ask !== undefined)),
+      maxRetries: config.agent.max_retries,
+      toolTimeoutMs: config.agent.tool_timeout_ms,
+      permission: (call) => approver.check(call),
+      workspaceRoot: workspace,
+      messages: repairMessages(thread.messages),
+      hooks: { postTools: () => undo.postTools() },
+    });
+    unsubscribe = agent.on(emit);
+  };
+  makeAgent();
+
+  const contextWindow = (): number => getModel(model)?.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+
+  const save = (): void => {
+    thread.updatedAt = new Date().toISOString();
+    store.save(thread);
+    emit({ type: "thread.saved", threadId: thread.id });
+    sync?.push(thread);
+  };
+
+  const compactIfNeeded = async (): Promise<void> => {
+    const info = getModel(model);
+    const toolChars = JSON.stringify(allTools.map((t) => [t.name, t.description, t.inputSchema])).length;
+    const r = await compactMessages([...agent.messages], {
+      contextWindow: contextWindow(),
+      reserveTokens: Math.min(info?.maxOutputTokens ?? 8192, 32_000) + Math.ceil(toolChars / 4),
+      systemChars: system.length,
+      summarize: llmSummarizer(llm, model),
+    });
+    if (r.stage === "none") return;
+    thread.messages = r.messages;
+    makeAgent();
+    const event: SessionEvent = {
+      type: "context.compacted",
+      stage: r.stage,
+      beforeTokens: r.beforeTokens,
+      afterTokens: r.afterTokens,
+    };
+    if (r.summarySource) event.summarySource = r.summarySource;
+    emit(event);
+  };
+
+  const addUsage = (u: Usage): void => {
+    const prev = thread.usage ?? { inputTokens: 0, outputTokens: 0 };
+    const input = u.inputTokens + (u.cacheReadTokens ?? 0) + (u.cacheWriteTokens ?? 0);
+    const cost = costOf(model, u);
+    thread.usage = {
+      inputTokens: prev.inputTokens + input,
+      outputTokens: prev.outputTokens + u.outputTokens,
+    };
+    const total = (prev.costUsd ?? 0) + (cost ?? 0);
+    if (prev.costUsd !== undefined || cost !== undefined) thread.usage.costUsd = total;
+  };
+
+  const session: Session = {
+    workspace,
+    config,
+    store,
+    get thread() {
+      return thread;
+    },
+    get provider() {
+      return provider;
+    },
+    get model() {
+      return model;
+    },
+    get permissionMode() {
+      return mode;
+    },
+    get contextWindow() {
+      return contextWindow();
+    },
+    get busy() {
+      return busy;
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async send(text) {
+      if (busy) throw new LoomError("CONFLICT", "a turn is already running; cancel it first");
+      busy = true;
+      try {
+        await compactIfNeeded();
+        undo.beginTurn(text);
+        const pending = agent.send(text);
+        thread.messages = [...agent.messages];
+        save();
+        const result = await pending;
+        thread.messages = [...agent.messages];
+        thread.provider = provider;
+        thread.model = model;
+        thread.agentState = { state: agent.state.type, lastTurn: result.reason };
+        addUsage(result.usage);
+        undo.endTurn(text);
+        save();
+        return result;
+      } finally {
+        busy = false;
+      }
+    },
+    cancel() {
+      if (busy) agent.cancel();
+    },
+    newThread(o = {}) {
+      if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
+      thread = createThread({
+        workspace,
+        isPrivate: o.isPrivate ?? thread.isPrivate,
+        provider,
+        model,
+        git: gitContext(repo),
+      });
+      makeAgent();
+      return thread;
+    },
+    switchThread(idOrLast) {
+      if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
+      thread = idOrLast === "last" ? lastThread(store, workspace) : store.resolve(idOrLast);
+      makeAgent();
+      return thread;
+    },
+    async setModel(next) {
+      if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
+      const nextProvider = getModel(next)?.provider ?? provider;
+      if (nextProvider !== provider) llm = await makeLlm(config, nextProvider, env);
+      provider = nextProvider;
+      model = next;
+      makeAgent();
+    },
+    setPermissionMode(next) {
+      if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
+      mode = next;
+      makeAgent();
+    },
+    undo(o = {}) {
+      if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
+      return undoLatest(undo.current().target, thread.id, o);
+    },
+    undoList() {
+      return undo.current().list();
+    },
+    cost() {
+      const u = thread.usage ?? { inputTokens: 0, outputTokens: 0 };
+      const out: { usage: Usage; costUsd?: number } = {
+        usage: { inputTokens: u.inputTokens, outputTokens: u.outputTokens },
+      };
+      if (u.costUsd !== undefined) out.costUsd = u.costUsd;
+      return out;
+    },
+    save() {
+      if (thread.messages.length > 0 || store.get(thread.id)) save();
+    },
+    async close() {
+      if (busy) agent.cancel();
+      await agent.shutdown();
+      session.save();
+      await sync?.flush();
+      sync?.close();
+      loaded.close();
+    },
+  };
+  return session;
+}
+
+function realWorkspace(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    throw new LoomError("INVALID_INPUT", `workspace ${dir} does not exist`);
+  }
+}
+
+function gitContext(repo: RepoInfo | undefined): Thread["git"] {
+  if (!repo) return undefined;
+  const git: NonNullable<Thread["git"]> = {};
+  if (repo.branch) git.branch = repo.branch;
+  if (repo.commit) git.commit = repo.commit;
+  if (repo.remote) git.remote = repo.remote;
+  return git;
+}
+
+function lastThread(store: ThreadStore, workspace: string): Thread {
+  const last = store.last(workspace);
+  if (!last) throw new LoomError("NOT_FOUND", `no thread to resume in ${workspace}`);
+  return last;
+}

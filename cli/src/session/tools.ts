@@ -1,0 +1,17 @@
+/**
+ * The tools a session offers: every built-in and installed plugin tool, from the registry the
+ * plugin host builds (cli/src/builtins.ts). `close` stops plugin child processes.
+ */
+import type { LoomConfig } from "@loom/runtime/config/schema";
+import type { Tool } from "@loom/runtime/tool";
+
+export interface SessionTools {
+  tools: Tool[];
+  close(): void;
+}
+
+export async function loadSessionTools(config: LoomConfig, workspace: string): Promise<SessionTools> {
+  const { openToolRegistry } = await import("../builtins.ts");
+  const registry = await openToolRegistry({ config, workspace });
+  return { tools: registry.tools, close: () => registry.close() };
+}
