@@ -52,6 +52,8 @@ describe("parseManifest", () => {
     ["limits.memoryMb", { ...valid, limits: { memoryMb: 1.5 } }],
     ["description", { ...valid, description: undefined }],
     ["extra", { ...valid, extra: 1 }],
+    ["entry", { ...valid, entry: "../../evil.wasm" }],
+    ["entry", { ...valid, entry: "/abs.wasm" }],
   ])("names the field at fault: %s", (field, value) => {
     expect(fieldAtFault(value)).toBe(field);
   });

@@ -110,6 +110,9 @@ export function parseManifest(value: unknown, where = "loom-plugin.json"): Plugi
   if (m.kind === "tool" && m.runtime === "wasm" && m.tools.length === 0) {
     fail("tools", "a wasm tool plugin must list at least one tool");
   }
+  if (m.entry.startsWith("/") || m.entry.split(/[\\/]/).includes("..")) {
+    fail("entry", `'${m.entry}' must be a path inside the plugin folder`);
+  }
   const seen = new Set<string>();
   m.tools.forEach((t, i) => {
     if (seen.has(t.name)) fail(`tools.${i}.name`, `duplicate tool name '${t.name}'`);

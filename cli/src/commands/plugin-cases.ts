@@ -1,0 +1,91 @@
+/**
+ * `loom plugin test`: runs a plugin's tests/cases.json against the real WASM host, in a scratch
+ * workspace, with the permissions its manifest declares. A case gives `tool`, `input`, optional
+ * `files` to create first, and either the expected `output` or an `error` substring.
+ */
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { LoomError } from "@loom/runtime/errors";
+import { declaredPermissions } from "@loom/runtime/plugins/permissions";
+import { readPluginDir } from "@loom/runtime/plugins/sources";
+import { loadWasmPlugin } from "@loom/runtime/plugins/wasm-plugin";
+import { toolOutputText } from "@loom/runtime/tool";
+
+interface Case {
+  name?: string;
+  tool: string;
+  input?: unknown;
+  files?: Record<string, string>;
+  output?: unknown;
+  error?: string;
+}
+
+export interface CaseReport {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+export async function runPluginCases(dir: string): Promise<CaseReport[]> {
+  const file = join(dir, "tests/cases.json");
+  let cases: Case[];
+  try {
+    cases = ((await Bun.file(file).json()) as { cases: Case[] }).cases;
+    if (!Array.isArray(cases)) throw new Error("no cases array");
+  } catch (e) {
+    throw new LoomError(
+      "INVALID_INPUT",
+      `${file}: expected {"cases": [{tool, input, output | error}]} (${(e as Error).message})`,
+    );
+  }
+  const candidate = await readPluginDir(dir, "user");
+  if (candidate.manifest.runtime !== "wasm")
+    throw new LoomError("INVALID_INPUT", "loom plugin test runs wasm plugins");
+  const base = realpathSync(mkdtempSync(join(tmpdir(), "loom-plugin-test-")));
+  const root = join(base, "workspace");
+  mkdirSync(root);
+  writeFileSync(join(base, "outside.txt"), "outside the workspace");
+  const plugin = loadWasmPlugin({
+    manifest: candidate.manifest,
+    wasm: (await candidate.load()) as Uint8Array,
+    root,
+    permissions: async () => declaredPermissions(candidate.manifest),
+  });
+  const reports: CaseReport[] = [];
+  try {
+    for (const [i, c] of cases.entries()) {
+      const name = c.name ?? `case ${i + 1}`;
+      for (const [p, content] of Object.entries(c.files ?? {})) {
+        mkdirSync(dirname(join(root, p)), { recursive: true });
+        writeFileSync(join(root, p), content);
+      }
+      const tool = plugin.tools.find((t) => t.name === c.tool);
+      if (!tool) {
+        reports.push({ name, ok: false, detail: `no tool '${c.tool}' in the manifest` });
+        continue;
+      }
+      const r = await tool.invoke(c.input ?? {}, {
+        workspaceRoot: root,
+        signal: new AbortController().signal,
+        callId: name,
+      });
+      const got = toolOutputText(r);
+      if (c.error !== undefined) {
+        const ok = r.isError === true && got.includes(c.error);
+        reports.push(
+          ok ? { name, ok } : { name, ok, detail: `expected an error containing '${c.error}', got ${got}` },
+        );
+      } else {
+        const ok = r.isError !== true && Bun.deepEquals(r.output, c.output);
+        reports.push(
+          ok ? { name, ok } : { name, ok, detail: `expected ${JSON.stringify(c.output)}, got ${got}` },
+        );
+      }
+    }
+  } finally {
+    plugin.host.close();
+    rmSync(base, { recursive: true, force: true });
+  }
+  return reports;
+}

@@ -1,0 +1,107 @@
+/**
+ * `loom plugin new|build|test|install|list|remove`: the authoring kit and plugin management.
+ * Building uses the AssemblyScript compiler of this Loom install, so it needs a Loom checkout or
+ * package install (not the single binary).
+ */
+import { resolve } from "node:path";
+import { userPluginDir } from "@loom/runtime/plugins/sources";
+import { defineCommand } from "citty";
+import { ExitError } from "../cli.ts";
+
+const dirArg = {
+  dir: { type: "positional", description: "Plugin folder (default .)", required: false },
+} as const;
+
+const create = defineCommand({
+  meta: { name: "new", description: "Scaffold an AssemblyScript tool plugin in ./<name>" },
+  args: { name: { type: "positional", description: "Plugin name (lower-case, digits, -)", required: true } },
+  async run({ args }) {
+    const { scaffoldPlugin } = await import("./plugin-scaffold.ts");
+    const dir = resolve(args.name);
+    const tool = await scaffoldPlugin(dir, args.name);
+    process.stdout.write(
+      `created ${dir} (tool ${tool})\nnext: cd ${args.name} && loom plugin build && loom plugin test\n`,
+    );
+  },
+});
+
+const build = defineCommand({
+  meta: {
+    name: "build",
+    description: "Compile assembly/index.ts to the manifest's entry and record its sha256",
+  },
+  args: dirArg,
+  async run({ args }) {
+    const { buildPlugin } = await import("@loom/runtime/plugins/plugin-build");
+    const built = await buildPlugin(resolve(args.dir ?? "."));
+    process.stdout.write(
+      `built ${built.manifest.entry} (${built.wasm.length} bytes, sha256 ${built.sha256})\n`,
+    );
+  },
+});
+
+const test = defineCommand({
+  meta: { name: "test", description: "Run tests/cases.json against the real plugin host" },
+  args: dirArg,
+  async run({ args }) {
+    const { runPluginCases } = await import("./plugin-cases.ts");
+    const reports = await runPluginCases(resolve(args.dir ?? "."));
+    for (const r of reports)
+      process.stdout.write(`${r.ok ? "pass" : "FAIL"}  ${r.name}${r.detail ? `: ${r.detail}` : ""}\n`);
+    const failed = reports.filter((r) => !r.ok).length;
+    process.stdout.write(`${reports.length - failed} passed, ${failed} failed\n`);
+    if (failed > 0) throw new ExitError(1);
+  },
+});
+
+const install = defineCommand({
+  meta: {
+    name: "install",
+    description: "Install a plugin for this user from a folder, a .tgz or an npm package",
+  },
+  args: {
+    source: { type: "positional", description: "Folder, .tgz file or npm package spec", required: true },
+  },
+  async run({ args }) {
+    const { installPlugin } = await import("./plugin-install.ts");
+    const r = await installPlugin(args.source, userPluginDir());
+    process.stdout.write(`${r.replaced ? "updated" : "installed"} ${r.name} ${r.version} in ${r.dir}\n`);
+  },
+});
+
+const remove = defineCommand({
+  meta: { name: "remove", description: "Remove a plugin installed for this user" },
+  args: { name: { type: "positional", description: "Plugin name", required: true } },
+  async run({ args }) {
+    const { removePlugin } = await import("./plugin-install.ts");
+    process.stdout.write(`removed ${removePlugin(args.name, userPluginDir())}\n`);
+  },
+});
+
+const list = defineCommand({
+  meta: { name: "list", description: "List plugins (built-in, user, workspace, npm) and their tools" },
+  args: { json: { type: "boolean", description: "Print JSON" } },
+  async run({ args }) {
+    const { workspaceRegistry } = await import("./plugin-env.ts");
+    const { registry } = await workspaceRegistry();
+    try {
+      if (args.json) {
+        process.stdout.write(
+          `${JSON.stringify({ plugins: registry.plugins, conflicts: registry.conflicts }, null, 2)}\n`,
+        );
+        return;
+      }
+      for (const p of registry.plugins) {
+        const what = p.error ? `not loaded: ${p.error}` : p.tools.join(", ") || `(${p.kind})`;
+        process.stdout.write(`${p.name} ${p.version}  ${p.source}/${p.runtime}  ${what}\n`);
+      }
+    } finally {
+      registry.close();
+    }
+  },
+});
+
+export default defineCommand({
+  meta: { name: "plugin", description: "Create, build, test, install and manage plugins" },
+  subCommands: { new: create, build, test, install, list, remove },
+});

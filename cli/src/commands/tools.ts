@@ -1,0 +1,84 @@
+/**
+ * `loom tools list` and `loom tools call <tool> '<json>'`: any registered tool, run directly in the
+ * current workspace. `call` prints the tool's JSON output; on a tool error it prints one line to
+ * stderr and exits 1.
+ */
+import { formatError } from "@loom/runtime/errors";
+import { defineCommand } from "citty";
+import { ExitError, UsageError } from "../cli.ts";
+import { workspaceRegistry } from "./plugin-env.ts";
+
+const list = defineCommand({
+  meta: { name: "list", description: "List every tool the agent can use, with the plugin that provides it" },
+  args: { json: { type: "boolean", description: "Print JSON" } },
+  async run({ args }) {
+    const { registry } = await workspaceRegistry();
+    try {
+      const rows = registry.tools.map((t) => ({
+        name: t.name,
+        plugin: t.source ?? "",
+        mutating: t.mutating === true,
+        description: t.description.split("\n")[0] ?? "",
+      }));
+      if (args.json) {
+        process.stdout.write(`${JSON.stringify({ tools: rows, conflicts: registry.conflicts }, null, 2)}\n`);
+        return;
+      }
+      const width = Math.max(4, ...rows.map((r) => r.name.length));
+      for (const r of rows) {
+        process.stdout.write(
+          `${r.name.padEnd(width)}  ${r.plugin.padEnd(8)} ${r.mutating ? "writes" : "      "}  ${r.description.slice(0, 80)}\n`,
+        );
+      }
+      for (const c of registry.conflicts) {
+        process.stdout.write(`clash: ${c.tool} kept from ${c.kept}, not from ${c.dropped}\n`);
+      }
+    } finally {
+      registry.close();
+    }
+  },
+});
+
+const call = defineCommand({
+  meta: { name: "call", description: `Run one tool: loom tools call read_file '{"path":"README.md"}'` },
+  args: {
+    tool: { type: "positional", description: "Tool name", required: true },
+    input: { type: "positional", description: "JSON input ('-' reads stdin; default {})", required: false },
+  },
+  async run({ args }) {
+    const raw = args.input === "-" ? await Bun.stdin.text() : (args.input ?? "{}");
+    let input: unknown;
+    try {
+      input = JSON.parse(raw);
+    } catch (e) {
+      throw new UsageError(`the input is not valid JSON: ${formatError(e)}`);
+    }
+    const { root, registry } = await workspaceRegistry();
+    try {
+      const tool = registry.get(args.tool);
+      if (!tool) throw new UsageError(`no tool '${args.tool}' (see \`loom tools list\`)`);
+      const controller = new AbortController();
+      const timer = tool.timeoutMs ? setTimeout(() => controller.abort(), tool.timeoutMs) : undefined;
+      const result = await tool.invoke(input, {
+        workspaceRoot: root,
+        signal: controller.signal,
+        callId: "cli",
+      });
+      clearTimeout(timer);
+      if (result.isError) {
+        const o = result.output as { code?: string; message?: string } | string;
+        const line = typeof o === "string" ? o : o.code ? `${o.code}: ${o.message}` : JSON.stringify(o);
+        process.stderr.write(`loom: ${args.tool} failed: ${line.split("\n")[0]}\n`);
+        throw new ExitError(1);
+      }
+      process.stdout.write(`${JSON.stringify(result.output, null, 2)}\n`);
+    } finally {
+      registry.close();
+    }
+  },
+});
+
+export default defineCommand({
+  meta: { name: "tools", description: "List the registered tools, or call one directly" },
+  subCommands: { list, call },
+});
