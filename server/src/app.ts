@@ -65,10 +65,11 @@ export function createApp(o: AppOptions) {
   });
   const recordUsage = createUsageRecorder(o.db, { cost: o.cost, clock });
   const started = new WeakMap<Request, number>();
+  const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const configured = () => [...new Set([...Object.keys(providers), ...Object.keys(upstreams)])].sort();
 
   return new Elysia({ name: "loom.server" })
-    .use(errorsPlugin({ maxBodyBytes: o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, log }))
+    .use(errorsPlugin({ maxBodyBytes, log }))
     .onRequest(({ request }) => {
       started.set(request, performance.now());
     })

@@ -1,6 +1,17 @@
 /** Reads a request body up to a byte limit (chunked bodies included); over it, a 413 HttpError. */
 import { HttpError } from "./http-error.ts";
 
+const raw = new WeakMap<Request, string>();
+
+/** The body text the JSON parse hook read, for routes that forward it byte for byte. */
+export function rawBodyOf(request: Request): string | undefined {
+  return raw.get(request);
+}
+
+export function rememberRawBody(request: Request, text: string): void {
+  raw.set(request, text);
+}
+
 export async function readBodyLimited(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > maxBytes) throw tooLarge(maxBytes);

@@ -3,7 +3,7 @@
  * to 404, oversized bodies to 413, anything unexpected to a 500 without a stack trace.
  */
 import { Elysia, ValidationError } from "elysia";
-import { readBodyLimited } from "./body-limit.ts";
+import { readBodyLimited, rememberRawBody } from "./body-limit.ts";
 import { HttpError, jsonError } from "./http-error.ts";
 import type { Logger } from "./logger.ts";
 
@@ -28,6 +28,7 @@ export function errorsPlugin(opts: { maxBodyBytes: number; log: Logger }) {
       .onParse({ as: "global" }, async ({ request, contentType }) => {
         if (!contentType?.startsWith("application/json")) return;
         const text = await readBodyLimited(request, opts.maxBodyBytes);
+        rememberRawBody(request, text);
         if (text.trim() === "") return null;
         try {
           return JSON.parse(text) as unknown;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { dataDir, type Env } from "@loom/runtime/paths";
 import { createApp, DEFAULT_MAX_BODY_BYTES } from "./app.ts";
 import { type Db, openDb } from "./db/open.ts";
-import { createLogger, type Logger } from "./logger.ts";
+import { createLogger } from "./logger.ts";
 import { createProviderClients, loadProviderDefinitions } from "./providers.ts";
 import { loadUpstreams } from "./proxy/keys.ts";
 
@@ -16,7 +16,8 @@ export interface ServeOptions {
   port?: number;
   env?: Env;
   dbPath?: string;
-  log?: Logger;
+  /** Where log lines go (default stderr); they pass through the key redactor either way. */
+  logSink?: (line: string) => void;
   fetch?: typeof fetch;
 }
 
@@ -51,7 +52,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   const env = o.env ?? process.env;
   const upstreams = loadUpstreams(env);
   const secrets = () => Object.values(upstreams).map((u) => u.apiKey.expose());
-  const log = o.log ?? createLogger({ secrets });
+  const log = createLogger({ secrets, ...(o.logSink ? { write: o.logSink } : {}) });
   const db = openDb(o.dbPath ?? serverDbPath(env));
   const defs = await loadProviderDefinitions(Object.keys(upstreams), log);
   const maxBodyBytes = intEnv(env, "LOOM_SERVER_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES);

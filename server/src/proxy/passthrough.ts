@@ -7,6 +7,7 @@
 import { Elysia } from "elysia";
 import { authPlugin } from "../auth/plugin.ts";
 import type { Principal, PrincipalResolver } from "../auth/principal.ts";
+import { rawBodyOf, readBodyLimited } from "../body-limit.ts";
 import { HttpError } from "../http-error.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../ops/metrics.ts";
@@ -24,6 +25,7 @@ export interface PassthroughDeps {
   redact: (s: string) => string;
   log: Logger;
   fetch: typeof fetch;
+  maxBodyBytes: number;
 }
 
 /** Request headers the SDKs send that the upstream needs; everything else (auth included) is dropped. */
@@ -52,7 +54,7 @@ export function passthroughRoutes(d: PassthroughDeps) {
         "PROVIDER_NOT_CONFIGURED",
         `provider ${provider} is not configured on this server`,
       );
-    const raw = await request.text();
+    const raw = rawBodyOf(request) ?? (await readBodyLimited(request, d.maxBodyBytes));
     let parsed: { model?: unknown; stream?: unknown };
     try {
       parsed = JSON.parse(raw) as typeof parsed;
@@ -153,7 +155,6 @@ export function passthroughRoutes(d: PassthroughDeps) {
       ({ principal, request }) => forward("anthropic", "/v1/messages", principal, request),
       {
         auth: true,
-        parse: "none",
         detail: {
           summary: "Anthropic Messages API pass-through (x-api-key: lt_…)",
           operationId: "proxy.anthropic.messages",
@@ -165,7 +166,6 @@ export function passthroughRoutes(d: PassthroughDeps) {
       ({ principal, request }) => forward("openai", "/chat/completions", principal, request),
       {
         auth: true,
-        parse: "none",
         detail: {
           summary: "OpenAI Chat Completions pass-through (Authorization: Bearer lt_…)",
           operationId: "proxy.openai.chat",
