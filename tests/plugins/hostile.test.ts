@@ -24,7 +24,13 @@ import type { ToolContext, ToolResult } from "@loom/runtime/tool";
 const dir = join(import.meta.dir, "hostile");
 const wasm = new Uint8Array(readFileSync(join(dir, "hostile.wasm")));
 const manifest = parseManifest(JSON.parse(readFileSync(join(dir, "loom-plugin.json"), "utf8")));
-const all = { ...NO_PERMISSIONS, read: ["."], write: ["."] };
+const all = {
+  ...NO_PERMISSIONS,
+  read: ["."],
+  write: ["."],
+  network: ["127.0.0.1"],
+  env: ["LOOM_HOSTILE_OK"],
+};
 
 let root: string;
 let outside: string;
@@ -148,6 +154,47 @@ describe("host functions stay inside the workspace", () => {
     } finally {
       narrow.host.close();
     }
+  });
+});
+
+describe("network and environment", () => {
+  test("http_fetch reaches an allowed host and no other", async () => {
+    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("pong ✓") });
+    try {
+      const ok = await call("fetch_url", { url: `http://127.0.0.1:${server.port}/ping` });
+      expect(ok.output).toMatchObject({ status: 200, body: "pong ✓" });
+      const denied = errorOf(await call("fetch_url", { url: `http://localhost:${server.port}/ping` }));
+      expect(denied.code).toBe("PERMISSION_DENIED");
+      expect(denied.message).toContain("may not reach localhost");
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("env_get returns granted variables only", async () => {
+    process.env["LOOM_HOSTILE_OK"] = "visible";
+    process.env["LOOM_HOSTILE_SECRET"] = "hidden";
+    const fresh = loadWasmPlugin({ manifest, wasm, root, permissions: async () => all });
+    try {
+      const get = fresh.tools.find((t) => t.name === "get_env")!;
+      expect((await get.invoke({ name: "LOOM_HOSTILE_OK" }, ctx())).output).toBe("visible");
+      const err = errorOf(await get.invoke({ name: "LOOM_HOSTILE_SECRET" }, ctx()));
+      expect(err.code).toBe("PERMISSION_DENIED");
+    } finally {
+      fresh.host.close();
+    }
+  });
+});
+
+describe("cancellation", () => {
+  test("aborting a call stops the plugin process at once", async () => {
+    const controller = new AbortController();
+    const loop = plugin.tools.find((t) => t.name === "loop")!;
+    const pending = loop.invoke({}, { workspaceRoot: root, signal: controller.signal, callId: "c" });
+    setTimeout(() => controller.abort(), 50);
+    const err = errorOf(await pending);
+    expect(err.code).toBe("TOOL_CANCELLED");
+    expect(await call("echo", { after: "cancel" })).toEqual({ output: { after: "cancel" } });
   });
 });
 

@@ -1,5 +1,5 @@
 // A deliberately misbehaving plugin: each export attacks one of the host's limits.
-import { fail, input, jsonError, output, parseJson, readFile, writeFile } from "./loom.as";
+import { envGet, fail, httpFetch, input, jsonError, jsonString, output, parseJson, readFile, writeFile } from "./loom.as";
 
 export function echo(): i32 {
   output(input());
@@ -61,5 +61,19 @@ export function write_path(): i32 {
   if (path === null || content === null) return 1;
   writeFile(path, content);
   output("ok");
+  return 0;
+}
+
+export function fetch_url(): i32 {
+  const url = field("url");
+  if (url === null) return 1;
+  output(httpFetch('{"url":' + jsonString(url) + "}"));
+  return 0;
+}
+
+export function get_env(): i32 {
+  const name = field("name");
+  if (name === null) return 1;
+  output(envGet(name));
   return 0;
 }
