@@ -4,6 +4,7 @@ import { defineTool } from "@loom/runtime/define-tool";
 import { LoomError } from "@loom/runtime/errors";
 import { Type } from "@sinclair/typebox";
 import picomatch from "picomatch";
+import { globMatcher } from "./_glob-match.ts";
 import { resolveScope } from "./_scope.ts";
 import description from "./glob.txt" with { type: "text" };
 import { isPathIgnored, walk } from "./walk.ts";
@@ -30,7 +31,7 @@ export const globTool = defineTool({
     if (!scope.isDir) throw new LoomError("INVALID_INPUT", `${input.path} is not a directory`);
     const patterns = typeof input.pattern === "string" ? [input.pattern] : input.pattern;
     const limit = input.max_results ?? GLOB_DEFAULT_LIMIT;
-    const isMatch = picomatch(patterns, { dot: true });
+    const isMatch = globMatcher(patterns);
     // Walk only below the longest literal prefix every pattern shares.
     const bases = patterns.map((p) => picomatch.scan(p).base);
     const shared = commonDir(bases);

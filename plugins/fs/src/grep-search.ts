@@ -1,9 +1,11 @@
 /**
  * The grep engine, shared by the main thread and the worker pool: reads files with a reused buffer,
- * skips binaries (a NUL byte in the first 8 KiB), rejects non-matching files with one native search
- * (Buffer.indexOf for literals, a multiline RegExp over the whole text otherwise), then numbers lines.
+ * skips binaries (a NUL byte in the first 8 KiB), rejects non-matching files with one native
+ * Buffer.indexOf (of the literal, or of a literal the regex requires) and one multiline RegExp over the
+ * whole text, then numbers lines.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { requiredLiteral } from "./regex-literal.ts";
 
 export interface GrepSpec {
   pattern: string;
@@ -39,7 +41,7 @@ export function searchFiles(files: readonly string[], spec: GrepSpec, limit: num
     if (bytes === undefined || bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) continue;
     if (re.needle !== undefined && bytes.indexOf(re.needle) < 0) continue;
     const text = bytes.toString("utf8");
-    if (re.needle === undefined && !re.whole.test(text)) continue;
+    if (!re.exact && !re.whole.test(text)) continue;
     let start = 0;
     for (let line = 1; start <= text.length && hits.length < limit; line++) {
       let end = text.indexOf("\n", start);

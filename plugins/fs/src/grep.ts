@@ -3,7 +3,7 @@
 import { defineTool } from "@loom/runtime/define-tool";
 import { LoomError } from "@loom/runtime/errors";
 import { Type } from "@sinclair/typebox";
-import picomatch from "picomatch";
+import { globMatcher } from "./_glob-match.ts";
 import { resolveScope } from "./_scope.ts";
 import description from "./grep.txt" with { type: "text" };
 import { BatchSearch } from "./grep-batches.ts";
@@ -60,7 +60,7 @@ export const grepTool = defineTool({
     else {
       const globs =
         input.glob === undefined ? [] : typeof input.glob === "string" ? [input.glob] : input.glob;
-      const isMatch = globs.length > 0 ? picomatch(globs, { dot: true }) : undefined;
+      const isMatch = globs.length > 0 ? globMatcher(globs) : undefined;
       const prefix = scope.rel === "" ? 0 : scope.rel.length + 1;
       try {
         await walk({
@@ -71,7 +71,7 @@ export const grepTool = defineTool({
           visit(e) {
             if (e.kind !== "file" || (isMatch !== undefined && !isMatch(e.rel.slice(prefix))))
               return undefined;
-            batches.add(e.rel, e.abs);
+            batches.add(e.rel, `${scope.root}/${e.rel}`);
             return batches.full ? false : undefined;
           },
         });

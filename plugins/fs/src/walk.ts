@@ -1,20 +1,21 @@
 /**
  * Gitignore-aware directory walk shared by list_files, glob and grep. In-process, no spawn:
- * synchronous readdir per directory (fastest under Bun), yielding to the event loop every few
+ * synchronous, cached readdir per directory (fastest under Bun; see dir-cache.ts), yielding to the event loop every few
  * hundred directories so a long walk neither starves other work nor ignores cancellation.
  * `.git` is never entered; symlinks are reported, never followed.
  */
-import { type Dirent, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
+import { listDir } from "./dir-cache.ts";
 import { type IgnoreLayer, isIgnored, readIgnoreLayer } from "./gitignore.ts";
 
-export type EntryKind = "file" | "dir" | "symlink";
+export type { DirEntryKind as EntryKind } from "./dir-cache.ts";
+
+import type { DirEntryKind as EntryKind } from "./dir-cache.ts";
 
 export interface WalkEntry {
-  /** Workspace-relative path with `/` separators. */
+  /** Workspace-relative path with `/` separators (absolute: `${root}/${rel}`). */
   rel: string;
-  abs: string;
   kind: EntryKind;
 }
 
@@ -40,26 +41,21 @@ export async function walk(opts: WalkOptions): Promise<void> {
       await new Promise((r) => setImmediate(r));
       if (opts.signal?.aborted) throw new LoomError("TOOL_CANCELLED", "the call was cancelled");
     }
-    const abs = rel === "" ? opts.root : join(opts.root, rel);
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(abs, { withFileTypes: true });
-    } catch {
-      continue; // vanished or unreadable directory: skip, as git and ripgrep do
-    }
+    const abs = rel === "" ? opts.root : `${opts.root}/${rel}`;
+    const entries = listDir(abs);
+    if (entries === undefined) continue; // vanished or unreadable directory: skip, as git and ripgrep do
     let layers = parentLayers;
     if (entries.some((e) => e.name === ".gitignore")) {
       const own = readIgnoreLayer(abs, rel);
       if (own) layers = [...parentLayers, own];
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: string[] = [];
     for (const e of entries) {
       if (e.name === ".git") continue;
       const childRel = rel === "" ? e.name : `${rel}/${e.name}`;
-      const kind: EntryKind = e.isSymbolicLink() ? "symlink" : e.isDirectory() ? "dir" : "file";
+      const kind = e.kind;
       if (layers.length > 0 && isIgnored(layers, childRel, kind === "dir")) continue;
-      if (opts.visit({ rel: childRel, abs: join(abs, e.name), kind }) === false) return;
+      if (opts.visit({ rel: childRel, kind }) === false) return;
       if (kind === "dir" && opts.recursive) subdirs.push(childRel);
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ rel: subdirs[i]!, layers });
