@@ -46,25 +46,47 @@ export function readArgs(input: unknown): ReadArgs {
   return out;
 }
 
-export interface EditArgs {
-  path: string;
-  oldString: string;
-  newString: string;
+export interface Edit {
+  old: string;
+  new: string;
   replaceAll: boolean;
 }
 
-export function editArgs(input: unknown): EditArgs {
-  const i = obj(input);
-  return {
-    path: reqString(i, "path"),
-    oldString: reqString(i, "old_string"),
-    newString: reqString(i, "new_string"),
-    replaceAll: i.replace_all === true,
-  };
+export interface EditArgs {
+  path: string;
+  edits: Edit[];
 }
 
-export function commandArgs(input: unknown): { command: string } {
-  return { command: reqString(obj(input), "command") };
+/** `edit_file` input: `{ path, edits: [{ old, new, replace_all? }] }`. */
+export function editArgs(input: unknown): EditArgs {
+  const i = obj(input);
+  const path = reqString(i, "path");
+  const raw = i.edits;
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw new LoomError(
+      "TOOL_INPUT_INVALID",
+      "/edits: Expected a non-empty array of {old, new, replace_all?}",
+    );
+  const edits = raw.map((e, n) => {
+    const o = obj(e);
+    if (typeof o.old !== "string" || typeof o.new !== "string")
+      throw new LoomError("TOOL_INPUT_INVALID", `/edits/${n}: Expected {old: string, new: string}`);
+    return { old: o.old, new: o.new, replaceAll: o.replace_all === true };
+  });
+  return { path, edits };
+}
+
+/** `bash` input: `{ command, timeout_ms?, cwd? }`. */
+export function commandArgs(input: unknown): { command: string; timeoutMs: number; cwd?: string } {
+  const i = obj(input);
+  const command = reqString(i, "command");
+  const timeout = optInt(i, "timeout_ms");
+  const out: { command: string; timeoutMs: number; cwd?: string } = {
+    command,
+    timeoutMs: Math.min(timeout ?? 60_000, 300_000),
+  };
+  if (typeof i.cwd === "string" && i.cwd !== "") out.cwd = i.cwd;
+  return out;
 }
 
 /**
@@ -83,30 +105,65 @@ export function formatRead(rel: string, text: string, a: ReadArgs): Record<strin
 }
 
 /**
- * Replaces `oldString` by `newString`: it must match exactly once unless `replaceAll`; an empty
- * `oldString` creates the file (which must then be empty or absent).
+ * Applies `edit_file`'s edits in order, all or nothing, with the built-in tool's rules: each `old`
+ * matches exactly once unless `replace_all`; an empty `old` (first edit only) creates the file.
+ * `before` is `undefined` when the file does not exist.
  */
-export function applyEdit(before: string, a: EditArgs): { text: string; replacements: number } {
-  if (a.oldString === "") {
-    if (before !== "") throw new LoomError("TOOL_FAILED", `${a.path} already exists and is not empty`);
-    return { text: a.newString, replacements: 1 };
-  }
-  if (a.oldString === a.newString)
-    throw new LoomError("TOOL_INPUT_INVALID", "old_string and new_string are equal");
-  const count = before.split(a.oldString).length - 1;
-  if (count === 0) throw new LoomError("TOOL_FAILED", `old_string not found in ${a.path}`);
-  if (count > 1 && !a.replaceAll)
-    throw new LoomError("TOOL_FAILED", `old_string matches ${count} times in ${a.path}; give more context`);
-  return { text: before.split(a.oldString).join(a.newString), replacements: a.replaceAll ? count : 1 };
+export function applyEdits(
+  before: string | undefined,
+  a: EditArgs,
+): { text: string; created: boolean; replacements: number } {
+  let text = before ?? "";
+  let created = false;
+  let replacements = 0;
+  a.edits.forEach((e, i) => {
+    const where = `edits[${i}]`;
+    if (e.old === "") {
+      if (before !== undefined || i > 0)
+        throw new LoomError(
+          "TOOL_FAILED",
+          `${where}: old is empty, which creates a new file, but ${a.path} already exists`,
+        );
+      text = e.new;
+      created = true;
+      return;
+    }
+    if (before === undefined && !created)
+      throw new LoomError("NOT_FOUND", `${a.path} does not exist (an empty old creates it)`);
+    if (e.old === e.new) throw new LoomError("TOOL_INPUT_INVALID", `${where}: old and new are the same`);
+    const n = text.split(e.old).length - 1;
+    if (n === 0) throw new LoomError("TOOL_FAILED", `${where}: old text not found in ${a.path}`);
+    if (n > 1 && !e.replaceAll)
+      throw new LoomError(
+        "TOOL_FAILED",
+        `${where}: old text matches ${n} places in ${a.path}; add context to make it unique or set replace_all`,
+      );
+    text = e.replaceAll ? text.split(e.old).join(e.new) : text.replace(e.old, () => e.new);
+    replacements += e.replaceAll ? n : 1;
+  });
+  return { text, created, replacements };
 }
 
+/** `bash`'s output shape, for a command that ran in a client terminal (stdout and stderr merged). */
 export function formatCommand(
   output: string,
   exitCode: number | null,
   signal: string | null,
   truncated: boolean,
+  cancelled: boolean,
+  timedOut: boolean,
 ): ToolResult {
-  const status = signal ? `killed by ${signal}` : `exit code ${exitCode ?? "unknown"}`;
-  const text = `${output}${truncated ? "\n… (output truncated)" : ""}\n[${status}]`;
-  return { output: text, isError: signal !== null || (exitCode ?? 1) !== 0 };
+  return {
+    output: {
+      exit_code: exitCode,
+      signal,
+      timed_out: timedOut,
+      cancelled,
+      stdout: output,
+      stderr: "",
+      stdout_truncated: truncated,
+      stderr_truncated: false,
+    },
+    isError: cancelled || timedOut || signal !== null || exitCode !== 0,
+  };
 }

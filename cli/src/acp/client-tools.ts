@@ -9,7 +9,7 @@ import { methods } from "@agentclientprotocol/sdk";
 import { formatError, isLoomError, LoomError } from "@loom/runtime/errors";
 import type { Tool, ToolContext, ToolResult } from "@loom/runtime/tool";
 import { canonicalWorkspaceRoot, resolveInWorkspace, workspaceRelative } from "@loom/runtime/workspace-path";
-import { applyEdit, commandArgs, editArgs, formatCommand, formatRead, readArgs } from "./client-tool-io.ts";
+import { applyEdits, commandArgs, editArgs, formatCommand, formatRead, readArgs } from "./client-tool-io.ts";
 
 export interface ClientToolContext {
   caps: acp.ClientCapabilities;
@@ -70,38 +70,57 @@ export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
   if (tool.name === "edit_file" && canRead && canWrite) {
     return guarded(tool, async (input, ctx) => {
       const args = editArgs(input);
-      const path = resolveInWorkspace(ctx.workspaceRoot || c.cwd, args.path, { forWrite: true });
-      const before =
-        args.oldString === "" ? await read(path, ctx.signal).catch(() => "") : await read(path, ctx.signal);
-      const { text, replacements } = applyEdit(before, args);
+      const root = ctx.workspaceRoot || c.cwd;
+      const path = resolveInWorkspace(root, args.path, { forWrite: true });
+      const creates = args.edits[0]?.old === "";
+      const before = creates
+        ? await read(path, ctx.signal).catch(() => undefined)
+        : await read(path, ctx.signal);
+      const r = applyEdits(before, args);
       await c.client.request(
         methods.client.fs.writeTextFile,
-        { sessionId: c.sessionId(), path, content: text },
+        { sessionId: c.sessionId(), path, content: r.text },
         { cancellationSignal: ctx.signal, stopWaitingOnCancel: true },
       );
-      return { output: `Edited ${args.path} (${replacements} replacement${replacements === 1 ? "" : "s"})` };
+      const rel = workspaceRelative(canonicalWorkspaceRoot(root), path);
+      return { output: { path: rel, created: r.created, replacements: r.replacements } };
     });
   }
 
   if (tool.name === "bash" && c.caps.terminal === true) {
     return guarded(tool, async (input, ctx) => {
       const args = commandArgs(input);
+      const root = ctx.workspaceRoot || c.cwd;
+      const cwd = args.cwd ? resolveInWorkspace(root, args.cwd) : canonicalWorkspaceRoot(root);
       const terminal = await c.client.createTerminal({
         sessionId: c.sessionId(),
         command: "bash",
         args: ["-c", args.command],
-        cwd: ctx.workspaceRoot || c.cwd,
+        cwd,
         outputByteLimit: OUTPUT_BYTE_LIMIT,
       });
       ctx.onProgress?.({ data: { terminalId: terminal.id } });
-      const onAbort = () => void terminal.kill().catch(() => {});
-      ctx.signal.addEventListener("abort", onAbort, { once: true });
+      let timedOut = false;
+      const kill = () => void terminal.kill().catch(() => {});
+      const timer = setTimeout(() => {
+        timedOut = true;
+        kill();
+      }, args.timeoutMs);
+      ctx.signal.addEventListener("abort", kill, { once: true });
       try {
         const exit = await terminal.waitForExit();
         const out = await terminal.currentOutput();
-        return formatCommand(out.output, exit.exitCode ?? null, exit.signal ?? null, out.truncated);
+        return formatCommand(
+          out.output,
+          exit.exitCode ?? null,
+          exit.signal ?? null,
+          out.truncated,
+          ctx.signal.aborted,
+          timedOut,
+        );
       } finally {
-        ctx.signal.removeEventListener("abort", onAbort);
+        clearTimeout(timer);
+        ctx.signal.removeEventListener("abort", kill);
         await terminal.release().catch(() => {});
       }
     });

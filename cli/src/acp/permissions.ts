@@ -8,7 +8,7 @@ import { methods } from "@agentclientprotocol/sdk";
 import type { ToolCall } from "@loom/runtime/llm";
 import type { Tool } from "@loom/runtime/tool";
 import type { PermissionMode } from "./engine.ts";
-import { editDiff, toolCallStarted } from "./tool-display.ts";
+import { editDiffs, toolCallStarted } from "./tool-display.ts";
 
 export interface PermissionMemory {
   allowed: Set<string>;
@@ -53,8 +53,8 @@ export function createApprover(
     if (o.memory.rejected.has(call.name)) return false;
     if (signal.aborted) return false;
     const toolCall: acp.ToolCallUpdate = toolCallStarted(call, tool, o.cwd);
-    const diff = editDiff(call, o.cwd);
-    if (diff && toolCall.kind === "edit") toolCall.content = [{ type: "diff", ...diff }];
+    const diffs = toolCall.kind === "edit" ? editDiffs(call, o.cwd) : [];
+    if (diffs.length > 0) toolCall.content = diffs.map((d) => ({ type: "diff", ...d }));
     let response: acp.RequestPermissionResponse;
     try {
       response = await o.client.request(

@@ -169,7 +169,7 @@ describe("acp server", () => {
       turn.onEvent({ type: "text", text: "Let me " });
       turn.onEvent({ type: "text", text: "fix it." });
       await runTool(turn, tools.read_file!, "c1", { path: "a.ts" });
-      await runTool(turn, tools.edit_file!, "c2", { path: "a.ts", old_string: "x", new_string: "y" });
+      await runTool(turn, tools.edit_file!, "c2", { path: "a.ts", edits: [{ old: "x", new: "y" }] });
       turn.onEvent({ type: "usage", usage: { inputTokens: 100, outputTokens: 20 } });
       return "end_turn";
     });
@@ -222,8 +222,7 @@ describe("acp server", () => {
       outputs.push(
         await runTool(turn, tools.edit_file!, `e${outputs.length}`, {
           path: "a",
-          old_string: "1",
-          new_string: "2",
+          edits: [{ old: "1", new: "2" }],
         }),
       );
       return "end_turn";
@@ -251,7 +250,7 @@ describe("acp server", () => {
     const outputs: string[] = [];
     const { engine, modes } = scriptedEngine(async (turn, tools) => {
       outputs.push(
-        await runTool(turn, tools.edit_file!, "e", { path: "a", old_string: "1", new_string: "2" }),
+        await runTool(turn, tools.edit_file!, "e", { path: "a", edits: [{ old: "1", new: "2" }] }),
       );
       return "end_turn";
     });
@@ -270,6 +269,7 @@ describe("acp server", () => {
       await expect(
         ctx.request(methods.agent.session.setMode, { sessionId, modeId: "yolo" }),
       ).rejects.toThrow();
+      expect(modes).toEqual(["read-only", "auto"]);
     });
   });
 
@@ -349,8 +349,7 @@ describe("acp server", () => {
       outputs.push(
         await runTool(turn, tools.edit_file!, "e", {
           path: "a.ts",
-          old_string: "unsaved",
-          new_string: "saved",
+          edits: [{ old: "unsaved", new: "saved" }],
         }),
       );
       outputs.push(await runTool(turn, tools.read_file!, "r2", { path: "../outside" }));
@@ -372,7 +371,7 @@ describe("acp server", () => {
           size: 15,
           truncated: false,
         });
-        expect(outputs[1]).toBe("Edited a.ts (1 replacement)");
+        expect(JSON.parse(outputs[1]!)).toEqual({ path: "a.ts", created: false, replacements: 1 });
         expect(outputs[2]).toContain("PATH_OUTSIDE_WORKSPACE");
         expect(h.writes).toEqual([{ path, content: "saved buffer\n" }]);
         expect(h.reads).toEqual([path, path]);

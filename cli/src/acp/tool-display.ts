@@ -98,17 +98,23 @@ export function toolCallStarted(call: ToolCall, tool: Tool | undefined, cwd: str
   };
 }
 
-/** Old/new snippets of an edit, when the input carries them. */
-export function editDiff(call: ToolCall, cwd: string): acp.Diff | undefined {
+/** The old/new snippets of an `edit_file` call (`{ path, edits: [{ old, new }] }`) as ACP diffs. */
+export function editDiffs(call: ToolCall, cwd: string): acp.Diff[] {
   const input = asInput(call.input);
-  const path = str(input, "path", "file_path");
-  if (!path) return undefined;
-  const newText = input.new_string ?? input.newText ?? input.new ?? input.content;
-  if (typeof newText !== "string") return undefined;
-  const oldText = input.old_string ?? input.oldText ?? input.old;
-  const diff: acp.Diff = { path: isAbsolute(path) ? path : resolve(cwd, path), newText };
-  if (typeof oldText === "string") diff.oldText = oldText;
-  return diff;
+  const path = str(input, "path");
+  if (!path || !Array.isArray(input.edits)) return [];
+  const abs = isAbsolute(path) ? path : resolve(cwd, path);
+  const diffs: acp.Diff[] = [];
+  for (const e of input.edits) {
+    const edit = asInput(e);
+    if (typeof edit.new !== "string") continue;
+    diffs.push({
+      path: abs,
+      oldText: typeof edit.old === "string" && edit.old !== "" ? edit.old : null,
+      newText: edit.new,
+    });
+  }
+  return diffs;
 }
 
 export function textContent(text: string): acp.ToolCallContent {
@@ -118,10 +124,9 @@ export function textContent(text: string): acp.ToolCallContent {
 
 /** The final `tool_call_update` of a call. */
 export function toolCallCompleted(call: ToolCall, result: ToolResult, cwd: string): acp.ToolCallUpdate {
-  const content: acp.ToolCallContent[] = [];
-  const diff = !result.isError && toolKind(call.name) === "edit" ? editDiff(call, cwd) : undefined;
-  if (diff) content.push({ type: "diff", ...diff });
-  else content.push(textContent(toolOutputText(result)));
+  const diffs = !result.isError && toolKind(call.name) === "edit" ? editDiffs(call, cwd) : [];
+  const content: acp.ToolCallContent[] =
+    diffs.length > 0 ? diffs.map((d) => ({ type: "diff", ...d })) : [textContent(toolOutputText(result))];
   return {
     toolCallId: call.id,
     status: result.isError ? "failed" : "completed",

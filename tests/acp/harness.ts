@@ -1,0 +1,174 @@
+/**
+ * Drives the real `loom acp-agent` subprocess with the ACP SDK's client over stdio, its model
+ * being the fake upstream (Anthropic wire format) playing a script, in temporary HOME/XDG dirs.
+ */
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import * as acp from "@agentclientprotocol/sdk";
+import { methods } from "@agentclientprotocol/sdk";
+import type { Script } from "../fixtures/fake-upstream/script.ts";
+import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
+
+export const MAIN = join(import.meta.dir, "../../cli/src/main.ts");
+
+/** Temporary home, XDG dirs and workspace; `env` points the Anthropic provider at `upstream`. */
+export interface Sandbox {
+  root: string;
+  workspace: string;
+  env: Record<string, string>;
+  upstream: FakeUpstream;
+  cleanup(): Promise<void>;
+}
+
+export async function createSandbox(script: Script, files: Record<string, string> = {}): Promise<Sandbox> {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), "loom-acp-e2e-")));
+  const workspace = join(root, "work");
+  mkdirSync(workspace);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(workspace, name)), { recursive: true });
+    writeFileSync(join(workspace, name), text);
+  }
+  const upstream = await startFakeUpstream({ script });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: join(root, "home"),
+    XDG_CONFIG_HOME: join(root, "config"),
+    XDG_DATA_HOME: join(root, "data"),
+    XDG_STATE_HOME: join(root, "state"),
+    XDG_CACHE_HOME: join(root, "cache"),
+    ANTHROPIC_BASE_URL: upstream.url,
+    ANTHROPIC_API_KEY: "test-key-for-the-fake-upstream",
+  };
+  return {
+    root,
+    workspace,
+    env,
+    upstream,
+    async cleanup() {
+      await upstream.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ClientOptions {
+  /** The answer to every permission question (an option id), or a function deciding it. */
+  answer?: string | ((req: acp.RequestPermissionRequest) => string);
+  /** Serve fs/read_text_file and fs/write_text_file from these buffers (absolute path → text). */
+  buffers?: Map<string, string>;
+  args?: string[];
+}
+
+export interface AgentUnderTest {
+  agent: acp.ClientContext;
+  init: acp.InitializeResponse;
+  updates: acp.SessionNotification[];
+  permissions: acp.RequestPermissionRequest[];
+  stderr(): Promise<string>;
+  /** Resolves when an update matching `pred` has arrived (bounded). */
+  waitFor(pred: (u: acp.SessionUpdate) => boolean): Promise<acp.SessionUpdate>;
+  close(): Promise<void>;
+}
+
+/** ndjson over a Bun subprocess; stdin is a FileSink, so each message is written and flushed. */
+function procStream(proc: Bun.Subprocess<"pipe", "pipe", "pipe">): acp.Stream {
+  const output = new WritableStream<Uint8Array>({
+    async write(chunk) {
+      proc.stdin.write(chunk);
+      await proc.stdin.flush();
+    },
+    async close() {
+      await proc.stdin.end();
+    },
+  });
+  return acp.ndJsonStream(output, proc.stdout);
+}
+
+export async function startAgent(sb: Sandbox, o: ClientOptions = {}): Promise<AgentUnderTest> {
+  const proc = Bun.spawn(
+    [process.execPath, MAIN, "acp-agent", "--provider", "anthropic", ...(o.args ?? [])],
+    {
+      cwd: sb.workspace,
+      env: sb.env,
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
+  const updates: acp.SessionNotification[] = [];
+  const permissions: acp.RequestPermissionRequest[] = [];
+  const waiters = new Set<() => void>();
+  let app = acp
+    .client({ name: "e2e" })
+    .onNotification(methods.client.session.update, ({ params }) => {
+      updates.push(params);
+      for (const w of waiters) w();
+    })
+    .onRequest(methods.client.session.requestPermission, ({ params }) => {
+      permissions.push(params);
+      const a = o.answer ?? "allow_once";
+      return { outcome: { outcome: "selected", optionId: typeof a === "string" ? a : a(params) } };
+    });
+  const buffers = o.buffers;
+  if (buffers) {
+    app = app
+      .onRequest(methods.client.fs.readTextFile, ({ params }) => {
+        const text = buffers.get(params.path);
+        if (text === undefined) throw acp.RequestError.resourceNotFound(params.path);
+        return { content: text };
+      })
+      .onRequest(methods.client.fs.writeTextFile, ({ params }) => {
+        buffers.set(params.path, params.content);
+        return {};
+      });
+  }
+  const conn = app.connect(procStream(proc));
+  const init = await conn.agent.request(methods.agent.initialize, {
+    protocolVersion: acp.PROTOCOL_VERSION,
+    clientCapabilities: buffers ? { fs: { readTextFile: true, writeTextFile: true } } : {},
+  });
+  return {
+    agent: conn.agent,
+    init,
+    updates,
+    permissions,
+    stderr: () => new Response(proc.stderr).text(),
+    waitFor(pred) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = updates.find((n) => pred(n.update));
+          if (!hit) return false;
+          waiters.delete(wake);
+          clearTimeout(timer);
+          resolve(hit.update);
+          return true;
+        };
+        const wake = () => void check();
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          reject(new Error("timed out waiting for a session update"));
+        }, 15_000);
+        if (!check()) waiters.add(wake);
+      });
+    },
+    async close() {
+      conn.close();
+      proc.stdin.end();
+      const exited = await Promise.race([proc.exited, Bun.sleep(5000).then(() => "timeout" as const)]);
+      if (exited === "timeout") proc.kill();
+      await proc.exited;
+    },
+  };
+}
+
+/** The text of the agent's message chunks, in order. */
+export function agentText(updates: acp.SessionNotification[]): string {
+  return updates
+    .map((n) => n.update)
+    .filter((u) => u.sessionUpdate === "agent_message_chunk")
+    .map((u) =>
+      u.sessionUpdate === "agent_message_chunk" && u.content.type === "text" ? u.content.text : "",
+    )
+    .join("");
+}
