@@ -6,6 +6,7 @@ import vertex from "@loom/provider-vertex";
 import { LoomError } from "@loom/runtime/errors";
 import type { LlmEvent } from "@loom/runtime/llm";
 import { parseManifest } from "@loom/runtime/plugins/manifest";
+import { Secret } from "@loom/runtime/secret";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
 
 let up: FakeUpstream;
@@ -92,9 +93,10 @@ describe("openai", () => {
 
 describe("vertex", () => {
   const create = () =>
+    // Settings as config delivers them: snake_case keys, the token wrapped in a Secret.
     vertex.create({
       baseUrl: up.url,
-      settings: { project: "proj-1", location: "europe-west4", accessToken: "ya29.test" },
+      settings: { project: "proj-1", location: "europe-west4", access_token: new Secret("ya29.test") },
     });
 
   test("calls the regional Vertex path with the access token", async () => {

@@ -7,6 +7,7 @@
  */
 import type { ProviderDefinition, ProviderOptions } from "@loom/runtime/llm";
 import { missingCredentials } from "@loom/runtime/providers/errors";
+import { readSettings } from "@loom/runtime/providers/settings";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "@loom/runtime/providers/stream";
 import { createAnthropicClient } from "./client.ts";
 import { PROVIDER } from "./errors.ts";
@@ -14,15 +15,14 @@ import { PROVIDER } from "./errors.ts";
 const API_KEY_ENV = "ANTHROPIC_API_KEY";
 const DEFAULT_BASE_URL = "https://api.anthropic.com";
 
-/** Settings read from `options.settings`; all optional. */
+/** Settings from `options.settings` (config `providers.anthropic.*`), all optional. */
 function settingsOf(options: ProviderOptions) {
-  const s = options.settings ?? {};
-  const num = (key: string, fallback: number): number => (typeof s[key] === "number" ? s[key] : fallback);
+  const s = readSettings(PROVIDER, options.settings);
   return {
-    promptCaching: s["promptCaching"] !== false,
-    defaultMaxTokens: num("maxTokens", 8192),
-    idleTimeoutMs: num("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS),
-    requestTimeoutMs: num("requestTimeoutMs", 10 * 60_000),
+    promptCaching: s.boolean("promptCaching", true),
+    defaultMaxTokens: s.number("maxTokens", 8192),
+    idleTimeoutMs: s.number("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS),
+    requestTimeoutMs: s.number("requestTimeoutMs", 10 * 60_000),
   };
 }
 

@@ -9,6 +9,7 @@
 import { LoomError } from "@loom/runtime/errors";
 import type { ProviderDefinition, ProviderOptions } from "@loom/runtime/llm";
 import { missingCredentials } from "@loom/runtime/providers/errors";
+import { readSettings } from "@loom/runtime/providers/settings";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "@loom/runtime/providers/stream";
 import { createOpenAiClient } from "./client.ts";
 import { PROVIDER } from "./errors.ts";
@@ -25,21 +26,22 @@ function isOfficial(baseUrl: string): boolean {
   return new URL(baseUrl).hostname === "api.openai.com";
 }
 
+/** Settings from `options.settings` (config `providers.openai.*`), all optional. */
 function settingsOf(options: ProviderOptions, official: boolean) {
-  const s = options.settings ?? {};
-  const num = (key: string, fallback: number): number => (typeof s[key] === "number" ? s[key] : fallback);
-  const field = s["maxTokensField"];
+  const s = readSettings(PROVIDER, options.settings);
+  const field = s.string("maxTokensField") ?? (official ? "max_completion_tokens" : "max_tokens");
+  if (field !== "max_tokens" && field !== "max_completion_tokens") {
+    throw new LoomError(
+      "CONFIG_INVALID",
+      `providers.openai.max_tokens_field: expected "max_tokens" or "max_completion_tokens"`,
+    );
+  }
   return {
-    maxTokensField:
-      field === "max_tokens" || field === "max_completion_tokens"
-        ? field
-        : official
-          ? ("max_completion_tokens" as const)
-          : ("max_tokens" as const),
-    streamUsage: s["streamUsage"] !== false,
-    idleTimeoutMs: num("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS),
-    requestTimeoutMs: num("requestTimeoutMs", 10 * 60_000),
-  };
+    maxTokensField: field,
+    streamUsage: s.boolean("streamUsage", true),
+    idleTimeoutMs: s.number("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS),
+    requestTimeoutMs: s.number("requestTimeoutMs", 10 * 60_000),
+  } as const;
 }
 
 const openai: ProviderDefinition = {

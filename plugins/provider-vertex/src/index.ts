@@ -9,24 +9,23 @@
  */
 import type { ProviderDefinition, ProviderOptions } from "@loom/runtime/llm";
 import { missingCredentials } from "@loom/runtime/providers/errors";
+import { readSettings } from "@loom/runtime/providers/settings";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "@loom/runtime/providers/stream";
 import { createVertexClient } from "./client.ts";
 import { PROVIDER } from "./errors.ts";
 
 const PROJECT_ENV = "GOOGLE_CLOUD_PROJECT";
 
+/** Settings from `options.settings` (config `providers.vertex.*`). */
 function settingsOf(options: ProviderOptions) {
-  const s = options.settings ?? {};
-  const str = (key: string): string | undefined =>
-    typeof s[key] === "string" && s[key] ? s[key] : undefined;
-  const num = (key: string, fallback: number): number => (typeof s[key] === "number" ? s[key] : fallback);
+  const s = readSettings(PROVIDER, options.settings);
   return {
-    project: str("project"),
-    location: str("location") ?? "global",
-    apiVersion: str("apiVersion") ?? "v1",
-    accessToken: str("accessToken"),
-    idleTimeoutMs: num("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS),
-    requestTimeoutMs: num("requestTimeoutMs", 10 * 60_000),
+    project: s.string("project"),
+    location: s.string("location") ?? "global",
+    apiVersion: s.string("apiVersion") ?? "v1",
+    accessToken: s.string("accessToken"),
+    idleTimeoutMs: s.number("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS),
+    requestTimeoutMs: s.number("requestTimeoutMs", 10 * 60_000),
   };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { LoomError } from "../errors.ts";
 import type { LlmClient, ProviderDefinition, ProviderOptions } from "../llm.ts";
 import { Secret } from "../secret.ts";
-import { createLlmClient } from "./resolve.ts";
+import { clientConfigFrom, createLlmClient } from "./resolve.ts";
 
 function recordingProvider(name: string, seen: ProviderOptions[]): ProviderDefinition {
   return {
@@ -53,5 +53,26 @@ describe("createLlmClient", () => {
       expect((e as LoomError).code).toBe("CONFIG_INVALID");
       expect((e as LoomError).message).toBe('unknown provider "antropic" (available: anthropic, vertex)');
     }
+  });
+});
+
+test("clientConfigFrom splits a config table into key, base URL and settings", () => {
+  const key = new Secret("sk");
+  expect(clientConfigFrom("openai", { api_key: key, base_url: "http://h/v1", stream_usage: false })).toEqual({
+    provider: "openai",
+    apiKey: key,
+    baseUrl: "http://h/v1",
+    settings: { stream_usage: false },
+  });
+  const seen: ProviderOptions[] = [];
+  createLlmClient(clientConfigFrom("vertex", { project: "p", location: "l" }), [
+    recordingProvider("vertex", seen),
+  ]);
+  expect(seen).toEqual([{ settings: { project: "p", location: "l" } }]);
+  expect(clientConfigFrom("anthropic")).toEqual({
+    provider: "anthropic",
+    apiKey: undefined,
+    baseUrl: undefined,
+    settings: {},
   });
 });

@@ -36,3 +36,19 @@ export function createLlmClient(
     ...(config.settings ? { settings: config.settings } : {}),
   });
 }
+
+/**
+ * Maps a loaded `providers.<name>` config table onto a client config: `api_key` and `base_url`
+ * become the key and base URL, every other key is a provider setting.
+ * @example
+ * createLlmClient(clientConfigFrom("vertex", config.providers.vertex), definitions);
+ */
+export function clientConfigFrom(provider: string, table: Record<string, unknown> = {}): LlmClientConfig {
+  const { api_key, base_url, ...settings } = table;
+  return {
+    provider,
+    apiKey: api_key instanceof Secret || typeof api_key === "string" ? api_key : undefined,
+    baseUrl: typeof base_url === "string" ? base_url : undefined,
+    settings,
+  };
+}
