@@ -21,13 +21,29 @@ export const MAX_LINE_CHARS = 300;
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 const BINARY_SNIFF_BYTES = 8192;
 
-export function compileSpec(spec: GrepSpec): { whole: RegExp; line: RegExp; needle?: Buffer } {
+export interface CompiledSpec {
+  /** Multiline form, tested once against the whole text: a sound pre-check for the per-line test. */
+  whole: RegExp;
+  line: RegExp;
+  /** Bytes every matching file contains (the literal pattern, or a literal the regex requires). */
+  needle?: Buffer;
+  /** The needle alone decides whether a file matches. */
+  exact: boolean;
+}
+
+export function compileSpec(spec: GrepSpec): CompiledSpec {
   const source = spec.literal ? spec.pattern.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&") : spec.pattern;
   const flags = spec.caseInsensitive ? "i" : "";
-  const compiled = { whole: new RegExp(source, `${flags}m`), line: new RegExp(source, flags) };
-  return spec.literal && !spec.caseInsensitive
-    ? { ...compiled, needle: Buffer.from(spec.pattern) }
-    : compiled;
+  const compiled: CompiledSpec = {
+    whole: new RegExp(source, `${flags}m`),
+    line: new RegExp(source, flags),
+    exact: false,
+  };
+  if (spec.caseInsensitive) return compiled;
+  const literal = spec.literal ? spec.pattern : requiredLiteral(spec.pattern);
+  if (literal !== undefined) compiled.needle = Buffer.from(literal);
+  compiled.exact = spec.literal;
+  return compiled;
 }
 
 let scratch = Buffer.allocUnsafe(256 * 1024);
