@@ -87,4 +87,234 @@ describe("loom acp-agent (real subprocess)", () => {
       await sb.cleanup();
     }
   });
+
+  test("a rejected edit is not made; the model is told and the turn goes on", async () => {
+    const sb = await createSandbox(
+      {
+        turns: [
+          {
+            toolCalls: [
+              { id: "e1", name: "edit_file", input: { path: "a.txt", edits: [{ old: "x", new: "y" }] } },
+            ],
+            stop: "tool_use",
+          },
+          { text: "Understood, leaving it." },
+        ],
+      },
+      { "a.txt": "x\n" },
+    );
+    const a = await startAgent(sb, { answer: "reject_once" });
+    try {
+      const { sessionId } = await a.agent.request(methods.agent.session.new, {
+        cwd: sb.workspace,
+        mcpServers: [],
+      });
+      const res = await a.agent.request(methods.agent.session.prompt, {
+        sessionId,
+        prompt: [{ type: "text", text: "edit" }],
+      });
+      expect(res.stopReason).toBe("end_turn");
+      expect(a.permissions).toHaveLength(1);
+      expect(a.permissions[0]?.options.map((o) => o.kind)).toEqual([
+        "allow_once",
+        "allow_always",
+        "reject_once",
+        "reject_always",
+      ]);
+      expect(a.permissions[0]?.toolCall.content).toEqual([
+        { type: "diff", path: join(sb.workspace, "a.txt"), oldText: "x", newText: "y" },
+      ]);
+      expect(finalUpdate(a.updates, "e1")?.status).toBe("failed");
+      expect(readFileSync(join(sb.workspace, "a.txt"), "utf8")).toBe("x\n");
+      expect(JSON.stringify(sb.upstream.requests[1]?.body)).toContain("PERMISSION_DENIED");
+      expect(agentText(a.updates)).toBe("Understood, leaving it.");
+    } finally {
+      await a.close();
+      await sb.cleanup();
+    }
+  });
+
+  test("cancel mid-stream stops the model stream and returns cancelled; the session stays usable", async () => {
+    const sb = await createSandbox({
+      turns: [{ text: ["Thinking about ", "it for a long time"], fault: "stall" }, { text: "Still here." }],
+      stallMs: 20_000,
+    });
+    const a = await startAgent(sb);
+    try {
+      const { sessionId } = await a.agent.request(methods.agent.session.new, {
+        cwd: sb.workspace,
+        mcpServers: [],
+      });
+      const pending = a.agent.request(methods.agent.session.prompt, {
+        sessionId,
+        prompt: [{ type: "text", text: "go" }],
+      });
+      await a.waitFor((u) => u.sessionUpdate === "agent_message_chunk");
+      await a.agent.notify(methods.agent.session.cancel, { sessionId });
+      expect((await pending).stopReason).toBe("cancelled");
+      const again = await a.agent.request(methods.agent.session.prompt, {
+        sessionId,
+        prompt: [{ type: "text", text: "again" }],
+      });
+      expect(again.stopReason).toBe("end_turn");
+      expect(agentText(a.updates)).toEndWith("Still here.");
+      expect(sb.upstream.requests).toHaveLength(2);
+    } finally {
+      await a.close();
+      await sb.cleanup();
+    }
+  });
+
+  test("an earlier session is listed and loaded by a new agent process, history replayed, and continued", async () => {
+    const sb = await createSandbox(
+      {
+        turns: [
+          {
+            text: "Reading.",
+            toolCalls: [{ id: "r1", name: "read_file", input: { path: "notes.md" } }],
+            stop: "tool_use",
+          },
+          { text: "It says hi." },
+          { text: "You asked about notes.md." },
+        ],
+      },
+      { "notes.md": "hi\n" },
+    );
+    let sessionId = "";
+    const first = await startAgent(sb);
+    try {
+      sessionId = (
+        await first.agent.request(methods.agent.session.new, { cwd: sb.workspace, mcpServers: [] })
+      ).sessionId;
+      await first.agent.request(methods.agent.session.prompt, {
+        sessionId,
+        prompt: [{ type: "text", text: "what is in notes.md?" }],
+      });
+    } finally {
+      await first.close();
+    }
+    const second = await startAgent(sb);
+    try {
+      const list = await second.agent.request(methods.agent.session.list, { cwd: sb.workspace });
+      expect(list.sessions.map((x) => [x.sessionId, x.title, x.cwd])).toEqual([
+        [sessionId, "what is in notes.md?", sb.workspace],
+      ]);
+      const loaded = await second.agent.request(methods.agent.session.load, {
+        sessionId,
+        cwd: sb.workspace,
+        mcpServers: [],
+      });
+      expect(loaded?.modes?.currentModeId).toBe("ask");
+      const replay = second.updates.map((n) => n.update.sessionUpdate);
+      expect(replay).toEqual([
+        "user_message_chunk",
+        "agent_message_chunk",
+        "tool_call",
+        "tool_call_update",
+        "agent_message_chunk",
+      ]);
+      expect(finalUpdate(second.updates, "r1")?.status).toBe("completed");
+      const res = await second.agent.request(methods.agent.session.prompt, {
+        sessionId,
+        prompt: [{ type: "text", text: "what did I ask?" }],
+      });
+      expect(res.stopReason).toBe("end_turn");
+      const body = JSON.stringify(sb.upstream.requests[2]?.body);
+      expect(body).toContain("what is in notes.md?");
+      expect(body).toContain("It says hi.");
+      await expect(
+        second.agent.request(methods.agent.session.load, {
+          sessionId: "T-00000000-0000-7000-8000-000000000000",
+          cwd: sb.workspace,
+          mcpServers: [],
+        }),
+      ).rejects.toThrow();
+    } finally {
+      await second.close();
+      await sb.cleanup();
+    }
+  });
+
+  test("with fs capabilities the agent reads and edits the client's unsaved buffer, not the disk", async () => {
+    const sb = await createSandbox(
+      {
+        turns: [
+          { toolCalls: [{ id: "r", name: "read_file", input: { path: "app.ts" } }], stop: "tool_use" },
+          {
+            toolCalls: [
+              {
+                id: "e",
+                name: "edit_file",
+                input: { path: "app.ts", edits: [{ old: "draft", new: "final" }] },
+              },
+            ],
+            stop: "tool_use",
+          },
+          { text: "Done." },
+        ],
+      },
+      { "app.ts": "on disk\n" },
+    );
+    const path = join(sb.workspace, "app.ts");
+    const buffers = new Map([[path, "unsaved draft\n"]]);
+    const a = await startAgent(sb, { buffers, args: ["--permission-mode", "auto"] });
+    try {
+      const { sessionId, modes } = await a.agent.request(methods.agent.session.new, {
+        cwd: sb.workspace,
+        mcpServers: [],
+      });
+      expect(modes?.currentModeId).toBe("auto");
+      await a.agent.request(methods.agent.session.prompt, {
+        sessionId,
+        prompt: [{ type: "text", text: "finalise" }],
+      });
+      expect(JSON.stringify(sb.upstream.requests[1]?.body)).toContain("unsaved draft");
+      expect(buffers.get(path)).toBe("unsaved final\n");
+      expect(readFileSync(path, "utf8")).toBe("on disk\n");
+      expect(a.permissions).toHaveLength(0);
+    } finally {
+      await a.close();
+      await sb.cleanup();
+    }
+  });
+
+  test("read-only mode refuses edits without asking; a max_tokens finish is reported as such", async () => {
+    const sb = await createSandbox(
+      {
+        turns: [
+          {
+            toolCalls: [
+              { id: "e", name: "edit_file", input: { path: "a.txt", edits: [{ old: "a", new: "b" }] } },
+            ],
+            stop: "tool_use",
+          },
+          { text: "I was cut o", stop: "max_tokens" },
+        ],
+      },
+      { "a.txt": "a\n" },
+    );
+    const a = await startAgent(sb);
+    try {
+      const { sessionId } = await a.agent.request(methods.agent.session.new, {
+        cwd: sb.workspace,
+        mcpServers: [],
+      });
+      await a.agent.request(methods.agent.session.setMode, { sessionId, modeId: "read-only" });
+      expect(a.updates.at(-1)?.update).toEqual({
+        sessionUpdate: "current_mode_update",
+        currentModeId: "read-only",
+      });
+      const res = await a.agent.request(methods.agent.session.prompt, {
+        sessionId,
+        prompt: [{ type: "text", text: "edit" }],
+      });
+      expect(res.stopReason).toBe("max_tokens");
+      expect(a.permissions).toHaveLength(0);
+      expect(readFileSync(join(sb.workspace, "a.txt"), "utf8")).toBe("a\n");
+      expect(finalUpdate(a.updates, "e")?.status).toBe("failed");
+    } finally {
+      await a.close();
+      await sb.cleanup();
+    }
+  });
 });
