@@ -111,6 +111,7 @@ export function createApp(o: AppOptions) {
         redact,
         log,
         fetch: o.fetch ?? fetch,
+        maxBodyBytes,
       }),
     );
 }

@@ -56,7 +56,7 @@ describe("official SDKs through the pass-through", () => {
       max_tokens: 64,
       messages: [{ role: "user", content: "hi" }],
     });
-    expect(msg.content).toEqual([{ type: "text", text: "Hello" }]);
+    expect(msg.content.map((b) => (b.type === "text" ? b.text : b.type))).toEqual(["Hello"]);
 
     const stream = client.messages.stream({
       model: "claude-sonnet-4-6",
