@@ -180,7 +180,7 @@ export class ChatController {
       this.state.busy = false;
       this.state.items = this.state.items.filter((it) => it.kind !== "agent" || it.text !== "");
       this.render();
-      void this.refreshSessions().catch(() => {});
+      await this.refreshSessions().catch((e) => this.d.log(`could not list sessions: ${errText(e)}`));
     }
   }
 
