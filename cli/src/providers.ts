@@ -17,7 +17,7 @@ export const PROVIDERS: Readonly<Record<string, LoadProvider>> = {
 
 /** Used when neither flags nor config name a model. */
 export const DEFAULT_MODELS: Readonly<Record<string, string>> = {
-  anthropic: "claude-sonnet-4-5",
+  anthropic: "claude-sonnet-4-6",
   openai: "gpt-5",
   vertex: "gemini-2.5-pro",
 };

@@ -208,6 +208,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
   rl.on("close", () => {
     if (closing) return;
     closing = true;
+    if (stdin.isTTY) stdout.write("\n");
     question?.("n");
     // Input ended (Ctrl-D or end of piped input): finish what is running, then save and quit.
     const wait = async () => {

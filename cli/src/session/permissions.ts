@@ -32,9 +32,9 @@ export function readOnlyRefusal(name: string): string {
   return `PERMISSION_DENIED: ${name} changes the workspace and the session is read-only.`;
 }
 
-/** Replaces a tool's effect with a refusal the model can read. */
+/** Replaces a tool's effect with a refusal the model can read (no longer mutating: it changes nothing). */
 export function refusingTool(tool: Tool, message: string): Tool {
-  return { ...tool, invoke: async () => ({ output: message, isError: true }) };
+  return { ...tool, mutating: false, invoke: async () => ({ output: message, isError: true }) };
 }
 
 export interface Approver {

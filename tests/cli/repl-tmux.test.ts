@@ -1,0 +1,126 @@
+/**
+ * The REPL in a real terminal (tmux): text streams in, a mutating tool asks for permission,
+ * Ctrl-C cancels a stalled turn and the session goes on, Ctrl-D saves and exits.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
+import { createSandbox, loom, MAIN, type Sandbox } from "./_harness.ts";
+
+const hasTmux = Bun.spawnSync(["tmux", "-V"]).exitCode === 0;
+const socket = `loom-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+let up: FakeUpstream;
+let sb: Sandbox;
+
+function tmux(...args: string[]): string {
+  const p = Bun.spawnSync(["tmux", "-L", socket, ...args]);
+  return p.stdout.toString();
+}
+const screen = () => tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", "loom");
+const keys = (...k: string[]) => tmux("send-keys", "-t", "loom", ...k);
+
+async function waitFor(text: string | RegExp, what = String(text)): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const s = screen();
+    if (typeof text === "string" ? s.includes(text) : text.test(s)) return s;
+    await Bun.sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
+}
+
+beforeAll(async () => {
+  up = await startFakeUpstream({
+    script: {
+      turns: [
+        { text: ["Hello ", "from the ", "model."] },
+        {
+          toolCalls: [
+            { name: "edit_file", input: { path: "notes.txt", edits: [{ old: "draft", new: "final" }] } },
+          ],
+        },
+        { text: "Edited the notes." },
+        { text: ["Thinking it over"], fault: "stall" },
+        { text: "Still here after the cancel." },
+      ],
+      stallMs: 20_000,
+    },
+  });
+  sb = createSandbox({ "notes.txt": "draft\n" });
+});
+
+afterAll(async () => {
+  tmux("kill-server");
+  await up.stop();
+  sb.cleanup();
+});
+
+test.skipIf(!hasTmux)(
+  "REPL streams, asks permission, cancels with Ctrl-C, saves on Ctrl-D",
+  async () => {
+    const env = { ...sb.env, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: up.url };
+    const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    // `; sleep 30` keeps the pane after loom exits so the last screen can be read.
+    const cmd = ["env", ...envArgs, "bun", MAIN].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      "loom",
+      "-x",
+      "120",
+      "-y",
+      "50",
+      "-c",
+      sb.workspace,
+      `${cmd}; echo "exit=$?"; sleep 30`,
+    );
+
+    await waitFor("› ", "the prompt");
+    keys("say hello", "Enter");
+    await waitFor("Hello from the model.");
+
+    keys("tidy the notes", "Enter");
+    await waitFor("Allow edit_file notes.txt?");
+    expect(readFileSync(join(sb.workspace, "notes.txt"), "utf8")).toBe("draft\n");
+    keys("y", "Enter");
+    await waitFor("Edited the notes.");
+    expect(screen()).toContain("+ final");
+    expect(readFileSync(join(sb.workspace, "notes.txt"), "utf8")).toBe("final\n");
+
+    keys("think hard", "Enter");
+    await waitFor("Thinking it over");
+    keys("C-c");
+    await waitFor("cancelled");
+    keys("are you there", "Enter");
+    await waitFor("Still here after the cancel.");
+
+    keys("C-d");
+    const last = await waitFor("exit=0", "loom to exit");
+    expect(last).toContain("saved T-");
+
+    const threads = JSON.parse((await loom(sb, ["threads", "list", "--json"])).stdout) as Array<{
+      id: string;
+      title: string;
+    }>;
+    expect(threads).toHaveLength(1);
+    expect(threads[0]?.title).toBe("say hello");
+    const saved = JSON.parse((await loom(sb, ["threads", "show", threads[0]!.id, "--json"])).stdout) as {
+      messages: Array<{ role: string; content: string }>;
+    };
+    // The cancelled turn keeps the user's message; the stalled partial answer is dropped.
+    expect(saved.messages.map((m) => m.role)).toEqual([
+      "user",
+      "assistant",
+      "user",
+      "assistant",
+      "tool",
+      "assistant",
+      "user",
+      "user",
+      "assistant",
+    ]);
+    expect(saved.messages.at(-1)?.content).toBe("Still here after the cancel.");
+  },
+  60_000,
+);
