@@ -107,7 +107,7 @@ test("a coding task runs to completion and leaves a thread, resumable and undoab
   const resume = await loom(sb, ["resume"], { env, stdin: "What did you change?\n" });
   expect(resume.code).toBe(0);
   expect(resume.stdout).toContain("I changed src/math.ts only.");
-  const resumed = JSON.stringify((up.requests.at(-1)?.body as { messages: unknown[] }).messages);
+  const resumed = JSON.stringify((up.requests.at(-1)!.body as { messages: unknown[] }).messages);
   expect(resumed).toContain("Fix the add function in src/math.ts");
   expect(resumed).toContain("What did you change?");
   const shown = JSON.parse((await loom(sb, ["threads", "show", threadId, "--json"])).stdout) as {
