@@ -69,6 +69,12 @@ test("clientConfigFrom splits a config table into key, base URL and settings", (
     recordingProvider("vertex", seen),
   ]);
   expect(seen).toEqual([{ settings: { project: "p", location: "l" } }]);
+  expect(clientConfigFrom("ollama", { type: "openai", base_url: "http://127.0.0.1:11434/v1" })).toEqual({
+    provider: "openai",
+    apiKey: undefined,
+    baseUrl: "http://127.0.0.1:11434/v1",
+    settings: {},
+  });
   expect(clientConfigFrom("anthropic")).toEqual({
     provider: "anthropic",
     apiKey: undefined,

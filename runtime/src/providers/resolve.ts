@@ -39,14 +39,15 @@ export function createLlmClient(
 
 /**
  * Maps a loaded `providers.<name>` config table onto a client config: `api_key` and `base_url`
- * become the key and base URL, every other key is a provider setting.
+ * become the key and base URL, `type` picks the provider definition when the table's name is not
+ * one (`[providers.ollama]` with `type = "openai"`), every other key is a provider setting.
  * @example
  * createLlmClient(clientConfigFrom("vertex", config.providers.vertex), definitions);
  */
-export function clientConfigFrom(provider: string, table: Record<string, unknown> = {}): LlmClientConfig {
-  const { api_key, base_url, ...settings } = table;
+export function clientConfigFrom(name: string, table: Record<string, unknown> = {}): LlmClientConfig {
+  const { api_key, base_url, type, ...settings } = table;
   return {
-    provider,
+    provider: typeof type === "string" && type ? type : name,
     apiKey: api_key instanceof Secret || typeof api_key === "string" ? api_key : undefined,
     baseUrl: typeof base_url === "string" ? base_url : undefined,
     settings,
