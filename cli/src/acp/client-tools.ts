@@ -107,6 +107,7 @@ export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
         kill();
       }, args.timeoutMs);
       ctx.signal.addEventListener("abort", kill, { once: true });
+      if (ctx.signal.aborted) kill();
       try {
         const exit = await terminal.waitForExit();
         const out = await terminal.currentOutput();
