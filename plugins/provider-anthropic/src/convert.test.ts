@@ -73,3 +73,21 @@ test("stop reasons map onto Loom's finish reasons", () => {
   expect(toFinishReason("pause_turn")).toBe("end_turn");
   expect(toFinishReason(null)).toBe("end_turn");
 });
+
+test("an empty assistant turn is left out", () => {
+  expect(
+    toAnthropicMessages([
+      { role: "user", content: "a" },
+      { role: "assistant", content: "" },
+      { role: "user", content: "b" },
+    ]),
+  ).toEqual([
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "a" },
+        { type: "text", text: "b" },
+      ],
+    },
+  ]);
+});

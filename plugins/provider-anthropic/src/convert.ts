@@ -71,7 +71,8 @@ export function toAnthropicMessages(messages: readonly Message[]): MessageParam[
         for (const call of m.toolCalls ?? []) {
           blocks.push({ type: "tool_use", id: call.id, name: call.name, input: call.input ?? {} });
         }
-        out.push({ role: "assistant", content: blocks });
+        // The API rejects empty assistant turns (e.g. a reply cut off before any text).
+        if (blocks.length) out.push({ role: "assistant", content: blocks });
         break;
       }
       default: {

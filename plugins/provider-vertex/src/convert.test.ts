@@ -87,3 +87,7 @@ test("thought parts are not answer text; thinking tokens count as output", () =>
   expect(toUsage(undefined)).toEqual({ inputTokens: 0, outputTokens: 0 });
   expect(toFinishReason("SAFETY", false)).toBe("refusal");
 });
+
+test("an empty model turn is left out", () => {
+  expect(toGeminiContents([{ role: "assistant", content: "" }], new Map())).toEqual([]);
+});

@@ -68,7 +68,8 @@ export function toGeminiContents(messages: readonly Message[], signatures: Signa
             ...(signature ? { thoughtSignature: signature } : {}),
           });
         }
-        out.push({ role: "model", parts });
+        // Gemini rejects contents without parts.
+        if (parts.length) out.push({ role: "model", parts });
         break;
       }
       default: {

@@ -44,6 +44,22 @@ describe("guardStream", () => {
     expect(out).toEqual([1, 2, 3]);
   });
 
+  test("leaving the loop early cancels the request", async () => {
+    const { source, cancelled } = stalled();
+    let cancels = 0;
+    for await (const v of guardStream(source, {
+      provider: "p",
+      idleMs: 60_000,
+      signal: undefined,
+      cancel: () => cancels++,
+    })) {
+      expect(v).toBe(1);
+      break;
+    }
+    expect(cancels).toBe(1);
+    expect(cancelled()).toBe(true);
+  });
+
   test("a stalled source fails with a transient idle error and is cancelled", async () => {
     const { source, cancelled } = stalled();
     let cancels = 0;
