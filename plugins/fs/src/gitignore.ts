@@ -8,19 +8,63 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import picomatch from "picomatch";
 
+/**
+ * What a set of patterns matches. Patterns without a slash match the entry's name at any depth, so
+ * they are tested against the name alone: exact names by Set lookup, `*.ext` by suffix, the rest by
+ * one RegExp; patterns with a slash are tested against the path below the ignore file's directory.
+ */
+interface Matcher {
+  names: Set<string>;
+  suffixes: string[];
+  nameRes: RegExp[];
+  pathRes: RegExp[];
+  nameRe?: RegExp;
+  pathRe?: RegExp;
+}
+
 interface Rule {
-  re: RegExp;
   negate: boolean;
   dirOnly: boolean;
+  matcher: Matcher;
 }
 
 export interface IgnoreLayer {
   /** Directory of the ignore file, workspace-relative with `/`, "" for the root. */
   base: string;
   rules: Rule[];
-  /** Set when the layer has no negations: one RegExp for all rules, one for directory-only rules. */
-  any?: RegExp;
-  dirs?: RegExp;
+  /** Set when the layer has no negations: all rules merged, and the directory-only ones merged. */
+  any?: Matcher;
+  dirs?: Matcher;
+}
+
+const GLOB_CHARS = /[*?[\\]/;
+const SUFFIX_GLOB = /^\*[^*?[\\/]+$/;
+
+function emptyMatcher(): Matcher {
+  return { names: new Set(), suffixes: [], nameRes: [], pathRes: [] };
+}
+
+function addPattern(m: Matcher, pattern: string, anchored: boolean): void {
+  if (anchored) m.pathRes.push(picomatch.makeRe(pattern, { dot: true }));
+  else if (!GLOB_CHARS.test(pattern)) m.names.add(pattern);
+  else if (SUFFIX_GLOB.test(pattern)) m.suffixes.push(pattern.slice(1));
+  else m.nameRes.push(picomatch.makeRe(pattern, { dot: true }));
+}
+
+function seal(m: Matcher): Matcher {
+  const union = (res: RegExp[]) =>
+    res.length === 0 ? undefined : new RegExp(res.map((r) => `(?:${r.source})`).join("|"));
+  const nameRe = union(m.nameRes);
+  const pathRe = union(m.pathRes);
+  if (nameRe) m.nameRe = nameRe;
+  if (pathRe) m.pathRe = pathRe;
+  return m;
+}
+
+function matches(m: Matcher, sub: string, name: string): boolean {
+  if (m.names.has(name)) return true;
+  for (const s of m.suffixes) if (name.endsWith(s)) return true;
+  return (m.nameRe?.test(name) ?? false) || (m.pathRe?.test(sub) ?? false);
 }
 
 export function readIgnoreLayer(
@@ -39,6 +83,8 @@ export function readIgnoreLayer(
 
 export function compileIgnore(text: string, base = ""): IgnoreLayer {
   const rules: Rule[] = [];
+  const any = emptyMatcher();
+  const dirs = emptyMatcher();
   for (const raw of text.split(/\r?\n/)) {
     let line = raw.replace(/(?<!\\)\s+$/, "");
     if (line === "" || line.startsWith("#")) continue;
@@ -50,36 +96,34 @@ export function compileIgnore(text: string, base = ""): IgnoreLayer {
     if (line === "") continue;
     const anchored = line.includes("/");
     if (line.startsWith("/")) line = line.slice(1);
-    const glob = anchored ? line : `**/${line}`;
-    rules.push({ re: picomatch.makeRe(glob, { dot: true }), negate, dirOnly });
+    const own = emptyMatcher();
+    addPattern(own, line, anchored);
+    rules.push({ negate, dirOnly, matcher: seal(own) });
+    addPattern(dirOnly ? dirs : any, line, anchored);
   }
   const layer: IgnoreLayer = { base, rules };
   if (!rules.some((r) => r.negate)) {
-    layer.any = union(rules.filter((r) => !r.dirOnly));
-    layer.dirs = union(rules.filter((r) => r.dirOnly));
+    layer.any = seal(any);
+    layer.dirs = seal(dirs);
   }
   return layer;
 }
 
-function union(rules: Rule[]): RegExp | undefined {
-  if (rules.length === 0) return undefined;
-  return new RegExp(rules.map((r) => `(?:${r.re.source})`).join("|"));
-}
-
 /** Whether `rel` (workspace-relative, `/`-separated) is ignored by the layers that apply to it. */
 export function isIgnored(layers: readonly IgnoreLayer[], rel: string, isDir: boolean): boolean {
+  const name = rel.slice(rel.lastIndexOf("/") + 1);
   let ignored = false;
   for (const layer of layers) {
-    const sub = layer.base === "" ? rel : rel.slice(layer.base.length + 1);
     if (layer.rules.length === 0) continue;
-    if (layer.any !== undefined || layer.dirs !== undefined) {
-      if (layer.any?.test(sub) || (isDir && layer.dirs?.test(sub))) ignored = true;
+    const sub = layer.base === "" ? rel : rel.slice(layer.base.length + 1);
+    if (layer.any !== undefined && layer.dirs !== undefined) {
+      if (matches(layer.any, sub, name) || (isDir && matches(layer.dirs, sub, name))) ignored = true;
       continue;
     }
     for (let i = layer.rules.length - 1; i >= 0; i--) {
       const r = layer.rules[i]!;
       if (r.dirOnly && !isDir) continue;
-      if (r.re.test(sub)) {
+      if (matches(r.matcher, sub, name)) {
         ignored = !r.negate;
         break;
       }
