@@ -134,6 +134,11 @@ describe("host functions stay inside the workspace", () => {
     expect(err.code).toBe("PATH_OUTSIDE_WORKSPACE");
   });
 
+  test("reading a missing file or a directory is a plain error", async () => {
+    expect(errorOf(await call("read_path", { path: "missing.txt" })).code).toBe("NOT_FOUND");
+    expect(errorOf(await call("read_path", { path: "." })).message).toContain("is a directory");
+  });
+
   test("writes inside, creating parent directories", async () => {
     expect(await call("write_path", { path: "a/b/c.txt", content: "new ✓" })).toEqual({ output: "ok" });
     expect(readFileSync(join(root, "a/b/c.txt"), "utf8")).toBe("new ✓");

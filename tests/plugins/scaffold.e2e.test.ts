@@ -41,6 +41,15 @@ test("a scaffolded plugin goes new → build → test → install → tools call
   expect(tested.code).toBe(0);
 
   expect(loom(dir, "plugin", "install", ".").out).toContain("installed word-count 0.1.0");
+  const packed = Bun.spawnSync(["npm", "pack", "--silent"], {
+    cwd: dir,
+    env,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  expect(packed.exitCode).toBe(0);
+  const tgz = join(dir, packed.stdout.toString().trim());
+  expect(loom(base, "plugin", "install", tgz).out).toContain("updated word-count 0.1.0");
 
   const ws = join(base, "ws");
   mkdirSync(ws);

@@ -66,6 +66,7 @@ export function createHostFunctions(env: HostEnv): Record<HostFunctionName, Host
       const rel = workspaceRelative(env.root, abs);
       if (code === "ENOENT") throw new LoomError("NOT_FOUND", `${rel} does not exist`);
       if (code === "ENOTDIR") throw new LoomError("INVALID_INPUT", `${rel} is not a directory`);
+      if (code === "EISDIR") throw new LoomError("INVALID_INPUT", `${rel} is a directory, not a file`);
       throw e;
     }
   };
@@ -80,7 +81,7 @@ export function createHostFunctions(env: HostEnv): Record<HostFunctionName, Host
       const abs = resolveFor("read", text(ctx, path!));
       const size = existing(abs, () => statSync(abs).size);
       capped(size, workspaceRelative(env.root, abs));
-      return ctx.store(readFileSync(abs));
+      return ctx.store(existing(abs, () => readFileSync(abs)));
     },
     write_file(ctx, path, content) {
       const abs = resolveFor("write", text(ctx, path!));
