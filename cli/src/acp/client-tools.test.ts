@@ -81,7 +81,8 @@ function terminalClient() {
     .onRequest(methods.client.terminal.waitForExit, async ({ params }) => {
       const t = terms.get(params.terminalId)!;
       const code = await t.proc.exited;
-      return { exitCode: t.proc.signalCode ? null : code, signal: t.proc.signalCode ?? null };
+      const signal = t.proc.signalCode;
+      return { exitCode: signal ? null : code, signal: signal ? String(signal) : null };
     })
     .onRequest(methods.client.terminal.output, async ({ params }) => ({
       output: await terms.get(params.terminalId)!.out,
