@@ -234,6 +234,32 @@ describe("load-time refusals", () => {
     );
   });
 
+  test("a module that traps while starting: every call is a readable error, nothing hangs", async () => {
+    // (module (type (func)) (func unreachable) (export "run" (func 0)) (start 0))
+    const trapsAtStart = Uint8Array.from([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01,
+      0x00, 0x07, 0x07, 0x01, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x00, 0x08, 0x01, 0x00, 0x0a, 0x05, 0x01, 0x03,
+      0x00, 0x00, 0x0b,
+    ]);
+    const m = parseManifest({
+      ...manifest,
+      name: "startup-trap",
+      sha256: sha256Hex(trapsAtStart),
+      tools: [{ name: "run", description: "r", inputSchema: { type: "object" } }],
+    });
+    const p = loadWasmPlugin({ manifest: m, wasm: trapsAtStart, root, permissions: async () => all });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const err = errorOf(await p.tools[0]!.invoke({}, ctx()));
+        expect(err.code).toBe("PLUGIN_INVALID");
+        expect(err.message).toContain("startup-trap/run: could not start: Unreachable");
+      }
+      expect(p.host.starts).toBe(2);
+    } finally {
+      p.host.close();
+    }
+  });
+
   test("a tool whose export is missing", () => {
     const m = parseManifest({
       ...manifest,

@@ -17,11 +17,6 @@ function send(msg: ChildMessage): void {
   process.send?.(msg);
 }
 
-function wireError(e: unknown, fallback: WireError["code"]): WireError {
-  if (isLoomError(e)) return { code: e.code, message: e.message };
-  return { code: fallback, message: formatError(e) };
-}
-
 async function load(req: LoadRequest): Promise<Loaded> {
   const host = createHostFunctions({
     plugin: req.plugin,
@@ -97,7 +92,11 @@ export function runPluginHostWorker(): void {
       state = { loaded: load(msg) };
       state.loaded.then(
         () => send({ type: "loaded" }),
-        (e) => send({ type: "load_failed", error: wireError(e, "PLUGIN_INVALID") }),
+        (e) =>
+          send({
+            type: "load_failed",
+            error: { code: "PLUGIN_INVALID", message: `could not start: ${formatError(e)}` },
+          }),
       );
       return;
     }

@@ -145,7 +145,12 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
     if (closed) throw new LoomError("PLUGIN_FAILED", `plugin ${opts.plugin} is closed`);
     if (!child || child.dead) child = spawnChild(perms);
     const c = child;
-    await withDeadline(c, c.ready, "loading");
+    try {
+      await withDeadline(c, c.ready, "loading");
+    } catch (e) {
+      kill(c, e as LoomError);
+      throw e;
+    }
     return c;
   }
 
