@@ -66,3 +66,13 @@ describe("path rule", () => {
     expect(f.files).toEqual([]);
   });
 });
+
+describe("read permission", () => {
+  const noRead = { read: false, write: false, exec: false, network: [], env: [] };
+  for (const [toolName, tool, aim] of cases) {
+    test(`${toolName} needs the read grant`, async () => {
+      const r = await tool.invoke(aim("src"), { ...ctx(), capabilities: noRead });
+      expect(r.output).toMatchObject({ code: "PERMISSION_DENIED" });
+    });
+  }
+});

@@ -2,6 +2,7 @@
 
 import { defineTool } from "@loom/runtime/define-tool";
 import { LoomError } from "@loom/runtime/errors";
+import { requireCapability } from "@loom/runtime/tool-capabilities";
 import { Type } from "@sinclair/typebox";
 import picomatch from "picomatch";
 import { globMatcher } from "./_glob-match.ts";
@@ -27,6 +28,7 @@ export const globTool = defineTool({
   description,
   input: GlobInput,
   async invoke(input, ctx) {
+    requireCapability(ctx, "read");
     const scope = resolveScope(ctx.workspaceRoot, input.path);
     if (!scope.isDir) throw new LoomError("INVALID_INPUT", `${input.path} is not a directory`);
     const patterns = typeof input.pattern === "string" ? [input.pattern] : input.pattern;

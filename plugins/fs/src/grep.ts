@@ -2,6 +2,7 @@
 
 import { defineTool } from "@loom/runtime/define-tool";
 import { LoomError } from "@loom/runtime/errors";
+import { requireCapability } from "@loom/runtime/tool-capabilities";
 import { Type } from "@sinclair/typebox";
 import { globMatcher } from "./_glob-match.ts";
 import { resolveScope } from "./_scope.ts";
@@ -43,6 +44,7 @@ export const grepTool = defineTool({
   description,
   input: GrepInput,
   async invoke(input, ctx) {
+    requireCapability(ctx, "read");
     const spec: GrepSpec = {
       pattern: input.pattern,
       literal: input.literal ?? false,

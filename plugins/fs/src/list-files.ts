@@ -2,6 +2,7 @@
 
 import { defineTool } from "@loom/runtime/define-tool";
 import { LoomError } from "@loom/runtime/errors";
+import { requireCapability } from "@loom/runtime/tool-capabilities";
 import { Type } from "@sinclair/typebox";
 import { resolveScope } from "./_scope.ts";
 import description from "./list-files.txt" with { type: "text" };
@@ -21,6 +22,7 @@ export const listFilesTool = defineTool({
   description,
   input: ListFilesInput,
   async invoke(input, ctx) {
+    requireCapability(ctx, "read");
     const scope = resolveScope(ctx.workspaceRoot, input.path);
     if (!scope.isDir) throw new LoomError("INVALID_INPUT", `${input.path} is not a directory`);
     const entries: string[] = [];

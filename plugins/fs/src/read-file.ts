@@ -2,6 +2,7 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { defineTool } from "@loom/runtime/define-tool";
 import { LoomError } from "@loom/runtime/errors";
+import { requireCapability } from "@loom/runtime/tool-capabilities";
 import { resolveInWorkspace, workspaceRelative } from "@loom/runtime/workspace-path";
 import { type Static, Type } from "@sinclair/typebox";
 import description from "./read-file.txt" with { type: "text" };
@@ -22,6 +23,7 @@ export const readFileTool = defineTool({
   description,
   input: ReadFileInput,
   async invoke(input, ctx) {
+    requireCapability(ctx, "read");
     const abs = resolveInWorkspace(ctx.workspaceRoot, input.path);
     const rel = workspaceRelative(resolveInWorkspace(ctx.workspaceRoot, "."), abs);
     return { output: readText(abs, rel, input) };

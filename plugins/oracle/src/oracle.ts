@@ -4,6 +4,7 @@ import { defineTool } from "@loom/runtime/define-tool";
 import { LoomError } from "@loom/runtime/errors";
 import type { LlmClient } from "@loom/runtime/llm";
 import type { Tool, ToolContext } from "@loom/runtime/tool";
+import { requireCapability } from "@loom/runtime/tool-capabilities";
 import { resolveInWorkspace, workspaceRelative } from "@loom/runtime/workspace-path";
 import { type Static, Type } from "@sinclair/typebox";
 import description from "./oracle.txt" with { type: "text" };
@@ -72,6 +73,7 @@ function sourceFrom(ctx: ToolContext): OracleSource {
 function prompt(input: Static<typeof OracleInput>, ctx: ToolContext): string {
   const parts = [`Question:\n${input.question}`];
   if (input.context) parts.push(`Context:\n${input.context}`);
+  if ((input.files ?? []).length > 0) requireCapability(ctx, "read");
   const root = resolveInWorkspace(ctx.workspaceRoot, ".");
   for (const f of input.files ?? []) {
     const abs = resolveInWorkspace(root, f);
