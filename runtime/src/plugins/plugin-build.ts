@@ -23,7 +23,8 @@ export async function buildPlugin(
   sdkModule?: string,
 ): Promise<BuiltPlugin> {
   const file = join(dir, MANIFEST_FILE);
-  const raw = JSON.parse(await Bun.file(file).text()) as Record<string, unknown>;
+  const text = await Bun.file(file).text();
+  const raw = JSON.parse(text) as Record<string, unknown>;
   if (raw["runtime"] !== "wasm") {
     throw new LoomError(
       "PLUGIN_INVALID",
@@ -38,7 +39,12 @@ export async function buildPlugin(
   });
   const sha256 = sha256Hex(wasm);
   raw["sha256"] = sha256;
-  await Bun.write(file, `${JSON.stringify(raw, null, 2)}\n`);
+  // Replace the value in place when there is one, so the author's formatting survives.
+  const field = /"sha256"\s*:\s*"[^"]*"/;
+  await Bun.write(
+    file,
+    field.test(text) ? text.replace(field, `"sha256": "${sha256}"`) : `${JSON.stringify(raw, null, 2)}\n`,
+  );
   return { manifest: await readManifest(file), wasm, sha256 };
 }
 
