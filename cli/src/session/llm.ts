@@ -18,7 +18,7 @@ export async function createSessionLlm(config: LoomConfig, provider: string, env
     if (!token) {
       throw new LoomError(
         "MISSING_CREDENTIALS",
-        `not logged in to ${serverUrl}; run \`loom login ${serverUrl}\``,
+        `not logged in to ${serverUrl}; run \`loom login --server ${serverUrl} --token <token>\``,
       );
     }
     const { createProxyLlmClient } = await import("@loom/runtime/sync/proxy-client");

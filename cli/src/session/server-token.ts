@@ -1,12 +1,16 @@
 /**
  * The token for the team server: `LOOM_TOKEN` in the environment, else the one `loom login`
- * stored for that server.
+ * saved for that server (`<config dir>/credentials.json`).
  */
-
 import type { Env } from "@loom/runtime/paths";
-import type { Secret } from "@loom/runtime/secret";
+import { Secret } from "@loom/runtime/secret";
+import { readCredentials } from "@loom/runtime/sync/credentials";
 
-export function serverToken(_serverUrl: string, env: Env): string | Secret | undefined {
-  const fromEnv = env.LOOM_TOKEN;
-  return fromEnv ? fromEnv : undefined;
+export function serverToken(serverUrl: string, env: Env): Secret | undefined {
+  if (env.LOOM_TOKEN) return new Secret(env.LOOM_TOKEN);
+  try {
+    return readCredentials(serverUrl, env)?.token;
+  } catch {
+    return undefined; // a malformed URL: reported when the client first calls the server
+  }
 }

@@ -31,7 +31,7 @@ export async function createSessionSync(
   const { createThreadSync } = await import("@loom/runtime/sync/thread-sync");
   const sync = createThreadSync({
     serverUrl,
-    token: typeof token === "string" ? token : token.expose(),
+    token: token.expose(),
     queueDir: join(stateDir(env), "sync"),
     onConflict: (c) => {
       store.save(c.fork);

@@ -1,0 +1,75 @@
+/** `loom run` edges: task from stdin, headless ask, failures and their exit codes, private threads. */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
+import { createSandbox, jsonLines, loom, type Sandbox } from "./_harness.ts";
+
+let up: FakeUpstream;
+let sb: Sandbox;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  up = await startFakeUpstream({ script: { turns: [] } });
+  sb = createSandbox({ "notes.txt": "draft\n" });
+  env = { ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: up.url };
+});
+afterAll(async () => {
+  await up.stop();
+  sb.cleanup();
+});
+
+test("the task can come from stdin; --private keeps the thread local", async () => {
+  up.setScript({ turns: [{ text: "Read it from stdin." }] });
+  const r = await loom(sb, ["run", "--json", "--private", "-"], { env, stdin: "summarise the notes\n" });
+  expect(r.code).toBe(0);
+  const final = jsonLines(r.stdout).at(-1)!;
+  expect(final).toMatchObject({ type: "final", reason: "end_turn", text: "Read it from stdin." });
+  expect(JSON.stringify(up.requests.at(-1)?.body)).toContain("summarise the notes");
+  const shown = JSON.parse((await loom(sb, ["threads", "show", String(final.threadId), "--json"])).stdout);
+  expect(shown.isPrivate).toBe(true);
+});
+
+test("headless ask refuses changes with a message that says how to allow them", async () => {
+  up.setScript({
+    turns: [
+      {
+        toolCalls: [
+          { name: "edit_file", input: { path: "notes.txt", edits: [{ old: "draft", new: "final" }] } },
+        ],
+      },
+      { text: "I could not edit." },
+    ],
+  });
+  const r = await loom(sb, ["run", "tidy the notes"], { env });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("I could not edit.");
+  expect(r.stderr).toContain("Rerun with --permission-mode auto");
+  expect(readFileSync(join(sb.workspace, "notes.txt"), "utf8")).toBe("draft\n");
+});
+
+test("a permanent model error fails the run with one line and exit 1", async () => {
+  up.setScript({ turns: [{ error: { status: 400, message: "prompt is too long" } }] });
+  const r = await loom(sb, ["run", "anything"], { env });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain("prompt is too long");
+  expect(r.stderr).not.toContain("    at ");
+  up.setScript({ turns: [{ error: { status: 400, message: "bad request" } }] });
+  const j = await loom(sb, ["run", "--json", "anything"], { env });
+  expect(j.code).toBe(1);
+  expect(jsonLines(j.stdout).at(-1)).toMatchObject({ type: "final", reason: "error" });
+});
+
+test("missing credentials and bad usage are reported plainly", async () => {
+  const noKey = await loom(sb, ["run", "--json", "hi"]);
+  expect(noKey.code).toBe(1);
+  expect(noKey.stderr).toContain("ANTHROPIC_API_KEY");
+  expect(jsonLines(noKey.stdout)).toEqual([expect.objectContaining({ type: "final", reason: "error" })]);
+  const badMode = await loom(sb, ["run", "--permission-mode", "yolo", "hi"], { env });
+  expect(badMode.code).toBe(2);
+  expect(badMode.stderr).toContain("--permission-mode must be ask, auto or read-only");
+  const unknown = await loom(sb, ["run", "--frobnicate", "hi"], { env });
+  expect(unknown.code).toBe(2);
+  const empty = await loom(sb, ["run"], { env });
+  expect(empty.code).toBe(2);
+});
