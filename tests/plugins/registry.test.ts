@@ -145,7 +145,12 @@ describe("createToolRegistry", () => {
     });
     expect(await call(consenting, "peek", { path: "f.txt" }, ws.root)).toEqual({ output: "data" });
     await call(consenting, "peek", { path: "f.txt" }, ws.root);
-    expect(asked).toEqual(["reader:read:.", "reader:write:."]);
+    expect(asked).toEqual([
+      "reader:read:.",
+      "reader:write:.",
+      "reader:network:127.0.0.1",
+      "reader:env:LOOM_HOSTILE_OK,LOOM_HOSTILE_SECRET",
+    ]);
   });
 
   test("broken plugins become warnings, the rest loads", async () => {

@@ -2,7 +2,7 @@
  * The authoring kit end to end, through the real CLI: new → build → test → install → tools call
  * → list → remove, with a private HOME and XDG folders.
  */
-import { afterAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,13 @@ const env = {
 };
 
 afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+beforeAll(() => {
+  const help = loom(base, "tools", "--help");
+  if (help.code !== 0 || !help.out.includes("call")) {
+    throw new Error(`'loom tools' is not wired in cli/src/commands/index.ts: ${help.err.trim()}`);
+  }
+});
 
 function loom(cwd: string, ...args: string[]): { code: number; out: string; err: string } {
   const p = Bun.spawnSync([process.execPath, MAIN, ...args], { cwd, env, stdout: "pipe", stderr: "pipe" });
