@@ -317,4 +317,30 @@ describe("loom acp-agent (real subprocess)", () => {
       await sb.cleanup();
     }
   });
+
+  test("failures reach the client as one-line JSON-RPC errors", async () => {
+    const sb = await createSandbox({ turns: [{ error: { status: 400, message: "prompt is too long" } }] });
+    const a = await startAgent(sb);
+    try {
+      await expect(
+        a.agent.request(methods.agent.session.new, { cwd: join(sb.root, "missing"), mcpServers: [] }),
+      ).rejects.toThrow(/^INVALID_INPUT: workspace .* does not exist$/);
+      const { sessionId } = await a.agent.request(methods.agent.session.new, {
+        cwd: sb.workspace,
+        mcpServers: [],
+      });
+      const failed = a.agent.request(methods.agent.session.prompt, {
+        sessionId,
+        prompt: [{ type: "text", text: "hi" }],
+      });
+      const err = await failed.then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(err?.message).toMatch(/^[^\n]*prompt is too long$/);
+    } finally {
+      await a.close();
+      await sb.cleanup();
+    }
+  });
 });

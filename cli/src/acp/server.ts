@@ -5,7 +5,7 @@
  */
 import * as acp from "@agentclientprotocol/sdk";
 import { methods, PROTOCOL_VERSION, RequestError } from "@agentclientprotocol/sdk";
-import { formatError } from "@loom/runtime/errors";
+import { formatError, isLoomError } from "@loom/runtime/errors";
 import { VERSION } from "@loom/runtime/version";
 import { wrapForClient } from "./client-tools.ts";
 import type { AcpEngine, EngineSession, PermissionMode, SessionHooks } from "./engine.ts";
@@ -74,7 +74,9 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         return ok;
       },
     };
-    const engineSession = await start(hooks);
+    const engineSession = await start(hooks).catch((e: unknown) => {
+      throw toRequestError(e);
+    });
     if (!engineSession) return undefined;
     const s: LiveSession = {
       engine: engineSession,
@@ -179,7 +181,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         await outbox;
         if (turn.signal.aborted) return { stopReason: "cancelled" as const };
         log(`session ${sessionId}: turn failed: ${formatError(e)}`);
-        throw RequestError.internalError(undefined, formatError(e));
+        throw toRequestError(e);
       } finally {
         signal.removeEventListener("abort", onRequestAbort);
         if (s.turn === turn) {
@@ -198,6 +200,19 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
       await Promise.allSettled(all.map((s) => s.engine.close()));
     },
   };
+}
+
+/** A thrown error as a JSON-RPC error whose message is Loom's one line (`CODE: message`). */
+function toRequestError(e: unknown): RequestError {
+  if (e instanceof RequestError) return e;
+  const code = !isLoomError(e)
+    ? -32603
+    : e.code === "INVALID_INPUT" || e.code === "CONFIG_INVALID" || e.code === "CONFIG_PARSE"
+      ? -32602
+      : e.code === "NOT_FOUND"
+        ? -32002
+        : -32603;
+  return new RequestError(code, formatError(e), isLoomError(e) ? e.toJSON() : undefined);
 }
 
 function stopReason(reason: string): acp.StopReason {
