@@ -1,0 +1,85 @@
+/**
+ * Issue "LLM providers", done-when: `loom run` completes a multi-turn, tool-using exchange against the
+ * fixture server through each of the three providers, selected with --provider/--model.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Script } from "../fixtures/fake-upstream/script.ts";
+import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
+import { ROOT, runLoom, sampleWorkspace } from "./helpers.ts";
+
+const script = JSON.parse(readFileSync(join(ROOT, "tests/fixtures/scripts/fix-sum.json"), "utf8")) as Script;
+
+let upstream: FakeUpstream;
+beforeAll(async () => {
+  upstream = await startFakeUpstream({ script });
+});
+afterAll(() => upstream.stop());
+
+const cases = [
+  {
+    provider: "anthropic",
+    model: "claude-sonnet-4-5",
+    env: (u: FakeUpstream) => ({ ANTHROPIC_BASE_URL: u.url, ANTHROPIC_API_KEY: "test-key" }),
+  },
+  {
+    provider: "openai",
+    model: "gpt-4.1",
+    env: (u: FakeUpstream) => ({ OPENAI_BASE_URL: u.openaiUrl, OPENAI_API_KEY: "test-key" }),
+  },
+  {
+    provider: "vertex",
+    model: "gemini-2.5-pro",
+    env: (u: FakeUpstream) => ({
+      LOOM_PROVIDERS__VERTEX__BASE_URL: u.url,
+      LOOM_PROVIDERS__VERTEX__ACCESS_TOKEN: "test-token",
+      GOOGLE_CLOUD_PROJECT: "test-project",
+      GOOGLE_CLOUD_LOCATION: "us-central1",
+    }),
+  },
+];
+
+describe("loom run through each provider against the fixture server", () => {
+  for (const c of cases) {
+    test(`${c.provider}: search, read, edit, run, answer`, async () => {
+      upstream.setScript(script);
+      const seen = upstream.requests.length;
+      const { dir, workspace, env } = sampleWorkspace();
+      try {
+        const r = await runLoom(
+          [
+            "run",
+            "--json",
+            "--provider",
+            c.provider,
+            "--model",
+            c.model,
+            "--permission-mode",
+            "auto",
+            "fix the checks",
+          ],
+          { cwd: workspace, env: { ...env, ...c.env(upstream) } },
+        );
+        expect(r.stderr).not.toContain("    at ");
+        expect(r.code).toBe(0);
+        const events = r.stdout
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as { type: string; name?: string });
+        const tools = events.filter((e) => e.type === "tool.started").map((e) => e.name);
+        expect(tools).toEqual(["grep", "read_file", "edit_file", "bash"]);
+        expect(readFileSync(join(workspace, "src/stats.js"), "utf8")).toContain("i < xs.length");
+        const requests = upstream.requests.slice(seen);
+        expect(requests.map((q) => q.provider)).toEqual([c.provider, c.provider, c.provider, c.provider]);
+        expect(requests.every((q) => q.stream)).toBe(true);
+        // Each tool's result went back to the model in the provider's own format: the last request
+        // carries the check's output, the second one the file that read_file returned.
+        expect(JSON.stringify(requests[3]?.body)).toContain("all checks pass");
+        expect(JSON.stringify(requests[1]?.body)).toContain("Arithmetic mean");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
