@@ -201,6 +201,19 @@ describe("cancellation", () => {
     expect(err.code).toBe("TOOL_CANCELLED");
     expect(await call("echo", { after: "cancel" })).toEqual({ output: { after: "cancel" } });
   });
+
+  test("a call cancelled while waiting its turn does not run and does not kill the running one", async () => {
+    const echo = plugin.tools.find((t) => t.name === "echo")!;
+    const starts = plugin.host.starts;
+    const controller = new AbortController();
+    const first = echo.invoke({ n: 1 }, ctx());
+    const second = echo.invoke({ n: 2 }, { ...ctx(), signal: controller.signal });
+    controller.abort();
+    expect(await first).toEqual({ output: { n: 1 } });
+    expect(errorOf(await second).code).toBe("TOOL_CANCELLED");
+    expect(await echo.invoke({ n: 3 }, ctx())).toEqual({ output: { n: 3 } });
+    expect(plugin.host.starts).toBe(starts);
+  });
 });
 
 describe("load-time refusals", () => {

@@ -187,6 +187,8 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
   }
 
   async function callOnce(exportName: string, input: string, signal?: AbortSignal): Promise<string> {
+    if (signal?.aborted)
+      throw new LoomError("TOOL_CANCELLED", `plugin ${opts.plugin}: the call was cancelled`);
     const c = await live();
     const id = nextId++;
     const result = new Promise<string>((resolve, reject) => c.pending.set(id, { resolve, reject }));
