@@ -76,6 +76,13 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   });
   const url = `http://${server.hostname}:${server.port}`;
   log.info("server.started", { url, providers: Object.keys(upstreams) });
+  if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
+    // Bun's fetch keeps at most 256 requests in flight per process; more concurrent streams queue.
+    log.info("server.fetch_limit", {
+      maxConcurrentUpstream: 256,
+      hint: "set BUN_CONFIG_MAX_HTTP_REQUESTS (e.g. 4096) before start for more concurrent proxied calls",
+    });
+  }
   return {
     url,
     port: server.port ?? 0,

@@ -1,0 +1,186 @@
+/**
+ * The LLM proxy's cost, measured against the fake upstream on loopback in the same run:
+ * - added latency of the SDK pass-through and of `/proxy/{provider}/complete` over a direct call
+ *   (p50, goal <= 2 ms);
+ * - 1,000 concurrent `/proxy/anthropic/stream` streams through the proxy LlmClient, every event
+ *   delivered (delivered / expected, goal 1.0), bounded by a 60 s deadline. This part runs in a child
+ *   process with BUN_CONFIG_MAX_HTTP_REQUESTS raised: Bun's fetch allows 256 requests in flight per
+ *   process by default, and here the clients and the server's upstream calls share one process.
+ */
+
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import anthropic from "@loom/provider-anthropic";
+import type { LlmEvent } from "@loom/runtime/llm";
+import { createProxyLlmClient } from "@loom/runtime/sync/proxy-client";
+import { startServer } from "@loom/server/serve";
+import { createToken } from "@loom/server/tokens";
+import { startFakeUpstream } from "../tests/fixtures/fake-upstream/server.ts";
+import { type BenchResult, percentile } from "./types.ts";
+
+const KEY = "sk-ant-bench-0123456789";
+const MODEL = "claude-sonnet-4-6";
+const STREAMS = 1000;
+const CHUNKS = 10;
+
+async function timeEach(n: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const up = await startFakeUpstream({
+    script: { turns: [{ text: Array.from({ length: CHUNKS }, (_, i) => `c${i} `) }], onExhausted: "repeat" },
+  });
+  const server = await startServer({
+    port: 0,
+    dbPath: join(mkdtempSync(join(tmpdir(), "loom-bench-")), "server.db"),
+    env: {
+      ANTHROPIC_API_KEY: KEY,
+      ANTHROPIC_BASE_URL: up.url,
+      LOOM_SERVER_RATE_LIMIT_PER_MINUTE: String(10_000_000),
+    },
+    logSink: () => {},
+  });
+  const token = createToken(server.db, { name: "bench" }).token;
+  const out: BenchResult[] = [];
+  try {
+    const body = JSON.stringify({
+      model: MODEL,
+      max_tokens: 64,
+      messages: [{ role: "user", content: "hi" }],
+    });
+    const post = (url: string, auth: Record<string, string>) => () =>
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", ...auth },
+        body,
+      }).then((r) => r.text());
+    const direct = post(`${up.url}/v1/messages`, { "x-api-key": KEY });
+    const proxied = post(`${server.url}/proxy/anthropic/v1/messages`, { "x-api-key": token });
+    const request = { model: MODEL, messages: [{ role: "user" as const, content: "hi" }], maxTokens: 64 };
+    const directLlm = anthropic.create({ apiKey: KEY, baseUrl: up.url });
+    const proxyLlm = createProxyLlmClient({ serverUrl: server.url, token, provider: "anthropic" });
+
+    // Warm up, then interleave so both sides see the same machine state.
+    await timeEach(50, direct);
+    await timeEach(50, proxied);
+    const d: number[] = [];
+    const p: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      d.push(...(await timeEach(30, direct)));
+      p.push(...(await timeEach(30, proxied)));
+    }
+    const d50 = percentile(d, 50);
+    const added = percentile(p, 50) - d50;
+    out.push({
+      name: "proxy added latency p50, SDK pass-through",
+      value: added,
+      unit: "ms",
+      goal: "<= 2 ms",
+      ok: added <= 2,
+      baseline: { name: "direct upstream call p50", value: d50 },
+      ratio: percentile(p, 50) / d50,
+    });
+
+    await timeEach(30, () => directLlm.complete(request));
+    await timeEach(30, () => proxyLlm.complete(request));
+    const dc: number[] = [];
+    const pc: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      dc.push(...(await timeEach(20, () => directLlm.complete(request))));
+      pc.push(...(await timeEach(20, () => proxyLlm.complete(request))));
+    }
+    const dc50 = percentile(dc, 50);
+    const addedC = percentile(pc, 50) - dc50;
+    out.push({
+      name: "proxy added latency p50, LlmClient complete",
+      value: addedC,
+      unit: "ms",
+      goal: "<= 2 ms",
+      ok: addedC <= 2,
+      baseline: { name: "direct provider client p50", value: dc50 },
+      ratio: percentile(pc, 50) / dc50,
+    });
+
+    out.push(await streamsInChild());
+  } finally {
+    await server.stop();
+    await up.stop();
+  }
+  return out;
+}
+
+async function streamsInChild(): Promise<BenchResult> {
+  const child = Bun.spawn([process.execPath, import.meta.path, "--streams"], {
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" },
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  const killer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+  const text = await new Response(child.stdout).text();
+  clearTimeout(killer);
+  await child.exited;
+  const r = JSON.parse(text.trim().split("\n").at(-1) ?? "{}") as {
+    delivered: number;
+    failed: number;
+    secs: number;
+  };
+  const expected = STREAMS * (CHUNKS + 1);
+  return {
+    name: `${STREAMS} concurrent proxy streams: events delivered / expected (${r.failed} failed, ${r.secs.toFixed(1)} s)`,
+    value: r.delivered / expected,
+    unit: "ratio",
+    goal: "= 1 within 60 s",
+    ok: r.delivered === expected && r.failed === 0,
+  };
+}
+
+/** Child process: upstream, server and 1,000 streaming clients; prints one JSON line. */
+async function streams(): Promise<void> {
+  const up = await startFakeUpstream({
+    script: { turns: [{ text: Array.from({ length: CHUNKS }, (_, i) => `c${i} `) }], onExhausted: "repeat" },
+  });
+  const server = await startServer({
+    port: 0,
+    dbPath: join(mkdtempSync(join(tmpdir(), "loom-bench-")), "server.db"),
+    env: {
+      ANTHROPIC_API_KEY: KEY,
+      ANTHROPIC_BASE_URL: up.url,
+      LOOM_SERVER_RATE_LIMIT_PER_MINUTE: "10000000",
+    },
+    logSink: () => {},
+  });
+  const token = createToken(server.db, { name: "bench" }).token;
+  const llm = createProxyLlmClient({ serverUrl: server.url, token, provider: "anthropic" });
+  const request = { model: MODEL, messages: [{ role: "user" as const, content: "hi" }], maxTokens: 64 };
+  const ac = new AbortController();
+  const deadline = setTimeout(() => ac.abort(), 60_000);
+  let delivered = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: STREAMS }, async () => {
+      try {
+        for await (const e of llm.stream(request, ac.signal) as AsyncIterable<LlmEvent>) {
+          if (e.type === "text.delta" || e.type === "completed") delivered++;
+        }
+      } catch {
+        failed++;
+      }
+    }),
+  );
+  clearTimeout(deadline);
+  const secs = (performance.now() - t0) / 1000;
+  await server.stop();
+  await up.stop();
+  process.stdout.write(`${JSON.stringify({ delivered, failed, secs })}\n`);
+}
+
+if (import.meta.main && process.argv.includes("--streams")) await streams();
