@@ -7,7 +7,10 @@ import { VERSION } from "@loom/runtime/version";
 
 const argv = process.argv.slice(2);
 
-if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+if (process.env.LOOM_PLUGIN_HOST === "1") {
+  // The compiled binary re-executes itself as the sandboxed WASM plugin host (see specs/plugins.md).
+  (await import("@loom/runtime/plugins/host-worker")).runPluginHostWorker();
+} else if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   process.stdout.write(`loom ${VERSION}\n`);
 } else {
   const { runCli } = await import("./cli.ts");

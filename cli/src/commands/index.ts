@@ -15,5 +15,7 @@ export const subCommands: Record<string, Lazy> = {
   private: () => import("./private.ts").then((m) => m.default as CommandDef),
   threads: () => import("./threads.ts").then((m) => m.default as CommandDef),
   undo: () => import("./undo.ts").then((m) => m.default as CommandDef),
+  plugin: () => import("./plugin.ts").then((m) => m.default as CommandDef),
+  tools: () => import("./tools.ts").then((m) => m.default as CommandDef),
   models: () => import("./models.ts").then((m) => m.default as CommandDef),
 };
