@@ -45,7 +45,7 @@ export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerato
         nl = buf.indexOf("\n");
       }
     }
-    if (data.length > 0) yield { event, data: data.join("\n") };
+    // An event cut off before its blank line is not dispatched (as the SSE spec says).
   } finally {
     // A consumer that stops early cancels the body, which closes the connection.
     if (!finished) await reader.cancel().catch(() => {});

@@ -1,0 +1,61 @@
+/** `loom admin token create`, `loom serve` and `loom login`, run as the real commands. */
+import { afterAll, expect, test } from "bun:test";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "./_helpers.ts";
+
+const MAIN = join(import.meta.dir, "../../cli/src/main.ts");
+const procs: ReturnType<typeof Bun.spawn>[] = [];
+afterAll(() => {
+  for (const p of procs) if (p.exitCode === null) p.kill("SIGKILL");
+});
+
+async function loom(args: string[], env: Record<string, string>) {
+  const p = Bun.spawn(["bun", MAIN, ...args], { env, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
+  return { stdout, stderr, code };
+}
+
+test("admin token create → serve → login stores the token 0600; a wrong token is refused", async () => {
+  const dir = tempDir();
+  const env = {
+    PATH: process.env.PATH ?? "",
+    HOME: dir,
+    XDG_DATA_HOME: join(dir, "data"),
+    XDG_CONFIG_HOME: join(dir, "config"),
+    XDG_STATE_HOME: join(dir, "state"),
+  };
+  const made = await loom(["admin", "token", "create", "--name", "ada"], env);
+  expect(made.code).toBe(0);
+  const token = made.stdout.trim();
+  expect(token).toMatch(/^lt_/);
+  expect(made.stderr).not.toContain(token);
+
+  const server = Bun.spawn(["bun", MAIN, "serve", "--port", "0"], { env, stdout: "pipe", stderr: "ignore" });
+  procs.push(server);
+  const reader = (server.stdout as ReadableStream<Uint8Array>).getReader();
+  const first = new TextDecoder().decode((await reader.read()).value);
+  const url = /listening on (\S+)/.exec(first)?.[1] ?? "";
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect(first).toContain(join(dir, "data", "loom", "server.db"));
+
+  const ok = await loom(["login", "--server", url, "--token", token], env);
+  expect(ok.code).toBe(0);
+  expect(ok.stdout).toContain("as ada");
+  const creds = join(dir, "config", "loom", "credentials.json");
+  expect(statSync(creds).mode & 0o777).toBe(0o600);
+  expect(await Bun.file(creds).text()).toContain(token);
+
+  const bad = await loom(["login", "--server", url, "--token", "lt_wrong"], env);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain("refused the token");
+
+  const usage = await loom(["serve", "--port", "99999"], env);
+  expect(usage.code).toBe(2);
+  server.kill("SIGTERM");
+  expect(await server.exited).toBe(0);
+}, 30_000);
