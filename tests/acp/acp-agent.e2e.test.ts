@@ -82,6 +82,10 @@ describe("loom acp-agent (real subprocess)", () => {
       expect(usage.at(-1)).toMatchObject({ used: 940 });
       expect(readFileSync(join(sb.workspace, "greet.txt"), "utf8")).toBe("goodbye world\n");
       expect(a.updates.every((n) => n.sessionId === s.sessionId)).toBe(true);
+      expect(a.updates.at(-1)?.update).toMatchObject({
+        sessionUpdate: "session_info_update",
+        title: "say goodbye instead",
+      });
     } finally {
       await a.close();
       await sb.cleanup();

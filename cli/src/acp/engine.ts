@@ -39,6 +39,9 @@ export interface EngineSession {
   readonly id: string;
   readonly cwd: string;
   readonly messages: readonly Message[];
+  /** The thread's title (explicit, else its first user line) and last save time. */
+  readonly title: string;
+  readonly updatedAt: string;
   readonly mode: PermissionMode;
   /** Size of the model's context window in tokens (for `usage_update`). */
   readonly contextWindow: number;

@@ -6,7 +6,7 @@ import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import type { FinishReason, LlmClient, ToolCall } from "@loom/runtime/llm";
 import { dataDir, type Env } from "@loom/runtime/paths";
-import { createThreadStore } from "@loom/runtime/threads/store";
+import { createThreadStore, threadTitle } from "@loom/runtime/threads/store";
 import type { Tool } from "@loom/runtime/tool";
 import type { SessionEvent } from "../session/events.ts";
 import { createSessionLlm } from "../session/llm.ts";
@@ -125,6 +125,12 @@ function engineSession(
     cwd: session.workspace,
     get messages() {
       return session.thread.messages;
+    },
+    get title() {
+      return threadTitle(session.thread);
+    },
+    get updatedAt() {
+      return session.thread.updatedAt;
     },
     get mode() {
       return pendingMode ?? session.permissionMode;

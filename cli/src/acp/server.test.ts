@@ -62,6 +62,10 @@ function scriptedEngine(script: (turn: ScriptTurn, tools: Record<string, Tool>) 
       id: r.id,
       cwd: r.cwd,
       messages: r.messages,
+      get title() {
+        return r.messages[0]?.role === "user" ? r.messages[0].content : "";
+      },
+      updatedAt: r.updatedAt,
       mode: "ask",
       contextWindow: 1000,
       async prompt(text, signal, onEvent) {
@@ -213,6 +217,11 @@ describe("acp server", () => {
       });
       const usage = h.updates.find((u) => u.sessionUpdate === "usage_update");
       expect(usage).toEqual({ sessionUpdate: "usage_update", used: 120, size: 1000 });
+      expect(h.updates.at(-1)).toEqual({
+        sessionUpdate: "session_info_update",
+        title: "fix a.ts",
+        updatedAt: new Date(0).toISOString(),
+      });
     });
   });
 

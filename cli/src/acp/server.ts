@@ -175,6 +175,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
       });
       try {
         const reason = await s.engine.prompt(promptText(params.prompt), turn.signal, render);
+        send({ sessionUpdate: "session_info_update", title: s.engine.title, updatedAt: s.engine.updatedAt });
         await outbox;
         return { stopReason: turn.signal.aborted ? "cancelled" : stopReason(reason) };
       } catch (e) {

@@ -41,8 +41,17 @@ export default defineCommand({
     if (permissionMode) flags.permissionMode = permissionMode;
     if (args["server-url"]) flags.serverUrl = args["server-url"];
     const log = (line: string) => process.stderr.write(`loom acp-agent: ${line}\n`);
+    // stdout carries the protocol: anything printed through console goes to stderr instead.
+    const toStderr = (...a: unknown[]) => process.stderr.write(`${a.map(String).join(" ")}\n`);
+    console.log = console.info = console.debug = toStderr;
     const agent = createAcpAgent({ engine: createLoomEngine({ flags }), log });
     const conn = agent.app.connect(stdioStream());
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.once(signal, () => {
+        log(`${signal}: saving sessions`);
+        conn.close();
+      });
+    }
     log("ready");
     await conn.closed.catch((e) => log(`connection closed: ${formatError(e)}`));
     await agent.closeAll();
