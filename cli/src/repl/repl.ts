@@ -60,10 +60,11 @@ export async function startRepl(init: SessionInit): Promise<void> {
       rl.prompt();
     });
 
-  stdout.write(
-    `${style.bold("loom")} ${VERSION} ${style.dim(`· ${init.workspace ?? process.cwd()} · /help for commands`)}\n`,
-  );
-  rl.prompt();
+  const where = init.workspace ?? process.cwd();
+  const tag = init.isPrivate ? " · private (never synced)" : "";
+  stdout.write(`${style.bold("loom")} ${VERSION} ${style.dim(`· ${where}${tag} · /help for commands`)}\n`);
+  // A new session prompts at once; a resumed one first shows where the conversation stands.
+  if (!init.resume) rl.prompt();
 
   let sessionError: unknown;
   const sessionReady: Promise<Session> = import("../session/session.ts").then((m) =>
@@ -93,6 +94,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
     }
   };
 
+  let exitCode = 0;
   let exiting: Promise<void> | undefined;
   const exit = (): Promise<void> => {
     exiting ??= (async () => {
@@ -108,7 +110,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
             print(style.dim(`saved ${s.thread.id} · resume with: loom resume ${s.thread.id}`));
         }
       } finally {
-        process.exit(0);
+        process.exit(exitCode);
       }
     })();
     return exiting;
@@ -153,16 +155,17 @@ export async function startRepl(init: SessionInit): Promise<void> {
     appendHistory(historyFile, text);
     turn = (
       text.startsWith("/") && !text.includes("\n") ? runSlash(text, slashContext) : runTurn(text)
-    ).finally(() => {
-      turn = undefined;
-      const next = typeAhead.shift();
-      if (next !== undefined) submit(next);
-      else if (!closing) {
-        rl.setPrompt(PROMPT);
-        rl.prompt();
-      } else void exit();
-    });
+    ).finally(afterTurn);
   };
+  function afterTurn() {
+    turn = undefined;
+    const next = typeAhead.shift();
+    if (next !== undefined) submit(next);
+    else if (!closing) {
+      rl.setPrompt(PROMPT);
+      rl.prompt();
+    } else void exit();
+  }
   const lines = createLineAssembler(submit);
 
   rl.on("line", (line) => {
@@ -217,6 +220,17 @@ export async function startRepl(init: SessionInit): Promise<void> {
     };
     void wait();
   });
+
+  if (init.resume) {
+    // Lines typed while the thread loads wait in typeAhead, as during a turn.
+    turn = session()
+      .then(showThread, (e) => {
+        print(style.red(formatError(e)));
+        exitCode = 1;
+        closing = true;
+      })
+      .finally(afterTurn);
+  }
 
   await new Promise<void>(() => {
     // Runs until exit() ends the process.
