@@ -7,6 +7,7 @@
  * config.agent.max_retries; // 3 unless a layer says otherwise
  * sources.keys["agent.model"]; // { kind: "flag", name: "--agent.model" }
  */
+import { LoomError } from "../errors.ts";
 import { type Env, SYSTEM_CONFIG_FILE, userConfigFile, workspaceConfigFile } from "../paths.ts";
 import { envLayer } from "./env.ts";
 import { isTable, type Layer, mergeLayers, type Table, uniformLayer } from "./merge.ts";
@@ -76,6 +77,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     if (path === null) continue;
     const values = readTomlFile(path);
     found.unshift({ name, path, found: values !== undefined });
+    if (values && name === "workspace") rejectUntrustedKeys(values, path);
     if (values) layers.push(uniformLayer(values, { kind: "file", layer: name, path }));
   }
 
@@ -97,6 +99,33 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const merged = mergeLayers(layers);
   const config = wrapSecrets(validateConfig(merged.values, merged.origins));
   return { config, sources: { layers: found, keys: leafOrigins(merged.values, merged.origins) } };
+}
+
+/**
+ * A workspace's `.loom/config.toml` comes with the repository, so it may not grant plugin permissions,
+ * redirect provider traffic (and with it the user's key) or point at another team server.
+ */
+function rejectUntrustedKeys(values: Table, path: string): void {
+  const bad: string[] = [];
+  const plugins = values.plugins;
+  if (isTable(plugins) && "grants" in plugins) bad.push("plugins.grants");
+  const providers = values.providers;
+  if (isTable(providers)) {
+    for (const [name, table] of Object.entries(providers)) {
+      if (!isTable(table)) continue;
+      for (const key of ["api_key", "base_url", "access_token"])
+        if (key in table) bad.push(`providers.${name}.${key}`);
+    }
+  }
+  const server = values.server;
+  if (isTable(server) && "url" in server) bad.push("server.url");
+  if (bad.length > 0) {
+    throw new LoomError(
+      "CONFIG_INVALID",
+      `${path}: ${bad[0]}: not allowed in a workspace config (a repository must not grant permissions or redirect credentials); set it in ${"$"}XDG_CONFIG_HOME/loom/config.toml or the environment`,
+      { file: path, keys: bad },
+    );
+  }
 }
 
 function leafOrigins(
