@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { clearDirCache } from "@loom/plugin-fs/dir-cache";
 import { globTool } from "@loom/plugin-fs/glob";
 import { grepTool } from "@loom/plugin-fs/grep";
 import type { ToolContext } from "@loom/runtime/tool";
@@ -133,6 +134,16 @@ export async function run(): Promise<BenchResult[]> {
       "git",
       "ls-files",
     ]),
+    await compare(
+      "glob **/file9.ts, 100k files, listing cache cleared each run",
+      2,
+      async () => {
+        clearDirCache();
+        await glob({ pattern: "**/file9.ts" })();
+      },
+      "git ls-files -co --exclude-standard",
+      ["git", "ls-files", "-co", "--exclude-standard"],
+    ),
     await compare(
       "glob **/file9.ts, 100k files (same output set)",
       2,

@@ -20,7 +20,7 @@ interface CachedDir {
   entries: DirEntry[];
 }
 
-const RACY_MS = 2000;
+export const RACY_MS = 2000;
 const MAX_CACHED_DIRS = 200_000;
 const cache = new Map<string, CachedDir>();
 

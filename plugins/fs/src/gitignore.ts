@@ -4,9 +4,10 @@
  * wins. Each pattern compiles to one RegExp (through picomatch); a layer without negations is a single
  * combined RegExp, so a 100k-file walk costs a few milliseconds of matching.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import picomatch from "picomatch";
+import { RACY_MS } from "./dir-cache.ts";
 
 /**
  * What a set of patterns matches. Patterns without a slash match the entry's name at any depth, so
@@ -67,18 +68,45 @@ function matches(m: Matcher, sub: string, name: string): boolean {
   return (m.nameRe?.test(name) ?? false) || (m.pathRe?.test(sub) ?? false);
 }
 
+const layerCache = new Map<string, { stamp: string; layer: IgnoreLayer }>();
+const MAX_CACHED_LAYERS = 10_000;
+
+/**
+ * The compiled ignore file `absDir/file`, or undefined when there is none. Compiled layers are reused
+ * while the file's (mtime, ctime, size, inode) stay the same, under the same racy rule as dir-cache.ts,
+ * so an unchanged layer is the same object and walks can cache what it filtered.
+ */
 export function readIgnoreLayer(
   absDir: string,
   relDir: string,
   file = ".gitignore",
+  now = Date.now(),
 ): IgnoreLayer | undefined {
+  const path = join(absDir, file);
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch {
+    layerCache.delete(path);
+    return undefined;
+  }
+  const stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}:${relDir}`;
+  const hit = layerCache.get(path);
+  if (hit?.stamp === stamp) return hit.layer;
   let text: string;
   try {
-    text = readFileSync(join(absDir, file), "utf8");
+    text = readFileSync(path, "utf8");
   } catch {
     return undefined;
   }
-  return compileIgnore(text, relDir);
+  const layer = compileIgnore(text, relDir);
+  if (now - Math.max(st.mtimeMs, st.ctimeMs) > RACY_MS) {
+    if (layerCache.size >= MAX_CACHED_LAYERS) layerCache.clear();
+    layerCache.set(path, { stamp, layer });
+  } else {
+    layerCache.delete(path);
+  }
+  return layer;
 }
 
 export function compileIgnore(text: string, base = ""): IgnoreLayer {

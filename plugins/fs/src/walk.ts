@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
-import { listDir } from "./dir-cache.ts";
+import { type DirEntry, listDir } from "./dir-cache.ts";
 import { type IgnoreLayer, isIgnored, readIgnoreLayer } from "./gitignore.ts";
 
 export type { DirEntryKind as EntryKind } from "./dir-cache.ts";
@@ -44,22 +44,53 @@ export async function walk(opts: WalkOptions): Promise<void> {
     const abs = rel === "" ? opts.root : `${opts.root}/${rel}`;
     const entries = listDir(abs);
     if (entries === undefined) continue; // vanished or unreadable directory: skip, as git and ripgrep do
+    const info = infoOf(entries);
     let layers = parentLayers;
-    if (entries.some((e) => e.name === ".gitignore")) {
+    if (info.hasGitignore) {
       const own = readIgnoreLayer(abs, rel);
       if (own) layers = [...parentLayers, own];
     }
     const subdirs: string[] = [];
-    for (const e of entries) {
-      if (e.name === ".git") continue;
+    for (const e of keptEntries(info, entries, rel, layers)) {
       const childRel = rel === "" ? e.name : `${rel}/${e.name}`;
-      const kind = e.kind;
-      if (layers.length > 0 && isIgnored(layers, childRel, kind === "dir")) continue;
-      if (opts.visit({ rel: childRel, kind }) === false) return;
-      if (kind === "dir" && opts.recursive) subdirs.push(childRel);
+      if (opts.visit({ rel: childRel, kind: e.kind }) === false) return;
+      if (e.kind === "dir" && opts.recursive) subdirs.push(childRel);
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ rel: subdirs[i]!, layers });
   }
+}
+
+/**
+ * What a walk derived from one directory listing. Cached listings are the same array while the
+ * directory is unchanged, so this rides along in a WeakMap; the ignore filtering is reused as long
+ * as the same (unchanged, hence identical) layers apply.
+ */
+interface ListingInfo {
+  hasGitignore: boolean;
+  filtered?: { layers: IgnoreLayer[]; kept: DirEntry[] };
+}
+
+const infos = new WeakMap<DirEntry[], ListingInfo>();
+
+function infoOf(entries: DirEntry[]): ListingInfo {
+  let info = infos.get(entries);
+  if (info === undefined) {
+    info = { hasGitignore: entries.some((e) => e.name === ".gitignore") };
+    infos.set(entries, info);
+  }
+  return info;
+}
+
+function keptEntries(info: ListingInfo, entries: DirEntry[], rel: string, layers: IgnoreLayer[]): DirEntry[] {
+  const f = info.filtered;
+  if (f && f.layers.length === layers.length && f.layers.every((l, i) => l === layers[i])) return f.kept;
+  const kept = entries.filter(
+    (e) =>
+      e.name !== ".git" &&
+      !(layers.length > 0 && isIgnored(layers, rel === "" ? e.name : `${rel}/${e.name}`, e.kind === "dir")),
+  );
+  info.filtered = { layers, kept };
+  return kept;
 }
 
 /** The root's `.git/info/exclude` and every `.gitignore` from the root down to (not including) `start`. */
