@@ -77,7 +77,12 @@ describe("loom acp-agent (real subprocess)", () => {
       ]);
       const bash = finalUpdate(a.updates, "t3");
       expect(bash?.status).toBe("completed");
-      expect(JSON.stringify(bash?.content)).toContain("goodbye world");
+      expect(bash?.content).toEqual([
+        { type: "content", content: { type: "text", text: "goodbye world\n[exit code 0]" } },
+      ]);
+      expect(finalUpdate(a.updates, "t1")?.content).toEqual([
+        { type: "content", content: { type: "text", text: "hello world\n" } },
+      ]);
       const usage = a.updates.map((n) => n.update).filter((u) => u.sessionUpdate === "usage_update");
       expect(usage.at(-1)).toMatchObject({ used: 940 });
       expect(readFileSync(join(sb.workspace, "greet.txt"), "utf8")).toBe("goodbye world\n");
@@ -129,6 +134,7 @@ describe("loom acp-agent (real subprocess)", () => {
         { type: "diff", path: join(sb.workspace, "a.txt"), oldText: "x", newText: "y" },
       ]);
       expect(finalUpdate(a.updates, "e1")?.status).toBe("failed");
+      expect(JSON.stringify(finalUpdate(a.updates, "e1")?.content)).toContain("PERMISSION_DENIED");
       expect(readFileSync(join(sb.workspace, "a.txt"), "utf8")).toBe("x\n");
       expect(JSON.stringify(sb.upstream.requests[1]?.body)).toContain("PERMISSION_DENIED");
       expect(agentText(a.updates)).toBe("Understood, leaving it.");

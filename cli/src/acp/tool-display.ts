@@ -122,11 +122,44 @@ export function textContent(text: string): acp.ToolCallContent {
   return { type: "content", content: { type: "text", text: clipped } };
 }
 
+function parsed(result: ToolResult): Input | undefined {
+  if (typeof result.output === "object" && result.output !== null) return asInput(result.output);
+  if (typeof result.output !== "string" || !result.output.startsWith("{")) return undefined;
+  try {
+    return asInput(JSON.parse(result.output));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a person wants to see of a result: a file's text for `read_file`, the output and exit
+ * status for `bash`, an error's one line; anything else as the model sees it.
+ */
+export function displayText(call: ToolCall, result: ToolResult): string {
+  const o = parsed(result);
+  if (o && typeof o.code === "string" && typeof o.message === "string") return `${o.code}: ${o.message}`;
+  if (o && call.name === "read_file" && typeof o.content === "string") return o.content;
+  if (o && call.name === "bash" && ("stdout" in o || "exit_code" in o)) {
+    const out = `${typeof o.stdout === "string" ? o.stdout : ""}${typeof o.stderr === "string" ? o.stderr : ""}`;
+    const status =
+      o.cancelled === true
+        ? "cancelled"
+        : o.timed_out === true
+          ? "timed out"
+          : typeof o.signal === "string"
+            ? `killed by ${o.signal}`
+            : `exit code ${String(o.exit_code)}`;
+    return `${out}${out === "" || out.endsWith("\n") ? "" : "\n"}[${status}]`;
+  }
+  return toolOutputText(result);
+}
+
 /** The final `tool_call_update` of a call. */
 export function toolCallCompleted(call: ToolCall, result: ToolResult, cwd: string): acp.ToolCallUpdate {
   const diffs = !result.isError && toolKind(call.name) === "edit" ? editDiffs(call, cwd) : [];
   const content: acp.ToolCallContent[] =
-    diffs.length > 0 ? diffs.map((d) => ({ type: "diff", ...d })) : [textContent(toolOutputText(result))];
+    diffs.length > 0 ? diffs.map((d) => ({ type: "diff", ...d })) : [textContent(displayText(call, result))];
   return {
     toolCallId: call.id,
     status: result.isError ? "failed" : "completed",
