@@ -170,6 +170,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   let agent: Agent;
   let unsubscribe = (): void => {};
   let busy = false;
+  let cancelRequested = false;
   const makeAgent = (): void => {
     unsubscribe();
     agent = createAgent({
@@ -260,10 +261,13 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     async send(text) {
       if (busy) throw new LoomError("CONFLICT", "a turn is already running; cancel it first");
       busy = true;
+      cancelRequested = false;
       try {
         await compactIfNeeded();
         undo.beginTurn(text);
         const pending = agent.send(text);
+        // A cancel that came while the turn was being prepared (compaction) applies now.
+        if (cancelRequested) agent.cancel();
         thread.messages = [...agent.messages];
         save();
         const result = await pending;
@@ -280,7 +284,9 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       }
     },
     cancel() {
-      if (busy) agent.cancel();
+      if (!busy) return;
+      cancelRequested = true;
+      agent.cancel();
     },
     newThread(o = {}) {
       if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
