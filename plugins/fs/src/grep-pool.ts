@@ -1,7 +1,10 @@
 /**
  * A small, lazily started pool of grep workers shared by all calls. Jobs queue globally; each worker
  * holds one job at a time. Workers are unref'd while idle, so they never keep the process alive.
+ * If workers cannot start (a bundle without the worker entry, say) or one dies before finishing any
+ * job, the pool is marked broken and every job runs on the calling thread instead: slower, same result.
  */
+import { searchFiles } from "./grep-search.ts";
 import type { GrepJob, GrepJobResult } from "./grep-worker.ts";
 
 export const POOL_SIZE = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
@@ -18,31 +21,43 @@ interface Pending {
 const queue: Pending[] = [];
 const idle: PoolWorker[] = [];
 const busy = new Map<PoolWorker, Pending>();
+const proven = new WeakSet<PoolWorker>();
 let started = false;
+let broken = false;
 let nextId = 1;
 
 function start(): void {
   started = true;
-  for (let i = 0; i < POOL_SIZE; i++) spawnWorker();
+  for (let i = 0; i < POOL_SIZE && !broken; i++) spawnWorker();
 }
 
 function spawnWorker(): void {
-  const w = new Worker(new URL("./grep-worker.ts", import.meta.url)) as PoolWorker;
+  let w: PoolWorker;
+  try {
+    w = new Worker(new URL("./grep-worker.ts", import.meta.url)) as PoolWorker;
+  } catch {
+    broken = true;
+    return;
+  }
   w.unref();
   w.onmessage = (ev: MessageEvent<GrepJobResult>) => finish(w, ev.data);
   w.onerror = (ev) => {
-    // A crashed worker is replaced; its job fails with a clear message.
+    ev.preventDefault();
     const p = busy.get(w);
     busy.delete(w);
+    const i = idle.indexOf(w);
+    if (i >= 0) idle.splice(i, 1);
     w.terminate();
-    spawnWorker();
-    p?.resolve({ id: p.job.id, error: `grep worker failed: ${ev.message}` });
+    if (proven.has(w)) spawnWorker();
+    else broken = true;
+    if (p) runInline(p);
+    pump();
   };
   idle.push(w);
-  pump();
 }
 
 function finish(w: PoolWorker, result: GrepJobResult): void {
+  proven.add(w);
   const p = busy.get(w);
   busy.delete(w);
   w.unref();
@@ -51,7 +66,21 @@ function finish(w: PoolWorker, result: GrepJobResult): void {
   pump();
 }
 
+function runInline(p: Pending): void {
+  try {
+    p.resolve({ id: p.job.id, hits: searchFiles(p.job.files, p.job.spec, p.job.limit) });
+  } catch (e) {
+    p.resolve({ id: p.job.id, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
 function pump(): void {
+  if (broken && busy.size === 0) {
+    // Yield between inline batches so the walk and other work keep moving.
+    const p = queue.shift();
+    if (p) setImmediate(() => (runInline(p), pump()));
+    return;
+  }
   while (idle.length > 0 && queue.length > 0) {
     const w = idle.pop()!;
     const p = queue.shift()!;
@@ -79,4 +108,9 @@ export function dropQueued(owner: object): void {
     queue.splice(i, 1);
     p.resolve({ id: p.job.id, skipped: true });
   }
+}
+
+/** Test hook: behave as if workers could not start. */
+export function breakPoolForTests(): void {
+  broken = true;
 }

@@ -26,6 +26,8 @@ export interface WalkOptions {
   start: string;
   recursive: boolean;
   signal?: AbortSignal;
+  /** Clock for the listing caches' racy-change rule (tests move it forward). */
+  now?: () => number;
   /** Called for every entry not ignored; return `false` to stop the walk. */
   visit(entry: WalkEntry): boolean | undefined;
 }
@@ -34,6 +36,7 @@ const YIELD_EVERY_DIRS = 256;
 
 export async function walk(opts: WalkOptions): Promise<void> {
   const stack: { rel: string; layers: IgnoreLayer[] }[] = [{ rel: opts.start, layers: ancestorLayers(opts) }];
+  const now = opts.now ?? Date.now;
   let dirs = 0;
   while (stack.length > 0) {
     const { rel, layers: parentLayers } = stack.pop()!;
@@ -42,12 +45,12 @@ export async function walk(opts: WalkOptions): Promise<void> {
       if (opts.signal?.aborted) throw new LoomError("TOOL_CANCELLED", "the call was cancelled");
     }
     const abs = rel === "" ? opts.root : `${opts.root}/${rel}`;
-    const entries = listDir(abs);
+    const entries = listDir(abs, now());
     if (entries === undefined) continue; // vanished or unreadable directory: skip, as git and ripgrep do
     const info = infoOf(entries);
     let layers = parentLayers;
     if (info.hasGitignore) {
-      const own = readIgnoreLayer(abs, rel);
+      const own = readIgnoreLayer(abs, rel, ".gitignore", now());
       if (own) layers = [...parentLayers, own];
     }
     const subdirs: string[] = [];
