@@ -78,7 +78,12 @@ function pump(): void {
   if (broken && busy.size === 0) {
     // Yield between inline batches so the walk and other work keep moving.
     const p = queue.shift();
-    if (p) setImmediate(() => (runInline(p), pump()));
+    if (p) {
+      setImmediate(() => {
+        runInline(p);
+        pump();
+      });
+    }
     return;
   }
   while (idle.length > 0 && queue.length > 0) {
