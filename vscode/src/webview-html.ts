@@ -22,6 +22,9 @@ body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size
 .tool summary { cursor: pointer; }
 .tool .st { font-size: 0.8em; margin-left: 6px; opacity: 0.8; }
 .tool pre, .diff { font-family: var(--vscode-editor-font-family); font-size: 0.9em; max-height: 300px; overflow: auto; background: var(--vscode-textCodeBlock-background); padding: 4px; margin: 4px 0; }
+.agent code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 0 2px; }
+.agent pre.block { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 6px; overflow: auto; white-space: pre; }
+.locs { font-size: 0.85em; margin: 2px 0; }
 .del { color: var(--vscode-gitDecoration-deletedResourceForeground); }
 .add { color: var(--vscode-gitDecoration-addedResourceForeground); }
 .permission { border: 1px solid var(--vscode-focusBorder); border-radius: 4px; padding: 6px; }

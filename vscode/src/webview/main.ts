@@ -4,6 +4,7 @@
  */
 import type { ChatItem, ChatState, ToolContent } from "../chat-model.ts";
 import { diffLines } from "../diff-lines.ts";
+import { segments } from "../markdown-lite.ts";
 import type { HostToView, ViewToHost } from "../view-protocol.ts";
 
 declare function acquireVsCodeApi(): { postMessage(m: ViewToHost): void };
@@ -25,6 +26,22 @@ function el(tag: string, cls?: string, text?: string): HTMLElement {
   return e;
 }
 
+function renderText(cls: string, text: string): HTMLElement {
+  const box = el("div", cls);
+  for (const seg of segments(text)) {
+    if (seg.kind === "text") box.append(document.createTextNode(seg.text));
+    else if (seg.kind === "code") box.append(el("code", undefined, seg.text));
+    else box.append(el("pre", "block", seg.text));
+  }
+  return box;
+}
+
+function fileLink(path: string): HTMLElement {
+  const link = el("a", undefined, path);
+  link.onclick = () => vscode.postMessage({ type: "openFile", path });
+  return link;
+}
+
 function renderContent(c: ToolContent): HTMLElement {
   switch (c.type) {
     case "text":
@@ -33,9 +50,7 @@ function renderContent(c: ToolContent): HTMLElement {
       return el("pre", undefined, `[terminal ${c.terminalId}]`);
     case "diff": {
       const box = el("div", "diff");
-      const link = el("a", undefined, c.path);
-      link.onclick = () => vscode.postMessage({ type: "openFile", path: c.path });
-      box.append(link);
+      box.append(fileLink(c.path));
       for (const l of diffLines(c.oldText, c.newText)) {
         box.append(el("div", l.op === "-" ? "del" : l.op === "+" ? "add" : "", `${l.op} ${l.text}`));
       }
@@ -48,8 +63,9 @@ const STATUS_ICON: Record<string, string> = { pending: "…", in_progress: "⟳"
 
 function renderItem(it: ChatItem): HTMLElement {
   switch (it.kind) {
-    case "user":
     case "agent":
+      return renderText("item agent", it.text);
+    case "user":
     case "thought":
       return el("div", `item ${it.kind}`, it.text);
     case "notice":
@@ -65,6 +81,11 @@ function renderItem(it: ChatItem): HTMLElement {
       const sum = el("summary", undefined, `${STATUS_ICON[it.status] ?? ""} ${it.title}`);
       sum.append(el("span", "st", `${it.toolKind} · ${it.status}`));
       box.append(sum);
+      if (it.locations.length > 0) {
+        const locs = el("div", "locs");
+        for (const p of it.locations) locs.append(fileLink(p), document.createTextNode(" "));
+        box.append(locs);
+      }
       for (const c of it.content) box.append(renderContent(c));
       if (it.status === "failed" || it.content.some((c) => c.type === "diff"))
         (box as HTMLDetailsElement).open = true;
