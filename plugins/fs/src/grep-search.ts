@@ -29,6 +29,9 @@ export interface CompiledSpec {
   needle?: Buffer;
   /** The needle alone decides whether a file matches. */
   exact: boolean;
+  /** Whether `whole` may reject a file. Not with lookarounds: `foo(?!\s)` matches a line ending in foo
+   * on its own, but not in the whole text, where a newline follows. */
+  pretest: boolean;
 }
 
 export function compileSpec(spec: GrepSpec): CompiledSpec {
@@ -38,6 +41,7 @@ export function compileSpec(spec: GrepSpec): CompiledSpec {
     whole: new RegExp(source, `${flags}m`),
     line: new RegExp(source, flags),
     exact: false,
+    pretest: !/\(\?<?[=!]/.test(source),
   };
   if (spec.caseInsensitive) return compiled;
   const literal = spec.literal ? spec.pattern : requiredLiteral(spec.pattern);
@@ -57,7 +61,7 @@ export function searchFiles(files: readonly string[], spec: GrepSpec, limit: num
     if (bytes === undefined || bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) continue;
     if (re.needle !== undefined && bytes.indexOf(re.needle) < 0) continue;
     const text = bytes.toString("utf8");
-    if (!re.exact && !re.whole.test(text)) continue;
+    if (!re.exact && re.pretest && !re.whole.test(text)) continue;
     let start = 0;
     for (let line = 1; start <= text.length && hits.length < limit; line++) {
       let end = text.indexOf("\n", start);

@@ -13,6 +13,7 @@ const ws = createTestWorkspace({
   "nested/.gitignore": "*.gen.ts\n",
   "nested/x.gen.ts": "foo\n",
   "nested/y.ts": "no match\nlast foo",
+  "nested/z.txt": "bar\nend bar\nmore\n",
 });
 afterAll(() => ws.dispose());
 type Out = {
@@ -43,8 +44,10 @@ describe("grep", () => {
     expect(where(await grep({ pattern: "foo", path: "nested/y.ts" }))).toEqual(["nested/y.ts:2"]);
   });
 
-  test("anchors match per line", async () => {
+  test("anchors and lookarounds match per line", async () => {
     expect(where(await grep({ pattern: "^function" }))).toEqual(["src/a.ts:2"]);
+    expect(where(await grep({ pattern: "end bar(?!\\s)" }))).toEqual(["nested/z.txt:2"]);
+    expect(where(await grep({ pattern: "(?<!\\S)Foo in" }))).toEqual(["src/b.md:1"]);
   });
 
   test("long lines are cut, max_results truncates", async () => {
