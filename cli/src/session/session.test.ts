@@ -162,4 +162,27 @@ describe("session", () => {
     expect(again.session.thread.id).toBe(first.session.thread.id);
     await again.session.close();
   });
+
+  test("a tool loop that outgrows the window within one turn is trimmed on the way out", async () => {
+    const huge = "z".repeat(200_000);
+    const llm = scriptedLlm([
+      call("read_file", { path: "a" }, "r1"),
+      call("read_file", { path: "b" }, "r2"),
+      call("read_file", { path: "c" }, "r3"),
+      say("read them all"),
+    ]);
+    const bigRead = { ...readTool(), invoke: async () => ({ output: huge }) };
+    const session = await createSession(
+      { workspace: ws, env, model: "gpt-4o", provider: "openai" },
+      { createLlm: async () => llm, loadTools: async () => ({ tools: [bigRead], close() {} }) },
+    );
+    const events: SessionEvent[] = [];
+    session.on((e) => events.push(e));
+    await session.send("read three big files");
+    expect(events.filter((e) => e.type === "context.compacted")).toHaveLength(1);
+    const last = llm.requests.at(-1)!.messages;
+    expect(last.filter((m) => m.role === "tool" && m.content === huge).length).toBeLessThan(3);
+    expect(session.thread.messages.filter((m) => m.role === "tool" && m.content === huge)).toHaveLength(3);
+    await session.close();
+  });
 });

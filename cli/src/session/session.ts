@@ -21,13 +21,14 @@ import { dataDir, type Env } from "@loom/runtime/paths";
 import { buildSystemPrompt } from "@loom/runtime/prompt";
 import { costOf, getModel } from "@loom/runtime/providers/catalogue";
 import type { Thread } from "@loom/runtime/thread";
-import { compactMessages, llmSummarizer } from "@loom/runtime/threads/compact";
+import { type CompactionResult, compactMessages, llmSummarizer } from "@loom/runtime/threads/compact";
 import { repairMessages } from "@loom/runtime/threads/repair";
 import { createThread, createThreadStore, type ThreadStore } from "@loom/runtime/threads/store";
 import type { Tool } from "@loom/runtime/tool";
 import { findRepo, type RepoInfo } from "@loom/runtime/undo/git";
 import { type UndoEntry, type UndoResult, undoLatest } from "@loom/runtime/undo/snapshots";
 import { defaultModel } from "../providers.ts";
+import { budgetedLlm, budgetFor } from "./context-budget.ts";
 import type { SessionEvent, SessionListener } from "./events.ts";
 import { createSessionLlm } from "./llm.ts";
 import { type AskFn, createApprover, type PermissionMode, toolsForMode } from "./permissions.ts";
@@ -88,8 +89,6 @@ export interface Session {
   save(): void;
   close(): Promise<void>;
 }
-
-const DEFAULT_CONTEXT_WINDOW = 128_000;
 
 export async function createSession(init: SessionInit = {}, deps: SessionDeps = {}): Promise<Session> {
   const env = init.env ?? process.env;
@@ -171,10 +170,19 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   let unsubscribe = (): void => {};
   let busy = false;
   let cancelRequested = false;
+  const budget = () => budgetFor(model, allTools, system.length);
+  // Within a turn, requests that outgrow the window are trimmed on the way out (told once per turn).
+  let toldThisTurn = false;
+  const agentLlm = (): LlmClient =>
+    budgetedLlm(llm, budget, (r) => {
+      if (toldThisTurn) return;
+      toldThisTurn = true;
+      emit(compactedEvent(r));
+    });
   const makeAgent = (): void => {
     unsubscribe();
     agent = createAgent({
-      llm,
+      llm: agentLlm(),
       model,
       system,
       tools: undo.wrap(toolsForMode(allTools, mode, init.ask !== undefined)),
@@ -189,7 +197,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   };
   makeAgent();
 
-  const contextWindow = (): number => getModel(model)?.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+  const contextWindow = (): number => budget().contextWindow;
 
   const save = (): void => {
     thread.updatedAt = new Date().toISOString();
@@ -198,26 +206,27 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     sync?.push(thread);
   };
 
+  const compactedEvent = (r: CompactionResult): SessionEvent => {
+    const event: SessionEvent = {
+      type: "context.compacted",
+      stage: r.stage === "pruned" ? "pruned" : "summarized",
+      beforeTokens: r.beforeTokens,
+      afterTokens: r.afterTokens,
+    };
+    if (r.summarySource) event.summarySource = r.summarySource;
+    return event;
+  };
+
+  /** Between turns: compact the thread itself (model-written summary) and persist it. */
   const compactIfNeeded = async (): Promise<void> => {
-    const info = getModel(model);
-    const toolChars = JSON.stringify(allTools.map((t) => [t.name, t.description, t.inputSchema])).length;
     const r = await compactMessages([...agent.messages], {
-      contextWindow: contextWindow(),
-      reserveTokens: Math.min(info?.maxOutputTokens ?? 8192, 32_000) + Math.ceil(toolChars / 4),
-      systemChars: system.length,
+      ...budget(),
       summarize: llmSummarizer(llm, model),
     });
     if (r.stage === "none") return;
     thread.messages = r.messages;
     makeAgent();
-    const event: SessionEvent = {
-      type: "context.compacted",
-      stage: r.stage,
-      beforeTokens: r.beforeTokens,
-      afterTokens: r.afterTokens,
-    };
-    if (r.summarySource) event.summarySource = r.summarySource;
-    emit(event);
+    emit(compactedEvent(r));
   };
 
   const addUsage = (u: Usage): void => {
@@ -263,6 +272,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       busy = true;
       cancelRequested = false;
       try {
+        toldThisTurn = false;
         await compactIfNeeded();
         undo.beginTurn(text);
         const pending = agent.send(text);

@@ -97,3 +97,23 @@ describe("compaction", () => {
     expect(s).toContain("Commands run:\n- bun test");
   });
 });
+
+test("one huge turn (nothing before it to summarise) gets its older tool output pruned", async () => {
+  const ms = convo(1, 10).slice(0, 1);
+  for (let i = 0; i < 6; i++) {
+    ms.push(
+      {
+        role: "assistant",
+        content: "",
+        toolCalls: [{ id: `t${i}`, name: "read_file", input: { path: `f${i}` } }],
+      },
+      { role: "tool", toolCallId: `t${i}`, name: "read_file", content: "y".repeat(4000) },
+    );
+  }
+  const r = await compactMessages(ms, { contextWindow: 4000, reserveTokens: 0 });
+  expect(r.stage).toBe("pruned");
+  expect(r.summarySource).toBeUndefined();
+  expect(r.messages).toHaveLength(ms.length);
+  expect(r.messages.at(-1)?.content).toHaveLength(4000);
+  expect(r.messages[2]?.content).toStartWith("[output pruned");
+});

@@ -124,9 +124,9 @@ export async function compactMessages(messages: Message[], o: CompactOptions): P
       summary = undefined;
     }
   }
+  if (head.length === 0) return { messages: tail, stage: "pruned", beforeTokens, afterTokens: size(tail) };
   summary ??= extractiveSummary(head);
-  const out =
-    head.length > 0 ? withSummary(tail, summary, source === "llm" ? "by the model" : "extract") : tail;
+  const out = withSummary(tail, summary, source === "llm" ? "by the model" : "extract");
   return { messages: out, stage: "summarized", beforeTokens, afterTokens: size(out), summarySource: source };
 }
 
