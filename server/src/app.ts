@@ -24,6 +24,7 @@ import { llmRoutes } from "./proxy/llm-routes.ts";
 import { passthroughRoutes } from "./proxy/passthrough.ts";
 import { createRateLimiter } from "./proxy/rate-limit.ts";
 import { type CostLookup, createUsageRecorder } from "./proxy/usage.ts";
+import { usageRoutes } from "./proxy/usage-routes.ts";
 import { threadRoutes } from "./threads/routes.ts";
 import { createThreadStore } from "./threads/store.ts";
 
@@ -54,7 +55,7 @@ export function createApp(o: AppOptions) {
   const clock = o.clock ?? (() => new Date());
   const upstreams = o.upstreams ?? {};
   const providers = o.providers ?? {};
-  const secrets = () => Object.values(upstreams).map((u) => u.apiKey.expose());
+  const secrets = () => Object.values(upstreams).flatMap((u) => (u.apiKey ? [u.apiKey.expose()] : []));
   const redact = createRedactor(secrets);
   const log = o.log ?? createLogger({ secrets });
   const metrics = o.metrics ?? createMetrics();
@@ -100,6 +101,7 @@ export function createApp(o: AppOptions) {
     .use(opsRoutes({ db: o.db, metrics, providers: configured }))
     .use(authRoutes(resolvers))
     .use(threadRoutes({ store: createThreadStore(o.db), resolvers, clock }))
+    .use(usageRoutes({ db: o.db, resolvers }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))
     .use(
       passthroughRoutes({

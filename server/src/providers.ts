@@ -31,7 +31,13 @@ export function createProviderClients(
   const out: Record<string, LlmClient> = {};
   for (const up of Object.values(upstreams)) {
     if (!defs.some((d) => d.name === up.name)) continue;
-    out[up.name] = createLlmClient({ provider: up.name, apiKey: up.apiKey, baseUrl: up.baseUrl }, defs);
+    // Vertex takes its fixed access token as a setting; the others take an API key.
+    const vertex = up.name === "vertex";
+    const settings = vertex && up.apiKey ? { ...up.settings, accessToken: up.apiKey.expose() } : up.settings;
+    out[up.name] = createLlmClient(
+      { provider: up.name, apiKey: vertex ? undefined : up.apiKey, baseUrl: up.baseUrl, settings },
+      defs,
+    );
   }
   return out;
 }

@@ -51,7 +51,7 @@ function intEnv(env: Env, name: string, fallback: number): number {
 export async function startServer(o: ServeOptions = {}): Promise<RunningServer> {
   const env = o.env ?? process.env;
   const upstreams = loadUpstreams(env);
-  const secrets = () => Object.values(upstreams).map((u) => u.apiKey.expose());
+  const secrets = () => Object.values(upstreams).flatMap((u) => (u.apiKey ? [u.apiKey.expose()] : []));
   const log = createLogger({ secrets, ...(o.logSink ? { write: o.logSink } : {}) });
   const db = openDb(o.dbPath ?? serverDbPath(env));
   const defs = await loadProviderDefinitions(Object.keys(upstreams), log);

@@ -16,6 +16,7 @@ import { tempDir, thread } from "./_helpers.ts";
 
 const ANTHROPIC_KEY = "sk-ant-test-SECRET-0123456789abcdef";
 const OPENAI_KEY = "sk-proj-test-SECRET-fedcba9876543210";
+const VERTEX_TOKEN = "ya29.vertex-test-SECRET-abcdef0123";
 
 let up: FakeUpstream;
 let server: RunningServer;
@@ -46,6 +47,10 @@ beforeAll(async () => {
       ANTHROPIC_BASE_URL: up.url,
       OPENAI_API_KEY_FILE: keyFile,
       OPENAI_BASE_URL: up.openaiUrl,
+      GOOGLE_CLOUD_PROJECT: "loom-test",
+      GOOGLE_CLOUD_LOCATION: "us-central1",
+      VERTEX_BASE_URL: up.url,
+      VERTEX_ACCESS_TOKEN: VERTEX_TOKEN,
       LOOM_SERVER_MAX_BODY_BYTES: String(64 * 1024),
     },
     logSink: (line) => logs.push(line),
@@ -63,7 +68,7 @@ describe("server over a socket", () => {
     const res = await call("/health", { auth: false });
     expect(await res.json()).toMatchObject({
       status: "ok",
-      components: { providers: { configured: ["anthropic", "openai"] } },
+      components: { providers: { configured: ["anthropic", "openai", "vertex"] } },
     });
   });
 
@@ -92,10 +97,11 @@ describe("server over a socket", () => {
     expect((await call(`/api/threads/${t.id}`)).status).toBe(404);
   });
 
-  test("the proxy LlmClient streams and completes through the provider plugins, for both providers", async () => {
+  test("the proxy LlmClient streams and completes through the provider plugins, for every provider", async () => {
     for (const [provider, model] of [
       ["anthropic", "claude-sonnet-4-6"],
       ["openai", "gpt-4o"],
+      ["vertex", "gemini-2.5-pro"],
     ] as const) {
       const llm = createProxyLlmClient({ serverUrl: server.url, token, provider });
       const events: LlmEvent[] = [];
@@ -117,7 +123,9 @@ describe("server over a socket", () => {
         "SELECT provider, requests FROM usage ORDER BY provider",
       )
       .all();
-    expect(usage.map((u) => u.provider)).toEqual(["anthropic", "openai"]);
+    expect(usage.map((u) => u.provider)).toEqual(["anthropic", "openai", "vertex"]);
+    const vertexSent = up.requests.find((r) => r.provider === "vertex");
+    expect(vertexSent?.headers.authorization).toBe(`Bearer ${VERTEX_TOKEN}`);
   });
 
   test("an upstream 429 comes back as rate_limited with its retry-after", async () => {
@@ -245,7 +253,13 @@ describe("provider keys never leak", () => {
     const everything = [...bodies, ...logs, dbBytes].join("\n");
     expect(bodies.length).toBeGreaterThan(10);
     expect(logs.some((l) => l.includes("proxy.failed"))).toBe(true);
-    for (const key of [ANTHROPIC_KEY, OPENAI_KEY, ANTHROPIC_KEY.slice(0, 16), OPENAI_KEY.slice(-16)]) {
+    for (const key of [
+      ANTHROPIC_KEY,
+      OPENAI_KEY,
+      VERTEX_TOKEN,
+      ANTHROPIC_KEY.slice(0, 16),
+      OPENAI_KEY.slice(-16),
+    ]) {
       expect(everything.includes(key)).toBe(false);
     }
     expect(everything.includes(token)).toBe(false);

@@ -20,12 +20,24 @@ const create = defineCommand({
       required: true,
     },
     user: { type: "string", description: "User id the token acts for (default: the name)" },
+    "rate-limit": {
+      type: "string",
+      description: "Proxy requests per minute for this token (default: the server's)",
+    },
   },
   async run({ args }) {
     if (!args.name?.trim()) throw new UsageError("--name must not be empty");
+    const rate = args["rate-limit"] === undefined ? undefined : Number(args["rate-limit"]);
+    if (rate !== undefined && (!Number.isInteger(rate) || rate < 1)) {
+      throw new UsageError(`--rate-limit must be a positive integer, got "${args["rate-limit"]}"`);
+    }
     const { createToken } = await import("@loom/server/tokens");
     const d = await db();
-    const made = createToken(d, { name: args.name, ...(args.user ? { userId: args.user } : {}) });
+    const made = createToken(d, {
+      name: args.name,
+      ...(args.user ? { userId: args.user } : {}),
+      ...(rate === undefined ? {} : { rateLimitPerMinute: rate }),
+    });
     d.$client.close();
     process.stderr.write(
       `created token ${made.id} for ${made.userId}; store it now, it is not shown again\n`,
@@ -40,9 +52,9 @@ const list = defineCommand({
     const { listTokens } = await import("@loom/server/tokens");
     const d = await db();
     for (const t of listTokens(d)) {
-      process.stdout.write(
-        `${t.id}\t${t.name}\t${t.userId}\t${t.createdAt}\t${t.revokedAt ? `revoked ${t.revokedAt}` : "active"}\n`,
-      );
+      const limit = t.rateLimitPerMinute === null ? "default" : `${t.rateLimitPerMinute}/min`;
+      const state = t.revokedAt ? `revoked ${t.revokedAt}` : "active";
+      process.stdout.write(`${t.id}\t${t.name}\t${t.userId}\t${t.createdAt}\t${limit}\t${state}\n`);
     }
     d.$client.close();
   },

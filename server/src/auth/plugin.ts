@@ -15,7 +15,14 @@ export function tokenResolver(db: Db): PrincipalResolver {
     const token = bearerOf(request);
     if (!token) return undefined;
     const rec = findToken(db, token);
-    return rec ? { userId: rec.userId, via: "token", tokenId: rec.id, name: rec.name } : undefined;
+    if (!rec) return undefined;
+    return {
+      userId: rec.userId,
+      via: "token",
+      tokenId: rec.id,
+      name: rec.name,
+      ...(rec.rateLimitPerMinute === null ? {} : { rateLimitPerMinute: rec.rateLimitPerMinute }),
+    };
   };
 }
 

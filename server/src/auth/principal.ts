@@ -9,6 +9,8 @@ export interface Principal {
   /** The API token used, when `via === "token"` (usage accounting and rate limits key on it). */
   tokenId?: string;
   name?: string;
+  /** Proxy requests per minute for this principal, when it differs from the server default. */
+  rateLimitPerMinute?: number;
 }
 
 export type PrincipalResolver = (request: Request) => Principal | undefined | Promise<Principal | undefined>;

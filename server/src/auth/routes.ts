@@ -7,6 +7,7 @@ export const PrincipalSchema = t.Object({
   via: t.String(),
   tokenId: t.Optional(t.String()),
   name: t.Optional(t.String()),
+  rateLimitPerMinute: t.Optional(t.Integer()),
 });
 
 export function authRoutes(resolvers: PrincipalResolver[]) {

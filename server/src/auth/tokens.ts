@@ -19,12 +19,14 @@ export interface TokenRecord {
   name: string;
   userId: string;
   createdAt: string;
+  /** Proxy requests per minute; null means the server default. */
+  rateLimitPerMinute: number | null;
 }
 
 /** Creates a token; the returned `token` is the only time the secret exists outside the caller. */
 export function createToken(
   db: Db,
-  opts: { name: string; userId?: string; now?: Date },
+  opts: { name: string; userId?: string; rateLimitPerMinute?: number; now?: Date },
 ): TokenRecord & { token: string } {
   const token = generateToken();
   const rec: TokenRecord = {
@@ -32,6 +34,7 @@ export function createToken(
     name: opts.name,
     userId: opts.userId ?? opts.name,
     createdAt: (opts.now ?? new Date()).toISOString(),
+    rateLimitPerMinute: opts.rateLimitPerMinute ?? null,
   };
   db.insert(tokens)
     .values({ ...rec, hash: hashToken(token) })
@@ -42,7 +45,13 @@ export function createToken(
 export function findToken(db: Db, token: string): TokenRecord | undefined {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
   const row = db
-    .select({ id: tokens.id, name: tokens.name, userId: tokens.userId, createdAt: tokens.createdAt })
+    .select({
+      id: tokens.id,
+      name: tokens.name,
+      userId: tokens.userId,
+      createdAt: tokens.createdAt,
+      rateLimitPerMinute: tokens.rateLimitPerMinute,
+    })
     .from(tokens)
     .where(and(eq(tokens.hash, hashToken(token)), isNull(tokens.revokedAt)))
     .get();
@@ -56,6 +65,7 @@ export function listTokens(db: Db): (TokenRecord & { revokedAt: string | null })
       name: tokens.name,
       userId: tokens.userId,
       createdAt: tokens.createdAt,
+      rateLimitPerMinute: tokens.rateLimitPerMinute,
       revokedAt: tokens.revokedAt,
     })
     .from(tokens)

@@ -15,6 +15,8 @@ export const tokens = sqliteTable("tokens", {
   createdAt: text("created_at").notNull(),
   lastUsedAt: text("last_used_at"),
   revokedAt: text("revoked_at"),
+  /** Proxy requests per minute for this token; null means the server default. */
+  rateLimitPerMinute: integer("rate_limit_per_minute"),
 });
 
 export const threads = sqliteTable(

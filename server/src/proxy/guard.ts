@@ -18,7 +18,7 @@ export function createProxyGuard(opts: {
           provider,
         });
       }
-      const wait = opts.limiter.take(principal.tokenId ?? principal.userId);
+      const wait = opts.limiter.take(principal.tokenId ?? principal.userId, principal.rateLimitPerMinute);
       if (wait !== undefined) {
         throw new HttpError(
           429,

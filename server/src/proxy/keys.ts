@@ -1,18 +1,25 @@
 /**
- * Provider keys and upstream base URLs, read once from the environment (`ANTHROPIC_API_KEY` or
- * `ANTHROPIC_API_KEY_FILE`, …). Keys stay wrapped in `Secret` until the moment a request is sent.
+ * Provider credentials and upstream base URLs, read once from the environment: `ANTHROPIC_API_KEY`
+ * and `OPENAI_API_KEY` (or their `*_FILE` forms), and for Vertex AI `GOOGLE_CLOUD_PROJECT` with
+ * application-default credentials or a fixed `VERTEX_ACCESS_TOKEN` (or `_FILE`). Secrets stay
+ * wrapped in `Secret` until the moment a request is sent.
  */
 import { readFileSync } from "node:fs";
 import { Secret } from "@loom/runtime/secret";
 
 export interface Upstream {
   name: string;
-  apiKey: Secret;
-  /** Base URL in the SDK's convention: Anthropic without `/v1`, OpenAI with it. */
-  baseUrl: string;
+  /** API key (Anthropic, OpenAI) or fixed access token (Vertex); absent means ADC (Vertex only). */
+  apiKey?: Secret;
+  /** Base URL in the SDK's convention: Anthropic without `/v1`, OpenAI with it; absent = the SDK default. */
+  baseUrl?: string;
+  /** Provider settings (Vertex: project, location). */
+  settings?: Record<string, unknown>;
+  /** Offers the SDK wire-format pass-through route. */
+  passthrough: boolean;
 }
 
-const KNOWN: { name: string; keyEnv: string; baseEnv: string; defaultBase: string }[] = [
+const KEYED: { name: string; keyEnv: string; baseEnv: string; defaultBase: string }[] = [
   {
     name: "anthropic",
     keyEnv: "ANTHROPIC_API_KEY",
@@ -29,7 +36,7 @@ const KNOWN: { name: string; keyEnv: string; baseEnv: string; defaultBase: strin
 
 export type Env = Record<string, string | undefined>;
 
-function readKey(env: Env, name: string): string | undefined {
+function readSecret(env: Env, name: string): string | undefined {
   const direct = env[name]?.trim();
   if (direct) return direct;
   const file = env[`${name}_FILE`];
@@ -38,15 +45,29 @@ function readKey(env: Env, name: string): string | undefined {
   return v || undefined;
 }
 
+const trimSlash = (u: string) => u.replace(/\/+$/, "");
+
 export function loadUpstreams(env: Env): Record<string, Upstream> {
   const out: Record<string, Upstream> = {};
-  for (const k of KNOWN) {
-    const key = readKey(env, k.keyEnv);
+  for (const k of KEYED) {
+    const key = readSecret(env, k.keyEnv);
     if (!key) continue;
     out[k.name] = {
       name: k.name,
       apiKey: new Secret(key),
-      baseUrl: (env[k.baseEnv] || k.defaultBase).replace(/\/+$/, ""),
+      baseUrl: trimSlash(env[k.baseEnv] || k.defaultBase),
+      passthrough: true,
+    };
+  }
+  const project = env.GOOGLE_CLOUD_PROJECT?.trim();
+  if (project) {
+    const token = readSecret(env, "VERTEX_ACCESS_TOKEN");
+    out.vertex = {
+      name: "vertex",
+      ...(token ? { apiKey: new Secret(token) } : {}),
+      ...(env.VERTEX_BASE_URL ? { baseUrl: trimSlash(env.VERTEX_BASE_URL) } : {}),
+      settings: { project, location: env.GOOGLE_CLOUD_LOCATION || "global" },
+      passthrough: false,
     };
   }
   return out;

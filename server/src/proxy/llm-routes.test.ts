@@ -8,6 +8,7 @@ import {
 } from "@loom/runtime/llm";
 import { createProxyLlmClient } from "@loom/runtime/sync/proxy-client";
 import { testApp } from "../_test-helpers.ts";
+import { createToken } from "../auth/tokens.ts";
 
 const response = (text: string, model = "claude-sonnet-4-5"): LlmResponse => ({
   model,
@@ -89,6 +90,15 @@ describe("LLM proxy routes", () => {
       output_tokens: 400,
     });
     expect((rows[0] as { cost_usd: number }).cost_usd).toBeGreaterThan(0);
+
+    const api = (await (await s.call("GET", "/api/usage?from=2026-11-01", { token: s.alice })).json()) as {
+      items: { day: string; requests: number; inputTokens: number; costUsd: number }[];
+    };
+    expect(api.items).toHaveLength(1);
+    expect(api.items[0]).toMatchObject({ day: "2026-11-25", requests: 2, inputTokens: 2000 });
+    const bobs = (await (await s.call("GET", "/api/usage", { token: s.bob })).json()) as { items: unknown[] };
+    expect(bobs.items).toEqual([]);
+    expect((await s.call("GET", "/api/usage?from=yesterday", { token: s.alice })).status).toBe(400);
   });
 
   test("stream: every LlmEvent arrives through SSE in order", async () => {

@@ -48,12 +48,14 @@ export function passthroughRoutes(d: PassthroughDeps) {
     request: Request,
   ): Promise<Response> => {
     const up = d.upstreams[provider];
-    if (!up)
+    if (!up?.apiKey || !up.baseUrl || !up.passthrough) {
       throw new HttpError(
         404,
         "PROVIDER_NOT_CONFIGURED",
         `provider ${provider} is not configured on this server`,
       );
+    }
+    const apiKey = up.apiKey;
     const raw = rawBodyOf(request) ?? (await readBodyLimited(request, d.maxBodyBytes));
     let parsed: { model?: unknown; stream?: unknown };
     try {
@@ -70,8 +72,8 @@ export function passthroughRoutes(d: PassthroughDeps) {
       const v = request.headers.get(h);
       if (v) headers.set(h, v);
     }
-    if (provider === "anthropic") headers.set("x-api-key", up.apiKey.expose());
-    else headers.set("authorization", `Bearer ${up.apiKey.expose()}`);
+    if (provider === "anthropic") headers.set("x-api-key", apiKey.expose());
+    else headers.set("authorization", `Bearer ${apiKey.expose()}`);
 
     const ac = new AbortController();
     request.signal.addEventListener("abort", () => ac.abort(), { once: true });

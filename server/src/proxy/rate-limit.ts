@@ -1,16 +1,16 @@
 /** Per-key token bucket: `perMinute` requests, refilled continuously. Clock injected for tests. */
 export interface RateLimiter {
-  /** Takes one request; returns `undefined` when allowed, else the ms to wait. */
-  take(key: string): number | undefined;
+  /** Takes one request; returns `undefined` when allowed, else the ms to wait. `perMinute` overrides the default. */
+  take(key: string, perMinute?: number): number | undefined;
 }
 
 export function createRateLimiter(opts: { perMinute: number; now?: () => number }): RateLimiter {
   const now = opts.now ?? Date.now;
-  const capacity = Math.max(1, opts.perMinute);
-  const perMs = capacity / 60_000;
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
-    take(key) {
+    take(key, perMinute) {
+      const capacity = Math.max(1, perMinute ?? opts.perMinute);
+      const perMs = capacity / 60_000;
       const t = now();
       const b = buckets.get(key) ?? { tokens: capacity, at: t };
       b.tokens = Math.min(capacity, b.tokens + (t - b.at) * perMs);

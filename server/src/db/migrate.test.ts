@@ -1,0 +1,51 @@
+import { Database } from "bun:sqlite";
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { listMigrations, MIGRATIONS_DIR, migrate } from "./migrate.ts";
+import { openDb } from "./open.ts";
+
+describe("migrations", () => {
+  test("files are NNN_description.sql, numbered without gaps; drizzle's journal names existing files", async () => {
+    const files = listMigrations();
+    expect(files).toEqual(
+      readdirSync(MIGRATIONS_DIR)
+        .filter((f) => f.endsWith(".sql"))
+        .sort(),
+    );
+    files.forEach((f, i) => expect(f.slice(0, 3)).toBe(String(i).padStart(3, "0")));
+    const journal = (await Bun.file(join(MIGRATIONS_DIR, "meta/_journal.json")).json()) as {
+      entries: { tag: string }[];
+    };
+    for (const e of journal.entries) expect(files).toContain(`${e.tag}.sql`);
+  });
+
+  test("apply in order, once; a database from an older release gets only the new ones", () => {
+    const db = new Database(":memory:");
+    const dir = mkdtempSync(join(tmpdir(), "loom-mig-"));
+    const all = listMigrations();
+    // An "older release": only the first two migrations exist.
+    for (const f of all.slice(0, 2)) Bun.spawnSync(["cp", join(MIGRATIONS_DIR, f), dir]);
+    expect(migrate(db, dir)).toEqual(all.slice(0, 2));
+    expect(migrate(db)).toEqual(all.slice(2));
+    expect(migrate(db)).toEqual([]);
+    const cols = db
+      .query<{ name: string }, []>("PRAGMA table_info(tokens)")
+      .all()
+      .map((c) => c.name);
+    expect(cols).toContain("rate_limit_per_minute");
+  });
+
+  test("a file database opens in WAL mode with the FTS5 table", () => {
+    const db = openDb(join(mkdtempSync(join(tmpdir(), "loom-db-")), "nested", "server.db"));
+    expect(db.$client.query<{ journal_mode: string }, []>("PRAGMA journal_mode").get()?.journal_mode).toBe(
+      "wal",
+    );
+    const fts = db.$client
+      .query<{ sql: string }, []>("SELECT sql FROM sqlite_master WHERE name = 'threads_fts'")
+      .get();
+    expect(fts?.sql).toContain("fts5");
+    db.$client.close();
+  });
+});

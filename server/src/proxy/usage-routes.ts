@@ -1,0 +1,59 @@
+/** `GET /api/usage`: the caller's proxy usage per day, token, provider and model. */
+import { and, asc, eq, gte, lte, type SQL } from "drizzle-orm";
+import { Elysia, t } from "elysia";
+import { authPlugin } from "../auth/plugin.ts";
+import type { PrincipalResolver } from "../auth/principal.ts";
+import type { Db } from "../db/open.ts";
+import { usage } from "../db/schema.ts";
+
+const Day = t.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
+
+export function usageRoutes(d: { db: Db; resolvers: PrincipalResolver[] }) {
+  return new Elysia({ prefix: "/api/usage", detail: { tags: ["usage"] } }).use(authPlugin(d.resolvers)).get(
+    "/",
+    ({ principal, query }) => {
+      const conds: SQL[] = [eq(usage.userId, principal.userId)];
+      if (query.from) conds.push(gte(usage.day, query.from));
+      if (query.to) conds.push(lte(usage.day, query.to));
+      const items = d.db
+        .select({
+          day: usage.day,
+          tokenId: usage.tokenId,
+          provider: usage.provider,
+          model: usage.model,
+          requests: usage.requests,
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          costUsd: usage.costUsd,
+        })
+        .from(usage)
+        .where(and(...conds))
+        .orderBy(asc(usage.day), asc(usage.provider), asc(usage.model))
+        .limit(10_000)
+        .all();
+      return { items };
+    },
+    {
+      auth: true,
+      query: t.Object({ from: t.Optional(Day), to: t.Optional(Day) }),
+      response: t.Object({
+        items: t.Array(
+          t.Object({
+            day: t.String(),
+            tokenId: t.String(),
+            provider: t.String(),
+            model: t.String(),
+            requests: t.Integer(),
+            inputTokens: t.Integer(),
+            outputTokens: t.Integer(),
+            costUsd: t.Number(),
+          }),
+        ),
+      }),
+      detail: {
+        summary: "The caller's proxy usage by day, token, provider and model",
+        operationId: "usage.list",
+      },
+    },
+  );
+}
