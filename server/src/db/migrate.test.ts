@@ -14,7 +14,7 @@ describe("migrations", () => {
         .filter((f) => f.endsWith(".sql"))
         .sort(),
     );
-    files.forEach((f, i) => expect(f.slice(0, 3)).toBe(String(i).padStart(3, "0")));
+    expect(files.map((f) => f.slice(0, 3))).toEqual(files.map((_, i) => String(i).padStart(3, "0")));
     const journal = (await Bun.file(join(MIGRATIONS_DIR, "meta/_journal.json")).json()) as {
       entries: { tag: string }[];
     };

@@ -164,6 +164,13 @@ describe("LLM proxy routes", () => {
     expect((await s.call("POST", "/proxy/anthropic/complete", { token: s.alice, body: req })).status).toBe(
       200,
     );
+
+    // A token with its own limit: 1 per minute.
+    const slow = createToken(s.db, { name: "slow", rateLimitPerMinute: 1 }).token;
+    expect((await s.call("POST", "/proxy/anthropic/complete", { token: slow, body: req })).status).toBe(200);
+    const limited = await s.call("POST", "/proxy/anthropic/complete", { token: slow, body: req });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("60");
   });
 
   test("a client that goes away aborts the provider call and the active-stream gauge returns to 0", async () => {
