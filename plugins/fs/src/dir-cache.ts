@@ -6,7 +6,8 @@
  */
 import { lstatSync, readdirSync } from "node:fs";
 
-export type DirEntryKind = "file" | "dir" | "symlink";
+/** "other": FIFOs, sockets, devices — listed, never opened. */
+export type DirEntryKind = "file" | "dir" | "symlink" | "other";
 
 export interface DirEntry {
   name: string;
@@ -40,7 +41,7 @@ export function listDir(abs: string, now = Date.now()): DirEntry[] | undefined {
   try {
     entries = readdirSync(abs, { withFileTypes: true }).map((e) => ({
       name: e.name,
-      kind: e.isSymbolicLink() ? "symlink" : e.isDirectory() ? "dir" : "file",
+      kind: e.isFile() ? "file" : e.isDirectory() ? "dir" : e.isSymbolicLink() ? "symlink" : "other",
     }));
   } catch {
     cache.delete(abs);

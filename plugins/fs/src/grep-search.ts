@@ -4,7 +4,7 @@
  * Buffer.indexOf (of the literal, or of a literal the regex requires) and one multiline RegExp over the
  * whole text, then numbers lines.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { requiredLiteral } from "./regex-literal.ts";
 
 export interface GrepSpec {
@@ -78,7 +78,8 @@ export function searchFiles(files: readonly string[], spec: GrepSpec, limit: num
 function readFile(abs: string): Buffer | undefined {
   let fd: number;
   try {
-    fd = openSync(abs, "r");
+    // O_NONBLOCK: a FIFO swapped in after the walk must not hang the search.
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }

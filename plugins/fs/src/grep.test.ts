@@ -86,3 +86,12 @@ function byWalk(a: string, b: string): number {
   const order = ["nested", "src"];
   return order.indexOf(a.split("/")[0]!) - order.indexOf(b.split("/")[0]!) || (a < b ? -1 : 1);
 }
+
+describe("grep and special files", () => {
+  test("a FIFO in the tree or as the path never hangs the search", async () => {
+    const fifo = `${ws.root}/pipe.fifo`;
+    expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+    expect((await grep({ pattern: "foo", max_results: 1 })).matches).toHaveLength(1);
+    expect((await grep({ pattern: "foo", path: "pipe.fifo" })).matches).toEqual([]);
+  });
+});

@@ -63,3 +63,10 @@ describe("read_file", () => {
     expect(r.output).toMatchObject({ code: "TOOL_INPUT_INVALID" });
   });
 });
+
+describe("read_file and special files", () => {
+  test("a FIFO is refused instead of blocking", async () => {
+    expect(Bun.spawnSync(["mkfifo", `${ws.root}/pipe.fifo`]).exitCode).toBe(0);
+    expect((await read({ path: "pipe.fifo" })).output).toMatchObject({ code: "INVALID_INPUT" });
+  });
+});

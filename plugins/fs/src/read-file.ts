@@ -37,6 +37,7 @@ export function readText(
 ): Record<string, unknown> {
   const stat = statOrThrow(abs, rel);
   if (stat.isDirectory()) throw new LoomError("INVALID_INPUT", `${rel} is a directory; use list_files`);
+  if (!stat.isFile()) throw new LoomError("INVALID_INPUT", `${rel} is not a regular file`);
   const ranged = input.start_line !== undefined || input.end_line !== undefined;
   if (ranged && stat.size > RANGE_SCAN_CAP_BYTES) {
     throw new LoomError("INVALID_INPUT", `${rel} is larger than ${RANGE_SCAN_CAP_BYTES} bytes; use grep`);
