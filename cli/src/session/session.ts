@@ -23,7 +23,7 @@ import { costOf, getModel } from "@loom/runtime/providers/catalogue";
 import type { Thread } from "@loom/runtime/thread";
 import { type CompactionResult, compactMessages, llmSummarizer } from "@loom/runtime/threads/compact";
 import { repairMessages } from "@loom/runtime/threads/repair";
-import { createThread, createThreadStore, type ThreadStore } from "@loom/runtime/threads/store";
+import { createThread, createThreadStore, type ThreadStore, threadTitle } from "@loom/runtime/threads/store";
 import type { Tool } from "@loom/runtime/tool";
 import { findRepo, type RepoInfo } from "@loom/runtime/undo/git";
 import { type UndoEntry, type UndoResult, undoLatest } from "@loom/runtime/undo/snapshots";
@@ -279,6 +279,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         // A cancel that came while the turn was being prepared (compaction) applies now.
         if (cancelRequested) agent.cancel();
         thread.messages = [...agent.messages];
+        thread.title ??= threadTitle(thread);
         save();
         const result = await pending;
         thread.messages = [...agent.messages];
