@@ -78,10 +78,15 @@ export function createApp(o: AppOptions) {
       const t0 = started.get(request);
       if (t0 === undefined) return;
       const status = responseValue instanceof Response ? responseValue.status : Number(set.status ?? 200);
-      metrics.observeRequest(
-        { method: request.method, route: route || "unmatched", status },
-        (performance.now() - t0) / 1000,
-      );
+      const ms = performance.now() - t0;
+      metrics.observeRequest({ method: request.method, route: route || "unmatched", status }, ms / 1000);
+      // Path only: no query string, no headers, so no credential can reach the log.
+      log.info("http.request", {
+        method: request.method,
+        path: new URL(request.url).pathname,
+        status,
+        ms: Math.round(ms * 10) / 10,
+      });
     })
     .use(
       openapi({
