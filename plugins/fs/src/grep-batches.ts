@@ -32,10 +32,15 @@ export class BatchSearch {
     if (this.abss.length - this.dispatched >= BATCH_FILES) this.dispatch();
   }
 
-  async finish(): Promise<GrepHit[]> {
+  async finish(signal?: AbortSignal): Promise<GrepHit[]> {
     if (this.results.length === 0) return searchFiles(this.abss, this.spec, this.limit);
     if (this.dispatched < this.abss.length && !this.full) this.dispatch();
-    const batches = await Promise.all(this.results);
+    const onAbort = () => this.cancel();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const batches = await Promise.all(this.results).finally(() =>
+      signal?.removeEventListener("abort", onAbort),
+    );
+    if (signal?.aborted) throw new LoomError("TOOL_CANCELLED", "the call was cancelled");
     const hits: GrepHit[] = [];
     for (const b of batches) {
       if (b === undefined) break; // skipped: every later batch was skipped too

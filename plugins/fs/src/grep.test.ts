@@ -87,6 +87,15 @@ function byWalk(a: string, b: string): number {
   return order.indexOf(a.split("/")[0]!) - order.indexOf(b.split("/")[0]!) || (a < b ? -1 : 1);
 }
 
+describe("grep cancellation", () => {
+  test("an aborted signal gives TOOL_CANCELLED", async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const r = await grepTool.invoke({ pattern: "foo" }, ws.ctx(ac.signal));
+    expect(r.output).toMatchObject({ code: "TOOL_CANCELLED" });
+  });
+});
+
 describe("grep and special files", () => {
   test("a FIFO in the tree or as the path never hangs the search", async () => {
     const fifo = `${ws.root}/pipe.fifo`;

@@ -82,7 +82,7 @@ export const grepTool = defineTool({
         throw e;
       }
     }
-    const hits = await batches.finish();
+    const hits = await batches.finish(ctx.signal);
     const matches: GrepMatch[] = hits
       .slice(0, limit)
       .map(([f, line, text]) => ({ path: batches.rels[f]!, line, text }));

@@ -36,6 +36,7 @@ const YIELD_EVERY_DIRS = 256;
 
 export async function walk(opts: WalkOptions): Promise<void> {
   const stack: { rel: string; layers: IgnoreLayer[] }[] = [{ rel: opts.start, layers: ancestorLayers(opts) }];
+  if (opts.signal?.aborted) throw new LoomError("TOOL_CANCELLED", "the call was cancelled");
   const now = opts.now ?? Date.now;
   let dirs = 0;
   while (stack.length > 0) {
