@@ -4,6 +4,7 @@
  * edits the editor's unsaved buffers) and commands run in client terminals (`terminal/*`).
  * Name, description and input schema stay those of the registry's tool; only `invoke` changes.
  */
+import { join } from "node:path";
 import type * as acp from "@agentclientprotocol/sdk";
 import { methods } from "@agentclientprotocol/sdk";
 import { formatError, isLoomError, LoomError } from "@loom/runtime/errors";
@@ -16,6 +17,7 @@ export interface ClientToolContext {
   client: acp.AgentContext;
   /** Known once the session exists; tools only run after that. */
   sessionId: () => string;
+  /** The workspace as the client named it; may differ from the canonical root by symlinks. */
   cwd: string;
 }
 
@@ -43,6 +45,11 @@ function guarded(tool: Tool, run: (input: unknown, ctx: ToolContext) => Promise<
 }
 
 export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
+  /** A canonical path inside the workspace, as the client knows it (its buffers are keyed so). */
+  const forClient = (root: string, abs: string): string => {
+    const rel = workspaceRelative(canonicalWorkspaceRoot(root), abs);
+    return rel === "." ? c.cwd : join(c.cwd, rel);
+  };
   const canRead = c.caps.fs?.readTextFile === true;
   const canWrite = c.caps.fs?.writeTextFile === true;
   const read = async (path: string, signal: AbortSignal, range: { line?: number; limit?: number } = {}) => {
@@ -58,12 +65,12 @@ export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
     return guarded(tool, async (input, ctx) => {
       const args = readArgs(input);
       const root = ctx.workspaceRoot || c.cwd;
-      const path = resolveInWorkspace(root, args.path);
+      const path = forClient(root, resolveInWorkspace(root, args.path));
       const range: { line?: number; limit?: number } = {};
       if (args.startLine !== undefined) range.line = args.startLine;
       if (args.endLine !== undefined) range.limit = args.endLine - (args.startLine ?? 1) + 1;
       const text = await read(path, ctx.signal, range);
-      return { output: formatRead(workspaceRelative(canonicalWorkspaceRoot(root), path), text, args) };
+      return { output: formatRead(workspaceRelative(c.cwd, path), text, args) };
     });
   }
 
@@ -71,7 +78,7 @@ export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
     return guarded(tool, async (input, ctx) => {
       const args = editArgs(input);
       const root = ctx.workspaceRoot || c.cwd;
-      const path = resolveInWorkspace(root, args.path, { forWrite: true });
+      const path = forClient(root, resolveInWorkspace(root, args.path, { forWrite: true }));
       const creates = args.edits[0]?.old === "";
       const before = creates
         ? await read(path, ctx.signal).catch(() => undefined)
@@ -82,7 +89,7 @@ export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
         { sessionId: c.sessionId(), path, content: r.text },
         { cancellationSignal: ctx.signal, stopWaitingOnCancel: true },
       );
-      const rel = workspaceRelative(canonicalWorkspaceRoot(root), path);
+      const rel = workspaceRelative(c.cwd, path);
       return { output: { path: rel, created: r.created, replacements: r.replacements } };
     });
   }
@@ -91,7 +98,10 @@ export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
     return guarded(tool, async (input, ctx) => {
       const args = commandArgs(input);
       const root = ctx.workspaceRoot || c.cwd;
-      const cwd = args.cwd ? resolveInWorkspace(root, args.cwd) : canonicalWorkspaceRoot(root);
+      const cwd = forClient(
+        root,
+        args.cwd ? resolveInWorkspace(root, args.cwd) : canonicalWorkspaceRoot(root),
+      );
       const terminal = await c.client.createTerminal({
         sessionId: c.sessionId(),
         command: "bash",

@@ -100,7 +100,8 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
     },
     async listSessions(cwd) {
       const list = store.list(cwd ? { workspace: canonical(cwd) } : {});
-      return list.map((t) => ({ id: t.id, cwd: t.workspace, title: t.title, updatedAt: t.updatedAt }));
+      // Asked for one workspace: answer with the client's own name for it (it may be a symlink).
+      return list.map((t) => ({ id: t.id, cwd: cwd ?? t.workspace, title: t.title, updatedAt: t.updatedAt }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as acp from "@agentclientprotocol/sdk";
@@ -97,13 +97,18 @@ function scriptedEngine(script: (turn: ScriptTurn, tools: Record<string, Tool>) 
   return { engine, records, modes };
 }
 
+/** The driver passes tools the canonical workspace root. */
+function canonical(dir: string): string {
+  return existsSync(dir) ? realpathSync(dir) : dir;
+}
+
 /** Runs the tool like the driver does: announce, approve when mutating, invoke, report. */
 async function runTool(turn: ScriptTurn, tool: Tool, id: string, input: unknown): Promise<string> {
   const call = { id, name: tool.name, input };
   turn.onEvent({ type: "tool.started", call, tool });
   const ok = !tool.mutating || (await turn.hooks.approve(call, tool));
   const result = ok
-    ? await tool.invoke(input, { workspaceRoot: turn.cwd, signal: turn.signal, callId: id })
+    ? await tool.invoke(input, { workspaceRoot: canonical(turn.cwd), signal: turn.signal, callId: id })
     : { output: "rejected by the user", isError: true };
   turn.onEvent({ type: "tool.completed", call, result });
   return typeof result.output === "string" ? result.output : JSON.stringify(result.output);
@@ -349,8 +354,12 @@ describe("acp server", () => {
     });
   });
 
-  test("with fs capabilities, files are read and edited through the client's buffers", async () => {
-    const root = realpathSync(mkdtempSync(join(tmpdir(), "loom-acp-")));
+  test("with fs capabilities, files are read and edited through the client's buffers, by the client's paths", async () => {
+    // The client opened the workspace through a symlink: its buffers are keyed by that path.
+    const base = realpathSync(mkdtempSync(join(tmpdir(), "loom-acp-")));
+    mkdirSync(join(base, "real"));
+    symlinkSync(join(base, "real"), join(base, "link"));
+    const root = join(base, "link");
     writeFileSync(join(root, "a.ts"), "on disk\n");
     const outputs: string[] = [];
     const { engine } = scriptedEngine(async (turn, tools) => {

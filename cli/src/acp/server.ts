@@ -17,6 +17,8 @@ import { type Send, turnRenderer } from "./turn-updates.ts";
 
 interface LiveSession {
   engine: EngineSession;
+  /** The workspace as the client named it (paths sent to the client are under it). */
+  cwd: string;
   mode: PermissionMode;
   turn: AbortController | undefined;
   /** The running turn's update sink. */
@@ -80,6 +82,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     if (!engineSession) return undefined;
     const s: LiveSession = {
       engine: engineSession,
+      cwd,
       mode: engineSession.mode,
       turn: undefined,
       send: undefined,
@@ -120,7 +123,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         engine.loadSession(params.sessionId, params.cwd, hooks),
       );
       if (!s) throw RequestError.sessionNotFound(params.sessionId);
-      for (const update of replayUpdates([...s.engine.messages], s.engine.cwd)) {
+      for (const update of replayUpdates([...s.engine.messages], s.cwd)) {
         await client.notify(methods.client.session.update, { sessionId: s.engine.id, update });
       }
       log(`session ${s.engine.id} loaded (${s.engine.messages.length} messages)`);
@@ -168,7 +171,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
       };
       s.send = send;
       const render = turnRenderer({
-        cwd: s.engine.cwd,
+        cwd: s.cwd,
         send,
         mode: () => s.mode,
         contextWindow: () => s.engine.contextWindow,
