@@ -55,7 +55,12 @@ export async function createSessionSync(
     },
     async flush(timeoutMs = 5000) {
       if (inFlight.size === 0) return;
-      await Promise.race([Promise.allSettled([...inFlight]), Bun.sleep(timeoutMs)]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      // The timer is cleared so it does not hold the process open after the pushes land.
+      await Promise.race([Promise.allSettled([...inFlight]), timeout]).finally(() => clearTimeout(timer));
     },
     close() {
       sync.close();
