@@ -287,20 +287,25 @@ describe("acp server", () => {
     });
   });
 
-  test("cancel aborts the running turn and the prompt returns cancelled", async () => {
+  test("cancel aborts the running turn, closes its open tool calls, and the prompt returns cancelled", async () => {
     let started!: () => void;
     const running = new Promise<void>((r) => {
       started = r;
     });
     const { engine } = scriptedEngine(async (turn) => {
       turn.onEvent({ type: "text", text: "working" });
+      turn.onEvent({
+        type: "tool.started",
+        call: { id: "t9", name: "grep", input: { pattern: "x" } },
+        tool: undefined,
+      });
       started();
       await new Promise<void>((resolve) =>
         turn.signal.addEventListener("abort", () => resolve(), { once: true }),
       );
       return "cancelled";
     });
-    await withClient(engine, {}, async (ctx) => {
+    await withClient(engine, {}, async (ctx, h) => {
       const { sessionId } = await ctx.request(methods.agent.session.new, { cwd: "/w", mcpServers: [] });
       const pending = ctx.request(methods.agent.session.prompt, {
         sessionId,
@@ -309,6 +314,12 @@ describe("acp server", () => {
       await running;
       await ctx.notify(methods.agent.session.cancel, { sessionId });
       expect((await pending).stopReason).toBe("cancelled");
+      expect(h.updates.at(-2)).toEqual({
+        sessionUpdate: "tool_call_update",
+        toolCallId: "t9",
+        status: "failed",
+        content: [{ type: "content", content: { type: "text", text: "Cancelled." } }],
+      });
     });
   });
 

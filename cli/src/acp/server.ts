@@ -177,11 +177,13 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         contextWindow: () => s.engine.contextWindow,
       });
       try {
-        const reason = await s.engine.prompt(promptText(params.prompt), turn.signal, render);
+        const reason = await s.engine.prompt(promptText(params.prompt), turn.signal, (e) => render.render(e));
+        render.closeOpen(turn.signal.aborted ? "Cancelled." : "Not run.");
         send({ sessionUpdate: "session_info_update", title: s.engine.title, updatedAt: s.engine.updatedAt });
         await outbox;
         return { stopReason: turn.signal.aborted ? "cancelled" : stopReason(reason) };
       } catch (e) {
+        render.closeOpen(turn.signal.aborted ? "Cancelled." : "The turn failed.");
         await outbox;
         if (turn.signal.aborted) return { stopReason: "cancelled" as const };
         log(`session ${sessionId}: turn failed: ${formatError(e)}`);

@@ -18,9 +18,16 @@ function terminalIdOf(data: unknown): string | undefined {
   return typeof id === "string" ? id : undefined;
 }
 
-export function turnRenderer(o: RendererOptions): (e: TurnEvent) => void {
+export interface TurnRenderer {
+  render(e: TurnEvent): void;
+  /** Marks calls that never finished (cancelled while running or waiting for permission) as failed. */
+  closeOpen(reason: string): void;
+}
+
+export function turnRenderer(o: RendererOptions): TurnRenderer {
   const { send } = o;
-  return (e) => {
+  const open = new Set<string>();
+  const render = (e: TurnEvent): void => {
     switch (e.type) {
       case "text":
         send({ sessionUpdate: "agent_message_chunk", content: { type: "text", text: e.text } });
@@ -29,6 +36,7 @@ export function turnRenderer(o: RendererOptions): (e: TurnEvent) => void {
         const started = toolCallStarted(e.call, e.tool, o.cwd);
         // A mutating call in ask mode waits for the user; it turns in_progress once allowed.
         if (!e.tool?.mutating || o.mode() !== "ask") started.status = "in_progress";
+        open.add(e.call.id);
         send({ sessionUpdate: "tool_call", ...started });
         return;
       }
@@ -49,6 +57,7 @@ export function turnRenderer(o: RendererOptions): (e: TurnEvent) => void {
         return;
       }
       case "tool.completed":
+        open.delete(e.call.id);
         send({ sessionUpdate: "tool_call_update", ...toolCallCompleted(e.call, e.result, o.cwd) });
         return;
       case "usage": {
@@ -62,5 +71,18 @@ export function turnRenderer(o: RendererOptions): (e: TurnEvent) => void {
         throw new Error(`unknown turn event ${JSON.stringify(never)}`);
       }
     }
+  };
+  return {
+    render,
+    closeOpen(reason) {
+      for (const toolCallId of open)
+        send({
+          sessionUpdate: "tool_call_update",
+          toolCallId,
+          status: "failed",
+          content: [textContent(reason)],
+        });
+      open.clear();
+    },
   };
 }
