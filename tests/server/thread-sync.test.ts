@@ -104,13 +104,32 @@ describe("thread sync client", () => {
     expect(c.server.title).toBe("edited on B");
     expect((await s.get(t.id))?.title).toBe("edited on B");
     expect((await s.get(c.fork.id))?.title).toBe("edited on A");
-    // The next local push builds on the server's version, without another conflict.
+    // A store that adopts the server copy pushes on the server's version, without another conflict.
     const next = await A.sync.push({
       ...c.server,
       title: "continued on A",
       updatedAt: "2026-11-01T13:00:00.000Z",
     });
     expect(next.status).toBe("synced");
+  });
+
+  test("server won, but the local store kept writing its own copy: the next push forks again, nothing is lost", async () => {
+    const s = inProcessServer();
+    const A = client(s);
+    const B = client(s);
+    const t = thread({ title: "original" });
+    await A.sync.push(t);
+    const fromServer = (await s.get(t.id)) as Thread;
+    await B.sync.push({ ...fromServer, title: "edited on B", updatedAt: "2026-11-01T12:00:00.000Z" });
+    await A.sync.push({ ...t, title: "edited on A", updatedAt: "2026-11-01T11:00:00.000Z" });
+    expect(A.conflicts[0]?.winner).toBe("server");
+    const r = await A.sync.push({ ...t, title: "A again", updatedAt: "2026-11-01T13:00:00.000Z" });
+    expect(r.status).toBe("conflict");
+    const second = A.conflicts[1]!;
+    expect(second.winner).toBe("local");
+    expect((await s.get(t.id))?.title).toBe("A again");
+    expect((await s.get(second.fork.id))?.title).toBe("edited on B");
+    expect((await s.get(A.conflicts[0]!.fork.id))?.title).toBe("edited on A");
   });
 
   test("a tombstoned thread is deleted on the server; a thread the server refuses is dropped and reported", async () => {

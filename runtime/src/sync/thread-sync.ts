@@ -178,11 +178,11 @@ export function createThreadSync(o: ThreadSyncOptions): ThreadSync {
     const fork: Thread = { ...loser, id: newId(), version: 0, isPrivate: false };
     delete fork.deletedAt;
     queue.put({ thread: fork, attempts: 0, nextAttemptAt: now() });
+    // When the server wins, the acknowledged version is left where it was: a local store that adopts
+    // the server copy pushes it with the server's `version` and goes through; one that keeps writing
+    // its own copy meets another conflict, where the newer copy wins and the other is forked again.
     if (localWins) queue.put({ ...e, baseVersion: server.version, attempts: 0, nextAttemptAt: now() });
-    else {
-      queue.remove(local.id);
-      queue.setAcked(local.id, server.version);
-    }
+    else queue.remove(local.id);
     const conflict: SyncConflict = {
       id: local.id,
       winner: localWins ? "local" : "server",
@@ -244,10 +244,8 @@ export function createThreadSync(o: ThreadSyncOptions): ThreadSync {
       }
       return serial(thread.id, async () => {
         const prev = queue.get(thread.id);
-        const baseVersion =
-          prev?.baseVersion ??
-          queue.ackedVersion(thread.id) ??
-          (thread.version > 0 ? thread.version : undefined);
+        const known = Math.max(queue.ackedVersion(thread.id) ?? 0, thread.version);
+        const baseVersion = prev?.baseVersion ?? (known > 0 ? known : undefined);
         queue.put({
           thread,
           ...(baseVersion === undefined ? {} : { baseVersion }),
