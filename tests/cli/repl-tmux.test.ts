@@ -1,6 +1,7 @@
 /**
  * The REPL in a real terminal (tmux): text streams in, a mutating tool asks for permission,
- * Ctrl-C cancels a stalled turn and the session goes on, Ctrl-D saves and exits.
+ * Ctrl-C cancels a stalled turn and the session goes on, /undo reverts the edit, Ctrl-D saves
+ * and exits.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
@@ -56,7 +57,7 @@ afterAll(async () => {
 });
 
 test.skipIf(!hasTmux)(
-  "REPL streams, asks permission, cancels with Ctrl-C, saves on Ctrl-D",
+  "REPL streams, asks permission, cancels with Ctrl-C, undoes, saves on Ctrl-D",
   async () => {
     const env = { ...sb.env, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: up.url };
     const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
@@ -94,6 +95,10 @@ test.skipIf(!hasTmux)(
     await waitFor("cancelled");
     keys("are you there", "Enter");
     await waitFor("Still here after the cancel.");
+
+    keys("/undo", "Enter");
+    await waitFor("reverted turn 1");
+    expect(readFileSync(join(sb.workspace, "notes.txt"), "utf8")).toBe("draft\n");
 
     keys("C-d");
     const last = await waitFor("exit=0", "loom to exit");

@@ -7,6 +7,7 @@ import { createInterface, type Interface } from "node:readline";
 import { formatError } from "@loom/runtime/errors";
 import type { ToolCall } from "@loom/runtime/llm";
 import { stateDir } from "@loom/runtime/paths";
+import type { PermissionRequest } from "@loom/runtime/plugins/permissions";
 import { VERSION } from "@loom/runtime/version";
 import type { AskAnswer } from "../session/permissions.ts";
 import type { Session, SessionInit } from "../session/session.ts";
@@ -45,20 +46,28 @@ export async function startRepl(init: SessionInit): Promise<void> {
   let closing = false;
   const typeAhead: string[] = [];
 
-  const ask = (call: ToolCall): Promise<AskAnswer> =>
+  /** Asks on the prompt line; the answer is the next line (Ctrl-C or end of input answers "n"). */
+  const askLine = <T>(text: string, parse: (raw: string) => T | undefined, fallback: T): Promise<T> =>
     new Promise((resolve) => {
-      if (closing) return resolve("no");
+      if (closing) return resolve(fallback);
       renderer.newline();
       question = (raw: string) => {
-        const a = parseAnswer(raw);
-        if (!a) return void rl.prompt();
+        const a = parse(raw);
+        if (a === undefined) return void rl.prompt();
         question = undefined;
         rl.setPrompt(PROMPT);
         resolve(a);
       };
-      rl.setPrompt(style.yellow(permissionQuestion(call)));
+      rl.setPrompt(style.yellow(text));
       rl.prompt();
     });
+  const ask = (call: ToolCall): Promise<AskAnswer> => askLine(permissionQuestion(call), parseAnswer, "no");
+  const consent = (plugin: string, p: PermissionRequest): Promise<boolean> =>
+    askLine(
+      `Plugin ${plugin} asks for ${p.kind}${p.values.length ? ` (${p.values.join(", ")})` : ""}; allow for this session? [y/n] `,
+      (raw) => (/^y(es)?$/i.test(raw.trim()) ? true : /^(n(o)?)?$/i.test(raw.trim()) ? false : undefined),
+      false,
+    );
 
   const where = init.workspace ?? process.cwd();
   const tag = init.isPrivate ? " · private (never synced)" : "";
@@ -68,7 +77,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
 
   let sessionError: unknown;
   const sessionReady: Promise<Session> = import("../session/session.ts").then((m) =>
-    m.createSession({ ...init, ask: (call) => ask(call) }),
+    m.createSession({ ...init, ask: (call) => ask(call), consent }),
   );
   sessionReady.then(
     (s) => s.on((e) => renderer.event(e)),

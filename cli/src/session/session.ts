@@ -18,6 +18,7 @@ import type { LoomConfig } from "@loom/runtime/config/schema";
 import { LoomError } from "@loom/runtime/errors";
 import type { LlmClient, Usage } from "@loom/runtime/llm";
 import { dataDir, type Env } from "@loom/runtime/paths";
+import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import { buildSystemPrompt } from "@loom/runtime/prompt";
 import { costOf, getModel } from "@loom/runtime/providers/catalogue";
 import type { Thread } from "@loom/runtime/thread";
@@ -50,13 +51,15 @@ export interface SessionInit {
   env?: Env;
   /** How to ask the user about a mutating tool; absent means nobody can be asked. */
   ask?: AskFn;
+  /** Asks whether a plugin may have a permission its manifest declares but config does not grant. */
+  consent?: AskConsent;
   /** Lets a front end replace a tool's implementation (ACP client-backed files and terminals). */
   wrapTool?: (tool: Tool) => Tool;
 }
 
 /** Replaceable pieces, for tests and for front ends that bring their own. */
 export interface SessionDeps {
-  loadTools?: (config: LoomConfig, workspace: string) => Promise<SessionTools>;
+  loadTools?: (config: LoomConfig, workspace: string, consent?: AskConsent) => Promise<SessionTools>;
   createLlm?: (config: LoomConfig, provider: string, env: Env) => Promise<LlmClient>;
 }
 
@@ -130,7 +133,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
 
   const makeLlm = deps.createLlm ?? ((c: LoomConfig, p: string, e: Env) => createSessionLlm(c, p, e));
   let llm = await makeLlm(config, provider, env);
-  const loaded = await (deps.loadTools ?? loadSessionTools)(config, workspace);
+  const loaded = await (deps.loadTools ?? loadSessionTools)(config, workspace, init.consent);
   const allTools = loaded.tools
     .filter((t) => !config.tools.disabled.includes(t.name))
     .map((t) => (init.wrapTool ? init.wrapTool(t) : t));

@@ -3,6 +3,7 @@
  * plugin host builds (cli/src/builtins.ts). `close` stops plugin child processes.
  */
 import type { LoomConfig } from "@loom/runtime/config/schema";
+import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import type { Tool } from "@loom/runtime/tool";
 
 export interface SessionTools {
@@ -10,8 +11,12 @@ export interface SessionTools {
   close(): void;
 }
 
-export async function loadSessionTools(config: LoomConfig, workspace: string): Promise<SessionTools> {
+export async function loadSessionTools(
+  config: LoomConfig,
+  workspace: string,
+  consent?: AskConsent,
+): Promise<SessionTools> {
   const { openToolRegistry } = await import("../builtins.ts");
-  const registry = await openToolRegistry({ config, workspace });
+  const registry = await openToolRegistry({ config, workspace, ...(consent ? { consent } : {}) });
   return { tools: registry.tools, close: () => registry.close() };
 }
