@@ -31,8 +31,19 @@ const run = async (input: unknown, c = ctx()) => {
   return { ...(r.output as Out), isError: r.isError };
 };
 
-/** Gone, or a zombie nobody reaps (PID 1 in a container may not). */
-function isGone(pid: number): boolean {
+/**
+ * Gone, or a zombie nobody reaps (PID 1 in a container may not). A SIGKILLed process closes its pipes
+ * before it finishes exiting, so allow the kernel a moment (bounded) to complete the exit.
+ */
+async function isGone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (goneNow(pid)) return true;
+    await Bun.sleep(20);
+  }
+  return false;
+}
+
+function goneNow(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
@@ -67,7 +78,7 @@ describe("bash", () => {
     expect(r.isError).toBe(true);
     const pid = Number(r.stdout.trim());
     expect(pid).toBeGreaterThan(0);
-    expect(isGone(pid)).toBe(true);
+    expect(await isGone(pid)).toBe(true);
   });
 
   test("cancel through the AbortSignal kills the group", async () => {
@@ -76,13 +87,13 @@ describe("bash", () => {
     setTimeout(() => ac.abort(), 200);
     const r = await pending;
     expect(r.cancelled).toBe(true);
-    expect(isGone(Number(r.stdout.trim()))).toBe(true);
+    expect(await isGone(Number(r.stdout.trim()))).toBe(true);
   });
 
   test("background processes left running when the command ends are killed", async () => {
     const r = await run({ command: "sleep 100 & echo $!" });
     expect(r.exit_code).toBe(0);
-    expect(isGone(Number(r.stdout.trim()))).toBe(true);
+    expect(await isGone(Number(r.stdout.trim()))).toBe(true);
   });
 
   test("stdout and stderr are capped with flags, keeping head and tail", async () => {

@@ -16,13 +16,18 @@ const LINGER_MS = 250;
 /** Variables whose names look like credentials never reach the command (or the model through `env`). */
 const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH/i;
 
-export const BashInput = Type.Object({
-  command: Type.String({ minLength: 1, description: "Command line, run with bash -c" }),
-  timeout_ms: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: MAX_TIMEOUT_MS, description: "Default 60000, maximum 300000" }),
-  ),
-  cwd: Type.Optional(Type.String({ description: "Working directory inside the workspace (default: root)" })),
-});
+export const BashInput = Type.Object(
+  {
+    command: Type.String({ minLength: 1, description: "Command line, run with bash -c" }),
+    timeout_ms: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_TIMEOUT_MS, description: "Default 60000, maximum 300000" }),
+    ),
+    cwd: Type.Optional(
+      Type.String({ description: "Working directory inside the workspace (default: root)" }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const bashTool = defineTool({
   name: "bash",

@@ -13,15 +13,18 @@ import { isPathIgnored, walk } from "./walk.ts";
 export const GLOB_DEFAULT_LIMIT = 1000;
 export const GLOB_MAX_LIMIT = 10_000;
 
-export const GlobInput = Type.Object({
-  pattern: Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })], {
-    description: 'Glob pattern or patterns, relative to path, e.g. "**/*.ts" or ["src/**/*.ts", "*.md"]',
-  }),
-  path: Type.Optional(Type.String({ description: "Directory to search from (default: workspace root)" })),
-  max_results: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: GLOB_MAX_LIMIT, description: "Default 1000" }),
-  ),
-});
+export const GlobInput = Type.Object(
+  {
+    pattern: Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })], {
+      description: 'Glob pattern or patterns, relative to path, e.g. "**/*.ts" or ["src/**/*.ts", "*.md"]',
+    }),
+    path: Type.Optional(Type.String({ description: "Directory to search from (default: workspace root)" })),
+    max_results: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: GLOB_MAX_LIMIT, description: "Default 1000" }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const globTool = defineTool({
   name: "glob",

@@ -14,24 +14,29 @@ import { walk } from "./walk.ts";
 export const GREP_DEFAULT_LIMIT = 200;
 export const GREP_MAX_LIMIT = 2000;
 
-export const GrepInput = Type.Object({
-  pattern: Type.String({ minLength: 1, description: "JavaScript regular expression, or literal text" }),
-  literal: Type.Optional(Type.Boolean({ description: "Treat pattern as plain text (default false)" })),
-  path: Type.Optional(Type.String({ description: "File or directory to search (default: workspace root)" })),
-  glob: Type.Optional(
-    Type.Union([Type.String(), Type.Array(Type.String())], {
-      description: 'Only files matching these globs, relative to path, e.g. "**/*.ts"',
-    }),
-  ),
-  case_insensitive: Type.Optional(Type.Boolean({ description: "Default false" })),
-  max_results: Type.Optional(
-    Type.Integer({
-      minimum: 1,
-      maximum: GREP_MAX_LIMIT,
-      description: "Maximum matching lines (default 200)",
-    }),
-  ),
-});
+export const GrepInput = Type.Object(
+  {
+    pattern: Type.String({ minLength: 1, description: "JavaScript regular expression, or literal text" }),
+    literal: Type.Optional(Type.Boolean({ description: "Treat pattern as plain text (default false)" })),
+    path: Type.Optional(
+      Type.String({ description: "File or directory to search (default: workspace root)" }),
+    ),
+    glob: Type.Optional(
+      Type.Union([Type.String(), Type.Array(Type.String())], {
+        description: 'Only files matching these globs, relative to path, e.g. "**/*.ts"',
+      }),
+    ),
+    case_insensitive: Type.Optional(Type.Boolean({ description: "Default false" })),
+    max_results: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: GREP_MAX_LIMIT,
+        description: "Maximum matching lines (default 200)",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export interface GrepMatch {
   path: string;

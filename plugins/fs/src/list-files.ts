@@ -10,12 +10,15 @@ import { walk } from "./walk.ts";
 
 export const LIST_CAP = 1000;
 
-export const ListFilesInput = Type.Object({
-  path: Type.Optional(
-    Type.String({ description: "Directory, relative to the workspace root (default: root)" }),
-  ),
-  recursive: Type.Optional(Type.Boolean({ description: "Descend into subdirectories (default false)" })),
-});
+export const ListFilesInput = Type.Object(
+  {
+    path: Type.Optional(
+      Type.String({ description: "Directory, relative to the workspace root (default: root)" }),
+    ),
+    recursive: Type.Optional(Type.Boolean({ description: "Descend into subdirectories (default false)" })),
+  },
+  { additionalProperties: false },
+);
 
 export const listFilesTool = defineTool({
   name: "list_files",

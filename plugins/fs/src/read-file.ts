@@ -12,11 +12,14 @@ export const READ_CAP_BYTES = 1024 * 1024;
 export const RANGE_SCAN_CAP_BYTES = 64 * 1024 * 1024;
 const BINARY_SNIFF_BYTES = 8192;
 
-export const ReadFileInput = Type.Object({
-  path: Type.String({ description: "File path, relative to the workspace root" }),
-  start_line: Type.Optional(Type.Integer({ minimum: 1, description: "First line to return (1-based)" })),
-  end_line: Type.Optional(Type.Integer({ minimum: 1, description: "Last line to return (inclusive)" })),
-});
+export const ReadFileInput = Type.Object(
+  {
+    path: Type.String({ description: "File path, relative to the workspace root" }),
+    start_line: Type.Optional(Type.Integer({ minimum: 1, description: "First line to return (1-based)" })),
+    end_line: Type.Optional(Type.Integer({ minimum: 1, description: "Last line to return (inclusive)" })),
+  },
+  { additionalProperties: false },
+);
 
 export const readFileTool = defineTool({
   name: "read_file",

@@ -17,16 +17,19 @@ export const ORACLE_SYSTEM =
   "You are the oracle: a senior engineer another coding agent consults. Answer the question directly " +
   "and concretely, point to files and lines when the context shows them, say what you are unsure of.";
 
-export const OracleInput = Type.Object({
-  question: Type.String({ minLength: 1, description: "What to ask the oracle" }),
-  context: Type.Optional(Type.String({ description: "Background the oracle needs: plans, errors, code" })),
-  files: Type.Optional(
-    Type.Array(Type.String(), {
-      maxItems: MAX_FILES,
-      description: "Workspace files to attach (100 KiB each)",
-    }),
-  ),
-});
+export const OracleInput = Type.Object(
+  {
+    question: Type.String({ minLength: 1, description: "What to ask the oracle" }),
+    context: Type.Optional(Type.String({ description: "Background the oracle needs: plans, errors, code" })),
+    files: Type.Optional(
+      Type.Array(Type.String(), {
+        maxItems: MAX_FILES,
+        description: "Workspace files to attach (100 KiB each)",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export interface OracleSource {
   llm: LlmClient;

@@ -15,10 +15,13 @@ export const ENV_CX = "GOOGLE_CSE_ID";
 /** Optional: another endpoint speaking the Custom Search JSON format. */
 export const ENV_BASE_URL = "GOOGLE_CSE_BASE_URL";
 
-export const WebSearchInput = Type.Object({
-  query: Type.String({ minLength: 1, description: "Search query" }),
-  max_results: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: "Default 5" })),
-});
+export const WebSearchInput = Type.Object(
+  {
+    query: Type.String({ minLength: 1, description: "Search query" }),
+    max_results: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: "Default 5" })),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * The web_search tool. Without a backend, each call builds the Google CSE backend from the
