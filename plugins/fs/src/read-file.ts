@@ -65,18 +65,18 @@ export function readText(
       `line range ${start}-${input.end_line ?? "end"} is outside ${rel} (${lines.length} lines)`,
     );
   }
-  let content = "";
+  const kept: string[] = [];
+  let used = 0;
   let last = start - 1;
   for (let i = start - 1; i < end; i++) {
-    const next = `${lines[i]}\n`;
-    if (Buffer.byteLength(content) + Buffer.byteLength(next) > READ_CAP_BYTES) {
-      truncated = true;
-      break;
-    }
-    content += next;
+    const size = Buffer.byteLength(lines[i]!) + 1;
+    if (used + size > READ_CAP_BYTES) break;
+    kept.push(lines[i]!);
+    used += size;
     last = i + 1;
   }
-  if (last === end) truncated = false;
+  truncated = last < end;
+  const content = kept.length === 0 ? "" : `${kept.join("\n")}\n`;
   return { path: rel, content, start_line: start, end_line: last, total_lines: lines.length, truncated };
 }
 

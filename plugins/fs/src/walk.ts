@@ -1,22 +1,18 @@
 /**
  * Gitignore-aware directory walk shared by list_files, glob and grep. In-process, no spawn:
- * synchronous, cached readdir per directory (fastest under Bun; see dir-cache.ts), yielding to the event loop every few
- * hundred directories so a long walk neither starves other work nor ignores cancellation.
- * `.git` is never entered; symlinks are reported, never followed.
+ * synchronous, cached readdir per directory (fastest under Bun; see dir-cache.ts), yielding to the
+ * event loop every few hundred directories so a long walk neither starves other work nor ignores
+ * cancellation. `.git` is never entered; symlinks are reported, never followed.
  */
 import { join } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
-import { type DirEntry, listDir } from "./dir-cache.ts";
+import { type DirEntry, type DirEntryKind, listDir } from "./dir-cache.ts";
 import { type IgnoreLayer, isIgnored, readIgnoreLayer } from "./gitignore.ts";
-
-export type { DirEntryKind as EntryKind } from "./dir-cache.ts";
-
-import type { DirEntryKind as EntryKind } from "./dir-cache.ts";
 
 export interface WalkEntry {
   /** Workspace-relative path with `/` separators (absolute: `${root}/${rel}`). */
   rel: string;
-  kind: EntryKind;
+  kind: DirEntryKind;
 }
 
 export interface WalkOptions {
