@@ -49,8 +49,8 @@ describe("app edges", () => {
     await h.call("GET", "/api/threads");
     await Bun.sleep(5); // after-response hooks run once the response is out
     const text = await (await h.call("GET", "/metrics")).text();
-    expect(text).toContain('loom_http_requests_total{method="GET",route="/api/threads/",status="200"} 1');
-    expect(text).toContain('loom_http_requests_total{method="GET",route="/api/threads/",status="401"} 1');
+    expect(text).toContain('loom_http_requests_total{method="GET",route="/api/threads",status="200"} 1');
+    expect(text).toContain('loom_http_requests_total{method="GET",route="/api/threads",status="401"} 1');
     expect(text).toContain("# TYPE loom_http_request_duration_seconds histogram");
     expect(text).toContain("loom_proxy_streams_active 0");
   });
@@ -64,7 +64,7 @@ describe("app edges", () => {
       "/health",
       "/metrics",
       "/api/auth/me",
-      "/api/threads/",
+      "/api/threads",
       "/api/threads/search",
       "/api/threads/{id}",
       "/api/threads/{id}/visibility",

@@ -10,7 +10,7 @@ const Day = t.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
 
 export function usageRoutes(d: { db: Db; resolvers: PrincipalResolver[] }) {
   return new Elysia({ prefix: "/api/usage", detail: { tags: ["usage"] } }).use(authPlugin(d.resolvers)).get(
-    "/",
+    "",
     ({ principal, query }) => {
       const conds: SQL[] = [eq(usage.userId, principal.userId)];
       if (query.from) conds.push(gte(usage.day, query.from));

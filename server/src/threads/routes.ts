@@ -41,7 +41,7 @@ export function threadRoutes(opts: {
   return new Elysia({ prefix: "/api/threads", detail: { tags: ["threads"] } })
     .use(authPlugin(opts.resolvers))
     .get(
-      "/",
+      "",
       ({ principal, query }) => {
         const page = store.list(principal, {
           limit: query.limit ?? 50,
