@@ -49,6 +49,11 @@ describe("glob", () => {
     expect((await glob({ pattern: "missing/**" })).files).toEqual([]);
   });
 
+  test("patterns without glob characters name files", async () => {
+    expect((await glob({ pattern: "README.md" })).files).toEqual(["README.md"]);
+    expect((await glob({ pattern: ["src/a.ts", "src/lib/missing.ts"] })).files).toEqual(["src/a.ts"]);
+  });
+
   test("max_results truncates", async () => {
     expect(await glob({ pattern: "**", max_results: 2 })).toEqual({
       files: [".gitignore", "README.md"],

@@ -38,7 +38,7 @@ export const globTool = defineTool({
     const limit = input.max_results ?? GLOB_DEFAULT_LIMIT;
     const isMatch = globMatcher(patterns);
     // Walk only below the longest literal prefix every pattern shares.
-    const bases = patterns.map((p) => picomatch.scan(p).base);
+    const bases = patterns.map(literalBase);
     const shared = commonDir(bases);
     const start = [scope.rel, shared].filter((s) => s !== "").join("/");
     const startScope = shared === "" ? scope : safeScope(ctx.workspaceRoot, start);
@@ -65,6 +65,14 @@ export const globTool = defineTool({
     return { output: { files, truncated } };
   },
 });
+
+/** The directory part a pattern fixes: "src/lib" for "src/lib/**\/*.ts", "docs" for "docs/a.md". */
+function literalBase(pattern: string): string {
+  const scan = picomatch.scan(pattern);
+  if (scan.isGlob) return scan.base;
+  const slash = pattern.lastIndexOf("/");
+  return slash < 0 ? "" : pattern.slice(0, slash);
+}
 
 function commonDir(bases: string[]): string {
   const split = bases.map((b) => (b === "" ? [] : b.split("/")));
