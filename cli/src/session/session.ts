@@ -1,41 +1,27 @@
-/**
- * One working session, shared by `loom run`, the REPL and the ACP agent: config, LLM client,
- * tools, system prompt, the agent, and the thread it keeps saved (after the user's message is
- * taken, after every turn, and on close). The session owns turn-level policy: permission mode,
- * context compaction before a turn, undo snapshots, cost.
- * @example
- * const s = await createSession({ workspace: "/src/app", permissionMode: "auto" });
- * s.on((e) => e.type === "agent.text_delta" && process.stdout.write(e.text));
- * const result = await s.send("add a --json flag");
- * await s.close();
- */
-import { realpathSync } from "node:fs";
-import { join } from "node:path";
 import { createAgent } from "@loom/runtime/agent";
 import type { Agent, TurnResult } from "@loom/runtime/agent/types";
-import { loadConfig } from "@loom/runtime/config";
 import type { LoomConfig } from "@loom/runtime/config/schema";
 import { LoomError } from "@loom/runtime/errors";
 import type { LlmClient, Usage } from "@loom/runtime/llm";
-import { dataDir, type Env } from "@loom/runtime/paths";
+import type { Env } from "@loom/runtime/paths";
 import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import { buildSystemPrompt } from "@loom/runtime/prompt";
-import { costOf, getModel } from "@loom/runtime/providers/catalogue";
+import { getModel } from "@loom/runtime/providers/catalogue";
 import type { Thread } from "@loom/runtime/thread";
 import { type CompactionResult, compactMessages, llmSummarizer } from "@loom/runtime/threads/compact";
 import { repairMessages } from "@loom/runtime/threads/repair";
-import { createThread, createThreadStore, type ThreadStore, threadTitle } from "@loom/runtime/threads/store";
+import { createThread, type ThreadStore, threadTitle } from "@loom/runtime/threads/store";
 import type { Tool } from "@loom/runtime/tool";
-import { findRepo, type RepoInfo } from "@loom/runtime/undo/git";
 import { type UndoEntry, type UndoResult, undoLatest } from "@loom/runtime/undo/snapshots";
-import { defaultModel } from "../providers.ts";
 import { budgetedLlm, budgetFor } from "./context-budget.ts";
 import type { SessionEvent, SessionListener } from "./events.ts";
 import { createSessionLlm } from "./llm.ts";
 import { type AskFn, createApprover, type PermissionMode, toolsForMode } from "./permissions.ts";
+import { gitContext, lastThread, resolveStart } from "./setup.ts";
 import { createSessionSync } from "./sync.ts";
 import { loadSessionTools, type SessionTools } from "./tools.ts";
 import { createUndoHook } from "./undo-hook.ts";
+import { addUsage } from "./usage.ts";
 
 export interface SessionInit {
   /** Default: `process.cwd()`. */
@@ -95,40 +81,9 @@ export interface Session {
 
 export async function createSession(init: SessionInit = {}, deps: SessionDeps = {}): Promise<Session> {
   const env = init.env ?? process.env;
-  const data = dataDir(env);
-  const store = createThreadStore({ dir: join(data, "threads") });
-  // Resuming by id continues in the thread's own workspace unless one is given.
-  const byId = init.resume && init.resume !== "last" ? store.resolve(init.resume) : undefined;
-  const workspace = realWorkspace(init.workspace ?? byId?.workspace ?? process.cwd());
-  const resumed = byId ?? (init.resume === "last" ? lastThread(store, workspace) : undefined);
-  const flags: Record<string, Record<string, unknown>> = { agent: {} };
-  if (init.provider) flags.agent!.provider = init.provider;
-  if (init.model) flags.agent!.model = init.model;
-  if (init.permissionMode) flags.agent!.permission_mode = init.permissionMode;
-  if (init.serverUrl) flags.server = { url: init.serverUrl };
-  const { config } = loadConfig({
-    workspace,
-    env,
-    flags: flags as never,
-    flagNames: {
-      "agent.provider": "--provider",
-      "agent.model": "--model",
-      "agent.permission_mode": "--permission-mode",
-      "server.url": "--server-url",
-    },
-  });
-  const repo = findRepo(workspace);
-
-  // A resumed thread keeps its provider and model unless flags say otherwise.
-  const keepThreadModel = resumed?.provider && resumed.model && !init.provider && !init.model;
-  let provider = keepThreadModel ? resumed.provider! : config.agent.provider;
-  let model =
-    (keepThreadModel ? resumed.model : undefined) ?? config.agent.model ?? defaultModel(provider) ?? "";
-  if (!model)
-    throw new LoomError(
-      "CONFIG_INVALID",
-      `no model configured for provider "${provider}" (set agent.model or --model)`,
-    );
+  const { data, store, workspace, resumed, config, repo, ...chosen } = resolveStart(init, env);
+  let provider = chosen.provider;
+  let model = chosen.model;
   let mode: PermissionMode = config.agent.permission_mode;
 
   const makeLlm = deps.createLlm ?? ((c: LoomConfig, p: string, e: Env) => createSessionLlm(c, p, e));
@@ -232,18 +187,6 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     emit(compactedEvent(r));
   };
 
-  const addUsage = (u: Usage): void => {
-    const prev = thread.usage ?? { inputTokens: 0, outputTokens: 0 };
-    const input = u.inputTokens + (u.cacheReadTokens ?? 0) + (u.cacheWriteTokens ?? 0);
-    const cost = costOf(model, u);
-    thread.usage = {
-      inputTokens: prev.inputTokens + input,
-      outputTokens: prev.outputTokens + u.outputTokens,
-    };
-    const total = (prev.costUsd ?? 0) + (cost ?? 0);
-    if (prev.costUsd !== undefined || cost !== undefined) thread.usage.costUsd = total;
-  };
-
   const session: Session = {
     workspace,
     config,
@@ -289,7 +232,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         thread.provider = provider;
         thread.model = model;
         thread.agentState = { state: agent.state.type, lastTurn: result.reason };
-        addUsage(result.usage);
+        thread.usage = addUsage(thread.usage, model, result.usage);
         undo.endTurn(text);
         save();
         return result;
@@ -361,27 +304,4 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     },
   };
   return session;
-}
-
-function realWorkspace(dir: string): string {
-  try {
-    return realpathSync(dir);
-  } catch {
-    throw new LoomError("INVALID_INPUT", `workspace ${dir} does not exist`);
-  }
-}
-
-function gitContext(repo: RepoInfo | undefined): Thread["git"] {
-  if (!repo) return undefined;
-  const git: NonNullable<Thread["git"]> = {};
-  if (repo.branch) git.branch = repo.branch;
-  if (repo.commit) git.commit = repo.commit;
-  if (repo.remote) git.remote = repo.remote;
-  return git;
-}
-
-function lastThread(store: ThreadStore, workspace: string): Thread {
-  const last = store.last(workspace);
-  if (!last) throw new LoomError("NOT_FOUND", `no thread to resume in ${workspace}`);
-  return last;
 }

@@ -1,0 +1,91 @@
+/**
+ * The first steps of a session, before anything live is built: which thread (new, by id, or the
+ * workspace's last), which workspace, the merged config with the session flags as its top layer,
+ * and which provider and model.
+ */
+import { realpathSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "@loom/runtime/config";
+import type { LoomConfig } from "@loom/runtime/config/schema";
+import { LoomError } from "@loom/runtime/errors";
+import { dataDir, type Env } from "@loom/runtime/paths";
+import type { Thread } from "@loom/runtime/thread";
+import { createThreadStore, type ThreadStore } from "@loom/runtime/threads/store";
+import { findRepo, type RepoInfo } from "@loom/runtime/undo/git";
+import { defaultModel } from "../providers.ts";
+import type { SessionInit } from "./session.ts";
+
+export interface SessionStart {
+  data: string;
+  store: ThreadStore;
+  workspace: string;
+  /** The thread to continue, when resuming. */
+  resumed?: Thread;
+  config: LoomConfig;
+  repo?: RepoInfo;
+  provider: string;
+  model: string;
+}
+
+const FLAG_NAMES = {
+  "agent.provider": "--provider",
+  "agent.model": "--model",
+  "agent.permission_mode": "--permission-mode",
+  "server.url": "--server-url",
+};
+
+export function resolveStart(init: SessionInit, env: Env): SessionStart {
+  const data = dataDir(env);
+  const store = createThreadStore({ dir: join(data, "threads") });
+  // Resuming by id continues in the thread's own workspace unless one is given.
+  const byId = init.resume && init.resume !== "last" ? store.resolve(init.resume) : undefined;
+  const workspace = realWorkspace(init.workspace ?? byId?.workspace ?? process.cwd());
+  const resumed = byId ?? (init.resume === "last" ? lastThread(store, workspace) : undefined);
+
+  const agent: Record<string, unknown> = {};
+  if (init.provider) agent.provider = init.provider;
+  if (init.model) agent.model = init.model;
+  if (init.permissionMode) agent.permission_mode = init.permissionMode;
+  const flags: Record<string, Record<string, unknown>> = { agent };
+  if (init.serverUrl) flags.server = { url: init.serverUrl };
+  const { config } = loadConfig({ workspace, env, flags: flags as never, flagNames: FLAG_NAMES });
+
+  // A resumed thread keeps its provider and model unless flags say otherwise.
+  const keep = resumed?.provider && resumed.model && !init.provider && !init.model ? resumed : undefined;
+  const provider = keep?.provider ?? config.agent.provider;
+  const model = keep?.model ?? config.agent.model ?? defaultModel(provider);
+  if (!model) {
+    throw new LoomError(
+      "CONFIG_INVALID",
+      `no model configured for provider "${provider}" (set agent.model or --model)`,
+    );
+  }
+  const start: SessionStart = { data, store, workspace, config, provider, model };
+  const repo = findRepo(workspace);
+  if (repo) start.repo = repo;
+  if (resumed) start.resumed = resumed;
+  return start;
+}
+
+export function realWorkspace(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    throw new LoomError("INVALID_INPUT", `workspace ${dir} does not exist`);
+  }
+}
+
+export function gitContext(repo: RepoInfo | undefined): Thread["git"] {
+  if (!repo) return undefined;
+  const git: NonNullable<Thread["git"]> = {};
+  if (repo.branch) git.branch = repo.branch;
+  if (repo.commit) git.commit = repo.commit;
+  if (repo.remote) git.remote = repo.remote;
+  return git;
+}
+
+export function lastThread(store: ThreadStore, workspace: string): Thread {
+  const last = store.last(workspace);
+  if (!last) throw new LoomError("NOT_FOUND", `no thread to resume in ${workspace}`);
+  return last;
+}

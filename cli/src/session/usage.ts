@@ -1,0 +1,16 @@
+/** A thread's running totals: tokens in (cached input included) and out, and cost when the model is priced. */
+import type { Usage } from "@loom/runtime/llm";
+import { costOf } from "@loom/runtime/providers/catalogue";
+import type { Thread } from "@loom/runtime/thread";
+
+export function addUsage(prev: Thread["usage"], model: string, u: Usage): NonNullable<Thread["usage"]> {
+  const before = prev ?? { inputTokens: 0, outputTokens: 0 };
+  const input = u.inputTokens + (u.cacheReadTokens ?? 0) + (u.cacheWriteTokens ?? 0);
+  const next: NonNullable<Thread["usage"]> = {
+    inputTokens: before.inputTokens + input,
+    outputTokens: before.outputTokens + u.outputTokens,
+  };
+  const cost = costOf(model, u);
+  if (before.costUsd !== undefined || cost !== undefined) next.costUsd = (before.costUsd ?? 0) + (cost ?? 0);
+  return next;
+}
