@@ -76,6 +76,7 @@ describe("app edges", () => {
       expect(Object.keys(doc.paths)).toContain(p);
     }
     expect(doc.paths["/api/threads/{id}"]?.put?.operationId).toBe("thread.put");
+    expect((doc.paths["/health"]?.get as { security?: unknown[] } | undefined)?.security).toEqual([]);
     expect(JSON.stringify(doc.paths["/api/threads/{id}"]?.put?.requestBody)).toContain("isPrivate");
     const docs = await h.call("GET", "/api/docs");
     expect(docs.status).toBe(200);

@@ -37,12 +37,16 @@ export function opsRoutes(d: { db: Db; metrics: Metrics; providers: () => string
             }),
           }),
         },
-        detail: { summary: "Health of the server and its components", operationId: "ops.health" },
+        detail: {
+          summary: "Health of the server and its components",
+          operationId: "ops.health",
+          security: [],
+        },
       },
     )
     .get(
       "/metrics",
       () => new Response(d.metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4" } }),
-      { detail: { summary: "Prometheus metrics", operationId: "ops.metrics" } },
+      { detail: { summary: "Prometheus metrics", operationId: "ops.metrics", security: [] } },
     );
 }
