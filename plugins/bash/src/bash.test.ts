@@ -96,6 +96,17 @@ describe("bash", () => {
     expect(await isGone(Number(r.stdout.trim()))).toBe(true);
   });
 
+  test("a process that left the group and holds the pipes does not hang the call", async () => {
+    const r = await run({ command: "setsid sleep 100 & echo $!" });
+    const pid = Number(r.stdout.trim());
+    try {
+      expect(r.exit_code).toBe(0);
+      expect(pid).toBeGreaterThan(0);
+    } finally {
+      if (pid > 0) process.kill(pid, "SIGKILL");
+    }
+  });
+
   test("stdout and stderr are capped with flags, keeping head and tail", async () => {
     const r = await run({ command: "seq 1 100000; seq 1 50000 >&2" });
     expect(r.stdout_truncated).toBe(true);

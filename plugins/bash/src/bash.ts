@@ -13,6 +13,7 @@ export const MAX_TIMEOUT_MS = 300_000;
 export const MAX_STDOUT_BYTES = 64 * 1024;
 export const MAX_STDERR_BYTES = 32 * 1024;
 const LINGER_MS = 250;
+const DRAIN_MS = 1000;
 /** Variables whose names look like credentials never reach the command (or the model through `env`). */
 const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH/i;
 
@@ -49,6 +50,7 @@ export const bashTool = defineTool({
       maxStdoutBytes: MAX_STDOUT_BYTES,
       maxStderrBytes: MAX_STDERR_BYTES,
       lingerMs: LINGER_MS,
+      drainMs: DRAIN_MS,
     });
     return {
       output: {

@@ -15,6 +15,9 @@ export interface RunOptions {
   maxStderrBytes: number;
   /** After the shell exits, how long leftover background processes may hold the pipes open. */
   lingerMs: number;
+  /** After the group is killed, how long to wait for the pipes to close before giving up on them
+   * (a process that left the group with setsid may hold them forever). */
+  drainMs: number;
 }
 
 export interface RunResult {
@@ -42,13 +45,21 @@ export function runInProcessGroup(opts: RunOptions): Promise<RunResult> {
 
   let timedOut = false;
   let cancelled = false;
+  let finish = () => {};
+  let drain: ReturnType<typeof setTimeout> | undefined;
   const killGroup = () => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // the group is already gone
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // the group is already gone
+      }
     }
+    drain ??= setTimeout(() => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+      finish();
+    }, opts.drainMs);
   };
   const timer = setTimeout(() => {
     timedOut = true;
@@ -64,9 +75,13 @@ export function runInProcessGroup(opts: RunOptions): Promise<RunResult> {
   return new Promise((resolve) => {
     let exit: { code: number | null; signal: string | null } | undefined;
     let linger: ReturnType<typeof setTimeout> | undefined;
+    let settled = false;
     const done = () => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       clearTimeout(linger);
+      clearTimeout(drain);
       opts.signal.removeEventListener("abort", onAbort);
       const e = exit ?? { code: null, signal: null };
       resolve({
@@ -79,6 +94,7 @@ export function runInProcessGroup(opts: RunOptions): Promise<RunResult> {
         durationMs: Math.round(performance.now() - started),
       });
     };
+    finish = done;
     child.on("error", (err) => {
       stderr.push(Buffer.from(`failed to start bash: ${err.message}\n`));
       exit = { code: null, signal: null };
@@ -90,7 +106,13 @@ export function runInProcessGroup(opts: RunOptions): Promise<RunResult> {
       linger = setTimeout(killGroup, opts.lingerMs);
     });
     child.on("close", () => {
-      killGroup();
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL"); // nothing the command started outlives the call
+        } catch {
+          // the group is already gone
+        }
+      }
       done();
     });
   });
