@@ -1,5 +1,8 @@
 import { afterAll, describe, expect, mock, test } from "bun:test";
+import { join } from "node:path";
+import { createSandbox, MAIN } from "../../tests/acp/harness.ts";
 import pkg from "../package.json" with { type: "json" };
+import type { ChatState } from "./chat-model.ts";
 
 /** The slice of the `vscode` API the extension touches, recording what it is asked to do. */
 const rec = {
@@ -13,7 +16,7 @@ const rec = {
 
 const disposable = () => ({ dispose() {} });
 
-mock.module("vscode", () => ({
+const vscodeMock = {
   window: {
     createOutputChannel: () => ({
       appendLine: (l: string) => rec.channelLines.push(l),
@@ -28,7 +31,7 @@ mock.module("vscode", () => ({
     },
     showInformationMessage: (m: string) => rec.messages.push(m),
     showErrorMessage: (m: string) => rec.messages.push(m),
-    activeTextEditor: undefined,
+    activeTextEditor: undefined as unknown,
   },
   commands: {
     registerCommand: (id: string, fn: () => unknown) => {
@@ -41,13 +44,15 @@ mock.module("vscode", () => ({
     workspaceFolders: [{ uri: { fsPath: "/tmp" } }],
     getConfiguration: () => ({ get: (k: string) => rec.config[k] }),
     onDidChangeConfiguration: () => disposable(),
-    textDocuments: [],
+    getWorkspaceFolder: () => vscodeMock.workspace.workspaceFolders[0],
+    textDocuments: [] as unknown[],
   },
   Uri: {
     joinPath: (base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join("/") }),
     file: (p: string) => ({ fsPath: p, scheme: "file", path: p }),
   },
-}));
+};
+mock.module("vscode", () => vscodeMock);
 
 const { activate } = await import("./extension.ts");
 const subscriptions: { dispose(): unknown }[] = [];
@@ -132,5 +137,78 @@ describe("extension activation", () => {
       await Bun.sleep(2);
     expect(rec.channelLines.some((l) => l.includes("/nonexistent/loom acp-agent"))).toBe(true);
     expect(rec.channelLines.some((l) => l.includes("restarting in 1 s"))).toBe(true);
+  });
+});
+
+describe("extension with the real agent", () => {
+  test("Explain Selection: the agent starts in the workspace, reads the unsaved buffer, the reply reaches the view", async () => {
+    const sb = await createSandbox(
+      {
+        turns: [
+          { toolCalls: [{ id: "r1", name: "read_file", input: { path: "math.ts" } }], stop: "tool_use" },
+          { text: "It `add`s two numbers." },
+        ],
+      },
+      { "math.ts": "export const add = (a: number, b: number) => a + b;\n" },
+    );
+    const saved = { ...process.env };
+    Object.assign(process.env, sb.env);
+    const subs: { dispose(): unknown }[] = [];
+    try {
+      const path = join(sb.workspace, "math.ts");
+      const unsaved = "export const add = (a: number, b: number) => a + b; // UNSAVED\n";
+      const doc = {
+        uri: { scheme: "file", fsPath: path, toString: () => `file://${path}` },
+        languageId: "typescript",
+        getText: () => unsaved,
+      };
+      vscodeMock.workspace.textDocuments = [doc];
+      vscodeMock.workspace.workspaceFolders = [{ uri: { fsPath: sb.workspace } }];
+      vscodeMock.window.activeTextEditor = {
+        document: doc,
+        selection: { isEmpty: false, start: { line: 0 }, end: { line: 0 } },
+      };
+      rec.config = { loomPath: MAIN, additionalArgs: ["--provider", "anthropic"], autoStart: true };
+      activate({
+        subscriptions: subs,
+        extensionUri: { path: "/ext" },
+        workspaceState: { get: () => undefined, update: async () => {} },
+      } as never);
+      const posted: { type: "state"; state: ChatState }[] = [];
+      rec.views.get("loom.chat")?.resolveWebviewView({
+        webview: {
+          options: {},
+          html: "",
+          cspSource: "x",
+          asWebviewUri: () => ({ toString: () => "x" }),
+          postMessage: async (m: { type: "state"; state: ChatState }) => posted.push(m),
+          onDidReceiveMessage: () => disposable(),
+        },
+        onDidDispose: () => disposable(),
+      });
+      for (let i = 0; i < 1000 && posted.at(-1)?.state.agent.status !== "ready"; i++) await Bun.sleep(10);
+      await rec.commands.get("loom.explainSelection")?.();
+      expect(rec.messages.slice(1)).toEqual([]);
+      for (let i = 0; i < 100 && posted.at(-1)?.state.busy !== false; i++) await Bun.sleep(10);
+      const items = posted.at(-1)?.state.items ?? [];
+      expect(items[0]).toMatchObject({ kind: "user" });
+      expect((items[0] as { text: string }).text).toStartWith(
+        "Explain what the selected code in math.ts:1-1 does",
+      );
+      expect(items.find((it) => it.kind === "tool")).toMatchObject({
+        id: "r1",
+        toolKind: "read",
+        status: "completed",
+      });
+      expect(items.at(-1)).toEqual({ kind: "agent", text: "It `add`s two numbers." });
+      // The prompt carried the selection; the read went through the editor's unsaved buffer.
+      expect(JSON.stringify(sb.upstream.requests[0]?.body)).toContain(`<context ref=\\"${path}:1-1\\">`);
+      expect(JSON.stringify(sb.upstream.requests[1]?.body)).toContain("// UNSAVED");
+      expect(rec.channelLines.some((l) => l.includes("connected to loom"))).toBe(true);
+    } finally {
+      for (const d of subs) d.dispose();
+      process.env = saved;
+      await sb.cleanup();
+    }
   });
 });

@@ -33,11 +33,15 @@ export function promptText(blocks: acp.ContentBlock[]): string {
   return parts.join(" ").trim();
 }
 
-/** `file:///a/b.ts` → `/a/b.ts`; any other URI as it is. */
+/** `file:///a/b.ts` → `/a/b.ts`, with a `#L3-L9` line fragment as `:3-9`; any other URI as it is. */
 function fileOf(uri: string): string {
   if (!uri.startsWith("file://")) return uri;
   try {
-    return decodeURIComponent(new URL(uri).pathname);
+    const url = new URL(uri);
+    const path = decodeURIComponent(url.pathname);
+    const lines = /^#L(\d+)(?:-L?(\d+))?$/.exec(url.hash);
+    if (!lines) return path;
+    return lines[2] ? `${path}:${lines[1]}-${lines[2]}` : `${path}:${lines[1]}`;
   } catch {
     return uri;
   }
