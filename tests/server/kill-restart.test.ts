@@ -71,7 +71,7 @@ test("queued syncs survive SIGKILL of the server and the client, and are deliver
       cwd: ROOT,
       env,
       stdout: "pipe",
-      stderr: "ignore",
+      stderr: "pipe",
     });
     procs.push(p);
     return p;
@@ -89,8 +89,19 @@ test("queued syncs survive SIGKILL of the server and the client, and are deliver
   const results = (lines: string[]) =>
     lines.map((l) => JSON.parse(l) as { status?: string; id?: string }).filter((r) => r.status);
 
+  /** Waits for the "listening" line; on failure, shows what the server wrote on stderr. */
+  const started = async (p: ReturnType<typeof Bun.spawn>) => {
+    try {
+      await readLines(p, (l) => l.includes("listening on"));
+    } catch (e) {
+      p.kill("SIGKILL");
+      const err = await new Response(p.stderr as ReadableStream<Uint8Array>).text();
+      throw new Error(`${(e as Error).message}\nstderr:\n${err}`);
+    }
+  };
+
   let server = serve();
-  await readLines(server, (l) => l.includes("listening on"));
+  await started(server);
 
   const before = worker("push", "2");
   const delivered = results(await readLines(before, (l) => l.includes('"done"')));
@@ -112,7 +123,7 @@ test("queued syncs survive SIGKILL of the server and the client, and are deliver
   ).toEqual(queued.map((r) => `${r.id}.json`).sort());
 
   server = serve();
-  await readLines(server, (l) => l.includes("listening on"));
+  await started(server);
   const drain = worker("drain");
   const drained = results(await readLines(drain, (l) => l.includes('"done"')));
   expect(drained.map((r) => r.status)).toEqual(["synced", "synced", "synced"]);

@@ -37,6 +37,20 @@ describe("migrations", () => {
     expect(cols).toContain("rate_limit_per_minute");
   });
 
+  test("processes opening one new database at once each see it fully migrated", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "loom-race-")), "server.db");
+    const script = `import { openDb } from ${JSON.stringify(join(import.meta.dir, "open.ts"))};
+const db = openDb(${JSON.stringify(path)});
+console.log(db.$client.query("SELECT count(*) AS n FROM _migrations").get().n);`;
+    const procs = Array.from({ length: 4 }, () =>
+      Bun.spawn(["bun", "-e", script], { stdout: "pipe", stderr: "pipe" }),
+    );
+    const outs = await Promise.all(
+      procs.map(async (p) => [await p.exited, (await new Response(p.stdout).text()).trim()]),
+    );
+    expect(outs).toEqual(procs.map(() => [0, String(listMigrations().length)]));
+  });
+
   test("a file database opens in WAL mode with the FTS5 table", () => {
     const db = openDb(join(mkdtempSync(join(tmpdir(), "loom-db-")), "nested", "server.db"));
     expect(db.$client.query<{ journal_mode: string }, []>("PRAGMA journal_mode").get()?.journal_mode).toBe(

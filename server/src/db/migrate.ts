@@ -26,16 +26,23 @@ export function migrate(db: Database, dir = MIGRATIONS_DIR): string[] {
       .map((r) => r.name),
   );
   const applied: string[] = [];
+  const isDone = db.query<{ n: number }, [string]>("SELECT count(*) AS n FROM _migrations WHERE name = ?");
   for (const name of listMigrations(dir)) {
     if (done.has(name)) continue;
     const sql = readFileSync(join(dir, name), "utf8");
-    db.transaction(() => {
-      for (const stmt of sql.split("--> statement-breakpoint")) {
-        if (stmt.trim()) db.run(stmt);
-      }
-      db.run("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", [name, new Date().toISOString()]);
-    })();
-    applied.push(name);
+    // IMMEDIATE takes the write lock first; the re-check inside covers another process (a second
+    // server, `loom admin`) that applied the same migration between our read and our lock.
+    const ran = db
+      .transaction((): boolean => {
+        if ((isDone.get(name)?.n ?? 0) > 0) return false;
+        for (const stmt of sql.split("--> statement-breakpoint")) {
+          if (stmt.trim()) db.run(stmt);
+        }
+        db.run("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", [name, new Date().toISOString()]);
+        return true;
+      })
+      .immediate();
+    if (ran) applied.push(name);
   }
   return applied;
 }

@@ -12,9 +12,11 @@ export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
 export function openDb(path: string): Db {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, { create: true, strict: true });
+  // First, so every statement after it (the journal-mode switch included) waits for another
+  // process's lock (a running server, `loom admin`) instead of failing with SQLITE_BUSY.
+  sqlite.run("PRAGMA busy_timeout = 5000");
   sqlite.run("PRAGMA journal_mode = WAL");
   sqlite.run("PRAGMA synchronous = NORMAL");
-  sqlite.run("PRAGMA busy_timeout = 5000");
   sqlite.run("PRAGMA foreign_keys = ON");
   migrate(sqlite);
   return drizzle({ client: sqlite, schema }) as Db;
