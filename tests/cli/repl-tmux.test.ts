@@ -18,8 +18,9 @@ function tmux(...args: string[]): string {
   const p = Bun.spawnSync(["tmux", "-L", socket, ...args]);
   return p.stdout.toString();
 }
-const screen = () => tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", "loom");
-const keys = (...k: string[]) => tmux("send-keys", "-t", "loom", ...k);
+let target = "loom";
+const screen = () => tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", target);
+const keys = (...k: string[]) => tmux("send-keys", "-t", target, ...k);
 
 async function waitFor(text: string | RegExp, what = String(text)): Promise<string> {
   for (let i = 0; i < 200; i++) {
@@ -28,6 +29,27 @@ async function waitFor(text: string | RegExp, what = String(text)): Promise<stri
     await Bun.sleep(50);
   }
   throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
+}
+
+/** Starts `bun main.ts …args` in a new tmux window; the pane stays after exit to show `exit=<code>`. */
+function start(name: string, args: string[]) {
+  target = name;
+  const env = { ...sb.env, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: up.url };
+  const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const cmd = ["env", ...envArgs, "bun", MAIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  tmux(
+    "new-session",
+    "-d",
+    "-s",
+    name,
+    "-x",
+    "120",
+    "-y",
+    "50",
+    "-c",
+    sb.workspace,
+    `${cmd}; echo "exit=$?"; sleep 30`,
+  );
 }
 
 beforeAll(async () => {
@@ -59,23 +81,7 @@ afterAll(async () => {
 test.skipIf(!hasTmux)(
   "REPL streams, asks permission, cancels with Ctrl-C, undoes, saves on Ctrl-D",
   async () => {
-    const env = { ...sb.env, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: up.url };
-    const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-    // `; sleep 30` keeps the pane after loom exits so the last screen can be read.
-    const cmd = ["env", ...envArgs, "bun", MAIN].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
-    tmux(
-      "new-session",
-      "-d",
-      "-s",
-      "loom",
-      "-x",
-      "120",
-      "-y",
-      "50",
-      "-c",
-      sb.workspace,
-      `${cmd}; echo "exit=$?"; sleep 30`,
-    );
+    start("loom", []);
 
     await waitFor("› ", "the prompt");
     keys("say hello", "Enter");
@@ -128,4 +134,27 @@ test.skipIf(!hasTmux)(
     expect(saved.messages.at(-1)?.content).toBe("Still here after the cancel.");
   },
   60_000,
+);
+
+test.skipIf(!hasTmux)(
+  "loom run at a terminal asks before changing files",
+  async () => {
+    up.setScript({
+      turns: [
+        {
+          toolCalls: [
+            { name: "edit_file", input: { path: "todo.txt", edits: [{ old: "", new: "ship it\n" }] } },
+          ],
+        },
+        { text: "Created the todo list." },
+      ],
+    });
+    start("run", ["run", "write a todo list"]);
+    await waitFor("Allow edit_file todo.txt?");
+    keys("y", "Enter");
+    await waitFor("exit=0", "loom run to finish");
+    expect(screen()).toContain("Created the todo list.");
+    expect(readFileSync(join(sb.workspace, "todo.txt"), "utf8")).toBe("ship it\n");
+  },
+  30_000,
 );

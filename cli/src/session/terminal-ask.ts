@@ -20,15 +20,24 @@ export function permissionQuestion(call: ToolCall): string {
 
 export async function askOnTerminal(call: ToolCall, _tool: Tool | undefined): Promise<AskAnswer> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  let interrupted = false;
   try {
-    for (let i = 0; i < 5; i++) {
-      const answer = parseAnswer(
-        await new Promise<string>((resolve) => rl.question(permissionQuestion(call), resolve)),
-      );
+    for (let i = 0; i < 5 && !interrupted; i++) {
+      const raw = await new Promise<string>((resolve) => {
+        // Ctrl-C at the question: refuse, then let the process's SIGINT handling cancel the turn.
+        rl.once("SIGINT", () => {
+          interrupted = true;
+          process.stderr.write("\n");
+          resolve("n");
+        });
+        rl.question(permissionQuestion(call), resolve);
+      });
+      const answer = parseAnswer(raw);
       if (answer) return answer;
     }
     return "no";
   } finally {
     rl.close();
+    if (interrupted) process.kill(process.pid, "SIGINT");
   }
 }
