@@ -31,11 +31,11 @@ afterAll(async () => {
 
 test("list, --here, search, show and delete", async () => {
   const all = JSON.parse((await loom(sb, ["threads", "list", "--json"])).stdout) as Array<{ id: string }>;
-  expect(all.map((t) => t.id)).toEqual([ids[1], ids[0]]);
+  expect(all.map((t) => t.id)).toEqual([ids[1]!, ids[0]!]);
   const here = JSON.parse((await loom(sb, ["threads", "list", "--here", "--json"])).stdout) as Array<{
     id: string;
   }>;
-  expect(here.map((t) => t.id)).toEqual([ids[0]]);
+  expect(here.map((t) => t.id)).toEqual([ids[0]!]);
   const human = await loom(sb, ["threads", "list"]);
   expect(human.stdout).toContain("first task about alpha");
 
@@ -53,7 +53,7 @@ test("list, --here, search, show and delete", async () => {
   const del = await loom(sb, ["threads", "delete", ids[0]!.slice(-8)]);
   expect(del.code).toBe(0);
   const after = JSON.parse((await loom(sb, ["threads", "list", "--json"])).stdout) as Array<{ id: string }>;
-  expect(after.map((t) => t.id)).toEqual([ids[1]]);
+  expect(after.map((t) => t.id)).toEqual([ids[1]!]);
   const gone = await loom(sb, ["threads", "show", ids[0]!]);
   expect(gone.code).toBe(1);
   expect(gone.stderr).toContain("NOT_FOUND");
