@@ -31,6 +31,8 @@ step("dist/loom", [
   "--minify",
   "--sourcemap=none",
   join(root, "cli/src/main.ts"),
+  // Worker entry points must be named for the compiled binary to contain them.
+  join(root, "plugins/fs/src/grep-worker.ts"),
   "--outfile",
   join(root, "dist/loom"),
 ]);

@@ -10,6 +10,7 @@ import editWasm from "@loom/plugin-edit/edit.wasm" with { type: "file" };
 import editManifest from "@loom/plugin-edit/loom-plugin.json";
 import fsManifest from "@loom/plugin-fs/loom-plugin.json";
 import oracleManifest from "@loom/plugin-oracle/loom-plugin.json";
+import webManifest from "@loom/plugin-web/loom-plugin.json";
 import type { LoomConfig } from "@loom/runtime/config/schema";
 import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import { createToolRegistry, type ToolRegistry } from "@loom/runtime/plugins/registry";
@@ -21,6 +22,7 @@ export const builtins: BuiltinPlugin[] = [
   { manifest: editManifest, load: async () => new Uint8Array(await Bun.file(editWasm).arrayBuffer()) },
   { manifest: bashManifest, load: () => import("@loom/plugin-bash") },
   { manifest: oracleManifest, load: () => import("@loom/plugin-oracle") },
+  { manifest: webManifest, load: () => import("@loom/plugin-web") },
 ];
 
 export interface OpenRegistryOptions {

@@ -254,6 +254,33 @@ describe("tool failures become results the model reads", () => {
   });
 });
 
+describe("tool context", () => {
+  test("tools get the workspace root and, when configured, the oracle's client and model", async () => {
+    const oracleLlm = createScriptedLlm([textReply("second opinion")]);
+    const seen: ToolContext[] = [];
+    const probe = tool("probe", async (_input, ctx) => {
+      seen.push(ctx);
+      return { output: "ok" };
+    });
+    const llm = createScriptedLlm([
+      [completedEvent("", [{ id: "1", name: "probe", input: {} }])],
+      textReply("done"),
+    ]);
+    const agent = createAgent({
+      llm,
+      tools: [probe],
+      model: "m",
+      workspaceRoot: "/w",
+      oracle: { llm: oracleLlm, model: "oracle-model" },
+    });
+    await agent.send("go");
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.workspaceRoot).toBe("/w");
+    expect(seen[0]?.llm).toBe(oracleLlm);
+    expect(seen[0]?.oracleModel).toBe("oracle-model");
+  });
+});
+
 describe("turn control", () => {
   test("a permanent error ends the turn with the user's message kept", async () => {
     const llm = createScriptedLlm([new LlmError("permanent", "invalid api key", { status: 401 })]);

@@ -240,6 +240,7 @@ export function createAgent(options: AgentOptions): Agent {
       defaultTimeoutMs: options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
       workspaceRoot: options.workspaceRoot ?? process.cwd(),
       capabilities: options.capabilities,
+      oracle: options.oracle,
       permission,
       signal: controller.signal,
       onInvoke: () => {

@@ -3,6 +3,7 @@
  * input, permission denied, thrown error, timeout or cancellation. Never throws.
  */
 import { formatError, isLoomError } from "../errors.ts";
+import type { LlmClient } from "../llm.ts";
 import type { RequestedToolCall, ToolCallResult } from "../machine/types.ts";
 import { CANCELLED_RESULT } from "../machine/types.ts";
 import { type Tool, type ToolCapabilities, type ToolProgress, toolOutputText } from "../tool.ts";
@@ -15,6 +16,7 @@ export interface RunToolDeps {
   defaultTimeoutMs: number;
   workspaceRoot: string;
   capabilities?: ToolCapabilities;
+  oracle?: { llm: LlmClient; model: string };
   /** Asks for permission (already serialised by the caller); only consulted for mutating calls. */
   permission?: PermissionCheck;
   /** Aborted when the turn is cancelled. */
@@ -71,6 +73,7 @@ async function invoke(tool: Tool, call: RequestedToolCall, deps: RunToolDeps): P
       callId: call.id,
       capabilities: deps.capabilities,
       onProgress: deps.onProgress,
+      ...(deps.oracle ? { llm: deps.oracle.llm, oracleModel: deps.oracle.model } : {}),
     });
     return { content: toolOutputText(result) ?? "", isError: result.isError === true };
   })().catch(errorResult);

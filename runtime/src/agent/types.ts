@@ -60,6 +60,8 @@ export interface AgentOptions {
   /** Passed to tools in their context (default `process.cwd()`). */
   workspaceRoot?: string;
   capabilities?: ToolCapabilities;
+  /** A second model for the `oracle` tool, passed to tools in their context. */
+  oracle?: { llm: LlmClient; model: string };
   /** History to resume from. */
   messages?: Message[];
   /** Sees every machine step (event in, state and actions out): for logs and golden recordings. */
