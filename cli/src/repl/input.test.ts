@@ -16,3 +16,12 @@ test("a trailing backslash continues; pasted lines join into one input", async (
   await Bun.sleep(20);
   expect(got).toEqual(["first \nsecond", "pasted one\npasted two"]);
 });
+
+test("with no paste window every line is its own input (piped stdin)", () => {
+  const got: string[] = [];
+  const a = createLineAssembler((t) => got.push(t), 0);
+  a.push("one");
+  a.push("two \\");
+  a.push("three");
+  expect(got).toEqual(["one", "two \nthree"]);
+});

@@ -11,7 +11,10 @@ export interface LineAssembler {
   readonly open: boolean;
 }
 
-/** `submit` runs once the paste window closes with no continuation pending. */
+/**
+ * `submit` runs once the paste window closes with no continuation pending. A window of 0 submits
+ * each line at once (piped input: every line is its own input).
+ */
 export function createLineAssembler(submit: (text: string) => void, pasteWindowMs = 8): LineAssembler {
   let lines: string[] = [];
   let continued = false;
@@ -30,8 +33,10 @@ export function createLineAssembler(submit: (text: string) => void, pasteWindowM
       if (timer) clearTimeout(timer);
       continued = line.endsWith("\\") && !line.endsWith("\\\\");
       lines.push(continued ? line.slice(0, -1) : line);
-      if (!continued) timer = setTimeout(flush, pasteWindowMs);
-      return continued;
+      if (continued) return true;
+      if (pasteWindowMs <= 0) flush();
+      else timer = setTimeout(flush, pasteWindowMs);
+      return false;
     },
     clear() {
       if (timer) clearTimeout(timer);

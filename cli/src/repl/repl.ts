@@ -168,6 +168,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
   };
   function afterTurn() {
     turn = undefined;
+    if (exiting) return;
     const next = typeAhead.shift();
     if (next !== undefined) submit(next);
     else if (!closing) {
@@ -175,7 +176,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
       rl.prompt();
     } else void exit();
   }
-  const lines = createLineAssembler(submit);
+  // A terminal paste arrives as lines in one burst; piped input is one input per line.
+  const lines = createLineAssembler(submit, stdin.isTTY ? 8 : 0);
 
   rl.on("line", (line) => {
     if (question) return question(line);
@@ -224,7 +226,10 @@ export async function startRepl(init: SessionInit): Promise<void> {
     question?.("n");
     // Input ended (Ctrl-D or end of piped input): finish what is running, then save and quit.
     const wait = async () => {
-      for (let i = 0; i < 10_000 && (turn || lines.open || typeAhead.length > 0); i++) await Bun.sleep(10);
+      for (let i = 0; i < 10_000 && (turn || lines.open || typeAhead.length > 0); i++) {
+        if (turn) await turn.catch(() => undefined);
+        else await Bun.sleep(10);
+      }
       await exit();
     };
     void wait();
