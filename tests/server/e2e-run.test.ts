@@ -35,7 +35,7 @@ afterAll(async () => {
   await up?.stop();
 });
 
-test("loom run with a server URL uses the proxy and syncs the thread", async () => {
+test("loom login, then loom run with a server URL: the proxy answers and the thread is synced", async () => {
   const home = tempDir("loom-e2e-home-");
   const workspace = join(home, "ws");
   mkdirSync(workspace);
@@ -45,8 +45,18 @@ test("loom run with a server URL uses the proxy and syncs the thread", async () 
     XDG_CONFIG_HOME: join(home, "config"),
     XDG_DATA_HOME: join(home, "data"),
     XDG_STATE_HOME: join(home, "state"),
-    LOOM_TOKEN: token,
   };
+  // The token reaches the CLI the way a person's would: `loom login`, then the credentials file.
+  // (Async spawn: the server answering it lives in this process.)
+  const login = Bun.spawn(
+    ["bun", join(ROOT, "cli/src/main.ts"), "login", "--server", server.url, "--token", token],
+    {
+      env,
+      stdout: "ignore",
+      stderr: "inherit",
+    },
+  );
+  expect(await login.exited).toBe(0);
   const proc = Bun.spawn(
     [
       "bun",
