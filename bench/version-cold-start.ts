@@ -19,6 +19,7 @@ export async function run(): Promise<BenchResult[]> {
   const bun = process.execPath;
   const src = [bun, join(root, "cli/src/main.ts"), "--version"];
   const bin = join(root, "dist/loom");
+  if (!existsSync(bin)) time([bun, "run", "build"]);
   const base: number[] = [];
   const fromSource: number[] = [];
   const compiled: number[] = [];
@@ -35,11 +36,11 @@ export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
   const s = median(fromSource);
   out.push({
-    name: "loom --version cold start (from source)",
+    name: "bun cli/src/main.ts --version (from source, for reference)",
     value: s,
     unit: "ms",
-    goal: "<= 3x bun -e 0",
-    ok: s <= 3 * b,
+    goal: "none; the goal applies to dist/loom",
+    ok: true,
     baseline: { name: "bun -e 0", value: b },
     ratio: s / b,
   });

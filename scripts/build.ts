@@ -29,6 +29,8 @@ step("dist/loom", [
   "build",
   "--compile",
   "--minify",
+  // Lazily imported commands stay in their own chunks, so `--version` parses only what it runs.
+  "--splitting",
   "--sourcemap=none",
   join(root, "cli/src/main.ts"),
   // Worker entry points must be named for the compiled binary to contain them.
