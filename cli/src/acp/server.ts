@@ -6,6 +6,7 @@
 import * as acp from "@agentclientprotocol/sdk";
 import { methods, PROTOCOL_VERSION, RequestError } from "@agentclientprotocol/sdk";
 import { formatError, isLoomError } from "@loom/runtime/errors";
+import type { Logger } from "@loom/runtime/log";
 import { VERSION } from "@loom/runtime/version";
 import { wrapForClient } from "./client-tools.ts";
 import type { AcpEngine, EngineSession, PermissionMode, SessionHooks } from "./engine.ts";
@@ -25,11 +26,15 @@ interface LiveSession {
   send: Send | undefined;
 }
 
+/** Where diagnostics go (stderr in `loom acp-agent`; stdout carries the protocol). */
+export type AcpLog = Pick<Logger, "info" | "warn" | "error">;
+
 export interface AcpServerOptions {
   engine: AcpEngine;
-  /** Diagnostics (stderr in `loom acp-agent`); stdout carries the protocol. */
-  log?: (line: string) => void;
+  log?: AcpLog;
 }
+
+const silent: AcpLog = { info() {}, warn() {}, error() {} };
 
 export interface AcpAgent {
   app: acp.AgentApp;
@@ -40,7 +45,7 @@ export interface AcpAgent {
 /** Builds the agent app; call `.connect(stream)` on `app`. One agent serves one connection. */
 export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
   const { engine } = opts;
-  const log = opts.log ?? (() => {});
+  const log = opts.log ?? silent;
   const sessions = new Map<string, LiveSession>();
   let clientCaps: acp.ClientCapabilities = {};
 
@@ -115,7 +120,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     })
     .onRequest(methods.agent.session.new, async ({ params, client }) => {
       const s = (await open(params.cwd, client, (hooks) => engine.newSession(params.cwd, hooks)))!;
-      log(`session ${s.engine.id} created in ${s.engine.cwd}`);
+      log.info(`session ${s.engine.id} created in ${s.engine.cwd}`);
       return { sessionId: s.engine.id, modes: modeState(s.mode) };
     })
     .onRequest(methods.agent.session.load, async ({ params, client }) => {
@@ -126,7 +131,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
       for (const update of replayUpdates([...s.engine.messages], s.cwd)) {
         await client.notify(methods.client.session.update, { sessionId: s.engine.id, update });
       }
-      log(`session ${s.engine.id} loaded (${s.engine.messages.length} messages)`);
+      log.info(`session ${s.engine.id} loaded (${s.engine.messages.length} messages)`);
       return { modes: modeState(s.mode) };
     })
     .onRequest(methods.agent.session.list, async ({ params }) => {
@@ -150,7 +155,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     .onNotification(methods.agent.session.cancel, ({ params }) => {
       const s = sessions.get(params.sessionId);
       if (s?.turn) {
-        log(`session ${params.sessionId}: cancel`);
+        log.info(`session ${params.sessionId}: cancel`);
         s.turn.abort();
       }
     })
@@ -167,7 +172,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
       const send: Send = (update) => {
         outbox = outbox
           .then(() => client.notify(methods.client.session.update, { sessionId, update }))
-          .catch((e) => log(`session ${sessionId}: update failed: ${formatError(e)}`));
+          .catch((e) => log.warn(`session ${sessionId}: update failed: ${formatError(e)}`));
       };
       s.send = send;
       const render = turnRenderer({
@@ -186,7 +191,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         render.closeOpen(turn.signal.aborted ? "Cancelled." : "The turn failed.");
         await outbox;
         if (turn.signal.aborted) return { stopReason: "cancelled" as const };
-        log(`session ${sessionId}: turn failed: ${formatError(e)}`);
+        log.error(`session ${sessionId}: turn failed: ${formatError(e)}`);
         throw toRequestError(e);
       } finally {
         signal.removeEventListener("abort", onRequestAbort);

@@ -24,12 +24,14 @@ export default defineCommand({
       { stdioStream },
       { parsePermissionMode },
       { formatError },
+      { createLogger, LOG_LEVELS },
     ] = await Promise.all([
       import("../acp/server.ts"),
       import("../acp/loom-engine.ts"),
       import("../acp/stdio.ts"),
       import("../session/permissions.ts"),
       import("@loom/runtime/errors"),
+      import("@loom/runtime/log"),
     ]);
     const mode = args["permission-mode"];
     const permissionMode = mode === undefined ? undefined : parsePermissionMode(mode);
@@ -40,7 +42,10 @@ export default defineCommand({
     if (args.model) flags.model = args.model;
     if (permissionMode) flags.permissionMode = permissionMode;
     if (args["server-url"]) flags.serverUrl = args["server-url"];
-    const log = (line: string) => process.stderr.write(`loom acp-agent: ${line}\n`);
+    // Editors show stderr as the agent's log; its level follows config's environment variable.
+    const wanted = process.env.LOOM_LOG__LEVEL;
+    const level = LOG_LEVELS.find((l) => l === wanted) ?? "info";
+    const log = createLogger({ level, stream: process.stderr, fields: { component: "acp-agent" } });
     // stdout carries the protocol: anything printed through console goes to stderr instead.
     const toStderr = (...a: unknown[]) => process.stderr.write(`${a.map(String).join(" ")}\n`);
     console.log = console.info = console.debug = toStderr;
@@ -48,12 +53,12 @@ export default defineCommand({
     const conn = agent.app.connect(stdioStream());
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       process.once(signal, () => {
-        log(`${signal}: saving sessions`);
+        log.info(`${signal}: saving sessions`);
         conn.close();
       });
     }
-    log("ready");
-    await conn.closed.catch((e) => log(`connection closed: ${formatError(e)}`));
+    log.info("ready");
+    await conn.closed.catch((e) => log.warn(`connection closed: ${formatError(e)}`));
     await agent.closeAll();
   },
 });
