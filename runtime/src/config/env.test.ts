@@ -35,4 +35,12 @@ describe("environment variables", () => {
     });
     expect(layer.sourceOf(["providers"])).toEqual({ kind: "env", name: "OPENAI_API_KEY" });
   });
+
+  test("LOOM_SERVER_URL sets server.url; LOOM_SERVER__URL beats it", () => {
+    expect(envLayer({ LOOM_SERVER_URL: "http://127.0.0.1:8080" }, ConfigSchema).values).toEqual({
+      server: { url: "http://127.0.0.1:8080" },
+    });
+    const both = envLayer({ LOOM_SERVER_URL: "http://a", LOOM_SERVER__URL: "http://b" }, ConfigSchema);
+    expect(both.values).toEqual({ server: { url: "http://b" } });
+  });
 });

@@ -8,7 +8,7 @@ import type { Layer, Table } from "./merge.ts";
 import { expectsArray, expectsString, type SchemaNode, schemaAt } from "./schema-walk.ts";
 import { type ConfigSource, keyPath } from "./source.ts";
 
-/** Provider variables and the key each one sets. `LOOM_PROVIDERS__…` overrides them. */
+/** Well-known variables (providers', `LOOM_SERVER_URL`) and the key each one sets; `LOOM_<SECTION>__…` overrides them. */
 export const PROVIDER_VARIABLES: ReadonlyArray<readonly [variable: string, key: readonly string[]]> = [
   ["ANTHROPIC_API_KEY", ["providers", "anthropic", "api_key"]],
   ["ANTHROPIC_BASE_URL", ["providers", "anthropic", "base_url"]],
@@ -16,6 +16,7 @@ export const PROVIDER_VARIABLES: ReadonlyArray<readonly [variable: string, key: 
   ["OPENAI_BASE_URL", ["providers", "openai", "base_url"]],
   ["GOOGLE_CLOUD_PROJECT", ["providers", "vertex", "project"]],
   ["GOOGLE_CLOUD_LOCATION", ["providers", "vertex", "location"]],
+  ["LOOM_SERVER_URL", ["server", "url"]],
 ];
 
 const LOOM_VAR = /^LOOM_(.+?)__(.+)$/;
