@@ -73,3 +73,31 @@ test("missing credentials and bad usage are reported plainly", async () => {
   const empty = await loom(sb, ["run"], { env });
   expect(empty.code).toBe(2);
 });
+
+test("git.auto_commit commits the turn's files with a conventional message", async () => {
+  const ac = createSandbox({
+    "src/app.ts": "export const port = 80;\n",
+    ".loom/config.toml": "[git]\nauto_commit = true\n",
+  });
+  try {
+    up.setScript({
+      turns: [
+        {
+          toolCalls: [
+            { name: "edit_file", input: { path: "src/app.ts", edits: [{ old: "80", new: "8080" }] } },
+          ],
+        },
+        { text: "Port changed." },
+      ],
+    });
+    const r = await loom(ac, ["run", "--permission-mode", "auto", "Fix the default port"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/committed [0-9a-f]{8} fix: fix the default port/);
+    expect(ac.git("log", "-1", "--format=%s")).toBe("fix: fix the default port");
+    expect(ac.git("show", "--name-only", "--format=", "HEAD")).toBe("src/app.ts");
+    expect(ac.git("log", "-1", "--format=%b")).toContain("Loom-Thread: T-");
+    expect(ac.git("status", "--porcelain")).toBe("");
+  } finally {
+    ac.cleanup();
+  }
+});

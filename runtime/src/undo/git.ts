@@ -1,6 +1,7 @@
 /**
- * A small synchronous git runner with a clean environment: inherited GIT_* variables (a hook's
- * GIT_DIR, GIT_INDEX_FILE…) are dropped so only the ones we pass apply.
+ * A small synchronous git runner with a clean environment: inherited variables that point git at
+ * another repository or index (a hook's GIT_DIR, GIT_INDEX_FILE…) are dropped so only the ones we
+ * pass apply; the user's identity variables (GIT_AUTHOR_NAME…) are kept for auto-commits.
  */
 import { LoomError } from "../errors.ts";
 
@@ -25,10 +26,21 @@ const IDENTITY = {
   GIT_COMMITTER_EMAIL: "loom@localhost",
 };
 
+const LOCATION_VARIABLES = new Set([
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_INDEX_FILE",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_COMMON_DIR",
+  "GIT_NAMESPACE",
+  "GIT_PREFIX",
+]);
+
 function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith("GIT_")) env[k] = v;
+    if (v !== undefined && !LOCATION_VARIABLES.has(k)) env[k] = v;
   }
   return { ...env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", ...extra };
 }
