@@ -21,6 +21,7 @@ export default defineCommand({
     description: 'Run one task headless: loom run "fix the failing test" (use - to read it from stdin)',
   },
   args: {
+    task: { type: "positional", required: false, description: 'The task ("-" reads it from stdin)' },
     ...sessionArgs,
     json: { type: "boolean", description: "Print one JSON event per line" },
     resume: { type: "string", description: "Continue a thread (id, or 'last' for this workspace)" },
