@@ -24,6 +24,8 @@ export interface SupervisorOptions {
   command: () => AgentCommand;
   spawn: (c: AgentCommand) => ChildProcessWithoutNullStreams;
   log: (line: string) => void;
+  /** Where the agent's own stderr lines go (they carry their own timestamps); default `log`. */
+  agentLog?: (line: string) => void;
   /** Called with every new process, before it can exit. */
   onStarted: (proc: ChildProcessWithoutNullStreams) => void;
   onExited?: (info: { code: number | null; signal: string | null; restartInMs: number | undefined }) => void;
@@ -100,7 +102,7 @@ export class AgentSupervisor {
     this.proc = proc;
     proc.stderr.setEncoding("utf8");
     proc.stderr.on("data", (chunk: string) => {
-      for (const line of chunk.split("\n")) if (line.trim()) this.o.log(line);
+      for (const line of chunk.split("\n")) if (line.trim()) (this.o.agentLog ?? this.o.log)(line);
     });
     let exited = false;
     const onGone = (code: number | null, signal: string | null) => {

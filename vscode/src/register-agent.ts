@@ -36,6 +36,7 @@ export function registerAgent(context: vscode.ExtensionContext, logger: Logger):
     command: () => agentCommand(settings(), cwd, process.env),
     spawn: (c) => spawn(c.command, c.args, { cwd: c.cwd, env: c.env, stdio: ["pipe", "pipe", "pipe"] }),
     log: logger.log,
+    agentLog: logger.raw,
     onStarted: (proc) => {
       controller.setStatus("starting", "");
       LoomAcpClient.connect(streamOf(proc), { ...controller.callbacks(), readTextFile, writeTextFile })
