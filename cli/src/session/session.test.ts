@@ -185,4 +185,18 @@ describe("session", () => {
     expect(session.thread.messages.filter((m) => m.role === "tool" && m.content === huge)).toHaveLength(3);
     await session.close();
   });
+
+  test("the thread is checkpointed after each round of tools, not only at the end of the turn", async () => {
+    const llm = scriptedLlm([call("read_file", { path: "a" }), say("done")]);
+    const { session } = await open(llm);
+    const seen: string[][] = [];
+    session.on((e) => {
+      if (e.type === "state.changed" && e.to === "CallingLlm" && e.from !== "WaitingForUserInput") {
+        seen.push(session.store.get(session.thread.id)!.messages.map((m) => m.role));
+      }
+    });
+    await session.send("look");
+    expect(seen).toEqual([["user", "assistant", "tool"]]);
+    await session.close();
+  });
 });

@@ -151,7 +151,14 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       messages: repairMessages(thread.messages),
       hooks: { postTools: () => undo.postTools() },
     });
-    unsubscribe = agent.on(emit);
+    unsubscribe = agent.on((e) => {
+      // Mid-turn checkpoint: after each round of tools, before asking the model again.
+      if (e.type === "state.changed" && e.to === "CallingLlm" && e.from !== "WaitingForUserInput" && busy) {
+        thread.messages = [...agent.messages];
+        save();
+      }
+      emit(e);
+    });
   };
   makeAgent();
 
