@@ -353,4 +353,51 @@ describe("loom acp-agent (real subprocess)", () => {
       await sb.cleanup();
     }
   });
+
+  test("a mode switch during a turn answers at once and governs the session from the next call on", async () => {
+    const edit = (id: string, old: string, now: string) => ({
+      toolCalls: [{ id, name: "edit_file", input: { path: "a.txt", edits: [{ old, new: now }] } }],
+      stop: "tool_use" as const,
+    });
+    const sb = await createSandbox(
+      { turns: [edit("e1", "1", "2"), { text: "Edited." }, edit("e2", "2", "3"), { text: "Refused." }] },
+      { "a.txt": "1\n" },
+    );
+    let sessionId = "";
+    let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
+    const a = await startAgent(sb, {
+      answer: async () => {
+        // Still inside the first turn: switch to read-only, then allow this one call.
+        await agent!.agent.request(methods.agent.session.setMode, { sessionId, modeId: "read-only" });
+        return "allow_once";
+      },
+    });
+    agent = a;
+    try {
+      sessionId = (await a.agent.request(methods.agent.session.new, { cwd: sb.workspace, mcpServers: [] }))
+        .sessionId;
+      await a.agent.request(methods.agent.session.prompt, {
+        sessionId,
+        prompt: [{ type: "text", text: "one" }],
+      });
+      expect(readFileSync(join(sb.workspace, "a.txt"), "utf8")).toBe("2\n");
+      await a.agent.request(methods.agent.session.prompt, {
+        sessionId,
+        prompt: [{ type: "text", text: "two" }],
+      });
+      expect(a.permissions.map((p) => p.toolCall.toolCallId)).toEqual(["e1"]);
+      expect(finalUpdate(a.updates, "e2")?.status).toBe("failed");
+      expect(readFileSync(join(sb.workspace, "a.txt"), "utf8")).toBe("2\n");
+      // The thread's model request for the second turn no longer offers edit_file (read-only session).
+      const offered = ((sb.upstream.requests[2]?.body as { tools?: { name: string }[] }).tools ?? []).map(
+        (t) => t.name,
+      );
+      expect(offered).toContain("read_file");
+      expect(offered).not.toContain("edit_file");
+      expect(offered).not.toContain("bash");
+    } finally {
+      await a.close();
+      await sb.cleanup();
+    }
+  });
 });

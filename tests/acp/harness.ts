@@ -54,7 +54,7 @@ export async function createSandbox(script: Script, files: Record<string, string
 
 export interface ClientOptions {
   /** The answer to every permission question (an option id), or a function deciding it. */
-  answer?: string | ((req: acp.RequestPermissionRequest) => string);
+  answer?: string | ((req: acp.RequestPermissionRequest) => string | Promise<string>);
   /** Serve fs/read_text_file and fs/write_text_file from these buffers (absolute path → text). */
   buffers?: Map<string, string>;
   args?: string[];
@@ -105,10 +105,10 @@ export async function startAgent(sb: Sandbox, o: ClientOptions = {}): Promise<Ag
       updates.push(params);
       for (const w of waiters) w();
     })
-    .onRequest(methods.client.session.requestPermission, ({ params }) => {
+    .onRequest(methods.client.session.requestPermission, async ({ params }) => {
       permissions.push(params);
       const a = o.answer ?? "allow_once";
-      return { outcome: { outcome: "selected", optionId: typeof a === "string" ? a : a(params) } };
+      return { outcome: { outcome: "selected", optionId: typeof a === "string" ? a : await a(params) } };
     });
   const buffers = o.buffers;
   if (buffers) {
