@@ -109,6 +109,19 @@ const remove = defineCommand({
     const t = store.resolve(String(args.id));
     store.delete(t.id);
     out(`deleted ${t.id}`);
+    // With a team server configured, the tombstone goes there too (or waits in the sync queue).
+    const tomb = store.get(t.id);
+    if (!tomb || t.isPrivate) return;
+    const { loadConfig } = await import("@loom/runtime/config");
+    const { createSessionSync } = await import("../session/sync.ts");
+    const { config } = loadConfig({ workspace: process.cwd() });
+    const sync = await createSessionSync(config, process.env, store, (e) => {
+      if (e.type === "session.notice") process.stderr.write(`loom: ${e.message}\n`);
+    });
+    if (!sync) return;
+    sync.push(tomb);
+    await sync.flush();
+    sync.close();
   },
 });
 
