@@ -389,9 +389,8 @@ describe("loom acp-agent (real subprocess)", () => {
       expect(finalUpdate(a.updates, "e2")?.status).toBe("failed");
       expect(readFileSync(join(sb.workspace, "a.txt"), "utf8")).toBe("2\n");
       // The thread's model request for the second turn no longer offers edit_file (read-only session).
-      const offered = ((sb.upstream.requests[2]?.body as { tools?: { name: string }[] }).tools ?? []).map(
-        (t) => t.name,
-      );
+      const body = sb.upstream.requests[2]?.body as { tools?: { name: string }[] } | undefined;
+      const offered = (body?.tools ?? []).map((t) => t.name);
       expect(offered).toContain("read_file");
       expect(offered).not.toContain("edit_file");
       expect(offered).not.toContain("bash");
