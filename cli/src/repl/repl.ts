@@ -127,12 +127,19 @@ export async function startRepl(init: SessionInit): Promise<void> {
 
   const slashContext: SlashContext = { session, print, style, exit: () => void exit(), showThread };
 
+  /** Set by Ctrl-C while a submitted turn still waits for the session to be ready. */
+  let cancelBeforeStart = false;
   const runTurn = async (text: string) => {
     let s: Session;
+    cancelBeforeStart = false;
     try {
       s = await session();
     } catch (e) {
       print(style.red(formatError(e)));
+      return;
+    }
+    if (cancelBeforeStart) {
+      print(style.yellow("cancelled"));
       return;
     }
     try {
@@ -199,6 +206,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
       return;
     }
     if (turn) {
+      cancelBeforeStart = true;
       void session().then(
         (s) => s.cancel(),
         () => undefined,
