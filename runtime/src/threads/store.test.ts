@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createThread, createThreadStore, type ThreadStore, threadTitle } from "./store.ts";
@@ -84,5 +84,19 @@ describe("thread store", () => {
     expect(threadTitle(t)).toBe("(empty)");
     t.messages.push({ role: "user", content: `${"x".repeat(100)}\nsecond line` });
     expect(threadTitle(t)).toHaveLength(80);
+  });
+
+  test("listing sweeps stale temp files of writers that died, keeps live or recent ones", () => {
+    const t = thread("/a", "x", "2026-01-01T00:00:00Z");
+    store.save(t);
+    const dead = `.${t.id}.json.999999999.abc123.tmp`;
+    const live = `.${t.id}.json.${process.pid}.def456.tmp`;
+    const fresh = `.${t.id}.json.999999998.ghi789.tmp`;
+    for (const name of [dead, live, fresh]) writeFileSync(join(store.dir, name), "{");
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(join(store.dir, dead), old, old);
+    utimesSync(join(store.dir, live), old, old);
+    expect(store.list()).toHaveLength(1);
+    expect(readdirSync(store.dir).sort()).toEqual([live, fresh, `${t.id}.json`].sort());
   });
 });

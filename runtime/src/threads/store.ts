@@ -2,7 +2,7 @@
  * The local thread store: one JSON file per thread under a directory (by default
  * `$XDG_DATA_HOME/loom/threads/`), written atomically so a crash never leaves a torn file.
  */
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { LoomError } from "../errors.ts";
@@ -103,6 +103,30 @@ function summarise(t: Thread): ThreadSummary {
 }
 
 const ID_FILE = /^T-[0-9a-f-]{36}\.json$/;
+/** A temp file this old with a dead writer is garbage (a live save takes milliseconds). */
+const STALE_TEMP_MS = 60_000;
+const TEMP_FILE = /^\.T-[0-9a-f-]{36}\.json\.(\d+)\.[a-z0-9]+\.tmp$/;
+
+/** Removes a temp file left by a writer that died mid-save: its pid no longer runs and it is stale. */
+function sweepTemp(dir: string, name: string): void {
+  const pid = Number(TEMP_FILE.exec(name)?.[1]);
+  if (!pid || isAlive(pid)) return;
+  try {
+    const path = join(dir, name);
+    if (Date.now() - statSync(path).mtimeMs > STALE_TEMP_MS) unlinkSync(path);
+  } catch {
+    // Another process swept it first.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === "EPERM";
+  }
+}
 
 export function createThreadStore(opts: { dir: string }): ThreadStore {
   const dir = opts.dir;
@@ -135,7 +159,10 @@ export function createThreadStore(opts: { dir: string }): ThreadStore {
     }
     const out: Thread[] = [];
     for (const name of names) {
-      if (!ID_FILE.test(name)) continue;
+      if (!ID_FILE.test(name)) {
+        sweepTemp(dir, name);
+        continue;
+      }
       const t = read(join(dir, name));
       if (t) out.push(t);
     }
