@@ -27,7 +27,12 @@ export class LoomError extends Error {
   readonly code: LoomErrorCode;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: LoomErrorCode, message: string, details?: Record<string, unknown>, options?: ErrorOptions) {
+  constructor(
+    code: LoomErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = "LoomError";
     this.code = code;

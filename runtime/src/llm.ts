@@ -115,7 +115,10 @@ export function toLlmErrorInfo(e: unknown): LlmErrorInfo {
 }
 
 /** Parses an HTTP `retry-after` (seconds or HTTP date) or `retry-after-ms` header into ms. */
-export function parseRetryAfter(headers: Headers | Record<string, string | null | undefined>, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  headers: Headers | Record<string, string | null | undefined>,
+  now = Date.now(),
+): number | undefined {
   const get = (k: string): string | null | undefined =>
     headers instanceof Headers ? headers.get(k) : (headers[k] ?? headers[k.toLowerCase()]);
   const ms = get("retry-after-ms");

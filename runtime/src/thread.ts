@@ -56,7 +56,11 @@ export const ThreadSchema = Type.Object({
   /** Snapshot of the agent state (the machine's state name and counters), for resume. */
   agentState: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   usage: Type.Optional(
-    Type.Object({ inputTokens: Type.Integer(), outputTokens: Type.Integer(), costUsd: Type.Optional(Type.Number()) }),
+    Type.Object({
+      inputTokens: Type.Integer(),
+      outputTokens: Type.Integer(),
+      costUsd: Type.Optional(Type.Number()),
+    }),
   ),
   deletedAt: Type.Optional(Type.String()),
 });

@@ -71,7 +71,12 @@ describe("loom run through each provider against the fixture server", () => {
         expect(tools).toEqual(["grep", "read_file", "edit_file", "bash"]);
         expect(readFileSync(join(workspace, "src/stats.js"), "utf8")).toContain("i < xs.length");
         const requests = upstream.requests.slice(seen);
-        expect(requests.map((q) => q.provider)).toEqual([c.provider, c.provider, c.provider, c.provider]);
+        expect(requests.map((q): string => q.provider)).toEqual([
+          c.provider,
+          c.provider,
+          c.provider,
+          c.provider,
+        ]);
         expect(requests.every((q) => q.stream)).toBe(true);
         // Each tool's result went back to the model in the provider's own format: the last request
         // carries the check's output, the second one the file that read_file returned.
