@@ -83,6 +83,11 @@ export async function startRepl(init: SessionInit): Promise<void> {
     (s) => s.on((e) => renderer.event(e)),
     (e) => {
       sessionError = e;
+      // Say it now (above the prompt, keeping what was typed), not only at the first message.
+      if (init.resume || closing) return;
+      if (stdin.isTTY) stdout.write("\r\x1b[K");
+      stdout.write(`${style.red(formatError(e))}\n`);
+      if (stdin.isTTY && !turn && !question) rl.prompt(true);
     },
   );
   const session = async (): Promise<Session> => {
