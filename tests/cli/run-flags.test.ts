@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
-import { createSandbox, jsonLines, loom, type Sandbox } from "./_harness.ts";
+import { createSandbox, jsonLines, loom, MAIN, type Sandbox } from "./_harness.ts";
 
 let up: FakeUpstream;
 let sb: Sandbox;
@@ -100,4 +100,32 @@ test("git.auto_commit commits the turn's files with a conventional message", asy
   } finally {
     ac.cleanup();
   }
+});
+
+test("Ctrl-C (SIGINT) cancels a headless run: exit 130, the thread keeps the request", async () => {
+  up.setScript({ turns: [{ text: ["Working on it"], fault: "stall" }], stallMs: 20_000 });
+  const proc = Bun.spawn(["bun", MAIN, "run", "--json", "a long task"], {
+    cwd: sb.workspace,
+    env: { ...sb.env, ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const reader = proc.stdout.getReader();
+  let out = "";
+  for (let i = 0; i < 200 && !out.includes("Working on it"); i++) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    out += new TextDecoder().decode(value);
+  }
+  proc.kill("SIGINT");
+  for (let i = 0; i < 200; i++) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    out += new TextDecoder().decode(value);
+  }
+  expect(await proc.exited).toBe(130);
+  const final = jsonLines(out).at(-1)!;
+  expect(final).toMatchObject({ type: "final", reason: "cancelled" });
+  const shown = JSON.parse((await loom(sb, ["threads", "show", String(final.threadId), "--json"])).stdout);
+  expect(shown.messages[0]).toEqual({ role: "user", content: "a long task" });
 });
