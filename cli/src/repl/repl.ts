@@ -36,7 +36,17 @@ export async function startRepl(init: SessionInit): Promise<void> {
     prompt: PROMPT,
   });
   const renderer = createRenderer(stdout, style);
+  // A dim "thinking…" on a terminal until the turn shows its first output.
+  const fancy = stdin.isTTY === true && stdout.isTTY === true;
+  let thinking = false;
+  const clearThinking = () => {
+    if (!thinking) return;
+    thinking = false;
+    stdout.write("\r\x1b[K");
+  };
+  const QUIET = new Set(["state.changed", "thread.saved", "llm.usage"]);
   const print = (line: string) => {
+    clearThinking();
     renderer.newline();
     stdout.write(`${line}\n`);
   };
@@ -50,6 +60,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
   const askLine = <T>(text: string, parse: (raw: string) => T | undefined, fallback: T): Promise<T> =>
     new Promise((resolve) => {
       if (closing) return resolve(fallback);
+      clearThinking();
       renderer.newline();
       question = (raw: string) => {
         const a = parse(raw);
@@ -80,7 +91,11 @@ export async function startRepl(init: SessionInit): Promise<void> {
     m.createSession({ ...init, ask: (call) => ask(call), consent }),
   );
   sessionReady.then(
-    (s) => s.on((e) => renderer.event(e)),
+    (s) =>
+      s.on((e) => {
+        if (!QUIET.has(e.type)) clearThinking();
+        renderer.event(e);
+      }),
     (e) => {
       sessionError = e;
       // Say it now (above the prompt, keeping what was typed), not only at the first message.
@@ -148,7 +163,12 @@ export async function startRepl(init: SessionInit): Promise<void> {
       return;
     }
     try {
+      if (fancy) {
+        stdout.write(style.dim("thinking…"));
+        thinking = true;
+      }
       const result = await s.send(text);
+      clearThinking();
       renderer.newline();
       const { usage, costUsd } = s.cost();
       const cost = costUsd === undefined ? "" : ` · $${costUsd.toFixed(4)} total`;
