@@ -129,3 +129,26 @@ test("Ctrl-C (SIGINT) cancels a headless run: exit 130, the thread keeps the req
   const shown = JSON.parse((await loom(sb, ["threads", "show", String(final.threadId), "--json"])).stdout);
   expect(shown.messages[0]).toEqual({ role: "user", content: "a long task" });
 });
+
+test("loom undo reverts the newest change in this workspace even when a later thread changed nothing", async () => {
+  const ws = createSandbox({ "a.txt": "one\n" });
+  try {
+    up.setScript({
+      turns: [
+        { toolCalls: [{ name: "edit_file", input: { path: "a.txt", edits: [{ old: "one", new: "two" }] } }] },
+        { text: "Changed." },
+        { text: "Just talking." },
+      ],
+    });
+    expect((await loom(ws, ["run", "--permission-mode", "auto", "change a"], { env })).code).toBe(0);
+    expect((await loom(ws, ["run", "what is a.txt?"], { env })).code).toBe(0);
+    expect(readFileSync(join(ws.workspace, "a.txt"), "utf8")).toBe("two\n");
+    const list = await loom(ws, ["undo", "--list"]);
+    expect(list.stdout).toContain("M a.txt");
+    const undo = await loom(ws, ["undo"]);
+    expect(undo.code).toBe(0);
+    expect(readFileSync(join(ws.workspace, "a.txt"), "utf8")).toBe("one\n");
+  } finally {
+    ws.cleanup();
+  }
+});

@@ -1,9 +1,11 @@
 /**
- * `loom undo`: revert the files the agent changed in the last turn of this workspace's latest
- * thread (run again to go further back); `--list` shows what can be undone.
+ * `loom undo`: revert the files the agent changed in the most recent turn made in this workspace
+ * (any of its threads, or the one given with --thread); run again to go further back. `--list`
+ * shows what can be undone, newest first.
  */
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
+import { LoomError } from "@loom/runtime/errors";
 import { dataDir } from "@loom/runtime/paths";
 import { defineCommand } from "citty";
 import { ExitError } from "../cli.ts";
@@ -16,7 +18,7 @@ export default defineCommand({
   args: {
     list: { type: "boolean", description: "List the turns that can be undone" },
     force: { type: "boolean", description: "Revert even files changed since the agent edited them" },
-    thread: { type: "string", description: "Thread id (default: the latest thread of this workspace)" },
+    thread: { type: "string", description: "Only this thread (default: every thread of this workspace)" },
     workspace: { type: "string", description: "Workspace directory (default: the current directory)" },
     json: { type: "boolean", description: "Print JSON" },
   },
@@ -26,12 +28,15 @@ export default defineCommand({
     const { createThreadStore } = await import("@loom/runtime/threads/store");
     const { listEntries, resolveTarget, undoLatest } = await import("@loom/runtime/undo/snapshots");
     const store = createThreadStore({ dir: join(data, "threads") });
-    const threadId = args.thread ? store.resolve(args.thread).id : store.last(workspace)?.id;
     const target = resolveTarget(workspace, data);
     const out = (s: string): void => void process.stdout.write(`${s}\n`);
+    // One thread if named; else every thread of this workspace (a repository can hold several).
+    const threadId = args.thread ? store.resolve(args.thread).id : undefined;
+    const entries = listEntries(target, threadId).filter(
+      (e) => threadId !== undefined || store.get(e.threadId)?.workspace === workspace,
+    );
 
     if (args.list) {
-      const entries = listEntries(target, threadId);
       if (args.json) return out(JSON.stringify(entries));
       if (entries.length === 0) return out("nothing to undo");
       for (const e of entries) {
@@ -40,7 +45,9 @@ export default defineCommand({
       }
       return;
     }
-    const r = undoLatest(target, threadId, { force: args.force === true });
+    const newest = entries[0];
+    if (!newest) throw new LoomError("NOT_FOUND", "nothing to undo");
+    const r = undoLatest(target, newest.threadId, { force: args.force === true });
     if (args.json) out(JSON.stringify(r));
     if (r.conflicts.length > 0 && !args.force) {
       process.stderr.write(
