@@ -4,18 +4,20 @@
  * and exits.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
 import { createSandbox, loom, MAIN, type Sandbox } from "./_harness.ts";
 
 const hasTmux = Bun.spawnSync(["tmux", "-V"]).exitCode === 0;
-const socket = `loom-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+// A private socket file (not the user's tmux server), removed afterwards.
+const socket = join(tmpdir(), `loom-tmux-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 let up: FakeUpstream;
 let sb: Sandbox;
 
 function tmux(...args: string[]): string {
-  const p = Bun.spawnSync(["tmux", "-L", socket, ...args]);
+  const p = Bun.spawnSync(["tmux", "-S", socket, ...args]);
   return p.stdout.toString();
 }
 let target = "loom";
@@ -74,6 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   tmux("kill-server");
+  rmSync(socket, { force: true });
   await up.stop();
   sb.cleanup();
 });
