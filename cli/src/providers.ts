@@ -43,3 +43,22 @@ export async function loadProvider(name: string): Promise<ProviderDefinition> {
 export function defaultModel(provider: string): string | undefined {
   return DEFAULT_MODELS[provider];
 }
+
+/**
+ * The provider plugin behind a configured name: itself, or the `type` of a named table such as
+ * `[providers.ollama] type = "openai"` (an OpenAI-compatible server). Throws for unknown names.
+ */
+export function providerType(name: string, providers: Record<string, Record<string, unknown>>): string {
+  const type = providers[name]?.type;
+  const resolved = typeof type === "string" && type ? type : name;
+  if (!(resolved in PROVIDERS)) {
+    const known = [...new Set([...Object.keys(PROVIDERS), ...Object.keys(providers)])].join(", ");
+    throw new LoomError(
+      "CONFIG_INVALID",
+      resolved === name
+        ? `unknown provider "${name}" (available: ${known})`
+        : `provider "${name}" has unknown type "${resolved}" (types: ${Object.keys(PROVIDERS).join(", ")})`,
+    );
+  }
+  return resolved;
+}

@@ -54,3 +54,51 @@ test("threads reach the server, deletions follow, private threads stay home", as
   expect(del.stderr).toBe("");
   expect((await serverThread(sharedId)).status).toBe(404);
 }, 30_000);
+
+test("a sync conflict keeps both copies: the newer keeps the id, the older becomes a fork", async () => {
+  const first = await loom(sb, ["run", "--json", "start a thread"], { env });
+  expect(first.code).toBe(0);
+  const id = String(jsonLines(first.stdout).at(-1)?.threadId);
+  const res = await serverThread(id);
+  expect(res.status).toBe(200);
+  const onServer = (await res.json()) as { version: number; messages: unknown[] } & Record<string, unknown>;
+
+  // Someone else changes the thread on the server, later than anything done locally.
+  const edited = {
+    ...onServer,
+    title: "edited elsewhere",
+    updatedAt: "2099-01-01T00:00:00.000Z",
+    messages: [...onServer.messages, { role: "user", content: "a note added elsewhere" }],
+  };
+  const put = await fetch(`${server.url}/api/threads/${id}`, {
+    method: "PUT",
+    headers: {
+      authorization: `Bearer ${env.LOOM_TOKEN}`,
+      "content-type": "application/json",
+      "if-match": String(onServer.version),
+    },
+    body: JSON.stringify(edited),
+  });
+  expect(put.status).toBeLessThan(300);
+
+  // Meanwhile the local copy moves on from the old version and pushes: 412, then resolution.
+  const second = await loom(sb, ["run", "--json", "--resume", id, "continue locally"], { env });
+  expect(second.code).toBe(0);
+  const show = async (tid: string) =>
+    JSON.parse((await loom(sb, ["threads", "show", "--json", tid], { env })).stdout);
+  const local = await show(id);
+  expect(local.title).toBe("edited elsewhere");
+  expect(JSON.stringify(local.messages)).toContain("a note added elsewhere");
+
+  const list = await loom(sb, ["threads", "list", "--json"], { env });
+  const all = JSON.parse(list.stdout) as Array<{ id: string }>;
+  const forks = [];
+  for (const t of all) {
+    if (t.id === id) continue;
+    const full = await show(t.id);
+    if (JSON.stringify(full.messages).includes("continue locally")) forks.push(full);
+  }
+  expect(forks).toHaveLength(1);
+  // The fork reached the server too.
+  expect((await serverThread(forks[0].id)).status).toBe(200);
+}, 30_000);

@@ -29,6 +29,16 @@ const cases = [
     env: (u: FakeUpstream) => ({ OPENAI_BASE_URL: u.openaiUrl, OPENAI_API_KEY: "test-key" }),
   },
   {
+    // Any OpenAI-compatible server (Ollama, vLLM, llama.cpp…) under a name of its own.
+    provider: "local",
+    model: "qwen2.5-coder",
+    env: (u: FakeUpstream) => ({
+      LOOM_PROVIDERS__LOCAL__TYPE: "openai",
+      LOOM_PROVIDERS__LOCAL__BASE_URL: u.openaiUrl,
+    }),
+    wire: "openai",
+  },
+  {
     provider: "vertex",
     model: "gemini-2.5-pro",
     env: (u: FakeUpstream) => ({
@@ -71,12 +81,8 @@ describe("loom run through each provider against the fixture server", () => {
         expect(tools).toEqual(["grep", "read_file", "edit_file", "bash"]);
         expect(readFileSync(join(workspace, "src/stats.js"), "utf8")).toContain("i < xs.length");
         const requests = upstream.requests.slice(seen);
-        expect(requests.map((q): string => q.provider)).toEqual([
-          c.provider,
-          c.provider,
-          c.provider,
-          c.provider,
-        ]);
+        const wire = ("wire" in c ? c.wire : undefined) ?? c.provider;
+        expect(requests.map((q): string => q.provider)).toEqual([wire, wire, wire, wire]);
         expect(requests.every((q) => q.stream)).toBe(true);
         // Each tool's result went back to the model in the provider's own format: the last request
         // carries the check's output, the second one the file that read_file returned.

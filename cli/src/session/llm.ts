@@ -7,7 +7,7 @@ import type { LoomConfig } from "@loom/runtime/config/schema";
 import { LoomError } from "@loom/runtime/errors";
 import type { LlmClient } from "@loom/runtime/llm";
 import type { Env } from "@loom/runtime/paths";
-import { createLlmClient } from "@loom/runtime/providers/resolve";
+import { clientConfigFrom, createLlmClient } from "@loom/runtime/providers/resolve";
 import { loadProvider } from "../providers.ts";
 import { serverToken } from "./server-token.ts";
 
@@ -24,7 +24,7 @@ export async function createSessionLlm(config: LoomConfig, provider: string, env
     const { createProxyLlmClient } = await import("@loom/runtime/sync/proxy-client");
     return createProxyLlmClient({ serverUrl, token, provider });
   }
-  const definition = await loadProvider(provider);
-  const { api_key, base_url, ...settings } = config.providers[provider] ?? {};
-  return createLlmClient({ provider, apiKey: api_key, baseUrl: base_url, settings }, [definition]);
+  // A named table may point at another provider's plugin: [providers.ollama] type = "openai".
+  const cfg = clientConfigFrom(provider, config.providers[provider] as Record<string, unknown> | undefined);
+  return createLlmClient(cfg, [await loadProvider(cfg.provider)]);
 }

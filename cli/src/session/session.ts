@@ -106,7 +106,9 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     }
   };
 
-  const sync = await createSessionSync(config, env, store, emit);
+  const sync = await createSessionSync(config, env, store, emit, (from, to) => {
+    if (thread.id === from) thread.id = to;
+  });
   let thread =
     resumed ??
     createThread({ workspace, isPrivate: init.isPrivate ?? false, provider, model, git: gitContext(repo) });

@@ -12,7 +12,7 @@ import { dataDir, type Env } from "@loom/runtime/paths";
 import type { Thread } from "@loom/runtime/thread";
 import { createThreadStore, type ThreadStore } from "@loom/runtime/threads/store";
 import { findRepo, type RepoInfo } from "@loom/runtime/undo/git";
-import { defaultModel } from "../providers.ts";
+import { defaultModel, providerType } from "../providers.ts";
 import type { SessionInit } from "./session.ts";
 
 export interface SessionStart {
@@ -53,7 +53,8 @@ export function resolveStart(init: SessionInit, env: Env): SessionStart {
   // A resumed thread keeps its provider and model unless flags say otherwise.
   const keep = resumed?.provider && resumed.model && !init.provider && !init.model ? resumed : undefined;
   const provider = keep?.provider ?? config.agent.provider;
-  const model = keep?.model ?? config.agent.model ?? defaultModel(provider);
+  const type = providerType(provider, config.providers as Record<string, Record<string, unknown>>);
+  const model = keep?.model ?? config.agent.model ?? defaultModel(type);
   if (!model) {
     throw new LoomError(
       "CONFIG_INVALID",

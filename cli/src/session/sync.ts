@@ -24,44 +24,88 @@ export async function createSessionSync(
   env: Env,
   store: ThreadStore,
   emit: SessionListener,
+  /** The server's copy kept `from`; the session's own copy lives on as `to` (a fork). */
+  onMoved: (from: string, to: string) => void = () => {},
 ): Promise<SessionSync | undefined> {
   const serverUrl = config.server.url;
   const token = serverUrl ? serverToken(serverUrl, env) : undefined;
   if (!serverUrl || !token) return undefined;
   const { createThreadSync } = await import("@loom/runtime/sync/thread-sync");
+  /** Threads whose id went to the server's copy in a conflict, and the fork that carries ours on. */
+  const moved = new Map<string, string>();
   const sync = createThreadSync({
     serverUrl,
     token: token.expose(),
     queueDir: join(stateDir(env), "sync"),
     onConflict: (c) => {
+      // Both copies stay: the loser under the fork's id, and the server's copy when it kept the id.
       store.save(c.fork);
+      if (c.winner === "server") {
+        store.save(c.server);
+        moved.set(c.id, c.fork.id);
+        onMoved(c.id, c.fork.id);
+      }
       emit({
         type: "session.notice",
         level: "warn",
-        message: `sync conflict on ${c.id}: the older copy was kept as ${c.fork.id}`,
+        message:
+          c.winner === "server"
+            ? `sync conflict on ${c.id}: the server's newer copy keeps the id; this conversation continues as ${c.fork.id}`
+            : `sync conflict on ${c.id}: the server's older copy was kept as ${c.fork.id}`,
       });
     },
   });
   const inFlight = new Set<Promise<unknown>>();
+  /**
+   * Latest unsent copy per thread. One push at a time for the whole session: saves made during a push
+   * coalesce into one push after it, and a conflict's fork is delivered before the copy that moved to it.
+   */
+  const pending = new Map<string, Thread>();
+  let running = false;
   void sync.drain().catch(() => undefined);
+  const pushLoop = async (): Promise<void> => {
+    for (let next = pending.entries().next(); !next.done; next = pending.entries().next()) {
+      const [id, thread] = next.value;
+      pending.delete(id);
+      const target = moved.get(thread.id);
+      if (target) thread.id = target;
+      await sync
+        .push(thread)
+        .catch((e) => emit({ type: "session.notice", level: "warn", message: `sync: ${formatError(e)}` }));
+    }
+  };
+  const kick = (): void => {
+    if (running || pending.size === 0) return;
+    running = true;
+    const p = pushLoop().finally(() => {
+      running = false;
+      inFlight.delete(p);
+      kick();
+    });
+    inFlight.add(p);
+  };
   return {
     push(thread) {
       if (thread.isPrivate) return;
-      const p = sync
-        .push(structuredClone(thread))
-        .catch((e) => emit({ type: "session.notice", level: "warn", message: `sync: ${formatError(e)}` }))
-        .finally(() => inFlight.delete(p));
-      inFlight.add(p);
+      pending.set(thread.id, structuredClone(thread));
+      kick();
     },
     async flush(timeoutMs = 5000) {
       if (inFlight.size === 0) return;
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let timedOut = false;
       const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
+        timer = setTimeout(() => {
+          timedOut = true;
+          resolve();
+        }, timeoutMs);
       });
+      // A push loop may restart for saves that arrived as it ended: wait until none is running.
+      while (inFlight.size > 0 && !timedOut) await Promise.race([Promise.allSettled([...inFlight]), timeout]);
       // The timer is cleared so it does not hold the process open after the pushes land.
-      await Promise.race([Promise.allSettled([...inFlight]), timeout]).finally(() => clearTimeout(timer));
+      clearTimeout(timer);
     },
+
     close() {
       sync.close();
     },
