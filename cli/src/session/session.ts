@@ -150,6 +150,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       toolTimeoutMs: config.agent.tool_timeout_ms,
       permission: (call) => approver.check(call),
       workspaceRoot: workspace,
+      oracle: { llm, model: config.agent.oracle_model ?? model },
       messages: repairMessages(thread.messages),
       hooks: { postTools: () => undo.postTools() },
     });

@@ -33,6 +33,8 @@ export const AgentConfig = Type.Object(
     max_retries: Type.Integer({ minimum: 0, default: 3 }),
     tool_timeout_ms: Milliseconds(120_000),
     permission_mode: Type.Union(PermissionMode.anyOf, { default: "ask" }),
+    /** Model the `oracle` tool asks (same provider); absent: the session's own model. */
+    oracle_model: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false, default: {} },
 );
