@@ -17,6 +17,8 @@ export function ftsDocument(thread: Thread): { title: string; messages: string; 
  */
 export function ftsQuery(q: string): string | undefined {
   const words = q
+    // FTS5 rejects a NUL inside a string (a 500 before this); no control character means anything here.
+    .replace(/[\u0000-\u001f\u007f]/g, " ")
     .split(/\s+/)
     .map((w) => w.trim())
     .filter(Boolean)
