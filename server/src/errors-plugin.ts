@@ -11,8 +11,20 @@ export function validationMessage(e: ValidationError): string {
   const first = e.all[0];
   if (!first) return `invalid ${e.type}`;
   const path = "path" in first && first.path ? first.path : "";
+  // A coerced query value (`?limit=-1`) fails as type "property" without its name: show the value.
+  if (e.type === "property") {
+    const got = JSON.stringify(e.value)?.slice(0, 60) ?? "";
+    return `query parameter ${got}: ${first.message}`.replace(/\s+/g, " ").slice(0, 300);
+  }
   const where = path ? `${e.type} ${path}` : e.type;
-  return `${where}: ${first.message}`.replace(/\s+/g, " ").slice(0, 300);
+  return `${where}: ${unionOfLiterals(first) ?? first.message}`.replace(/\s+/g, " ").slice(0, 300);
+}
+
+/** "Expected union value" says nothing; a union of literals (visibility, role) can name them. */
+function unionOfLiterals(err: unknown): string | undefined {
+  const anyOf = (err as { schema?: { anyOf?: { const?: unknown }[] } }).schema?.anyOf;
+  if (!anyOf?.length || !anyOf.every((s) => typeof s.const === "string")) return undefined;
+  return `expected one of ${anyOf.map((s) => s.const).join(", ")}`;
 }
 
 export function errorsPlugin(opts: { maxBodyBytes: number; log: Logger }) {
@@ -24,9 +36,11 @@ export function errorsPlugin(opts: { maxBodyBytes: number; log: Logger }) {
           return jsonError(413, "PAYLOAD_TOO_LARGE", `request body exceeds ${opts.maxBodyBytes} bytes`);
         }
       })
-      // JSON bodies are read here, under the size limit (a Request built in-process has no content-length).
-      .onParse({ as: "global" }, async ({ request, contentType }) => {
-        if (!contentType?.startsWith("application/json")) return;
+      // Every body is read here, under the size limit (a Request built in-process has no content-length;
+      // a chunked one has none either), whatever its content-type: every route takes JSON, and a body
+      // labelled text/plain or form-urlencoded (`curl -d`) must not slip past the limit.
+      .onParse({ as: "global" }, async ({ request }) => {
+        if (!request.body) return;
         const text = await readBodyLimited(request, opts.maxBodyBytes);
         rememberRawBody(request, text);
         if (text.trim() === "") return null;

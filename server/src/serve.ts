@@ -69,7 +69,9 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   const server = Bun.serve({
     hostname: o.host ?? "127.0.0.1",
     port: o.port ?? 8080,
-    maxRequestBodySize: maxBodyBytes,
+    // A backstop only: the app enforces maxBodyBytes itself and answers a JSON 413, which it could
+    // not if Bun refused the body first (Bun's own 413 is empty).
+    maxRequestBodySize: maxBodyBytes + 1024 * 1024,
     // Long streams are normal for an LLM proxy; Bun's default idle timeout is 10 s.
     idleTimeout: 255,
     fetch: (req) => app.handle(req),
