@@ -22,6 +22,28 @@ const WriteResult = t.Object({ id: t.String(), version: t.Integer(), updatedAt: 
 
 const IdParams = t.Object({ id: t.String({ pattern: "^T-[0-9a-f-]{36}$" }) });
 
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Timestamps order the list and decide sync conflicts, so they must be real ISO 8601 instants:
+ * `"yesterday"` would sort above every real date forever.
+ */
+export function checkTimestamps(t: { createdAt: string; updatedAt: string; deletedAt?: string }): void {
+  for (const [field, v] of [
+    ["createdAt", t.createdAt],
+    ["updatedAt", t.updatedAt],
+    ["deletedAt", t.deletedAt],
+  ] as const) {
+    if (v === undefined) continue;
+    if (!ISO.test(v) || Number.isNaN(Date.parse(v)))
+      throw new HttpError(
+        400,
+        "INVALID_INPUT",
+        `body /${field}: expected an ISO 8601 timestamp, got "${v.slice(0, 40)}"`,
+      );
+  }
+}
+
 /** `If-Match: 3`, `"3"` or `W/"3"` → 3. */
 export function parseIfMatch(v: string | undefined): number | undefined {
   if (v === undefined || v.trim() === "") return undefined;
@@ -99,6 +121,7 @@ export function threadRoutes(opts: {
         if (body.id !== params.id)
           throw new HttpError(400, "INVALID_INPUT", "body id does not match the path");
         if (body.isPrivate) throw new HttpError(400, "INVALID_INPUT", "private threads are never synced");
+        checkTimestamps(body);
         const out = store.put(principal, body, parseIfMatch(headers["if-match"]));
         switch (out.kind) {
           case "forbidden":

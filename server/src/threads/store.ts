@@ -28,6 +28,12 @@ export interface ThreadSummary {
   updatedAt: string;
 }
 
+/** A valid timestamp as `toISOString()` UTC; anything else unchanged (the route rejects it first). */
+function utc(ts: string): string {
+  const ms = Date.parse(ts);
+  return Number.isNaN(ms) ? ts : new Date(ms).toISOString();
+}
+
 function summary(r: ThreadRow): ThreadSummary {
   return {
     id: r.id,
@@ -101,8 +107,9 @@ export function createThreadStore(db: Db) {
           workspace: thread.workspace,
           title: thread.title ?? null,
           visibility: thread.visibility,
-          createdAt: thread.createdAt,
-          updatedAt: thread.updatedAt,
+          // Columns hold UTC so that ordering and cursors compare like with like (`+02:00` offsets too).
+          createdAt: utc(thread.createdAt),
+          updatedAt: utc(thread.updatedAt),
           deletedAt: null,
           body: JSON.stringify(thread),
         };
