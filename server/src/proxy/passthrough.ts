@@ -40,6 +40,23 @@ const FORWARD = [
 /** Response headers not to copy: Bun re-frames and decompresses the body. */
 const DROP = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive"]);
 
+/**
+ * An in-stream error in the provider's wire format: Anthropic's `event: error`, and for OpenAI a
+ * `data: {"error": …}` frame (what its SDK raises as an APIError).
+ */
+export function streamErrorFrame(provider: "anthropic" | "openai", message: string): string {
+  if (provider === "anthropic") {
+    const data = { type: "error", error: { type: "api_error", message } };
+    return `event: error\ndata: ${JSON.stringify(data)}\n\n`;
+  }
+  const data = { error: { message, type: "server_error", param: null, code: "upstream_stream_failed" } };
+  return `data: ${JSON.stringify(data)}\n\n`;
+}
+
+/** Bun appends advice about `verbose: true` to fetch errors; the caller needs only the cause. */
+const firstSentence = (e: unknown) =>
+  (e instanceof Error ? e.message : String(e)).split(". For more information")[0] ?? "";
+
 export function passthroughRoutes(d: PassthroughDeps) {
   const forward = async (
     provider: "anthropic" | "openai",
@@ -57,13 +74,16 @@ export function passthroughRoutes(d: PassthroughDeps) {
     }
     const apiKey = up.apiKey;
     const raw = rawBodyOf(request) ?? (await readBodyLimited(request, d.maxBodyBytes));
-    let parsed: { model?: unknown; stream?: unknown };
+    let parsed: unknown;
     try {
-      parsed = JSON.parse(raw) as typeof parsed;
+      parsed = JSON.parse(raw);
     } catch {
       throw new HttpError(400, "INVALID_INPUT", "request body is not valid JSON");
     }
-    const model = typeof parsed.model === "string" ? parsed.model : "";
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw new HttpError(400, "INVALID_INPUT", "request body must be a JSON object");
+    const m = (parsed as { model?: unknown }).model;
+    const model = typeof m === "string" ? m : "";
     if (!model) throw new HttpError(400, "INVALID_INPUT", "body.model is required");
     d.guard.admit(principal, provider, model);
 
@@ -72,6 +92,8 @@ export function passthroughRoutes(d: PassthroughDeps) {
       const v = request.headers.get(h);
       if (v) headers.set(h, v);
     }
+    // The body is JSON (checked above) whatever the caller labelled it (`curl -d` says form-urlencoded).
+    headers.set("content-type", "application/json");
     if (provider === "anthropic") headers.set("x-api-key", apiKey.expose());
     else headers.set("authorization", `Bearer ${apiKey.expose()}`);
 
@@ -88,8 +110,9 @@ export function passthroughRoutes(d: PassthroughDeps) {
       throw new HttpError(502, "UPSTREAM_ERROR", `upstream ${provider} unreachable`);
     }
     const outHeaders = new Headers();
+    // Header values pass the redactor too: an upstream (or a proxy in front of it) may echo the key.
     res.headers.forEach((v, k) => {
-      if (!DROP.has(k.toLowerCase())) outHeaders.set(k, v);
+      if (!DROP.has(k.toLowerCase())) outHeaders.set(k, d.redact(v));
     });
     const account = (u: SniffedUsage) => {
       const m = u.model ?? model;
@@ -126,8 +149,14 @@ export function passthroughRoutes(d: PassthroughDeps) {
             const { value, done } = await reader.read();
             if (done) c.close();
             else c.enqueue(value);
-          } catch {
+          } catch (e) {
             end();
+            if (ac.signal.aborted) return c.close();
+            // The upstream died mid-stream: end with the provider's own error event, so the SDK
+            // raises an error instead of taking a truncated stream for a finished one.
+            const message = `upstream ${provider} stream failed: ${d.redact(firstSentence(e))}`;
+            d.log.error("passthrough.stream_failed", { provider, model, message });
+            c.enqueue(new TextEncoder().encode(streamErrorFrame(provider, message)));
             c.close();
           }
         },
