@@ -1,0 +1,221 @@
+/**
+ * Regression tests for what a careless or hostile client sent before these were fixed: each input
+ * once produced a 500, slipped past a limit, or was taken silently. Every answer here is the JSON
+ * error shape with a 4xx, never a stack trace.
+ */
+import { describe, expect, test } from "bun:test";
+import { Secret } from "@loom/runtime/secret";
+import { sampleThread, testApp } from "./_test-helpers.ts";
+import type { Upstream } from "./proxy/keys.ts";
+
+const KEY = "sk-ant-hostile-SECRET-0123456789";
+
+function expectErrorShape(text: string, code: string) {
+  expect(text).not.toMatch(/at .*\.ts:\d+|\n\s+at /);
+  const body = JSON.parse(text) as { error: { code: string; message: string } };
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe("string");
+  expect(body.error.message).not.toContain("\n");
+  return body.error;
+}
+
+/** An upstream fetch that records what it was sent and answers with `respond`. */
+function upstreamApp(respond: () => Response) {
+  const sent: { url: string; headers: Headers; body: string }[] = [];
+  const fakeFetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    sent.push({ url: String(input), headers: new Headers(init?.headers), body: String(init?.body) });
+    return respond();
+  }) as typeof fetch;
+  const upstreams: Record<string, Upstream> = {
+    anthropic: { name: "anthropic", apiKey: new Secret(KEY), baseUrl: "http://up", passthrough: true },
+    openai: { name: "openai", apiKey: new Secret(KEY), baseUrl: "http://up/v1", passthrough: true },
+  };
+  return { h: testApp({ upstreams, fetch: fakeFetch }), sent };
+}
+
+/** An SSE body that delivers `frames` and then fails like a reset connection. */
+function dyingSse(frames: string[]): Response {
+  const enc = new TextEncoder();
+  let i = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      const f = frames[i++];
+      if (f === undefined)
+        c.error(new Error("ECONNRESET: socket closed. For more information, pass `verbose`"));
+      else c.enqueue(enc.encode(f));
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream" } });
+}
+
+describe("hostile input", () => {
+  test("search: control characters (NUL) and FTS5 syntax never reach SQLite as syntax", async () => {
+    const h = testApp();
+    const t = sampleThread({ title: "parser hang" });
+    await h.call("PUT", `/api/threads/${t.id}`, { token: h.alice, body: t });
+    for (const q of [
+      "\u0000",
+      "a\u0000b",
+      "\u0007*",
+      '"',
+      "*",
+      "NEAR(a b)",
+      "(",
+      "a OR",
+      "title:x",
+      "{a b}",
+      "^x",
+    ]) {
+      const res = await h.call("GET", `/api/threads/search?q=${encodeURIComponent(q)}`, { token: h.alice });
+      expect(res.status).toBe(200);
+    }
+    const hit = await h.call("GET", `/api/threads/search?q=${encodeURIComponent("parser\u0000hang")}`, {
+      token: h.alice,
+    });
+    expect(((await hit.json()) as { items: { id: string }[] }).items.map((i) => i.id)).toEqual([t.id]);
+  });
+
+  test("the body limit holds whatever the content-type says (text/plain, form, none)", async () => {
+    const h = testApp({ maxBodyBytes: 1024 });
+    const t = sampleThread({ messages: [{ role: "user", content: "x".repeat(4096) }] });
+    for (const ct of ["text/plain", "application/x-www-form-urlencoded", "application/octet-stream"]) {
+      const res = await h.call("PUT", `/api/threads/${t.id}`, {
+        token: h.alice,
+        body: JSON.stringify(t),
+        headers: { "content-type": ct },
+      });
+      expect(res.status).toBe(413);
+      expectErrorShape(await res.text(), "PAYLOAD_TOO_LARGE");
+    }
+    expect((await h.call("GET", `/api/threads/${t.id}`, { token: h.alice })).status).toBe(404);
+  });
+
+  test("thread timestamps must be ISO 8601; offsets are ordered as the instants they are", async () => {
+    const h = testApp();
+    for (const bad of [
+      { updatedAt: "yesterday" },
+      { createdAt: "" },
+      { updatedAt: "2026-13-45T99:00:00Z" },
+    ]) {
+      const t = sampleThread(bad);
+      const res = await h.call("PUT", `/api/threads/${t.id}`, { token: h.alice, body: t });
+      expect(res.status).toBe(400);
+      expect(expectErrorShape(await res.text(), "INVALID_INPUT").message).toMatch(/ISO 8601/);
+    }
+    // 10:30+02:00 is 08:30Z: older than 09:00Z although it sorts after it as text.
+    const early = sampleThread({ updatedAt: "2026-11-01T10:30:00+02:00" });
+    const late = sampleThread({ updatedAt: "2026-11-01T09:00:00.000Z" });
+    for (const t of [early, late])
+      expect((await h.call("PUT", `/api/threads/${t.id}`, { token: h.alice, body: t })).status).toBe(201);
+    const list = (await (await h.call("GET", "/api/threads", { token: h.alice })).json()) as {
+      items: { id: string }[];
+    };
+    expect(list.items.map((i) => i.id)).toEqual([late.id, early.id]);
+  });
+
+  test("validation errors name what is wrong: query values and literal unions", async () => {
+    const h = testApp();
+    const res = await h.call("GET", "/api/threads?limit=-1", { token: h.alice });
+    expect(res.status).toBe(400);
+    expect(expectErrorShape(await res.text(), "INVALID_INPUT").message).toBe(
+      "query parameter -1: Expected integer to be greater or equal to 1",
+    );
+    const t = sampleThread();
+    await h.call("PUT", `/api/threads/${t.id}`, { token: h.alice, body: t });
+    const vis = await h.call("POST", `/api/threads/${t.id}/visibility`, {
+      token: h.alice,
+      body: { visibility: "world" },
+    });
+    expect(expectErrorShape(await vis.text(), "INVALID_INPUT").message).toBe(
+      "body /visibility: expected one of private, team, organization, public",
+    );
+  });
+
+  test("If-Match garbage is a 400, not a write", async () => {
+    const h = testApp();
+    const t = sampleThread();
+    await h.call("PUT", `/api/threads/${t.id}`, { token: h.alice, body: t });
+    for (const v of ["garbage", "*", "-1", '"1", "2"', "99999999999999999999"]) {
+      const res = await h.call("PUT", `/api/threads/${t.id}`, {
+        token: h.alice,
+        body: t,
+        headers: { "if-match": v },
+      });
+      expect(res.status).toBe(400);
+      expectErrorShape(await res.text(), "INVALID_INPUT");
+    }
+  });
+
+  test("pass-through: a JSON body that is not an object is a 400, not a 500", async () => {
+    const { h, sent } = upstreamApp(() => Response.json({}));
+    for (const body of ["null", "[1]", "5", '"s"']) {
+      const res = await h.call("POST", "/proxy/anthropic/v1/messages", { token: h.alice, body });
+      expect(res.status).toBe(400);
+      expectErrorShape(await res.text(), "INVALID_INPUT");
+    }
+    expect(sent).toHaveLength(0);
+  });
+
+  test("pass-through: a JSON body labelled text/plain or form (curl -d) goes upstream as application/json", async () => {
+    const { h, sent } = upstreamApp(() => Response.json({ usage: { input_tokens: 1, output_tokens: 1 } }));
+    for (const ct of ["text/plain", "application/x-www-form-urlencoded"]) {
+      const res = await h.call("POST", "/proxy/anthropic/v1/messages", {
+        token: h.alice,
+        body: '{"model":"claude-x","max_tokens":5,"messages":[]}',
+        headers: { "content-type": ct },
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(sent.map((s) => s.headers.get("content-type"))).toEqual(["application/json", "application/json"]);
+    expect(sent[0]?.body).toBe('{"model":"claude-x","max_tokens":5,"messages":[]}');
+  });
+
+  test("pass-through: upstream response headers that echo the key are redacted", async () => {
+    const { h } = upstreamApp(
+      () =>
+        new Response('{"error":{"message":"bad key"}}', {
+          status: 401,
+          headers: { "content-type": "application/json", "x-debug-auth": `x-api-key=${KEY}` },
+        }),
+    );
+    const res = await h.call("POST", "/proxy/anthropic/v1/messages", {
+      token: h.alice,
+      body: { model: "m" },
+    });
+    expect(res.status).toBe(401);
+    const lines: string[] = [];
+    res.headers.forEach((v, k) => {
+      lines.push(`${k}: ${v}`);
+    });
+    const all = lines.join("\n");
+    expect(all).not.toContain(KEY);
+    expect(res.headers.get("x-debug-auth")).toBe("x-api-key=[redacted]");
+  });
+
+  test("pass-through: an upstream that dies mid-stream ends with the provider's own error event", async () => {
+    const anthropicFrames = [
+      'event: message_start\ndata: {"type":"message_start","message":{"usage":{}}}\n\n',
+    ];
+    const openaiFrames = ['data: {"choices":[{"delta":{"content":"Hel"}}]}\n\n'];
+    for (const [provider, path, frames] of [
+      ["anthropic", "/proxy/anthropic/v1/messages", anthropicFrames],
+      ["openai", "/proxy/openai/v1/chat/completions", openaiFrames],
+    ] as const) {
+      const { h } = upstreamApp(() => dyingSse(frames));
+      const res = await h.call("POST", path, { token: h.alice, body: { model: "m", stream: true } });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text.startsWith(frames[0] ?? "")).toBe(true);
+      const last = text.trim().split("\n\n").at(-1) ?? "";
+      const data = JSON.parse(last.slice(last.indexOf("data: ") + 6)) as {
+        type?: string;
+        error: { type: string; message: string };
+      };
+      if (provider === "anthropic") {
+        expect(last.startsWith("event: error\n")).toBe(true);
+        expect(data.type).toBe("error");
+      }
+      expect(data.error.message).toBe(`upstream ${provider} stream failed: ECONNRESET: socket closed`);
+    }
+  });
+});
