@@ -9,6 +9,9 @@ import type { Script } from "../fixtures/fake-upstream/script.ts";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
 import { ROOT, runLoom, sampleWorkspace } from "./helpers.ts";
 
+/** Must never reach the log file. */
+const SECRET_KEY = "sk-ant-e2e-do-not-log-0123456789";
+
 const script = JSON.parse(readFileSync(join(ROOT, "tests/fixtures/scripts/fix-sum.json"), "utf8")) as Script;
 
 let upstream: FakeUpstream;
@@ -20,8 +23,8 @@ afterAll(() => upstream.stop());
 const cases = [
   {
     provider: "anthropic",
-    model: "claude-sonnet-4-5",
-    env: (u: FakeUpstream) => ({ ANTHROPIC_BASE_URL: u.url, ANTHROPIC_API_KEY: "test-key" }),
+    model: "claude-sonnet-4-6",
+    env: (u: FakeUpstream) => ({ ANTHROPIC_BASE_URL: u.url, ANTHROPIC_API_KEY: SECRET_KEY }),
   },
   {
     provider: "openai",
@@ -88,6 +91,12 @@ describe("loom run through each provider against the fixture server", () => {
         // carries the check's output, the second one the file that read_file returned.
         expect(JSON.stringify(requests[3]?.body)).toContain("all checks pass");
         expect(JSON.stringify(requests[1]?.body)).toContain("Arithmetic mean");
+        // The session logged to the state dir, not the screen, and never the key.
+        const log = readFileSync(join(env.XDG_STATE_HOME!, "loom/logs/loom.log"), "utf8");
+        expect(log).toContain("session.started");
+        expect(log).toMatch(/tool\.completed .*tool=edit_file/);
+        expect(log).not.toContain(SECRET_KEY);
+        expect(r.stderr).not.toContain("tool.completed");
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -17,6 +17,7 @@ import { budgetedLlm, budgetFor } from "./context-budget.ts";
 import type { SessionEvent, SessionListener } from "./events.ts";
 import { createSessionLlm } from "./llm.ts";
 import { type AskFn, createApprover, type PermissionMode, toolsForMode } from "./permissions.ts";
+import { createSessionLog, logSessionEvent } from "./session-log.ts";
 import { gitContext, lastThread, resolveStart } from "./setup.ts";
 import { createSessionSync } from "./sync.ts";
 import { loadSessionTools, type SessionTools } from "./tools.ts";
@@ -95,8 +96,14 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   const toolMap = new Map(allTools.map((t) => [t.name, t]));
   const system = buildSystemPrompt({ workspace, gitRoot: repo?.root, gitBranch: repo?.branch });
 
+  const log = createSessionLog(config, env, { workspace });
   const listeners = new Set<SessionListener>();
   const emit = (e: SessionEvent): void => {
+    try {
+      logSessionEvent(log, e);
+    } catch {
+      // Logging must never break the turn.
+    }
     for (const l of listeners) {
       try {
         l(e);
@@ -112,6 +119,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   let thread =
     resumed ??
     createThread({ workspace, isPrivate: init.isPrivate ?? false, provider, model, git: gitContext(repo) });
+  log.info("session.started", { threadId: thread.id, provider, model, resumed: resumed !== undefined });
   const approver = createApprover(
     () => mode,
     () => toolMap,
@@ -311,6 +319,8 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       await sync?.flush();
       sync?.close();
       loaded.close();
+      log.info("session.closed", { threadId: thread.id });
+      log.close();
     },
   };
   return session;
