@@ -33,6 +33,15 @@ function upstreamApp(respond: () => Response) {
   return { h: testApp({ upstreams, fetch: fakeFetch }), sent };
 }
 
+const withDb = <T extends { h: ReturnType<typeof testApp> }>(x: T) => ({ ...x, db: x.h.db });
+
+const usageRows = (db: ReturnType<typeof testApp>["db"]) =>
+  db.$client
+    .query<{ provider: string; requests: number; input_tokens: number }, []>(
+      "SELECT provider, requests, input_tokens FROM usage",
+    )
+    .all();
+
 /** An SSE body that delivers `frames` and then fails like a reset connection. */
 function dyingSse(frames: string[]): Response {
   const enc = new TextEncoder();
@@ -194,14 +203,14 @@ describe("hostile input", () => {
 
   test("pass-through: an upstream that dies mid-stream ends with the provider's own error event", async () => {
     const anthropicFrames = [
-      'event: message_start\ndata: {"type":"message_start","message":{"usage":{}}}\n\n',
+      'event: message_start\ndata: {"type":"message_start","message":{"model":"m","usage":{"input_tokens":7,"output_tokens":1}}}\n\n',
     ];
     const openaiFrames = ['data: {"choices":[{"delta":{"content":"Hel"}}]}\n\n'];
     for (const [provider, path, frames] of [
       ["anthropic", "/proxy/anthropic/v1/messages", anthropicFrames],
       ["openai", "/proxy/openai/v1/chat/completions", openaiFrames],
     ] as const) {
-      const { h } = upstreamApp(() => dyingSse(frames));
+      const { h, db } = withDb(upstreamApp(() => dyingSse(frames)));
       const res = await h.call("POST", path, { token: h.alice, body: { model: "m", stream: true } });
       expect(res.status).toBe(200);
       const text = await res.text();
@@ -216,6 +225,42 @@ describe("hostile input", () => {
         expect(data.type).toBe("error");
       }
       expect(data.error.message).toBe(`upstream ${provider} stream failed: ECONNRESET: socket closed`);
+      // The tokens the upstream billed before it died are still accounted to the caller.
+      for (let i = 0; i < 50 && usageRows(db).length === 0; i++) await Bun.sleep(5);
+      expect(usageRows(db)).toEqual([
+        { provider, requests: 1, input_tokens: provider === "anthropic" ? 7 : 0 },
+      ]);
     }
+  });
+
+  test("pass-through: a client that hangs up mid-stream is still charged for what was billed", async () => {
+    const frames = [
+      'event: message_start\ndata: {"type":"message_start","message":{"model":"m","usage":{"input_tokens":9,"output_tokens":1}}}\n\n',
+      'event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"type":"text_delta","text":"Hel"}}\n\n',
+    ];
+    const hanging = () => {
+      const enc = new TextEncoder();
+      let i = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(c) {
+          const f = frames[i++];
+          if (f !== undefined) c.enqueue(enc.encode(f));
+          else await new Promise(() => {}); // never ends; only the cancel below stops it
+        },
+      });
+      return new Response(body, { headers: { "content-type": "text/event-stream" } });
+    };
+    const { h, db } = withDb(upstreamApp(hanging));
+    const res = await h.call("POST", "/proxy/anthropic/v1/messages", {
+      token: h.alice,
+      body: { model: "m", stream: true },
+    });
+    const reader = res.body?.getReader();
+    let seen = "";
+    for (let i = 0; i < 10 && !seen.includes("content_block_delta"); i++)
+      seen += new TextDecoder().decode((await reader?.read())?.value);
+    await reader?.cancel();
+    for (let i = 0; i < 50 && usageRows(db).length === 0; i++) await Bun.sleep(5);
+    expect(usageRows(db)).toEqual([{ provider: "anthropic", requests: 1, input_tokens: 9 }]);
   });
 });

@@ -151,6 +151,7 @@ export function passthroughRoutes(d: PassthroughDeps) {
             else c.enqueue(value);
           } catch (e) {
             end();
+            sniff.settle();
             if (ac.signal.aborted) return c.close();
             // The upstream died mid-stream: end with the provider's own error event, so the SDK
             // raises an error instead of taking a truncated stream for a finished one.
@@ -162,6 +163,7 @@ export function passthroughRoutes(d: PassthroughDeps) {
         },
         async cancel() {
           end();
+          sniff.settle();
           ac.abort();
           await reader.cancel().catch(() => {});
         },

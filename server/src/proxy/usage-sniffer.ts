@@ -32,10 +32,15 @@ export function applyUsage(u: SniffedUsage, obj: Json): void {
   if ("output_tokens" in usage) u.outputTokens = num(usage.output_tokens);
 }
 
-/** A pass-through transform that scans SSE `data:` lines; `done` resolves with the totals at the end. */
+/**
+ * A pass-through transform that scans SSE `data:` lines; `done` resolves with the totals at the end,
+ * or at `settle()` for a stream that never ends (client gone, upstream dead): the tokens seen so far
+ * were billed upstream and are counted too.
+ */
 export function sniffSseUsage(): {
   transform: TransformStream<Uint8Array, Uint8Array>;
   done: Promise<SniffedUsage>;
+  settle(): void;
 } {
   const u: SniffedUsage = { inputTokens: 0, outputTokens: 0 };
   const decoder = new TextDecoder();
@@ -69,5 +74,5 @@ export function sniffSseUsage(): {
       resolve(u);
     },
   });
-  return { transform, done };
+  return { transform, done, settle: () => resolve(u) };
 }
