@@ -190,5 +190,20 @@ describe("LLM proxy routes", () => {
     await Bun.sleep(5);
     const metrics = await (await s.call("GET", "/metrics")).text();
     expect(metrics).toContain("loom_proxy_streams_active 0");
+    // Hanging up does not make the call disappear from the caller's usage.
+    const rows = s.db.$client.query("SELECT model, requests, input_tokens FROM usage").all();
+    expect(rows).toEqual([{ model: "claude-sonnet-4-5", requests: 1, input_tokens: 0 }]);
+  });
+
+  test("a stream the provider fails mid-way still counts as a request", async () => {
+    const s = setup({ events: STREAM.slice(0, 1), error: new LlmError("transient", "reset") });
+    const e = await (async () => {
+      for await (const _ of s.llm.stream(req)) {
+        // drain
+      }
+    })().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(LlmError);
+    const rows = s.db.$client.query("SELECT requests FROM usage").all();
+    expect(rows).toEqual([{ requests: 1 }]);
   });
 });

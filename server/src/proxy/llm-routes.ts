@@ -98,10 +98,20 @@ export function llmRoutes(d: LlmRouteDeps) {
         const enc = new TextEncoder();
         let iterator: AsyncIterator<LlmEvent> | undefined;
         let ended = false;
+        // The last usage seen; a stream cut short (client gone, upstream failed) still counts as a
+        // request with it, so a caller cannot make calls that never show in /api/usage by hanging up.
+        let usage = { inputTokens: 0, outputTokens: 0 };
+        let accounted = false;
+        const settle = (model = body.model) => {
+          if (accounted) return;
+          accounted = true;
+          account(principal, params.provider, model, usage);
+        };
         const end = () => {
           if (!ended) {
             ended = true;
             d.metrics.streamEnded();
+            settle();
           }
         };
         d.metrics.streamStarted();
@@ -116,8 +126,10 @@ export function llmRoutes(d: LlmRouteDeps) {
                 return;
               }
               const ev = next.value;
+              if (ev.type === "usage") usage = ev.usage;
               if (ev.type === "completed") {
-                account(principal, params.provider, ev.response.model || body.model, ev.response.usage);
+                usage = ev.response.usage;
+                settle(ev.response.model || body.model);
               }
               controller.enqueue(enc.encode(encodeSse(ev.type, ev)));
             } catch (e) {
