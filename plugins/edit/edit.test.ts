@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { sha256Hex } from "@loom/runtime/plugins/as-build";
 import { readManifest } from "@loom/runtime/plugins/manifest";
 import { declaredPermissions } from "@loom/runtime/plugins/permissions";
-import { sourcesHash } from "@loom/runtime/plugins/plugin-build";
+import { SHARED_AS_SDK, sourcesHash } from "@loom/runtime/plugins/plugin-build";
 import { loadWasmPlugin, type WasmPlugin } from "@loom/runtime/plugins/wasm-plugin";
 import type { ToolResult } from "@loom/runtime/tool";
 
@@ -52,7 +52,9 @@ describe("edit_file", () => {
   test("committed edit.wasm is built from the current sources and matches the manifest", async () => {
     const manifest = await readManifest(join(dir, "loom-plugin.json"));
     expect(sha256Hex(new Uint8Array(readFileSync(join(dir, "edit.wasm"))))).toBe(manifest.sha256!);
-    expect(JSON.parse(readFileSync(join(dir, "build-info.json"), "utf8")).sources).toBe(sourcesHash(dir));
+    expect(JSON.parse(readFileSync(join(dir, "build-info.json"), "utf8")).sources).toBe(
+      sourcesHash(dir, "assembly", [SHARED_AS_SDK]),
+    );
   });
 
   test("replaces a unique match", async () => {

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { sha256Hex } from "@loom/runtime/plugins/as-build";
 import { type PluginManifest, parseManifest } from "@loom/runtime/plugins/manifest";
 import { NO_PERMISSIONS } from "@loom/runtime/plugins/permissions";
-import { sourcesHash } from "@loom/runtime/plugins/plugin-build";
+import { SHARED_AS_SDK, sourcesHash } from "@loom/runtime/plugins/plugin-build";
 import { loadWasmPlugin, type WasmPlugin } from "@loom/runtime/plugins/wasm-plugin";
 import type { ToolContext, ToolResult } from "@loom/runtime/tool";
 
@@ -71,7 +71,7 @@ afterAll(() => {
 describe("committed hostile wasm", () => {
   test("is built from the current sources", () => {
     const info = JSON.parse(readFileSync(join(dir, "build-info.json"), "utf8"));
-    expect(info.sources).toBe(sourcesHash(dir));
+    expect(info.sources).toBe(sourcesHash(dir, "assembly", [SHARED_AS_SDK]));
     expect(sha256Hex(wasm)).toBe(manifest.sha256!);
   });
 });

@@ -1,6 +1,6 @@
 // edit_file: replaces exact snippets in one file, all or nothing, and writes it atomically
 // through the host (temp file + rename). Input: {path, edits: [{old, new, replace_all?}]}.
-import { fail, fileExists, input, Json, JsonKind, jsonError, jsonString, output, parseJson, readFile, writeFile } from "./loom";
+import { fail, fileExists, input, Json, JsonKind, jsonError, jsonString, output, parseJson, readFile, writeFile } from "../../../runtime/src/plugins/as-sdk/loom.as";
 
 function countOf(text: string, needle: string): i32 {
   let n = 0;

@@ -4,7 +4,7 @@
  * build scripts.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { LoomError } from "../errors.ts";
 import { buildAssemblyScript, sha256Hex } from "./as-build.ts";
 import { type PluginManifest, readManifest } from "./manifest.ts";
@@ -49,12 +49,20 @@ export async function buildPlugin(
 }
 
 /** sha256 over the AssemblyScript sources of a plugin (names and contents), to tell a stale build. */
-export function sourcesHash(dir: string, sub = "assembly"): string {
+/** The AssemblyScript SDK that first-party plugins import (scaffolded plugins get a copy). */
+export const SHARED_AS_SDK = join(import.meta.dir, "as-sdk/loom.as.ts");
+
+/** Hash of a plugin's AssemblyScript sources (and any shared files it imports), for staleness tests. */
+export function sourcesHash(dir: string, sub = "assembly", shared: string[] = []): string {
   const h = new Bun.CryptoHasher("sha256");
   for (const name of readdirSync(join(dir, sub)).sort()) {
     if (!name.endsWith(".ts")) continue;
     h.update(`${name}\n`);
     h.update(readFileSync(join(dir, sub, name)));
+  }
+  for (const file of shared) {
+    h.update(`${basename(file)}\n`);
+    h.update(readFileSync(file));
   }
   return h.digest("hex");
 }

@@ -5,9 +5,12 @@
  */
 import { join } from "node:path";
 import { buildAssemblyScript } from "@loom/runtime/plugins/as-build";
-import { buildPlugin, sourcesHash } from "@loom/runtime/plugins/plugin-build";
+import { buildPlugin, SHARED_AS_SDK, sourcesHash } from "@loom/runtime/plugins/plugin-build";
 
 const dir = import.meta.dir;
-await buildPlugin(dir, "assembly/hostile.as.ts", "assembly/loom.as");
+await buildPlugin(dir, "assembly/hostile.as.ts", "../../../runtime/src/plugins/as-sdk/loom.as");
 await buildAssemblyScript({ dir, entry: "assembly/bogus.as.ts", outFile: "bogus.wasm", sdkModule: null });
-await Bun.write(join(dir, "build-info.json"), `${JSON.stringify({ sources: sourcesHash(dir) }, null, 2)}\n`);
+await Bun.write(
+  join(dir, "build-info.json"),
+  `${JSON.stringify({ sources: sourcesHash(dir, "assembly", [SHARED_AS_SDK]) }, null, 2)}\n`,
+);

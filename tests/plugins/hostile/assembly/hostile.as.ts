@@ -1,5 +1,5 @@
 // A deliberately misbehaving plugin: each export attacks one of the host's limits.
-import { envGet, fail, httpFetch, input, jsonError, jsonString, output, parseJson, readFile, writeFile } from "./loom.as";
+import { envGet, fail, httpFetch, input, jsonError, jsonString, output, parseJson, readFile, writeFile } from "../../../../runtime/src/plugins/as-sdk/loom.as";
 
 export function echo(): i32 {
   output(input());
