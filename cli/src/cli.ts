@@ -2,6 +2,7 @@ import { formatError } from "@loom/runtime/errors";
 import { VERSION } from "@loom/runtime/version";
 import { type ArgsDef, type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
 import { subCommands } from "./commands/index.ts";
+import { examplesText, VARIADIC } from "./help.ts";
 import { replArgv } from "./session/global-flags.ts";
 
 export const root = defineCommand({
@@ -27,12 +28,11 @@ async function resolve<T>(v: T | Promise<T> | (() => T | Promise<T>)): Promise<T
   return typeof v === "function" ? (v as () => T | Promise<T>)() : v;
 }
 
-/** Walks the argv to the command that will run, with the parent chain for usage text. */
+/** Walks the argv to the command that will run; `path` names it (`["threads", "show"]`). */
 async function resolveLeaf(
   argv: string[],
-): Promise<{ cmd: CommandDef<ArgsDef>; parent?: CommandDef<ArgsDef>; rest: string[]; path: string[] }> {
+): Promise<{ cmd: CommandDef<ArgsDef>; rest: string[]; path: string[] }> {
   let cmd: CommandDef<ArgsDef> = root as CommandDef<ArgsDef>;
-  let parent: CommandDef<ArgsDef> | undefined;
   let rest = argv;
   const path: string[] = [];
   for (;;) {
@@ -41,39 +41,104 @@ async function resolveLeaf(
     const idx = rest.findIndex((a) => !a.startsWith("-"));
     const name = idx >= 0 ? rest[idx] : undefined;
     if (name === undefined || !(name in subs)) break;
-    parent = cmd;
     cmd = (await resolve(subs[name])) as CommandDef<ArgsDef>;
     rest = rest.slice(idx + 1);
     path.push(name);
   }
-  return { cmd, parent, rest, path };
+  return { cmd, rest, path };
 }
 
-function checkFlags(args: ArgsDef, rest: string[]): string | undefined {
-  const known = new Set<string>(["help", "h"]);
+/**
+ * Checks the words after the command against its args: unknown options, a value given to a
+ * boolean flag, and more positionals than the command takes. Returns the problem, if any.
+ */
+function checkArgs(args: ArgsDef, rest: string[], variadic: boolean): string | undefined {
+  const kinds = new Map<string, string>([
+    ["help", "boolean"],
+    ["h", "boolean"],
+  ]);
+  let positionals = 0;
   for (const [name, def] of Object.entries(args)) {
-    known.add(name);
-    known.add(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
-    if (def.type === "boolean") known.add(`no-${name}`);
+    if (def.type === "positional") {
+      positionals++;
+      continue;
+    }
+    const kind = def.type ?? "string";
+    kinds.set(name, kind);
+    kinds.set(
+      name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+      kind,
+    );
+    if (def.type === "boolean") kinds.set(`no-${name}`, kind);
     const alias = "alias" in def ? def.alias : undefined;
-    for (const a of Array.isArray(alias) ? alias : alias ? [alias] : []) known.add(a);
+    for (const a of Array.isArray(alias) ? alias : alias ? [alias] : []) kinds.set(a, kind);
   }
-  for (const a of rest) {
-    if (a === "--") break;
-    if (!a.startsWith("-") || a === "-") continue;
-    const name = a.replace(/^-{1,2}/, "").split("=")[0] ?? "";
-    if (!known.has(name)) return `unknown option '${a}'`;
+  let seen = 0;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] ?? "";
+    if (a === "--") {
+      seen += rest.length - i - 1;
+      break;
+    }
+    if (!a.startsWith("-") || a === "-") {
+      seen++;
+      if (seen > positionals && !variadic) return `unexpected argument '${a}'`;
+      continue;
+    }
+    const [name = "", value] = a.replace(/^-{1,2}/, "").split(/=(.*)/s);
+    const kind = kinds.get(name);
+    if (!kind) return `unknown option '${a}'`;
+    if (kind === "boolean" && value !== undefined && value !== "true" && value !== "false")
+      return `--${name} is a switch and takes no value (got '${value}')`;
+    if (kind !== "boolean" && value === undefined) {
+      const next = rest[++i];
+      if (next === undefined || (next.startsWith("-") && next !== "-")) return `--${name} needs a value`;
+    }
   }
+  if (seen > positionals && !variadic)
+    return `unexpected argument '${rest.filter((a) => !a.startsWith("-")).at(-1)}'`;
   return undefined;
 }
 
+/** citty's usage text, named by the full command path, with the command's examples. */
+async function usage(cmd: CommandDef<ArgsDef>, path: string[]): Promise<string> {
+  const parent =
+    path.length > 0
+      ? { meta: { name: ["loom", ...path.slice(0, -1)].join(" "), version: VERSION } }
+      : undefined;
+  const text = await renderUsage(cmd, parent);
+  const examples = examplesText(path);
+  return examples ? `${text.trimEnd()}\n\n${examples}` : `${text.trimEnd()}\n`;
+}
+
+/** The one line for a command that cannot run, naming the command and pointing at its help. */
+function usageLine(path: string[], problem: string): string {
+  return `loom${path.length ? ` ${path.join(" ")}` : ""}: ${problem} (see \`${["loom", ...path].join(" ")} --help\`)\n`;
+}
+
+/** citty's own argument errors (a missing required positional or option). */
+function isCittyUsageError(e: unknown): e is Error {
+  return e instanceof Error && (e as { code?: unknown }).code === "EARG";
+}
+
 export async function runCli(argv: string[]): Promise<number> {
+  let path: string[] = [];
   try {
+    // `loom help [command…]` is `loom [command…] --help`.
+    const helpWords = argv[0] === "help" ? argv.slice(1) : undefined;
     // `loom` alone, or with only session flags, opens the REPL.
-    const { cmd, parent, rest, path } = await resolveLeaf(replArgv(argv));
-    const wantsHelp = rest.some((a) => a === "--help" || a === "-h");
-    if (wantsHelp) {
-      process.stdout.write(`${await renderUsage(cmd, parent)}\n`);
+    const leaf = await resolveLeaf(helpWords ?? replArgv(argv));
+    const { cmd, rest } = leaf;
+    path = leaf.path;
+    if (helpWords) {
+      const unknown = rest.find((a) => !a.startsWith("-"));
+      if (unknown !== undefined) {
+        process.stderr.write(usageLine(path, `unknown command '${[...path, unknown].join(" ")}'`));
+        return 2;
+      }
+    }
+    if (helpWords || rest.some((a) => a === "--help" || a === "-h")) {
+      process.stdout.write(await usage(cmd, path));
       return 0;
     }
     const subs = cmd.subCommands ? await resolve(cmd.subCommands) : undefined;
@@ -87,13 +152,13 @@ export async function runCli(argv: string[]): Promise<number> {
       }
     }
     const args = cmd.args ? await resolve(cmd.args) : {};
-    const bad = checkFlags(args, rest);
+    const bad = checkArgs(args, rest, VARIADIC.has(path.join(" ")));
     if (bad) {
-      process.stderr.write(`loom${path.length ? ` ${path.join(" ")}` : ""}: ${bad} (see --help)\n`);
+      process.stderr.write(usageLine(path, bad));
       return 2;
     }
     if (subs && !cmd.run && !cmd.default) {
-      process.stdout.write(`${await renderUsage(cmd, parent)}\n`);
+      process.stdout.write(await usage(cmd, path));
       return path.length === 0 ? 0 : 2;
     }
     await runCommand(cmd, { rawArgs: rest });
@@ -102,6 +167,10 @@ export async function runCli(argv: string[]): Promise<number> {
     if (e instanceof ExitError) return e.exitCode;
     if (e instanceof UsageError) {
       process.stderr.write(`loom: ${e.message}\n`);
+      return 2;
+    }
+    if (isCittyUsageError(e)) {
+      process.stderr.write(usageLine(path, e.message.replace(/^Missing required/, "missing required")));
       return 2;
     }
     process.stderr.write(`loom: ${formatError(e)}\n`);

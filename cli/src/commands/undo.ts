@@ -3,7 +3,6 @@
  * (any of its threads, or the one given with --thread); run again to go further back. `--list`
  * shows what can be undone, newest first.
  */
-import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
 import { dataDir } from "@loom/runtime/paths";
@@ -23,7 +22,8 @@ export default defineCommand({
     json: { type: "boolean", description: "Print JSON" },
   },
   async run({ args }) {
-    const workspace = realpathSync(args.workspace ?? process.cwd());
+    const { realWorkspace } = await import("../session/workspace-dir.ts");
+    const workspace = realWorkspace(args.workspace ?? process.cwd());
     const data = dataDir();
     const { createThreadStore } = await import("@loom/runtime/threads/store");
     const { listEntries, resolveTarget, undoLatest } = await import("@loom/runtime/undo/snapshots");

@@ -2,6 +2,7 @@
 import { UsageError } from "../cli.ts";
 import { parsePermissionMode } from "./permissions.ts";
 import type { SessionInit } from "./session.ts";
+import { realWorkspace } from "./workspace-dir.ts";
 
 export interface SessionArgValues {
   provider?: string;
@@ -15,7 +16,15 @@ export function sessionInitFromArgs(args: SessionArgValues): SessionInit {
   const init: SessionInit = {};
   if (args.provider) init.provider = args.provider;
   if (args.model) init.model = args.model;
-  if (args.workspace) init.workspace = args.workspace;
+  if (args.workspace !== undefined) {
+    // Checked here, before a REPL draws its prompt: a bad directory is a usage error.
+    try {
+      realWorkspace(args.workspace);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    init.workspace = args.workspace;
+  }
   if (args["server-url"]) init.serverUrl = args["server-url"];
   const mode = args["permission-mode"];
   if (mode !== undefined) {

@@ -3,7 +3,6 @@
  * workspace's last), which workspace, the merged config with the session flags as its top layer,
  * and which provider and model.
  */
-import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "@loom/runtime/config";
 import type { LoomConfig } from "@loom/runtime/config/schema";
@@ -14,6 +13,7 @@ import { createThreadStore, type ThreadStore } from "@loom/runtime/threads/store
 import { findRepo, type RepoInfo } from "@loom/runtime/undo/git";
 import { defaultModel, providerType } from "../providers.ts";
 import type { SessionInit } from "./session.ts";
+import { realWorkspace } from "./workspace-dir.ts";
 
 export interface SessionStart {
   data: string;
@@ -66,14 +66,6 @@ export function resolveStart(init: SessionInit, env: Env): SessionStart {
   if (repo) start.repo = repo;
   if (resumed) start.resumed = resumed;
   return start;
-}
-
-export function realWorkspace(dir: string): string {
-  try {
-    return realpathSync(dir);
-  } catch {
-    throw new LoomError("INVALID_INPUT", `workspace ${dir} does not exist`);
-  }
 }
 
 export function gitContext(repo: RepoInfo | undefined): Thread["git"] {

@@ -1,0 +1,59 @@
+/**
+ * What `--help` adds to citty's usage text: examples for every command, keyed by its path
+ * (`""` is `loom` itself), and which commands take any number of words as their last argument.
+ */
+
+export const EXAMPLES: Record<string, string[]> = {
+  "": ["loom", 'loom run "fix the failing test"', "loom threads list", "loom help run"],
+  version: ["loom version"],
+  serve: ["loom serve --port 8080"],
+  admin: ["loom admin token create --name alice"],
+  "admin token": ["loom admin token list"],
+  "admin token create": ["loom admin token create --name alice --rate-limit 60"],
+  "admin token list": ["loom admin token list"],
+  "admin token revoke": ["loom admin token revoke tok_0123"],
+  login: ["loom login --server https://loom.example.com --token lt_…"],
+  "acp-agent": ["loom acp-agent --permission-mode ask"],
+  run: [
+    'loom run "add a test for parse()"',
+    'echo "explain src/main.ts" | loom run -',
+    'loom run --json --permission-mode auto "fix the lint errors"',
+    'loom run --resume last "now update the docs"',
+  ],
+  repl: ["loom repl --model claude-sonnet-4-6"],
+  resume: ["loom resume", "loom resume 3f2a"],
+  private: ["loom private"],
+  threads: ["loom threads list --here", "loom threads show 3f2a"],
+  "threads list": ["loom threads list --here --limit 10", "loom threads list --json"],
+  "threads show": ["loom threads show 3f2a", "loom threads show T-01a2…-3f2a --json"],
+  "threads search": ["loom threads search flaky test"],
+  "threads delete": ["loom threads delete 3f2a"],
+  undo: ["loom undo", "loom undo --list", "loom undo --thread 3f2a --force"],
+  plugin: ["loom plugin new word-count", "loom plugin install ./word-count"],
+  "plugin new": ["loom plugin new word-count"],
+  "plugin build": ["loom plugin build", "loom plugin build ./word-count"],
+  "plugin test": ["loom plugin test ./word-count"],
+  "plugin install": [
+    "loom plugin install ./word-count",
+    "loom plugin install word-count.tgz",
+    "loom plugin install loom-plugin-word-count",
+  ],
+  "plugin list": ["loom plugin list --json"],
+  "plugin remove": ["loom plugin remove word-count"],
+  tools: ["loom tools list", `loom tools call grep '{"pattern":"TODO"}'`],
+  "tools list": ["loom tools list --json"],
+  "tools call": [
+    `loom tools call read_file '{"path":"README.md"}'`,
+    `echo '{"pattern":"src/**/*.ts"}' | loom tools call glob -`,
+  ],
+  models: ["loom models", "loom models --json"],
+};
+
+/** Commands whose last positional takes the rest of the words (`loom run fix the test`). */
+export const VARIADIC = new Set(["run", "threads search"]);
+
+export function examplesText(path: string[]): string {
+  const list = EXAMPLES[path.join(" ")];
+  if (!list?.length) return "";
+  return `EXAMPLES\n\n${list.map((e) => `  ${e}`).join("\n")}\n`;
+}

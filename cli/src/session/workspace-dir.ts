@@ -1,0 +1,16 @@
+/** The workspace directory a session or command works in, checked once with one clear error. */
+import { realpathSync, statSync } from "node:fs";
+import { LoomError } from "@loom/runtime/errors";
+
+/** The workspace's real path; INVALID_INPUT when it is missing or not a directory. */
+export function realWorkspace(dir: string): string {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    throw new LoomError("INVALID_INPUT", `workspace ${dir} does not exist`);
+  }
+  if (!statSync(real).isDirectory())
+    throw new LoomError("INVALID_INPUT", `workspace ${dir} is not a directory`);
+  return real;
+}

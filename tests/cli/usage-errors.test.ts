@@ -1,0 +1,97 @@
+/**
+ * Careless and hostile command lines: every one gets a single line naming the problem and exit 2,
+ * and every command's --help carries examples.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { createSandbox, loom } from "./_harness.ts";
+
+const sb = createSandbox({ "a.txt": "hi\n" });
+afterAll(() => sb.cleanup());
+
+function oneLine(stderr: string): string {
+  const lines = stderr.split("\n").filter((l) => l.trim());
+  expect(lines).toHaveLength(1);
+  expect(stderr).not.toContain("    at ");
+  return lines[0] ?? "";
+}
+
+describe("usage errors", () => {
+  test.each([
+    [["version", "extra"], "unexpected argument 'extra'"],
+    [["threads", "list", "extra"], "unexpected argument 'extra'"],
+    [["threads", "show", "a", "b"], "unexpected argument 'b'"],
+    [["tools", "call", "grep", "{}", "extra"], "unexpected argument 'extra'"],
+    [["undo", "extra"], "unexpected argument 'extra'"],
+    [["threads", "show"], "missing required positional argument: ID"],
+    [["threads", "list", "--json=banana"], "--json is a switch and takes no value"],
+    [["run", "--model"], "--model needs a value"],
+    [["threads", "list", "--limit", "--json"], "--limit needs a value"],
+    [["--model"], "--model needs a value"],
+    [["help", "bogus"], "unknown command 'bogus'"],
+    [["--workspace", "a.txt"], "workspace a.txt is not a directory"],
+    [["run", "--workspace", "/nonexistent-loom-dir", "x"], "workspace /nonexistent-loom-dir does not exist"],
+  ])("loom %j", async (args, message) => {
+    const r = await loom(sb, args);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toContain(message);
+    expect(r.stdout).toBe("");
+  });
+
+  test("undo --workspace pointing at a file names it, without a raw errno", async () => {
+    const r = await loom(sb, ["undo", "--workspace", "a.txt"]);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr)).toContain("workspace a.txt is not a directory");
+  });
+
+  test("words after a command that takes them still work", async () => {
+    const r = await loom(sb, ["threads", "search", "no", "such", "words"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("no threads");
+  });
+});
+
+describe("help", () => {
+  test("loom help <command> prints that command's usage under its full name, with examples", async () => {
+    const r = await loom(sb, ["help", "threads", "show"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("USAGE loom threads show");
+    expect(r.stdout).toContain("EXAMPLES");
+    expect(r.stdout).toContain("loom threads show 3f2a");
+  });
+
+  test("every command's --help has an example", async () => {
+    const commands = [
+      [],
+      ["run"],
+      ["repl"],
+      ["resume"],
+      ["private"],
+      ["threads", "list"],
+      ["threads", "show"],
+      ["threads", "search"],
+      ["threads", "delete"],
+      ["undo"],
+      ["plugin", "new"],
+      ["plugin", "build"],
+      ["plugin", "test"],
+      ["plugin", "install"],
+      ["plugin", "list"],
+      ["plugin", "remove"],
+      ["tools", "list"],
+      ["tools", "call"],
+      ["models"],
+      ["version"],
+      ["serve"],
+      ["login"],
+      ["acp-agent"],
+      ["admin", "token", "create"],
+    ];
+    const results = await Promise.all(commands.map((c) => loom(sb, [...c, "--help"])));
+    for (const [i, r] of results.entries()) {
+      const name = ["loom", ...(commands[i] ?? [])].join(" ");
+      expect(`${name}: ${r.code}`).toBe(`${name}: 0`);
+      expect(r.stdout).toContain(`USAGE ${name}`);
+      expect(r.stdout).toMatch(/EXAMPLES\n\n {2}loom/);
+    }
+  });
+});
