@@ -13,6 +13,12 @@ async function openStore(): Promise<ThreadStore> {
   return createThreadStore({ dir: join(dataDir(), "threads") });
 }
 
+/** Names each thread file a listing had to skip, on stderr, so a damaged file is never silently hidden. */
+function warnUnreadable(store: ThreadStore): void {
+  for (const u of store.unreadable())
+    process.stderr.write(`loom: skipped thread file ${u.file}: ${u.reason}\n`);
+}
+
 const style = (): Style => createStyle(colorEnabled(process.stdout));
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
 
@@ -66,6 +72,7 @@ const list = defineCommand({
     const { realpathSync } = await import("node:fs");
     const store = await openStore();
     const items = store.list({ limit, ...(args.here ? { workspace: realpathSync(process.cwd()) } : {}) });
+    warnUnreadable(store);
     if (args.json) out(JSON.stringify(items));
     else printSummaries(items, style());
   },
@@ -89,7 +96,9 @@ const search = defineCommand({
   },
   async run({ args }) {
     const query = [String(args.query), ...(args._ as string[]).slice(1)].join(" ");
-    const hits = (await openStore()).search(query, { limit: 50 });
+    const store = await openStore();
+    const hits = store.search(query, { limit: 50 });
+    warnUnreadable(store);
     if (args.json) out(JSON.stringify(hits));
     else
       printSummaries(

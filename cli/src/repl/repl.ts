@@ -87,6 +87,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
   if (!init.resume) rl.prompt();
 
   let sessionError: unknown;
+  let exitCode = 0;
   const sessionReady: Promise<Session> = import("../session/session.ts").then((m) =>
     m.createSession({ ...init, ask: (call) => ask(call), consent }),
   );
@@ -98,6 +99,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
       }),
     (e) => {
       sessionError = e;
+      // A REPL whose session never started has failed, whatever is typed afterwards.
+      exitCode = 1;
       // Say it now (above the prompt, keeping what was typed), not only at the first message.
       if (init.resume || closing) return;
       if (stdin.isTTY) stdout.write("\r\x1b[K");
@@ -123,7 +126,6 @@ export async function startRepl(init: SessionInit): Promise<void> {
     }
   };
 
-  let exitCode = 0;
   let exiting: Promise<void> | undefined;
   const exit = (): Promise<void> => {
     exiting ??= (async () => {
@@ -272,7 +274,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
     // Lines typed while the thread loads wait in typeAhead, as during a turn.
     turn = session()
       .then(showThread, (e) => {
-        print(style.red(formatError(e)));
+        // Nothing to continue: the one-line error on stderr, as for any command that cannot start.
+        process.stderr.write(`loom: ${formatError(e)}\n`);
         exitCode = 1;
         closing = true;
       })

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createThread, createThreadStore, type ThreadStore, threadTitle } from "./store.ts";
@@ -45,6 +45,25 @@ describe("thread store", () => {
     expect(store.last("/nowhere")).toBeUndefined();
   });
 
+  test("damaged files are skipped but named, and resolving one says it is damaged", () => {
+    const good = thread("/a", "kept", "2026-01-01T00:00:00Z");
+    const broken = thread("/a", "torn", "2026-01-02T00:00:00Z");
+    store.save(good);
+    store.save(broken);
+    const file = join(store.dir, `${broken.id}.json`);
+    writeFileSync(file, readFileSync(file, "utf8").slice(0, 40));
+    const shape = join(store.dir, "T-00000000-0000-0000-0000-000000000000.json");
+    writeFileSync(shape, "{}");
+    expect(store.list().map((s) => s.id)).toEqual([good.id]);
+    const bad = store.unreadable().sort((x, y) => x.file.localeCompare(y.file));
+    expect(bad.map((u) => u.file)).toEqual([shape, file].sort());
+    expect(bad.find((u) => u.file === file)?.reason).toStartWith("not valid JSON");
+    expect(bad.find((u) => u.file === shape)?.reason).toStartWith("not a valid thread");
+    expect(() => store.resolve(broken.id)).toThrow(`thread file ${file} is damaged`);
+    expect(() => store.resolve(broken.id.slice(-12))).toThrow(`thread file ${file} is damaged`);
+    expect(store.resolve(good.id.slice(-12)).id).toBe(good.id);
+  });
+
   test("search finds text in messages with a snippet", () => {
     store.save(thread("/a", "rename the parser module", "2026-01-01T00:00:00Z"));
     store.save(thread("/a", "add tests", "2026-01-02T00:00:00Z"));
@@ -76,7 +95,7 @@ describe("thread store", () => {
     expect(() => store.resolve("T-0")).toThrow(/at least 4/);
     expect(() => store.resolve("ffffffffffff")).toThrow(/no thread/);
     const common = a.id.slice(0, 6);
-    if (b.id.startsWith(common)) expect(() => store.resolve(common)).toThrow(/matches 2/);
+    if (b.id.startsWith(common)) expect(() => store.resolve(common)).toThrow(/matches 2 threads \(T-/);
   });
 
   test("title falls back to the first user line, truncated", () => {

@@ -3,9 +3,9 @@
  * `$XDG_DATA_HOME/loom/threads/`), written atomically so a crash never leaves a torn file.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
-import { LoomError } from "../errors.ts";
+import { formatError, LoomError } from "../errors.ts";
 import { newThreadId, type Thread, ThreadSchema } from "../thread.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
 
@@ -47,6 +47,13 @@ export interface ThreadStore {
   delete(id: string, now?: Date): boolean;
   /** The most recently updated live thread of a workspace. */
   last(workspace: string): Thread | undefined;
+  /** Thread files the latest list, search or resolve had to skip (damaged or unreadable), with why. */
+  unreadable(): UnreadableFile[];
+}
+
+export interface UnreadableFile {
+  file: string;
+  reason: string;
 }
 
 export function isValidThread(value: unknown): value is Thread {
@@ -135,22 +142,38 @@ export function createThreadStore(opts: { dir: string }): ThreadStore {
     return join(dir, `${id}.json`);
   };
 
-  const read = (file: string): Thread | undefined => {
+  /** The thread in `file`; undefined when there is none; why not, when the file cannot be used. */
+  const load = (file: string): Thread | UnreadableFile | undefined => {
     let raw: string;
     try {
       raw = readFileSync(file, "utf8");
-    } catch {
-      return undefined;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      return code === "ENOENT" ? undefined : { file, reason: `cannot read it (${code ?? formatError(e)})` };
     }
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(raw);
-      return isValidThread(value) ? value : undefined;
-    } catch {
-      return undefined;
+      value = JSON.parse(raw);
+    } catch (e) {
+      return { file, reason: `not valid JSON (${formatError(e)})` };
     }
+    if (isValidThread(value)) return value;
+    const first = checker.Errors(value).First();
+    return {
+      file,
+      reason: `not a valid thread (${first ? `${first.path || "/"}: ${first.message}` : "wrong shape"})`,
+    };
+  };
+  const isThread = (v: Thread | UnreadableFile | undefined): v is Thread =>
+    v !== undefined && !("reason" in v);
+  const read = (file: string): Thread | undefined => {
+    const v = load(file);
+    return isThread(v) ? v : undefined;
   };
 
+  let skipped: UnreadableFile[] = [];
   const all = (): Thread[] => {
+    skipped = [];
     let names: string[];
     try {
       names = readdirSync(dir);
@@ -163,8 +186,9 @@ export function createThreadStore(opts: { dir: string }): ThreadStore {
         sweepTemp(dir, name);
         continue;
       }
-      const t = read(join(dir, name));
-      if (t) out.push(t);
+      const t = load(join(dir, name));
+      if (isThread(t)) out.push(t);
+      else if (t) skipped.push(t);
     }
     return out;
   };
@@ -192,17 +216,27 @@ export function createThreadStore(opts: { dir: string }): ThreadStore {
     },
     resolve(fragment) {
       const f = fragment.trim();
+      const damaged = (u: UnreadableFile): LoomError =>
+        new LoomError("INVALID_INPUT", `thread file ${u.file} is damaged: ${u.reason}`);
       if (/^T-[0-9a-f-]{36}$/.test(f)) {
-        const t = read(fileOf(f));
-        if (t && !t.deletedAt) return t;
+        const t = load(fileOf(f));
+        skipped = t && !isThread(t) ? [t] : [];
+        if (isThread(t) && !t.deletedAt) return t;
+        if (t && !isThread(t)) throw damaged(t);
         throw new LoomError("NOT_FOUND", `no thread ${f}`);
       }
       if (f.length < 4) throw new LoomError("INVALID_INPUT", "give at least 4 characters of a thread id");
       const needle = f.toLowerCase();
       const hits = filtered().filter((t) => t.id.toLowerCase().includes(needle));
       if (hits.length === 1 && hits[0]) return hits[0];
+      const bad = skipped.find((u) => basename(u.file).toLowerCase().includes(needle));
+      if (hits.length === 0 && bad) throw damaged(bad);
       if (hits.length === 0) throw new LoomError("NOT_FOUND", `no thread matches '${f}'`);
-      throw new LoomError("INVALID_INPUT", `'${f}' matches ${hits.length} threads; give more of the id`);
+      const some = hits.slice(0, 3).map((t) => t.id);
+      throw new LoomError(
+        "INVALID_INPUT",
+        `'${f}' matches ${hits.length} threads (${some.join(", ")}${hits.length > 3 ? ", …" : ""}); give more of the id`,
+      );
     },
     list(o = {}) {
       const out = filtered(o).map(summarise);
@@ -231,6 +265,9 @@ export function createThreadStore(opts: { dir: string }): ThreadStore {
     },
     last(workspace) {
       return filtered({ workspace })[0];
+    },
+    unreadable() {
+      return [...skipped];
     },
   };
   return store;
