@@ -35,6 +35,53 @@ function run(cmd: string[], cwd: string, what: string): void {
   }
 }
 
+/** npm's retries would make an unreachable registry hang for a minute; one quick retry only. */
+const NPM_FETCH = [
+  "--fetch-retries=1",
+  "--fetch-retry-mintimeout=1000",
+  "--fetch-retry-maxtimeout=2000",
+  "--fetch-timeout=30000",
+];
+const UNREACHABLE = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH|EHOSTUNREACH)$/;
+
+/** One line for a failed `npm pack`, from npm's error output. */
+export function npmFailure(spec: string, stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.replace(/^npm (error|ERR!) ?/, "").trim());
+  const code = lines.find((l) => l.startsWith("code "))?.slice(5);
+  if (code === "E404") return `no package '${spec}' on the npm registry`;
+  if (code && UNREACHABLE.test(code))
+    return `cannot reach the npm registry (${code}); check the network or npm's registry setting`;
+  const message = lines.find(
+    (l) => l && !/^(code|errno|syscall|A complete log|at |\{|\}|404\s*$)/.test(l) && !l.startsWith("If you"),
+  );
+  return message ?? (code ? `npm failed (${code})` : "npm failed");
+}
+
+function npmPack(spec: string, into: string): void {
+  const p = (() => {
+    try {
+      return Bun.spawnSync(
+        ["npm", "pack", spec, "--loglevel=error", ...NPM_FETCH, "--pack-destination", into],
+        {
+          cwd: into,
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+      );
+    } catch {
+      throw new LoomError(
+        "PLUGIN_INVALID",
+        `'${spec}' is not a folder or file here, and npm is not installed to fetch it`,
+      );
+    }
+  })();
+  if (p.exitCode !== 0) throw new LoomError("PLUGIN_INVALID", npmFailure(spec, p.stderr.toString()));
+}
+
+/** `./x`, `/x`, `~/x`, `x.tgz`: meant as a path, so a missing one is not looked up on npm. */
+const looksLikePath = (spec: string): boolean =>
+  /^(\.{1,2}(\/|$)|\/|~)/.test(spec) || /\.(tgz|tar\.gz)$/.test(spec);
+
 /** Unpacks a .tgz (npm layout `package/…` or flat) and returns the folder holding loom-plugin.json. */
 function unpack(tgz: string, into: string): string {
   run(["tar", "-xzf", tgz, "-C", into], into, `unpacking ${tgz}`);
@@ -43,7 +90,9 @@ function unpack(tgz: string, into: string): string {
 }
 
 function fetchNpm(spec: string, into: string): string {
-  run(["npm", "pack", spec, "--silent", "--pack-destination", into], into, `npm pack ${spec}`);
+  if (looksLikePath(spec)) throw new LoomError("NOT_FOUND", `no such plugin folder or file: ${spec}`);
+  process.stderr.write(`fetching ${spec} from npm…\n`);
+  npmPack(spec, into);
   const tgz = readdirSync(into).find((f) => f.endsWith(".tgz"));
   if (!tgz) throw new LoomError("PLUGIN_INVALID", `npm pack ${spec} produced no tarball`);
   const out = join(into, "unpacked");

@@ -134,8 +134,11 @@ export async function readManifest(file: string): Promise<PluginManifest> {
   let text: string;
   try {
     text = await Bun.file(file).text();
-  } catch {
-    throw new LoomError("PLUGIN_INVALID", `${file}: cannot read manifest`, { where: file });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why =
+      code === "ENOENT" ? "not found (a plugin folder needs one)" : `cannot read it (${code ?? "error"})`;
+    throw new LoomError("PLUGIN_INVALID", `${file}: ${why}`, { where: file });
   }
   let json: unknown;
   try {

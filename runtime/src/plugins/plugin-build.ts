@@ -23,6 +23,8 @@ export async function buildPlugin(
   sdkModule?: string,
 ): Promise<BuiltPlugin> {
   const file = join(dir, MANIFEST_FILE);
+  // Checks the file the way loading does (one line naming it), then edits its text in place.
+  await readManifest(file);
   const text = await Bun.file(file).text();
   const raw = JSON.parse(text) as Record<string, unknown>;
   if (raw["runtime"] !== "wasm") {
