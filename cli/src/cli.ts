@@ -2,7 +2,7 @@ import { formatError } from "@loom/runtime/errors";
 import { VERSION } from "@loom/runtime/version";
 import { type ArgsDef, type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
 import { subCommands } from "./commands/index.ts";
-import { examplesText, VARIADIC } from "./help.ts";
+import { examplesText, JSON_STREAMS, VARIADIC } from "./help.ts";
 import { replArgv } from "./session/global-flags.ts";
 
 export const root = defineCommand({
@@ -123,13 +123,24 @@ function isCittyUsageError(e: unknown): e is Error {
 
 export async function runCli(argv: string[]): Promise<number> {
   let path: string[] = [];
+  let rest: string[] = [];
+  /** A usage error: one line on stderr; for a JSON event stream, its `final` event on stdout too. */
+  const refuse = (line: string): number => {
+    if (JSON_STREAMS.has(path.join(" ")) && rest.includes("--json")) {
+      const error = line.replace(/^loom[^:]*: /, "").trim();
+      process.stdout.write(`${JSON.stringify({ type: "final", reason: "error", error })}\n`);
+    }
+    process.stderr.write(line);
+    return 2;
+  };
   try {
     // `loom help [command…]` is `loom [command…] --help`.
     const helpWords = argv[0] === "help" ? argv.slice(1) : undefined;
     // `loom` alone, or with only session flags, opens the REPL.
     const leaf = await resolveLeaf(helpWords ?? replArgv(argv));
-    const { cmd, rest } = leaf;
+    const { cmd } = leaf;
     path = leaf.path;
+    rest = leaf.rest;
     if (helpWords) {
       const unknown = rest.find((a) => !a.startsWith("-"));
       if (unknown !== undefined) {
@@ -153,10 +164,7 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     const args = cmd.args ? await resolve(cmd.args) : {};
     const bad = checkArgs(args, rest, VARIADIC.has(path.join(" ")));
-    if (bad) {
-      process.stderr.write(usageLine(path, bad));
-      return 2;
-    }
+    if (bad) return refuse(usageLine(path, bad));
     if (subs && !cmd.run && !cmd.default) {
       process.stdout.write(await usage(cmd, path));
       return path.length === 0 ? 0 : 2;
@@ -165,14 +173,9 @@ export async function runCli(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof ExitError) return e.exitCode;
-    if (e instanceof UsageError) {
-      process.stderr.write(`loom: ${e.message}\n`);
-      return 2;
-    }
-    if (isCittyUsageError(e)) {
-      process.stderr.write(usageLine(path, e.message.replace(/^Missing required/, "missing required")));
-      return 2;
-    }
+    if (e instanceof UsageError) return refuse(`loom: ${e.message}\n`);
+    if (isCittyUsageError(e))
+      return refuse(usageLine(path, e.message.replace(/^Missing required/, "missing required")));
     process.stderr.write(`loom: ${formatError(e)}\n`);
     return 1;
   }

@@ -52,6 +52,9 @@ export const EXAMPLES: Record<string, string[]> = {
 /** Commands whose last positional takes the rest of the words (`loom run fix the test`). */
 export const VARIADIC = new Set(["run", "threads search"]);
 
+/** Commands whose `--json` output is an event stream ending in a `final` event, usage errors too. */
+export const JSON_STREAMS = new Set(["run"]);
+
 export function examplesText(path: string[]): string {
   const list = EXAMPLES[path.join(" ")];
   if (!list?.length) return "";

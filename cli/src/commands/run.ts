@@ -12,6 +12,7 @@ import { formatTokens } from "../repl/tool-display.ts";
 import type { SessionEvent } from "../session/events.ts";
 import { sessionInitFromArgs } from "../session/from-args.ts";
 import { sessionArgs } from "../session/global-flags.ts";
+import { createHeadlessText } from "../session/headless-text.ts";
 import { toJsonEvent } from "../session/json-events.ts";
 import { askOnTerminal } from "../session/terminal-ask.ts";
 
@@ -52,16 +53,18 @@ export default defineCommand({
     }
 
     const style = createStyle(colorEnabled(process.stderr));
-    const text = createRenderer(process.stdout, createStyle(false));
-    const side = createRenderer(process.stderr, style);
+    const text = createHeadlessText(
+      createRenderer(process.stdout, createStyle(false)),
+      process.stdout.isTTY === true,
+    );
+    const side = createRenderer(process.stderr, style, "loom undo reverts");
     session.on((e: SessionEvent) => {
       if (json) {
         const out = toJsonEvent(e);
         if (out) emitJson(out);
-      } else if (e.type === "agent.text_delta") text.event(e);
-      else if (e.type === "turn.completed") text.newline();
-      else {
-        if (e.type === "tool.started") text.newline();
+      } else if (!text.event(e)) {
+        // The turn's own error is the run's last line (below), said once.
+        if (e.type === "agent.error" && e.source !== "hook") return;
         side.event(e);
       }
     });

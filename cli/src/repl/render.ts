@@ -17,7 +17,8 @@ export interface Renderer {
   newline(): void;
 }
 
-export function createRenderer(out: Out, style: Style): Renderer {
+/** `undoHint`: how to revert a snapshot where this renderer is read (the REPL's `/undo` by default). */
+export function createRenderer(out: Out, style: Style, undoHint = "/undo reverts"): Renderer {
   let midLine = false;
   const inputs = new Map<string, unknown>();
   const write = (s: string) => {
@@ -94,7 +95,7 @@ export function createRenderer(out: Out, style: Style): Renderer {
         case "undo.recorded":
           line(
             style.dim(
-              `snapshot: ${e.entry.files.length} file${e.entry.files.length === 1 ? "" : "s"} changed (/undo reverts)`,
+              `snapshot: ${e.entry.files.length} file${e.entry.files.length === 1 ? "" : "s"} changed (${undoHint})`,
             ),
           );
           return;
