@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
+import { resolveFromLoom } from "@loom/runtime/plugins/loom-install";
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
@@ -120,7 +121,9 @@ export async function scaffoldPlugin(dir: string, name: string): Promise<string>
   }
   if (existsSync(dir)) throw new LoomError("CONFLICT", `${dir} already exists`);
   const tool = name.replaceAll("-", "_");
-  const sdk = await Bun.file(Bun.resolveSync("@loom/runtime/plugins/as-sdk", import.meta.dir)).text();
+  const sdk = await Bun.file(
+    resolveFromLoom("@loom/runtime/plugins/as-sdk", import.meta.dir, "loom plugin new"),
+  ).text();
   mkdirSync(join(dir, "assembly"), { recursive: true });
   mkdirSync(join(dir, "tests"), { recursive: true });
   await Bun.write(join(dir, "loom-plugin.json"), json(manifest(name, tool)));

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LoomError } from "../errors.ts";
+import { resolveFromLoom } from "./loom-install.ts";
 
 export interface AsBuildOptions {
   /** Plugin folder; `entry` and `outFile` are relative to it. */
@@ -17,7 +18,7 @@ export interface AsBuildOptions {
 
 /** The node_modules folder that holds assemblyscript and @extism/as-pdk. */
 export function loomNodeModules(): string {
-  const asc = Bun.resolveSync("assemblyscript/package.json", import.meta.dir);
+  const asc = resolveFromLoom("assemblyscript/package.json", import.meta.dir, "building a plugin");
   return dirname(dirname(asc));
 }
 
