@@ -3,6 +3,7 @@
  * from the environment, builds provider clients, listens. Used by `loom serve` and by tests.
  */
 import { join } from "node:path";
+import { formatError, LoomError } from "@loom/runtime/errors";
 import { dataDir, type Env } from "@loom/runtime/paths";
 import { createApp, DEFAULT_MAX_BODY_BYTES } from "./app.ts";
 import { type Db, openDb } from "./db/open.ts";
@@ -44,38 +45,77 @@ function intEnv(env: Env, name: string, fallback: number): number {
   const v = env[name];
   if (v === undefined || v === "") return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${v}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new LoomError("CONFIG_INVALID", `${name} must be a positive integer, got "${v}"`);
   return n;
+}
+
+/** The database, or one line naming its path (a directory, an unwritable place, not a database). */
+export function openServerDb(path: string): Db {
+  try {
+    return openDb(path);
+  } catch (e) {
+    const hint = path === ":memory:" ? "" : " (set LOOM_SERVER_DB_PATH to a writable file)";
+    throw new LoomError("CONFIG_INVALID", `cannot open server database ${path}: ${formatError(e)}${hint}`);
+  }
+}
+
+/** Bun.serve on host:port, or one line saying why not (port in use, no such address). */
+function listen(
+  host: string,
+  port: number,
+  maxBodyBytes: number,
+  fetch: (req: Request) => Response | Promise<Response>,
+) {
+  try {
+    return Bun.serve({
+      hostname: host,
+      port,
+      // A backstop only: the app enforces maxBodyBytes itself and answers a JSON 413, which it could
+      // not if Bun refused the body first (Bun's own 413 is empty).
+      maxRequestBodySize: maxBodyBytes + 1024 * 1024,
+      // Long streams are normal for an LLM proxy; Bun's default idle timeout is 10 s.
+      idleTimeout: 255,
+      fetch,
+    });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why =
+      code === "EADDRINUSE" || /in use/i.test(formatError(e))
+        ? "address in use (another server on that port? try --port 0)"
+        : code === "EACCES"
+          ? "permission denied (ports below 1024 need privileges)"
+          : `${formatError(e)} (is ${host} an address of this machine?)`;
+    throw new LoomError("CONFIG_INVALID", `cannot listen on ${host}:${port}: ${why}`);
+  }
 }
 
 export async function startServer(o: ServeOptions = {}): Promise<RunningServer> {
   const env = o.env ?? process.env;
+  const maxBodyBytes = intEnv(env, "LOOM_SERVER_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES);
+  const rateLimitPerMinute = intEnv(env, "LOOM_SERVER_RATE_LIMIT_PER_MINUTE", 600);
   const upstreams = loadUpstreams(env);
   const secrets = () => Object.values(upstreams).flatMap((u) => (u.apiKey ? [u.apiKey.expose()] : []));
   const log = createLogger({ secrets, ...(o.logSink ? { write: o.logSink } : {}) });
-  const db = openDb(o.dbPath ?? serverDbPath(env));
+  const db = openServerDb(o.dbPath ?? serverDbPath(env));
   const defs = await loadProviderDefinitions(Object.keys(upstreams), log);
-  const maxBodyBytes = intEnv(env, "LOOM_SERVER_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES);
   const app = createApp({
     db,
     upstreams,
     providers: createProviderClients(upstreams, defs),
     allowedModels: list(env.LOOM_SERVER_ALLOWED_MODELS),
-    rateLimitPerMinute: intEnv(env, "LOOM_SERVER_RATE_LIMIT_PER_MINUTE", 600),
+    rateLimitPerMinute,
     maxBodyBytes,
     log,
     fetch: o.fetch,
   });
-  const server = Bun.serve({
-    hostname: o.host ?? "127.0.0.1",
-    port: o.port ?? 8080,
-    // A backstop only: the app enforces maxBodyBytes itself and answers a JSON 413, which it could
-    // not if Bun refused the body first (Bun's own 413 is empty).
-    maxRequestBodySize: maxBodyBytes + 1024 * 1024,
-    // Long streams are normal for an LLM proxy; Bun's default idle timeout is 10 s.
-    idleTimeout: 255,
-    fetch: (req) => app.handle(req),
-  });
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = listen(o.host ?? "127.0.0.1", o.port ?? 8080, maxBodyBytes, (req) => app.handle(req));
+  } catch (e) {
+    db.$client.close();
+    throw e;
+  }
   const url = `http://${server.hostname}:${server.port}`;
   log.info("server.started", { url, providers: Object.keys(upstreams) });
   if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {

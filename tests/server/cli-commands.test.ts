@@ -59,3 +59,70 @@ test("admin token create → serve → login stores the token 0600; a wrong toke
   server.kill("SIGTERM");
   expect(await server.exited).toBe(0);
 }, 30_000);
+
+test("careless use: each failure is one line on stderr and a non-zero exit, never a stack trace", async () => {
+  const dir = tempDir();
+  const env = {
+    PATH: process.env.PATH ?? "",
+    HOME: dir,
+    XDG_DATA_HOME: join(dir, "data"),
+    XDG_CONFIG_HOME: join(dir, "config"),
+    XDG_STATE_HOME: join(dir, "state"),
+  };
+  const notDir = join(dir, "a-file");
+  await Bun.write(notDir, "x");
+  // Something that is not a Loom server holds a port: for `serve` (in use) and `login` (wrong server).
+  const other = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("<html>hi</html>") });
+  const down = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
+  const downUrl = `http://127.0.0.1:${down.port}`;
+  await down.stop(true);
+  try {
+    const cases: [string[], Record<string, string>, number, RegExp][] = [
+      [["serve", "--port", String(other.port)], {}, 1, /cannot listen on 127\.0\.0\.1:\d+: address in use/],
+      [["serve", "--port", ""], {}, 2, /--port must be 0-65535/],
+      [
+        ["serve", "--port", "0"],
+        { LOOM_SERVER_DB_PATH: join(notDir, "server.db") },
+        1,
+        /cannot open server database .*a-file/,
+      ],
+      [
+        ["serve", "--port", "0"],
+        { ANTHROPIC_API_KEY_FILE: join(dir, "missing.key") },
+        1,
+        /ANTHROPIC_API_KEY_FILE: cannot read .*missing\.key \(ENOENT\)/,
+      ],
+      [
+        ["serve", "--port", "0"],
+        { LOOM_SERVER_MAX_BODY_BYTES: "lots" },
+        1,
+        /LOOM_SERVER_MAX_BODY_BYTES must be a positive integer/,
+      ],
+      [["admin", "token", "create"], {}, 2, /--name/],
+      [
+        ["admin", "token", "list"],
+        { LOOM_SERVER_DB_PATH: join(notDir, "server.db") },
+        1,
+        /cannot open server database/,
+      ],
+      [["login", "--server", downUrl, "--token", "lt_abc"], {}, 1, /cannot reach http:\/\/127\.0\.0\.1:\d+/],
+      [
+        ["login", "--server", `http://127.0.0.1:${other.port}`, "--token", "lt_abc"],
+        {},
+        1,
+        /is not a Loom server/,
+      ],
+      [["login", "--server", downUrl, "--token", "sk-ant-oops"], {}, 2, /token must look like lt_/],
+      [["login", "--server", "ftp://example.com", "--token", "lt_abc"], {}, 2, /http:\/\/ or https:\/\//],
+    ];
+    for (const [args, extra, code, message] of cases) {
+      const r = await loom(args, { ...env, ...extra });
+      const lines = r.stderr.trimEnd().split("\n");
+      expect({ args, code: r.code, lines: lines.length }).toEqual({ args, code, lines: 1 });
+      expect(lines[0]).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at |\.ts:\d+/);
+    }
+  } finally {
+    await other.stop(true);
+  }
+}, 30_000);

@@ -6,9 +6,8 @@ import { defineCommand } from "citty";
 import { UsageError } from "../cli.ts";
 
 async function db() {
-  const { openDb } = await import("@loom/server/db");
-  const { serverDbPath } = await import("@loom/server/serve");
-  return openDb(serverDbPath(process.env));
+  const { openServerDb, serverDbPath } = await import("@loom/server/serve");
+  return openServerDb(serverDbPath(process.env));
 }
 
 const create = defineCommand({

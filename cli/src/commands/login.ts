@@ -16,12 +16,19 @@ export default defineCommand({
     const token = (args.token ?? process.env.LOOM_TOKEN ?? "").trim();
     if (!token)
       throw new UsageError("give a token: --token lt_… (from `loom admin token create` on the server)");
-    let server: string;
+    // Tokens are lt_ + base64url; anything else (a provider key, a pasted line with spaces) is a
+    // mistake to report here, not a confusing network error later.
+    if (!/^lt_[A-Za-z0-9_-]+$/.test(token))
+      throw new UsageError("the token must look like lt_… (from `loom admin token create` on the server)");
+    let url: URL;
     try {
-      server = new URL(args.server).toString();
+      url = new URL(args.server);
     } catch {
       throw new UsageError(`--server is not a URL: ${args.server}`);
     }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new UsageError(`--server must be an http:// or https:// URL, got ${args.server}`);
+    const server = url.toString();
     const { normalizeServerUrl, writeCredentials } = await import("@loom/runtime/sync/credentials");
     const base = normalizeServerUrl(server);
     let res: Response;
@@ -39,8 +46,12 @@ export default defineCommand({
       process.stderr.write(`loom: ${base} answered ${res.status} to /api/auth/me\n`);
       throw new ExitError(1);
     }
-    const me = (await res.json()) as { userId?: string };
-    const path = writeCredentials({ server: base, token, ...(me.userId ? { userId: me.userId } : {}) });
-    process.stdout.write(`logged in to ${base} as ${me.userId ?? "unknown"} (saved to ${path})\n`);
+    const me = (await res.json().catch(() => undefined)) as { userId?: unknown } | undefined;
+    if (typeof me?.userId !== "string") {
+      process.stderr.write(`loom: ${base} is not a Loom server (GET /api/auth/me gave no user)\n`);
+      throw new ExitError(1);
+    }
+    const path = writeCredentials({ server: base, token, userId: me.userId });
+    process.stdout.write(`logged in to ${base} as ${me.userId} (saved to ${path})\n`);
   },
 });

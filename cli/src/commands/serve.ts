@@ -21,7 +21,8 @@ export default defineCommand({
     const flags: Record<string, unknown> = {};
     if (typeof args.host === "string") flags.host = args.host;
     if (typeof args.port === "string") {
-      const port = Number(args.port);
+      // Digits only: Number("") is 0, which would quietly pick a random port.
+      const port = /^\d{1,5}$/.test(args.port.trim()) ? Number(args.port) : Number.NaN;
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port must be 0-65535, got "${args.port}"`);
       flags.port = port;

@@ -5,6 +5,7 @@
  * wrapped in `Secret` until the moment a request is sent.
  */
 import { readFileSync } from "node:fs";
+import { LoomError } from "@loom/runtime/errors";
 import { Secret } from "@loom/runtime/secret";
 
 export interface Upstream {
@@ -41,8 +42,15 @@ function readSecret(env: Env, name: string): string | undefined {
   if (direct) return direct;
   const file = env[`${name}_FILE`];
   if (!file) return undefined;
-  const v = readFileSync(file, "utf8").trim();
-  return v || undefined;
+  let v: string;
+  try {
+    v = readFileSync(file, "utf8").trim();
+  } catch (e) {
+    const why = (e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e));
+    throw new LoomError("CONFIG_INVALID", `${name}_FILE: cannot read ${file} (${why})`);
+  }
+  if (!v) throw new LoomError("CONFIG_INVALID", `${name}_FILE: ${file} is empty`);
+  return v;
 }
 
 const trimSlash = (u: string) => u.replace(/\/+$/, "");
