@@ -37,9 +37,10 @@ test("loom run: the model calls oracle, which asks the configured oracle model w
     });
     expect(r.code).toBe(0);
     const [main, oracle, last] = upstream.requests;
-    expect((main?.body as { model: string }).model).toBe("claude-sonnet-4-6");
-    const oracleBody = JSON.stringify(oracle?.body);
-    expect((oracle?.body as { model: string }).model).toBe("claude-opus-4-1");
+    expect(upstream.requests).toHaveLength(3);
+    expect((main!.body as { model: string }).model).toBe("claude-sonnet-4-6");
+    const oracleBody = JSON.stringify(oracle!.body);
+    expect((oracle!.body as { model: string }).model).toBe("claude-opus-4-1");
     expect(oracleBody).toContain("Is a loop or reduce clearer?");
     expect(oracleBody).toContain("Arithmetic mean");
     expect(JSON.stringify(last?.body)).toContain("reduce reads better here");

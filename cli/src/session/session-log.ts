@@ -73,7 +73,7 @@ export function logSessionEvent(log: Logger, e: SessionEvent): void {
       return;
     default: {
       const never: never = e;
-      return never;
+      log.debug("event", { type: (never as { type: string }).type });
     }
   }
 }
