@@ -27,7 +27,12 @@ function unionOfLiterals(err: unknown): string | undefined {
   return `expected one of ${anyOf.map((s) => s.const).join(", ")}`;
 }
 
+const notJson = () => new HttpError(400, "INVALID_INPUT", "request body is not valid JSON");
+
 export function errorsPlugin(opts: { maxBodyBytes: number; log: Logger }) {
+  // Bodies that did not parse. Parsing runs before the auth macro's transform, so the 400 waits until
+  // after it: a caller without credentials learns only that (401), whatever it sent.
+  const badJson = new WeakSet<Request>();
   return (
     new Elysia({ name: "loom.errors" })
       .onRequest(({ request }) => {
@@ -47,11 +52,20 @@ export function errorsPlugin(opts: { maxBodyBytes: number; log: Logger }) {
         try {
           return JSON.parse(text) as unknown;
         } catch {
-          throw new HttpError(400, "INVALID_INPUT", "request body is not valid JSON");
+          badJson.add(request);
+          return {};
         }
       })
+      // After auth and validation: a route whose schema would take `{}` still refuses a broken body.
+      .onBeforeHandle({ as: "global" }, ({ request }) => {
+        if (badJson.has(request)) throw notJson();
+      })
       .onError({ as: "global" }, ({ code, error, request, set }) => {
-        const res = toErrorResponse(code, error, request, opts.log);
+        // The stand-in `{}` failed the schema: the real problem is the JSON.
+        const res =
+          badJson.has(request) && error instanceof ValidationError
+            ? notJson().toResponse()
+            : toErrorResponse(code, error, request, opts.log);
         set.status = res.status; // seen by the metrics hook, which cannot see the returned Response
         return res;
       })

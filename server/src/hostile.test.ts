@@ -155,6 +155,25 @@ describe("hostile input", () => {
     }
   });
 
+  test("broken JSON without credentials is a 401 (auth first); with them, a 400 naming the JSON", async () => {
+    const { h } = upstreamApp(() => Response.json({}));
+    const id = sampleThread().id;
+    for (const [method, path] of [
+      ["PUT", `/api/threads/${id}`],
+      ["POST", `/api/threads/${id}/visibility`],
+      ["POST", "/proxy/anthropic/v1/messages"],
+    ] as const) {
+      const anon = await h.call(method, path, { body: "{not json" });
+      expect(anon.status).toBe(401);
+      expectErrorShape(await anon.text(), "UNAUTHORIZED");
+      const authed = await h.call(method, path, { token: h.alice, body: "{not json" });
+      expect(authed.status).toBe(400);
+      expect(expectErrorShape(await authed.text(), "INVALID_INPUT").message).toBe(
+        "request body is not valid JSON",
+      );
+    }
+  });
+
   test("pass-through: a JSON body that is not an object is a 400, not a 500", async () => {
     const { h, sent } = upstreamApp(() => Response.json({}));
     for (const body of ["null", "[1]", "5", '"s"']) {
