@@ -19,12 +19,13 @@ import { createMetrics, type Metrics } from "./ops/metrics.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { createModelAllowlist } from "./proxy/allowlist.ts";
 import { createProxyGuard } from "./proxy/guard.ts";
-import { createRedactor, type Upstream } from "./proxy/keys.ts";
+import type { Upstream } from "./proxy/keys.ts";
 import { llmRoutes } from "./proxy/llm-routes.ts";
 import { passthroughRoutes } from "./proxy/passthrough.ts";
 import { createRateLimiter } from "./proxy/rate-limit.ts";
 import { type CostLookup, createUsageRecorder } from "./proxy/usage.ts";
 import { usageRoutes } from "./proxy/usage-routes.ts";
+import { createRedactor } from "./redact.ts";
 import { threadRoutes } from "./threads/routes.ts";
 import { createThreadStore } from "./threads/store.ts";
 

@@ -1,7 +1,10 @@
 /**
  * Structured one-line JSON logs on stderr. Values pass through `redact`, which replaces every
- * registered secret (provider keys, bearer tokens) wherever it appears, so a key never reaches a log.
+ * registered secret (provider keys, bearer tokens) and anything shaped like a provider key or a Loom
+ * token wherever it appears, so a key never reaches a log.
  */
+import { createRedactor } from "./redact.ts";
+
 export interface Logger {
   info(event: string, fields?: Record<string, unknown>): void;
   error(event: string, fields?: Record<string, unknown>): void;
@@ -14,10 +17,12 @@ export function createLogger(opts: {
 }): Logger {
   const write = opts.write ?? ((line: string) => process.stderr.write(line));
   const clock = opts.clock ?? (() => new Date());
+  const redact = createRedactor(opts.secrets ?? (() => []));
   const emit = (level: string, event: string, fields?: Record<string, unknown>) => {
-    let line = JSON.stringify({ t: clock().toISOString(), level, event, ...fields });
-    for (const s of opts.secrets?.() ?? []) if (s.length >= 8) line = line.split(s).join("[redacted]");
-    line = line.replace(/\blt_[A-Za-z0-9_-]{16,}/g, "lt_[redacted]");
+    const line = redact(JSON.stringify({ t: clock().toISOString(), level, event, ...fields })).replace(
+      /\blt_[A-Za-z0-9_-]{16,}/g,
+      "lt_[redacted]",
+    );
     write(`${line}\n`);
   };
   return { info: (e, f) => emit("info", e, f), error: (e, f) => emit("error", e, f) };
