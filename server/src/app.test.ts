@@ -81,5 +81,25 @@ describe("app edges", () => {
     const docs = await h.call("GET", "/api/docs");
     expect(docs.status).toBe(200);
     expect(docs.headers.get("content-type")).toContain("text/html");
+    // The page fetches the document from the URL in its configuration, resolved against the page.
+    const config = /data-configuration='([^']*)'/.exec(await docs.text())?.[1] ?? "{}";
+    const specUrl = new URL((JSON.parse(config) as { url: string }).url, "http://localhost/api/docs");
+    expect(specUrl.pathname).toBe("/api/openapi.json");
+    expect((await h.call("GET", specUrl.pathname)).status).toBe(200);
+  });
+
+  test("the OpenAPI document covers every route the app serves", async () => {
+    const h = testApp();
+    const doc = (await (await h.call("GET", "/api/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const served = h.app.routes
+      .filter((r) => !["/api/docs", "/api/openapi.json"].includes(r.path))
+      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`)
+      .sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`))
+      .sort();
+    expect(documented).toEqual(served);
   });
 });

@@ -93,6 +93,9 @@ export function createApp(o: AppOptions) {
       openapi({
         path: "/api/docs",
         specPath: "/api/openapi.json",
+        // The plugin's default makes the page fetch "api/openapi.json" relative to /api/docs, which is
+        // /api/api/openapi.json (a 404 and an empty page); an absolute path resolves from anywhere.
+        scalar: { url: "/api/openapi.json" },
         documentation: {
           info: {
             title: "Loom server",
