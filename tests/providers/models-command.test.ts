@@ -11,7 +11,13 @@ interface Listing {
     type: string;
     configured: boolean;
     keyVariable?: string;
-    models: { id: string; inputPrice: number | null; contextWindow: number | null; default: boolean }[];
+    models: {
+      id: string;
+      inputPrice: number | null;
+      outputPrice: number | null;
+      contextWindow: number | null;
+      default: boolean;
+    }[];
   }[];
 }
 
