@@ -91,7 +91,16 @@ export function createProxyLlmClient(o: ProxyClientOptions): LlmClient {
     provider,
     async complete(request, signal) {
       const res = await post("complete", request, signal);
-      return (await res.json()) as LlmResponse;
+      // A 200 that is not an LlmResponse (a captive portal, a proxy's HTML page, a cut-off body) is a
+      // transient LlmError like any other server trouble, never a bare SyntaxError.
+      const body = (await res.json().catch(() => undefined)) as Partial<LlmResponse> | undefined;
+      if (typeof body?.message !== "object" || body.message === null || typeof body.usage !== "object") {
+        throw new LlmError("transient", "loom server: the answer is not an LLM response", {
+          provider,
+          status: res.status,
+        });
+      }
+      return body as LlmResponse;
     },
     async *stream(request, signal) {
       const res = await post("stream", request, signal);
