@@ -26,7 +26,7 @@ async function collect(events: AsyncIterable<LlmEvent>): Promise<LlmEvent[]> {
 }
 
 describe("anthropic", () => {
-  test("sends the key and marks system prompt and last tool for caching", async () => {
+  test("sends the key and marks system prompt, last tool and last user turn for caching", async () => {
     up.setScript({ turns: [{ text: "ok" }], apiKey: "sk-ant-test" });
     const llm = anthropic.create({ apiKey: "sk-ant-test", baseUrl: up.url });
     await collect(
@@ -40,10 +40,24 @@ describe("anthropic", () => {
         ],
       }),
     );
-    const body = up.requests[0]?.body as { system: unknown[]; tools: Record<string, unknown>[] };
+    const body = up.requests[0]?.body as {
+      system: unknown[];
+      tools: Record<string, unknown>[];
+      messages: unknown[];
+    };
     expect(up.requests[0]?.path).toBe("/v1/messages");
     expect(body.system).toEqual([{ type: "text", text: "sys", cache_control: { type: "ephemeral" } }]);
     expect(body.tools.map((t) => t.cache_control)).toEqual([undefined, { type: "ephemeral" }]);
+    expect(body.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "hi", cache_control: { type: "ephemeral" } }] },
+    ]);
+  });
+
+  test("prompt_caching = false sends no cache marks", async () => {
+    up.setScript({ turns: [{ text: "ok" }] });
+    const llm = anthropic.create({ apiKey: "k", baseUrl: up.url, settings: { prompt_caching: false } });
+    await collect(llm.stream({ ...ask, system: "sys" }));
+    expect(JSON.stringify(up.requests[0]?.body)).not.toContain("cache_control");
   });
 
   test("a wrong key is the upstream's 401, permanent", async () => {

@@ -8,14 +8,40 @@ const tools = [
 ];
 
 describe("toAnthropicParams", () => {
-  test("prompt caching marks the system prompt and the last tool only", () => {
+  test("prompt caching marks the system prompt, the last tool and the conversation's tail", () => {
     const p = toAnthropicParams(
       { model: "m", system: "sys", messages: [{ role: "user", content: "hi" }], tools },
       { promptCaching: true, defaultMaxTokens: 100 },
     );
     expect(p.system).toEqual([{ type: "text", text: "sys", cache_control: { type: "ephemeral" } }]);
     expect(p.tools?.map((t) => "cache_control" in t)).toEqual([false, true]);
+    expect(p.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "hi", cache_control: { type: "ephemeral" } }] },
+    ]);
     expect(p.max_tokens).toBe(100);
+  });
+
+  test("in a long tool loop the last two user turns are marked, nothing else (4 breakpoints in all)", () => {
+    const turn = (n: number): Message[] => [
+      { role: "assistant", content: "", toolCalls: [{ id: `t${n}`, name: "a", input: {} }] },
+      { role: "tool", toolCallId: `t${n}`, name: "a", content: `out ${n}` },
+    ];
+    const messages: Message[] = [{ role: "user", content: "go" }, ...turn(1), ...turn(2), ...turn(3)];
+    const p = toAnthropicParams(
+      { model: "m", system: "sys", messages, tools },
+      { promptCaching: true, defaultMaxTokens: 100 },
+    );
+    const marked = p.messages.flatMap((m, i) =>
+      Array.isArray(m.content)
+        ? m.content.flatMap((b, j) => ("cache_control" in b && b.cache_control ? [[i, j, b.type]] : []))
+        : [],
+    );
+    // The previous request wrote its cache at out 2; this one reads it there and writes at out 3.
+    expect(marked).toEqual([
+      [4, 0, "tool_result"],
+      [6, 0, "tool_result"],
+    ]);
+    expect(JSON.stringify(p).match(/cache_control/g)).toHaveLength(4);
   });
 
   test("without caching nothing is marked; the request's maxTokens wins", () => {

@@ -10,7 +10,7 @@ import type {
 import type { FinishReason, LlmRequest, LlmResponse, Message, ToolCall, Usage } from "@loom/runtime/llm";
 
 export interface ConvertOptions {
-  /** Marks the system prompt and the last tool as cacheable (`cache_control: ephemeral`). */
+  /** Marks cache breakpoints (`cache_control: ephemeral`): see `markCacheBreakpoints`. */
   promptCaching: boolean;
   defaultMaxTokens: number;
 }
@@ -23,6 +23,7 @@ export function toAnthropicParams(request: LlmRequest, opts: ConvertOptions): Me
     max_tokens: request.maxTokens ?? opts.defaultMaxTokens,
     messages: toAnthropicMessages(request.messages),
   };
+  if (opts.promptCaching) markCacheBreakpoints(params.messages);
   if (request.system) {
     params.system = [
       { type: "text", text: request.system, ...(opts.promptCaching ? { cache_control: CACHE } : {}) },
@@ -41,6 +42,26 @@ export function toAnthropicParams(request: LlmRequest, opts: ConvertOptions): Me
   }
   // `temperature` is not sent: current Anthropic models no longer accept sampling parameters.
   return params;
+}
+
+/**
+ * Marks the conversation for incremental caching, using two of the four breakpoints the API
+ * allows (the others: the last tool and the system prompt). The last block of the last user turn
+ * writes the whole history to the cache; the last block of the user turn before it is where the
+ * previous request wrote, so that prefix is read back even when one turn added more than the 20
+ * blocks the API looks back over. Prompts under the model's minimum cacheable length are simply
+ * not cached: the marks cost nothing.
+ */
+export function markCacheBreakpoints(messages: MessageParam[]): void {
+  let marked = 0;
+  for (let i = messages.length - 1; i >= 0 && marked < 2; i--) {
+    const m = messages[i];
+    if (m?.role !== "user" || !Array.isArray(m.content)) continue;
+    const last = m.content.at(-1);
+    if (!last || (last.type !== "text" && last.type !== "tool_result")) continue;
+    last.cache_control = CACHE;
+    marked++;
+  }
 }
 
 /** Tool results travel as `tool_result` blocks in the next user turn; consecutive ones share it. */
