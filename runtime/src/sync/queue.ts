@@ -3,7 +3,7 @@
  * atomically, so a kill at any moment leaves the previous entry or the new one. Beside the entries,
  * `acked/<id>.json` remembers the last server version of each thread (the next `If-Match`).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Thread } from "../thread.ts";
 import { writeFileAtomic } from "../threads/atomic-write.ts";
@@ -20,6 +20,21 @@ export interface QueueEntry {
 
 const SAFE_ID = /^T-[0-9a-f-]{36}$/;
 
+/** What a queue file must hold to be delivered; anything else was edited, truncated or is foreign. */
+function isEntry(v: unknown, id: string): v is QueueEntry {
+  const e = v as Partial<QueueEntry> | null;
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof e.thread === "object" &&
+    e.thread !== null &&
+    e.thread.id === id &&
+    Array.isArray(e.thread.messages) &&
+    typeof e.attempts === "number" &&
+    typeof e.nextAttemptAt === "number"
+  );
+}
+
 export function createSyncQueue(dir: string) {
   const ackedDir = join(dir, "acked");
   mkdirSync(ackedDir, { recursive: true, mode: 0o700 });
@@ -35,10 +50,29 @@ export function createSyncQueue(dir: string) {
     }
   };
 
+  /**
+   * Moves an unreadable entry aside to `corrupt/` (kept for a human, never deleted) so that it neither
+   * breaks a drain nor sits in the queue forever.
+   */
+  const quarantine = (id: string) => {
+    const corruptDir = join(dir, "corrupt");
+    mkdirSync(corruptDir, { recursive: true, mode: 0o700 });
+    try {
+      renameSync(file(id), join(corruptDir, `${id}.${Date.now()}.json`));
+    } catch {
+      // already gone (another process took it): nothing to move
+    }
+  };
+
   return {
     dir,
     get(id: string): QueueEntry | undefined {
-      return readJson<QueueEntry>(file(id));
+      const path = file(id);
+      if (!existsSync(path)) return undefined;
+      const v = readJson<unknown>(path);
+      if (isEntry(v, id)) return v;
+      quarantine(id);
+      return undefined;
     },
     put(entry: QueueEntry): void {
       writeFileAtomic(file(entry.thread.id), JSON.stringify(entry));

@@ -41,6 +41,8 @@ export interface ThreadSyncOptions {
   newId?: () => string;
   /** Backoff: first delay and cap, in ms. Defaults 1 s and 5 min. */
   backoff?: { baseMs: number; maxMs: number };
+  /** Per request: a server that accepts the connection and never answers counts as down. Default 30 s. */
+  timeoutMs?: number;
   /** Schedule retries with timers (default true); tests drive `drain()` themselves. */
   autoRetry?: boolean;
   onConflict?: (c: SyncConflict) => void;
@@ -67,7 +69,10 @@ type Delivery =
 const RETRYABLE = new Set([401, 403, 408, 425, 429]);
 
 export function createThreadSync(o: ThreadSyncOptions): ThreadSync {
-  const doFetch = o.fetch ?? fetch;
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const rawFetch = o.fetch ?? fetch;
+  const doFetch = (input: string, init: RequestInit = {}) =>
+    rawFetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   const now = () => (o.clock ?? Date).now();
   const newId = o.newId ?? newThreadId;
   const base = o.serverUrl.replace(/\/+$/, "");
@@ -115,14 +120,20 @@ export function createThreadSync(o: ThreadSyncOptions): ThreadSync {
             body: JSON.stringify(t),
           });
     } catch (err) {
+      const timedOut = err instanceof Error && err.name === "TimeoutError";
       return {
         kind: "retry",
-        error: `server unreachable: ${err instanceof Error ? err.message : String(err)}`,
+        error: timedOut
+          ? `server did not answer within ${timeoutMs} ms`
+          : `server unreachable: ${err instanceof Error ? err.message : String(err)}`,
       };
     }
     if (t.deletedAt && (res.ok || res.status === 404)) return { kind: "ok", version: e.baseVersion ?? 0 };
     if (res.ok) {
-      const body = (await res.json()) as { version: number };
+      // A 2xx without our answer (a captive portal, a proxy page) did not store anything: retry.
+      const body = (await res.json().catch(() => undefined)) as { version?: unknown } | undefined;
+      if (typeof body?.version !== "number")
+        return { kind: "retry", error: `${res.status} from the server without a thread version` };
       return { kind: "ok", version: body.version };
     }
     if (res.status === 412 || res.status === 428) return { kind: "conflict", status: res.status };
