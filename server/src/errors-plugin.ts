@@ -46,7 +46,8 @@ export function errorsPlugin(opts: { maxBodyBytes: number; log: Logger }) {
       // labelled text/plain or form-urlencoded (`curl -d`) must not slip past the limit.
       .onParse({ as: "global" }, async ({ request }) => {
         if (!request.body) return;
-        const text = await readBodyLimited(request, opts.maxBodyBytes);
+        // A UTF-8 byte-order mark (PowerShell, some Windows editors) is not JSON; drop it.
+        const text = (await readBodyLimited(request, opts.maxBodyBytes)).replace(/^\uFEFF/, "");
         rememberRawBody(request, text);
         if (text.trim() === "") return null;
         try {

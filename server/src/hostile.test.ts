@@ -174,6 +174,16 @@ describe("hostile input", () => {
     }
   });
 
+  test("a JSON body with a UTF-8 byte-order mark is accepted", async () => {
+    const h = testApp();
+    const t = sampleThread();
+    const res = await h.call("PUT", `/api/threads/${t.id}`, {
+      token: h.alice,
+      body: `\uFEFF${JSON.stringify(t)}`,
+    });
+    expect(res.status).toBe(201);
+  });
+
   test("pass-through: a JSON body that is not an object is a 400, not a 500", async () => {
     const { h, sent } = upstreamApp(() => Response.json({}));
     for (const body of ["null", "[1]", "5", '"s"']) {

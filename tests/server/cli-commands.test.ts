@@ -99,6 +99,7 @@ test("careless use: each failure is one line on stderr and a non-zero exit, neve
         /LOOM_SERVER_MAX_BODY_BYTES must be a positive integer/,
       ],
       [["admin", "token", "create"], {}, 2, /--name/],
+      [["admin", "token", "create", "--name", "a\tb"], {}, 2, /--name must not contain control characters/],
       [
         ["admin", "token", "list"],
         { LOOM_SERVER_DB_PATH: join(notDir, "server.db") },

@@ -26,6 +26,13 @@ const create = defineCommand({
   },
   async run({ args }) {
     if (!args.name?.trim()) throw new UsageError("--name must not be empty");
+    // `token list` prints tab-separated lines: a name or user with control characters would break them.
+    for (const [flag, v] of [
+      ["--name", args.name],
+      ["--user", args.user],
+    ] as const)
+      if (v && /[\u0000-\u001f\u007f]/.test(v))
+        throw new UsageError(`${flag} must not contain control characters`);
     const rate = args["rate-limit"] === undefined ? undefined : Number(args["rate-limit"]);
     if (rate !== undefined && (!Number.isInteger(rate) || rate < 1)) {
       throw new UsageError(`--rate-limit must be a positive integer, got "${args["rate-limit"]}"`);
