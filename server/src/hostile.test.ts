@@ -184,6 +184,34 @@ describe("hostile input", () => {
     expect(res.status).toBe(201);
   });
 
+  test("pass-through is rate limited per token: 429 JSON with retry-after, before anything goes upstream", async () => {
+    const sent: string[] = [];
+    const fakeFetch = (async (input: string | URL | Request) => {
+      sent.push(String(input));
+      return Response.json({ usage: { input_tokens: 1, output_tokens: 1 } });
+    }) as typeof fetch;
+    const h = testApp({
+      rateLimitPerMinute: 1,
+      fetch: fakeFetch,
+      upstreams: {
+        openai: { name: "openai", apiKey: new Secret(KEY), baseUrl: "http://up/v1", passthrough: true },
+      },
+    });
+    const call = () =>
+      h.call("POST", "/proxy/openai/v1/chat/completions", { token: h.alice, body: { model: "m" } });
+    expect((await call()).status).toBe(200);
+    const limited = await call();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expectErrorShape(await limited.text(), "RATE_LIMITED");
+    expect(sent).toHaveLength(1);
+    const other = await h.call("POST", "/proxy/openai/v1/chat/completions", {
+      token: h.bob,
+      body: { model: "m" },
+    });
+    expect(other.status).toBe(200);
+  });
+
   test("pass-through: a JSON body that is not an object is a 400, not a 500", async () => {
     const { h, sent } = upstreamApp(() => Response.json({}));
     for (const body of ["null", "[1]", "5", '"s"']) {
