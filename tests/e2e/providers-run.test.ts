@@ -42,6 +42,21 @@ const cases = [
     wire: "openai",
   },
   {
+    // Claude on Vertex AI: the Anthropic plugin with platform = "vertex", under a name of its own.
+    provider: "claude_vertex",
+    model: "claude-sonnet-4-6",
+    env: (u: FakeUpstream) => ({
+      LOOM_PROVIDERS__CLAUDE_VERTEX__TYPE: "anthropic",
+      LOOM_PROVIDERS__CLAUDE_VERTEX__PLATFORM: "vertex",
+      LOOM_PROVIDERS__CLAUDE_VERTEX__PROJECT: "test-project",
+      LOOM_PROVIDERS__CLAUDE_VERTEX__LOCATION: "us-east5",
+      LOOM_PROVIDERS__CLAUDE_VERTEX__BASE_URL: `${u.url}/v1`,
+      LOOM_PROVIDERS__CLAUDE_VERTEX__ACCESS_TOKEN: "test-token",
+    }),
+    wire: "anthropic",
+    path: ":streamRawPredict",
+  },
+  {
     provider: "vertex",
     model: "gemini-2.5-pro",
     env: (u: FakeUpstream) => ({
@@ -87,6 +102,8 @@ describe("loom run through each provider against the fixture server", () => {
         const wire = ("wire" in c ? c.wire : undefined) ?? c.provider;
         expect(requests.map((q): string => q.provider)).toEqual([wire, wire, wire, wire]);
         expect(requests.every((q) => q.stream)).toBe(true);
+        const path = "path" in c ? c.path : undefined;
+        if (path) expect(requests.every((q) => q.path.endsWith(path))).toBe(true);
         // Each tool's result went back to the model in the provider's own format: the last request
         // carries the check's output, the second one the file that read_file returned.
         expect(JSON.stringify(requests[3]?.body)).toContain("all checks pass");

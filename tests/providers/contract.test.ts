@@ -309,6 +309,6 @@ describe.each(HARNESSES)("$name provider contract", (h) => {
     expect(thrown).toBeInstanceOf(LoomError);
     expect((thrown as LoomError).code).toBe("MISSING_CREDENTIALS");
     expect((thrown as LoomError).message).toContain(h.missingEnv);
-    expect(h.definition.apiKeyEnv).toBe(h.missingEnv);
+    expect(h.definition.apiKeyEnv).toBe(h.apiKeyEnv ?? h.missingEnv);
   });
 });

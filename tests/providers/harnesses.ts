@@ -19,8 +19,10 @@ export interface Harness {
   name: string;
   definition: ProviderDefinition;
   model: string;
-  /** The variable a missing-credential error must name. */
+  /** What a missing-credential error must name. */
   missingEnv: string;
+  /** The definition's `apiKeyEnv`, when it differs from `missingEnv`. */
+  apiKeyEnv?: string;
   /** Whether the provider reports cache writes in its usage. */
   reportsCacheWrites: boolean;
   create(up: FakeUpstream, settings?: Record<string, unknown>): LlmClient;
@@ -59,6 +61,27 @@ const anthropicHarness: Harness = {
         })),
     };
   },
+};
+
+/** Claude on Vertex AI: the Anthropic plugin with `platform = "vertex"`, same Messages wire format. */
+const anthropicVertexHarness: Harness = {
+  ...anthropicHarness,
+  name: "anthropic on vertex",
+  missingEnv: "project",
+  apiKeyEnv: "ANTHROPIC_API_KEY",
+  create: (up, settings) =>
+    anthropic.create({
+      baseUrl: `${up.url}/v1`,
+      settings: {
+        platform: "vertex",
+        project: "loom-test",
+        location: "us-east5",
+        accessToken: "test-token",
+        ...settings,
+      },
+    }),
+  createWithoutCredentials: () =>
+    anthropic.create({ settings: { platform: "vertex", location: "us-east5" } }),
 };
 
 const openaiHarness: Harness = {
@@ -132,4 +155,9 @@ const vertexHarness: Harness = {
   },
 };
 
-export const HARNESSES: readonly Harness[] = [anthropicHarness, openaiHarness, vertexHarness];
+export const HARNESSES: readonly Harness[] = [
+  anthropicHarness,
+  anthropicVertexHarness,
+  openaiHarness,
+  vertexHarness,
+];

@@ -70,6 +70,54 @@ describe("anthropic", () => {
   });
 });
 
+describe("anthropic on vertex", () => {
+  const create = (settings: Record<string, unknown> = {}) =>
+    anthropic.create({
+      baseUrl: `${up.url}/v1`,
+      settings: {
+        platform: "vertex",
+        project: "proj-1",
+        location: "us-east5",
+        access_token: "ya29.t",
+        ...settings,
+      },
+    });
+
+  test("calls the publisher's rawPredict paths with a Google token, never an API key", async () => {
+    up.setScript({ turns: [{ text: "ok" }, { text: "ok" }] });
+    const llm = create();
+    await collect(llm.stream({ ...ask, model: "claude-sonnet-4-6" }));
+    await llm.complete({ ...ask, model: "claude-sonnet-4-6" });
+    const base = "/v1/projects/proj-1/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-6";
+    expect(up.requests.map((r) => r.path)).toEqual([`${base}:streamRawPredict`, `${base}:rawPredict`]);
+    expect(up.requests[0]?.headers.authorization).toBe("Bearer ya29.t");
+    expect(up.requests[0]?.headers["x-api-key"]).toBeUndefined();
+    // Vertex takes the model from the path and the API version in the body.
+    expect(up.requests[0]?.body).not.toHaveProperty("model");
+    expect(up.requests[0]?.body).toMatchObject({ anthropic_version: expect.any(String), stream: true });
+  });
+
+  test("no project is MISSING_CREDENTIALS; an unknown platform is CONFIG_INVALID", () => {
+    expect(() => anthropic.create({ settings: { platform: "vertex" } })).toThrow("Google Cloud project");
+    expect(() => anthropic.create({ apiKey: "k", settings: { platform: "bedrock" } })).toThrow(
+      'expected "anthropic" or "vertex"',
+    );
+  });
+
+  test("missing application-default credentials are a permanent error with the fix", async () => {
+    up.setScript({ turns: [{ text: "unreachable" }] });
+    const proc = Bun.spawn(["bun", `${import.meta.dir}/scripts/vertex-adc.ts`, `${up.url}/v1`, "claude"], {
+      env: { ...process.env, GOOGLE_APPLICATION_CREDENTIALS: "/nonexistent/loom-test-sa.json" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const out = JSON.parse(await new Response(proc.stdout).text()) as { kind: string; message: string };
+    expect(out.kind).toBe("permanent");
+    expect(out.message).toContain("GOOGLE_APPLICATION_CREDENTIALS");
+    expect(up.requests).toHaveLength(0);
+  });
+});
+
 describe("openai", () => {
   test("a key is sent as a bearer token and usage is requested", async () => {
     up.setScript({ turns: [{ text: "ok" }] });

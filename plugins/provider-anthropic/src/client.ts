@@ -1,4 +1,7 @@
-/** The Anthropic `LlmClient`: @anthropic-ai/sdk, loaded on first use, with the SDK's retries off. */
+/**
+ * The Anthropic `LlmClient`: @anthropic-ai/sdk (or @anthropic-ai/vertex-sdk for Claude on Vertex
+ * AI, same Messages API), loaded on first use, with the SDK's retries off.
+ */
 import type * as Sdk from "@anthropic-ai/sdk";
 import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from "@loom/runtime/llm";
 import { awaitWithin, createRequestScope, guardStream } from "@loom/runtime/providers/stream";
@@ -6,9 +9,19 @@ import { fromAnthropicMessage, toAnthropicParams } from "./convert.ts";
 import { PROVIDER, toLlmError } from "./errors.ts";
 import { toLlmEvents } from "./stream.ts";
 
+/** Claude on Vertex AI: Google credentials instead of an API key. */
+export interface VertexPlatform {
+  project: string;
+  location: string;
+  /** A ready OAuth access token; when absent, application-default credentials are used. */
+  accessToken: string | undefined;
+}
+
 export interface AnthropicClientOptions {
-  apiKey: string;
-  baseUrl: string;
+  /** The API key (Anthropic's own API), or Google project and credentials (Vertex AI). */
+  auth: { apiKey: string } | { vertex: VertexPlatform };
+  /** Anthropic: the API root; Vertex: the regional endpoint (default from the location). */
+  baseUrl: string | undefined;
   promptCaching: boolean;
   defaultMaxTokens: number;
   /** Longest silence tolerated inside a stream, and while waiting for the response headers. */
@@ -19,23 +32,35 @@ export interface AnthropicClientOptions {
 
 interface Loaded {
   sdk: typeof Sdk;
-  client: Sdk.Anthropic;
+  client: { messages: Pick<Sdk.Anthropic["messages"], "create"> };
+}
+
+async function loadSdk(opts: AnthropicClientOptions): Promise<Loaded> {
+  const sdk = await import("@anthropic-ai/sdk");
+  // Retries belong to the agent loop, which knows the error kinds and the user's patience.
+  const common = { maxRetries: 0, timeout: opts.requestTimeoutMs, logLevel: "off" } as const;
+  if ("apiKey" in opts.auth) {
+    return { sdk, client: new sdk.Anthropic({ ...common, apiKey: opts.auth.apiKey, baseURL: opts.baseUrl }) };
+  }
+  const { vertex } = opts.auth;
+  const [{ AnthropicVertex }, auth] = await Promise.all([
+    import("@anthropic-ai/vertex-sdk"),
+    import("./vertex-auth.ts"),
+  ]);
+  const client = new AnthropicVertex({
+    ...common,
+    projectId: vertex.project,
+    region: vertex.location,
+    // null, not undefined: undefined would let the SDK read ANTHROPIC_VERTEX_BASE_URL itself.
+    baseURL: opts.baseUrl ?? null,
+    authClient: vertex.accessToken ? new auth.StaticTokenAuth(vertex.accessToken) : new auth.AdcAuth(),
+  });
+  return { sdk, client };
 }
 
 export function createAnthropicClient(opts: AnthropicClientOptions): LlmClient {
   let loading: Promise<Loaded> | undefined;
-  const load = (): Promise<Loaded> =>
-    (loading ??= import("@anthropic-ai/sdk").then((sdk) => ({
-      sdk,
-      client: new sdk.Anthropic({
-        apiKey: opts.apiKey,
-        baseURL: opts.baseUrl,
-        // Retries belong to the agent loop, which knows the error kinds and the user's patience.
-        maxRetries: 0,
-        timeout: opts.requestTimeoutMs,
-        logLevel: "off",
-      }),
-    })));
+  const load = (): Promise<Loaded> => (loading ??= loadSdk(opts));
   const convert = { promptCaching: opts.promptCaching, defaultMaxTokens: opts.defaultMaxTokens };
 
   async function complete(request: LlmRequest, signal?: AbortSignal): Promise<LlmResponse> {

@@ -6,6 +6,7 @@ import {
   errorFromStatus,
   malformedStreamError,
   networkError,
+  oneLine,
 } from "@loom/runtime/providers/errors";
 
 export const PROVIDER = "anthropic";
@@ -25,7 +26,11 @@ const STREAM_ERROR_STATUS: Record<string, number> = {
 export function toLlmError(sdk: typeof Sdk, e: unknown, signal: AbortSignal | undefined): LlmError {
   if (e instanceof LlmError) return e;
   if (signal?.aborted || e instanceof sdk.APIUserAbortError) return abortedError(PROVIDER);
-  if (e instanceof sdk.APIConnectionError) return networkError(PROVIDER, e.cause ?? e);
+  if (e instanceof sdk.APIConnectionError) {
+    // Checked by name: importing vertex-auth.ts would load google-auth-library eagerly.
+    if (e.cause instanceof Error && e.cause.name === "CredentialsError") return credentialsError(e.cause);
+    return networkError(PROVIDER, e.cause ?? e);
+  }
   if (e instanceof sdk.APIError) {
     const message = e.apiMessage ?? e.message;
     const status = e.status ?? STREAM_ERROR_STATUS[e.type ?? ""] ?? 500;
@@ -33,4 +38,13 @@ export function toLlmError(sdk: typeof Sdk, e: unknown, signal: AbortSignal | un
   }
   if (e instanceof SyntaxError) return malformedStreamError(PROVIDER, e);
   return networkError(PROVIDER, e);
+}
+
+/** Claude on Vertex without usable Google credentials: permanent, with the fix. */
+function credentialsError(cause: Error): LlmError {
+  return new LlmError(
+    "permanent",
+    `${PROVIDER}: no usable Google credentials for Vertex AI (${oneLine(cause.message).slice(0, 240)}); run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`,
+    { provider: PROVIDER, cause },
+  );
 }
