@@ -88,6 +88,9 @@ export function scriptedEngine(
       const r = records.get(id);
       return r && session(r, hooks);
     },
+    async deleteSession(id) {
+      return records.delete(id);
+    },
     async listSessions(cwd) {
       return [...records.values()]
         .filter((r) => !cwd || r.cwd === cwd)

@@ -57,4 +57,6 @@ export interface AcpEngine {
   /** `undefined` when there is no such session. */
   loadSession(id: string, cwd: string, hooks: SessionHooks): Promise<EngineSession | undefined>;
   listSessions(cwd?: string): Promise<SessionSummary[]>;
+  /** Deletes a stored session; `false` when there is no such session. */
+  deleteSession(id: string): Promise<boolean>;
 }

@@ -98,6 +98,13 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
       if (!thread || thread.deletedAt) return undefined;
       return start(hooks, { workspace: cwd, resume: id });
     },
+    async deleteSession(id) {
+      try {
+        return store.delete(id);
+      } catch {
+        return false;
+      }
+    },
     async listSessions(cwd) {
       const list = store.list(cwd ? { workspace: canonical(cwd) } : {});
       // Asked for one workspace: answer with the client's own name for it (it may be a symlink).

@@ -4,19 +4,24 @@
  */
 import type * as acp from "@agentclientprotocol/sdk";
 import type { Message, ToolCall } from "@loom/runtime/llm";
+import { planTracker } from "./plan.ts";
 import { textContent, toolCallCompleted, toolCallStarted } from "./tool-display.ts";
 
 export function replayUpdates(messages: Message[], cwd: string): acp.SessionUpdate[] {
   const updates: acp.SessionUpdate[] = [];
   const calls = new Map<string, ToolCall>();
+  const plan = planTracker();
   for (const m of messages) {
     switch (m.role) {
       case "user":
         updates.push({ sessionUpdate: "user_message_chunk", content: { type: "text", text: m.content } });
         break;
       case "assistant":
-        if (m.content)
+        if (m.content) {
           updates.push({ sessionUpdate: "agent_message_chunk", content: { type: "text", text: m.content } });
+          const entries = plan.reply(m.content);
+          if (entries) updates.push({ sessionUpdate: "plan", entries });
+        }
         for (const call of m.toolCalls ?? []) {
           calls.set(call.id, call);
           updates.push({ sessionUpdate: "tool_call", ...toolCallStarted(call, undefined, cwd) });

@@ -12,6 +12,7 @@ import { wrapForClient } from "./client-tools.ts";
 import type { AcpEngine, EngineSession, PermissionMode, SessionHooks } from "./engine.ts";
 import { MODES, modeState } from "./modes.ts";
 import { createApprover, createPermissionMemory } from "./permissions.ts";
+import { type PlanTracker, planOf, planTracker } from "./plan.ts";
 import { promptText } from "./prompt-text.ts";
 import { replayUpdates } from "./replay.ts";
 import { type Send, turnRenderer } from "./turn-updates.ts";
@@ -24,6 +25,8 @@ interface LiveSession {
   turn: AbortController | undefined;
   /** The running turn's update sink. */
   send: Send | undefined;
+  /** The model's latest task list (see plan.ts). */
+  plan: PlanTracker;
 }
 
 /** Where diagnostics go (stderr in `loom acp-agent`; stdout carries the protocol). */
@@ -53,6 +56,13 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     const s = sessions.get(sessionId);
     if (!s) throw RequestError.sessionNotFound(sessionId);
     return s;
+  };
+
+  /** Cancels a running turn and closes the session (its thread is saved). */
+  const close = async (s: LiveSession): Promise<void> => {
+    if (sessions.get(s.engine.id) === s) sessions.delete(s.engine.id);
+    s.turn?.abort();
+    await s.engine.close();
   };
 
   /** Opens a session through `start`, with hooks bound to this connection's client. */
@@ -91,6 +101,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
       mode: engineSession.mode,
       turn: undefined,
       send: undefined,
+      plan: planTracker(planOf(engineSession.messages)),
     };
     ref.s = s;
     const prev = sessions.get(engineSession.id);
@@ -114,7 +125,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
           loadSession: true,
           promptCapabilities: { image: false, audio: false, embeddedContext: true },
           mcpCapabilities: { http: false, sse: false },
-          sessionCapabilities: { list: {} },
+          sessionCapabilities: { list: {}, resume: {}, close: {}, delete: {} },
         },
       };
     })
@@ -133,6 +144,29 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
       }
       log.info(`session ${s.engine.id} loaded (${s.engine.messages.length} messages)`);
       return { modes: modeState(s.mode) };
+    })
+    .onRequest(methods.agent.session.resume, async ({ params, client }) => {
+      const s = await open(params.cwd, client, (hooks) =>
+        engine.loadSession(params.sessionId, params.cwd, hooks),
+      );
+      if (!s) throw RequestError.sessionNotFound(params.sessionId);
+      log.info(`session ${s.engine.id} resumed (${s.engine.messages.length} messages)`);
+      return { modes: modeState(s.mode) };
+    })
+    // Closing or deleting a session that is not there leaves the same end state: success (as ACP recommends).
+    .onRequest(methods.agent.session.close, async ({ params }) => {
+      const s = sessions.get(params.sessionId);
+      if (s) {
+        await close(s);
+        log.info(`session ${params.sessionId} closed`);
+      }
+      return {};
+    })
+    .onRequest(methods.agent.session.delete, async ({ params }) => {
+      const s = sessions.get(params.sessionId);
+      if (s) await close(s);
+      if (await engine.deleteSession(params.sessionId)) log.info(`session ${params.sessionId} deleted`);
+      return {};
     })
     .onRequest(methods.agent.session.list, async ({ params }) => {
       const list = await engine.listSessions(params.cwd ?? undefined);
@@ -180,6 +214,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         send,
         mode: () => s.mode,
         contextWindow: () => s.engine.contextWindow,
+        plan: s.plan,
       });
       try {
         const reason = await s.engine.prompt(promptText(params.prompt), turn.signal, (e) => render.render(e));

@@ -1,6 +1,7 @@
 /** A turn's events as `session/update` notifications. */
 import type * as acp from "@agentclientprotocol/sdk";
 import type { PermissionMode, TurnEvent } from "./engine.ts";
+import type { PlanTracker } from "./plan.ts";
 import { textContent, toolCallCompleted, toolCallStarted } from "./tool-display.ts";
 
 export type Send = (update: acp.SessionUpdate) => void;
@@ -10,6 +11,8 @@ export interface RendererOptions {
   send: Send;
   mode: () => PermissionMode;
   contextWindow: () => number;
+  /** The session's plan (it outlives the turn). */
+  plan: PlanTracker;
 }
 
 function terminalIdOf(data: unknown): string | undefined {
@@ -27,10 +30,15 @@ export interface TurnRenderer {
 export function turnRenderer(o: RendererOptions): TurnRenderer {
   const { send } = o;
   const open = new Set<string>();
+  const sendPlan = (entries: acp.PlanEntry[] | undefined) => {
+    if (entries) send({ sessionUpdate: "plan", entries });
+  };
   const render = (e: TurnEvent): void => {
+    if (e.type !== "text") sendPlan(o.plan.endReply());
     switch (e.type) {
       case "text":
         send({ sessionUpdate: "agent_message_chunk", content: { type: "text", text: e.text } });
+        sendPlan(o.plan.text(e.text));
         return;
       case "tool.started": {
         const started = toolCallStarted(e.call, e.tool, o.cwd);
@@ -75,6 +83,7 @@ export function turnRenderer(o: RendererOptions): TurnRenderer {
   return {
     render,
     closeOpen(reason) {
+      sendPlan(o.plan.endReply());
       for (const toolCallId of open)
         send({
           sessionUpdate: "tool_call_update",

@@ -1,0 +1,116 @@
+import { describe, expect, test } from "bun:test";
+import type * as acp from "@agentclientprotocol/sdk";
+import { methods } from "@agentclientprotocol/sdk";
+import { runTool, scriptedEngine, withClient } from "./_test-harness.ts";
+
+const prompt = (sessionId: string, text = "go"): acp.PromptRequest => ({
+  sessionId,
+  prompt: [{ type: "text", text }],
+});
+
+describe("acp server: plans, stop reasons, session lifecycle", () => {
+  test("a task list in the model's reply becomes plan updates, kept across turns and replayed on load", async () => {
+    let turnNo = 0;
+    const { engine, records } = scriptedEngine(async (turn) => {
+      const reply =
+        ++turnNo === 1
+          ? ["Plan:\n- [ ] read", " a.ts\n", "- [ ] fix it\n"]
+          : ["Still:\n- [ ] read a.ts\n- [ ] fix it\n", "then\n", "- [x] read a.ts\n- [~] fix it"];
+      for (const text of reply) turn.onEvent({ type: "text", text });
+      const r = records.get("S-1")!;
+      r.messages.push({ role: "assistant", content: reply.join("") });
+      return "end_turn";
+    });
+    await withClient(engine, {}, async (ctx, h) => {
+      const { sessionId } = await ctx.request(methods.agent.session.new, { cwd: "/w", mcpServers: [] });
+      await ctx.request(methods.agent.session.prompt, prompt(sessionId));
+      const plans = () =>
+        h.updates.flatMap((u) =>
+          u.sessionUpdate === "plan" ? [u.entries.map((e) => `${e.status}:${e.content}`)] : [],
+        );
+      // Each finished line that changes the list sends the whole list.
+      expect(plans()).toEqual([["pending:read a.ts"], ["pending:read a.ts", "pending:fix it"]]);
+      await ctx.request(methods.agent.session.prompt, prompt(sessionId));
+      // The restated list is not news; each progress line is, the last one when the turn ends.
+      expect(plans().slice(2)).toEqual([
+        ["completed:read a.ts", "pending:fix it"],
+        ["completed:read a.ts", "in_progress:fix it"],
+      ]);
+      h.updates.length = 0;
+      await ctx.request(methods.agent.session.load, { sessionId, cwd: "/w", mcpServers: [] });
+      expect(plans()).toEqual([
+        ["pending:read a.ts", "pending:fix it"],
+        ["completed:read a.ts", "in_progress:fix it"],
+      ]);
+    });
+  });
+
+  test("refusal and max_tokens finishes are the prompt's stop reasons", async () => {
+    const reasons = ["refusal", "max_tokens", "tool_use", "stop_sequence"] as const;
+    let i = 0;
+    const { engine } = scriptedEngine(async () => reasons[i++]!);
+    await withClient(engine, {}, async (ctx) => {
+      const { sessionId } = await ctx.request(methods.agent.session.new, { cwd: "/w", mcpServers: [] });
+      const got: string[] = [];
+      for (let n = 0; n < reasons.length; n++) {
+        const res = await ctx.request(methods.agent.session.prompt, prompt(sessionId));
+        got.push(res.stopReason);
+      }
+      expect(got).toEqual(["refusal", "max_tokens", "end_turn", "end_turn"]);
+    });
+  });
+
+  test("reject always is remembered: the second call is refused without asking", async () => {
+    const outputs: string[] = [];
+    const { engine } = scriptedEngine(async (turn, tools) => {
+      for (const id of ["e1", "e2"])
+        outputs.push(
+          await runTool(turn, tools.edit_file!, id, { path: "a", edits: [{ old: "1", new: "2" }] }),
+        );
+      return "end_turn";
+    });
+    await withClient(engine, { answer: "reject_always" }, async (ctx, h) => {
+      const { sessionId } = await ctx.request(methods.agent.session.new, { cwd: "/w", mcpServers: [] });
+      await ctx.request(methods.agent.session.prompt, prompt(sessionId));
+      expect(outputs).toEqual(["rejected by the user", "rejected by the user"]);
+      expect(h.permissions.map((p) => p.toolCall.toolCallId)).toEqual(["e1"]);
+      // A new session starts with no memory.
+      const other = await ctx.request(methods.agent.session.new, { cwd: "/w", mcpServers: [] });
+      await ctx.request(methods.agent.session.prompt, prompt(other.sessionId));
+      expect(h.permissions).toHaveLength(2);
+    });
+  });
+
+  test("resume opens a session without replay; close ends it; delete removes it", async () => {
+    const { engine, records } = scriptedEngine(async () => "end_turn");
+    await withClient(engine, {}, async (ctx, h) => {
+      const init = await ctx.request(methods.agent.initialize, {
+        protocolVersion: 1,
+        clientCapabilities: {},
+      });
+      expect(init.agentCapabilities?.sessionCapabilities).toEqual({
+        list: {},
+        resume: {},
+        close: {},
+        delete: {},
+      });
+      const { sessionId } = await ctx.request(methods.agent.session.new, { cwd: "/w", mcpServers: [] });
+      await ctx.request(methods.agent.session.prompt, prompt(sessionId, "first"));
+      await ctx.request(methods.agent.session.close, { sessionId });
+      await expect(ctx.request(methods.agent.session.prompt, prompt(sessionId))).rejects.toThrow();
+      // Closing again is a no-op success.
+      expect(await ctx.request(methods.agent.session.close, { sessionId })).toEqual({});
+      h.updates.length = 0;
+      const resumed = await ctx.request(methods.agent.session.resume, { sessionId, cwd: "/w" });
+      expect(resumed.modes?.currentModeId).toBe("ask");
+      expect(h.updates).toEqual([]);
+      await ctx.request(methods.agent.session.prompt, prompt(sessionId, "second"));
+      expect(records.get(sessionId)?.messages.map((m) => m.content)).toEqual(["first", "second"]);
+      await ctx.request(methods.agent.session.delete, { sessionId });
+      expect(records.has(sessionId)).toBe(false);
+      await expect(ctx.request(methods.agent.session.prompt, prompt(sessionId))).rejects.toThrow();
+      expect(await ctx.request(methods.agent.session.delete, { sessionId })).toEqual({});
+      await expect(ctx.request(methods.agent.session.resume, { sessionId, cwd: "/w" })).rejects.toThrow();
+    });
+  });
+});
