@@ -212,6 +212,33 @@ describe("hostile input", () => {
     expect(other.status).toBe(200);
   });
 
+  test("pass-through: duplicate or escaped model keys cannot slip a model past the allowlist", async () => {
+    const sent: string[] = [];
+    const fakeFetch = (async (_input: string | URL | Request, init?: RequestInit) => {
+      sent.push(String(init?.body));
+      return Response.json({ usage: { prompt_tokens: 1, completion_tokens: 1 } });
+    }) as typeof fetch;
+    const h = testApp({
+      allowedModels: ["gpt-4o"],
+      fetch: fakeFetch,
+      upstreams: {
+        openai: { name: "openai", apiKey: new Secret(KEY), baseUrl: "http://up/v1", passthrough: true },
+      },
+    });
+    const post = (body: string) =>
+      h.call("POST", "/proxy/openai/v1/chat/completions", { token: h.alice, body });
+    // JSON.parse keeps the last key: the allowlist sees o1-pro and refuses.
+    expect((await post('{"model":"gpt-4o","model":"o1-pro"}')).status).toBe(403);
+    // Admitted as gpt-4o; an upstream reading the first key must not get o1-pro.
+    for (const body of ['{"model":"o1-pro","model":"gpt-4o"}', '{"model":"o1-pro","mod\\u0065l":"gpt-4o"}']) {
+      expect((await post(body)).status).toBe(200);
+      expect(sent.at(-1)).toBe('{"model":"gpt-4o"}');
+    }
+    // An unambiguous body still goes byte for byte.
+    await post('{ "model" : "gpt-4o", "n": 1.0 }');
+    expect(sent.at(-1)).toBe('{ "model" : "gpt-4o", "n": 1.0 }');
+  });
+
   test("pass-through: a JSON body that is not an object is a 400, not a 500", async () => {
     const { h, sent } = upstreamApp(() => Response.json({}));
     for (const body of ["null", "[1]", "5", '"s"']) {

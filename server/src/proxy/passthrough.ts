@@ -86,6 +86,11 @@ export function passthroughRoutes(d: PassthroughDeps) {
     const model = typeof m === "string" ? m : "";
     if (!model) throw new HttpError(400, "INVALID_INPUT", "body.model is required");
     d.guard.admit(principal, provider, model);
+    // The allowlist judged the model JSON.parse saw (the last of duplicate keys). An upstream that
+    // reads the first one would run another model: when a body could be read two ways (more than one
+    // "model", or escaped key text), what goes upstream is the parsed object, so both agree.
+    const ambiguous = (raw.match(/"model"/g)?.length ?? 0) !== 1 || raw.includes("\\u");
+    const outBody = ambiguous ? JSON.stringify(parsed) : raw;
 
     const headers = new Headers();
     for (const h of FORWARD) {
@@ -101,7 +106,12 @@ export function passthroughRoutes(d: PassthroughDeps) {
     request.signal.addEventListener("abort", () => ac.abort(), { once: true });
     let res: Response;
     try {
-      res = await d.fetch(`${up.baseUrl}${path}`, { method: "POST", headers, body: raw, signal: ac.signal });
+      res = await d.fetch(`${up.baseUrl}${path}`, {
+        method: "POST",
+        headers,
+        body: outBody,
+        signal: ac.signal,
+      });
     } catch (e) {
       d.log.error("passthrough.unreachable", {
         provider,
