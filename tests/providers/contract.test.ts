@@ -207,11 +207,21 @@ describe.each(HARNESSES)("$name provider contract", (h) => {
       expect(up.requests).toHaveLength(1);
     });
 
-    test("529 overloaded is transient", async () => {
-      play({ turns: [{ error: { status: 529, message: "Overloaded" } }] });
+    test("529 overloaded is transient and keeps the server's retry-after", async () => {
+      play({ turns: [{ error: { status: 529, message: "Overloaded", headers: { "retry-after": "3" } } }] });
       const err = await failure(() => client().complete(request()));
       expect(err.kind).toBe("transient");
       expect(err.status).toBe(529);
+      expect(err.retryAfterMs).toBe(3000);
+      expect(up.requests).toHaveLength(1);
+    });
+
+    test("a refused connection is transient, named as a connection failure", async () => {
+      const closed = await startFakeUpstream({ script: { turns: [] } });
+      await closed.stop();
+      const err = await failure(() => collect(h.create(closed, { idleTimeoutMs: 2000 }).stream(request())));
+      expect(err.kind).toBe("transient");
+      expect(err.message).toContain("connection failed");
     });
 
     test("500 is transient, not retried by the SDK", async () => {
