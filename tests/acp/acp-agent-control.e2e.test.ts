@@ -195,6 +195,45 @@ describe("loom acp-agent (real subprocess): control", () => {
     }
   });
 
+  test("with the terminal capability, commands run in the client's terminal, shown in the tool call", async () => {
+    const sb = await createSandbox({
+      turns: [
+        {
+          toolCalls: [{ id: "b1", name: "bash", input: { command: "echo from $PWD; exit 2" } }],
+          stop: "tool_use",
+        },
+        { text: "ran" },
+      ],
+    });
+    const terminals: acp.CreateTerminalRequest[] = [];
+    const a = await startAgent(sb, { terminals, args: ["--permission-mode", "auto"] });
+    try {
+      const { sessionId } = await newSession(a, sb.workspace);
+      await a.agent.request(methods.agent.session.prompt, prompt(sessionId));
+      expect(terminals).toEqual([
+        expect.objectContaining({
+          sessionId,
+          command: "bash",
+          args: ["-c", "echo from $PWD; exit 2"],
+          cwd: sb.workspace,
+        }),
+      ]);
+      const updates = a.updates.map((n) => n.update);
+      expect(updates).toContainEqual({
+        sessionUpdate: "tool_call_update",
+        toolCallId: "b1",
+        content: [{ type: "terminal", terminalId: "term-1" }],
+      });
+      // The model sees the terminal's output and exit code in bash's own shape.
+      const sent = JSON.stringify(sb.upstream.requests[1]?.body);
+      expect(sent).toContain(`from ${sb.workspace}`);
+      expect(sent).toContain("exit_code");
+    } finally {
+      await a.close();
+      await sb.cleanup();
+    }
+  });
+
   test("a task list in the model's reply is sent as a plan, and replayed by a new process", async () => {
     const sb = await createSandbox({
       turns: [{ text: ["Plan:\n- [x] read the code\n", "- [ ] write the fix\n", "Starting."] }],

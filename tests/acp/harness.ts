@@ -57,6 +57,8 @@ export interface ClientOptions {
   answer?: string | ((req: acp.RequestPermissionRequest) => string | Promise<string>);
   /** Serve fs/read_text_file and fs/write_text_file from these buffers (absolute path → text). */
   buffers?: Map<string, string>;
+  /** Offer `terminal/*`: commands run here as child processes; each `terminal/create` is recorded. */
+  terminals?: acp.CreateTerminalRequest[];
   args?: string[];
 }
 
@@ -123,10 +125,14 @@ export async function startAgent(sb: Sandbox, o: ClientOptions = {}): Promise<Ag
         return {};
       });
   }
+  if (o.terminals) app = withTerminals(app, o.terminals);
   const conn = app.connect(procStream(proc));
   const init = await conn.agent.request(methods.agent.initialize, {
     protocolVersion: acp.PROTOCOL_VERSION,
-    clientCapabilities: buffers ? { fs: { readTextFile: true, writeTextFile: true } } : {},
+    clientCapabilities: {
+      ...(buffers ? { fs: { readTextFile: true, writeTextFile: true } } : {}),
+      ...(o.terminals ? { terminal: true } : {}),
+    },
   });
   return {
     agent: conn.agent,
@@ -160,6 +166,47 @@ export async function startAgent(sb: Sandbox, o: ClientOptions = {}): Promise<Ag
       await proc.exited;
     },
   };
+}
+
+/** A client's terminals: real child processes, output = stdout + stderr. */
+function withTerminals(app: acp.ClientApp, created: acp.CreateTerminalRequest[]): acp.ClientApp {
+  const terms = new Map<string, { proc: Bun.Subprocess<"ignore", "pipe", "pipe">; out: Promise<string> }>();
+  return app
+    .onRequest(methods.client.terminal.create, ({ params }) => {
+      created.push(params);
+      const proc = Bun.spawn([params.command, ...(params.args ?? [])], {
+        cwd: params.cwd ?? undefined,
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const out = Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]).then(
+        ([a, b]) => a + b,
+      );
+      const terminalId = `term-${created.length}`;
+      terms.set(terminalId, { proc, out });
+      return { terminalId };
+    })
+    .onRequest(methods.client.terminal.waitForExit, async ({ params }) => {
+      const t = terms.get(params.terminalId);
+      if (!t) throw acp.RequestError.resourceNotFound(params.terminalId);
+      const code = await t.proc.exited;
+      return t.proc.signalCode ? { exitCode: null, signal: String(t.proc.signalCode) } : { exitCode: code };
+    })
+    .onRequest(methods.client.terminal.output, async ({ params }) => {
+      const t = terms.get(params.terminalId);
+      if (!t) throw acp.RequestError.resourceNotFound(params.terminalId);
+      return { output: await t.out, truncated: false };
+    })
+    .onRequest(methods.client.terminal.kill, ({ params }) => {
+      terms.get(params.terminalId)?.proc.kill();
+      return {};
+    })
+    .onRequest(methods.client.terminal.release, ({ params }) => {
+      terms.get(params.terminalId)?.proc.kill();
+      terms.delete(params.terminalId);
+      return {};
+    });
 }
 
 /** The text of the agent's message chunks, in order. */
