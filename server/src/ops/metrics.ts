@@ -8,10 +8,14 @@ const key = (l: Labels) =>
     .map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
     .join(",");
 
+/** Distinct model labels kept; later ones count as "other" (model names come from callers). */
+export const MAX_MODEL_LABELS = 200;
+
 export function createMetrics() {
   const requests = new Map<string, number>();
   const durations = new Map<string, { buckets: number[]; sum: number; count: number }>();
   const tokens = new Map<string, number>();
+  const models = new Set<string>();
   let streamsActive = 0;
 
   return {
@@ -27,7 +31,10 @@ export function createMetrics() {
       d.count += 1;
       durations.set(dk, d);
     },
-    addTokens(provider: string, model: string, input: number, output: number) {
+    addTokens(provider: string, requested: string, input: number, output: number) {
+      const known = models.has(`${provider}/${requested}`) || models.size < MAX_MODEL_LABELS;
+      if (known) models.add(`${provider}/${requested}`);
+      const model = known ? requested : "other";
       for (const [direction, n] of [
         ["input", input],
         ["output", output],

@@ -195,6 +195,18 @@ describe("LLM proxy routes", () => {
     expect(rows).toEqual([{ model: "claude-sonnet-4-5", requests: 1, input_tokens: 0 }]);
   });
 
+  test("a stream the provider refuses before any event (unknown model) is not counted", async () => {
+    const s = setup({ events: [], error: new LlmError("permanent", "no such model") });
+    const e = await (async () => {
+      for await (const _ of s.llm.stream({ ...req, model: "made-up-1" })) {
+        // drain
+      }
+    })().catch((x: unknown) => x);
+    expect((e as LlmError).kind).toBe("permanent");
+    expect(s.db.$client.query("SELECT * FROM usage").all()).toEqual([]);
+    expect(await (await s.call("GET", "/metrics")).text()).not.toContain("made-up-1");
+  });
+
   test("a stream the provider fails mid-way still counts as a request", async () => {
     const s = setup({ events: STREAM.slice(0, 1), error: new LlmError("transient", "reset") });
     const e = await (async () => {

@@ -98,12 +98,14 @@ export function llmRoutes(d: LlmRouteDeps) {
         const enc = new TextEncoder();
         let iterator: AsyncIterator<LlmEvent> | undefined;
         let ended = false;
-        // The last usage seen; a stream cut short (client gone, upstream failed) still counts as a
-        // request with it, so a caller cannot make calls that never show in /api/usage by hanging up.
+        // The last usage seen; a stream cut short (client gone, upstream failed) after the provider
+        // started answering still counts as a request with it, so a caller cannot make calls that never
+        // show in /api/usage by hanging up. One refused before any event (unknown model) is not counted.
         let usage = { inputTokens: 0, outputTokens: 0 };
+        let answered = false;
         let accounted = false;
         const settle = (model = body.model) => {
-          if (accounted) return;
+          if (accounted || !answered) return;
           accounted = true;
           account(principal, params.provider, model, usage);
         };
@@ -126,6 +128,7 @@ export function llmRoutes(d: LlmRouteDeps) {
                 return;
               }
               const ev = next.value;
+              answered = true;
               if (ev.type === "usage") usage = ev.usage;
               if (ev.type === "completed") {
                 usage = ev.response.usage;
