@@ -58,6 +58,14 @@ describe("chat webview", () => {
           locations: ["/w/a.ts"],
         },
         {
+          kind: "plan",
+          entries: [
+            { content: "read <code>", status: "completed" },
+            { content: "fix it", status: "in_progress" },
+            { content: "test it", status: "pending" },
+          ],
+        },
+        {
           kind: "permission",
           requestId: 7,
           toolCallId: "c2",
@@ -69,6 +77,11 @@ describe("chat webview", () => {
         },
       ],
     });
+    expect([...document.querySelectorAll(".plan .step")].map((d) => d.textContent)).toEqual([
+      "☑ read <code>",
+      "⟳ fix it",
+      "☐ test it",
+    ]);
     expect($(".user").textContent).toBe("fix <b>it</b>");
     expect($(".user").querySelector("b")).toBeNull();
     expect($(".agent code").textContent).toBe("bun test");

@@ -60,6 +60,7 @@ function renderContent(c: ToolContent): HTMLElement {
 }
 
 const STATUS_ICON: Record<string, string> = { pending: "…", in_progress: "⟳", completed: "✓", failed: "✗" };
+const PLAN_ICON: Record<string, string> = { pending: "☐", in_progress: "⟳", completed: "☑" };
 
 function renderItem(it: ChatItem): HTMLElement {
   switch (it.kind) {
@@ -73,7 +74,7 @@ function renderItem(it: ChatItem): HTMLElement {
     case "plan": {
       const box = el("div", "item plan");
       for (const e of it.entries)
-        box.append(el("div", undefined, `${e.status === "completed" ? "☑" : "☐"} ${e.content}`));
+        box.append(el("div", `step ${e.status}`, `${PLAN_ICON[e.status] ?? "☐"} ${e.content}`));
       return box;
     }
     case "tool": {
