@@ -60,6 +60,38 @@ describe("acp server: plans, stop reasons, session lifecycle", () => {
     });
   });
 
+  test("a second prompt while one runs is refused; a cancel for another session does not touch it", async () => {
+    let started!: () => void;
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
+    let turnSignal: AbortSignal | undefined;
+    const { engine } = scriptedEngine(async (turn) => {
+      turnSignal = turn.signal;
+      started();
+      await new Promise<void>((r) => turn.signal.addEventListener("abort", () => r(), { once: true }));
+      return "cancelled";
+    });
+    await withClient(engine, {}, async (ctx) => {
+      const { sessionId } = await ctx.request(methods.agent.session.new, { cwd: "/w", mcpServers: [] });
+      const other = await ctx.request(methods.agent.session.new, { cwd: "/w", mcpServers: [] });
+      const first = ctx.request(methods.agent.session.prompt, prompt(sessionId));
+      await running;
+      const second = await ctx.request(methods.agent.session.prompt, prompt(sessionId)).then(
+        () => undefined,
+        (e: unknown) => e as { code?: number },
+      );
+      expect(second?.code).toBe(-32600);
+      await ctx.notify(methods.agent.session.cancel, { sessionId: other.sessionId });
+      await ctx.notify(methods.agent.session.cancel, { sessionId: "S-unknown" });
+      // Messages are handled in order: once this answers, both cancels have been seen.
+      await ctx.request(methods.agent.session.list, {});
+      expect(turnSignal?.aborted).toBe(false);
+      await ctx.notify(methods.agent.session.cancel, { sessionId });
+      expect((await first).stopReason).toBe("cancelled");
+    });
+  });
+
   test("reject always is remembered: the second call is refused without asking", async () => {
     const outputs: string[] = [];
     const { engine } = scriptedEngine(async (turn, tools) => {
