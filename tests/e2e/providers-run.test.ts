@@ -32,6 +32,19 @@ const cases = [
     env: (u: FakeUpstream) => ({ OPENAI_BASE_URL: u.openaiUrl, OPENAI_API_KEY: "test-key" }),
   },
   {
+    // OpenAI's Responses API, chosen by a setting.
+    provider: "openai_responses",
+    model: "gpt-5.1",
+    env: (u: FakeUpstream) => ({
+      LOOM_PROVIDERS__OPENAI_RESPONSES__TYPE: "openai",
+      LOOM_PROVIDERS__OPENAI_RESPONSES__API: "responses",
+      LOOM_PROVIDERS__OPENAI_RESPONSES__BASE_URL: u.openaiUrl,
+      LOOM_PROVIDERS__OPENAI_RESPONSES__API_KEY: "test-key",
+    }),
+    wire: "openai",
+    path: "/v1/responses",
+  },
+  {
     // Any OpenAI-compatible server (Ollama, vLLM, llama.cpp…) under a name of its own.
     provider: "local",
     model: "qwen2.5-coder",

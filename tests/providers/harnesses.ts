@@ -115,6 +115,37 @@ const openaiHarness: Harness = {
   },
 };
 
+/** OpenAI's Responses API (`api = "responses"`): instructions, input items, function_call items. */
+const openaiResponsesHarness: Harness = {
+  ...openaiHarness,
+  name: "openai responses",
+  create: (up, settings) =>
+    openai.create({ apiKey: "test-key", baseUrl: up.openaiUrl, settings: { api: "responses", ...settings } }),
+  systemOf: (body) => (body as Json).instructions as string | undefined,
+  exchangeOf(body) {
+    const items = asList((body as Json).input);
+    return {
+      calls: items
+        .filter((i) => i.type === "function_call")
+        .map((i) => ({
+          id: i.call_id as string,
+          name: i.name as string,
+          input: JSON.parse(i.arguments as string),
+        })),
+      results: items
+        .filter((i) => i.type === "function_call_output")
+        .map((i) => {
+          const output = i.output as string;
+          return {
+            id: i.call_id as string,
+            content: output.replace(/^Error: /, ""),
+            isError: output.startsWith("Error: "),
+          };
+        }),
+    };
+  },
+};
+
 const vertexHarness: Harness = {
   name: "vertex",
   definition: vertex,
@@ -159,5 +190,6 @@ export const HARNESSES: readonly Harness[] = [
   anthropicHarness,
   anthropicVertexHarness,
   openaiHarness,
+  openaiResponsesHarness,
   vertexHarness,
 ];

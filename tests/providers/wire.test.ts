@@ -153,6 +153,43 @@ describe("openai", () => {
   });
 });
 
+describe("openai responses", () => {
+  test("api = responses posts to /v1/responses, stateless, with non-strict function tools", async () => {
+    up.setScript({ turns: [{ text: "ok" }] });
+    const llm = openai.create({ apiKey: "k", baseUrl: up.openaiUrl, settings: { api: "responses" } });
+    await collect(
+      llm.stream({
+        ...ask,
+        system: "sys",
+        maxTokens: 64,
+        tools: [{ name: "a", description: "A", inputSchema: { type: "object" } }],
+      }),
+    );
+    expect(up.requests[0]?.path).toBe("/v1/responses");
+    expect(up.requests[0]?.body).toEqual({
+      model: "m",
+      instructions: "sys",
+      input: [{ role: "user", content: "hi" }],
+      store: false,
+      tools: [
+        { type: "function", name: "a", description: "A", parameters: { type: "object" }, strict: false },
+      ],
+      max_output_tokens: 64,
+      stream: true,
+    });
+  });
+
+  test("a max_output_tokens cut is max_tokens; an unknown api is CONFIG_INVALID", async () => {
+    up.setScript({ turns: [{ text: ["par", "tial"], stop: "max_tokens" }] });
+    const llm = openai.create({ apiKey: "k", baseUrl: up.openaiUrl, settings: { api: "responses" } });
+    const events = await collect(llm.stream(ask));
+    expect(events.at(-1)).toMatchObject({ type: "completed", response: { finishReason: "max_tokens" } });
+    expect(() => openai.create({ apiKey: "k", settings: { api: "assistants" } })).toThrow(
+      'expected "chat" or "responses"',
+    );
+  });
+});
+
 describe("vertex", () => {
   const create = () =>
     // Settings as config delivers them: snake_case keys, the token wrapped in a Secret.

@@ -1,15 +1,24 @@
 /** The OpenAI `LlmClient`: the openai SDK, loaded on first use, with the SDK's retries off. */
 import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from "@loom/runtime/llm";
-import { awaitWithin, createRequestScope, guardStream } from "@loom/runtime/providers/stream";
+import {
+  awaitWithin,
+  createRequestScope,
+  type GuardOptions,
+  guardStream,
+} from "@loom/runtime/providers/stream";
 import type * as Sdk from "openai";
 import { type ConvertOptions, fromCompletion, toOpenAiParams } from "./convert.ts";
 import { PROVIDER, toLlmError } from "./errors.ts";
+import { fromResponse, toResponsesParams } from "./responses-convert.ts";
+import { toResponsesEvents } from "./responses-stream.ts";
 import { toLlmEvents } from "./stream.ts";
 
 export interface OpenAiClientOptions extends ConvertOptions {
   /** Absent for local servers that need none: then no Authorization header is sent. */
   apiKey: string | undefined;
   baseUrl: string;
+  /** Chat Completions (every compatible server) or the Responses API (OpenAI's own models). */
+  api: "chat" | "responses";
   /** Ask for the final usage chunk (`stream_options.include_usage`). */
   streamUsage: boolean;
   idleTimeoutMs: number;
@@ -42,6 +51,13 @@ export function createOpenAiClient(opts: OpenAiClientOptions): LlmClient {
   async function complete(request: LlmRequest, signal?: AbortSignal): Promise<LlmResponse> {
     const { sdk, client } = await load();
     try {
+      if (opts.api === "responses") {
+        const response = await client.responses.create(
+          { ...toResponsesParams(request), stream: false },
+          { signal },
+        );
+        return fromResponse(response);
+      }
       const completion = await client.chat.completions.create(
         { ...toOpenAiParams(request, opts), stream: false },
         { signal },
@@ -52,21 +68,35 @@ export function createOpenAiClient(opts: OpenAiClientOptions): LlmClient {
     }
   }
 
+  async function* events(
+    client: Sdk.OpenAI,
+    request: LlmRequest,
+    guard: GuardOptions,
+    signal: AbortSignal,
+  ): AsyncGenerator<LlmEvent> {
+    if (opts.api === "responses") {
+      const stream = await awaitWithin(
+        client.responses.create({ ...toResponsesParams(request), stream: true }, { signal }),
+        guard,
+      );
+      yield* toResponsesEvents(guardStream(stream, guard), request.model);
+      return;
+    }
+    const params = {
+      ...toOpenAiParams(request, opts),
+      stream: true as const,
+      ...(opts.streamUsage ? { stream_options: { include_usage: true } } : {}),
+    };
+    const chunks = await awaitWithin(client.chat.completions.create(params, { signal }), guard);
+    yield* toLlmEvents(guardStream(chunks, guard), request.model);
+  }
+
   async function* stream(request: LlmRequest, signal?: AbortSignal): AsyncGenerator<LlmEvent> {
     const { sdk, client } = await load();
     const scope = createRequestScope(signal);
     try {
       const guard = { provider: PROVIDER, idleMs: opts.idleTimeoutMs, signal, cancel: () => scope.abort() };
-      const params = {
-        ...toOpenAiParams(request, opts),
-        stream: true as const,
-        ...(opts.streamUsage ? { stream_options: { include_usage: true } } : {}),
-      };
-      const chunks = await awaitWithin(
-        client.chat.completions.create(params, { signal: scope.signal }),
-        guard,
-      );
-      yield* toLlmEvents(guardStream(chunks, guard), request.model);
+      yield* events(client, request, guard, scope.signal);
     } catch (e) {
       throw toLlmError(sdk, e, signal);
     } finally {

@@ -5,6 +5,7 @@
  * @example
  * import openai from "@loom/provider-openai";
  * const local = openai.create({ baseUrl: "http://127.0.0.1:11434/v1" }); // Ollama
+ * const responses = openai.create({ apiKey, settings: { api: "responses" } }); // Responses API
  */
 import { LoomError } from "@loom/runtime/errors";
 import type { ProviderDefinition, ProviderOptions } from "@loom/runtime/llm";
@@ -36,7 +37,15 @@ function settingsOf(options: ProviderOptions, official: boolean) {
       `providers.openai.max_tokens_field: expected "max_tokens" or "max_completion_tokens"`,
     );
   }
+  const api = s.string("api") ?? "chat";
+  if (api !== "chat" && api !== "responses") {
+    throw new LoomError("CONFIG_INVALID", `providers.openai.api: expected "chat" or "responses"`, {
+      provider: PROVIDER,
+      key: "api",
+    });
+  }
   return {
+    api,
     maxTokensField: field,
     streamUsage: s.boolean("streamUsage", true),
     idleTimeoutMs: s.number("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS),
