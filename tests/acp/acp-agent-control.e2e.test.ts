@@ -84,6 +84,42 @@ describe("loom acp-agent (real subprocess): control", () => {
     }
   });
 
+  test("cancel finds a session that a new process loaded, and the thread keeps the cancelled turn", async () => {
+    const sb = await createSandbox({
+      turns: [{ text: "first answer" }, { text: ["Thinking ", "long"], fault: "stall" }, { text: "third" }],
+      stallMs: 20_000,
+    });
+    let sessionId = "";
+    const first = await startAgent(sb);
+    try {
+      sessionId = (await newSession(first, sb.workspace)).sessionId;
+      await first.agent.request(methods.agent.session.prompt, prompt(sessionId, "one"));
+    } finally {
+      await first.close();
+    }
+    const second = await startAgent(sb);
+    try {
+      await second.agent.request(methods.agent.session.load, {
+        sessionId,
+        cwd: sb.workspace,
+        mcpServers: [],
+      });
+      second.updates.length = 0;
+      const pending = second.agent.request(methods.agent.session.prompt, prompt(sessionId, "two"));
+      await second.waitFor((u) => u.sessionUpdate === "agent_message_chunk");
+      await second.agent.notify(methods.agent.session.cancel, { sessionId });
+      expect((await pending).stopReason).toBe("cancelled");
+      const res = await second.agent.request(methods.agent.session.prompt, prompt(sessionId, "three"));
+      expect(res.stopReason).toBe("end_turn");
+      const body = JSON.stringify(sb.upstream.requests[2]?.body);
+      expect(body).toContain("first answer");
+      expect(body).toContain("two");
+    } finally {
+      await second.close();
+      await sb.cleanup();
+    }
+  });
+
   test("cancel during a command kills it (and its children) and returns cancelled", async () => {
     const command = "sleep 60 & echo $! > sleep.pid; wait";
     const sb = await createSandbox({
