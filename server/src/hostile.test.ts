@@ -239,6 +239,18 @@ describe("hostile input", () => {
     expect(sent.at(-1)).toBe('{ "model" : "gpt-4o", "n": 1.0 }');
   });
 
+  test("provider names that are Object.prototype keys are unknown providers, not a crash", async () => {
+    const h = testApp();
+    for (const route of ["complete", "stream"]) {
+      const res = await h.call("POST", `/proxy/constructor/${route}`, {
+        token: h.alice,
+        body: { model: "m", messages: [] },
+      });
+      expect(res.status).toBe(404);
+      expectErrorShape(await res.text(), "PROVIDER_NOT_CONFIGURED");
+    }
+  });
+
   test("pass-through: a JSON body that is not an object is a 400, not a 500", async () => {
     const { h, sent } = upstreamApp(() => Response.json({}));
     for (const body of ["null", "[1]", "5", '"s"']) {

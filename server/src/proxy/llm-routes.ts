@@ -34,7 +34,8 @@ function linkedAbort(request: Request): AbortController {
 
 export function llmRoutes(d: LlmRouteDeps) {
   const client = (provider: string): LlmClient => {
-    const c = d.providers[provider];
+    // Own keys only: "constructor" is a valid provider name and would find Object's constructor.
+    const c = Object.hasOwn(d.providers, provider) ? d.providers[provider] : undefined;
     if (!c)
       throw new HttpError(
         404,
