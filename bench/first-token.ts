@@ -1,97 +1,151 @@
 /**
- * Time to the first text delta: Loom's Anthropic `LlmClient` vs the Anthropic SDK called directly,
- * both streaming from the same local fake upstream, runs interleaved. The difference is what
- * Loom's provider layer adds (conversion, guards, event mapping); goal: <= 5 ms.
+ * Time to the first text delta: each provider's Loom `LlmClient` vs its official SDK called
+ * directly, both streaming from the same local fake upstream, runs interleaved. The difference is
+ * what Loom's provider layer adds (conversion, guards, event mapping); goal: <= 5 ms each.
  */
 import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
 import anthropic from "@loom/provider-anthropic";
-import type { LlmRequest } from "@loom/runtime/llm";
+import openai from "@loom/provider-openai";
+import vertex from "@loom/provider-vertex";
+import type { LlmClient, LlmRequest } from "@loom/runtime/llm";
+import OpenAI from "openai";
+import { StaticTokenAuth } from "../plugins/provider-vertex/src/auth.ts";
 import { startFakeUpstream } from "../tests/fixtures/fake-upstream/server.ts";
 import { type BenchResult, median } from "./types.ts";
 
 const RUNS = 60;
 const WARMUP = 5;
 const GOAL_MS = 5;
-const MODEL = "claude-sonnet-4-6";
+const SYSTEM = "You are Loom.";
+const PROMPT = "Hi";
+
+/** Milliseconds until the first text delta, draining the rest of the stream. */
+async function firstDelta<E>(events: AsyncIterable<E>, isText: (e: E) => boolean, start: number) {
+  let first = 0;
+  for await (const e of events) if (!first && isText(e)) first = performance.now() - start;
+  return first;
+}
+
+function viaLoom(llm: LlmClient, model: string): () => Promise<number> {
+  const request: LlmRequest = { model, system: SYSTEM, messages: [{ role: "user", content: PROMPT }] };
+  return () => {
+    const start = performance.now();
+    return firstDelta(llm.stream(request), (e) => e.type === "text.delta", start);
+  };
+}
+
+async function compare(
+  name: string,
+  sdkName: string,
+  loom: () => Promise<number>,
+  sdk: () => Promise<number>,
+): Promise<BenchResult[]> {
+  const loomTimes: number[] = [];
+  const sdkTimes: number[] = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    // Alternate the order so neither side always runs second on a warm connection.
+    let loomMs: number;
+    let sdkMs: number;
+    if (i % 2) {
+      loomMs = await loom();
+      sdkMs = await sdk();
+    } else {
+      sdkMs = await sdk();
+      loomMs = await loom();
+    }
+    if (i >= WARMUP) {
+      loomTimes.push(loomMs);
+      sdkTimes.push(sdkMs);
+    }
+  }
+  const loomMs = median(loomTimes);
+  const sdkMs = median(sdkTimes);
+  const overhead = loomMs - sdkMs;
+  return [
+    {
+      name: `first text delta, ${name} via Loom LlmClient (median)`,
+      value: loomMs,
+      unit: "ms",
+      goal: `<= direct SDK + ${GOAL_MS} ms`,
+      ok: overhead <= GOAL_MS,
+      baseline: { name: `direct ${sdkName} stream`, value: sdkMs },
+      ratio: loomMs / sdkMs,
+    },
+    {
+      name: `${name} LlmClient overhead to first text delta`,
+      value: overhead,
+      unit: "ms",
+      goal: `<= ${GOAL_MS} ms`,
+      ok: overhead <= GOAL_MS,
+    },
+  ];
+}
 
 export async function run(): Promise<BenchResult[]> {
   const up = await startFakeUpstream({
     script: { turns: [{ text: ["Hello", " from", " the", " fake", " upstream."] }], onExhausted: "repeat" },
   });
   try {
-    const loom = anthropic.create({ apiKey: "bench-key", baseUrl: up.url });
-    const sdk = new Anthropic({ apiKey: "bench-key", baseURL: up.url, maxRetries: 0, logLevel: "off" });
-    const request: LlmRequest = {
-      model: MODEL,
-      system: "You are Loom.",
-      messages: [{ role: "user", content: "Hi" }],
-    };
-
-    async function viaLoom(): Promise<number> {
-      const start = performance.now();
-      let first = 0;
-      for await (const e of loom.stream(request)) {
-        if (e.type === "text.delta" && !first) first = performance.now() - start;
-      }
-      return first;
-    }
-
-    async function viaSdk(): Promise<number> {
-      const start = performance.now();
-      let first = 0;
-      const stream = await sdk.messages.create({
-        model: MODEL,
-        max_tokens: 8192,
-        system: "You are Loom.",
-        messages: [{ role: "user", content: "Hi" }],
-        stream: true,
-      });
-      for await (const e of stream) {
-        if (e.type === "content_block_delta" && e.delta.type === "text_delta" && !first) {
-          first = performance.now() - start;
-        }
-      }
-      return first;
-    }
-
-    const loomTimes: number[] = [];
-    const sdkTimes: number[] = [];
-    for (let i = 0; i < WARMUP + RUNS; i++) {
-      // Alternate the order so neither side always runs second on a warm connection.
-      let loomMs: number;
-      let sdkMs: number;
-      if (i % 2) {
-        loomMs = await viaLoom();
-        sdkMs = await viaSdk();
-      } else {
-        sdkMs = await viaSdk();
-        loomMs = await viaLoom();
-      }
-      if (i >= WARMUP) {
-        loomTimes.push(loomMs);
-        sdkTimes.push(sdkMs);
-      }
-    }
-    const loomMs = median(loomTimes);
-    const sdkMs = median(sdkTimes);
-    const overhead = loomMs - sdkMs;
+    const claude = new Anthropic({ apiKey: "bench-key", baseURL: up.url, maxRetries: 0, logLevel: "off" });
+    const gpt = new OpenAI({ apiKey: "bench-key", baseURL: up.openaiUrl, maxRetries: 0, logLevel: "off" });
+    const gemini = new GoogleGenAI({
+      vertexai: true,
+      project: "bench",
+      location: "us-central1",
+      googleAuthOptions: { authClient: new StaticTokenAuth("bench-token") },
+      httpOptions: { baseUrl: up.url },
+    });
+    const vertexSettings = { project: "bench", location: "us-central1", accessToken: "bench-token" };
     return [
-      {
-        name: "first text delta, Anthropic via Loom LlmClient (median)",
-        value: loomMs,
-        unit: "ms",
-        goal: `<= direct SDK + ${GOAL_MS} ms`,
-        ok: overhead <= GOAL_MS,
-        baseline: { name: "direct @anthropic-ai/sdk stream", value: sdkMs },
-        ratio: loomMs / sdkMs,
-      },
-      {
-        name: "LlmClient overhead to first text delta",
-        value: overhead,
-        unit: "ms",
-        goal: `<= ${GOAL_MS} ms`,
-        ok: overhead <= GOAL_MS,
-      },
+      ...(await compare(
+        "Anthropic",
+        "@anthropic-ai/sdk",
+        viaLoom(anthropic.create({ apiKey: "bench-key", baseUrl: up.url }), "claude-sonnet-4-6"),
+        async () => {
+          const start = performance.now();
+          const stream = await claude.messages.create({
+            model: "claude-sonnet-4-6",
+            max_tokens: 8192,
+            system: SYSTEM,
+            messages: [{ role: "user", content: PROMPT }],
+            stream: true,
+          });
+          return firstDelta(stream, (e) => e.type === "content_block_delta", start);
+        },
+      )),
+      ...(await compare(
+        "OpenAI",
+        "openai",
+        viaLoom(openai.create({ apiKey: "bench-key", baseUrl: up.openaiUrl }), "gpt-5.1"),
+        async () => {
+          const start = performance.now();
+          const stream = await gpt.chat.completions.create({
+            model: "gpt-5.1",
+            messages: [
+              { role: "system", content: SYSTEM },
+              { role: "user", content: PROMPT },
+            ],
+            stream: true,
+            stream_options: { include_usage: true },
+          });
+          return firstDelta(stream, (c) => Boolean(c.choices[0]?.delta?.content), start);
+        },
+      )),
+      ...(await compare(
+        "Vertex Gemini",
+        "@google/genai",
+        viaLoom(vertex.create({ baseUrl: up.url, settings: vertexSettings }), "gemini-2.5-pro"),
+        async () => {
+          const start = performance.now();
+          const stream = await gemini.models.generateContentStream({
+            model: "gemini-2.5-pro",
+            contents: [{ role: "user", parts: [{ text: PROMPT }] }],
+            config: { systemInstruction: SYSTEM },
+          });
+          return firstDelta(stream, (c) => Boolean(c.text), start);
+        },
+      )),
     ];
   } finally {
     await up.stop();
