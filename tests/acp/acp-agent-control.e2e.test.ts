@@ -120,6 +120,35 @@ describe("loom acp-agent (real subprocess): control", () => {
     }
   });
 
+  test("the editor going away mid-turn: the agent stops the turn, saves the thread and exits 0", async () => {
+    const sb = await createSandbox({
+      turns: [{ text: ["Thinking ", "long"], fault: "stall" }],
+      stallMs: 20_000,
+    });
+    const a = await startAgent(sb);
+    let sessionId = "";
+    try {
+      sessionId = (await newSession(a, sb.workspace)).sessionId;
+      void a.agent
+        .request(methods.agent.session.prompt, prompt(sessionId, "unfinished question"))
+        .catch(() => {});
+      await a.waitFor((u) => u.sessionUpdate === "agent_message_chunk");
+    } finally {
+      expect(await a.close()).toBe(0);
+    }
+    const b = await startAgent(sb);
+    try {
+      await b.agent.request(methods.agent.session.load, { sessionId, cwd: sb.workspace, mcpServers: [] });
+      expect(b.updates[0]?.update).toEqual({
+        sessionUpdate: "user_message_chunk",
+        content: { type: "text", text: "unfinished question" },
+      });
+    } finally {
+      await b.close();
+      await sb.cleanup();
+    }
+  });
+
   test("cancel during a command kills it (and its children) and returns cancelled", async () => {
     const command = "sleep 60 & echo $! > sleep.pid; wait";
     const sb = await createSandbox({

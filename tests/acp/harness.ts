@@ -70,7 +70,8 @@ export interface AgentUnderTest {
   stderr(): Promise<string>;
   /** Resolves when an update matching `pred` has arrived (bounded). */
   waitFor(pred: (u: acp.SessionUpdate) => boolean): Promise<acp.SessionUpdate>;
-  close(): Promise<void>;
+  /** Ends stdin and waits for the agent to exit (killed after 5 s); its exit code, null when killed. */
+  close(): Promise<number | null>;
 }
 
 /** ndjson over a Bun subprocess; stdin is a FileSink, so each message is written and flushed. */
@@ -164,6 +165,7 @@ export async function startAgent(sb: Sandbox, o: ClientOptions = {}): Promise<Ag
       const exited = await Promise.race([proc.exited, Bun.sleep(5000).then(() => "timeout" as const)]);
       if (exited === "timeout") proc.kill();
       await proc.exited;
+      return exited === "timeout" ? null : proc.exitCode;
     },
   };
 }
