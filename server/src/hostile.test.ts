@@ -239,6 +239,48 @@ describe("hostile input", () => {
     expect(sent.at(-1)).toBe('{ "model" : "gpt-4o", "n": 1.0 }');
   });
 
+  test("model names that are paths (another cloud project, '..') are refused before any upstream call", async () => {
+    const seen: string[] = [];
+    const llm = {
+      provider: "vertex",
+      complete: async (r: { model: string }) => {
+        seen.push(r.model);
+        throw new Error("must not be called");
+      },
+      stream: async function* () {},
+    };
+    const h = testApp({ providers: { vertex: llm as never } });
+    for (const model of [
+      "projects/other-project/locations/us-central1/publishers/google/models/gemini-2.5-pro",
+      "gemini/../../x",
+      "gemini-2.5-pro?alt=sse",
+      "gemini 2.5",
+      "a//b",
+      "x".repeat(201),
+    ]) {
+      const res = await h.call("POST", "/proxy/vertex/complete", {
+        token: h.alice,
+        body: { model, messages: [] },
+      });
+      expect(res.status).toBe(400);
+      expect(expectErrorShape(await res.text(), "INVALID_INPUT").message).toStartWith("model name ");
+    }
+    expect(seen).toEqual([]);
+    // Plain names, vendor/name (OpenAI-compatible routers) and version tags still pass the check.
+    for (const model of [
+      "gemini-2.5-pro",
+      "meta-llama/Llama-3-70b",
+      "claude-3-5-sonnet@20240620",
+      "o1:2024",
+    ]) {
+      const res = await h.call("POST", "/proxy/vertex/complete", {
+        token: h.alice,
+        body: { model, messages: [] },
+      });
+      expect(res.status).toBe(502);
+    }
+  });
+
   test("provider names that are Object.prototype keys are unknown providers, not a crash", async () => {
     const h = testApp();
     for (const route of ["complete", "stream"]) {

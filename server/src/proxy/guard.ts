@@ -1,4 +1,4 @@
-/** The checks every proxied call passes: model allowlist, then the caller's rate limit. */
+/** The checks every proxied call passes: model name shape, model allowlist, then the caller's rate limit. */
 import type { Principal } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
 import type { RateLimiter } from "./rate-limit.ts";
@@ -7,12 +7,33 @@ export interface ProxyGuard {
   admit(principal: Principal, provider: string, model: string): void;
 }
 
+/**
+ * Why a model name is refused, if it is. Some provider SDKs put the model in the request path (Vertex:
+ * a name starting `projects/` is used as a full resource path, so it would spend the server's
+ * credentials in another Google Cloud project), so only plain names, optionally `vendor/name`, pass.
+ */
+export function modelNameProblem(model: string): string | undefined {
+  if (model.length > 200) return "longer than 200 characters";
+  if (/[\s\u0000-\u001f\u007f?&#%\\]/.test(model)) return "contains whitespace, control or URL characters";
+  if (model.split("/").some((seg) => seg === "" || seg === "." || seg === ".."))
+    return "has an empty, '.' or '..' path segment";
+  if (/^(projects|locations|tunedModels)\//.test(model)) return "is a resource path, not a model name";
+  return undefined;
+}
+
 export function createProxyGuard(opts: {
   allowModel: (model: string) => boolean;
   limiter: RateLimiter;
 }): ProxyGuard {
   return {
     admit(principal, provider, model) {
+      const problem = modelNameProblem(model);
+      if (problem)
+        throw new HttpError(
+          400,
+          "INVALID_INPUT",
+          `model name ${JSON.stringify(model.slice(0, 80))} ${problem}`,
+        );
       if (!opts.allowModel(model)) {
         throw new HttpError(403, "MODEL_NOT_ALLOWED", `model ${model} is not allowed on this server`, {
           provider,
