@@ -71,6 +71,7 @@ describe("loom acp-agent (real subprocess)", () => {
       expect(toolCalls(a.updates)[0]?.locations).toEqual([{ path: join(sb.workspace, "greet.txt") }]);
       // edit_file and bash change the workspace: asked once each, in ask mode.
       expect(a.permissions.map((p) => p.toolCall.toolCallId)).toEqual(["t2", "t3"]);
+      expect(a.seenBeforeAsk).toEqual([true, true]);
       expect(finalUpdate(a.updates, "t1")?.status).toBe("completed");
       expect(finalUpdate(a.updates, "t2")?.content).toEqual([
         { type: "diff", path: join(sb.workspace, "greet.txt"), oldText: "hello", newText: "goodbye" },

@@ -67,6 +67,8 @@ export interface AgentUnderTest {
   init: acp.InitializeResponse;
   updates: acp.SessionNotification[];
   permissions: acp.RequestPermissionRequest[];
+  /** Per permission question: had its `tool_call` arrived before it was asked? */
+  seenBeforeAsk: boolean[];
   stderr(): Promise<string>;
   /** Resolves when an update matching `pred` has arrived (bounded). */
   waitFor(pred: (u: acp.SessionUpdate) => boolean): Promise<acp.SessionUpdate>;
@@ -101,6 +103,7 @@ export async function startAgent(sb: Sandbox, o: ClientOptions = {}): Promise<Ag
   );
   const updates: acp.SessionNotification[] = [];
   const permissions: acp.RequestPermissionRequest[] = [];
+  const seenBeforeAsk: boolean[] = [];
   const waiters = new Set<() => void>();
   let app = acp
     .client({ name: "e2e" })
@@ -110,6 +113,11 @@ export async function startAgent(sb: Sandbox, o: ClientOptions = {}): Promise<Ag
     })
     .onRequest(methods.client.session.requestPermission, async ({ params }) => {
       permissions.push(params);
+      seenBeforeAsk.push(
+        updates.some(
+          (n) => n.update.sessionUpdate === "tool_call" && n.update.toolCallId === params.toolCall.toolCallId,
+        ),
+      );
       const a = o.answer ?? "allow_once";
       return { outcome: { outcome: "selected", optionId: typeof a === "string" ? a : await a(params) } };
     });
@@ -140,6 +148,7 @@ export async function startAgent(sb: Sandbox, o: ClientOptions = {}): Promise<Ag
     init,
     updates,
     permissions,
+    seenBeforeAsk,
     stderr: () => new Response(proc.stderr).text(),
     waitFor(pred) {
       return new Promise((resolve, reject) => {

@@ -120,6 +120,8 @@ export async function runTool(turn: ScriptTurn, tool: Tool, id: string, input: u
 export interface Harness {
   updates: acp.SessionUpdate[];
   permissions: acp.RequestPermissionRequest[];
+  /** Per permission question: had its tool call been announced (`tool_call`) before it was asked? */
+  seenBeforeAsk: boolean[];
   reads: string[];
   writes: { path: string; content: string }[];
 }
@@ -129,7 +131,7 @@ export async function withClient<T>(
   opts: { answer?: string; fs?: boolean; files?: Record<string, string> },
   op: (ctx: acp.ClientContext, h: Harness) => Promise<T>,
 ): Promise<T> {
-  const h: Harness = { updates: [], permissions: [], reads: [], writes: [] };
+  const h: Harness = { updates: [], permissions: [], seenBeforeAsk: [], reads: [], writes: [] };
   const files = { ...opts.files };
   const client = acp
     .client({ name: "test" })
@@ -138,6 +140,9 @@ export async function withClient<T>(
     })
     .onRequest(methods.client.session.requestPermission, ({ params }) => {
       h.permissions.push(params);
+      h.seenBeforeAsk.push(
+        h.updates.some((u) => u.sessionUpdate === "tool_call" && u.toolCallId === params.toolCall.toolCallId),
+      );
       return { outcome: { outcome: "selected", optionId: opts.answer ?? "allow_once" } };
     })
     .onRequest(methods.client.fs.readTextFile, ({ params }) => {

@@ -106,6 +106,8 @@ describe("acp server: plans, stop reasons, session lifecycle", () => {
       await ctx.request(methods.agent.session.prompt, prompt(sessionId));
       expect(outputs).toEqual(["rejected by the user", "rejected by the user"]);
       expect(h.permissions.map((p) => p.toolCall.toolCallId)).toEqual(["e1"]);
+      // The client has seen the tool call before it is asked about it.
+      expect(h.seenBeforeAsk).toEqual([true]);
       // A new session starts with no memory.
       const other = await ctx.request(methods.agent.session.new, { cwd: "/w", mcpServers: [] });
       await ctx.request(methods.agent.session.prompt, prompt(other.sessionId));

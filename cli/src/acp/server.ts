@@ -25,6 +25,8 @@ interface LiveSession {
   turn: AbortController | undefined;
   /** The running turn's update sink. */
   send: Send | undefined;
+  /** Resolves when every update sent so far has been written. */
+  flush: () => Promise<void>;
   /** The model's latest task list (see plan.ts). */
   plan: PlanTracker;
 }
@@ -85,6 +87,8 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
       wrapTool: (tool) =>
         wrapForClient(tool, { caps: clientCaps, client, sessionId: () => ref.s?.engine.id ?? "", cwd }),
       async approve(call, tool) {
+        // The client must know the tool call (`tool_call`, sent through the outbox) before it is asked.
+        await ref.s?.flush();
         const ok = await approve(call, tool);
         if (ok)
           ref.s?.send?.({ sessionUpdate: "tool_call_update", toolCallId: call.id, status: "in_progress" });
@@ -101,6 +105,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
       mode: engineSession.mode,
       turn: undefined,
       send: undefined,
+      flush: async () => {},
       plan: planTracker(planOf(engineSession.messages)),
     };
     ref.s = s;
@@ -209,6 +214,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
           .catch((e) => log.warn(`session ${sessionId}: update failed: ${formatError(e)}`));
       };
       s.send = send;
+      s.flush = () => outbox;
       const render = turnRenderer({
         cwd: s.cwd,
         send,
@@ -233,6 +239,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         if (s.turn === turn) {
           s.turn = undefined;
           s.send = undefined;
+          s.flush = async () => {};
         }
       }
     });
