@@ -30,7 +30,11 @@ async function call(path: string, init: RequestInit & { auth?: boolean } = {}): 
   if (init.auth !== false) headers.set("authorization", `Bearer ${token}`);
   const res = await fetch(`${server.url}${path}`, { ...init, headers });
   const text = await res.clone().text();
-  bodies.push(text);
+  const headerLines: string[] = [];
+  res.headers.forEach((v, k) => {
+    headerLines.push(`${k}: ${v}`);
+  });
+  bodies.push(headerLines.join("\n"), text);
   return res;
 }
 
@@ -222,7 +226,16 @@ describe("provider keys never leak", () => {
   test("not in any response body, log line or database row", async () => {
     // Force an upstream error that quotes the key back, as real providers sometimes do.
     up.setScript({
-      turns: [{ error: { status: 401, message: `invalid x-api-key ${ANTHROPIC_KEY}` } }],
+      turns: [
+        {
+          error: {
+            status: 401,
+            message: `invalid x-api-key ${ANTHROPIC_KEY}`,
+            // Some gateways echo what they were sent in a debug header.
+            headers: { "x-debug-received-key": ANTHROPIC_KEY },
+          },
+        },
+      ],
       onExhausted: "repeat",
     });
     try {
@@ -242,6 +255,13 @@ describe("provider keys never leak", () => {
         }),
       });
       expect(pass.status).toBe(401);
+      // The same failure as an SSE error event on /stream.
+      const stream = await call("/proxy/anthropic/stream", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(await stream.text()).toStartWith("event: error\n");
       await call("/api/openapi.json", { auth: false });
       await call("/metrics", { auth: false });
       await call("/health", { auth: false });
