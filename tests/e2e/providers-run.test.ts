@@ -133,3 +133,24 @@ describe("loom run through each provider against the fixture server", () => {
     });
   }
 });
+
+describe("loom run without credentials", () => {
+  for (const [provider, variable] of [
+    ["anthropic", "ANTHROPIC_API_KEY"],
+    ["openai", "OPENAI_API_KEY"],
+    ["vertex", "GOOGLE_CLOUD_PROJECT"],
+  ] as const) {
+    test(`${provider}: one line naming ${variable}`, async () => {
+      const { dir, workspace, env } = sampleWorkspace();
+      try {
+        const r = await runLoom(["run", "--provider", provider, "hello"], { cwd: workspace, env });
+        expect(r.code).toBe(1);
+        expect(r.stderr.trim().split("\n")).toEqual([
+          `loom: MISSING_CREDENTIALS: ${provider}: no credentials, set ${variable}`,
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
