@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import type * as acp from "@agentclientprotocol/sdk";
-import { methods } from "@agentclientprotocol/sdk";
+import { methods, RequestError } from "@agentclientprotocol/sdk";
 import { formatError, isLoomError, LoomError } from "@loom/runtime/errors";
 import type { Tool, ToolContext, ToolResult } from "@loom/runtime/tool";
 import { canonicalWorkspaceRoot, resolveInWorkspace, workspaceRelative } from "@loom/runtime/workspace-path";
@@ -24,8 +24,11 @@ export interface ClientToolContext {
 /** Cap on what a client terminal keeps of a command's output. */
 const OUTPUT_BYTE_LIMIT = 256 * 1024;
 
-function failure(e: unknown, signal: AbortSignal): ToolResult {
+function failure(e: unknown, signal: AbortSignal, path?: string): ToolResult {
   if (isLoomError(e)) return { output: e.toJSON(), isError: true };
+  // The client has no such file (ACP's "resource not found"): say it as the built-in tools do.
+  if (e instanceof RequestError && e.code === -32002)
+    return { output: new LoomError("NOT_FOUND", `no such file: ${path ?? "?"}`).toJSON(), isError: true };
   if (signal.aborted)
     return { output: new LoomError("TOOL_CANCELLED", "the call was cancelled").toJSON(), isError: true };
   return { output: new LoomError("TOOL_FAILED", formatError(e)).toJSON(), isError: true };
@@ -38,7 +41,8 @@ function guarded(tool: Tool, run: (input: unknown, ctx: ToolContext) => Promise<
       try {
         return await run(input, ctx);
       } catch (e) {
-        return failure(e, ctx.signal);
+        const path = (input as { path?: unknown } | null)?.path;
+        return failure(e, ctx.signal, typeof path === "string" ? path : undefined);
       }
     },
   };

@@ -232,6 +232,7 @@ describe("acp server", () => {
         }),
       );
       outputs.push(await runTool(turn, tools.read_file!, "r2", { path: "../outside" }));
+      outputs.push(await runTool(turn, tools.read_file!, "r3", { path: "missing.ts" }));
       return "end_turn";
     });
     const path = join(root, "a.ts");
@@ -252,8 +253,9 @@ describe("acp server", () => {
         });
         expect(JSON.parse(outputs[1]!)).toEqual({ path: "a.ts", created: false, replacements: 1 });
         expect(outputs[2]).toContain("PATH_OUTSIDE_WORKSPACE");
+        expect(JSON.parse(outputs[3]!)).toEqual({ code: "NOT_FOUND", message: "no such file: missing.ts" });
         expect(h.writes).toEqual([{ path, content: "saved buffer\n" }]);
-        expect(h.reads).toEqual([path, path]);
+        expect(h.reads).toEqual([path, path, join(root, "missing.ts")]);
       },
     );
   });
