@@ -116,7 +116,9 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     db.$client.close();
     throw e;
   }
-  const url = `http://${server.hostname}:${server.port}`;
+  // An IPv6 address needs brackets in a URL (`http://[::1]:8080`).
+  const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
+  const url = `http://${host}:${server.port}`;
   log.info("server.started", { url, providers: Object.keys(upstreams) });
   if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
     // Bun's fetch keeps at most 256 requests in flight per process; more concurrent streams queue.

@@ -126,3 +126,25 @@ describe("bodies over the limit over a socket", () => {
     });
   });
 });
+
+/** Machines without IPv6 loopback cannot run the IPv6 test; they skip it. */
+const hasIpv6 = (() => {
+  try {
+    Bun.serve({ hostname: "::1", port: 0, fetch: () => new Response() }).stop(true);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe("listening on IPv6", () => {
+  test.skipIf(!hasIpv6)("the printed URL brackets the address and works", async () => {
+    const v6 = await startServer({ host: "::1", port: 0, dbPath: ":memory:", env: {}, logSink: () => {} });
+    try {
+      expect(v6.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      expect((await fetch(`${v6.url}/health`)).status).toBe(200);
+    } finally {
+      await v6.stop();
+    }
+  });
+});
