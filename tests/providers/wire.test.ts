@@ -211,6 +211,16 @@ describe("vertex", () => {
     expect(up.requests[0]?.headers.authorization).toBe("Bearer ya29.test");
   });
 
+  test("a Claude model is a permanent error pointing at the anthropic provider, nothing sent", async () => {
+    up.setScript({ turns: [{ text: "unreachable" }] });
+    const err = await collect(create().stream({ ...ask, model: "claude-sonnet-4-6" })).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ kind: "permanent" });
+    expect((err as Error).message).toContain('anthropic provider with platform = "vertex"');
+    expect(up.requests).toHaveLength(0);
+  });
+
   test("a 429 takes its delay from the RetryInfo detail (Google sends no retry-after header)", async () => {
     // The fixture turns retry-after into a RetryInfo detail for Vertex and drops the header.
     up.setScript({

@@ -4,7 +4,13 @@
  * off (it only retries when given `retryOptions`, which we never pass).
  */
 import type * as Sdk from "@google/genai";
-import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from "@loom/runtime/llm";
+import {
+  type LlmClient,
+  LlmError,
+  type LlmEvent,
+  type LlmRequest,
+  type LlmResponse,
+} from "@loom/runtime/llm";
 import { awaitWithin, createRequestScope, guardStream } from "@loom/runtime/providers/stream";
 import { fromGeminiResponse, type SignatureStore, toGeminiRequest } from "./convert.ts";
 import { PROVIDER, toLlmError } from "./errors.ts";
@@ -38,6 +44,16 @@ function recordingFetch(): { fetch: typeof fetch; headers: () => Headers | undef
   return { fetch: Object.assign(wrapped, { preconnect: fetch.preconnect }), headers: () => last };
 }
 
+/** Claude is served by Vertex's Anthropic publisher, in Anthropic's format: another plugin's job. */
+function notGemini(model: string): LlmError | undefined {
+  if (!model.startsWith("claude-")) return undefined;
+  return new LlmError(
+    "permanent",
+    `${PROVIDER}: ${model} is a Claude model; on Vertex AI use the anthropic provider with platform = "vertex" (e.g. [providers.claude-vertex] type = "anthropic", platform = "vertex", project, location)`,
+    { provider: PROVIDER },
+  );
+}
+
 export function createVertexClient(opts: VertexClientOptions): LlmClient {
   const signatures: SignatureStore = new Map();
   let loading: Promise<Loaded> | undefined;
@@ -58,6 +74,8 @@ export function createVertexClient(opts: VertexClientOptions): LlmClient {
     })());
 
   async function complete(request: LlmRequest, signal?: AbortSignal): Promise<LlmResponse> {
+    const wrongModel = notGemini(request.model);
+    if (wrongModel) throw wrongModel;
     const { sdk, ai } = await load();
     const recorder = recordingFetch();
     try {
@@ -74,6 +92,8 @@ export function createVertexClient(opts: VertexClientOptions): LlmClient {
   }
 
   async function* stream(request: LlmRequest, signal?: AbortSignal): AsyncGenerator<LlmEvent> {
+    const wrongModel = notGemini(request.model);
+    if (wrongModel) throw wrongModel;
     const { sdk, ai } = await load();
     const scope = createRequestScope(signal);
     const recorder = recordingFetch();
