@@ -3,6 +3,7 @@
  * open document (then saved) so undo and dirty state behave as for any edit.
  */
 import type * as acp from "@agentclientprotocol/sdk";
+import { RequestError } from "@agentclientprotocol/sdk";
 import * as vscode from "vscode";
 import { sliceLines } from "./text-range.ts";
 
@@ -12,10 +13,18 @@ function openDocument(path: string): vscode.TextDocument | undefined {
 
 export async function readTextFile(req: acp.ReadTextFileRequest): Promise<string> {
   const doc = openDocument(req.path);
-  const text = doc
-    ? doc.getText()
-    : new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(req.path)));
+  const text = doc ? doc.getText() : new TextDecoder().decode(await readDisk(req.path));
   return sliceLines(text, req.line, req.limit);
+}
+
+/** A missing file is ACP's "resource not found" (the agent tells the model NOT_FOUND), not an internal error. */
+async function readDisk(path: string): Promise<Uint8Array> {
+  try {
+    return await vscode.workspace.fs.readFile(vscode.Uri.file(path));
+  } catch (e) {
+    if ((e as { code?: unknown } | null)?.code === "FileNotFound") throw RequestError.resourceNotFound(path);
+    throw e;
+  }
 }
 
 export async function writeTextFile(req: acp.WriteTextFileRequest): Promise<void> {

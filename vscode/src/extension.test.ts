@@ -46,6 +46,14 @@ const vscodeMock = {
     onDidChangeConfiguration: () => disposable(),
     getWorkspaceFolder: () => vscodeMock.workspace.workspaceFolders[0],
     textDocuments: [] as unknown[],
+    fs: {
+      // As VS Code's FileSystemError.FileNotFound.
+      readFile: async (uri: { fsPath: string }): Promise<Uint8Array> => {
+        throw Object.assign(new Error(`EntryNotFound (FileSystemError): ${uri.fsPath}`), {
+          code: "FileNotFound",
+        });
+      },
+    },
   },
   Uri: {
     joinPath: (base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join("/") }),
@@ -137,6 +145,17 @@ describe("extension activation", () => {
       await Bun.sleep(2);
     expect(rec.channelLines.some((l) => l.includes("/nonexistent/loom acp-agent"))).toBe(true);
     expect(rec.channelLines.some((l) => l.includes("restarting in 1 s"))).toBe(true);
+  });
+});
+
+describe("editor files", () => {
+  test("a file that is neither open nor on disk is ACP's resource-not-found, not an internal error", async () => {
+    const { readTextFile } = await import("./editor-fs.ts");
+    const err = await readTextFile({ sessionId: "S", path: "/nowhere/x.ts" }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: number },
+    );
+    expect(err?.code).toBe(-32002);
   });
 });
 
