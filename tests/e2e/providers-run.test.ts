@@ -3,7 +3,7 @@
  * fixture server through each of the three providers, selected with --provider/--model.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Script } from "../fixtures/fake-upstream/script.ts";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
@@ -131,6 +131,31 @@ describe("loom run through each provider against the fixture server", () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+  }
+});
+
+test("the provider and model can come from the user's config instead of flags", async () => {
+  upstream.setScript(script);
+  const seen = upstream.requests.length;
+  const { dir, workspace, env } = sampleWorkspace();
+  try {
+    const home = join(env.XDG_CONFIG_HOME ?? dir, "loom");
+    mkdirSync(home, { recursive: true });
+    writeFileSync(
+      join(home, "config.toml"),
+      `[agent]\nprovider = "vertex"\nmodel = "gemini-2.5-flash"\n\n[providers.vertex]\nproject = "cfg-project"\nlocation = "europe-west4"\nbase_url = "${upstream.url}"\naccess_token = "test-token"\n`,
+    );
+    const r = await runLoom(["run", "--permission-mode", "auto", "fix the checks"], { cwd: workspace, env });
+    expect(r.code).toBe(0);
+    const paths = upstream.requests.slice(seen).map((q) => q.path);
+    expect(paths).toHaveLength(4);
+    for (const path of paths) {
+      expect(path).toBe(
+        "/v1/projects/cfg-project/locations/europe-west4/publishers/google/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
