@@ -12,7 +12,7 @@ import type {
   TurnEvent,
   TurnStopReason,
 } from "./engine.ts";
-import { createAcpAgent } from "./server.ts";
+import { type AcpLog, createAcpAgent } from "./server.ts";
 
 export interface ScriptTurn {
   text: string;
@@ -128,7 +128,7 @@ export interface Harness {
 
 export async function withClient<T>(
   engine: AcpEngine,
-  opts: { answer?: string; fs?: boolean; files?: Record<string, string> },
+  opts: { answer?: string; fs?: boolean; files?: Record<string, string>; log?: AcpLog },
   op: (ctx: acp.ClientContext, h: Harness) => Promise<T>,
 ): Promise<T> {
   const h: Harness = { updates: [], permissions: [], seenBeforeAsk: [], reads: [], writes: [] };
@@ -156,11 +156,14 @@ export async function withClient<T>(
       files[params.path] = params.content;
       return {};
     });
-  return client.connectWith(createAcpAgent({ engine }).app, async (ctx) => {
-    await ctx.request(methods.agent.initialize, {
-      protocolVersion: acp.PROTOCOL_VERSION,
-      clientCapabilities: opts.fs ? { fs: { readTextFile: true, writeTextFile: true } } : {},
-    });
-    return op(ctx, h);
-  });
+  return client.connectWith(
+    createAcpAgent({ engine, ...(opts.log ? { log: opts.log } : {}) }).app,
+    async (ctx) => {
+      await ctx.request(methods.agent.initialize, {
+        protocolVersion: acp.PROTOCOL_VERSION,
+        clientCapabilities: opts.fs ? { fs: { readTextFile: true, writeTextFile: true } } : {},
+      });
+      return op(ctx, h);
+    },
+  );
 }

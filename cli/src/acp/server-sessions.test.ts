@@ -115,6 +115,21 @@ describe("acp server: plans, stop reasons, session lifecycle", () => {
     });
   });
 
+  test("MCP servers offered by the client are ignored with a warning on the log", async () => {
+    const { engine } = scriptedEngine(async () => "end_turn");
+    const warnings: string[] = [];
+    const log = { info() {}, error() {}, warn: (m: string) => void warnings.push(m) };
+    await withClient(engine, { log }, async (ctx) => {
+      await ctx.request(methods.agent.session.new, { cwd: "/w", mcpServers: [] });
+      expect(warnings).toEqual([]);
+      await ctx.request(methods.agent.session.new, {
+        cwd: "/w",
+        mcpServers: [{ name: "gh", command: "gh-mcp", args: [], env: [] }],
+      });
+      expect(warnings).toEqual(["session S-2: MCP servers are not supported yet; ignored 1"]);
+    });
+  });
+
   test("resume opens a session without replay; close ends it; delete removes it", async () => {
     const { engine, records } = scriptedEngine(async () => "end_turn");
     await withClient(engine, {}, async (ctx, h) => {

@@ -137,6 +137,10 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     .onRequest(methods.agent.session.new, async ({ params, client }) => {
       const s = (await open(params.cwd, client, (hooks) => engine.newSession(params.cwd, hooks)))!;
       log.info(`session ${s.engine.id} created in ${s.engine.cwd}`);
+      if (params.mcpServers.length > 0)
+        log.warn(
+          `session ${s.engine.id}: MCP servers are not supported yet; ignored ${params.mcpServers.length}`,
+        );
       return { sessionId: s.engine.id, modes: modeState(s.mode) };
     })
     .onRequest(methods.agent.session.load, async ({ params, client }) => {
