@@ -377,6 +377,40 @@ describe("loom acp-agent (real subprocess): control", () => {
     }
   });
 
+  test("two sessions prompted together in one process: each gets its own updates and thread", async () => {
+    const sb = await createSandbox({
+      turns: [
+        { text: ["reply ", "one"], delayMs: 200 },
+        { text: ["reply ", "two"], delayMs: 200 },
+      ],
+    });
+    const a = await startAgent(sb);
+    try {
+      const s1 = (await newSession(a, sb.workspace)).sessionId;
+      const s2 = (await newSession(a, sb.workspace)).sessionId;
+      const results = await Promise.all([
+        a.agent.request(methods.agent.session.prompt, prompt(s1, "first")),
+        a.agent.request(methods.agent.session.prompt, prompt(s2, "second")),
+      ]);
+      expect(results.map((r) => r.stopReason)).toEqual(["end_turn", "end_turn"]);
+      const textOf = (id: string) =>
+        a.updates
+          .filter((n) => n.sessionId === id && n.update.sessionUpdate === "agent_message_chunk")
+          .map((n) =>
+            n.update.sessionUpdate === "agent_message_chunk" && n.update.content.type === "text"
+              ? n.update.content.text
+              : "",
+          )
+          .join("");
+      expect([textOf(s1), textOf(s2)].sort()).toEqual(["reply one", "reply two"]);
+      const list = await a.agent.request(methods.agent.session.list, { cwd: sb.workspace });
+      expect(list.sessions.map((x) => x.title).sort()).toEqual(["first", "second"]);
+    } finally {
+      await a.close();
+      await sb.cleanup();
+    }
+  });
+
   test("hostile input: each bad line gets a JSON-RPC error, the agent keeps serving and exits 0", async () => {
     const sb = await createSandbox({ turns: [{ text: "Still fine." }] });
     const proc = Bun.spawn([process.execPath, MAIN, "acp-agent", "--provider", "anthropic"], {
