@@ -92,3 +92,32 @@ test("--json usage errors still end with a final event (exit 2)", async () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   }
 });
+
+test("a thread store that cannot be written: refused before the turn, files untouched", async () => {
+  const env = await against({
+    turns: [{ toolCalls: [{ name: "edit_file", input: { path: "a.txt", edits: [{ old: "", new: "x" }] } }] }],
+  });
+  const r = await loom(sb, ["run", "--permission-mode", "auto", "hi"], {
+    env: { ...env, XDG_DATA_HOME: "/dev/null" },
+  });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe(
+    "loom: INVALID_INPUT: cannot save threads in /dev/null/loom/threads (ENOTDIR); check XDG_DATA_HOME\n",
+  );
+  expect(await Bun.file(`${sb.workspace}/a.txt`).exists()).toBe(false);
+});
+
+test("a thread store that breaks mid-turn: warned, exit 1, and the process ends", async () => {
+  const threads = `${sb.env.XDG_DATA_HOME}/loom/threads`;
+  const env = await against({
+    turns: [
+      { toolCalls: [{ name: "bash", input: { command: `rm -rf ${threads} && touch ${threads}` } }] },
+      { text: "done" },
+    ],
+  });
+  const r = await loom(sb, ["run", "--permission-mode", "auto", "hi"], { env });
+  Bun.spawnSync(["rm", "-f", threads]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain("thread not saved: EEXIST");
+  expect(r.stderr.trim().split("\n").at(-1)).toStartWith("loom: EEXIST");
+});

@@ -84,7 +84,17 @@ export default defineCommand({
           provider: session.provider,
           model: session.model,
         });
-      const result = await session.send(task);
+      let result: Awaited<ReturnType<typeof session.send>>;
+      try {
+        result = await session.send(task);
+      } catch (e) {
+        // The turn could not run or be saved: say so once, release the session, exit 1.
+        if (json)
+          emitJson({ type: "final", reason: "error", error: formatError(e), threadId: session.thread.id });
+        process.stderr.write(`loom: ${formatError(e)}\n`);
+        await session.close().catch(() => undefined);
+        throw new ExitError(1);
+      }
       const { usage, costUsd } = session.cost();
       if (json) {
         emitJson({

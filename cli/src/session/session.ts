@@ -1,7 +1,7 @@
 import { createAgent } from "@loom/runtime/agent";
 import type { Agent, TurnResult } from "@loom/runtime/agent/types";
 import type { LoomConfig } from "@loom/runtime/config/schema";
-import { LoomError } from "@loom/runtime/errors";
+import { formatError, LoomError } from "@loom/runtime/errors";
 import type { LlmClient, Usage } from "@loom/runtime/llm";
 import type { Env } from "@loom/runtime/paths";
 import type { AskConsent } from "@loom/runtime/plugins/permissions";
@@ -166,7 +166,11 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       // Mid-turn checkpoint: after each round of tools, before asking the model again.
       if (e.type === "state.changed" && e.to === "CallingLlm" && e.from !== "WaitingForUserInput" && busy) {
         thread.messages = [...agent.messages];
-        save();
+        try {
+          save();
+        } catch (err) {
+          emit({ type: "session.notice", level: "warn", message: `thread not saved: ${formatError(err)}` });
+        }
       }
       emit(e);
     });
@@ -244,7 +248,14 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         if (cancelRequested) agent.cancel();
         thread.messages = [...agent.messages];
         thread.title ??= threadTitle(thread);
-        save();
+        try {
+          save();
+        } catch (e) {
+          // A turn that cannot be saved must not go on changing files unseen: stop it first.
+          agent.cancel();
+          await pending.catch(() => undefined);
+          throw e;
+        }
         const result = await pending;
         thread.messages = [...agent.messages];
         thread.provider = provider;
@@ -315,12 +326,16 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     async close() {
       if (busy) agent.cancel();
       await agent.shutdown();
-      session.save();
-      await sync?.flush();
-      sync?.close();
-      loaded.close();
-      log.info("session.closed", { threadId: thread.id });
-      log.close();
+      try {
+        session.save();
+        await sync?.flush();
+      } finally {
+        // Released even when the last save fails: a plugin host left running keeps the process alive.
+        sync?.close();
+        loaded.close();
+        log.info("session.closed", { threadId: thread.id });
+        log.close();
+      }
     },
   };
   return session;

@@ -3,10 +3,11 @@
  * workspace's last), which workspace, the merged config with the session flags as its top layer,
  * and which provider and model.
  */
+import { accessSync, constants, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "@loom/runtime/config";
 import type { LoomConfig } from "@loom/runtime/config/schema";
-import { LoomError } from "@loom/runtime/errors";
+import { formatError, LoomError } from "@loom/runtime/errors";
 import { dataDir, type Env } from "@loom/runtime/paths";
 import type { Thread } from "@loom/runtime/thread";
 import { createThreadStore, type ThreadStore } from "@loom/runtime/threads/store";
@@ -36,7 +37,7 @@ const FLAG_NAMES = {
 
 export function resolveStart(init: SessionInit, env: Env): SessionStart {
   const data = dataDir(env);
-  const store = createThreadStore({ dir: join(data, "threads") });
+  const store = createThreadStore({ dir: usableDir(join(data, "threads")) });
   // Resuming by id continues in the thread's own workspace unless one is given.
   const byId = init.resume && init.resume !== "last" ? store.resolve(init.resume) : undefined;
   const workspace = realWorkspace(init.workspace ?? byId?.workspace ?? process.cwd());
@@ -66,6 +67,18 @@ export function resolveStart(init: SessionInit, env: Env): SessionStart {
   if (repo) start.repo = repo;
   if (resumed) start.resumed = resumed;
   return start;
+}
+
+/** Creates `dir` if needed and checks it can be written, so a turn never starts that cannot be saved. */
+function usableDir(dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+    return dir;
+  } catch (e) {
+    const why = (e as { code?: string }).code ?? formatError(e);
+    throw new LoomError("INVALID_INPUT", `cannot save threads in ${dir} (${why}); check XDG_DATA_HOME`);
+  }
 }
 
 export function gitContext(repo: RepoInfo | undefined): Thread["git"] {
