@@ -29,6 +29,7 @@ describe("usage errors", () => {
     [["--model"], "--model needs a value"],
     [["help", "bogus"], "unknown command 'bogus'"],
     [["--workspace", "a.txt"], "workspace a.txt is not a directory"],
+    [["run", "--server-url", "notaurl", "x"], "--server-url must be an http(s) URL (got 'notaurl')"],
     [["run", "--workspace", "/nonexistent-loom-dir", "x"], "workspace /nonexistent-loom-dir does not exist"],
   ])("loom %j", async (args, message) => {
     const r = await loom(sb, args);

@@ -25,7 +25,12 @@ export function sessionInitFromArgs(args: SessionArgValues): SessionInit {
     }
     init.workspace = args.workspace;
   }
-  if (args["server-url"]) init.serverUrl = args["server-url"];
+  const server = args["server-url"];
+  if (server) {
+    if (!/^https?:$/.test(URL.parse(server)?.protocol ?? ""))
+      throw new UsageError(`--server-url must be an http(s) URL (got '${server}')`);
+    init.serverUrl = server;
+  }
   const mode = args["permission-mode"];
   if (mode !== undefined) {
     const parsed = parsePermissionMode(mode);

@@ -46,3 +46,10 @@ test("outside git only the workspace's own AGENTS.md counts; huge files are capp
   expect(prompt).toContain("[truncated]");
   expect(prompt).toContain("Not a git repository.");
 });
+
+test("a .loom that is a file (or AGENTS.md that is a folder) is no instructions, not a crash", () => {
+  writeFileSync(join(root, ".loom"), "oops");
+  mkdirSync(join(root, "AGENTS.md"));
+  expect(findInstructionFiles(root)).toEqual([]);
+  expect(buildSystemPrompt({ workspace: root })).toContain("You are Loom");
+});

@@ -3,7 +3,7 @@
  * workspace's own instructions (AGENTS.md files from the repository root down to the workspace,
  * and `.loom/instructions*.md`), each under a heading that names its file.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import base from "./base.txt" with { type: "text" };
 
@@ -39,11 +39,8 @@ export function findInstructionFiles(workspace: string, gitRoot?: string): Instr
     dir = up;
   }
   const paths = dirs.map((d) => join(d, "AGENTS.md"));
-  const loomDir = join(workspace, ".loom");
-  if (existsSync(loomDir)) {
-    for (const name of readdirSync(loomDir).sort()) {
-      if (/^instructions.*\.md$/.test(name)) paths.push(join(loomDir, name));
-    }
+  for (const name of listDir(join(workspace, ".loom")).sort()) {
+    if (/^instructions.*\.md$/.test(name)) paths.push(join(workspace, ".loom", name));
   }
   const out: InstructionFile[] = [];
   for (const path of paths) {
@@ -51,6 +48,15 @@ export function findInstructionFiles(workspace: string, gitRoot?: string): Instr
     if (f) out.push(f);
   }
   return out;
+}
+
+/** A folder's entries; none when it is missing, not a folder or unreadable (instructions are optional). */
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function readCapped(path: string): InstructionFile | undefined {
