@@ -47,6 +47,8 @@ const call = defineCommand({
   },
   async run({ args }) {
     const raw = args.input === "-" ? await Bun.stdin.text() : (args.input ?? "{}");
+    if (!raw.trim())
+      throw new UsageError(args.input === "-" ? "no JSON input on stdin" : "the input is empty");
     let input: unknown;
     try {
       input = JSON.parse(raw);
@@ -59,15 +61,18 @@ const call = defineCommand({
       if (!tool) throw new UsageError(`no tool '${args.tool}' (see \`loom tools list\`)`);
       const controller = new AbortController();
       const timer = tool.timeoutMs ? setTimeout(() => controller.abort(), tool.timeoutMs) : undefined;
-      const result = await tool.invoke(input, {
-        workspaceRoot: root,
-        signal: controller.signal,
-        callId: "cli",
-      });
-      clearTimeout(timer);
+      const result = await tool
+        .invoke(input, { workspaceRoot: root, signal: controller.signal, callId: "cli" })
+        .finally(() => clearTimeout(timer));
       if (result.isError) {
         const o = result.output as { code?: string; message?: string } | string;
-        const line = typeof o === "string" ? o : o.code ? `${o.code}: ${o.message}` : JSON.stringify(o);
+        if (typeof o === "object" && o !== null && !o.code) {
+          // A structured result (bash's exit, signal and output): the data on stdout, as on success.
+          process.stdout.write(`${JSON.stringify(o, null, 2)}\n`);
+          process.stderr.write(`loom: ${args.tool} failed (its result is on stdout)\n`);
+          throw new ExitError(1);
+        }
+        const line = typeof o === "string" ? o : `${o.code}: ${o.message}`;
         process.stderr.write(`loom: ${args.tool} failed: ${line.split("\n")[0]}\n`);
         throw new ExitError(1);
       }

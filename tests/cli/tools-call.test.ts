@@ -1,0 +1,47 @@
+/** `loom tools call` with bad input, hostile paths and failing tools: one line, the right exit code. */
+import { afterAll, expect, test } from "bun:test";
+import { symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { createSandbox, loom } from "./_harness.ts";
+
+const sb = createSandbox({ "a.txt": "hi\n" });
+symlinkSync("/etc/passwd", join(sb.workspace, "passwd-link"));
+symlinkSync("..", join(sb.workspace, "up"));
+afterAll(() => sb.cleanup());
+
+const call = (tool: string, input: string, stdin?: string) =>
+  loom(sb, ["tools", "call", tool, input], stdin === undefined ? {} : { stdin });
+
+test("bad JSON, empty stdin, schema violations", async () => {
+  const bad = await call("read_file", "{bad");
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toStartWith("loom: the input is not valid JSON:");
+  const empty = await call("read_file", "-", "");
+  expect([empty.code, empty.stderr]).toEqual([2, "loom: no JSON input on stdin\n"]);
+  const type = await call("read_file", '{"path":5}');
+  expect([type.code, type.stderr]).toEqual([
+    1,
+    "loom: read_file failed: TOOL_INPUT_INVALID: /path: Expected string\n",
+  ]);
+  const unknown = await call("nope", "{}");
+  expect([unknown.code, unknown.stderr]).toEqual([2, "loom: no tool 'nope' (see `loom tools list`)\n"]);
+});
+
+test.each(["../x", "/etc/passwd", "passwd-link", "up/x", "/proc/self/environ"])(
+  "read_file %s stays inside the workspace",
+  async (path) => {
+    const r = await call("read_file", JSON.stringify({ path }));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `loom: read_file failed: PATH_OUTSIDE_WORKSPACE: ${path} is outside the workspace\n`,
+    );
+  },
+);
+
+test("a structured failure (bash timing out) prints its result on stdout and one line on stderr", async () => {
+  const r = await call("bash", '{"command":"sleep 5","timeout_ms":100}');
+  expect(r.code).toBe(1);
+  expect(JSON.parse(r.stdout)).toMatchObject({ timed_out: true });
+  expect(r.stderr).toBe("loom: bash failed (its result is on stdout)\n");
+});
