@@ -28,6 +28,7 @@ describe("usage errors", () => {
     [["threads", "list", "--limit", "--json"], "--limit needs a value"],
     [["--model"], "--model needs a value"],
     [["help", "bogus"], "unknown command 'bogus'"],
+    [["threads", "search", " "], "give some text to search for"],
     [["--workspace", "a.txt"], "workspace a.txt is not a directory"],
     [["run", "--server-url", "notaurl", "x"], "--server-url must be an http(s) URL (got 'notaurl')"],
     [["run", "--workspace", "/nonexistent-loom-dir", "x"], "workspace /nonexistent-loom-dir does not exist"],

@@ -96,6 +96,7 @@ const search = defineCommand({
   },
   async run({ args }) {
     const query = [String(args.query), ...(args._ as string[]).slice(1)].join(" ");
+    if (!query.trim()) throw new UsageError("give some text to search for");
     const store = await openStore();
     const hits = store.search(query, { limit: 50 });
     warnUnreadable(store);
