@@ -13,11 +13,13 @@ if (process.env.LOOM_PLUGIN_HOST === "1") {
 } else if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   process.stdout.write(`loom ${VERSION}\n`);
 } else {
-  // A reader that goes away (`loom threads list | head -1`) ends the output, not with a stack trace.
+  // A reader that goes away (`loom threads list | head -1`) ends the output quietly; any other
+  // write failure (a full disk) is one line and exit 1; never a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (e: NodeJS.ErrnoException) => {
       if (e.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
-      throw e;
+      if (stream === process.stdout) process.stderr.write(`loom: cannot write the output: ${e.message}\n`);
+      process.exit(1);
     });
   }
   const { runCli } = await import("./cli.ts");
