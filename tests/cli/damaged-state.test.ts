@@ -70,3 +70,15 @@ test("malformed config: run and the REPL fail with the file and line, exit 1", a
     sb.write(".loom/config.toml", "");
   }
 });
+
+test("resuming a thread whose workspace is gone says so and how to continue elsewhere", async () => {
+  const store = createThreadStore({ dir: threadsDir });
+  const t = createThread({ workspace: join(sb.root, "gone") });
+  t.messages.push({ role: "user", content: "old work" });
+  store.save(t);
+  const r = await loom(sb, ["run", "--resume", t.id, "more"]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe(
+    `loom: INVALID_INPUT: workspace ${sb.root}/gone does not exist (thread ${t.id}'s workspace; --workspace continues it elsewhere)\n`,
+  );
+});

@@ -40,7 +40,11 @@ export function resolveStart(init: SessionInit, env: Env): SessionStart {
   const store = createThreadStore({ dir: usableDir(join(data, "threads")) });
   // Resuming by id continues in the thread's own workspace unless one is given.
   const byId = init.resume && init.resume !== "last" ? store.resolve(init.resume) : undefined;
-  const workspace = realWorkspace(init.workspace ?? byId?.workspace ?? process.cwd());
+  const workspace = realWorkspace(init.workspace ?? byId?.workspace ?? process.cwd(), () =>
+    init.workspace === undefined && byId
+      ? ` (thread ${byId.id}'s workspace; --workspace continues it elsewhere)`
+      : "",
+  );
   const resumed = byId ?? (init.resume === "last" ? lastThread(store, workspace) : undefined);
 
   const agent: Record<string, unknown> = {};
