@@ -156,8 +156,13 @@ export async function runCli(argv: string[]): Promise<number> {
     if (subs && !cmd.run && !cmd.default) {
       const unknown = rest.find((a) => !a.startsWith("-"));
       if (unknown !== undefined) {
+        // `loom "fix the bug"` is a task given without `run`: say how to run it.
+        const task =
+          path.length === 0 && /\s/.test(unknown.trim())
+            ? `; to run it as a task: loom run ${JSON.stringify(unknown)}`
+            : "";
         process.stderr.write(
-          `loom: unknown command '${[...path, unknown].join(" ")}' (see \`${["loom", ...path].join(" ")} --help\`)\n`,
+          `loom: unknown command '${[...path, unknown].join(" ")}'${task} (see \`${["loom", ...path].join(" ")} --help\`)\n`,
         );
         return 2;
       }

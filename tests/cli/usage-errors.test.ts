@@ -28,6 +28,7 @@ describe("usage errors", () => {
     [["threads", "list", "--limit", "--json"], "--limit needs a value"],
     [["--model"], "--model needs a value"],
     [["help", "bogus"], "unknown command 'bogus'"],
+    [["fix the bug"], `unknown command 'fix the bug'; to run it as a task: loom run "fix the bug"`],
     [["threads", "search", " "], "give some text to search for"],
     [["--workspace", "a.txt"], "workspace a.txt is not a directory"],
     [["run", "--server-url", "notaurl", "x"], "--server-url must be an http(s) URL (got 'notaurl')"],
