@@ -3,7 +3,8 @@ import { afterAll, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createThread, createThreadStore } from "@loom/runtime/threads/store";
-import { createSandbox, loom } from "./_harness.ts";
+import { startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
+import { createSandbox, jsonLines, loom } from "./_harness.ts";
 
 const sb = createSandbox({ "a.txt": "hi\n" });
 afterAll(() => sb.cleanup());
@@ -81,4 +82,33 @@ test("resuming a thread whose workspace is gone says so and how to continue else
   expect(r.stderr).toBe(
     `loom: INVALID_INPUT: workspace ${sb.root}/gone does not exist (thread ${t.id}'s workspace; --workspace continues it elsewhere)\n`,
   );
+});
+
+test("undo still reverts a turn whose thread file was damaged afterwards", async () => {
+  const up = await startFakeUpstream({
+    script: {
+      turns: [
+        {
+          toolCalls: [
+            { name: "edit_file", input: { path: "a.txt", edits: [{ old: "hi", new: "changed" }] } },
+          ],
+        },
+        { text: "done" },
+      ],
+    },
+  });
+  try {
+    const env = { ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: up.url };
+    const run = await loom(sb, ["run", "--json", "--permission-mode", "auto", "change it"], { env });
+    expect(run.code).toBe(0);
+    expect(readFileSync(join(sb.workspace, "a.txt"), "utf8")).toBe("changed\n");
+    const id = String(jsonLines(run.stdout).at(-1)?.threadId);
+    writeFileSync(join(threadsDir, `${id}.json`), "{torn");
+    const undo = await loom(sb, ["undo"]);
+    expect(undo.code).toBe(0);
+    expect(undo.stdout).toContain(`reverted turn 1 of ${id}`);
+    expect(readFileSync(join(sb.workspace, "a.txt"), "utf8")).toBe("hi\n");
+  } finally {
+    await up.stop();
+  }
 });

@@ -32,9 +32,12 @@ export default defineCommand({
     const out = (s: string): void => void process.stdout.write(`${s}\n`);
     // One thread if named; else every thread of this workspace (a repository can hold several).
     const threadId = args.thread ? store.resolve(args.thread).id : undefined;
-    const entries = listEntries(target, threadId).filter(
-      (e) => threadId !== undefined || store.get(e.threadId)?.workspace === workspace,
-    );
+    // A thread whose file cannot be read still has its snapshots here: they stay undoable.
+    const entries = listEntries(target, threadId).filter((e) => {
+      if (threadId !== undefined) return true;
+      const t = store.get(e.threadId);
+      return t === undefined || t.workspace === workspace;
+    });
 
     if (args.list) {
       if (args.json) return out(JSON.stringify(entries));
