@@ -2,7 +2,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { createSandbox, loom } from "./_harness.ts";
+import { createSandbox, loom, MAIN } from "./_harness.ts";
 
 const sb = createSandbox({ "a.txt": "hi\n" });
 symlinkSync("/etc/passwd", join(sb.workspace, "passwd-link"));
@@ -44,4 +44,28 @@ test("a structured failure (bash timing out) prints its result on stdout and one
   expect(r.code).toBe(1);
   expect(JSON.parse(r.stdout)).toMatchObject({ timed_out: true });
   expect(r.stderr).toBe("loom: bash failed (its result is on stdout)\n");
+});
+
+test("Ctrl-C cancels a running tool: exit 130, its process gone", async () => {
+  // A duration no other process uses, so pgrep finds exactly the tool's sleep (not loom's own argv).
+  const sleep = `sleep 91.${process.pid}`;
+  const running = () => Bun.spawnSync(["pgrep", "-f", `^${sleep}$`]).exitCode === 0;
+  const proc = Bun.spawn(
+    ["bun", MAIN, "tools", "call", "bash", JSON.stringify({ command: `${sleep}; true` })],
+    {
+      cwd: sb.workspace,
+      env: sb.env,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
+  for (let i = 0; i < 100 && !running(); i++) await Bun.sleep(50);
+  expect(running()).toBe(true);
+  proc.kill("SIGINT");
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+  const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+  clearTimeout(timer);
+  expect(code).toBe(130);
+  expect(stderr).toBe("loom: bash cancelled\n");
+  expect(running()).toBe(false);
 });

@@ -61,9 +61,24 @@ const call = defineCommand({
       if (!tool) throw new UsageError(`no tool '${args.tool}' (see \`loom tools list\`)`);
       const controller = new AbortController();
       const timer = tool.timeoutMs ? setTimeout(() => controller.abort(), tool.timeoutMs) : undefined;
+      // Ctrl-C cancels the call (the tool kills what it started); a second one exits at once.
+      let interrupted = false;
+      const onSigint = () => {
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        controller.abort();
+      };
+      process.on("SIGINT", onSigint);
       const result = await tool
         .invoke(input, { workspaceRoot: root, signal: controller.signal, callId: "cli" })
-        .finally(() => clearTimeout(timer));
+        .finally(() => {
+          clearTimeout(timer);
+          process.off("SIGINT", onSigint);
+        });
+      if (interrupted) {
+        process.stderr.write(`loom: ${args.tool} cancelled\n`);
+        throw new ExitError(130);
+      }
       if (result.isError) {
         const o = result.output as { code?: string; message?: string } | string;
         if (typeof o === "object" && o !== null && !o.code) {
