@@ -5,7 +5,7 @@
 import { afterAll, afterEach, expect, test } from "bun:test";
 import type { Script } from "../fixtures/fake-upstream/script.ts";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
-import { createSandbox, jsonLines, loom } from "./_harness.ts";
+import { createSandbox, jsonLines, loom, MAIN } from "./_harness.ts";
 
 // One retry keeps the failing cases fast; the retry logic itself is the agent's (tested there).
 const sb = createSandbox({ ".loom/config.toml": "[agent]\nmax_retries = 1\n" });
@@ -120,4 +120,27 @@ test("a thread store that breaks mid-turn: warned, exit 1, and the process ends"
   expect(r.code).toBe(1);
   expect(r.stderr).toContain("thread not saved: EEXIST");
   expect(r.stderr.trim().split("\n").at(-1)).toStartWith("loom: EEXIST");
+});
+
+test("SIGTERM (timeout, CI) cancels like Ctrl-C: the tool's processes end, final says cancelled, exit 143", async () => {
+  const sleep = `sleep 92.${process.pid}`;
+  const running = () => Bun.spawnSync(["pgrep", "-f", `^${sleep}$`]).exitCode === 0;
+  const env = await against({
+    turns: [{ toolCalls: [{ name: "bash", input: { command: `${sleep}; true` } }] }, { text: "done" }],
+  });
+  const proc = Bun.spawn(["bun", MAIN, "run", "--json", "--permission-mode", "auto", "wait"], {
+    cwd: sb.workspace,
+    env: { ...sb.env, ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  for (let i = 0; i < 100 && !running(); i++) await Bun.sleep(50);
+  expect(running()).toBe(true);
+  proc.kill("SIGTERM");
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+  const [code, stdout] = await Promise.all([proc.exited, new Response(proc.stdout).text()]);
+  clearTimeout(timer);
+  expect(code).toBe(143);
+  expect(jsonLines(stdout).at(-1)).toMatchObject({ type: "final", reason: "cancelled" });
+  expect(running()).toBe(false);
 });

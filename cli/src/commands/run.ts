@@ -1,7 +1,7 @@
 /**
  * `loom run "<task>"`: one task, headless, to completion. Text goes to stdout, tool lines and
  * notices to stderr; `--json` prints one JSON event per line instead. Exit 0 when the model
- * finished, 1 on failure, 130 when interrupted.
+ * finished, 1 on failure, 130 when interrupted (143 for SIGTERM).
  */
 import { formatError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
@@ -69,12 +69,17 @@ export default defineCommand({
       }
     });
 
+    // Ctrl-C (or a SIGTERM from `timeout`, CI, a supervisor) cancels the turn: tools kill what they
+    // started, the thread is saved, `final` says cancelled. A second signal exits at once.
     let interrupts = 0;
-    const onSigint = () => {
-      if (++interrupts > 1) process.exit(130);
+    let cancelExit = 130;
+    const onSignal = (signal: NodeJS.Signals) => {
+      cancelExit = signal === "SIGTERM" ? 143 : 130;
+      if (++interrupts > 1) process.exit(cancelExit);
       session.cancel();
     };
-    process.on("SIGINT", onSigint);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
     try {
       if (json)
         emitJson({
@@ -117,9 +122,10 @@ export default defineCommand({
       await session.close();
       if (result.reason === "end_turn") return;
       if (!json && result.error) process.stderr.write(`loom: ${result.error}\n`);
-      throw new ExitError(result.reason === "cancelled" ? 130 : 1);
+      throw new ExitError(result.reason === "cancelled" ? cancelExit : 1);
     } finally {
-      process.off("SIGINT", onSigint);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
     }
   },
 });
