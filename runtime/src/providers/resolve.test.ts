@@ -43,6 +43,17 @@ describe("createLlmClient", () => {
     expect(seen).toEqual([{}]);
   });
 
+  test("a base URL that is not http(s) is CONFIG_INVALID at once, not a network error to retry", () => {
+    for (const baseUrl of ["localhost:11434", "ftp://x.example", "http//typo"]) {
+      expect(() => createLlmClient({ provider: "x", baseUrl }, [recordingProvider("x", [])])).toThrow(
+        `x: base URL ${JSON.stringify(baseUrl)} is not an http(s) URL`,
+      );
+    }
+    const seen: ProviderOptions[] = [];
+    createLlmClient({ provider: "x", baseUrl: "http://127.0.0.1:11434/v1" }, [recordingProvider("x", seen)]);
+    expect(seen).toEqual([{ baseUrl: "http://127.0.0.1:11434/v1" }]);
+  });
+
   test("an unknown provider is a CONFIG_INVALID error listing the known ones", () => {
     const providers = [recordingProvider("anthropic", []), recordingProvider("vertex", [])];
     try {

@@ -29,12 +29,29 @@ export function createLlmClient(
       provider: config.provider,
     });
   }
+  if (config.baseUrl && !isHttpUrl(config.baseUrl)) {
+    // A typo here is not a network failure: say so once instead of retrying it as one.
+    throw new LoomError(
+      "CONFIG_INVALID",
+      `${config.provider}: base URL ${JSON.stringify(config.baseUrl)} is not an http(s) URL`,
+      { provider: config.provider },
+    );
+  }
   const apiKey = config.apiKey instanceof Secret ? config.apiKey.expose() : config.apiKey;
   return definition.create({
     ...(apiKey ? { apiKey } : {}),
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
     ...(config.settings ? { settings: config.settings } : {}),
   });
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === "http:" || u.protocol === "https:";
+  } catch {
+    return false;
+  }
 }
 
 /**
