@@ -60,6 +60,8 @@ export const ThreadSchema = Type.Object({
       inputTokens: Type.Integer(),
       outputTokens: Type.Integer(),
       costUsd: Type.Optional(Type.Number()),
+      /** Some usage was on a model with no known price: `costUsd` covers only the priced part. */
+      costPartial: Type.Optional(Type.Boolean()),
     }),
   ),
   deletedAt: Type.Optional(Type.String()),

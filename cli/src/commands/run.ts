@@ -8,7 +8,7 @@ import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
 import { createRenderer } from "../repl/render.ts";
 import { colorEnabled, createStyle } from "../repl/style.ts";
-import { formatTokens } from "../repl/tool-display.ts";
+import { formatCost, formatTokens } from "../repl/tool-display.ts";
 import type { SessionEvent } from "../session/events.ts";
 import { sessionInitFromArgs } from "../session/from-args.ts";
 import { sessionArgs } from "../session/global-flags.ts";
@@ -100,7 +100,7 @@ export default defineCommand({
         await session.close().catch(() => undefined);
         throw new ExitError(1);
       }
-      const { usage, costUsd } = session.cost();
+      const { usage, costUsd, costPartial } = session.cost();
       if (json) {
         emitJson({
           type: "final",
@@ -109,10 +109,11 @@ export default defineCommand({
           threadId: session.thread.id,
           usage: result.usage,
           costUsd: costUsd ?? null,
+          ...(costPartial ? { costPartial: true } : {}),
           ...(result.error ? { error: result.error } : {}),
         });
       } else {
-        const cost = costUsd === undefined ? "" : ` · $${costUsd.toFixed(4)}`;
+        const cost = costUsd === undefined ? "" : ` · ${formatCost(costUsd, costPartial)}`;
         process.stderr.write(
           style.dim(
             `${session.thread.id} · ${formatTokens(usage.inputTokens)} in / ${formatTokens(usage.outputTokens)} out${cost}\n`,

@@ -17,7 +17,7 @@ import { createLineAssembler } from "./input.ts";
 import { createRenderer } from "./render.ts";
 import { runSlash, type SlashContext } from "./slash.ts";
 import { colorEnabled, createStyle } from "./style.ts";
-import { formatTokens } from "./tool-display.ts";
+import { formatCost, formatTokens } from "./tool-display.ts";
 
 const PROMPT = "› ";
 const CONTINUE = "… ";
@@ -172,8 +172,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
       const result = await s.send(text);
       clearThinking();
       renderer.newline();
-      const { usage, costUsd } = s.cost();
-      const cost = costUsd === undefined ? "" : ` · $${costUsd.toFixed(4)} total`;
+      const { usage, costUsd, costPartial } = s.cost();
+      const cost = costUsd === undefined ? "" : ` · ${formatCost(costUsd, costPartial)} total`;
       const extra = result.reason === "error" ? style.red(` · ${result.error ?? "failed"}`) : "";
       print(
         style.dim(

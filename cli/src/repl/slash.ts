@@ -4,7 +4,7 @@ import { MODELS } from "@loom/runtime/providers/catalogue";
 import { parsePermissionMode } from "../session/permissions.ts";
 import type { Session } from "../session/session.ts";
 import type { Style } from "./style.ts";
-import { formatTokens } from "./tool-display.ts";
+import { formatCost, formatTokens } from "./tool-display.ts";
 
 export interface SlashContext {
   session(): Promise<Session>;
@@ -145,8 +145,8 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
     help: "tokens and cost of this thread",
     async run(_arg, ctx) {
       const s = await ctx.session();
-      const { usage, costUsd } = s.cost();
-      const cost = costUsd === undefined ? "cost unknown for this model" : `$${costUsd.toFixed(4)}`;
+      const { usage, costUsd, costPartial } = s.cost();
+      const cost = costUsd === undefined ? "cost unknown for this model" : formatCost(costUsd, costPartial);
       ctx.print(`${formatTokens(usage.inputTokens)} in · ${formatTokens(usage.outputTokens)} out · ${cost}`);
     },
   },

@@ -69,6 +69,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+/** `$0.0123`, or `≥ $0.0123 (some usage unpriced)` when part of the usage had no known price. */
+export function formatCost(usd: number, partial?: boolean): string {
+  return partial ? `≥ $${usd.toFixed(4)} (some usage unpriced)` : `$${usd.toFixed(4)}`;
+}
+
 export function formatTokens(n: number): string {
   return n < 1000
     ? String(n)

@@ -75,7 +75,8 @@ export interface Session {
   undo(options?: { force?: boolean }): UndoResult;
   undoList(): UndoEntry[];
   /** Tokens and cost of this thread so far. */
-  cost(): { usage: Usage; costUsd?: number };
+  /** `costPartial`: some usage had no known price, so `costUsd` is a lower bound. */
+  cost(): { usage: Usage; costUsd?: number; costPartial?: boolean };
   save(): void;
   close(): Promise<void>;
 }
@@ -314,10 +315,11 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     },
     cost() {
       const u = thread.usage ?? { inputTokens: 0, outputTokens: 0 };
-      const out: { usage: Usage; costUsd?: number } = {
+      const out: { usage: Usage; costUsd?: number; costPartial?: boolean } = {
         usage: { inputTokens: u.inputTokens, outputTokens: u.outputTokens },
       };
       if (u.costUsd !== undefined) out.costUsd = u.costUsd;
+      if (u.costPartial) out.costPartial = true;
       return out;
     },
     save() {

@@ -1,4 +1,7 @@
-/** A thread's running totals: tokens in (cached input included) and out, and cost when the model is priced. */
+/**
+ * A thread's running totals: tokens in (cached input included) and out, and cost when the model is
+ * priced (`costPartial` when some of the usage was on a model without a known price).
+ */
 import type { Usage } from "@loom/runtime/llm";
 import { costOf } from "@loom/runtime/providers/catalogue";
 import type { Thread } from "@loom/runtime/thread";
@@ -11,6 +14,11 @@ export function addUsage(prev: Thread["usage"], model: string, u: Usage): NonNul
     outputTokens: before.outputTokens + u.outputTokens,
   };
   const cost = costOf(model, u);
-  if (before.costUsd !== undefined || cost !== undefined) next.costUsd = (before.costUsd ?? 0) + (cost ?? 0);
+  if (before.costUsd !== undefined || cost !== undefined) {
+    next.costUsd = (before.costUsd ?? 0) + (cost ?? 0);
+    // Unpriced usage (now, or in turns before the first priced one) makes the total a lower bound.
+    const unpricedBefore = before.costUsd === undefined && before.inputTokens + before.outputTokens > 0;
+    if (before.costPartial || cost === undefined || unpricedBefore) next.costPartial = true;
+  }
   return next;
 }
