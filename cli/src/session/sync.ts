@@ -62,6 +62,7 @@ export async function createSessionSync(
    */
   const pending = new Map<string, Thread>();
   let running = false;
+  let toldQueued = false;
   void sync.drain().catch(() => undefined);
   const pushLoop = async (): Promise<void> => {
     for (let next = pending.entries().next(); !next.done; next = pending.entries().next()) {
@@ -69,9 +70,21 @@ export async function createSessionSync(
       pending.delete(id);
       const target = moved.get(thread.id);
       if (target) thread.id = target;
-      await sync
+      const r = await sync
         .push(thread)
         .catch((e) => emit({ type: "session.notice", level: "warn", message: `sync: ${formatError(e)}` }));
+      // A push that stays queued (server down, token refused…) is said once per session, not per save.
+      if (r && r.status === "queued" && !toldQueued) {
+        toldQueued = true;
+        const hint = /^40[13]\b/.test(r.error ?? "")
+          ? `; check the token (\`loom login --server ${serverUrl}\`)`
+          : "";
+        emit({
+          type: "session.notice",
+          level: "warn",
+          message: `sync: ${thread.id} is queued and will be retried (${r.error ?? "not delivered"})${hint}`,
+        });
+      }
     }
   };
   const kick = (): void => {
