@@ -9,8 +9,8 @@ import anthropic from "@loom/provider-anthropic";
 import openai from "@loom/provider-openai";
 import vertex from "@loom/provider-vertex";
 import type { LlmClient, LlmRequest } from "@loom/runtime/llm";
+import { StaticTokenAuth } from "@loom/runtime/providers/google-auth";
 import OpenAI from "openai";
-import { StaticTokenAuth } from "../plugins/provider-vertex/src/auth.ts";
 import { startFakeUpstream } from "../tests/fixtures/fake-upstream/server.ts";
 import { type BenchResult, median } from "./types.ts";
 

@@ -45,7 +45,7 @@ async function loadSdk(opts: AnthropicClientOptions): Promise<Loaded> {
   const { vertex } = opts.auth;
   const [{ AnthropicVertex }, auth] = await Promise.all([
     import("@anthropic-ai/vertex-sdk"),
-    import("./vertex-auth.ts"),
+    import("@loom/runtime/providers/google-auth"),
   ]);
   const client = new AnthropicVertex({
     ...common,

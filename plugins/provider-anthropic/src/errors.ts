@@ -27,7 +27,7 @@ export function toLlmError(sdk: typeof Sdk, e: unknown, signal: AbortSignal | un
   if (e instanceof LlmError) return e;
   if (signal?.aborted || e instanceof sdk.APIUserAbortError) return abortedError(PROVIDER);
   if (e instanceof sdk.APIConnectionError) {
-    // Checked by name: importing vertex-auth.ts would load google-auth-library eagerly.
+    // Checked by name: importing @loom/runtime/providers/google-auth would load google-auth-library eagerly.
     if (e.cause instanceof Error && e.cause.name === "CredentialsError") return credentialsError(e.cause);
     return networkError(PROVIDER, e.cause ?? e);
   }

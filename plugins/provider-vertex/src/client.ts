@@ -60,7 +60,7 @@ export function createVertexClient(opts: VertexClientOptions): LlmClient {
   const load = (): Promise<Loaded> =>
     (loading ??= (async () => {
       const sdk = await import("@google/genai");
-      const auth = await import("./auth.ts");
+      const auth = await import("@loom/runtime/providers/google-auth");
       const authClient = opts.accessToken ? new auth.StaticTokenAuth(opts.accessToken) : new auth.AdcAuth();
       const ai = new sdk.GoogleGenAI({
         vertexai: true,

@@ -51,7 +51,7 @@ export function toLlmError(
     });
   }
   if (!(e instanceof Error)) return networkError(PROVIDER, e);
-  // Checked by name: importing auth.ts would load google-auth-library eagerly.
+  // Checked by name: importing @loom/runtime/providers/google-auth would load google-auth-library eagerly.
   if (e.name === "CredentialsError") {
     return new LlmError(
       "permanent",

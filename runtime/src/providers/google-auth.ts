@@ -1,8 +1,8 @@
 /**
- * Google credentials for Claude on Vertex AI: application-default credentials (ADC), or a fixed
- * access token (one minted elsewhere, or a test's). A failure to get credentials is a
- * `CredentialsError`, which the client reports as permanent with the fix, instead of the SDK's
- * retryable connection error.
+ * Google credentials for Vertex AI (Gemini, and Claude on Vertex), shared by the provider plugins. Application-default credentials (ADC) in production; a fixed access
+ * token for a token minted elsewhere (`gcloud auth print-access-token`) and for tests against a
+ * local fake, where no Google token exchange can happen. Either way a failure to obtain
+ * credentials surfaces as a `CredentialsError`, which the client reports as permanent.
  */
 import { AuthClient, GoogleAuth } from "google-auth-library";
 
