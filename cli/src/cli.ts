@@ -106,7 +106,9 @@ async function usage(cmd: CommandDef<ArgsDef>, path: string[]): Promise<string> 
     path.length > 0
       ? { meta: { name: ["loom", ...path.slice(0, -1)].join(" "), version: VERSION } }
       : undefined;
-  const text = await renderUsage(cmd, parent);
+  const styled = await renderUsage(cmd, parent);
+  // Colour only for a person at a terminal: piped help (`loom --help | less`, scripts) gets plain text.
+  const text = process.stdout.isTTY && !process.env.NO_COLOR ? styled : Bun.stripANSI(styled);
   const examples = examplesText(path);
   return examples ? `${text.trimEnd()}\n\n${examples}` : `${text.trimEnd()}\n`;
 }

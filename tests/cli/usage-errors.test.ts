@@ -62,6 +62,13 @@ describe("help", () => {
     expect(r.stdout).toContain("loom threads show 3f2a");
   });
 
+  test("piped help is plain text (no terminal colour codes) even without NO_COLOR", async () => {
+    const r = await loom(sb, ["run", "--help"], { env: { NO_COLOR: "" } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("USAGE loom run");
+    expect(r.stdout).not.toContain("\x1b[");
+  });
+
   test("every command's --help has an example", async () => {
     const commands = [
       [],
