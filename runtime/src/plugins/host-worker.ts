@@ -1,8 +1,10 @@
 /**
  * The child process that runs one WASM plugin. It loads the module with Extism on its own main
  * thread, serves host functions itself (it has the workspace root and the effective
- * permissions), and answers calls one at a time over IPC. The parent kills it at a call's
- * deadline, which stops even a pure-WASM loop.
+ * permissions), and answers calls one at a time. The `load` message arrives over IPC; calls,
+ * results and logs go over the parent's Unix socket (host-protocol.ts). The parent kills it at
+ * a call's deadline, which stops even a pure-WASM loop. It exits when the parent goes away
+ * (IPC disconnect or socket close).
  *
  * Started as `bun host-worker.ts`, or, inside the compiled binary, as `loom` with
  * LOOM_PLUGIN_HOST=1 (cli/src/main.ts then calls `runPluginHostWorker`).
@@ -10,14 +12,21 @@
 import createPlugin, { type Plugin } from "@extism/extism";
 import { formatError, isLoomError } from "../errors.ts";
 import { createHostFunctions } from "./host-functions.ts";
-import type { CallRequest, ChildMessage, LoadRequest, ParentMessage, WireError } from "./host-protocol.ts";
+import {
+  type CallRequest,
+  type ChildMessage,
+  frameReader,
+  frameWriter,
+  type LoadRequest,
+  type WireError,
+} from "./host-protocol.ts";
 import { WASM_PAGE } from "./wasm-module.ts";
 
-function send(msg: ChildMessage): void {
-  process.send?.(msg);
-}
+const decoder = new TextDecoder();
 
-async function load(req: LoadRequest): Promise<Loaded> {
+type Send = (msg: ChildMessage) => void;
+
+async function load(req: LoadRequest, send: Send): Promise<Loaded> {
   const host = createHostFunctions({
     plugin: req.plugin,
     root: req.root,
@@ -35,7 +44,7 @@ async function load(req: LoadRequest): Promise<Loaded> {
       memory: { maxPages: req.memoryMb * 16, maxVarBytes: req.maxOutputBytes },
     },
   );
-  return { plugin, req };
+  return { plugin, req, send };
 }
 
 async function memoryBytes(plugin: Plugin): Promise<number> {
@@ -46,6 +55,7 @@ async function memoryBytes(plugin: Plugin): Promise<number> {
 interface Loaded {
   plugin: Plugin;
   req: LoadRequest;
+  send: Send;
 }
 
 function failed(id: number, code: WireError["code"], message: string): ChildMessage {
@@ -58,7 +68,7 @@ function failed(id: number, code: WireError["code"], message: string): ChildMess
  */
 async function call(state: { loaded: Promise<Loaded> }, c: CallRequest): Promise<ChildMessage> {
   const loaded = await state.loaded;
-  const { plugin, req } = loaded;
+  const { plugin, req, send } = loaded;
   try {
     const out = await plugin.call(c.export, c.input);
     const bytes = out?.bytes() ?? new Uint8Array();
@@ -66,7 +76,7 @@ async function call(state: { loaded: Promise<Loaded> }, c: CallRequest): Promise
       const msg = `output of ${bytes.length} bytes is over the plugin's limit of ${req.maxOutputBytes} bytes (limits.maxOutputBytes)`;
       return failed(c.id, "TOOL_FAILED", msg);
     }
-    return { type: "result", id: c.id, output: new TextDecoder().decode(bytes) };
+    return { type: "result", id: c.id, output: decoder.decode(bytes) };
   } catch (e) {
     const message = formatError(e);
     if (!isLoomError(e) && message.startsWith("Plugin-originated error: ")) {
@@ -75,7 +85,7 @@ async function call(state: { loaded: Promise<Loaded> }, c: CallRequest): Promise
     const cap = req.memoryMb * 1024 * 1024;
     const margin = Math.max(64 * WASM_PAGE, cap / 8);
     const near = (await memoryBytes(plugin).catch(() => 0)) + margin >= cap;
-    state.loaded = load(req);
+    state.loaded = load(req, send);
     await plugin.close().catch(() => {});
     if (isLoomError(e)) return failed(c.id, e.code, e.message);
     const hint = near ? ` (likely out of memory: the limit is ${req.memoryMb} MiB, limits.memoryMb)` : "";
@@ -83,29 +93,54 @@ async function call(state: { loaded: Promise<Loaded> }, c: CallRequest): Promise
   }
 }
 
-/** Serves IPC messages until the parent disconnects. */
-export function runPluginHostWorker(): void {
-  let state: { loaded: Promise<Loaded> } | undefined;
+function die(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+/** Connects to the parent's socket, loads the plugin, then answers calls in order. */
+async function serve(req: LoadRequest): Promise<void> {
+  let writer: ReturnType<typeof frameWriter> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
-  process.on("message", (msg: ParentMessage) => {
-    if (msg.type === "load") {
-      state = { loaded: load(msg) };
-      state.loaded.then(
-        () => send({ type: "loaded" }),
-        (e) =>
-          send({
-            type: "load_failed",
-            error: { code: "PLUGIN_INVALID", message: `could not start: ${formatError(e)}` },
-          }),
-      );
-      return;
-    }
-    const current = state;
+  let state: { loaded: Promise<Loaded> } | undefined;
+  const send: Send = (msg) => writer?.send(msg);
+  const read = frameReader((msg) => {
+    const c = msg as CallRequest;
     queue = queue.then(async () => {
-      if (!current) return send(failed(msg.id, "INTERNAL", "call before load"));
-      send(await call(current, msg).catch((e) => failed(msg.id, "PLUGIN_FAILED", formatError(e))));
+      if (!state) return send(failed(c.id, "INTERNAL", "call before load"));
+      send(await call(state, c).catch((e) => failed(c.id, "PLUGIN_FAILED", formatError(e))));
     });
   });
+  const socket = await Bun.connect({
+    unix: req.socket,
+    socket: {
+      data(_s, chunk) {
+        try {
+          read(chunk);
+        } catch (e) {
+          die(`plugin host: bad frame from the parent: ${formatError(e)}`);
+        }
+      },
+      drain: () => writer?.drain(),
+      close: () => process.exit(0),
+      error: (_s, e) => die(`plugin host: socket error: ${formatError(e)}`),
+    },
+  }).catch((e) => die(`plugin host: cannot connect to ${req.socket}: ${formatError(e)}`));
+  writer = frameWriter(socket);
+  state = { loaded: load(req, send) };
+  state.loaded.then(
+    () => send({ type: "loaded" }),
+    (e) =>
+      send({
+        type: "load_failed",
+        error: { code: "PLUGIN_INVALID", message: `could not start: ${formatError(e)}` },
+      }),
+  );
+}
+
+/** Waits for the `load` message over IPC; exits when the parent disconnects. */
+export function runPluginHostWorker(): void {
+  process.once("message", (msg: LoadRequest) => void serve(msg));
   process.on("disconnect", () => process.exit(0));
 }
 

@@ -1,11 +1,23 @@
 /**
- * Parent side of the WASM plugin host: one warm child process per plugin, calls serialised over
- * IPC. A call that passes its deadline (or is cancelled) kills the child — the only thing that
- * stops a pure-WASM loop under Bun — and a fresh child is started for the next call.
+ * Parent side of the WASM plugin host: one warm child process per plugin, calls serialised. The
+ * module goes to the child over IPC; calls and results over a Unix socket in a private temp dir
+ * (removed as soon as the child connects). A call that passes its deadline (or is cancelled)
+ * kills the child — the only thing that stops a pure-WASM loop under Bun — and a fresh child is
+ * started for the next call.
  */
-import type { Subprocess } from "bun";
-import { LoomError } from "../errors.ts";
-import type { ChildMessage, LoadRequest, WireError } from "./host-protocol.ts";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Socket, SocketListener, Subprocess } from "bun";
+import { formatError, LoomError } from "../errors.ts";
+import {
+  type CallRequest,
+  type ChildMessage,
+  frameReader,
+  frameWriter,
+  type LoadRequest,
+  type WireError,
+} from "./host-protocol.ts";
 import type { PluginLimits } from "./manifest.ts";
 import type { EffectivePermissions } from "./permissions.ts";
 
@@ -37,9 +49,55 @@ interface Pending {
 interface Child {
   proc: Subprocess<"ignore", "ignore", "pipe">;
   ready: Promise<void>;
+  /** True once `ready` has resolved: calls then skip the loading deadline. */
+  loaded: boolean;
   pending: Map<number, Pending>;
   dead: boolean;
   stderr: string;
+  /** Set once the child has connected. */
+  send?: (msg: CallRequest) => void;
+  /** Stops the listener and removes the socket's directory (idempotent). */
+  cleanup(): void;
+}
+
+/** A Unix socket listener in a fresh 0700 temp dir, accepting one connection. */
+function listenOnce(handlers: { open(socket: Socket): void; data(chunk: Uint8Array): void; drain(): void }): {
+  path: string;
+  cleanup(): void;
+} {
+  const dir = mkdtempSync(join(tmpdir(), "loom-plugin-"));
+  chmodSync(dir, 0o700);
+  const path = join(dir, "host.sock");
+  let accepted = false;
+  let done = false;
+  let listener: SocketListener | undefined;
+  const cleanup = () => {
+    if (done) return;
+    done = true;
+    listener?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    listener = Bun.listen({
+      unix: path,
+      socket: {
+        open(socket) {
+          if (accepted) return void socket.end();
+          accepted = true;
+          socket.unref();
+          cleanup();
+          handlers.open(socket);
+        },
+        data: (_s, chunk) => handlers.data(chunk),
+        drain: () => handlers.drain(),
+      },
+    });
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+  listener.unref();
+  return { path, cleanup };
 }
 
 /** `bun host-worker.ts` from sources; inside a compiled binary the binary itself with LOOM_PLUGIN_HOST=1. */
@@ -61,23 +119,84 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
 
   function fail(c: Child, e: LoomError): void {
     c.dead = true;
+    c.cleanup();
     for (const p of c.pending.values()) p.reject(e);
     c.pending.clear();
+  }
+
+  function onMessage(
+    c: Child,
+    msg: ChildMessage,
+    loaded: () => void,
+    loadFailed: (e: LoomError) => void,
+  ): void {
+    switch (msg.type) {
+      case "loaded":
+        loaded();
+        return;
+      case "load_failed":
+        loadFailed(toError(msg.error));
+        return;
+      case "log":
+        opts.onLog?.(opts.plugin, msg.message);
+        return;
+      case "result":
+      case "failed": {
+        const p = c.pending.get(msg.id);
+        c.pending.delete(msg.id);
+        if (msg.type === "result") p?.resolve(msg.output);
+        else p?.reject(toError(msg.error));
+        return;
+      }
+      default: {
+        const never: never = msg;
+        throw new Error(`unknown message ${JSON.stringify(never)}`);
+      }
+    }
   }
 
   function spawnChild(perms: EffectivePermissions): Child {
     starts += 1;
     const { cmd, env } = workerCommand();
-    let onLoaded: (() => void) | undefined;
-    let onLoadFailed: ((e: LoomError) => void) | undefined;
+    let onLoaded: () => void = () => {};
+    let onLoadFailed: (e: LoomError) => void = () => {};
+    const ready = new Promise<void>((res, rej) => {
+      onLoaded = () => {
+        c.loaded = true;
+        res();
+      };
+      onLoadFailed = rej;
+    });
+    ready.catch(() => {});
+    let writer: ReturnType<typeof frameWriter> | undefined;
+    const read = frameReader((msg) => onMessage(c, msg as ChildMessage, onLoaded, onLoadFailed));
+    const socket = listenOnce({
+      open(s) {
+        writer = frameWriter(s);
+        c.send = (msg) => writer?.send(msg);
+      },
+      data(chunk) {
+        try {
+          read(chunk);
+        } catch (e) {
+          kill(
+            c,
+            new LoomError(
+              "PLUGIN_FAILED",
+              `plugin ${opts.plugin}: bad message from the host process: ${formatError(e)}`,
+            ),
+          );
+        }
+      },
+      drain: () => writer?.drain(),
+    });
     const c: Child = {
-      ready: new Promise<void>((res, rej) => {
-        onLoaded = res;
-        onLoadFailed = rej;
-      }),
+      ready,
+      loaded: false,
       pending: new Map(),
       dead: false,
       stderr: "",
+      cleanup: socket.cleanup,
       proc: Bun.spawn({
         cmd,
         env,
@@ -85,37 +204,15 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
         stdout: "ignore",
         stderr: "pipe",
         serialization: "advanced",
-        ipc(msg: ChildMessage) {
-          switch (msg.type) {
-            case "loaded":
-              return onLoaded?.();
-            case "load_failed":
-              return onLoadFailed?.(toError(msg.error));
-            case "log":
-              return opts.onLog?.(opts.plugin, msg.message);
-            case "result":
-            case "failed": {
-              const p = c.pending.get(msg.id);
-              c.pending.delete(msg.id);
-              if (msg.type === "result") p?.resolve(msg.output);
-              else p?.reject(toError(msg.error));
-              return;
-            }
-            default: {
-              const never: never = msg;
-              return never;
-            }
-          }
-        },
+        ipc() {},
         onExit(_proc, code, signal) {
           const why = `plugin ${opts.plugin}: host process exited (${signal ?? `code ${code}`})${c.stderr ? `: ${c.stderr.trim().split("\n").at(-1)}` : ""}`;
           const e = new LoomError("PLUGIN_FAILED", why);
-          onLoadFailed?.(e);
+          onLoadFailed(e);
           fail(c, e);
         },
       }),
     };
-    c.ready.catch(() => {});
     void (async () => {
       const reader = c.proc.stderr.getReader();
       const decoder = new TextDecoder();
@@ -134,6 +231,7 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
       permissions: perms,
       memoryMb: opts.limits.memoryMb,
       maxOutputBytes: opts.limits.maxOutputBytes,
+      socket: socket.path,
     };
     c.proc.send(load);
     return c;
@@ -189,10 +287,10 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
   async function callOnce(exportName: string, input: string, signal?: AbortSignal): Promise<string> {
     if (signal?.aborted)
       throw new LoomError("TOOL_CANCELLED", `plugin ${opts.plugin}: the call was cancelled`);
-    const c = await live();
+    const c = child?.loaded && !child.dead ? child : await live();
     const id = nextId++;
     const result = new Promise<string>((resolve, reject) => c.pending.set(id, { resolve, reject }));
-    c.proc.send({ type: "call", id, export: exportName, input });
+    c.send?.({ type: "call", id, export: exportName, input });
     return withDeadline(c, result, `in ${exportName}`, signal);
   }
 
