@@ -1,6 +1,8 @@
 /**
- * WASM plugin call overhead through the real host (warm child process, IPC, Extism), for a small
- * input, against the same call made in-process on the main thread (no isolation) as a baseline.
+ * WASM plugin call overhead through the real host (warm child process, Unix-socket round trip,
+ * Extism), for a small input, against the same call made in-process on the main thread (no
+ * isolation) as a baseline. The figure swings with CPU placement on a small VM: see
+ * specs/plugins.md (WASM host, "Cost").
  */
 import { readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
