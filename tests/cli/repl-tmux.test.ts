@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
 import { createSandbox, loom, MAIN, type Sandbox } from "./_harness.ts";
 
-const hasTmux = Bun.spawnSync(["tmux", "-V"]).exitCode === 0;
+const hasTmux = Bun.which("tmux") !== null && Bun.spawnSync(["tmux", "-V"]).exitCode === 0;
 // A private socket file (not the user's tmux server), removed afterwards.
 const socket = join(tmpdir(), `loom-tmux-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 let up: FakeUpstream;
