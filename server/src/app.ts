@@ -7,6 +7,7 @@
  */
 import { openapi } from "@elysiajs/openapi";
 import type { LlmClient } from "@loom/runtime/llm";
+import { costOf } from "@loom/runtime/providers/catalogue";
 import { VERSION } from "@loom/runtime/version";
 import { Elysia } from "elysia";
 import { tokenResolver } from "./auth/plugin.ts";
@@ -110,7 +111,7 @@ export function createApp(o: AppOptions) {
     .use(opsRoutes({ db: o.db, metrics, providers: configured }))
     .use(authRoutes(resolvers))
     .use(threadRoutes({ store: createThreadStore(o.db), resolvers, clock }))
-    .use(usageRoutes({ db: o.db, resolvers }))
+    .use(usageRoutes({ db: o.db, resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))
     .use(
       passthroughRoutes({

@@ -101,6 +101,16 @@ describe("LLM proxy routes", () => {
     expect((await s.call("GET", "/api/usage?from=yesterday", { token: s.alice })).status).toBe(400);
   });
 
+  test("usage on a model without a known price keeps its tokens and answers costUsd null, not 0", async () => {
+    const s = setup({}, { clock: () => new Date("2026-11-25T12:00:00Z"), cost: () => undefined });
+    await s.llm.complete(req);
+    const api = (await (await s.call("GET", "/api/usage", { token: s.alice })).json()) as {
+      items: { model: string; inputTokens: number; costUsd: number | null }[];
+    };
+    expect(api.items).toHaveLength(1);
+    expect(api.items[0]).toMatchObject({ inputTokens: 1000, costUsd: null });
+  });
+
   test("stream: every LlmEvent arrives through SSE in order", async () => {
     const s = setup({ events: STREAM });
     const got: LlmEvent[] = [];

@@ -5,10 +5,12 @@ import { authPlugin } from "../auth/plugin.ts";
 import type { PrincipalResolver } from "../auth/principal.ts";
 import type { Db } from "../db/open.ts";
 import { usage } from "../db/schema.ts";
+import type { CostLookup } from "./usage.ts";
 
 const Day = t.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
 
-export function usageRoutes(d: { db: Db; resolvers: PrincipalResolver[] }) {
+/** `cost` tells which models have a known price: the others' rows answer `costUsd: null`, not a wrong 0. */
+export function usageRoutes(d: { db: Db; resolvers: PrincipalResolver[]; cost: CostLookup }) {
   return new Elysia({ prefix: "/api/usage", detail: { tags: ["usage"] } }).use(authPlugin(d.resolvers)).get(
     "",
     ({ principal, query }) => {
@@ -31,7 +33,8 @@ export function usageRoutes(d: { db: Db; resolvers: PrincipalResolver[] }) {
         .orderBy(asc(usage.day), asc(usage.provider), asc(usage.model))
         .limit(10_000)
         .all();
-      return { items };
+      const priced = (model: string) => d.cost(model, { inputTokens: 1, outputTokens: 1 }) !== undefined;
+      return { items: items.map((i) => ({ ...i, costUsd: priced(i.model) ? i.costUsd : null })) };
     },
     {
       auth: true,
@@ -46,7 +49,8 @@ export function usageRoutes(d: { db: Db; resolvers: PrincipalResolver[] }) {
             requests: t.Integer(),
             inputTokens: t.Integer(),
             outputTokens: t.Integer(),
-            costUsd: t.Number(),
+            /** null: no known price for this model (its tokens are counted, its cost is not). */
+            costUsd: t.Nullable(t.Number()),
           }),
         ),
       }),

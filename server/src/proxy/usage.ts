@@ -5,7 +5,10 @@ import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/open.ts";
 import { usage } from "../db/schema.ts";
 
-/** USD for one call, `undefined` for an unknown model (counted as 0). Default: the runtime's catalogue. */
+/**
+ * USD for one call, `undefined` for a model without a known price (stored as 0; `GET /api/usage` then
+ * answers `costUsd: null` for it). Default: the runtime's catalogue.
+ */
 export type CostLookup = (
   model: string,
   usage: { inputTokens: number; outputTokens: number },
