@@ -180,7 +180,7 @@ export async function startAgent(sb: Sandbox, o: ClientOptions = {}): Promise<Ag
 }
 
 /** A client's terminals: real child processes, output = stdout + stderr. */
-function withTerminals(app: acp.ClientApp, created: acp.CreateTerminalRequest[]): acp.ClientApp {
+export function withTerminals(app: acp.ClientApp, created: acp.CreateTerminalRequest[]): acp.ClientApp {
   const terms = new Map<string, { proc: Bun.Subprocess<"ignore", "pipe", "pipe">; out: Promise<string> }>();
   return app
     .onRequest(methods.client.terminal.create, ({ params }) => {

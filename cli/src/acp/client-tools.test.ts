@@ -5,6 +5,7 @@ import { join } from "node:path";
 import * as acp from "@agentclientprotocol/sdk";
 import { methods } from "@agentclientprotocol/sdk";
 import type { Tool, ToolProgress } from "@loom/runtime/tool";
+import { withTerminals } from "../../../tests/acp/harness.ts";
 import { applyEdits, editArgs, formatRead, readArgs } from "./client-tool-io.ts";
 import { wrapForClient } from "./client-tools.ts";
 
@@ -57,46 +58,10 @@ describe("client tool io", () => {
 });
 
 /** A client whose terminals are real processes, as an editor would run them. */
+/** A client offering terminals backed by real child processes (the e2e harness's). */
 function terminalClient() {
-  const terms = new Map<string, { proc: Bun.Subprocess<"ignore", "pipe", "pipe">; out: Promise<string> }>();
   const created: acp.CreateTerminalRequest[] = [];
-  let n = 0;
-  const app = acp
-    .client({ name: "terminals" })
-    .onRequest(methods.client.terminal.create, ({ params }) => {
-      created.push(params);
-      const proc = Bun.spawn([params.command, ...(params.args ?? [])], {
-        cwd: params.cwd ?? undefined,
-        stdin: "ignore",
-        stdout: "pipe",
-        stderr: "pipe",
-      });
-      const out = Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]).then(
-        ([o, e]) => o + e,
-      );
-      const terminalId = `term-${++n}`;
-      terms.set(terminalId, { proc, out });
-      return { terminalId };
-    })
-    .onRequest(methods.client.terminal.waitForExit, async ({ params }) => {
-      const t = terms.get(params.terminalId)!;
-      const code = await t.proc.exited;
-      const signal = t.proc.signalCode;
-      return { exitCode: signal ? null : code, signal: signal ? String(signal) : null };
-    })
-    .onRequest(methods.client.terminal.output, async ({ params }) => ({
-      output: await terms.get(params.terminalId)!.out,
-      truncated: false,
-    }))
-    .onRequest(methods.client.terminal.kill, ({ params }) => {
-      terms.get(params.terminalId)?.proc.kill();
-      return {};
-    })
-    .onRequest(methods.client.terminal.release, ({ params }) => {
-      terms.delete(params.terminalId);
-      return {};
-    });
-  return { app, created };
+  return { app: withTerminals(acp.client({ name: "terminals" }), created), created };
 }
 
 describe("client terminals", () => {
