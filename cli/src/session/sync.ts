@@ -55,13 +55,13 @@ export async function createSessionSync(
       });
     },
   });
-  const inFlight = new Set<Promise<unknown>>();
   /**
    * Latest unsent copy per thread. One push at a time for the whole session: saves made during a push
    * coalesce into one push after it, and a conflict's fork is delivered before the copy that moved to it.
    */
   const pending = new Map<string, Thread>();
-  let running = false;
+  /** The push loop while it runs. */
+  let current: Promise<void> | undefined;
   let toldQueued = false;
   void sync.drain().catch(() => undefined);
   const pushLoop = async (): Promise<void> => {
@@ -88,14 +88,11 @@ export async function createSessionSync(
     }
   };
   const kick = (): void => {
-    if (running || pending.size === 0) return;
-    running = true;
-    const p = pushLoop().finally(() => {
-      running = false;
-      inFlight.delete(p);
+    if (current || pending.size === 0) return;
+    current = pushLoop().finally(() => {
+      current = undefined;
       kick();
     });
-    inFlight.add(p);
   };
   return {
     push(thread) {
@@ -104,7 +101,7 @@ export async function createSessionSync(
       kick();
     },
     async flush(timeoutMs = 5000) {
-      if (inFlight.size === 0) return;
+      if (!current) return;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let timedOut = false;
       const timeout = new Promise<void>((resolve) => {
@@ -114,7 +111,11 @@ export async function createSessionSync(
         }, timeoutMs);
       });
       // A push loop may restart for saves that arrived as it ended: wait until none is running.
-      while (inFlight.size > 0 && !timedOut) await Promise.race([Promise.allSettled([...inFlight]), timeout]);
+      // (read through a function: TypeScript cannot see that `current` changes across the await)
+      const running = (): Promise<void> | undefined => current;
+      for (let c = running(); c && !timedOut; c = running()) {
+        await Promise.race([Promise.allSettled([c]), timeout]);
+      }
       // The timer is cleared so it does not hold the process open after the pushes land.
       clearTimeout(timer);
     },
