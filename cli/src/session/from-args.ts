@@ -1,4 +1,6 @@
 /** Turns the shared session flags into `SessionInit` fields, refusing bad values as usage errors. */
+
+import { isHttpUrl } from "@loom/runtime/url";
 import { UsageError } from "../cli.ts";
 import { parsePermissionMode } from "./permissions.ts";
 import type { SessionInit } from "./session.ts";
@@ -27,8 +29,7 @@ export function sessionInitFromArgs(args: SessionArgValues): SessionInit {
   }
   const server = args["server-url"];
   if (server) {
-    if (!/^https?:$/.test(URL.parse(server)?.protocol ?? ""))
-      throw new UsageError(`--server-url must be an http(s) URL (got '${server}')`);
+    if (!isHttpUrl(server)) throw new UsageError(`--server-url must be an http(s) URL (got '${server}')`);
     init.serverUrl = server;
   }
   const mode = args["permission-mode"];

@@ -5,6 +5,7 @@
 import { LoomError } from "../errors.ts";
 import type { LlmClient, ProviderDefinition } from "../llm.ts";
 import { Secret } from "../secret.ts";
+import { isHttpUrl } from "../url.ts";
 
 export interface LlmClientConfig {
   /** Provider name, e.g. "anthropic", "openai", "vertex". */
@@ -43,15 +44,6 @@ export function createLlmClient(
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
     ...(config.settings ? { settings: config.settings } : {}),
   });
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const u = new URL(text);
-    return u.protocol === "http:" || u.protocol === "https:";
-  } catch {
-    return false;
-  }
 }
 
 /**
