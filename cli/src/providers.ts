@@ -4,6 +4,7 @@
  */
 import { LoomError } from "@loom/runtime/errors";
 import type { ProviderDefinition } from "@loom/runtime/llm";
+import { clientConfigFrom } from "@loom/runtime/providers/resolve";
 
 type LoadProvider = () => Promise<ProviderDefinition>;
 
@@ -49,8 +50,7 @@ export function defaultModel(provider: string): string | undefined {
  * `[providers.ollama] type = "openai"` (an OpenAI-compatible server). Throws for unknown names.
  */
 export function providerType(name: string, providers: Record<string, Record<string, unknown>>): string {
-  const type = providers[name]?.type;
-  const resolved = typeof type === "string" && type ? type : name;
+  const resolved = clientConfigFrom(name, providers[name]).provider;
   if (!(resolved in PROVIDERS)) {
     const known = [...new Set([...Object.keys(PROVIDERS), ...Object.keys(providers)])].join(", ");
     throw new LoomError(
