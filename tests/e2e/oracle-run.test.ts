@@ -1,8 +1,8 @@
 /** The `oracle` tool asks a second model through the session's LLM client, with `agent.oracle_model`. */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
+import { loom } from "../cli/_harness.ts";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
-import { runLoom, sampleWorkspace } from "./helpers.ts";
+import { sampleSandbox } from "./helpers.ts";
 
 let upstream: FakeUpstream;
 beforeAll(async () => {
@@ -24,12 +24,10 @@ beforeAll(async () => {
 afterAll(() => upstream.stop());
 
 test("loom run: the model calls oracle, which asks the configured oracle model with the attached file", async () => {
-  const { dir, workspace, env } = sampleWorkspace();
+  const sb = sampleSandbox();
   try {
-    const r = await runLoom(["run", "--json", "--model", "claude-sonnet-4-6", "should sum use reduce?"], {
-      cwd: workspace,
+    const r = await loom(sb, ["run", "--json", "--model", "claude-sonnet-4-6", "should sum use reduce?"], {
       env: {
-        ...env,
         ANTHROPIC_BASE_URL: upstream.url,
         ANTHROPIC_API_KEY: "k",
         LOOM_AGENT__ORACLE_MODEL: "claude-opus-4-1",
@@ -45,6 +43,6 @@ test("loom run: the model calls oracle, which asks the configured oracle model w
     expect(oracleBody).toContain("Arithmetic mean");
     expect(JSON.stringify(last?.body)).toContain("reduce reads better here");
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    sb.cleanup();
   }
 });

@@ -3,11 +3,12 @@
  * fixture server through each of the three providers, selected with --provider/--model.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { loom } from "../cli/_harness.ts";
 import type { Script } from "../fixtures/fake-upstream/script.ts";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
-import { ROOT, runLoom, sampleWorkspace } from "./helpers.ts";
+import { ROOT, sampleSandbox } from "./helpers.ts";
 
 /** Must never reach the log file. */
 const SECRET_KEY = "sk-ant-e2e-do-not-log-0123456789";
@@ -86,9 +87,10 @@ describe("loom run through each provider against the fixture server", () => {
     test(`${c.provider}: search, read, edit, run, answer`, async () => {
       upstream.setScript(script);
       const seen = upstream.requests.length;
-      const { dir, workspace, env } = sampleWorkspace();
+      const sb = sampleSandbox();
       try {
-        const r = await runLoom(
+        const r = await loom(
+          sb,
           [
             "run",
             "--json",
@@ -100,7 +102,7 @@ describe("loom run through each provider against the fixture server", () => {
             "auto",
             "fix the checks",
           ],
-          { cwd: workspace, env: { ...env, ...c.env(upstream) } },
+          { env: c.env(upstream) },
         );
         expect(r.stderr).not.toContain("    at ");
         expect(r.code).toBe(0);
@@ -110,7 +112,7 @@ describe("loom run through each provider against the fixture server", () => {
           .map((l) => JSON.parse(l) as { type: string; name?: string });
         const tools = events.filter((e) => e.type === "tool.started").map((e) => e.name);
         expect(tools).toEqual(["grep", "read_file", "edit_file", "bash"]);
-        expect(readFileSync(join(workspace, "src/stats.js"), "utf8")).toContain("i < xs.length");
+        expect(readFileSync(join(sb.workspace, "src/stats.js"), "utf8")).toContain("i < xs.length");
         const requests = upstream.requests.slice(seen);
         const wire = ("wire" in c ? c.wire : undefined) ?? c.provider;
         expect(requests.map((q): string => q.provider)).toEqual([wire, wire, wire, wire]);
@@ -122,13 +124,13 @@ describe("loom run through each provider against the fixture server", () => {
         expect(JSON.stringify(requests[3]?.body)).toContain("all checks pass");
         expect(JSON.stringify(requests[1]?.body)).toContain("Arithmetic mean");
         // The session logged to the state dir, not the screen, and never the key.
-        const log = readFileSync(join(env.XDG_STATE_HOME!, "loom/logs/loom.log"), "utf8");
+        const log = readFileSync(join(sb.env.XDG_STATE_HOME!, "loom/logs/loom.log"), "utf8");
         expect(log).toContain("session.started");
         expect(log).toMatch(/tool\.completed .*tool=edit_file/);
         expect(log).not.toContain(SECRET_KEY);
         expect(r.stderr).not.toContain("tool.completed");
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        sb.cleanup();
       }
     });
   }
@@ -137,15 +139,15 @@ describe("loom run through each provider against the fixture server", () => {
 test("the provider and model can come from the user's config instead of flags", async () => {
   upstream.setScript(script);
   const seen = upstream.requests.length;
-  const { dir, workspace, env } = sampleWorkspace();
+  const sb = sampleSandbox();
   try {
-    const home = join(env.XDG_CONFIG_HOME ?? dir, "loom");
+    const home = join(sb.env.XDG_CONFIG_HOME!, "loom");
     mkdirSync(home, { recursive: true });
     writeFileSync(
       join(home, "config.toml"),
       `[agent]\nprovider = "vertex"\nmodel = "gemini-2.5-flash"\n\n[providers.vertex]\nproject = "cfg-project"\nlocation = "europe-west4"\nbase_url = "${upstream.url}"\naccess_token = "test-token"\n`,
     );
-    const r = await runLoom(["run", "--permission-mode", "auto", "fix the checks"], { cwd: workspace, env });
+    const r = await loom(sb, ["run", "--permission-mode", "auto", "fix the checks"]);
     expect(r.code).toBe(0);
     const paths = upstream.requests.slice(seen).map((q) => q.path);
     expect(paths).toHaveLength(4);
@@ -155,7 +157,7 @@ test("the provider and model can come from the user's config instead of flags", 
       );
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    sb.cleanup();
   }
 });
 
@@ -166,15 +168,15 @@ describe("loom run without credentials", () => {
     ["vertex", "GOOGLE_CLOUD_PROJECT"],
   ] as const) {
     test(`${provider}: one line naming ${variable}`, async () => {
-      const { dir, workspace, env } = sampleWorkspace();
+      const sb = sampleSandbox();
       try {
-        const r = await runLoom(["run", "--provider", provider, "hello"], { cwd: workspace, env });
+        const r = await loom(sb, ["run", "--provider", provider, "hello"]);
         expect(r.code).toBe(1);
         expect(r.stderr.trim().split("\n")).toEqual([
           `loom: MISSING_CREDENTIALS: ${provider}: no credentials, set ${variable}`,
         ]);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        sb.cleanup();
       }
     });
   }

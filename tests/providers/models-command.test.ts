@@ -1,8 +1,9 @@
 /** `loom models`: what is configured, from the environment and config files, through the real command. */
 import { expect, test } from "bun:test";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runLoom, sampleWorkspace } from "../e2e/helpers.ts";
+import { loom } from "../cli/_harness.ts";
+import { sampleSandbox } from "../e2e/helpers.ts";
 
 interface Listing {
   current: { provider: string; model?: string };
@@ -22,22 +23,22 @@ interface Listing {
 }
 
 async function listing(env: Record<string, string>, config?: string) {
-  const { dir, workspace, env: base } = sampleWorkspace();
+  const sb = sampleSandbox();
   try {
     if (config) {
       // The user's config: a workspace config may not set base URLs.
-      const home = join(base.XDG_CONFIG_HOME ?? dir, "loom");
+      const home = join(sb.env.XDG_CONFIG_HOME!, "loom");
       mkdirSync(home, { recursive: true });
       writeFileSync(join(home, "config.toml"), config);
     }
-    const json = await runLoom(["models", "--json"], { cwd: workspace, env: { ...base, ...env } });
-    const text = await runLoom(["models"], { cwd: workspace, env: { ...base, ...env } });
+    const json = await loom(sb, ["models", "--json"], { env });
+    const text = await loom(sb, ["models"], { env });
     expect(json.code).toBe(0);
     expect(text.code).toBe(0);
     const parsed = JSON.parse(json.stdout) as Listing;
     return { parsed, text: text.stdout, byName: new Map(parsed.providers.map((p) => [p.provider, p])) };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    sb.cleanup();
   }
 }
 
