@@ -3,7 +3,6 @@ import { mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as acp from "@agentclientprotocol/sdk";
-import { methods } from "@agentclientprotocol/sdk";
 import type { Tool, ToolProgress } from "@loom/runtime/tool";
 import { withTerminals } from "../../../tests/acp/harness.ts";
 import { applyEdits, editArgs, formatRead, readArgs } from "./client-tool-io.ts";
