@@ -1,8 +1,9 @@
 /**
- * WASM plugin call overhead through the real host (warm child process, Unix-socket round trip,
- * Extism), for a small input, against the same call made in-process on the main thread (no
- * isolation) as a baseline. The figure swings with CPU placement on a small VM: see
- * specs/plugins.md (WASM host, "Cost").
+ * WASM plugin call overhead through the real host for a small input: the default path (the
+ * instrumented module on the main thread, with the deadline and slice checks), and, for
+ * reference, the child-process path (`isolation: "process"`: Unix-socket round trip, which
+ * swings with CPU placement on a small VM — specs/plugins.md, "Cost"). Baseline: the same call
+ * made straight through Extism on the main thread, uninstrumented and unchecked.
  */
 import { readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,11 +36,24 @@ export async function run(): Promise<BenchResult[]> {
   const wasm = new Uint8Array(readFileSync(join(DIR, "hostile.wasm")));
   const manifest = parseManifest(JSON.parse(readFileSync(join(DIR, "loom-plugin.json"), "utf8")));
   const root = realpathSync(tmpdir());
-  const plugin = loadWasmPlugin({ manifest, wasm, root, permissions: async () => NO_PERMISSIONS });
-  const echo = plugin.tools.find((t) => t.name === "echo")!;
   const ctx: ToolContext = { workspaceRoot: root, signal: new AbortController().signal, callId: "bench" };
-  const hosted = await perCallUs(() => echo.invoke(INPUT, ctx));
-  plugin.host.close();
+  const hostedUs = async (isolation: "auto" | "process") => {
+    const plugin = loadWasmPlugin({
+      manifest,
+      wasm,
+      root,
+      permissions: async () => NO_PERMISSIONS,
+      isolation,
+    });
+    const echo = plugin.tools.find((t) => t.name === "echo")!;
+    try {
+      return await perCallUs(() => echo.invoke(INPUT, ctx));
+    } finally {
+      plugin.host.close();
+    }
+  };
+  const hosted = await hostedUs("auto");
+  const child = await hostedUs("process");
 
   const stubs = Object.fromEntries(
     WebAssembly.Module.imports(new WebAssembly.Module(wasm))
@@ -54,15 +68,25 @@ export async function run(): Promise<BenchResult[]> {
   const direct = await perCallUs(() => inProcess.call("echo", text));
   await inProcess.close();
 
+  const baseline = { name: "same call straight through Extism, uninstrumented", value: direct };
   return [
     {
-      name: "wasm tool call, small input (child process host)",
+      name: "wasm tool call, small input (default: in-process, instrumented)",
       value: hosted,
       unit: "µs",
       goal: `<= ${GOAL_US} µs`,
       ok: hosted <= GOAL_US,
-      baseline: { name: "same call in-process, no isolation", value: direct },
+      baseline,
       ratio: hosted / direct,
+    },
+    {
+      name: "same call in the plugin's child process (isolation: process; reference)",
+      value: child,
+      unit: "µs",
+      goal: "reference only",
+      ok: true,
+      baseline,
+      ratio: child / direct,
     },
   ];
 }

@@ -1,56 +1,124 @@
 /**
- * How long a pure-WASM infinite loop runs past its timeout before the host stops it (goal:
- * timeout + 100 ms), and how long the next call takes on the restarted child.
+ * A pure-WASM infinite loop against the host's time limits (goal: stopped by timeout + 100 ms):
+ * - default path: the call starts in-process, is stopped at its slice, moves to the child and
+ *   is killed there at the deadline; also how long the main thread was held meanwhile (the
+ *   longest gap of a 1 ms interval timer; goal: slice + 50 ms);
+ * - in-process only (slice longer than the timeout): the instrumented loop's own deadline check;
+ * - child only (`isolation: "process"`): the kill, and the first call on the restarted child.
  */
 import { readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseManifest } from "@loom/runtime/plugins/manifest";
+import { limitsOf, parseManifest } from "@loom/runtime/plugins/manifest";
 import { NO_PERMISSIONS } from "@loom/runtime/plugins/permissions";
-import { loadWasmPlugin } from "@loom/runtime/plugins/wasm-plugin";
-import type { ToolContext } from "@loom/runtime/tool";
+import { createWasmHost, IN_PROCESS_SLICE_MS } from "@loom/runtime/plugins/wasm-host";
+import { capMemory } from "@loom/runtime/plugins/wasm-module";
 import { type BenchResult, median } from "./types.ts";
 
 const DIR = join(import.meta.dir, "../tests/plugins/hostile");
 const TIMEOUT_MS = 200;
 const RUNS = 5;
 
+/** Longest gap between ticks of a 1 ms timer while `f` runs. */
+async function mainThreadHeld(f: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let worst = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 1);
+  try {
+    await f();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(worst, performance.now() - last);
+}
+
 export async function run(): Promise<BenchResult[]> {
-  const wasm = new Uint8Array(readFileSync(join(DIR, "hostile.wasm")));
   const raw = JSON.parse(readFileSync(join(DIR, "loom-plugin.json"), "utf8"));
   const manifest = parseManifest({ ...raw, limits: { ...raw.limits, timeoutMs: TIMEOUT_MS } });
+  const limits = limitsOf(manifest);
+  const wasm = capMemory(new Uint8Array(readFileSync(join(DIR, "hostile.wasm"))), limits.memoryMb * 16);
   const root = realpathSync(tmpdir());
-  const plugin = loadWasmPlugin({ manifest, wasm, root, permissions: async () => NO_PERMISSIONS });
-  const tool = (n: string) => plugin.tools.find((t) => t.name === n)!;
-  const ctx: ToolContext = { workspaceRoot: root, signal: new AbortController().signal, callId: "bench" };
-  await tool("echo").invoke({}, ctx);
+  const host = (extra: { isolation?: "process"; sliceMs?: number }) =>
+    createWasmHost({
+      plugin: "hostile",
+      wasm,
+      root,
+      permissions: async () => NO_PERMISSIONS,
+      limits,
+      ...extra,
+    });
+  const loopMs = async (h: ReturnType<typeof host>) => {
+    const t = performance.now();
+    await h.call("loop", "{}").then(
+      () => {
+        throw new Error("the loop returned");
+      },
+      () => {},
+    );
+    return performance.now() - t;
+  };
 
-  const kills: number[] = [];
+  const moved: number[] = [];
+  const held: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const h = host({});
+    await h.call("echo", "{}");
+    held.push(await mainThreadHeld(async () => moved.push(await loopMs(h))));
+    h.close();
+  }
+
+  const inProcess = host({ sliceMs: 60_000 });
+  await inProcess.call("echo", "{}");
+  const stopped: number[] = [];
+  for (let i = 0; i < RUNS; i++) stopped.push(await loopMs(inProcess));
+  inProcess.close();
+
+  const child = host({ isolation: "process" });
+  await child.call("echo", "{}");
+  const killed: number[] = [];
   const restarts: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    let t = performance.now();
-    const r = await tool("loop").invoke({}, ctx);
-    kills.push(performance.now() - t);
-    if (!r.isError) throw new Error("the loop returned");
-    t = performance.now();
-    await tool("echo").invoke({}, ctx);
+    killed.push(await loopMs(child));
+    const t = performance.now();
+    await child.call("echo", "{}");
     restarts.push(performance.now() - t);
   }
-  plugin.host.close();
-  const kill = median(kills);
+  child.close();
+
+  const goal = TIMEOUT_MS + 100;
+  const stop = (name: string, xs: number[]): BenchResult => {
+    const value = median(xs);
+    return {
+      name: `pure-WASM loop stopped, timeout ${TIMEOUT_MS} ms: ${name}`,
+      value,
+      unit: "ms",
+      goal: `<= ${goal} ms`,
+      ok: value <= goal,
+      baseline: { name: "timeout", value: TIMEOUT_MS },
+      ratio: value / TIMEOUT_MS,
+    };
+  };
+  const heldMs = median(held);
   const restart = median(restarts);
   return [
+    stop("default (in-process slice, then the child)", moved),
     {
-      name: `pure-WASM loop stopped (timeout ${TIMEOUT_MS} ms)`,
-      value: kill,
+      name: "main thread held during that call (longest 1 ms timer gap)",
+      value: heldMs,
       unit: "ms",
-      goal: `<= ${TIMEOUT_MS + 100} ms`,
-      ok: kill <= TIMEOUT_MS + 100,
-      baseline: { name: "timeout", value: TIMEOUT_MS },
-      ratio: kill / TIMEOUT_MS,
+      goal: `<= ${IN_PROCESS_SLICE_MS + 50} ms`,
+      ok: heldMs <= IN_PROCESS_SLICE_MS + 50,
+      baseline: { name: "in-process slice", value: IN_PROCESS_SLICE_MS },
+      ratio: heldMs / IN_PROCESS_SLICE_MS,
     },
+    stop("in-process only (instrumented deadline check)", stopped),
+    stop("child process only (killed)", killed),
     {
-      name: "first call after the kill (child restart + load)",
+      name: "first call after a kill (child restart + load)",
       value: restart,
       unit: "ms",
       goal: "<= 100 ms",

@@ -9,8 +9,7 @@
  * Started as `bun host-worker.ts`, or, inside the compiled binary, as `loom` with
  * LOOM_PLUGIN_HOST=1 (cli/src/main.ts then calls `runPluginHostWorker`).
  */
-import createPlugin, { type Plugin } from "@extism/extism";
-import { formatError, isLoomError } from "../errors.ts";
+import { formatError } from "../errors.ts";
 import { createHostFunctions } from "./host-functions.ts";
 import {
   type CallRequest,
@@ -20,13 +19,11 @@ import {
   type LoadRequest,
   type WireError,
 } from "./host-protocol.ts";
-import { WASM_PAGE } from "./wasm-module.ts";
-
-const decoder = new TextDecoder();
+import { createRunner, type Runner } from "./wasm-runner.ts";
 
 type Send = (msg: ChildMessage) => void;
 
-async function load(req: LoadRequest, send: Send): Promise<Loaded> {
+function load(req: LoadRequest, send: Send): Runner {
   const host = createHostFunctions({
     plugin: req.plugin,
     root: req.root,
@@ -34,63 +31,23 @@ async function load(req: LoadRequest, send: Send): Promise<Loaded> {
     maxBytes: Math.max(req.maxOutputBytes, (req.memoryMb * 1024 * 1024) / 4),
     log: (message) => send({ type: "log", message }),
   });
-  const plugin = await createPlugin(
-    { wasm: [{ data: req.wasm }] },
-    {
-      useWasi: false,
-      runInWorker: false,
-      logLevel: "silent",
-      functions: { "extism:host/user": host },
-      memory: { maxPages: req.memoryMb * 16, maxVarBytes: req.maxOutputBytes },
-    },
-  );
-  return { plugin, req, send };
-}
-
-async function memoryBytes(plugin: Plugin): Promise<number> {
-  const mem = (await plugin.getInstance()).exports["memory"];
-  return mem instanceof WebAssembly.Memory ? mem.buffer.byteLength : 0;
-}
-
-interface Loaded {
-  plugin: Plugin;
-  req: LoadRequest;
-  send: Send;
+  return createRunner({
+    module: req.wasm,
+    memoryMb: req.memoryMb,
+    maxOutputBytes: req.maxOutputBytes,
+    functions: { "extism:host/user": host },
+  });
 }
 
 function failed(id: number, code: WireError["code"], message: string): ChildMessage {
   return { type: "failed", id, error: { code, message } };
 }
 
-/**
- * Runs one call. When the guest unwinds abnormally (trap, or a host function refusing), its
- * instance may be half-way through its own bookkeeping, so it is replaced by a fresh one.
- */
-async function call(state: { loaded: Promise<Loaded> }, c: CallRequest): Promise<ChildMessage> {
-  const loaded = await state.loaded;
-  const { plugin, req, send } = loaded;
-  try {
-    const out = await plugin.call(c.export, c.input);
-    const bytes = out?.bytes() ?? new Uint8Array();
-    if (bytes.length > req.maxOutputBytes) {
-      const msg = `output of ${bytes.length} bytes is over the plugin's limit of ${req.maxOutputBytes} bytes (limits.maxOutputBytes)`;
-      return failed(c.id, "TOOL_FAILED", msg);
-    }
-    return { type: "result", id: c.id, output: decoder.decode(bytes) };
-  } catch (e) {
-    const message = formatError(e);
-    if (!isLoomError(e) && message.startsWith("Plugin-originated error: ")) {
-      return failed(c.id, "TOOL_FAILED", message.slice(25));
-    }
-    const cap = req.memoryMb * 1024 * 1024;
-    const margin = Math.max(64 * WASM_PAGE, cap / 8);
-    const near = (await memoryBytes(plugin).catch(() => 0)) + margin >= cap;
-    state.loaded = load(req, send);
-    await plugin.close().catch(() => {});
-    if (isLoomError(e)) return failed(c.id, e.code, e.message);
-    const hint = near ? ` (likely out of memory: the limit is ${req.memoryMb} MiB, limits.memoryMb)` : "";
-    return failed(c.id, "PLUGIN_FAILED", `wasm trap: ${message}${hint}`);
-  }
+async function call(runner: Runner, c: CallRequest): Promise<ChildMessage> {
+  const out = await runner.call(c.export, c.input);
+  return out.ok
+    ? { type: "result", id: c.id, output: out.output }
+    : { type: "failed", id: c.id, error: out.error };
 }
 
 function die(message: string): never {
@@ -102,13 +59,13 @@ function die(message: string): never {
 async function serve(req: LoadRequest): Promise<void> {
   let writer: ReturnType<typeof frameWriter> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
-  let state: { loaded: Promise<Loaded> } | undefined;
+  let runner: Runner | undefined;
   const send: Send = (msg) => writer?.send(msg);
   const read = frameReader((msg) => {
     const c = msg as CallRequest;
     queue = queue.then(async () => {
-      if (!state) return send(failed(c.id, "INTERNAL", "call before load"));
-      send(await call(state, c).catch((e) => failed(c.id, "PLUGIN_FAILED", formatError(e))));
+      if (!runner) return send(failed(c.id, "INTERNAL", "call before load"));
+      send(await call(runner, c).catch((e) => failed(c.id, "PLUGIN_FAILED", formatError(e))));
     });
   });
   const socket = await Bun.connect({
@@ -127,8 +84,8 @@ async function serve(req: LoadRequest): Promise<void> {
     },
   }).catch((e) => die(`plugin host: cannot connect to ${req.socket}: ${formatError(e)}`));
   writer = frameWriter(socket);
-  state = { loaded: load(req, send) };
-  state.loaded.then(
+  runner = load(req, send);
+  runner.ready.then(
     () => send({ type: "loaded" }),
     (e) =>
       send({

@@ -34,6 +34,7 @@ test("a large non-ASCII input and output cross the socket whole; the socket dir 
     root: tmp,
     permissions: async () => NO_PERMISSIONS,
     limits: { ...DEFAULT_LIMITS, maxOutputBytes: 4 * 1024 * 1024 },
+    isolation: "process",
   });
   try {
     const input = JSON.stringify({ text: "é✓ line\n".repeat(100_000) });
@@ -54,7 +55,7 @@ import { DEFAULT_LIMITS } from ${JSON.stringify(join(import.meta.dir, "manifest.
 import { NO_PERMISSIONS } from ${JSON.stringify(join(import.meta.dir, "permissions.ts"))};
 import { readdirSync, readFileSync } from "node:fs";
 const host = createWasmHost({ plugin: "p", wasm: new Uint8Array(readFileSync(${JSON.stringify(HOSTILE)})),
-  root: ${JSON.stringify(tmp)}, permissions: async () => NO_PERMISSIONS, limits: DEFAULT_LIMITS });
+  root: ${JSON.stringify(tmp)}, permissions: async () => NO_PERMISSIONS, limits: DEFAULT_LIMITS, isolation: "process" });
 await host.call("echo", "{}");
 const kids = readdirSync("/proc").filter((p) => /^\\d+$/.test(p)).filter((p) => {
   try { return readFileSync("/proc/" + p + "/stat", "utf8").split(") ")[1]?.split(" ")[1] === String(process.pid); }
@@ -73,8 +74,8 @@ setInterval(() => {}, 1000);
     line += new TextDecoder().decode(value);
   }
   const kids = line.trim().split(",").filter(Boolean);
-  expect(kids.length).toBe(1);
   parent.kill(9);
+  expect(kids.length).toBe(1);
   await parent.exited;
   const gone = () =>
     kids.every(

@@ -1,9 +1,19 @@
 /**
- * Parent side of the WASM plugin host: one warm child process per plugin, calls serialised. The
- * module goes to the child over IPC; calls and results over a Unix socket in a private temp dir
- * (removed as soon as the child connects). A call that passes its deadline (or is cancelled)
- * kills the child — the only thing that stops a pure-WASM loop under Bun — and a fresh child is
- * started for the next call.
+ * Parent side of the WASM plugin host. Calls are serialised per plugin and run in one of two
+ * places:
+ *
+ * - in-process (wasm-inprocess.ts): on the main thread, from the module rewritten so its loops
+ *   check the clock (wasm-instrument.ts). This is the fast path; a call that would hold the main
+ *   thread longer than its slice, or reaches `http_fetch`, is stopped before it has changed
+ *   anything and run again in the child, and an export that did so goes straight to the child
+ *   until a child call of it finishes quickly;
+ * - the child: one warm process per plugin, started when first needed. The module goes to it
+ *   over IPC; calls and results over a Unix socket in a private temp dir (removed as soon as
+ *   the child connects). A call that passes its deadline (or is cancelled) kills the child — the
+ *   only thing that stops an uninstrumented pure-WASM loop under Bun — and a fresh child is
+ *   started for the next call.
+ *
+ * `isolation: "process"` (or a module the rewrite does not handle) uses the child only.
  */
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +30,11 @@ import {
 } from "./host-protocol.ts";
 import type { PluginLimits } from "./manifest.ts";
 import type { EffectivePermissions } from "./permissions.ts";
+import { createInProcessRunner, type InProcessRunner } from "./wasm-inprocess.ts";
+import { instrument } from "./wasm-instrument.ts";
+
+/** How long an in-process call may hold the main thread before it moves to the child. */
+export const IN_PROCESS_SLICE_MS = 50;
 
 export interface WasmHostOptions {
   plugin: string;
@@ -31,6 +46,9 @@ export interface WasmHostOptions {
   permissions: () => Promise<EffectivePermissions>;
   limits: Required<PluginLimits>;
   onLog?: (plugin: string, message: string) => void;
+  /** `auto` (default): in-process when the module can be instrumented; `process`: child only. */
+  isolation?: "auto" | "process";
+  sliceMs?: number;
 }
 
 export interface WasmHost {
@@ -38,6 +56,8 @@ export interface WasmHost {
   call(exportName: string, input: string, signal?: AbortSignal): Promise<string>;
   /** Number of child processes started so far (restarts included). */
   readonly starts: number;
+  /** Calls answered in-process, and calls moved from there to the child. */
+  readonly inProcess: { calls: number; moved: number };
   close(): void;
 }
 
@@ -116,6 +136,12 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
   let nextId = 1;
   let starts = 0;
   let closed = false;
+  /** Created on the first call; `null` once it is known not to be usable. */
+  let fast: InProcessRunner | null | undefined = opts.isolation === "process" ? null : undefined;
+  /** Exports whose last in-process attempt moved to the child. */
+  const slow = new Set<string>();
+  const inProcess = { calls: 0, moved: 0 };
+  const sliceMs = opts.sliceMs ?? IN_PROCESS_SLICE_MS;
 
   function fail(c: Child, e: LoomError): void {
     c.dead = true;
@@ -237,14 +263,19 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
     return c;
   }
 
-  async function live(): Promise<Child> {
+  async function resolvedPermissions(): Promise<EffectivePermissions> {
     permissions ??= opts.permissions();
     const perms = await permissions;
     if (closed) throw new LoomError("PLUGIN_FAILED", `plugin ${opts.plugin} is closed`);
+    return perms;
+  }
+
+  async function live(deadline: number): Promise<Child> {
+    const perms = await resolvedPermissions();
     if (!child || child.dead) child = spawnChild(perms);
     const c = child;
     try {
-      await withDeadline(c, c.ready, "loading");
+      await withDeadline(c, c.ready, "loading", deadline);
     } catch (e) {
       kill(c, e as LoomError);
       throw e;
@@ -258,20 +289,33 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
     if (child === c) child = undefined;
   }
 
-  /** Races `p` against the plugin's time limit; past it, the child is killed. */
-  function withDeadline<T>(c: Child, p: Promise<T>, what: string, signal?: AbortSignal): Promise<T> {
+  const timedOut = (what: string): LoomError =>
+    new LoomError(
+      "TOOL_TIMEOUT",
+      `plugin ${opts.plugin} took longer than ${opts.limits.timeoutMs} ms ${what} and was stopped (limits.timeoutMs); it restarts on the next call`,
+    );
+  const cancelled = (): LoomError =>
+    new LoomError("TOOL_CANCELLED", `plugin ${opts.plugin}: the call was cancelled`);
+
+  /** Races `p` against the call's deadline; past it, the child is killed. */
+  function withDeadline<T>(
+    c: Child,
+    p: Promise<T>,
+    what: string,
+    deadline: number,
+    signal?: AbortSignal,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const ms = opts.limits.timeoutMs;
-      const timer = setTimeout(() => {
-        const e = new LoomError(
-          "TOOL_TIMEOUT",
-          `plugin ${opts.plugin} took longer than ${ms} ms ${what} and was stopped (limits.timeoutMs); it restarts on the next call`,
-        );
-        kill(c, e);
-        reject(e);
-      }, ms);
+      const timer = setTimeout(
+        () => {
+          const e = timedOut(what);
+          kill(c, e);
+          reject(e);
+        },
+        Math.max(0, deadline - performance.now()),
+      );
       const onAbort = () => {
-        const e = new LoomError("TOOL_CANCELLED", `plugin ${opts.plugin}: the call was cancelled`);
+        const e = cancelled();
         kill(c, e);
         reject(e);
       };
@@ -284,14 +328,68 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
     });
   }
 
+  /** The in-process runner, created on first use; null when the module cannot run in-process. */
+  async function fastPath(): Promise<InProcessRunner | null> {
+    if (fast !== undefined) return fast;
+    const perms = await resolvedPermissions();
+    if (fast !== undefined) return fast;
+    const rewritten = instrument(opts.wasm);
+    let module: WebAssembly.Module | undefined;
+    try {
+      if (rewritten) module = new WebAssembly.Module(rewritten as Uint8Array<ArrayBuffer>);
+    } catch (e) {
+      opts.onLog?.(
+        opts.plugin,
+        `loom: the instrumented module does not compile (${formatError(e)}); using a child process`,
+      );
+    }
+    fast = module
+      ? createInProcessRunner({
+          plugin: opts.plugin,
+          module,
+          root: opts.root,
+          permissions: perms,
+          memoryMb: opts.limits.memoryMb,
+          maxOutputBytes: opts.limits.maxOutputBytes,
+          sliceMs,
+          ...(opts.onLog ? { onLog: opts.onLog } : {}),
+        })
+      : null;
+    return fast;
+  }
+
   async function callOnce(exportName: string, input: string, signal?: AbortSignal): Promise<string> {
-    if (signal?.aborted)
-      throw new LoomError("TOOL_CANCELLED", `plugin ${opts.plugin}: the call was cancelled`);
-    const c = child?.loaded && !child.dead ? child : await live();
+    if (signal?.aborted) throw cancelled();
+    const deadline = performance.now() + opts.limits.timeoutMs;
+    const runner = slow.has(exportName) ? null : await fastPath();
+    if (runner) {
+      const r = await runner.call(exportName, input, deadline);
+      switch (r.kind) {
+        case "done":
+          inProcess.calls++;
+          if (r.ok) return r.output;
+          throw toError(r.error);
+        case "timeout":
+          throw timedOut(`in ${exportName}`);
+        case "move":
+          inProcess.moved++;
+          slow.add(exportName);
+          break;
+        case "failed":
+          fast = null;
+          runner.close();
+          break;
+      }
+      if (signal?.aborted) throw cancelled();
+    }
+    const c = child?.loaded && !child.dead ? child : await live(deadline);
     const id = nextId++;
+    const started = performance.now();
     const result = new Promise<string>((resolve, reject) => c.pending.set(id, { resolve, reject }));
     c.send?.({ type: "call", id, export: exportName, input });
-    return withDeadline(c, result, `in ${exportName}`, signal);
+    const output = await withDeadline(c, result, `in ${exportName}`, deadline, signal);
+    if (performance.now() - started < sliceMs / 2) slow.delete(exportName);
+    return output;
   }
 
   return {
@@ -303,8 +401,12 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
     get starts() {
       return starts;
     },
+    get inProcess() {
+      return { ...inProcess };
+    },
     close() {
       closed = true;
+      fast?.close();
       if (child) kill(child, new LoomError("PLUGIN_FAILED", `plugin ${opts.plugin} was closed`));
     },
   };

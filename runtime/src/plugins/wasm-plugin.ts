@@ -17,6 +17,8 @@ export interface WasmPluginOptions {
   root: string;
   permissions: () => Promise<EffectivePermissions>;
   onLog?: (plugin: string, message: string) => void;
+  /** See WasmHostOptions.isolation. */
+  isolation?: "auto" | "process";
 }
 
 export interface WasmPlugin {
@@ -73,6 +75,7 @@ export function loadWasmPlugin(opts: WasmPluginOptions): WasmPlugin {
     permissions: opts.permissions,
     limits,
     ...(opts.onLog ? { onLog: opts.onLog } : {}),
+    ...(opts.isolation ? { isolation: opts.isolation } : {}),
   });
   const tools = manifest.tools.map(
     (t): Tool => ({

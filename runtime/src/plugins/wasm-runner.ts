@@ -1,0 +1,120 @@
+/**
+ * One Extism instance of a plugin module and the rules for a call on it, shared by the two
+ * places a WASM plugin runs: the parent's main thread (wasm-inprocess.ts, instrumented module)
+ * and the plugin's child process (host-worker.ts). Output over the limit is an error; a
+ * guest-reported error is TOOL_FAILED; a trap is PLUGIN_FAILED with an out-of-memory hint when
+ * the guest's memory was near its cap. After any abnormal unwind (trap, refused host call, a
+ * thrown deadline) the instance may be half-way through its own bookkeeping, so it is replaced
+ * by a fresh one before the next call.
+ */
+import createPlugin, { type CallContext, type Plugin } from "@extism/extism";
+import { formatError, isLoomError } from "../errors.ts";
+import type { WireError } from "./host-protocol.ts";
+import { WASM_PAGE } from "./wasm-module.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: Extism host functions take and return i64 offsets or plain numbers.
+export type HostFn = (ctx: CallContext, ...args: any[]) => any;
+
+export interface RunnerOptions {
+  /** Memory-capped module bytes, or the same compiled. */
+  module: Uint8Array | WebAssembly.Module;
+  memoryMb: number;
+  maxOutputBytes: number;
+  /** Import namespaces: `extism:host/user` host functions, and any other the module imports. */
+  functions: Record<string, Record<string, HostFn>>;
+  /**
+   * Errors for which the runner only resets the instance and rethrows, instead of turning them
+   * into an outcome (the in-process host's "move this call to the child" signal).
+   */
+  passThrough?: (e: unknown) => boolean;
+}
+
+export type CallOutcome = { ok: true; output: string } | { ok: false; error: WireError };
+
+export interface Runner {
+  /** Resolves once the first instance is up; rejects with why it could not start. */
+  readonly ready: Promise<void>;
+  /** Rejects with RunnerStartError when the instance could not be created, or a pass-through error. */
+  call(exportName: string, input: string): Promise<CallOutcome>;
+  close(): void;
+}
+
+const decoder = new TextDecoder();
+
+function instantiate(opts: RunnerOptions): Promise<Plugin> {
+  const wasm = opts.module instanceof WebAssembly.Module ? { module: opts.module } : { data: opts.module };
+  return createPlugin(
+    { wasm: [wasm] },
+    {
+      useWasi: false,
+      runInWorker: false,
+      logLevel: "silent",
+      functions: opts.functions,
+      memory: { maxPages: opts.memoryMb * 16, maxVarBytes: opts.maxOutputBytes },
+    },
+  );
+}
+
+async function memoryBytes(plugin: Plugin): Promise<number> {
+  const mem = (await plugin.getInstance()).exports["memory"];
+  return mem instanceof WebAssembly.Memory ? mem.buffer.byteLength : 0;
+}
+
+/** The instance could not be (re)created; `why` is the error. */
+export class RunnerStartError extends Error {
+  constructor(readonly why: unknown) {
+    super(formatError(why));
+  }
+}
+
+const failed = (code: WireError["code"], message: string): CallOutcome => ({
+  ok: false,
+  error: { code, message },
+});
+
+export function createRunner(opts: RunnerOptions): Runner {
+  let current = instantiate(opts);
+  current.catch(() => {});
+
+  async function reset(plugin: Plugin): Promise<void> {
+    current = instantiate(opts);
+    current.catch(() => {});
+    await plugin.close().catch(() => {});
+  }
+
+  return {
+    ready: current.then(() => {}),
+    async call(exportName, input) {
+      const plugin = await current.catch((e) => {
+        throw new RunnerStartError(e);
+      });
+      try {
+        const out = await plugin.call(exportName, input);
+        const bytes = out?.bytes() ?? new Uint8Array();
+        if (bytes.length > opts.maxOutputBytes) {
+          const msg = `output of ${bytes.length} bytes is over the plugin's limit of ${opts.maxOutputBytes} bytes (limits.maxOutputBytes)`;
+          return failed("TOOL_FAILED", msg);
+        }
+        return { ok: true, output: decoder.decode(bytes) };
+      } catch (e) {
+        const message = formatError(e);
+        if (!isLoomError(e) && message.startsWith("Plugin-originated error: ")) {
+          return failed("TOOL_FAILED", message.slice(25));
+        }
+        const cap = opts.memoryMb * 1024 * 1024;
+        const margin = Math.max(64 * WASM_PAGE, cap / 8);
+        const near = (await memoryBytes(plugin).catch(() => 0)) + margin >= cap;
+        await reset(plugin);
+        if (opts.passThrough?.(e)) throw e;
+        if (isLoomError(e)) return failed(e.code, e.message);
+        const hint = near
+          ? ` (likely out of memory: the limit is ${opts.memoryMb} MiB, limits.memoryMb)`
+          : "";
+        return failed("PLUGIN_FAILED", `wasm trap: ${message}${hint}`);
+      }
+    },
+    close() {
+      void current.then((p) => p.close()).catch(() => {});
+    },
+  };
+}
