@@ -1,6 +1,8 @@
 /**
- * Hostile plugins against the real WASM host (child process per plugin). Each test names the
- * attack; the assertion is that the agent gets a readable tool error and the plugin keeps working.
+ * Hostile plugins against the real WASM host, on both paths: `auto` (calls start in-process from
+ * the instrumented module and move to the child when they run long) and `process` (child only).
+ * Each test names the attack; the assertion is that the agent gets a readable tool error and the
+ * plugin keeps working.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
@@ -15,9 +17,11 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256Hex } from "@loom/runtime/plugins/as-build";
-import { type PluginManifest, parseManifest } from "@loom/runtime/plugins/manifest";
+import { limitsOf, type PluginManifest, parseManifest } from "@loom/runtime/plugins/manifest";
 import { NO_PERMISSIONS } from "@loom/runtime/plugins/permissions";
 import { SHARED_AS_SDK, sourcesHash } from "@loom/runtime/plugins/plugin-build";
+import { createWasmHost } from "@loom/runtime/plugins/wasm-host";
+import { capMemory } from "@loom/runtime/plugins/wasm-module";
 import { loadWasmPlugin, type WasmPlugin } from "@loom/runtime/plugins/wasm-plugin";
 import type { ToolContext, ToolResult } from "@loom/runtime/tool";
 
@@ -32,15 +36,15 @@ const all = {
   env: ["LOOM_HOSTILE_OK"],
 };
 
+let base: string;
 let root: string;
 let outside: string;
-let plugin: WasmPlugin;
 
 function ctx(): ToolContext {
   return { workspaceRoot: root, signal: new AbortController().signal, callId: "t" };
 }
 
-async function call(tool: string, input: unknown): Promise<ToolResult> {
+async function callTool(plugin: WasmPlugin, tool: string, input: unknown): Promise<ToolResult> {
   const t = plugin.tools.find((x) => x.name === tool);
   if (!t) throw new Error(`no tool ${tool}`);
   return t.invoke(input, ctx());
@@ -52,7 +56,7 @@ function errorOf(r: ToolResult): { code: string; message: string } {
 }
 
 beforeAll(() => {
-  const base = realpathSync(mkdtempSync(join(tmpdir(), "loom-hostile-")));
+  base = realpathSync(mkdtempSync(join(tmpdir(), "loom-hostile-")));
   root = join(base, "ws");
   outside = join(base, "secret.txt");
   mkdirSync(root);
@@ -60,13 +64,9 @@ beforeAll(() => {
   writeFileSync(join(root, "inside.txt"), "héllo wörld");
   symlinkSync(outside, join(root, "link-out"));
   symlinkSync(base, join(root, "dir-out"));
-  plugin = loadWasmPlugin({ manifest, wasm, root, permissions: async () => all });
 });
 
-afterAll(() => {
-  plugin.host.close();
-  rmSync(join(root, ".."), { recursive: true, force: true });
-});
+afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe("committed hostile wasm", () => {
   test("is built from the current sources", () => {
@@ -76,210 +76,328 @@ describe("committed hostile wasm", () => {
   });
 });
 
-describe("limits", () => {
-  test("a pure-WASM infinite loop is stopped at its timeout and the plugin restarts", async () => {
-    await call("echo", {});
-    const before = plugin.host.starts;
-    const err = errorOf(await call("loop", {}));
-    expect(err.code).toBe("TOOL_TIMEOUT");
-    expect(err.message).toContain("500 ms");
-    expect(await call("echo", { after: "loop" })).toEqual({ output: { after: "loop" } });
-    expect(plugin.host.starts).toBe(before + 1);
-  });
+for (const isolation of ["auto", "process"] as const) {
+  describe(`isolation: ${isolation}`, () => {
+    let plugin: WasmPlugin;
+    const call = (tool: string, input: unknown) => callTool(plugin, tool, input);
 
-  test("unbounded allocation traps at the memory cap with a readable error", async () => {
-    const err = errorOf(await call("alloc", {}));
-    expect(err.code).toBe("PLUGIN_FAILED");
-    expect(err.message).toContain("out of memory");
-    expect(await call("echo", { after: "alloc" })).toEqual({ output: { after: "alloc" } });
-  });
-
-  test("output over maxOutputBytes is refused", async () => {
-    const err = errorOf(await call("huge_output", {}));
-    expect(err.message).toContain("limits.maxOutputBytes");
-  });
-
-  test("a trap becomes a tool error", async () => {
-    expect(errorOf(await call("trap", {})).message).toContain("wasm trap");
-  });
-
-  test("an AssemblyScript abort reaches the model with its message", async () => {
-    expect(errorOf(await call("bad_abort", {})).message).toContain("invariant broken");
-  });
-
-  test("non-ASCII input and output survive the round trip", async () => {
-    expect(await call("echo", { s: "héllo ✓ 😀" })).toEqual({ output: { s: "héllo ✓ 😀" } });
-  });
-});
-
-describe("host functions stay inside the workspace", () => {
-  test("reads a file inside", async () => {
-    expect(await call("read_path", { path: "inside.txt" })).toEqual({ output: "héllo wörld" });
-  });
-
-  for (const [name, path] of [
-    ["../", "../secret.txt"],
-    ["absolute", "/etc/passwd"],
-    ["symlink to a file outside", "link-out"],
-    ["symlinked directory outside", "dir-out/secret.txt"],
-  ] as const) {
-    test(`refuses ${name}`, async () => {
-      const err = errorOf(await call("read_path", { path }));
-      expect(err.code).toBe("PATH_OUTSIDE_WORKSPACE");
+    beforeAll(() => {
+      plugin = loadWasmPlugin({ isolation, manifest, wasm, root, permissions: async () => all });
     });
-  }
 
-  test("refuses a write through a symlinked directory", async () => {
-    const err = errorOf(await call("write_path", { path: "dir-out/new.txt", content: "x" }));
-    expect(err.code).toBe("PATH_OUTSIDE_WORKSPACE");
+    afterAll(() => plugin.host.close());
+
+    describe("limits", () => {
+      test("a pure-WASM infinite loop is stopped at its timeout and the plugin restarts", async () => {
+        await call("echo", {});
+        const before = plugin.host.starts;
+        const err = errorOf(await call("loop", {}));
+        expect(err.code).toBe("TOOL_TIMEOUT");
+        expect(err.message).toContain("500 ms");
+        expect(await call("echo", { after: "loop" })).toEqual({ output: { after: "loop" } });
+        expect(plugin.host.starts).toBe(before + 1);
+      });
+
+      test("unbounded allocation traps at the memory cap with a readable error", async () => {
+        const err = errorOf(await call("alloc", {}));
+        expect(err.code).toBe("PLUGIN_FAILED");
+        expect(err.message).toContain("out of memory");
+        expect(await call("echo", { after: "alloc" })).toEqual({ output: { after: "alloc" } });
+      });
+
+      test("output over maxOutputBytes is refused", async () => {
+        const err = errorOf(await call("huge_output", {}));
+        expect(err.message).toContain("limits.maxOutputBytes");
+      });
+
+      test("a trap becomes a tool error", async () => {
+        expect(errorOf(await call("trap", {})).message).toContain("wasm trap");
+      });
+
+      test("an AssemblyScript abort reaches the model with its message", async () => {
+        expect(errorOf(await call("bad_abort", {})).message).toContain("invariant broken");
+      });
+
+      test("non-ASCII input and output survive the round trip", async () => {
+        expect(await call("echo", { s: "héllo ✓ 😀" })).toEqual({ output: { s: "héllo ✓ 😀" } });
+      });
+    });
+
+    describe("host functions stay inside the workspace", () => {
+      test("reads a file inside", async () => {
+        expect(await call("read_path", { path: "inside.txt" })).toEqual({ output: "héllo wörld" });
+      });
+
+      for (const [name, path] of [
+        ["../", "../secret.txt"],
+        ["absolute", "/etc/passwd"],
+        ["symlink to a file outside", "link-out"],
+        ["symlinked directory outside", "dir-out/secret.txt"],
+      ] as const) {
+        test(`refuses ${name}`, async () => {
+          const err = errorOf(await call("read_path", { path }));
+          expect(err.code).toBe("PATH_OUTSIDE_WORKSPACE");
+        });
+      }
+
+      test("refuses a write through a symlinked directory", async () => {
+        const err = errorOf(await call("write_path", { path: "dir-out/new.txt", content: "x" }));
+        expect(err.code).toBe("PATH_OUTSIDE_WORKSPACE");
+      });
+
+      test("reading a missing file or a directory is a plain error", async () => {
+        expect(errorOf(await call("read_path", { path: "missing.txt" })).code).toBe("NOT_FOUND");
+        expect(errorOf(await call("read_path", { path: "." })).message).toContain("is a directory");
+      });
+
+      test("writes inside, creating parent directories", async () => {
+        expect(await call("write_path", { path: "a/b/c.txt", content: "new ✓" })).toEqual({ output: "ok" });
+        expect(readFileSync(join(root, "a/b/c.txt"), "utf8")).toBe("new ✓");
+      });
+
+      test("a read outside the granted paths is denied", async () => {
+        const narrow = loadWasmPlugin({
+          manifest,
+          wasm,
+          root,
+          permissions: async () => ({ ...NO_PERMISSIONS, read: ["a"] }),
+        });
+        try {
+          const t = narrow.tools.find((x) => x.name === "read_path")!;
+          const err = errorOf(await t.invoke({ path: "inside.txt" }, ctx()));
+          expect(err.code).toBe("PERMISSION_DENIED");
+          expect((await t.invoke({ path: "a/b/c.txt" }, ctx())).output).toBe("new ✓");
+        } finally {
+          narrow.host.close();
+        }
+      });
+    });
+
+    describe("network and environment", () => {
+      test("http_fetch reaches an allowed host and no other", async () => {
+        const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("pong ✓") });
+        try {
+          const ok = await call("fetch_url", { url: `http://127.0.0.1:${server.port}/ping` });
+          expect(ok.output).toMatchObject({ status: 200, body: "pong ✓" });
+          const denied = errorOf(await call("fetch_url", { url: `http://localhost:${server.port}/ping` }));
+          expect(denied.code).toBe("PERMISSION_DENIED");
+          expect(denied.message).toContain("may not reach localhost");
+        } finally {
+          server.stop(true);
+        }
+      });
+
+      test("env_get returns granted variables only", async () => {
+        process.env["LOOM_HOSTILE_OK"] = "visible";
+        process.env["LOOM_HOSTILE_SECRET"] = "hidden";
+        const fresh = loadWasmPlugin({ isolation, manifest, wasm, root, permissions: async () => all });
+        try {
+          const get = fresh.tools.find((t) => t.name === "get_env")!;
+          expect((await get.invoke({ name: "LOOM_HOSTILE_OK" }, ctx())).output).toBe("visible");
+          const err = errorOf(await get.invoke({ name: "LOOM_HOSTILE_SECRET" }, ctx()));
+          expect(err.code).toBe("PERMISSION_DENIED");
+        } finally {
+          fresh.host.close();
+        }
+      });
+    });
+
+    test("recursion without a loop is stopped at its timeout", async () => {
+      expect(errorOf(await call("slow_recursion", {})).code).toBe("TOOL_TIMEOUT");
+      expect(await call("echo", { after: "recursion" })).toEqual({ output: { after: "recursion" } });
+    });
+
+    describe("cancellation", () => {
+      test("aborting a call stops the plugin process at once", async () => {
+        const controller = new AbortController();
+        const loop = plugin.tools.find((t) => t.name === "loop")!;
+        const pending = loop.invoke({}, { workspaceRoot: root, signal: controller.signal, callId: "c" });
+        setTimeout(() => controller.abort(), 50);
+        const err = errorOf(await pending);
+        expect(err.code).toBe("TOOL_CANCELLED");
+        expect(await call("echo", { after: "cancel" })).toEqual({ output: { after: "cancel" } });
+      });
+
+      test("a call cancelled while waiting its turn does not run and does not kill the running one", async () => {
+        const echo = plugin.tools.find((t) => t.name === "echo")!;
+        const starts = plugin.host.starts;
+        const controller = new AbortController();
+        const first = echo.invoke({ n: 1 }, ctx());
+        const second = echo.invoke({ n: 2 }, { ...ctx(), signal: controller.signal });
+        controller.abort();
+        expect(await first).toEqual({ output: { n: 1 } });
+        expect(errorOf(await second).code).toBe("TOOL_CANCELLED");
+        expect(await echo.invoke({ n: 3 }, ctx())).toEqual({ output: { n: 3 } });
+        expect(plugin.host.starts).toBe(starts);
+      });
+    });
+
+    describe("load-time refusals", () => {
+      const bogus = new Uint8Array(readFileSync(join(dir, "bogus.wasm")));
+      const bogusManifest = (): PluginManifest =>
+        parseManifest({
+          ...manifest,
+          name: "bogus",
+          entry: "bogus.wasm",
+          sha256: sha256Hex(bogus),
+          tools: [{ name: "run", description: "r", inputSchema: { type: "object" } }],
+        });
+
+      test("an import of a host function that does not exist", () => {
+        expect(() =>
+          loadWasmPlugin({
+            isolation,
+            manifest: bogusManifest(),
+            wasm: bogus,
+            root,
+            permissions: async () => all,
+          }),
+        ).toThrow(/no such host function/);
+      });
+
+      test("an import of a host function the manifest did not declare", () => {
+        const m = parseManifest({ ...manifest, permissions: { read: ["."] } });
+        expect(() =>
+          loadWasmPlugin({ isolation, manifest: m, wasm, root, permissions: async () => all }),
+        ).toThrow(/"write_file" needs permissions.write/);
+      });
+
+      test("a wasm whose sha256 does not match the manifest", () => {
+        const m = parseManifest({ ...manifest, sha256: "0".repeat(64) });
+        expect(() =>
+          loadWasmPlugin({ isolation, manifest: m, wasm, root, permissions: async () => all }),
+        ).toThrow(/refusing to load/);
+      });
+
+      test("a module that traps while starting: every call is a readable error, nothing hangs", async () => {
+        // (module (type (func)) (func unreachable) (export "run" (func 0)) (start 0))
+        const trapsAtStart = Uint8Array.from([
+          0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02,
+          0x01, 0x00, 0x07, 0x07, 0x01, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x00, 0x08, 0x01, 0x00, 0x0a, 0x05,
+          0x01, 0x03, 0x00, 0x00, 0x0b,
+        ]);
+        const m = parseManifest({
+          ...manifest,
+          name: "startup-trap",
+          sha256: sha256Hex(trapsAtStart),
+          tools: [{ name: "run", description: "r", inputSchema: { type: "object" } }],
+        });
+        const p = loadWasmPlugin({
+          isolation,
+          manifest: m,
+          wasm: trapsAtStart,
+          root,
+          permissions: async () => all,
+        });
+        try {
+          for (let i = 0; i < 2; i++) {
+            const err = errorOf(await p.tools[0]!.invoke({}, ctx()));
+            expect(err.code).toBe("PLUGIN_INVALID");
+            expect(err.message).toContain("startup-trap/run: could not start: Unreachable");
+          }
+          expect(p.host.starts).toBe(2);
+        } finally {
+          p.host.close();
+        }
+      });
+
+      test("a tool whose export is missing", () => {
+        const m = parseManifest({
+          ...manifest,
+          tools: [{ name: "nope", description: "n", inputSchema: { type: "object" } }],
+        });
+        expect(() =>
+          loadWasmPlugin({ isolation, manifest: m, wasm, root, permissions: async () => all }),
+        ).toThrow(/export 'nope' not found/);
+      });
+    });
   });
+}
 
-  test("reading a missing file or a directory is a plain error", async () => {
-    expect(errorOf(await call("read_path", { path: "missing.txt" })).code).toBe("NOT_FOUND");
-    expect(errorOf(await call("read_path", { path: "." })).message).toContain("is a directory");
-  });
+describe("where calls run (isolation: auto)", () => {
+  const quick = parseManifest({ ...manifest, limits: { ...manifest.limits, timeoutMs: 200 } });
+  let logs: string[];
+  let p: WasmPlugin;
+  const run = (tool: string, input: unknown = {}) => callTool(p, tool, input);
 
-  test("writes inside, creating parent directories", async () => {
-    expect(await call("write_path", { path: "a/b/c.txt", content: "new ✓" })).toEqual({ output: "ok" });
-    expect(readFileSync(join(root, "a/b/c.txt"), "utf8")).toBe("new ✓");
-  });
-
-  test("a read outside the granted paths is denied", async () => {
-    const narrow = loadWasmPlugin({
-      manifest,
+  beforeAll(() => {
+    logs = [];
+    p = loadWasmPlugin({
+      manifest: quick,
       wasm,
       root,
-      permissions: async () => ({ ...NO_PERMISSIONS, read: ["a"] }),
+      permissions: async () => all,
+      onLog: (_plugin, line) => logs.push(line),
     });
-    try {
-      const t = narrow.tools.find((x) => x.name === "read_path")!;
-      const err = errorOf(await t.invoke({ path: "inside.txt" }, ctx()));
-      expect(err.code).toBe("PERMISSION_DENIED");
-      expect((await t.invoke({ path: "a/b/c.txt" }, ctx())).output).toBe("new ✓");
-    } finally {
-      narrow.host.close();
-    }
   });
-});
+  afterAll(() => p.host.close());
 
-describe("network and environment", () => {
-  test("http_fetch reaches an allowed host and no other", async () => {
-    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("pong ✓") });
+  test("a quick call runs in-process and starts no child process", async () => {
+    expect(await run("echo", { n: 1 })).toEqual({ output: { n: 1 } });
+    expect(p.host.starts).toBe(0);
+    expect(p.host.inProcess).toEqual({ calls: 1, moved: 0 });
+  });
+
+  test("a call that has written stays in-process and is stopped at its deadline", async () => {
+    rmSync(join(root, "written-before-loop.txt"), { force: true });
+    expect(errorOf(await run("write_then_loop")).code).toBe("TOOL_TIMEOUT");
+    expect(readFileSync(join(root, "written-before-loop.txt"), "utf8")).toBe("x");
+    expect(p.host.starts).toBe(0);
+    expect(p.host.inProcess.moved).toBe(0);
+  });
+
+  test("a loop moves to the child once its slice is spent, and is killed there at the deadline", async () => {
+    expect(errorOf(await run("loop")).code).toBe("TOOL_TIMEOUT");
+    expect(p.host.inProcess.moved).toBe(1);
+    expect(p.host.starts).toBe(1);
+    // The export now goes straight to the (restarted) child; other exports stay in-process.
+    expect(errorOf(await run("loop")).code).toBe("TOOL_TIMEOUT");
+    expect(p.host.inProcess.moved).toBe(1);
+    expect(p.host.starts).toBe(2);
+    const before = p.host.inProcess.calls;
+    expect(await run("echo", { n: 2 })).toEqual({ output: { n: 2 } });
+    expect(p.host.inProcess.calls).toBe(before + 1);
+  });
+
+  test("a moved call's log lines arrive once, from the run that counts", async () => {
+    logs.length = 0;
+    expect(errorOf(await run("log_then_loop")).code).toBe("TOOL_TIMEOUT");
+    expect(logs).toEqual(["about to loop"]);
+  });
+
+  test("a call reaching http_fetch moves to the child before it blocks the main thread", async () => {
+    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("pong") });
     try {
-      const ok = await call("fetch_url", { url: `http://127.0.0.1:${server.port}/ping` });
-      expect(ok.output).toMatchObject({ status: 200, body: "pong ✓" });
-      const denied = errorOf(await call("fetch_url", { url: `http://localhost:${server.port}/ping` }));
-      expect(denied.code).toBe("PERMISSION_DENIED");
-      expect(denied.message).toContain("may not reach localhost");
+      const moved = p.host.inProcess.moved;
+      const r = await run("fetch_url", { url: `http://127.0.0.1:${server.port}/` });
+      expect(r.output).toMatchObject({ status: 200, body: "pong" });
+      expect(p.host.inProcess.moved).toBe(moved + 1);
     } finally {
       server.stop(true);
     }
   });
 
-  test("env_get returns granted variables only", async () => {
-    process.env["LOOM_HOSTILE_OK"] = "visible";
-    process.env["LOOM_HOSTILE_SECRET"] = "hidden";
-    const fresh = loadWasmPlugin({ manifest, wasm, root, permissions: async () => all });
-    try {
-      const get = fresh.tools.find((t) => t.name === "get_env")!;
-      expect((await get.invoke({ name: "LOOM_HOSTILE_OK" }, ctx())).output).toBe("visible");
-      const err = errorOf(await get.invoke({ name: "LOOM_HOSTILE_SECRET" }, ctx()));
-      expect(err.code).toBe("PERMISSION_DENIED");
-    } finally {
-      fresh.host.close();
-    }
-  });
-});
-
-describe("cancellation", () => {
-  test("aborting a call stops the plugin process at once", async () => {
-    const controller = new AbortController();
-    const loop = plugin.tools.find((t) => t.name === "loop")!;
-    const pending = loop.invoke({}, { workspaceRoot: root, signal: controller.signal, callId: "c" });
-    setTimeout(() => controller.abort(), 50);
-    const err = errorOf(await pending);
-    expect(err.code).toBe("TOOL_CANCELLED");
-    expect(await call("echo", { after: "cancel" })).toEqual({ output: { after: "cancel" } });
-  });
-
-  test("a call cancelled while waiting its turn does not run and does not kill the running one", async () => {
-    const echo = plugin.tools.find((t) => t.name === "echo")!;
-    const starts = plugin.host.starts;
-    const controller = new AbortController();
-    const first = echo.invoke({ n: 1 }, ctx());
-    const second = echo.invoke({ n: 2 }, { ...ctx(), signal: controller.signal });
-    controller.abort();
-    expect(await first).toEqual({ output: { n: 1 } });
-    expect(errorOf(await second).code).toBe("TOOL_CANCELLED");
-    expect(await echo.invoke({ n: 3 }, ctx())).toEqual({ output: { n: 3 } });
-    expect(plugin.host.starts).toBe(starts);
-  });
-});
-
-describe("load-time refusals", () => {
-  const bogus = new Uint8Array(readFileSync(join(dir, "bogus.wasm")));
-  const bogusManifest = (): PluginManifest =>
-    parseManifest({
-      ...manifest,
-      name: "bogus",
-      entry: "bogus.wasm",
-      sha256: sha256Hex(bogus),
-      tools: [{ name: "run", description: "r", inputSchema: { type: "object" } }],
+  test("with a slice longer than the timeout, loops and recursion stop in-process at the deadline", async () => {
+    const limits = limitsOf(quick);
+    const host = createWasmHost({
+      plugin: "hostile",
+      wasm: capMemory(wasm, limits.memoryMb * 16),
+      root,
+      permissions: async () => all,
+      limits,
+      sliceMs: 60_000,
     });
-
-  test("an import of a host function that does not exist", () => {
-    expect(() =>
-      loadWasmPlugin({ manifest: bogusManifest(), wasm: bogus, root, permissions: async () => all }),
-    ).toThrow(/no such host function/);
-  });
-
-  test("an import of a host function the manifest did not declare", () => {
-    const m = parseManifest({ ...manifest, permissions: { read: ["."] } });
-    expect(() => loadWasmPlugin({ manifest: m, wasm, root, permissions: async () => all })).toThrow(
-      /"write_file" needs permissions.write/,
-    );
-  });
-
-  test("a wasm whose sha256 does not match the manifest", () => {
-    const m = parseManifest({ ...manifest, sha256: "0".repeat(64) });
-    expect(() => loadWasmPlugin({ manifest: m, wasm, root, permissions: async () => all })).toThrow(
-      /refusing to load/,
-    );
-  });
-
-  test("a module that traps while starting: every call is a readable error, nothing hangs", async () => {
-    // (module (type (func)) (func unreachable) (export "run" (func 0)) (start 0))
-    const trapsAtStart = Uint8Array.from([
-      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01,
-      0x00, 0x07, 0x07, 0x01, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x00, 0x08, 0x01, 0x00, 0x0a, 0x05, 0x01, 0x03,
-      0x00, 0x00, 0x0b,
-    ]);
-    const m = parseManifest({
-      ...manifest,
-      name: "startup-trap",
-      sha256: sha256Hex(trapsAtStart),
-      tools: [{ name: "run", description: "r", inputSchema: { type: "object" } }],
-    });
-    const p = loadWasmPlugin({ manifest: m, wasm: trapsAtStart, root, permissions: async () => all });
     try {
-      for (let i = 0; i < 2; i++) {
-        const err = errorOf(await p.tools[0]!.invoke({}, ctx()));
-        expect(err.code).toBe("PLUGIN_INVALID");
-        expect(err.message).toContain("startup-trap/run: could not start: Unreachable");
+      for (const exp of ["loop", "slow_recursion"]) {
+        const err = await host.call(exp, "{}").catch((e) => e);
+        expect(err.code).toBe("TOOL_TIMEOUT");
+        expect(err.message).toContain(`took longer than 200 ms in ${exp}`);
+        expect(await host.call("echo", '{"ok":1}')).toBe('{"ok":1}');
       }
-      expect(p.host.starts).toBe(2);
+      expect(host.starts).toBe(0);
+      expect(host.inProcess.moved).toBe(0);
     } finally {
-      p.host.close();
+      host.close();
     }
-  });
-
-  test("a tool whose export is missing", () => {
-    const m = parseManifest({
-      ...manifest,
-      tools: [{ name: "nope", description: "n", inputSchema: { type: "object" } }],
-    });
-    expect(() => loadWasmPlugin({ manifest: m, wasm, root, permissions: async () => all })).toThrow(
-      /export 'nope' not found/,
-    );
   });
 });

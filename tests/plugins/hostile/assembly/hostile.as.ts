@@ -1,5 +1,5 @@
 // A deliberately misbehaving plugin: each export attacks one of the host's limits.
-import { envGet, fail, httpFetch, input, jsonError, jsonString, output, parseJson, readFile, writeFile } from "../../../../runtime/src/plugins/as-sdk/loom.as";
+import { envGet, fail, httpFetch, input, jsonError, jsonString, log, output, parseJson, readFile, writeFile } from "../../../../runtime/src/plugins/as-sdk/loom.as";
 
 export function echo(): i32 {
   output(input());
@@ -10,6 +10,28 @@ export function loop(): i32 {
   let x: i32 = 0;
   while (x >= 0) x = (x + 1) & 0x3fffffff;
   return x;
+}
+
+// Changes the workspace, then never returns: the call cannot be run a second time elsewhere.
+export function write_then_loop(): i32 {
+  writeFile("written-before-loop.txt", "x");
+  return loop();
+}
+
+// Logs once, then never returns.
+export function log_then_loop(): i32 {
+  log("about to loop");
+  return loop();
+}
+
+function fib(n: i32): i32 {
+  return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
+
+// Recursion without a loop that would run for minutes.
+export function slow_recursion(): i32 {
+  output(fib(60).toString());
+  return 0;
 }
 
 export function alloc(): i32 {
