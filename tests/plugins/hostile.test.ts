@@ -24,6 +24,7 @@ import { createWasmHost } from "@loom/runtime/plugins/wasm-host";
 import { capMemory } from "@loom/runtime/plugins/wasm-module";
 import { loadWasmPlugin, type WasmPlugin } from "@loom/runtime/plugins/wasm-plugin";
 import type { ToolContext, ToolResult } from "@loom/runtime/tool";
+import wabtInit from "wabt";
 
 const dir = join(import.meta.dir, "hostile");
 const wasm = new Uint8Array(readFileSync(join(dir, "hostile.wasm")));
@@ -396,6 +397,48 @@ describe("where calls run (isolation: auto)", () => {
       }
       expect(host.starts).toBe(0);
       expect(host.inProcess.moved).toBe(0);
+    } finally {
+      host.close();
+    }
+  });
+});
+
+describe("modules that cannot run in-process (isolation: auto)", () => {
+  const limits = { ...limitsOf(manifest), timeoutMs: 200 };
+  const compile = async (wat: string) =>
+    (await wabtInit()).parseWat("t.wat", wat, { exceptions: true }).toBinary({}).buffer as Uint8Array;
+  const hostFor = (bytes: Uint8Array) =>
+    createWasmHost({ plugin: "raw", wasm: bytes, root, permissions: async () => NO_PERMISSIONS, limits });
+
+  test("a guest that catches exceptions (it could catch the deadline) runs in the child only", async () => {
+    const host = hostFor(
+      await compile(`(module (func (export "run") (result i32)
+        (loop $again (block $caught (try_table (catch_all $caught) (loop $spin (br $spin)))) (br $again))
+        (i32.const 0)))`),
+    );
+    try {
+      expect((await host.call("run", "{}").catch((e) => e)).code).toBe("TOOL_TIMEOUT");
+      expect(host.starts).toBe(1);
+      expect(host.inProcess).toEqual({ calls: 0, moved: 0 });
+    } finally {
+      host.close();
+    }
+  });
+
+  test("a start function that never returns: the in-process instance gives up at its slice, the child at the deadline", async () => {
+    const host = hostFor(
+      await compile(
+        `(module (func $forever (loop $l (br $l))) (start $forever) (func (export "run") (result i32) (i32.const 0)))`,
+      ),
+    );
+    try {
+      const t = performance.now();
+      const err = await host.call("run", "{}").catch((e) => e);
+      expect(err.code).toBe("TOOL_TIMEOUT");
+      expect(err.message).toContain("loading");
+      expect(performance.now() - t).toBeLessThan(10_000);
+      expect(host.starts).toBe(1);
+      expect(host.inProcess.calls).toBe(0);
     } finally {
       host.close();
     }

@@ -19,9 +19,10 @@
  * and element segments), exports and the start function. The `name` custom section is dropped
  * (its indices would be stale). Instructions are decoded from the core spec plus sign
  * extension, non-trapping conversions, bulk memory, reference types, multi-memory, tail calls,
- * SIMD (and relaxed SIMD), threads and exception handling. A module using anything else (GC
- * types or instructions, table initialisers) is not rewritten: `instrument` answers `undefined`
- * and the caller keeps its other way of stopping the plugin.
+ * SIMD (and relaxed SIMD), threads and `throw`. A module using anything else is not rewritten:
+ * `instrument` answers `undefined` and the caller keeps its other way of stopping the plugin.
+ * That includes GC types and instructions, table initialisers, and exception handlers
+ * (`try`/`catch`/`try_table`): a guest that can catch could catch what `tick` throws and loop on.
  */
 
 export const TICK_IMPORT = { module: "loom:host", name: "tick" } as const;
@@ -211,35 +212,27 @@ function rewriteExpr(r: Reader, out: number[], ctx: Context, sites: boolean, end
         continue;
       case 0x02: // block
       case 0x04: // if
-      case 0x06: // try (legacy exceptions)
         r.skipBlockType();
         depth++;
         break;
-      case 0x1f: {
-        // try_table
-        r.skipBlockType();
-        const n = r.u32();
-        for (let i = 0; i < n; i++) {
-          const kind = r.byte();
-          if (kind <= 1) r.skipLeb();
-          r.skipLeb();
-        }
-        depth++;
-        break;
-      }
+      case 0x06: // try
+      case 0x07: // catch
+      case 0x18: // delegate
+      case 0x19: // catch_all
+      case 0x1f: // try_table
+        // A guest that can catch could catch the exception `tick` throws to stop it.
+        throw new Unsupported("exception handlers");
       case 0x0b: // end
         for (let i = start; i < r.p; i++) out.push(r.b[i]!);
         if (end === undefined && depth === 0) return;
         depth--;
         continue;
-      case 0x07: // catch tag
       case 0x08: // throw tag
       case 0x09: // rethrow label
       case 0x0c: // br
       case 0x0d: // br_if
       case 0x14: // call_ref
       case 0x15: // return_call_ref
-      case 0x18: // delegate
       case 0xd4: // br_on_null
       case 0xd6: // br_on_non_null
       case 0x25: // table.get
@@ -298,7 +291,6 @@ function rewriteExpr(r: Reader, out: number[], ctx: Context, sites: boolean, end
           op === 0x05 ||
           op === 0x0a ||
           op === 0x0f ||
-          op === 0x19 ||
           op === 0x1a ||
           op === 0x1b ||
           (op >= 0x45 && op <= 0xc4) ||
