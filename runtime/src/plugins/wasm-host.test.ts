@@ -4,7 +4,7 @@
  * (Hostile-plugin behaviour is in tests/plugins/hostile.test.ts.)
  */
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_LIMITS } from "./manifest.ts";
@@ -41,6 +41,25 @@ test("a large non-ASCII input and output cross the socket whole; the socket dir 
     expect(await host.call("echo", input)).toBe(input);
     expect(await host.call("echo", "{}")).toBe("{}");
     expect(readdirSync(tmp)).toEqual([]);
+  } finally {
+    host.close();
+  }
+});
+
+test("a TMPDIR too long for a Unix socket path falls back to /tmp", async () => {
+  const long = join(tmp, "d".repeat(120));
+  mkdirSync(long);
+  process.env.TMPDIR = long;
+  const host = createWasmHost({
+    plugin: "hostile",
+    wasm,
+    root: tmp,
+    permissions: async () => NO_PERMISSIONS,
+    limits: DEFAULT_LIMITS,
+    isolation: "process",
+  });
+  try {
+    expect(await host.call("echo", '{"long":true}')).toBe('{"long":true}');
   } finally {
     host.close();
   }
