@@ -85,9 +85,7 @@ function listenOnce(handlers: { open(socket: Socket): void; data(chunk: Uint8Arr
   path: string;
   cleanup(): void;
 } {
-  // A Unix socket path must fit in sun_path (108 bytes on Linux); a long TMPDIR falls back to /tmp.
-  const base = Buffer.byteLength(join(tmpdir(), "loom-plugin-XXXXXX", "host.sock")) < 100 ? tmpdir() : "/tmp";
-  const dir = mkdtempSync(join(base, "loom-plugin-"));
+  const dir = mkdtempSync(join(tmpdir(), "loom-plugin-"));
   chmodSync(dir, 0o700);
   const path = join(dir, "host.sock");
   let accepted = false;
