@@ -46,7 +46,7 @@ test("a large non-ASCII input and output cross the socket whole; the socket dir 
   }
 });
 
-test("a socket path longer than sun_path (108 bytes, from a long TMPDIR) works: Bun binds it"), async () => {
+test("a socket path longer than sun_path (108 bytes, from a long TMPDIR) works: Bun binds it", async () => {
   const long = join(tmp, "d".repeat(120));
   mkdirSync(long);
   process.env.TMPDIR = long;
