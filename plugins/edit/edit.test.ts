@@ -121,8 +121,21 @@ describe("edit_file", () => {
     expect(message(await edit({ path: "nope.txt", edits: [{ old: "a", new: "b" }] }))).toContain(
       "does not exist",
     );
-    expect(message(await edit({ path: "a.ts", edits: [] }))).toContain("non-empty array");
-    expect(message(await edit({ path: 3, edits: [] }))).toContain("input.path must be a string");
+  });
+
+  test("input that does not match the manifest's schema is refused before the plugin runs", async () => {
+    const code = (r: ToolResult) => (r.output as { code: string }).code;
+    const empty = await edit({ path: "a.ts", edits: [] });
+    expect(code(empty)).toBe("TOOL_INPUT_INVALID");
+    expect(message(empty)).toContain("/edits: Array has too few items");
+    const wrong = await edit({ path: 3, edits: [{ old: "", new: "x", extra: true }] });
+    expect(message(wrong)).toContain('/path: Instance type "number" is invalid. Expected "string"');
+    expect(message(wrong)).toContain('/edits/0: Property "extra" does not match');
+    expect(message(wrong)).not.toContain("False boolean schema");
+    expect(message(await edit({ path: "new.txt", edits: [{ old: "" }] }))).toContain(
+      '/edits/0: Instance does not have required property "new"',
+    );
+    expect(existsSync(join(root, "new.txt"))).toBe(false);
   });
 
   test("leaves no temporary files behind", () => {

@@ -5,6 +5,7 @@
 import { formatError, isLoomError, LoomError } from "../errors.ts";
 import type { Tool, ToolResult } from "../tool.ts";
 import { sha256Hex } from "./as-build.ts";
+import { inputChecker } from "./input-check.ts";
 import { limitsOf, type PluginManifest } from "./manifest.ts";
 import type { EffectivePermissions } from "./permissions.ts";
 import { createWasmHost, type WasmHost } from "./wasm-host.ts";
@@ -77,8 +78,9 @@ export function loadWasmPlugin(opts: WasmPluginOptions): WasmPlugin {
     ...(opts.onLog ? { onLog: opts.onLog } : {}),
     ...(opts.isolation ? { isolation: opts.isolation } : {}),
   });
-  const tools = manifest.tools.map(
-    (t): Tool => ({
+  const tools = manifest.tools.map((t): Tool => {
+    const check = inputChecker(t.name, t.inputSchema);
+    return {
       name: t.name,
       description: t.description,
       inputSchema: t.inputSchema,
@@ -87,13 +89,14 @@ export function loadWasmPlugin(opts: WasmPluginOptions): WasmPlugin {
       source: manifest.name,
       async invoke(input, ctx) {
         try {
+          await check(input ?? {});
           const out = await host.call(t.export ?? t.name, JSON.stringify(input ?? {}), ctx.signal);
           return { output: parseOutput(out) };
         } catch (e) {
           return errorOutput(e, manifest.name, t.name);
         }
       },
-    }),
-  );
+    };
+  });
   return { tools, host };
 }
