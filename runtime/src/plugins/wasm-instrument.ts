@@ -25,8 +25,11 @@
  * (`try`/`catch`/`try_table`): a guest that can catch could catch what `tick` throws and loop on.
  */
 
+import { leb, Reader, readSections, type Section, WasmFormatError, writeModule } from "./wasm-bytes.ts";
+
 export const TICK_IMPORT = { module: "loom:host", name: "tick" } as const;
 
+/** Something the rewrite does not handle; `instrument` answers `undefined`. */
 class Unsupported extends Error {}
 
 const SECTION = {
@@ -58,79 +61,9 @@ const ORDER: Record<number, number> = {
   11: 13,
 };
 
-function leb(value: number, out: number[] = []): number[] {
-  let v = value;
-  do {
-    let b = v & 0x7f;
-    v = Math.floor(v / 128);
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
 function name(text: string): number[] {
   const bytes = new TextEncoder().encode(text);
   return [...leb(bytes.length), ...bytes];
-}
-
-class Reader {
-  p: number;
-  constructor(
-    readonly b: Uint8Array,
-    start = 0,
-  ) {
-    this.p = start;
-  }
-  byte(): number {
-    const v = this.b[this.p++];
-    if (v === undefined) throw new Unsupported("unexpected end of module");
-    return v;
-  }
-  u32(): number {
-    let value = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      const b = this.byte();
-      value += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return value;
-    }
-    throw new Unsupported("LEB128 too long");
-  }
-  /** Skips one LEB128 number of any width (signed or not, up to 64 bits). */
-  skipLeb(): void {
-    for (let n = 0; n < 10; n++) if ((this.byte() & 0x80) === 0) return;
-    throw new Unsupported("LEB128 too long");
-  }
-  skip(n: number): void {
-    if (this.p + n > this.b.length) throw new Unsupported("unexpected end of module");
-    this.p += n;
-  }
-  skipName(): void {
-    this.skip(this.u32());
-  }
-  /** A value type: one byte, or `ref`/`ref null` followed by a heap type. */
-  skipValType(): void {
-    const b = this.byte();
-    if (b === 0x63 || b === 0x64) this.skipLeb();
-  }
-  /** A block type: empty, a value type, or a type index. */
-  skipBlockType(): void {
-    const b = this.b[this.p];
-    if (b === 0x63 || b === 0x64) {
-      this.p++;
-      this.skipLeb();
-    } else this.skipLeb();
-  }
-  skipLimits(): void {
-    const flags = this.byte();
-    this.skipLeb();
-    if (flags & 1) this.skipLeb();
-  }
-  skipMemArg(): void {
-    const align = this.u32();
-    if (align & 0x40) this.skipLeb();
-    this.skipLeb();
-  }
 }
 
 interface Context {
@@ -306,24 +239,6 @@ function rewriteExpr(r: Reader, out: number[], ctx: Context, sites: boolean, end
   if (r.p !== end) throw new Unsupported("instruction runs past the end of its function");
 }
 
-interface Section {
-  id: number;
-  body: Uint8Array;
-}
-
-function readSections(wasm: Uint8Array): Section[] {
-  const r = new Reader(wasm, 8);
-  const sections: Section[] = [];
-  while (r.p < wasm.length) {
-    const id = r.byte();
-    const size = r.u32();
-    const start = r.p;
-    r.skip(size);
-    sections.push({ id, body: wasm.subarray(start, start + size) });
-  }
-  return sections;
-}
-
 const isNameSection = (s: Section): boolean =>
   s.id === SECTION.custom && new TextDecoder().decode(s.body.subarray(1, 1 + (s.body[0] ?? 0))) === "name";
 
@@ -358,7 +273,7 @@ export function instrument(wasm: Uint8Array): Uint8Array | undefined {
   try {
     return rewrite(wasm);
   } catch (e) {
-    if (e instanceof Unsupported) return undefined;
+    if (e instanceof Unsupported || e instanceof WasmFormatError) return undefined;
     throw e;
   }
 }
@@ -494,18 +409,10 @@ function rewrite(wasm: Uint8Array): Uint8Array {
     sections.splice(at === -1 ? sections.length : at, 0, { id, body: new Uint8Array() });
   }
 
-  const parts: Uint8Array[] = [wasm.subarray(0, 8)];
-  for (const s of sections) {
-    const body = replaced.get(s.id) ?? s.body;
-    parts.push(Uint8Array.from([s.id, ...leb(body.length)]), body);
-  }
-  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
-  let o = 0;
-  for (const x of parts) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return out;
+  return writeModule(
+    wasm.subarray(0, 8),
+    sections.map((s) => ({ id: s.id, body: replaced.get(s.id) ?? s.body })),
+  );
 }
 
 function rewriteElement(r: Reader, out: number[], ctx: Context): void {

@@ -7,35 +7,10 @@
 import { LoomError } from "../errors.ts";
 import { HOST_FUNCTIONS, type HostFunctionName, permissionFor } from "./host-function-names.ts";
 import type { PluginManifest } from "./manifest.ts";
+import { leb, Reader, readSections, writeModule } from "./wasm-bytes.ts";
 
 const MEMORY_SECTION = 5;
 export const WASM_PAGE = 64 * 1024;
-
-function readLeb(bytes: Uint8Array, at: number): { value: number; next: number } {
-  let value = 0;
-  let shift = 0;
-  let i = at;
-  for (let n = 0; n < 5; n++) {
-    const b = bytes[i++];
-    if (b === undefined) throw new Error("truncated LEB128");
-    value += (b & 0x7f) * 2 ** shift;
-    if ((b & 0x80) === 0) return { value, next: i };
-    shift += 7;
-  }
-  throw new Error("LEB128 too long");
-}
-
-function leb(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  do {
-    let b = v & 0x7f;
-    v = Math.floor(v / 128);
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
 
 /**
  * Returns a copy of `wasm` whose defined memories have at most `maxPages` pages (64 KiB each).
@@ -45,50 +20,28 @@ export function capMemory(wasm: Uint8Array, maxPages: number, plugin = "plugin")
   if (wasm[0] !== 0 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d) {
     throw new LoomError("PLUGIN_INVALID", `${plugin}: entry is not a wasm module`);
   }
-  const parts: Uint8Array[] = [wasm.subarray(0, 8)];
-  let at = 8;
-  while (at < wasm.length) {
-    const id = wasm[at]!;
-    const size = readLeb(wasm, at + 1);
-    const end = size.next + size.value;
-    if (id !== MEMORY_SECTION) {
-      parts.push(wasm.subarray(at, end));
-      at = end;
-      continue;
-    }
-    const count = readLeb(wasm, size.next);
-    const body: number[] = [...leb(count.value)];
-    let p = count.next;
-    for (let i = 0; i < count.value; i++) {
-      const flags = wasm[p]!;
+  const sections = readSections(wasm).map((s) => {
+    if (s.id !== MEMORY_SECTION) return s;
+    const r = new Reader(s.body);
+    const count = r.u32();
+    const body: number[] = leb(count);
+    for (let i = 0; i < count; i++) {
+      const flags = r.byte();
       if (flags > 1)
         throw new LoomError("PLUGIN_INVALID", `${plugin}: shared or 64-bit memories are not supported`);
-      const min = readLeb(wasm, p + 1);
-      p = min.next;
-      let max = maxPages;
-      if (flags === 1) {
-        const declared = readLeb(wasm, p);
-        p = declared.next;
-        max = Math.min(declared.value, maxPages);
-      }
-      if (min.value > maxPages) {
+      const min = r.u32();
+      const max = flags === 1 ? Math.min(r.u32(), maxPages) : maxPages;
+      if (min > maxPages) {
         throw new LoomError(
           "PLUGIN_INVALID",
-          `${plugin}: needs ${min.value} memory pages at start, the limit is ${maxPages} (limits.memoryMb)`,
+          `${plugin}: needs ${min} memory pages at start, the limit is ${maxPages} (limits.memoryMb)`,
         );
       }
-      body.push(1, ...leb(min.value), ...leb(max));
+      body.push(1, ...leb(min), ...leb(max));
     }
-    parts.push(Uint8Array.from([MEMORY_SECTION, ...leb(body.length), ...body]));
-    at = end;
-  }
-  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
-  let o = 0;
-  for (const x of parts) {
-    out.set(x, o);
-    o += x.length;
-  }
-  return out;
+    return { id: s.id, body: Uint8Array.from(body) };
+  });
+  return writeModule(wasm.subarray(0, 8), sections);
 }
 
 const KERNEL = "extism:host/env";
