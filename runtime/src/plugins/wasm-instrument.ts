@@ -166,7 +166,7 @@ function rewriteExpr(r: Reader, out: number[], ctx: Context, sites: boolean, end
       case 0x0d: // br_if
       case 0x14: // call_ref
       case 0x15: // return_call_ref
-      case 0xd4: // br_on_null
+      case 0xd5: // br_on_null
       case 0xd6: // br_on_non_null
       case 0x25: // table.get
       case 0x26: // table.set
@@ -228,8 +228,8 @@ function rewriteExpr(r: Reader, out: number[], ctx: Context, sites: boolean, end
           op === 0x1b ||
           (op >= 0x45 && op <= 0xc4) ||
           op === 0xd1 ||
-          op === 0xd3 ||
-          op === 0xd5
+          op === 0xd3 || // ref.eq
+          op === 0xd4 // ref.as_non_null
         ) {
           // no immediates
         } else throw new Unsupported(`opcode 0x${op.toString(16)}`);
