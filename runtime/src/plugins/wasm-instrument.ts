@@ -11,7 +11,8 @@
  *     global.get $fuel  i32.const 1  i32.sub  global.set $fuel
  *
  * so the guest calls `tick` once every "fuel" loop iterations or calls; `tick` checks the clock,
- * throws to stop the guest, or answers the next amount of fuel. The sequence leaves the operand
+ * throws to stop the guest, or answers the next amount of fuel, which must be at least 1 (0 would
+ * wrap the counter and silence the checks for 2³² steps). The sequence leaves the operand
  * stack as it found it and opens its own block, so branch depths elsewhere do not change.
  *
  * Adding an import shifts the index of every function the module defines by one, so each
@@ -278,7 +279,10 @@ export function instrument(wasm: Uint8Array): Uint8Array | undefined {
   }
 }
 
+const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
 function rewrite(wasm: Uint8Array): Uint8Array {
+  if (wasm.length < 8 || HEADER.some((b, i) => wasm[i] !== b)) throw new WasmFormatError("not a wasm module");
   const sections = readSections(wasm).filter((s) => !isNameSection(s));
   const find = (id: number) => sections.find((s) => s.id === id);
 
