@@ -30,6 +30,8 @@ export interface OpenRegistryOptions {
   workspace: string;
   /** Interactive first-use consent; omit in headless modes (ungranted = denied). */
   consent?: AskConsent;
+  /** Where a plugin's `log` lines go (default: dropped). */
+  onLog?: (plugin: string, message: string) => void;
 }
 
 /** The registry of built-in and installed plugins for a workspace; warnings go to stderr. */
@@ -39,6 +41,7 @@ export async function openToolRegistry(opts: OpenRegistryOptions): Promise<ToolR
     config: opts.config,
     builtins,
     ...(opts.consent ? { consent: opts.consent } : {}),
+    ...(opts.onLog ? { onLog: opts.onLog } : {}),
   });
   for (const w of registry.warnings) process.stderr.write(`loom: plugin warning: ${w}\n`);
   return registry;

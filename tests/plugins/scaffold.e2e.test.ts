@@ -75,10 +75,10 @@ test("a scaffolded plugin goes new → build → test → install → tools call
   // A grant in the user config lets it read.
   mkdirSync(join(base, "home/config/loom"), { recursive: true });
   writeFileSync(join(base, "home/config/loom/config.toml"), '[plugins.grants.word-count]\nread = ["."]\n');
-  expect(JSON.parse(loom(ws, "tools", "call", "word_count", '{"path":"notes.txt"}').out)).toEqual({
-    words: 3,
-    lines: 1,
-  });
+  const granted = loom(ws, "tools", "call", "word_count", '{"path":"notes.txt"}');
+  expect(JSON.parse(granted.out)).toEqual({ words: 3, lines: 1 });
+  // The plugin's log line, on stderr.
+  expect(granted.err).toBe("word-count: read notes.txt\n");
 
   expect(loom(ws, "plugin", "list").out).toContain("word-count 0.1.0  user/wasm  word_count");
   expect(loom(ws, "plugin", "remove", "word-count").code).toBe(0);

@@ -1,6 +1,7 @@
 /**
  * What `loom tools` and `loom plugin list` share: the merged config for the current workspace and
- * the tool registry of built-in and installed plugins, with consent asked on a terminal.
+ * the tool registry of built-in and installed plugins, with consent asked on a terminal and
+ * plugin `log` lines on stderr.
  */
 import { loadConfig } from "@loom/runtime/config";
 import type { AskConsent } from "@loom/runtime/plugins/permissions";
@@ -27,6 +28,7 @@ export async function workspaceRegistry(
     config,
     workspace: root,
     ...(interactive ? { consent: askOnTty } : {}),
+    onLog: (plugin, message) => process.stderr.write(`${plugin}: ${message}\n`),
   });
   return { root, registry };
 }

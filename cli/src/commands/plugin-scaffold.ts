@@ -40,7 +40,7 @@ function manifest(name: string, tool: string): object {
 
 const INDEX = `// The tool: input is the JSON the model sends, output is what it reads back.
 // Build: loom plugin build    Test: loom plugin test    Install: loom plugin install .
-import { fail, input, jsonError, output, parseJson, readFile } from "./loom";
+import { fail, input, jsonError, log, output, parseJson, readFile } from "./loom";
 
 export function run(): i32 {
   const req = parseJson(input());
@@ -49,8 +49,10 @@ export function run(): i32 {
   const path = req.get("path");
   let body = "";
   if (text !== null && text.isString()) body = text.str;
-  else if (path !== null && path.isString()) body = readFile(path.str); // host function; needs permissions.read
-  else return fail("give text or path");
+  else if (path !== null && path.isString()) {
+    body = readFile(path.str); // host function; needs permissions.read
+    log("read " + path.str); // shown by loom tools call, kept in the session log otherwise
+  } else return fail("give text or path");
 
   let words = 0;
   let lines = 0;

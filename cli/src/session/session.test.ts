@@ -99,6 +99,26 @@ describe("session", () => {
     await session.close();
   });
 
+  test("plugin log lines go to the session log", async () => {
+    let pluginLog: ((plugin: string, message: string) => void) | undefined;
+    const session = await createSession(
+      { workspace: ws, env, model: "gpt-4o", provider: "openai" },
+      {
+        createLlm: async () => scriptedLlm([say("hi")]),
+        loadTools: async (_config, _workspace, _consent, onLog) => {
+          pluginLog = onLog;
+          return { tools: [readTool()], close() {} };
+        },
+      },
+    );
+    pluginLog?.("word-count", "read notes.txt");
+    await session.close();
+    const text = readFileSync(join(env["XDG_STATE_HOME"]!, "loom/logs/loom.log"), "utf8");
+    expect(text).toContain("plugin.log");
+    expect(text).toContain("word-count");
+    expect(text).toContain("read notes.txt");
+  });
+
   test("undo restores what the last turn changed; a second turn goes further back", async () => {
     writeFileSync(join(ws, "a.txt"), "orig");
     const llm = scriptedLlm([

@@ -46,7 +46,12 @@ export interface SessionInit {
 
 /** Replaceable pieces, for tests and for front ends that bring their own. */
 export interface SessionDeps {
-  loadTools?: (config: LoomConfig, workspace: string, consent?: AskConsent) => Promise<SessionTools>;
+  loadTools?: (
+    config: LoomConfig,
+    workspace: string,
+    consent?: AskConsent,
+    onLog?: (plugin: string, message: string) => void,
+  ) => Promise<SessionTools>;
   createLlm?: (config: LoomConfig, provider: string, env: Env) => Promise<LlmClient>;
 }
 
@@ -90,14 +95,18 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
 
   const makeLlm = deps.createLlm ?? ((c: LoomConfig, p: string, e: Env) => createSessionLlm(c, p, e));
   let llm = await makeLlm(config, provider, env);
-  const loaded = await (deps.loadTools ?? loadSessionTools)(config, workspace, init.consent);
+  const log = createSessionLog(config, env, { workspace });
+  const loaded = await (deps.loadTools ?? loadSessionTools)(
+    config,
+    workspace,
+    init.consent,
+    (plugin, message) => log.info("plugin.log", { plugin, message }),
+  );
   const allTools = loaded.tools
     .filter((t) => !config.tools.disabled.includes(t.name))
     .map((t) => (init.wrapTool ? init.wrapTool(t) : t));
   const toolMap = new Map(allTools.map((t) => [t.name, t]));
   const system = buildSystemPrompt({ workspace, gitRoot: repo?.root, gitBranch: repo?.branch });
-
-  const log = createSessionLog(config, env, { workspace });
   const listeners = new Set<SessionListener>();
   const emit = (e: SessionEvent): void => {
     try {

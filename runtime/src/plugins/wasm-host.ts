@@ -378,6 +378,10 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
         case "failed":
           fast = null;
           runner.close();
+          opts.onLog?.(
+            opts.plugin,
+            `loom: cannot run in-process (${formatError(r.error)}); using a child process`,
+          );
           break;
       }
       if (signal?.aborted) throw cancelled();
