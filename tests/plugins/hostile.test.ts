@@ -403,7 +403,7 @@ describe("where calls run (isolation: auto)", () => {
   });
 });
 
-describe("modules that cannot run in-process (isolation: auto)", () => {
+describe("raw modules (isolation: auto)", () => {
   const limits = { ...limitsOf(manifest), timeoutMs: 200 };
   const compile = async (wat: string) =>
     (await wabtInit()).parseWat("t.wat", wat, { exceptions: true }).toBinary({}).buffer as Uint8Array;
@@ -420,6 +420,30 @@ describe("modules that cannot run in-process (isolation: auto)", () => {
       expect((await host.call("run", "{}").catch((e) => e)).code).toBe("TOOL_TIMEOUT");
       expect(host.starts).toBe(1);
       expect(host.inProcess).toEqual({ calls: 0, moved: 0 });
+    } finally {
+      host.close();
+    }
+  });
+
+  test("after a call moves, a fresh instance whose start function ticks still runs in-process", async () => {
+    // The start function loops long enough to reach `tick` several times: the replacement
+    // instance made after the moved call must start under its own slice, not the spent one.
+    const host = hostFor(
+      await compile(`(module
+        (global $n (mut i32) (i32.const 0))
+        (func $init (loop $l (global.set $n (i32.add (global.get $n) (i32.const 1)))
+          (br_if $l (i32.lt_u (global.get $n) (i32.const 200000)))))
+        (start $init)
+        (func (export "spin") (result i32) (loop $s (br $s)) (i32.const 0))
+        (func (export "run") (result i32) (i32.const 0)))`),
+    );
+    try {
+      expect(await host.call("run", "{}")).toBe("");
+      expect((await host.call("spin", "{}").catch((e) => e)).code).toBe("TOOL_TIMEOUT");
+      expect(host.inProcess).toEqual({ calls: 1, moved: 1 });
+      expect(await host.call("run", "{}")).toBe("");
+      expect(host.inProcess).toEqual({ calls: 2, moved: 1 });
+      expect(host.starts).toBe(1);
     } finally {
       host.close();
     }

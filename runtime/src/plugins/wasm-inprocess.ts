@@ -65,6 +65,8 @@ interface Guard {
   deadline: number;
   sliceEnd: number;
   committed: boolean;
+  /** Set when `tick` stopped the guest under this guard. */
+  stopped: boolean;
   logs: string[];
 }
 
@@ -78,14 +80,22 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
   let fuel = MIN_FUEL;
   let lastTick = 0;
 
+  /** The guard that applies now: the running call's, unless it was already stopped. */
+  const live = (): Guard | undefined => (active && !active.stopped ? active : undefined);
+
+  /** Stops the guest: the guard is spent, so a fresh instance starting after it gets its own slice. */
+  function stop(g: Guard, reason: InterruptReason): never {
+    g.stopped = true;
+    if (g === loading) loading = undefined;
+    throw new Interrupt(reason);
+  }
+
   const tick = (): number => {
     const now = performance.now();
-    loading ??= active ? undefined : newGuard(now, Number.POSITIVE_INFINITY);
-    const g = active ?? loading;
-    if (g) {
-      if (now >= g.deadline) throw new Interrupt("deadline");
-      if (!g.committed && now >= g.sliceEnd) throw new Interrupt("slice");
-    }
+    if (!live()) loading ??= newGuard(now, Number.POSITIVE_INFINITY);
+    const g = live() ?? (loading as Guard);
+    if (now >= g.deadline) stop(g, "deadline");
+    if (!g.committed && now >= g.sliceEnd) stop(g, "slice");
     const interval = now - lastTick;
     lastTick = now;
     if (interval < 0.2) fuel = Math.min(fuel * 2, MAX_FUEL);
@@ -94,7 +104,7 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
   };
 
   function newGuard(now: number, deadline: number): Guard {
-    return { deadline, sliceEnd: now + opts.sliceMs, committed: false, logs: [] };
+    return { deadline, sliceEnd: now + opts.sliceMs, committed: false, stopped: false, logs: [] };
   }
 
   const host = createHostFunctions({
@@ -103,18 +113,21 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
     permissions: opts.permissions,
     maxBytes: Math.max(opts.maxOutputBytes, (opts.memoryMb * 1024 * 1024) / 4),
     log: (message) => {
-      if (active) active.logs.push(message);
+      const g = live();
+      if (g) g.logs.push(message);
       else opts.onLog?.(opts.plugin, message);
     },
   });
   const user: Record<string, HostFn> = {
     ...host,
     write_file(ctx, ...args) {
-      if (active) active.committed = true;
+      const g = live();
+      if (g) g.committed = true;
       return host.write_file(ctx, ...args);
     },
     http_fetch(ctx, ...args) {
-      if (active && !active.committed) throw new Interrupt("blocking");
+      const g = live();
+      if (g && !g.committed) stop(g, "blocking");
       return host.http_fetch(ctx, ...args);
     },
   };
