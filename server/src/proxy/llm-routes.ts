@@ -6,30 +6,13 @@ import { type LlmClient, type LlmEvent, toLlmErrorInfo } from "@loom/runtime/llm
 import { encodeSse } from "@loom/runtime/sync/sse";
 import { Elysia, t } from "elysia";
 import { authPlugin } from "../auth/plugin.ts";
-import type { Principal, PrincipalResolver } from "../auth/principal.ts";
+import type { Principal } from "../auth/principal.ts";
 import { HttpError, jsonError } from "../http-error.ts";
-import type { Logger } from "../logger.ts";
-import type { Metrics } from "../ops/metrics.ts";
-import type { ProxyGuard } from "./guard.ts";
+import { linkedAbort, type ProxyDeps } from "./deps.ts";
 import { LlmRequestSchema } from "./schema.ts";
-import type { UsageRecorder } from "./usage.ts";
 
-export interface LlmRouteDeps {
+export interface LlmRouteDeps extends ProxyDeps {
   providers: Record<string, LlmClient>;
-  resolvers: PrincipalResolver[];
-  guard: ProxyGuard;
-  recordUsage: UsageRecorder;
-  metrics: Metrics;
-  redact: (s: string) => string;
-  log: Logger;
-}
-
-/** Aborts when the client goes away (request signal) or the response stream is cancelled. */
-function linkedAbort(request: Request): AbortController {
-  const ac = new AbortController();
-  if (request.signal.aborted) ac.abort();
-  else request.signal.addEventListener("abort", () => ac.abort(), { once: true });
-  return ac;
 }
 
 export function llmRoutes(d: LlmRouteDeps) {

@@ -6,24 +6,15 @@
  */
 import { Elysia } from "elysia";
 import { authPlugin } from "../auth/plugin.ts";
-import type { Principal, PrincipalResolver } from "../auth/principal.ts";
+import type { Principal } from "../auth/principal.ts";
 import { rawBodyOf, readBodyLimited } from "../body-limit.ts";
 import { HttpError } from "../http-error.ts";
-import type { Logger } from "../logger.ts";
-import type { Metrics } from "../ops/metrics.ts";
-import type { ProxyGuard } from "./guard.ts";
+import { linkedAbort, type ProxyDeps } from "./deps.ts";
 import type { Upstream } from "./keys.ts";
-import type { UsageRecorder } from "./usage.ts";
 import { applyUsage, type SniffedUsage, sniffSseUsage } from "./usage-sniffer.ts";
 
-export interface PassthroughDeps {
+export interface PassthroughDeps extends ProxyDeps {
   upstreams: Record<string, Upstream>;
-  resolvers: PrincipalResolver[];
-  guard: ProxyGuard;
-  recordUsage: UsageRecorder;
-  metrics: Metrics;
-  redact: (s: string) => string;
-  log: Logger;
   fetch: typeof fetch;
   maxBodyBytes: number;
 }
@@ -102,8 +93,7 @@ export function passthroughRoutes(d: PassthroughDeps) {
     if (provider === "anthropic") headers.set("x-api-key", apiKey.expose());
     else headers.set("authorization", `Bearer ${apiKey.expose()}`);
 
-    const ac = new AbortController();
-    request.signal.addEventListener("abort", () => ac.abort(), { once: true });
+    const ac = linkedAbort(request);
     let res: Response;
     try {
       res = await d.fetch(`${up.baseUrl}${path}`, {
