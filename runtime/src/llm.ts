@@ -20,6 +20,11 @@ export type Message =
 export type AssistantMessage = Extract<Message, { role: "assistant" }>;
 export type ToolMessage = Extract<Message, { role: "tool" }>;
 
+/** An assistant message; `toolCalls` is present only when there are some. */
+export function assistantMessage(content: string, toolCalls: ToolCall[] = []): AssistantMessage {
+  return toolCalls.length > 0 ? { role: "assistant", content, toolCalls } : { role: "assistant", content };
+}
+
 /** What the model is told about a tool. */
 export interface ToolSpec {
   name: string;

@@ -7,7 +7,15 @@ import type {
   StopReason,
   Tool,
 } from "@anthropic-ai/sdk/resources/messages";
-import type { FinishReason, LlmRequest, LlmResponse, Message, ToolCall, Usage } from "@loom/runtime/llm";
+import {
+  assistantMessage,
+  type FinishReason,
+  type LlmRequest,
+  type LlmResponse,
+  type Message,
+  type ToolCall,
+  type Usage,
+} from "@loom/runtime/llm";
 
 export interface ConvertOptions {
   /** Marks cache breakpoints (`cache_control: ephemeral`): see `markCacheBreakpoints`. */
@@ -148,9 +156,7 @@ export function fromAnthropicMessage(msg: AnthropicMessage): LlmResponse {
   }
   return {
     model: msg.model,
-    message: toolCalls.length
-      ? { role: "assistant", content: text, toolCalls }
-      : { role: "assistant", content: text },
+    message: assistantMessage(text, toolCalls),
     usage: toUsage(msg.usage),
     finishReason: toFinishReason(msg.stop_reason),
   };

@@ -1,6 +1,14 @@
 /** Pure conversion between Loom's message model and OpenAI Chat Completions. */
 
-import type { FinishReason, LlmRequest, LlmResponse, Message, ToolCall, Usage } from "@loom/runtime/llm";
+import {
+  assistantMessage,
+  type FinishReason,
+  type LlmRequest,
+  type LlmResponse,
+  type Message,
+  type ToolCall,
+  type Usage,
+} from "@loom/runtime/llm";
 import { parseToolArgs } from "@loom/runtime/providers/stream";
 import type {
   ChatCompletion,
@@ -108,9 +116,7 @@ export function fromCompletion(completion: ChatCompletion): LlmResponse {
   const toolCalls = (choice?.message.tool_calls ?? []).map(toToolCall).filter((c) => c !== undefined);
   return {
     model: completion.model,
-    message: toolCalls.length
-      ? { role: "assistant", content: text, toolCalls }
-      : { role: "assistant", content: text },
+    message: assistantMessage(text, toolCalls),
     usage: toUsage(completion.usage),
     finishReason: toFinishReason(choice?.finish_reason),
   };

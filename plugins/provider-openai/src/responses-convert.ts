@@ -3,7 +3,15 @@
  * Stateless: every request carries the whole conversation (`store: false`), as with Chat
  * Completions, so threads stay portable between providers.
  */
-import type { FinishReason, LlmRequest, LlmResponse, Message, ToolCall, Usage } from "@loom/runtime/llm";
+import {
+  assistantMessage,
+  type FinishReason,
+  type LlmRequest,
+  type LlmResponse,
+  type Message,
+  type ToolCall,
+  type Usage,
+} from "@loom/runtime/llm";
 import { parseToolArgs } from "@loom/runtime/providers/stream";
 import type {
   Response,
@@ -106,9 +114,7 @@ export function fromResponse(response: Response): LlmResponse {
   }
   return {
     model: response.model,
-    message: toolCalls.length
-      ? { role: "assistant", content: text, toolCalls }
-      : { role: "assistant", content: text },
+    message: assistantMessage(text, toolCalls),
     usage: toResponsesUsage(response.usage),
     finishReason: toResponsesFinish(response, toolCalls.length),
   };

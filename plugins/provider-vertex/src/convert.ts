@@ -1,6 +1,14 @@
 /** Pure conversion between Loom's message model and Gemini `Content` on Vertex AI. */
 import type { Content, GenerateContentConfig, GenerateContentResponse, Part } from "@google/genai";
-import type { FinishReason, LlmRequest, LlmResponse, Message, ToolCall, Usage } from "@loom/runtime/llm";
+import {
+  assistantMessage,
+  type FinishReason,
+  type LlmRequest,
+  type LlmResponse,
+  type Message,
+  type ToolCall,
+  type Usage,
+} from "@loom/runtime/llm";
 
 /** Prefix of ids Loom made up for calls Gemini sent without one; they are not sent back. */
 export const GENERATED_ID_PREFIX = "loom-fc-";
@@ -145,9 +153,7 @@ export function fromGeminiResponse(
   }
   return {
     model: res.modelVersion ?? model,
-    message: toolCalls.length
-      ? { role: "assistant", content: text, toolCalls }
-      : { role: "assistant", content: text },
+    message: assistantMessage(text, toolCalls),
     usage: toUsage(res.usageMetadata),
     finishReason: toFinishReason(candidate?.finishReason, toolCalls.length > 0),
   };

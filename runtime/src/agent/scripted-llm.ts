@@ -2,7 +2,15 @@
  * An in-memory `LlmClient` for tests: each `stream` call plays the next scripted reply. It records the
  * requests it got and honours the abort signal like a real provider (the stream throws once aborted).
  */
-import type { LlmClient, LlmError, LlmEvent, LlmRequest, LlmResponse, ToolCall } from "../llm.ts";
+import {
+  assistantMessage,
+  type LlmClient,
+  type LlmError,
+  type LlmEvent,
+  type LlmRequest,
+  type LlmResponse,
+  type ToolCall,
+} from "../llm.ts";
 
 export type ScriptedReply = LlmEvent[] | LlmError | ((signal: AbortSignal) => AsyncIterable<LlmEvent>);
 
@@ -16,8 +24,7 @@ export interface ScriptedLlm extends LlmClient {
 export function completedEvent(content: string, toolCalls: ToolCall[] = []): LlmEvent {
   const response: LlmResponse = {
     model: "scripted",
-    message:
-      toolCalls.length > 0 ? { role: "assistant", content, toolCalls } : { role: "assistant", content },
+    message: assistantMessage(content, toolCalls),
     usage: { inputTokens: 100, outputTokens: 20 },
     finishReason: toolCalls.length > 0 ? "tool_use" : "end_turn",
   };

@@ -1,15 +1,14 @@
 /**
  * Event builders shared by the machine's tests and the golden replays.
  */
-import type { LlmErrorInfo, LlmResponse, ToolCall } from "../llm.ts";
+import { assistantMessage, type LlmErrorInfo, type LlmResponse, type ToolCall } from "../llm.ts";
 import { transition } from "./transition.ts";
 import type { AgentState, MachineAction, MachineConfigInput, MachineEvent } from "./types.ts";
 
 export function response(content: string, toolCalls: ToolCall[] = []): LlmResponse {
   return {
     model: "test-model",
-    message:
-      toolCalls.length > 0 ? { role: "assistant", content, toolCalls } : { role: "assistant", content },
+    message: assistantMessage(content, toolCalls),
     usage: { inputTokens: 10, outputTokens: 5 },
     finishReason: toolCalls.length > 0 ? "tool_use" : "end_turn",
   };

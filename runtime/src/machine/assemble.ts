@@ -2,7 +2,12 @@
  * Builds the assistant message of one LLM turn from the streamed deltas and the final response.
  * Pure: JSON parsing is the only work done here.
  */
-import type { AssistantMessage, LlmResponse, ToolCall } from "../llm.ts";
+import {
+  type AssistantMessage,
+  type LlmResponse,
+  assistantMessage as message,
+  type ToolCall,
+} from "../llm.ts";
 import type { PartialToolCall, RequestedToolCall } from "./types.ts";
 
 const RAW_PREVIEW = 500;
@@ -82,10 +87,8 @@ export function assistantMessage(
   calls: RequestedToolCall[],
 ): AssistantMessage {
   const content = response.message.content !== "" ? response.message.content : streamedText;
-  if (calls.length === 0) return { role: "assistant", content };
-  return {
-    role: "assistant",
+  return message(
     content,
-    toolCalls: calls.map((c) => ({ id: c.id, name: c.name, input: c.input })),
-  };
+    calls.map((c) => ({ id: c.id, name: c.name, input: c.input })),
+  );
 }

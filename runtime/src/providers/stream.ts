@@ -4,7 +4,7 @@
  * streamed events into the final `LlmResponse`.
  */
 import type { FinishReason, LlmEvent, LlmResponse, ToolCall, Usage } from "../llm.ts";
-import { LlmError } from "../llm.ts";
+import { assistantMessage, LlmError } from "../llm.ts";
 import { abortedError, idleTimeoutError, malformedStreamError } from "./errors.ts";
 
 /** Default idle timeout: Anthropic pings every ~15 s, so a minute of silence means a dead stream. */
@@ -150,9 +150,7 @@ export class ResponseBuilder {
     }));
     return {
       model,
-      message: toolCalls.length
-        ? { role: "assistant", content: this.#text, toolCalls }
-        : { role: "assistant", content: this.#text },
+      message: assistantMessage(this.#text, toolCalls),
       usage,
       finishReason,
     };
