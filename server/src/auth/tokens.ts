@@ -42,16 +42,19 @@ export function createToken(
   return { ...rec, token };
 }
 
+/** The columns of a TokenRecord (never the hash). */
+const RECORD = {
+  id: tokens.id,
+  name: tokens.name,
+  userId: tokens.userId,
+  createdAt: tokens.createdAt,
+  rateLimitPerMinute: tokens.rateLimitPerMinute,
+};
+
 export function findToken(db: Db, token: string): TokenRecord | undefined {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
   const row = db
-    .select({
-      id: tokens.id,
-      name: tokens.name,
-      userId: tokens.userId,
-      createdAt: tokens.createdAt,
-      rateLimitPerMinute: tokens.rateLimitPerMinute,
-    })
+    .select(RECORD)
     .from(tokens)
     .where(and(eq(tokens.hash, hashToken(token)), isNull(tokens.revokedAt)))
     .get();
@@ -60,14 +63,7 @@ export function findToken(db: Db, token: string): TokenRecord | undefined {
 
 export function listTokens(db: Db): (TokenRecord & { revokedAt: string | null })[] {
   return db
-    .select({
-      id: tokens.id,
-      name: tokens.name,
-      userId: tokens.userId,
-      createdAt: tokens.createdAt,
-      rateLimitPerMinute: tokens.rateLimitPerMinute,
-      revokedAt: tokens.revokedAt,
-    })
+    .select({ ...RECORD, revokedAt: tokens.revokedAt })
     .from(tokens)
     .all();
 }
