@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as acp from "@agentclientprotocol/sdk";
 import { methods } from "@agentclientprotocol/sdk";
-import { createSandbox, MAIN, startAgent } from "./harness.ts";
+import { createSandbox, lastToolUpdate, MAIN, startAgent } from "./harness.ts";
 
 const newSession = (a: { agent: acp.ClientContext }, cwd: string) =>
   a.agent.request(methods.agent.session.new, { cwd, mcpServers: [] });
@@ -170,11 +170,7 @@ describe("loom acp-agent (real subprocess): control", () => {
       await a.agent.notify(methods.agent.session.cancel, { sessionId });
       expect((await pending).stopReason).toBe("cancelled");
       expect(await eventually(() => !alive(pid))).toBe(true);
-      const last = a.updates
-        .map((n) => n.update)
-        .filter((u) => u.sessionUpdate === "tool_call_update" && u.toolCallId === "b1")
-        .at(-1);
-      expect(last).toMatchObject({ status: "failed" });
+      expect(lastToolUpdate(a.updates, "b1")).toMatchObject({ status: "failed" });
       // The model was not asked again after the cancel.
       expect(sb.upstream.requests).toHaveLength(1);
     } finally {
@@ -216,11 +212,7 @@ describe("loom acp-agent (real subprocess): control", () => {
       await a.agent.notify(methods.agent.session.cancel, { sessionId });
       expect((await pending).stopReason).toBe("cancelled");
       expect(readFileSync(join(sb.workspace, "a.txt"), "utf8")).toBe("x\n");
-      const last = a.updates
-        .map((n) => n.update)
-        .filter((u) => u.sessionUpdate === "tool_call_update" && u.toolCallId === "e1")
-        .at(-1);
-      expect(last).toMatchObject({ status: "failed" });
+      expect(lastToolUpdate(a.updates, "e1")).toMatchObject({ status: "failed" });
       expect(sb.upstream.requests).toHaveLength(1);
     } finally {
       await a.close();

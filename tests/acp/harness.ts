@@ -230,3 +230,14 @@ export function agentText(updates: acp.SessionNotification[]): string {
     )
     .join("");
 }
+
+/** The last tool_call_update the agent sent for one tool call. */
+export function lastToolUpdate(
+  updates: acp.SessionNotification[],
+  toolCallId: string,
+): acp.SessionUpdate | undefined {
+  return updates
+    .map((n) => n.update)
+    .filter((u) => u.sessionUpdate === "tool_call_update" && u.toolCallId === toolCallId)
+    .at(-1);
+}
