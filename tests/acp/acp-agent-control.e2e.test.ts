@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as acp from "@agentclientprotocol/sdk";
 import { methods } from "@agentclientprotocol/sdk";
-import { createSandbox, lastToolUpdate, MAIN, startAgent } from "./harness.ts";
+import { createSandbox, lastToolUpdate, MAIN, startAgent, storedSession } from "./harness.ts";
 
 const newSession = (a: { agent: acp.ClientContext }, cwd: string) =>
   a.agent.request(methods.agent.session.new, { cwd, mcpServers: [] });
@@ -89,14 +89,7 @@ describe("loom acp-agent (real subprocess): control", () => {
       turns: [{ text: "first answer" }, { text: ["Thinking ", "long"], fault: "stall" }, { text: "third" }],
       stallMs: 20_000,
     });
-    let sessionId = "";
-    const first = await startAgent(sb);
-    try {
-      sessionId = (await newSession(first, sb.workspace)).sessionId;
-      await first.agent.request(methods.agent.session.prompt, prompt(sessionId, "one"));
-    } finally {
-      await first.close();
-    }
+    const sessionId = await storedSession(sb, "one");
     const second = await startAgent(sb);
     try {
       await second.agent.request(methods.agent.session.load, {
@@ -335,14 +328,7 @@ describe("loom acp-agent (real subprocess): control", () => {
 
   test("resume continues a stored session without replay; close, then delete removes it from the list", async () => {
     const sb = await createSandbox({ turns: [{ text: "first" }, { text: "second" }] });
-    let sessionId = "";
-    const first = await startAgent(sb);
-    try {
-      sessionId = (await newSession(first, sb.workspace)).sessionId;
-      await first.agent.request(methods.agent.session.prompt, prompt(sessionId, "hello"));
-    } finally {
-      await first.close();
-    }
+    const sessionId = await storedSession(sb, "hello");
     const second = await startAgent(sb);
     try {
       expect(second.init.agentCapabilities?.sessionCapabilities).toMatchObject({

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as acp from "@agentclientprotocol/sdk";
 import { methods } from "@agentclientprotocol/sdk";
-import { agentText, createSandbox, startAgent } from "./harness.ts";
+import { agentText, createSandbox, startAgent, storedSession } from "./harness.ts";
 
 const toolCalls = (updates: acp.SessionNotification[]) =>
   updates
@@ -191,19 +191,7 @@ describe("loom acp-agent (real subprocess)", () => {
       },
       { "notes.md": "hi\n" },
     );
-    let sessionId = "";
-    const first = await startAgent(sb);
-    try {
-      sessionId = (
-        await first.agent.request(methods.agent.session.new, { cwd: sb.workspace, mcpServers: [] })
-      ).sessionId;
-      await first.agent.request(methods.agent.session.prompt, {
-        sessionId,
-        prompt: [{ type: "text", text: "what is in notes.md?" }],
-      });
-    } finally {
-      await first.close();
-    }
+    const sessionId = await storedSession(sb, "what is in notes.md?");
     const second = await startAgent(sb);
     try {
       const list = await second.agent.request(methods.agent.session.list, { cwd: sb.workspace });

@@ -241,3 +241,18 @@ export function lastToolUpdate(
     .filter((u) => u.sessionUpdate === "tool_call_update" && u.toolCallId === toolCallId)
     .at(-1);
 }
+
+/** A session made and prompted once by an agent process that has exited since: its id. */
+export async function storedSession(sb: Sandbox, text: string): Promise<string> {
+  const first = await startAgent(sb);
+  try {
+    const { sessionId } = await first.agent.request(methods.agent.session.new, {
+      cwd: sb.workspace,
+      mcpServers: [],
+    });
+    await first.agent.request(methods.agent.session.prompt, { sessionId, prompt: [{ type: "text", text }] });
+    return sessionId;
+  } finally {
+    await first.close();
+  }
+}
