@@ -5,6 +5,19 @@ import { createThreadSync, type SyncConflict } from "@loom/runtime/sync/thread-s
 import type { Thread } from "@loom/runtime/thread";
 import { inProcessServer, tempDir, thread } from "./_helpers.ts";
 
+/** A thread pushed by A, then edited on B and on A (at the given times), A pushing last. */
+async function concurrentEdits(editedOnB: string, editedOnA: string) {
+  const s = inProcessServer();
+  const A = client(s);
+  const B = client(s);
+  const t = thread({ title: "original" });
+  await A.sync.push(t);
+  const fromServer = (await s.get(t.id)) as Thread;
+  await B.sync.push({ ...fromServer, title: "edited on B", updatedAt: editedOnB });
+  const pushed = await A.sync.push({ ...t, title: "edited on A", updatedAt: editedOnA });
+  return { s, A, t, pushed };
+}
+
 function client(s: ReturnType<typeof inProcessServer>, queueDir = tempDir(), extra = {}) {
   const conflicts: SyncConflict[] = [];
   const sync = createThreadSync({
@@ -71,16 +84,8 @@ describe("thread sync client", () => {
   });
 
   test("conflict, local newer: local keeps the id, the server copy becomes a fork; both on the server", async () => {
-    const s = inProcessServer();
-    const A = client(s);
-    const B = client(s);
-    const t = thread({ title: "original" });
-    await A.sync.push(t);
-    const fromServer = (await s.get(t.id)) as Thread;
-    await B.sync.push({ ...fromServer, title: "edited on B", updatedAt: "2026-11-01T11:00:00.000Z" });
-    const mine = { ...t, title: "edited on A", updatedAt: "2026-11-01T12:00:00.000Z" };
-    const r = await A.sync.push(mine);
-    expect(r.status).toBe("conflict");
+    const { s, A, t, pushed } = await concurrentEdits("2026-11-01T11:00:00.000Z", "2026-11-01T12:00:00.000Z");
+    expect(pushed.status).toBe("conflict");
     expect(A.conflicts).toHaveLength(1);
     const c = A.conflicts[0]!;
     expect(c.winner).toBe("local");
@@ -91,14 +96,7 @@ describe("thread sync client", () => {
   });
 
   test("conflict, server newer: the server keeps the id, the local copy is pushed as a fork", async () => {
-    const s = inProcessServer();
-    const A = client(s);
-    const B = client(s);
-    const t = thread({ title: "original" });
-    await A.sync.push(t);
-    const fromServer = (await s.get(t.id)) as Thread;
-    await B.sync.push({ ...fromServer, title: "edited on B", updatedAt: "2026-11-01T12:00:00.000Z" });
-    await A.sync.push({ ...t, title: "edited on A", updatedAt: "2026-11-01T11:00:00.000Z" });
+    const { s, A, t } = await concurrentEdits("2026-11-01T12:00:00.000Z", "2026-11-01T11:00:00.000Z");
     const c = A.conflicts[0]!;
     expect(c.winner).toBe("server");
     expect(c.server.title).toBe("edited on B");
@@ -114,14 +112,7 @@ describe("thread sync client", () => {
   });
 
   test("server won, but the local store kept writing its own copy: the next push forks again, nothing is lost", async () => {
-    const s = inProcessServer();
-    const A = client(s);
-    const B = client(s);
-    const t = thread({ title: "original" });
-    await A.sync.push(t);
-    const fromServer = (await s.get(t.id)) as Thread;
-    await B.sync.push({ ...fromServer, title: "edited on B", updatedAt: "2026-11-01T12:00:00.000Z" });
-    await A.sync.push({ ...t, title: "edited on A", updatedAt: "2026-11-01T11:00:00.000Z" });
+    const { s, A, t } = await concurrentEdits("2026-11-01T12:00:00.000Z", "2026-11-01T11:00:00.000Z");
     expect(A.conflicts[0]?.winner).toBe("server");
     const r = await A.sync.push({ ...t, title: "A again", updatedAt: "2026-11-01T13:00:00.000Z" });
     expect(r.status).toBe("conflict");
