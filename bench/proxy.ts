@@ -34,6 +34,38 @@ async function timeEach(n: number, fn: () => Promise<unknown>): Promise<number[]
   return out;
 }
 
+/**
+ * p50 of `proxied` minus p50 of `direct` (goal 2 ms): warmed up, then interleaved in ten rounds so
+ * both sides see the same machine state.
+ */
+async function addedLatency(
+  name: string,
+  baseline: string,
+  direct: () => Promise<unknown>,
+  proxied: () => Promise<unknown>,
+  n: { warm: number; batch: number },
+): Promise<BenchResult> {
+  await timeEach(n.warm, direct);
+  await timeEach(n.warm, proxied);
+  const d: number[] = [];
+  const p: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    d.push(...(await timeEach(n.batch, direct)));
+    p.push(...(await timeEach(n.batch, proxied)));
+  }
+  const d50 = percentile(d, 50);
+  const added = percentile(p, 50) - d50;
+  return {
+    name: `proxy added latency p50, ${name}`,
+    value: added,
+    unit: "ms",
+    goal: "<= 2 ms",
+    ok: added <= 2,
+    baseline: { name: `${baseline} p50`, value: d50 },
+    ratio: percentile(p, 50) / d50,
+  };
+}
+
 export async function run(): Promise<BenchResult[]> {
   const up = await startFakeUpstream({
     script: { turns: [{ text: Array.from({ length: CHUNKS }, (_, i) => `c${i} `) }], onExhausted: "repeat" },
@@ -68,46 +100,19 @@ export async function run(): Promise<BenchResult[]> {
     const directLlm = anthropic.create({ apiKey: KEY, baseUrl: up.url });
     const proxyLlm = createProxyLlmClient({ serverUrl: server.url, token, provider: "anthropic" });
 
-    // Warm up, then interleave so both sides see the same machine state.
-    await timeEach(50, direct);
-    await timeEach(50, proxied);
-    const d: number[] = [];
-    const p: number[] = [];
-    for (let round = 0; round < 10; round++) {
-      d.push(...(await timeEach(30, direct)));
-      p.push(...(await timeEach(30, proxied)));
-    }
-    const d50 = percentile(d, 50);
-    const added = percentile(p, 50) - d50;
-    out.push({
-      name: "proxy added latency p50, SDK pass-through",
-      value: added,
-      unit: "ms",
-      goal: "<= 2 ms",
-      ok: added <= 2,
-      baseline: { name: "direct upstream call p50", value: d50 },
-      ratio: percentile(p, 50) / d50,
-    });
-
-    await timeEach(30, () => directLlm.complete(request));
-    await timeEach(30, () => proxyLlm.complete(request));
-    const dc: number[] = [];
-    const pc: number[] = [];
-    for (let round = 0; round < 10; round++) {
-      dc.push(...(await timeEach(20, () => directLlm.complete(request))));
-      pc.push(...(await timeEach(20, () => proxyLlm.complete(request))));
-    }
-    const dc50 = percentile(dc, 50);
-    const addedC = percentile(pc, 50) - dc50;
-    out.push({
-      name: "proxy added latency p50, LlmClient complete",
-      value: addedC,
-      unit: "ms",
-      goal: "<= 2 ms",
-      ok: addedC <= 2,
-      baseline: { name: "direct provider client p50", value: dc50 },
-      ratio: percentile(pc, 50) / dc50,
-    });
+    out.push(
+      await addedLatency("SDK pass-through", "direct upstream call", direct, proxied, {
+        warm: 50,
+        batch: 30,
+      }),
+      await addedLatency(
+        "LlmClient complete",
+        "direct provider client",
+        () => directLlm.complete(request),
+        () => proxyLlm.complete(request),
+        { warm: 30, batch: 20 },
+      ),
+    );
 
     out.push(await streamsInChild());
   } finally {
