@@ -2,10 +2,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newThreadId, type Thread } from "@loom/runtime/thread";
+import type { Thread } from "@loom/runtime/thread";
 import { type AppOptions, createApp } from "@loom/server/app";
 import { openDb } from "@loom/server/db";
 import { silentLogger } from "@loom/server/logger";
+import { sampleThread } from "@loom/server/test-helpers";
 import { createToken } from "@loom/server/tokens";
 
 export function tempDir(prefix = "loom-server-test-"): string {
@@ -43,16 +44,7 @@ export function inProcessServer(opts: Partial<AppOptions> = {}) {
   };
 }
 
+/** The server's sample thread with a one-message history ("hello"). */
 export function thread(over: Partial<Thread> = {}): Thread {
-  return {
-    id: newThreadId(),
-    version: 0,
-    createdAt: "2026-11-01T10:00:00.000Z",
-    updatedAt: "2026-11-01T10:00:00.000Z",
-    workspace: "/home/ada/proj",
-    visibility: "team",
-    isPrivate: false,
-    messages: [{ role: "user", content: "hello" }],
-    ...over,
-  };
+  return sampleThread({ messages: [{ role: "user", content: "hello" }], ...over });
 }
