@@ -19,6 +19,20 @@ afterAll(async () => {
 
 const ask = { model: "m", messages: [{ role: "user" as const, content: "hi" }] };
 
+/** scripts/vertex-adc.ts with no usable Google credentials: a permanent error naming the fix, no request sent. */
+async function expectMissingAdc(...args: string[]): Promise<void> {
+  up.setScript({ turns: [{ text: "unreachable" }] });
+  const proc = Bun.spawn(["bun", `${import.meta.dir}/scripts/vertex-adc.ts`, ...args], {
+    env: { ...process.env, GOOGLE_APPLICATION_CREDENTIALS: "/nonexistent/loom-test-sa.json" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const out = JSON.parse(await new Response(proc.stdout).text()) as { kind: string; message: string };
+  expect(out.kind).toBe("permanent");
+  expect(out.message).toContain("GOOGLE_APPLICATION_CREDENTIALS");
+  expect(up.requests).toHaveLength(0);
+}
+
 async function collect(events: AsyncIterable<LlmEvent>): Promise<LlmEvent[]> {
   const out: LlmEvent[] = [];
   for await (const e of events) out.push(e);
@@ -105,16 +119,7 @@ describe("anthropic on vertex", () => {
   });
 
   test("missing application-default credentials are a permanent error with the fix", async () => {
-    up.setScript({ turns: [{ text: "unreachable" }] });
-    const proc = Bun.spawn(["bun", `${import.meta.dir}/scripts/vertex-adc.ts`, `${up.url}/v1`, "claude"], {
-      env: { ...process.env, GOOGLE_APPLICATION_CREDENTIALS: "/nonexistent/loom-test-sa.json" },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const out = JSON.parse(await new Response(proc.stdout).text()) as { kind: string; message: string };
-    expect(out.kind).toBe("permanent");
-    expect(out.message).toContain("GOOGLE_APPLICATION_CREDENTIALS");
-    expect(up.requests).toHaveLength(0);
+    await expectMissingAdc(`${up.url}/v1`, "claude");
   });
 });
 
@@ -233,16 +238,7 @@ describe("vertex", () => {
   });
 
   test("missing application-default credentials are a permanent error with the fix", async () => {
-    up.setScript({ turns: [{ text: "unreachable" }] });
-    const proc = Bun.spawn(["bun", `${import.meta.dir}/scripts/vertex-adc.ts`, up.url], {
-      env: { ...process.env, GOOGLE_APPLICATION_CREDENTIALS: "/nonexistent/loom-test-sa.json" },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const out = JSON.parse(await new Response(proc.stdout).text()) as { kind: string; message: string };
-    expect(out.kind).toBe("permanent");
-    expect(out.message).toContain("GOOGLE_APPLICATION_CREDENTIALS");
-    expect(up.requests).toHaveLength(0);
+    await expectMissingAdc(up.url);
   });
 });
 
