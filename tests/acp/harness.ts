@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as acp from "@agentclientprotocol/sdk";
 import { methods } from "@agentclientprotocol/sdk";
+import { isolatedEnv } from "../cli/_harness.ts";
 import type { Script } from "../fixtures/fake-upstream/script.ts";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
 
@@ -31,12 +32,7 @@ export async function createSandbox(script: Script, files: Record<string, string
   }
   const upstream = await startFakeUpstream({ script });
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: join(root, "home"),
-    XDG_CONFIG_HOME: join(root, "config"),
-    XDG_DATA_HOME: join(root, "data"),
-    XDG_STATE_HOME: join(root, "state"),
-    XDG_CACHE_HOME: join(root, "cache"),
+    ...isolatedEnv(root),
     ANTHROPIC_BASE_URL: upstream.url,
     ANTHROPIC_API_KEY: "test-key-for-the-fake-upstream",
   };

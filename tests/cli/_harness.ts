@@ -8,6 +8,18 @@ import { dirname, join } from "node:path";
 
 export const MAIN = join(import.meta.dir, "..", "..", "cli", "src", "main.ts");
 
+/** An environment of only PATH plus a HOME and XDG dirs of its own under `root`: nothing of the user's leaks in. */
+export function isolatedEnv(root: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: join(root, "home"),
+    XDG_CONFIG_HOME: join(root, "config"),
+    XDG_DATA_HOME: join(root, "data"),
+    XDG_STATE_HOME: join(root, "state"),
+    XDG_CACHE_HOME: join(root, "cache"),
+  };
+}
+
 export interface Sandbox {
   root: string;
   workspace: string;
@@ -22,12 +34,7 @@ export function createSandbox(files: Record<string, string> = {}): Sandbox {
   const workspace = join(root, "repo");
   mkdirSync(workspace);
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: join(root, "home"),
-    XDG_CONFIG_HOME: join(root, "config"),
-    XDG_DATA_HOME: join(root, "data"),
-    XDG_STATE_HOME: join(root, "state"),
-    XDG_CACHE_HOME: join(root, "cache"),
+    ...isolatedEnv(root),
     NO_COLOR: "1",
     GIT_AUTHOR_NAME: "Test",
     GIT_AUTHOR_EMAIL: "test@example.com",

@@ -2,6 +2,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import { isolatedEnv } from "../cli/_harness.ts";
 import { tempDir } from "./_helpers.ts";
 
 const MAIN = join(import.meta.dir, "../../cli/src/main.ts");
@@ -22,13 +23,7 @@ async function loom(args: string[], env: Record<string, string>) {
 
 test("admin token create → serve → login stores the token 0600; a wrong token is refused", async () => {
   const dir = tempDir();
-  const env = {
-    PATH: process.env.PATH ?? "",
-    HOME: dir,
-    XDG_DATA_HOME: join(dir, "data"),
-    XDG_CONFIG_HOME: join(dir, "config"),
-    XDG_STATE_HOME: join(dir, "state"),
-  };
+  const env = isolatedEnv(dir);
   const made = await loom(["admin", "token", "create", "--name", "ada"], env);
   expect(made.code).toBe(0);
   const token = made.stdout.trim();
@@ -62,13 +57,7 @@ test("admin token create → serve → login stores the token 0600; a wrong toke
 
 test("careless use: each failure is one line on stderr and a non-zero exit, never a stack trace", async () => {
   const dir = tempDir();
-  const env = {
-    PATH: process.env.PATH ?? "",
-    HOME: dir,
-    XDG_DATA_HOME: join(dir, "data"),
-    XDG_CONFIG_HOME: join(dir, "config"),
-    XDG_STATE_HOME: join(dir, "state"),
-  };
+  const env = isolatedEnv(dir);
   const notDir = join(dir, "a-file");
   await Bun.write(notDir, "x");
   // Something that is not a Loom server holds a port: for `serve` (in use) and `login` (wrong server).

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Thread } from "@loom/runtime/thread";
 import { type RunningServer, startServer } from "@loom/server/serve";
 import { createToken } from "@loom/server/tokens";
+import { isolatedEnv } from "../cli/_harness.ts";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
 import { tempDir } from "./_helpers.ts";
 
@@ -39,13 +40,7 @@ test("loom login, then loom run with a server URL: the proxy answers and the thr
   const home = tempDir("loom-e2e-home-");
   const workspace = join(home, "ws");
   mkdirSync(workspace);
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, "config"),
-    XDG_DATA_HOME: join(home, "data"),
-    XDG_STATE_HOME: join(home, "state"),
-  };
+  const env = isolatedEnv(home);
   // The token reaches the CLI the way a person's would: `loom login`, then the credentials file.
   // (Async spawn: the server answering it lives in this process.)
   const login = Bun.spawn(
