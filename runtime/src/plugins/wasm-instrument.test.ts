@@ -1,187 +1,23 @@
 import { describe, expect, test } from "bun:test";
-import fc from "fast-check";
-import wabtInit from "wabt";
+import {
+  binary,
+  code,
+  customSection,
+  Exception,
+  envImports,
+  I32,
+  INDICES,
+  instantiate,
+  rewritten,
+  same,
+  section,
+  str,
+  ticker,
+  vec,
+  type WasmException,
+  wat,
+} from "./_wasm-test-kit.ts";
 import { instrument, TICK_IMPORT } from "./wasm-instrument.ts";
-
-const wabt = await wabtInit();
-const FEATURES = {
-  simd: true,
-  relaxed_simd: true,
-  tail_call: true,
-  exceptions: true,
-  bulk_memory: true,
-  reference_types: true,
-  multi_value: true,
-  multi_memory: true,
-  threads: true,
-  gc: true,
-  extended_const: true,
-};
-
-function wat(text: string, debugNames = false): Uint8Array {
-  const m = wabt.parseWat("test.wat", text, FEATURES);
-  try {
-    m.resolveNames();
-    return new Uint8Array(m.toBinary({ write_debug_names: debugNames }).buffer);
-  } finally {
-    m.destroy();
-  }
-}
-
-function rewritten(bytes: Uint8Array): Uint8Array {
-  const out = instrument(bytes);
-  if (!out) throw new Error("instrument refused a module it should handle");
-  return out;
-}
-
-type Imports = WebAssembly.Imports;
-type Exports = Record<string, (...args: unknown[]) => unknown>;
-/** WebAssembly.Exception, which TypeScript's lib does not declare yet. */
-interface WasmException {
-  is(tag: unknown): boolean;
-  getArg(tag: unknown, index: number): unknown;
-}
-const { Exception } = WebAssembly as unknown as { Exception: abstract new () => WasmException };
-
-async function instantiate(bytes: Uint8Array, imports: Imports): Promise<Exports> {
-  const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-  const instance = await WebAssembly.instantiate(module, imports);
-  return instance.exports as unknown as Exports;
-}
-
-/** A `tick` answering `fuel` each time, counting its calls, throwing `stop` after `limit` calls. */
-function ticker(fuel: number, limit = Number.POSITIVE_INFINITY, stop = new Error("deadline")) {
-  const t = {
-    calls: 0,
-    stop,
-    tick: (): number => {
-      t.calls++;
-      if (t.calls > limit) throw stop;
-      return fuel;
-    },
-  };
-  return t;
-}
-
-type Call = [name: string, args: unknown[], expected: unknown];
-
-/** Outcome of a call: its value, or the class and message of what it threw. */
-function outcome(f: () => unknown): unknown {
-  try {
-    return { value: f() };
-  } catch (e) {
-    // JSC appends the failing JS expression, which differs between the two call sites.
-    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return { threw: message.replace(/ \(evaluating .*\)$/, "") };
-  }
-}
-
-/**
- * Runs `calls` in order on the original and on the instrumented module (fresh imports for
- * each, `tick` answering `fuel`), and checks both give `expected` (a value, or `{ threw }`).
- * Answers the instrumented instance's tick count and the JS-side log of each.
- */
-async function same(
-  bytes: Uint8Array,
-  calls: Call[],
-  fuel = 3,
-  makeImports: (log: unknown[]) => Imports = () => ({}),
-) {
-  const logs: unknown[][] = [[], []];
-  const t = ticker(fuel);
-  const original = await instantiate(bytes, makeImports(logs[0]!));
-  const instrumented = await instantiate(rewritten(bytes), {
-    ...makeImports(logs[1]!),
-    [TICK_IMPORT.module]: { [TICK_IMPORT.name]: t.tick },
-  });
-  for (const [name, args, expected] of calls) {
-    const want =
-      typeof expected === "object" && expected !== null && "threw" in expected
-        ? expected
-        : { value: expected };
-    expect({ name, ...(outcome(() => original[name]!(...args)) as object) }).toEqual({ name, ...want });
-    expect({ name, ...(outcome(() => instrumented[name]!(...args)) as object) }).toEqual({ name, ...want });
-  }
-  expect(logs[1]).toEqual(logs[0]!);
-  return { ticks: t.calls, log: logs[1]!, instrumented };
-}
-
-// --- hand-assembled binaries, for what wabt 1.0.39 cannot write -----------------------------
-
-const uleb = (value: number): number[] => {
-  const out: number[] = [];
-  let v = value;
-  do {
-    const b = v & 0x7f;
-    v >>>= 7;
-    out.push(v ? b | 0x80 : b);
-  } while (v);
-  return out;
-};
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const str = (s: string): number[] => {
-  const b = [...new TextEncoder().encode(s)];
-  return [...uleb(b.length), ...b];
-};
-const binary = (...sections: number[][]): Uint8Array =>
-  Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...sections.flat()]);
-const code = (instrs: number[], locals: number[][] = []): number[] => {
-  const b = [...vec(locals), ...instrs, 0x0b];
-  return [...uleb(b.length), ...b];
-};
-const customSection = (name: string, payload: number[]): number[] => section(0, [...str(name), ...payload]);
-const I32 = 0x7f;
-
-// --- fixtures -------------------------------------------------------------------------------
-
-/** Imports two functions and a global (so defined indices shift), and uses every place a function index can appear. */
-const INDICES = wat(`(module
-  (type $ii (func (param i32) (result i32)))
-  (import "env" "add10" (func $add10 (param i32) (result i32)))
-  (import "env" "log" (func $log (param i32)))
-  (import "env" "base" (global $base i32))
-  (table $t 4 funcref)
-  (table $t2 3 funcref)
-  (global $started (mut i32) (i32.const 0))
-  (global $fref funcref (ref.func $triple))
-  (elem (i32.const 0) $double $triple)
-  (elem (table $t2) (i32.const 1) func $square $add10)
-  (elem $exprs funcref (ref.func $double) (ref.null func) (ref.func $square))
-  (elem $funcs func $triple $neg)
-  (elem declare func $neg)
-  (elem (table $t2) (i32.const 0) funcref (ref.func $neg))
-  (func $double (type $ii) (i32.mul (local.get 0) (i32.const 2)))
-  (func $triple (type $ii) (i32.mul (local.get 0) (i32.const 3)))
-  (func $square (type $ii) (i32.mul (local.get 0) (local.get 0)))
-  (func $neg (type $ii) (i32.sub (i32.const 0) (local.get 0)))
-  (func $init (global.set $started (i32.add (global.get $base) (i32.const 1))) (call $log (i32.const 99)))
-  (start $init)
-  (func (export "started") (result i32) (global.get $started))
-  (func (export "direct") (param i32) (result i32) (call $log (local.get 0)) (call $add10 (call $double (local.get 0))))
-  (func (export "t") (param i32 i32) (result i32) (call_indirect $t (type $ii) (local.get 0) (local.get 1)))
-  (func (export "t2") (param i32 i32) (result i32) (call_indirect $t2 (type $ii) (local.get 0) (local.get 1)))
-  (func (export "viaGlobal") (param i32) (result i32)
-    (table.set $t (i32.const 3) (global.get $fref))
-    (call_indirect $t (type $ii) (local.get 0) (i32.const 3)))
-  (func (export "viaRefFunc") (param i32) (result i32)
-    (table.set $t (i32.const 2) (ref.func $neg))
-    (call_indirect $t (type $ii) (local.get 0) (i32.const 2)))
-  (func (export "initExprs") (table.init $t $exprs (i32.const 0) (i32.const 0) (i32.const 3)) (elem.drop $exprs))
-  (func (export "initFuncs") (table.init $t2 $funcs (i32.const 1) (i32.const 0) (i32.const 2)))
-  (func (export "isNull") (param i32) (result i32) (ref.is_null (table.get $t (local.get 0))))
-  (export "double" (func $double))
-  (export "reexported" (func $add10))
-  (export "fref" (global $fref))
-  (export "table" (table $t)))`);
-
-const envImports = (log: unknown[]): Imports => ({
-  env: {
-    add10: (x: number) => x + 10,
-    log: (x: number) => log.push(x),
-    base: 41,
-  },
-});
 
 describe("instrument keeps behaviour", () => {
   test("function indices shift everywhere: calls, exports, start, element segments, globals, ref.func", async () => {
@@ -664,15 +500,6 @@ describe("instrument refuses what it does not handle", () => {
     }
   });
 
-  test("a module cut short: never throws, and a valid rewrite only of a valid prefix", () => {
-    for (let n = 0; n <= INDICES.length; n++) {
-      const prefix = INDICES.subarray(0, n);
-      const out = instrument(prefix);
-      if (WebAssembly.validate(prefix)) expect(out && WebAssembly.validate(out)).toBe(true);
-      else expect(out === undefined || !WebAssembly.validate(out)).toBe(true);
-    }
-  });
-
   test("bytes that are not WebAssembly (no magic and version 1 header) are answered undefined", () => {
     for (const bytes of [
       new Uint8Array(),
@@ -682,21 +509,6 @@ describe("instrument refuses what it does not handle", () => {
     ]) {
       expect(instrument(bytes)).toBe(undefined);
     }
-  });
-
-  test("random corruption: never throws, and a valid input's rewrite is valid", () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.nat(INDICES.length - 1), fc.nat(255)), { minLength: 1, maxLength: 4 }),
-        (edits) => {
-          const bytes = INDICES.slice();
-          for (const [at, value] of edits) bytes[at] = value;
-          const out = instrument(bytes);
-          if (out && WebAssembly.validate(bytes)) expect(WebAssembly.validate(out)).toBe(true);
-        },
-      ),
-      { numRuns: 300 },
-    );
   });
 });
 
@@ -719,104 +531,4 @@ describe("the committed plugin modules", () => {
       ]);
     });
   }
-});
-
-describe("instrument on generated programs", () => {
-  const OPS = ["i32.add", "i32.sub", "i32.mul", "i32.xor", "i32.and", "i32.or", "i32.shl", "i32.rotl"];
-  const memo = new Map<string, fc.Arbitrary<string>>();
-
-  /** An i32 expression over $a and $b, up to `depth` deep, whose loops use locals from `level` on. */
-  function expr(depth: number, level: number): fc.Arbitrary<string> {
-    const key = `${depth}:${level}`;
-    const known = memo.get(key);
-    if (known) return known;
-    const leaf = fc.oneof(
-      fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).map((n) => `(i32.const ${n})`),
-      fc.constantFrom("(local.get $a)", "(local.get $b)"),
-    );
-    if (depth === 0) return leaf;
-    const sub = expr(depth - 1, level);
-    const choices = [
-      leaf,
-      fc.tuple(fc.constantFrom(...OPS), sub, sub).map(([op, x, y]) => `(${op} ${x} ${y})`),
-      fc.tuple(fc.constantFrom("$h0", "$h1", "$mix"), sub, sub).map(([f, x, y]) => `(call ${f} ${x} ${y})`),
-      fc.tuple(sub, sub, sub).map(([c, x, y]) => `(if (result i32) ${c} (then ${x}) (else ${y}))`),
-      fc.tuple(sub, sub, sub).map(([v, c, e]) => `(block (result i32) (drop (br_if 0 ${v} ${c})) ${e})`),
-      fc.tuple(sub, sub).map(([x, y]) => `(i32.sub (block (result i32 i32) ${x} ${y}))`),
-    ];
-    if (level < 2) {
-      const body = expr(depth - 1, level + 1);
-      choices.push(
-        fc.tuple(fc.integer({ min: 1, max: 4 }), sub, body).map(
-          ([n, init, b]) => `(block (result i32)
-            (local.set $acc${level} ${init})
-            (local.set $i${level} (i32.const ${n}))
-            (loop $l${level}
-              (local.set $acc${level} (i32.add (i32.mul (local.get $acc${level}) (i32.const 31)) ${b}))
-              (br_if $l${level} (local.tee $i${level} (i32.sub (local.get $i${level}) (i32.const 1)))))
-            (local.get $acc${level}))`,
-        ),
-      );
-    }
-    const arb = fc.oneof(...choices);
-    memo.set(key, arb);
-    return arb;
-  }
-
-  const program = (body: string) =>
-    wat(`(module
-      (import "env" "mix" (func $mix (param i32 i32) (result i32)))
-      (func $h0 (param i32 i32) (result i32) (i32.add (i32.mul (local.get 0) (i32.const 31)) (local.get 1)))
-      (func $h1 (param i32 i32) (result i32) (local $k i32)
-        (local.set $k (i32.and (local.get 1) (i32.const 7)))
-        (block $d (loop $l
-          (br_if $d (i32.eqz (local.get $k)))
-          (local.set 0 (call $h0 (local.get 0) (local.get $k)))
-          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
-          (br $l)))
-        (local.get 0))
-      (func (export "run") (param $a i32) (param $b i32) (result i32)
-        (local $i0 i32) (local $acc0 i32) (local $i1 i32) (local $acc1 i32)
-        ${body}))`);
-
-  function run(bytes: Uint8Array, args: [number, number][], tick?: () => number) {
-    const log: number[][] = [];
-    const imports: WebAssembly.Imports = {
-      env: {
-        mix: (x: number, y: number) => {
-          log.push([x, y]);
-          return (Math.imul(x, 7) ^ y) | 0;
-        },
-      },
-    };
-    if (tick) imports[TICK_IMPORT.module] = { [TICK_IMPORT.name]: tick };
-    const instance = new WebAssembly.Instance(
-      new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
-      imports,
-    );
-    const f = instance.exports.run as (a: number, b: number) => number;
-    return { results: args.map(([a, b]) => f(a, b)), log };
-  }
-
-  test("results and host calls are preserved whatever the fuel", () => {
-    const int = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
-    fc.assert(
-      fc.property(
-        expr(4, 0),
-        fc.integer({ min: 1, max: 5 }),
-        fc.array(fc.tuple(int, int), { minLength: 1, maxLength: 3 }),
-        (body, fuel, args) => {
-          const bytes = program(body);
-          let ticks = 0;
-          const instrumented = run(rewritten(bytes), args, () => {
-            ticks++;
-            return fuel;
-          });
-          expect(instrumented).toEqual(run(bytes, args));
-          expect(ticks).toBeGreaterThanOrEqual(1);
-        },
-      ),
-      { numRuns: 150 },
-    );
-  });
 });
