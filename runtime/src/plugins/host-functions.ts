@@ -26,10 +26,13 @@ export interface HostEnv {
   /** Canonical workspace root. */
   root: string;
   permissions: EffectivePermissions;
-  /** Cap for what a host function hands back to the guest (file contents, HTTP bodies). */
-  maxBytes: number;
+  memoryMb: number;
+  maxOutputBytes: number;
   log(message: string): void;
 }
+
+/** Cap for what a host function hands back to the guest (file contents, HTTP bodies). */
+const readCap = (env: HostEnv): number => Math.max(env.maxOutputBytes, (env.memoryMb * 1024 * 1024) / 4);
 
 type HostFn = (ctx: CallContext, ...args: bigint[]) => bigint | undefined;
 
@@ -70,9 +73,10 @@ export function createHostFunctions(env: HostEnv): Record<HostFunctionName, Host
       throw e;
     }
   };
+  const maxBytes = readCap(env);
   const capped = (n: number, what: string): void => {
-    if (n > env.maxBytes) {
-      throw new LoomError("TOOL_FAILED", `${what} is ${n} bytes, over the plugin's limit of ${env.maxBytes}`);
+    if (n > maxBytes) {
+      throw new LoomError("TOOL_FAILED", `${what} is ${n} bytes, over the plugin's limit of ${maxBytes}`);
     }
   };
 
@@ -144,7 +148,7 @@ export function createHostFunctions(env: HostEnv): Record<HostFunctionName, Host
           headers: (req.headers as Record<string, string>) ?? {},
           body: typeof req.body === "string" ? req.body : undefined,
         },
-        env.maxBytes,
+        maxBytes,
       );
       return ctx.store(json(res));
     },

@@ -28,7 +28,8 @@ function load(req: LoadRequest, send: Send): Runner {
     plugin: req.plugin,
     root: req.root,
     permissions: req.permissions,
-    maxBytes: Math.max(req.maxOutputBytes, (req.memoryMb * 1024 * 1024) / 4),
+    memoryMb: req.memoryMb,
+    maxOutputBytes: req.maxOutputBytes,
     log: (message) => send({ type: "log", message }),
   });
   return createRunner({

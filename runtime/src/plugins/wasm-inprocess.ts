@@ -92,8 +92,11 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
 
   const tick = (): number => {
     const now = performance.now();
-    if (!live()) loading ??= newGuard(now, Number.POSITIVE_INFINITY);
-    const g = live() ?? (loading as Guard);
+    let g = live();
+    if (!g) {
+      loading ??= newGuard(now, Number.POSITIVE_INFINITY);
+      g = loading;
+    }
     if (now >= g.deadline) stop(g, "deadline");
     if (!g.committed && now >= g.sliceEnd) stop(g, "slice");
     const interval = now - lastTick;
@@ -111,7 +114,8 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
     plugin: opts.plugin,
     root: opts.root,
     permissions: opts.permissions,
-    maxBytes: Math.max(opts.maxOutputBytes, (opts.memoryMb * 1024 * 1024) / 4),
+    memoryMb: opts.memoryMb,
+    maxOutputBytes: opts.maxOutputBytes,
     log: (message) => {
       const g = live();
       if (g) g.logs.push(message);
