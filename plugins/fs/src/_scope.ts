@@ -23,3 +23,10 @@ export function resolveScope(workspaceRoot: string, path: string | undefined): S
   const rel = workspaceRelative(root, abs);
   return { root, abs, rel: rel === "." ? "" : rel, isDir };
 }
+
+/** `resolveScope` for a tool that walks a directory: a file there is INVALID_INPUT. */
+export function resolveDirScope(workspaceRoot: string, path: string | undefined): Scope {
+  const scope = resolveScope(workspaceRoot, path);
+  if (!scope.isDir) throw new LoomError("INVALID_INPUT", `${path} is not a directory`);
+  return scope;
+}

@@ -6,7 +6,7 @@ import { requireCapability } from "@loom/runtime/tool-capabilities";
 import { Type } from "@sinclair/typebox";
 import picomatch from "picomatch";
 import { globMatcher } from "./_glob-match.ts";
-import { resolveScope } from "./_scope.ts";
+import { resolveDirScope, resolveScope } from "./_scope.ts";
 import description from "./glob.txt" with { type: "text" };
 import { isPathIgnored, walk } from "./walk.ts";
 
@@ -32,8 +32,7 @@ export const globTool = defineTool({
   input: GlobInput,
   async invoke(input, ctx) {
     requireCapability(ctx, "read");
-    const scope = resolveScope(ctx.workspaceRoot, input.path);
-    if (!scope.isDir) throw new LoomError("INVALID_INPUT", `${input.path} is not a directory`);
+    const scope = resolveDirScope(ctx.workspaceRoot, input.path);
     const patterns = typeof input.pattern === "string" ? [input.pattern] : input.pattern;
     const limit = input.max_results ?? GLOB_DEFAULT_LIMIT;
     const isMatch = globMatcher(patterns);

@@ -1,10 +1,9 @@
 /** list_files: entries of a directory, optionally recursive, gitignore-aware, capped at 1,000. */
 
 import { defineTool } from "@loom/runtime/define-tool";
-import { LoomError } from "@loom/runtime/errors";
 import { requireCapability } from "@loom/runtime/tool-capabilities";
 import { Type } from "@sinclair/typebox";
-import { resolveScope } from "./_scope.ts";
+import { resolveDirScope } from "./_scope.ts";
 import description from "./list-files.txt" with { type: "text" };
 import { walk } from "./walk.ts";
 
@@ -26,8 +25,7 @@ export const listFilesTool = defineTool({
   input: ListFilesInput,
   async invoke(input, ctx) {
     requireCapability(ctx, "read");
-    const scope = resolveScope(ctx.workspaceRoot, input.path);
-    if (!scope.isDir) throw new LoomError("INVALID_INPUT", `${input.path} is not a directory`);
+    const scope = resolveDirScope(ctx.workspaceRoot, input.path);
     const entries: string[] = [];
     let truncated = false;
     await walk({
