@@ -2,9 +2,9 @@
 import { ThreadSchema, Visibility } from "@loom/runtime/thread";
 import { Elysia, t } from "elysia";
 import { authPlugin } from "../auth/plugin.ts";
-import type { PrincipalResolver } from "../auth/principal.ts";
+import type { Principal, PrincipalResolver } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
-import { canAccessThread } from "./policy.ts";
+import { canAccessThread, type ThreadAction } from "./policy.ts";
 import type { ThreadStore } from "./store.ts";
 
 const ThreadSummary = t.Object({
@@ -59,6 +59,12 @@ export function threadRoutes(opts: {
 }) {
   const { store } = opts;
   const notFound = (id: string) => new HttpError(404, "NOT_FOUND", `thread ${id} not found`);
+  /** The live thread `id` if `principal` may do `action` on it; otherwise 404 (no hint it exists). */
+  const accessible = (principal: Principal, action: ThreadAction, id: string) => {
+    const row = store.get(id);
+    if (!row || row.deletedAt || !canAccessThread(principal, action, row)) throw notFound(id);
+    return row;
+  };
 
   return new Elysia({ prefix: "/api/threads", detail: { tags: ["threads"] } })
     .use(authPlugin(opts.resolvers))
@@ -100,9 +106,7 @@ export function threadRoutes(opts: {
     .get(
       "/:id",
       ({ principal, params }) => {
-        const row = store.get(params.id);
-        if (!row || row.deletedAt || !canAccessThread(principal, "thread.read", row))
-          throw notFound(params.id);
+        const row = accessible(principal, "thread.read", params.id);
         // The stored body was validated on the way in; it goes out as stored.
         return new Response(row.body, {
           headers: { "content-type": "application/json", etag: `"${row.version}"` },
@@ -163,9 +167,7 @@ export function threadRoutes(opts: {
     .delete(
       "/:id",
       ({ principal, params, set }) => {
-        const row = store.get(params.id);
-        if (!row || row.deletedAt || !canAccessThread(principal, "thread.delete", row))
-          throw notFound(params.id);
+        accessible(principal, "thread.delete", params.id);
         store.softDelete(params.id, opts.clock());
         set.status = 204;
       },
@@ -178,9 +180,7 @@ export function threadRoutes(opts: {
     .post(
       "/:id/visibility",
       ({ principal, params, body }) => {
-        const row = store.get(params.id);
-        if (!row || row.deletedAt || !canAccessThread(principal, "thread.read", row))
-          throw notFound(params.id);
+        const row = accessible(principal, "thread.read", params.id);
         if (!canAccessThread(principal, "thread.share", row)) {
           throw new HttpError(403, "FORBIDDEN", "only the owner can change visibility");
         }
