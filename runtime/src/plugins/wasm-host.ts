@@ -30,8 +30,7 @@ import {
 } from "./host-protocol.ts";
 import type { PluginLimits } from "./manifest.ts";
 import type { EffectivePermissions } from "./permissions.ts";
-import { createInProcessRunner, type InProcessRunner } from "./wasm-inprocess.ts";
-import { instrument } from "./wasm-instrument.ts";
+import type { InProcessRunner } from "./wasm-inprocess.ts";
 
 /** How long an in-process call may hold the main thread before it moves to the child. */
 export const IN_PROCESS_SLICE_MS = 50;
@@ -332,6 +331,11 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
   async function fastPath(): Promise<InProcessRunner | null> {
     if (fast !== undefined) return fast;
     const perms = await resolvedPermissions();
+    // Loaded on the first call, so that start-up does not pay for Extism.
+    const [{ createInProcessRunner }, { instrument }] = await Promise.all([
+      import("./wasm-inprocess.ts"),
+      import("./wasm-instrument.ts"),
+    ]);
     if (fast !== undefined) return fast;
     const rewritten = instrument(opts.wasm);
     let module: WebAssembly.Module | undefined;
