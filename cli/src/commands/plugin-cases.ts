@@ -2,15 +2,20 @@
  * `loom plugin test`: runs a plugin's tests/cases.json against the real WASM host, in a scratch
  * workspace, with the permissions its manifest declares. A case gives `tool`, `input`, optional
  * `files` to create first, and either the expected `output` or an `error` substring.
+ *
+ * The plugin under test may be untrusted, and so may its cases: a `files` key must be a relative
+ * path that stays inside the scratch workspace, checked for every case before anything is
+ * written, and each write is resolved again through the workspace path rule.
  */
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, normalize, sep } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
 import { declaredPermissions } from "@loom/runtime/plugins/permissions";
 import { readPluginDir } from "@loom/runtime/plugins/sources";
 import { loadWasmPlugin } from "@loom/runtime/plugins/wasm-plugin";
 import { toolOutputText } from "@loom/runtime/tool";
+import { resolveInWorkspace } from "@loom/runtime/workspace-path";
 
 interface Case {
   name?: string;
@@ -27,6 +32,33 @@ export interface CaseReport {
   detail?: string;
 }
 
+/** Every `files` key is a relative path without `..` that names a file, and every value a string. */
+function checkCaseFiles(file: string, cases: Case[]): void {
+  for (const [i, c] of cases.entries()) {
+    const where = `${file}: ${c?.name ? `case '${c.name}'` : `case ${i + 1}`}`;
+    if (c?.files === undefined) continue;
+    if (typeof c.files !== "object" || c.files === null || Array.isArray(c.files))
+      throw new LoomError("INVALID_INPUT", `${where}: "files" must be an object of path → content`);
+    for (const [p, content] of Object.entries(c.files)) {
+      const parts = normalize(p).split(sep);
+      if (
+        p === "" ||
+        p.includes("\0") ||
+        isAbsolute(p) ||
+        parts.includes("..") ||
+        parts.at(-1) === "." ||
+        parts.at(-1) === ""
+      )
+        throw new LoomError(
+          "INVALID_INPUT",
+          `${where}: file '${p}' is outside the scratch workspace (use a relative path without '..')`,
+        );
+      if (typeof content !== "string")
+        throw new LoomError("INVALID_INPUT", `${where}: the content of file '${p}' must be a string`);
+    }
+  }
+}
+
 export async function runPluginCases(dir: string): Promise<CaseReport[]> {
   const file = join(dir, "tests/cases.json");
   let cases: Case[];
@@ -39,6 +71,7 @@ export async function runPluginCases(dir: string): Promise<CaseReport[]> {
       `${file}: expected {"cases": [{tool, input, output | error}]} (${(e as Error).message})`,
     );
   }
+  checkCaseFiles(file, cases);
   const candidate = await readPluginDir(dir, "user");
   if (candidate.manifest.runtime !== "wasm")
     throw new LoomError("INVALID_INPUT", "loom plugin test runs wasm plugins");
@@ -57,8 +90,9 @@ export async function runPluginCases(dir: string): Promise<CaseReport[]> {
     for (const [i, c] of cases.entries()) {
       const name = c.name ?? `case ${i + 1}`;
       for (const [p, content] of Object.entries(c.files ?? {})) {
-        mkdirSync(dirname(join(root, p)), { recursive: true });
-        writeFileSync(join(root, p), content);
+        const target = resolveInWorkspace(root, p, { forWrite: true });
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, content);
       }
       const tool = plugin.tools.find((t) => t.name === c.tool);
       if (!tool) {
