@@ -11,6 +11,7 @@ export type LoomErrorCode =
   | "TOOL_FAILED"
   | "TOOL_TIMEOUT"
   | "TOOL_CANCELLED"
+  | "TOOL_MEMORY"
   | "PLUGIN_INVALID"
   | "PLUGIN_FAILED"
   | "PERMISSION_DENIED"

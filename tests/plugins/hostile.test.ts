@@ -106,6 +106,26 @@ for (const isolation of ["auto", "process"] as const) {
         expect(await call("echo", { after: "alloc" })).toEqual({ output: { after: "alloc" } });
       });
 
+      test("kernel allocations past memoryMb stop the call with TOOL_MEMORY, and nothing is logged", async () => {
+        const logged: unknown[] = [];
+        const original = console.error;
+        console.error = (...args: unknown[]) => void logged.push(args);
+        try {
+          const err = errorOf(await call("kernel_alloc", {}));
+          expect(err.code).toBe("TOOL_MEMORY");
+          expect(err.message).toContain("more than 32 MiB of host blocks");
+          expect(err.message).toContain("limits.memoryMb");
+        } finally {
+          console.error = original;
+        }
+        expect(logged).toEqual([]);
+        expect(await call("echo", { after: "kernel_alloc" })).toEqual({ output: { after: "kernel_alloc" } });
+      });
+
+      test("kernel blocks the guest frees stop counting", async () => {
+        expect(await call("kernel_alloc_free", {})).toEqual({ output: "4096" });
+      });
+
       test("output over maxOutputBytes is refused", async () => {
         const err = errorOf(await call("huge_output", {}));
         expect(err.message).toContain("limits.maxOutputBytes");

@@ -33,6 +33,7 @@ function load(req: LoadRequest, send: Send): Runner {
     log: (message) => send({ type: "log", message }),
   });
   return createRunner({
+    plugin: req.plugin,
     module: req.wasm,
     memoryMb: req.memoryMb,
     maxOutputBytes: req.maxOutputBytes,

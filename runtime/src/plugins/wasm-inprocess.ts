@@ -136,6 +136,7 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
     },
   };
   const runner: Runner = createRunner({
+    plugin: opts.plugin,
     module: opts.module,
     memoryMb: opts.memoryMb,
     maxOutputBytes: opts.maxOutputBytes,

@@ -3,12 +3,14 @@
  * places a WASM plugin runs: the parent's main thread (wasm-inprocess.ts, instrumented module)
  * and the plugin's child process (host-worker.ts). Output over the limit is an error; a
  * guest-reported error is TOOL_FAILED; a trap is PLUGIN_FAILED with an out-of-memory hint when
- * the guest's memory was near its cap. After any abnormal unwind (trap, refused host call, a
+ * the guest's memory was near its cap; Extism's blocks are charged to a budget of `memoryMb`
+ * (block-budget.ts) and a call past it is TOOL_MEMORY. After any abnormal unwind (trap, refused host call, a
  * thrown deadline) the instance may be half-way through its own bookkeeping, so it is replaced
  * by a fresh one before the next call.
  */
 import createPlugin, { type CallContext, type Plugin } from "@extism/extism";
 import { formatError, isLoomError } from "../errors.ts";
+import { type BlockBudget, createBlockBudget } from "./block-budget.ts";
 import type { WireError } from "./host-protocol.ts";
 import { WASM_PAGE } from "./wasm-module.ts";
 
@@ -16,6 +18,8 @@ import { WASM_PAGE } from "./wasm-module.ts";
 export type HostFn = (ctx: CallContext, ...args: any[]) => any;
 
 export interface RunnerOptions {
+  /** The plugin's name, for error messages. */
+  plugin: string;
   /** Memory-capped module bytes, or the same compiled. */
   module: Uint8Array | WebAssembly.Module;
   memoryMb: number;
@@ -41,7 +45,34 @@ export interface Runner {
 
 const decoder = new TextDecoder();
 
-function instantiate(opts: RunnerOptions): Promise<Plugin> {
+const noop = () => {};
+/** Extism logs some refusals straight to its logger; a plugin's errors reach the user as tool results. */
+const silent = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: noop,
+  log: noop,
+} as unknown as Console;
+
+/** The import namespaces with the kernel's `alloc` budgeted and every host function watching the budget. */
+function budgeted(opts: RunnerOptions, budget: BlockBudget): Record<string, Record<string, HostFn>> {
+  const functions: Record<string, Record<string, HostFn>> = {};
+  for (const [ns, fns] of Object.entries(opts.functions)) {
+    functions[ns] = {};
+    for (const [name, f] of Object.entries(fns)) {
+      functions[ns][name] = (ctx, ...args) => {
+        budget.watch(ctx);
+        return f(ctx, ...args);
+      };
+    }
+  }
+  functions["extism:host/env"] = { ...functions["extism:host/env"], alloc: budget.alloc };
+  return functions;
+}
+
+function instantiate(opts: RunnerOptions, budget: BlockBudget): Promise<Plugin> {
   const wasm = opts.module instanceof WebAssembly.Module ? { module: opts.module } : { data: opts.module };
   return createPlugin(
     { wasm: [wasm] },
@@ -49,8 +80,10 @@ function instantiate(opts: RunnerOptions): Promise<Plugin> {
       useWasi: false,
       runInWorker: false,
       logLevel: "silent",
-      functions: opts.functions,
-      memory: { maxPages: opts.memoryMb * 16, maxVarBytes: opts.maxOutputBytes },
+      logger: silent,
+      functions: budgeted(opts, budget),
+      // No maxPages: the budget bounds blocks (Extism's own check keeps what it refuses).
+      memory: { maxVarBytes: opts.maxOutputBytes },
     },
   );
 }
@@ -73,11 +106,12 @@ const failed = (code: WireError["code"], message: string): CallOutcome => ({
 });
 
 export function createRunner(opts: RunnerOptions): Runner {
-  let current = instantiate(opts);
+  const budget = createBlockBudget(opts.plugin, opts.memoryMb);
+  let current = instantiate(opts, budget);
   current.catch(() => {});
 
   async function reset(plugin: Plugin): Promise<void> {
-    current = instantiate(opts);
+    current = instantiate(opts, budget);
     current.catch(() => {});
     await plugin.close().catch(() => {});
   }
@@ -89,6 +123,7 @@ export function createRunner(opts: RunnerOptions): Runner {
         throw new RunnerStartError(e);
       });
       try {
+        budget.reset();
         const out = await plugin.call(exportName, input);
         const bytes = out?.bytes() ?? new Uint8Array();
         if (bytes.length > opts.maxOutputBytes) {

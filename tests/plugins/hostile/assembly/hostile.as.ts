@@ -41,6 +41,39 @@ export function alloc(): i32 {
   return 0;
 }
 
+@external("extism:host/env", "alloc")
+declare function extism_alloc(n: u64): u64;
+
+// Asks the Extism kernel (host memory, outside the capped linear memory) for 64 KiB blocks,
+// 256 MiB in all, never freeing and ignoring refusals.
+export function kernel_alloc(): i32 {
+  let granted = 0;
+  for (let i = 0; i < 4096; i++) if (extism_alloc(65536) != 0) granted++;
+  output(granted.toString());
+  return 0;
+}
+
+// Frees each kernel block before asking for the next: 256 MiB in all, never more than 64 KiB held.
+export function kernel_alloc_free(): i32 {
+  let granted = 0;
+  for (let i = 0; i < 4096; i++) {
+    const block = extism_alloc(65536);
+    if (block != 0) granted++;
+    extism_free(block);
+  }
+  output(granted.toString());
+  return 0;
+}
+
+@external("extism:host/env", "free")
+declare function extism_free(offset: u64): void;
+
+// Writes an output, then reports failure through its return code only (no error_set).
+export function returns_seven(): i32 {
+  output("looks fine");
+  return 7;
+}
+
 export function huge_output(): i32 {
   output("x".repeat(1024 * 1024));
   return 0;
