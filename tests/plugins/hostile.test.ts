@@ -131,6 +131,14 @@ for (const isolation of ["auto", "process"] as const) {
         expect(err.message).toContain("limits.maxOutputBytes");
       });
 
+      test("a non-zero return without an error message is a failure, not a success", async () => {
+        const err = errorOf(await call("returns_seven", {}));
+        expect(err.code).toBe("TOOL_FAILED");
+        expect(err.message).toBe(
+          "hostile/returns_seven: plugin returned 7 without an error message (a non-zero return is a failure)",
+        );
+      });
+
       test("a trap becomes a tool error", async () => {
         expect(errorOf(await call("trap", {})).message).toContain("wasm trap");
       });

@@ -35,6 +35,7 @@ function load(req: LoadRequest, send: Send): Runner {
   return createRunner({
     plugin: req.plugin,
     module: req.wasm,
+    source: req.wasm,
     memoryMb: req.memoryMb,
     maxOutputBytes: req.maxOutputBytes,
     functions: { "extism:host/user": host },

@@ -351,6 +351,7 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
       ? createInProcessRunner({
           plugin: opts.plugin,
           module,
+          source: opts.wasm,
           root: opts.root,
           permissions: perms,
           memoryMb: opts.limits.memoryMb,

@@ -39,6 +39,8 @@ export interface InProcessOptions {
   plugin: string;
   /** The instrumented, memory-capped module. */
   module: WebAssembly.Module;
+  /** The memory-capped module's bytes (same exports), for the return-code shim. */
+  source: Uint8Array;
   root: string;
   permissions: EffectivePermissions;
   memoryMb: number;
@@ -138,6 +140,7 @@ export function createInProcessRunner(opts: InProcessOptions): InProcessRunner {
   const runner: Runner = createRunner({
     plugin: opts.plugin,
     module: opts.module,
+    source: opts.source,
     memoryMb: opts.memoryMb,
     maxOutputBytes: opts.maxOutputBytes,
     functions: { "extism:host/user": user, [TICK_IMPORT.module]: { [TICK_IMPORT.name]: tick } },

@@ -4,7 +4,8 @@
  * and the plugin's child process (host-worker.ts). Output over the limit is an error; a
  * guest-reported error is TOOL_FAILED; a trap is PLUGIN_FAILED with an out-of-memory hint when
  * the guest's memory was near its cap; Extism's blocks are charged to a budget of `memoryMb`
- * (block-budget.ts) and a call past it is TOOL_MEMORY. After any abnormal unwind (trap, refused host call, a
+ * (block-budget.ts) and a call past it is TOOL_MEMORY; an export that returns non-zero without
+ * setting an error is TOOL_FAILED (wasm-return-code.ts). After any abnormal unwind (trap, refused host call, a
  * thrown deadline) the instance may be half-way through its own bookkeeping, so it is replaced
  * by a fresh one before the next call.
  */
@@ -13,6 +14,7 @@ import { formatError, isLoomError } from "../errors.ts";
 import { type BlockBudget, createBlockBudget } from "./block-budget.ts";
 import type { WireError } from "./host-protocol.ts";
 import { WASM_PAGE } from "./wasm-module.ts";
+import { GUEST_MODULE, RETURNED_IMPORT, returnCodeShim } from "./wasm-return-code.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: Extism host functions take and return i64 offsets or plain numbers.
 export type HostFn = (ctx: CallContext, ...args: any[]) => any;
@@ -22,6 +24,8 @@ export interface RunnerOptions {
   plugin: string;
   /** Memory-capped module bytes, or the same compiled. */
   module: Uint8Array | WebAssembly.Module;
+  /** Bytes of a module with the same exports as `module` (needed when `module` is compiled), for the return-code shim. */
+  source: Uint8Array;
   memoryMb: number;
   maxOutputBytes: number;
   /** Import namespaces: `extism:host/user` host functions, and any other the module imports. */
@@ -72,16 +76,39 @@ function budgeted(opts: RunnerOptions, budget: BlockBudget): Record<string, Reco
   return functions;
 }
 
-function instantiate(opts: RunnerOptions, budget: BlockBudget): Promise<Plugin> {
-  const wasm = opts.module instanceof WebAssembly.Module ? { module: opts.module } : { data: opts.module };
+/** The return-code shim for this plugin, compiled; undefined when the module cannot have one. */
+function compileShim(opts: RunnerOptions): WebAssembly.Module | undefined {
+  const shim = returnCodeShim(opts.module instanceof WebAssembly.Module ? opts.source : opts.module);
+  try {
+    return shim ? new WebAssembly.Module(shim as Uint8Array<ArrayBuffer>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function instantiate(
+  opts: RunnerOptions,
+  budget: BlockBudget,
+  shim: WebAssembly.Module | undefined,
+  returned: HostFn,
+): Promise<Plugin> {
+  const guest = opts.module instanceof WebAssembly.Module ? { module: opts.module } : { data: opts.module };
+  const wasm = shim
+    ? [
+        { ...guest, name: GUEST_MODULE },
+        { module: shim, name: "main" },
+      ]
+    : [guest];
+  const functions = budgeted(opts, budget);
+  if (shim) functions[RETURNED_IMPORT.module] = { ...functions[RETURNED_IMPORT.module], returned };
   return createPlugin(
-    { wasm: [wasm] },
+    { wasm },
     {
       useWasi: false,
       runInWorker: false,
       logLevel: "silent",
       logger: silent,
-      functions: budgeted(opts, budget),
+      functions,
       // No maxPages: the budget bounds blocks (Extism's own check keeps what it refuses).
       memory: { maxVarBytes: opts.maxOutputBytes },
     },
@@ -107,11 +134,17 @@ const failed = (code: WireError["code"], message: string): CallOutcome => ({
 
 export function createRunner(opts: RunnerOptions): Runner {
   const budget = createBlockBudget(opts.plugin, opts.memoryMb);
-  let current = instantiate(opts, budget);
+  const shim = compileShim(opts);
+  /** What the running export returned, when not 0 (reported by the shim). */
+  let returnCode = 0;
+  const returned: HostFn = (_ctx, code: number) => {
+    returnCode = code;
+  };
+  let current = instantiate(opts, budget, shim, returned);
   current.catch(() => {});
 
   async function reset(plugin: Plugin): Promise<void> {
-    current = instantiate(opts, budget);
+    current = instantiate(opts, budget, shim, returned);
     current.catch(() => {});
     await plugin.close().catch(() => {});
   }
@@ -124,7 +157,14 @@ export function createRunner(opts: RunnerOptions): Runner {
       });
       try {
         budget.reset();
+        returnCode = 0;
         const out = await plugin.call(exportName, input);
+        if (returnCode !== 0) {
+          return failed(
+            "TOOL_FAILED",
+            `plugin returned ${returnCode} without an error message (a non-zero return is a failure)`,
+          );
+        }
         const bytes = out?.bytes() ?? new Uint8Array();
         if (bytes.length > opts.maxOutputBytes) {
           const msg = `output of ${bytes.length} bytes is over the plugin's limit of ${opts.maxOutputBytes} bytes (limits.maxOutputBytes)`;
