@@ -7,6 +7,7 @@ import { formatError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
 import { workspaceRegistry } from "./plugin-env.ts";
+import { invokeWithTimeout } from "./tool-timeout.ts";
 
 const list = defineCommand({
   meta: { name: "list", description: "List every tool the agent can use, with the plugin that provides it" },
@@ -59,22 +60,19 @@ const call = defineCommand({
     try {
       const tool = registry.get(args.tool);
       if (!tool) throw new UsageError(`no tool '${args.tool}' (see \`loom tools list\`)`);
-      const controller = new AbortController();
-      const timer = tool.timeoutMs ? setTimeout(() => controller.abort(), tool.timeoutMs) : undefined;
       // Ctrl-C cancels the call (the tool kills what it started); a second one exits at once.
+      const cancel = new AbortController();
       let interrupted = false;
       const onSigint = () => {
         if (interrupted) process.exit(130);
         interrupted = true;
-        controller.abort();
+        cancel.abort();
       };
       process.on("SIGINT", onSigint);
-      const result = await tool
-        .invoke(input, { workspaceRoot: root, signal: controller.signal, callId: "cli" })
-        .finally(() => {
-          clearTimeout(timer);
-          process.off("SIGINT", onSigint);
-        });
+      const result = await invokeWithTimeout(tool, input, {
+        workspaceRoot: root,
+        cancel: cancel.signal,
+      }).finally(() => process.off("SIGINT", onSigint));
       if (interrupted) {
         process.stderr.write(`loom: ${args.tool} cancelled\n`);
         throw new ExitError(130);
