@@ -4,6 +4,8 @@
  * `bun build --compile` bundles all of them into the single binary.
  */
 
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import bashManifest from "@loom/plugin-bash/loom-plugin.json";
 // @ts-expect-error TypeScript has no declaration for a .wasm file import; Bun resolves it to a path string
 import editWasm from "@loom/plugin-edit/edit.wasm" with { type: "file" };
@@ -17,12 +19,30 @@ import { createToolRegistry, type ToolRegistry } from "@loom/runtime/plugins/reg
 import type { BuiltinPlugin } from "@loom/runtime/plugins/sources";
 import type { Tool } from "@loom/runtime/tool";
 
+/** The folder of a built-in's package when running from sources (in the compiled binary it is not on disk). */
+const folderOf = (pkg: string) => (): string | undefined => {
+  try {
+    const url = import.meta.resolve(`${pkg}/loom-plugin.json`);
+    return url.startsWith("file:") ? dirname(fileURLToPath(url)) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 export const builtins: BuiltinPlugin[] = [
-  { manifest: fsManifest, load: () => import("@loom/plugin-fs") },
-  { manifest: editManifest, load: async () => new Uint8Array(await Bun.file(editWasm).arrayBuffer()) },
-  { manifest: bashManifest, load: () => import("@loom/plugin-bash") },
-  { manifest: oracleManifest, load: () => import("@loom/plugin-oracle") },
-  { manifest: webManifest, load: () => import("@loom/plugin-web") },
+  { manifest: fsManifest, load: () => import("@loom/plugin-fs"), dir: folderOf("@loom/plugin-fs") },
+  {
+    manifest: editManifest,
+    load: async () => new Uint8Array(await Bun.file(editWasm).arrayBuffer()),
+    dir: folderOf("@loom/plugin-edit"),
+  },
+  { manifest: bashManifest, load: () => import("@loom/plugin-bash"), dir: folderOf("@loom/plugin-bash") },
+  {
+    manifest: oracleManifest,
+    load: () => import("@loom/plugin-oracle"),
+    dir: folderOf("@loom/plugin-oracle"),
+  },
+  { manifest: webManifest, load: () => import("@loom/plugin-web"), dir: folderOf("@loom/plugin-web") },
 ];
 
 export interface OpenRegistryOptions {

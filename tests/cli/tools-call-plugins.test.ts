@@ -21,3 +21,11 @@ test("a loop past the plugin's timeoutMs is TOOL_TIMEOUT, not cancelled", async 
     "loom: loop failed: TOOL_TIMEOUT: hostile/loop: plugin hostile took longer than 300 ms",
   );
 });
+
+test("inside the Loom checkout, the built-ins linked into node_modules are not found twice", async () => {
+  const checkout = join(import.meta.dir, "..", "..");
+  const r = await loom(sb, ["tools", "list"], { cwd: checkout });
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("edit_file");
+});

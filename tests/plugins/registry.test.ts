@@ -1,6 +1,14 @@
 /** The registry over every source: built-ins (wasm + TS), user, workspace, npm; clashes; grants. */
 import { afterEach, describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { definePlugin, defineTool } from "@loom/runtime/define-tool";
@@ -121,6 +129,28 @@ describe("createToolRegistry", () => {
     expect(r.conflicts.map((c) => c.dropped)).toEqual(["theirs (workspace)"]);
     expect(r.plugins.find((p) => p.name === "acme")?.source).toBe("npm");
     expect(r.get("acme_echo")).toBeDefined();
+  });
+
+  test("a plugin folder found again at the same real path is one plugin, without a warning", async () => {
+    const ws = workspace();
+    // A checkout: the built-in's package is linked into node_modules, and plugins.paths names the user folder.
+    mkdirSync(join(ws.root, "node_modules/@loom"), { recursive: true });
+    symlinkSync(editDir, join(ws.root, "node_modules/@loom/plugin-edit"));
+    hostileCopy(join(ws.user, "mine"), "mine", { shout: "echo" });
+    const r = await open({
+      ...ws,
+      builtins: [{ ...editBuiltin, dir: () => editDir }],
+      config: { plugins: { paths: [ws.user] } },
+    });
+    expect(r.warnings).toEqual([]);
+    expect(r.plugins.map((p) => `${p.name} (${p.source})`)).toEqual(["edit (builtin)", "mine (user)"]);
+    // A different folder with a taken name is still reported.
+    hostileCopy(join(ws.root, ".loom/plugins/edit"), "edit", { other: "echo" });
+    registry?.close();
+    const again = await open({ ...ws, builtins: [{ ...editBuiltin, dir: () => editDir }] });
+    expect(again.warnings).toEqual([
+      "edit (workspace): not loaded, plugin name already taken by edit (builtin)",
+    ]);
   });
 
   test("non-interactive without a grant: host access is denied; a grant or consent allows it", async () => {

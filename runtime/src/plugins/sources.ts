@@ -3,7 +3,7 @@
  * nothing is compiled or imported here. Precedence, highest first: built-in, user, extra paths
  * from config, workspace, npm packages of the workspace.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatError } from "../errors.ts";
 import { dataDir, type Env } from "../paths.ts";
@@ -22,6 +22,12 @@ export type PluginEntry = Uint8Array | { default?: unknown };
 export interface BuiltinPlugin {
   manifest: unknown;
   load: () => Promise<PluginEntry>;
+  /**
+   * The plugin's folder on disk when there is one (running from a checkout; not inside the
+   * compiled binary), so the same folder found again (through `node_modules`) is not a second
+   * plugin. Called only when a folder source has candidates.
+   */
+  dir?: () => string | undefined;
 }
 
 export interface PluginCandidate {
@@ -97,7 +103,19 @@ export interface DiscoverOptions {
   npm?: boolean;
 }
 
-/** All candidates in precedence order; a plugin that cannot be read becomes a warning. */
+function realDir(dir: string): string | undefined {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * All candidates in precedence order; a plugin that cannot be read becomes a warning. A folder
+ * found again at the same real path (a workspace package linked into `node_modules`, a
+ * `plugins.paths` entry naming the user folder) is the same plugin and is skipped silently.
+ */
 export async function discoverPlugins(opts: DiscoverOptions): Promise<Discovery> {
   const candidates: PluginCandidate[] = [];
   const warnings: string[] = [];
@@ -120,7 +138,20 @@ export async function discoverPlugins(opts: DiscoverOptions): Promise<Discovery>
       "npm",
     ]),
   ];
+  const seen = new Set<string>();
+  if (dirs.length > 0) {
+    for (const b of opts.builtins ?? []) {
+      const d = b.dir?.();
+      const real = d === undefined ? undefined : realDir(d);
+      if (real) seen.add(real);
+    }
+  }
   for (const [dir, source] of dirs) {
+    const real = realDir(dir);
+    if (real !== undefined) {
+      if (seen.has(real)) continue;
+      seen.add(real);
+    }
     try {
       candidates.push(await readPluginDir(dir, source));
     } catch (e) {
