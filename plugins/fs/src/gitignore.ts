@@ -4,8 +4,8 @@
  * wins. Each pattern compiles to one RegExp (through picomatch); a layer without negations is a single
  * combined RegExp, so a 100k-file walk costs a few milliseconds of matching.
  */
-import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { type OwnFileHandle, openOwnFile } from "@loom/runtime/own-file";
 import picomatch from "picomatch";
 import { RACY_MS } from "./dir-cache.ts";
 
@@ -70,43 +70,57 @@ function matches(m: Matcher, sub: string, name: string): boolean {
 
 const layerCache = new Map<string, { stamp: string; layer: IgnoreLayer }>();
 const MAX_CACHED_LAYERS = 10_000;
+/** Larger ignore files are cut at this size (at the last whole line). */
+export const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
 
 /**
- * The compiled ignore file `absDir/file`, or undefined when there is none. Compiled layers are reused
- * while the file's (mtime, ctime, size, inode) stay the same, under the same racy rule as dir-cache.ts,
- * so an unchanged layer is the same object and walks can cache what it filtered.
+ * The compiled ignore file `absDir/file`, or undefined when there is none or it may not be read.
+ * The file is opened through `openOwnFile`: it must be a regular file inside `root` (a FIFO, a device
+ * or a link out of the workspace counts as no file), a `.gitignore` that is a symlink is not followed
+ * at all (as git does), and at most MAX_IGNORE_FILE_BYTES are read. Compiled layers are reused while
+ * the file's (mtime, ctime, size, inode) stay the same, under the same racy rule as dir-cache.ts, so an
+ * unchanged layer is the same object and walks can cache what it filtered.
  */
 export function readIgnoreLayer(
+  root: string,
   absDir: string,
   relDir: string,
   file = ".gitignore",
   now = Date.now(),
 ): IgnoreLayer | undefined {
   const path = join(absDir, file);
-  let st: ReturnType<typeof statSync>;
+  let handle: OwnFileHandle | undefined;
   try {
-    st = statSync(path);
+    handle = openOwnFile(path, { root, maxBytes: MAX_IGNORE_FILE_BYTES, noFollow: file === ".gitignore" });
   } catch {
+    handle = undefined;
+  }
+  if (handle === undefined) {
     layerCache.delete(path);
     return undefined;
   }
-  const stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}:${relDir}`;
-  const hit = layerCache.get(path);
-  if (hit?.stamp === stamp) return hit.layer;
-  let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    const st = handle.stat;
+    const stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}:${relDir}`;
+    const hit = layerCache.get(path);
+    if (hit?.stamp === stamp) return hit.layer;
+    const { bytes, truncated } = handle.read();
+    let text = bytes.toString("utf8");
+    if (truncated) text = text.slice(0, text.lastIndexOf("\n") + 1);
+    const layer = compileIgnore(text, relDir);
+    if (now - Math.max(st.mtimeMs, st.ctimeMs) > RACY_MS) {
+      if (layerCache.size >= MAX_CACHED_LAYERS) layerCache.clear();
+      layerCache.set(path, { stamp, layer });
+    } else {
+      layerCache.delete(path);
+    }
+    return layer;
   } catch {
-    return undefined;
-  }
-  const layer = compileIgnore(text, relDir);
-  if (now - Math.max(st.mtimeMs, st.ctimeMs) > RACY_MS) {
-    if (layerCache.size >= MAX_CACHED_LAYERS) layerCache.clear();
-    layerCache.set(path, { stamp, layer });
-  } else {
     layerCache.delete(path);
+    return undefined;
+  } finally {
+    handle.close();
   }
-  return layer;
 }
 
 export function compileIgnore(text: string, base = ""): IgnoreLayer {

@@ -47,7 +47,7 @@ export async function walk(opts: WalkOptions): Promise<void> {
     const info = infoOf(entries);
     let layers = parentLayers;
     if (info.hasGitignore) {
-      const own = readIgnoreLayer(abs, rel, ".gitignore", now());
+      const own = readIgnoreLayer(opts.root, abs, rel, ".gitignore", now());
       if (own) layers = [...parentLayers, own];
     }
     const subdirs: string[] = [];
@@ -96,12 +96,12 @@ function keptEntries(info: ListingInfo, entries: DirEntry[], rel: string, layers
 /** The root's `.git/info/exclude` and every `.gitignore` from the root down to (not including) `start`. */
 function ancestorLayers(opts: WalkOptions): IgnoreLayer[] {
   const layers: IgnoreLayer[] = [];
-  const exclude = readIgnoreLayer(join(opts.root, ".git", "info"), "", "exclude");
+  const exclude = readIgnoreLayer(opts.root, join(opts.root, ".git", "info"), "", "exclude");
   if (exclude) layers.push(exclude);
   const parts = opts.start === "" ? [] : opts.start.split("/");
   for (let i = 0; i < parts.length; i++) {
     const rel = parts.slice(0, i).join("/");
-    const layer = readIgnoreLayer(rel === "" ? opts.root : join(opts.root, rel), rel);
+    const layer = readIgnoreLayer(opts.root, rel === "" ? opts.root : join(opts.root, rel), rel);
     if (layer) layers.push(layer);
   }
   return layers;
@@ -112,11 +112,11 @@ export function isPathIgnored(root: string, rel: string): boolean {
   if (rel === "") return false;
   const parts = rel.split("/");
   const layers: IgnoreLayer[] = [];
-  const exclude = readIgnoreLayer(join(root, ".git", "info"), "", "exclude");
+  const exclude = readIgnoreLayer(root, join(root, ".git", "info"), "", "exclude");
   if (exclude) layers.push(exclude);
   for (let i = 0; i < parts.length; i++) {
     const dir = parts.slice(0, i).join("/");
-    const layer = readIgnoreLayer(dir === "" ? root : join(root, dir), dir);
+    const layer = readIgnoreLayer(root, dir === "" ? root : join(root, dir), dir);
     if (layer) layers.push(layer);
     if (parts[i] === ".git" || isIgnored(layers, parts.slice(0, i + 1).join("/"), true)) return true;
   }

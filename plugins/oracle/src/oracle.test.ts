@@ -85,6 +85,11 @@ describe("oracle", () => {
     });
     const r = await createOracleTool().invoke({ question: "q" }, c);
     expect(r.isError).toBe(true);
+    expect(Bun.spawnSync(["mkfifo", join(root, "pipe")]).exitCode).toBe(0);
+    expect((await createOracleTool().invoke({ question: "q", files: ["pipe"] }, c)).output).toMatchObject({
+      code: "INVALID_INPUT",
+      message: `${join(root, "pipe")}: not read: it is not a regular file`,
+    });
     expect(r.output).toMatchObject({ code: "RATE_LIMITED", message: "slow down" });
   });
 });

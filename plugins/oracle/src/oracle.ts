@@ -1,8 +1,8 @@
 /** oracle: asks a second model for a review, a plan or a hard answer, through the LLM contract. */
-import { readFileSync, statSync } from "node:fs";
 import { defineTool } from "@loom/runtime/define-tool";
 import { LoomError } from "@loom/runtime/errors";
 import type { LlmClient } from "@loom/runtime/llm";
+import { readOwnFile } from "@loom/runtime/own-file";
 import type { Tool, ToolContext } from "@loom/runtime/tool";
 import { requireCapability } from "@loom/runtime/tool-capabilities";
 import { resolveInWorkspace, workspaceRelative } from "@loom/runtime/workspace-path";
@@ -80,14 +80,12 @@ function prompt(input: Static<typeof OracleInput>, ctx: ToolContext): string {
   const root = resolveInWorkspace(ctx.workspaceRoot, ".");
   for (const f of input.files ?? []) {
     const abs = resolveInWorkspace(root, f);
-    let size: number;
-    try {
-      size = statSync(abs).size;
-    } catch {
-      throw new LoomError("NOT_FOUND", `${f} does not exist`);
-    }
-    const text = readFileSync(abs).subarray(0, MAX_FILE_BYTES).toString("utf8");
-    const note = size > MAX_FILE_BYTES ? ` (first ${MAX_FILE_BYTES} of ${size} bytes)` : "";
+    // A FIFO or device in the workspace must not hang the call or be read without end.
+    const file = readOwnFile(abs, { root, maxBytes: MAX_FILE_BYTES });
+    if (file === undefined) throw new LoomError("NOT_FOUND", `${f} does not exist`);
+    const size = file.stat.size;
+    const text = file.bytes.toString("utf8");
+    const note = file.truncated ? ` (first ${MAX_FILE_BYTES} of ${size} bytes)` : "";
     parts.push(`File ${workspaceRelative(root, abs)}${note}:\n\`\`\`\n${text}\n\`\`\``);
   }
   return parts.join("\n\n");

@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { formatError, LoomError } from "../errors.ts";
 import { Secret } from "../secret.ts";
 import { type LoadConfigOptions, loadConfig, redactConfig } from "./load.ts";
+import { MAX_CONFIG_BYTES } from "./toml-file.ts";
 
 const root = mkdtempSync(join(tmpdir(), "loom-config-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -303,7 +304,34 @@ describe("errors", () => {
     mkdirSync(paths.system);
     const e = loadError(options());
     expect(e.code).toBe("CONFIG_PARSE");
-    expect(e.message).toStartWith(`${paths.system}: cannot read`);
+    expect(e.message).toBe(`${paths.system}: not read: it is not a regular file`);
+  });
+
+  test("a workspace config linked out of the workspace is refused unread; the user's may be a link", () => {
+    const { paths, options } = fixture({ user: '[agent]\nmodel = "from-user"\n' });
+    const elsewhere = join(dirname(paths.workspace), "..", "..", "elsewhere.toml");
+    writeFileSync(elsewhere, '[agent]\nmodel = "from-outside"\n');
+    symlinkSync(elsewhere, paths.workspace);
+    const e = loadError(options());
+    expect(e.code).toBe("CONFIG_PARSE");
+    expect(e.message).toBe(`${paths.workspace}: not read: it is a symlink to a file outside the workspace`);
+    // A dotfiles manager may link the user's own config from anywhere.
+    rmSync(paths.workspace);
+    rmSync(paths.user);
+    symlinkSync(elsewhere, paths.user);
+    expect(loadConfig(options()).config.agent.model).toBe("from-outside");
+  });
+
+  test("a config that is a FIFO or a device is refused at once; an oversize one is not read", () => {
+    const { paths, options } = fixture();
+    expect(Bun.spawnSync(["mkfifo", paths.workspace]).exitCode).toBe(0);
+    expect(loadError(options()).message).toBe(`${paths.workspace}: not read: it is not a regular file`);
+    rmSync(paths.workspace);
+    symlinkSync("/dev/zero", paths.user);
+    expect(loadError(options()).message).toBe(`${paths.user}: not read: it is not a regular file`);
+    rmSync(paths.user);
+    writeFileSync(paths.user, `${"# padding\n".repeat(MAX_CONFIG_BYTES / 10 + 1)}[agent]\nmodel = "m"\n`);
+    expect(loadError(options()).message).toBe(`${paths.user}: larger than 1 MiB`);
   });
 
   test("a workspace config may not grant plugin permissions or redirect credentials", () => {

@@ -75,7 +75,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   ] as const;
   for (const { name, path } of files) {
     if (path === null) continue;
-    const values = readTomlFile(path);
+    const values = readTomlFile(path, name === "workspace" ? workspace : undefined);
     found.unshift({ name, path, found: values !== undefined });
     if (values && name === "workspace") rejectUntrustedKeys(values, path);
     if (values) layers.push(uniformLayer(values, { kind: "file", layer: name, path }));

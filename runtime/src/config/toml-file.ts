@@ -1,22 +1,30 @@
 /** Reads one TOML config file. Syntax errors become CONFIG_PARSE naming the file and, when found, the line. */
-import { readFileSync } from "node:fs";
 import { LoomError } from "../errors.ts";
+import { readOwnFile } from "../own-file.ts";
 import type { Table } from "./merge.ts";
 
-/** The file's table, or undefined when it does not exist. */
-export function readTomlFile(path: string): Table | undefined {
+/** No config file needs more; a larger one is refused rather than read. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * The file's table, or undefined when it does not exist. It must be a regular file of at most
+ * MAX_CONFIG_BYTES (a FIFO or a device would hang or never end); with `root` (the workspace's own
+ * config), it must also be inside that folder, symlinks resolved. Otherwise CONFIG_PARSE.
+ */
+export function readTomlFile(path: string, root?: string): Table | undefined {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw new LoomError(
-      "CONFIG_PARSE",
-      `${path}: cannot read: ${(e as Error).message}`,
-      { file: path },
-      { cause: e },
+    const f = readOwnFile(
+      path,
+      root === undefined ? { maxBytes: MAX_CONFIG_BYTES } : { root, maxBytes: MAX_CONFIG_BYTES },
     );
+    if (f === undefined) return undefined;
+    if (f.truncated)
+      throw new LoomError("CONFIG_PARSE", `${path}: larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`);
+    text = f.bytes.toString("utf8");
+  } catch (e) {
+    if (e instanceof LoomError && e.code === "CONFIG_PARSE") throw e;
+    throw new LoomError("CONFIG_PARSE", (e as Error).message, { file: path }, { cause: e });
   }
   return parseToml(text, path);
 }

@@ -15,9 +15,43 @@ describe("backoffDelay", () => {
     expect(backoffDelay(1, Number.NaN)).toBe(400);
   });
 
+  test("the cap applies before the jitter, so capped delays are still spread", () => {
+    expect(backoffDelay(10, 0)).toBe(2500);
+    expect(backoffDelay(10, 0.999)).toBe(7495);
+    expect(backoffDelay(40, 0.25)).toBe(3750);
+  });
+
+  test("is exactly min(cap, base x factor^n) x (0.5 + random), rounded", () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 40 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        fc.record({
+          baseMs: fc.integer({ min: 1, max: 1000 }),
+          factor: fc.integer({ min: 1, max: 4 }),
+          capMs: fc.integer({ min: 1, max: 60_000 }),
+        }),
+        (n, r, params) => {
+          const exp = Math.min(params.capMs, params.baseMs * params.factor ** n);
+          expect(Math.abs(backoffDelay(n, r, params) - exp * (0.5 + r))).toBeLessThanOrEqual(0.5);
+        },
+      ),
+    );
+  });
+
+  test("a random outside [0, 1] is clamped; a negative retry counts as the first", () => {
+    expect(backoffDelay(1, -3)).toBe(200);
+    expect(backoffDelay(1, 7)).toBe(600);
+    expect(backoffDelay(1, Number.POSITIVE_INFINITY)).toBe(400);
+    expect(backoffDelay(-2, 0.5)).toBe(200);
+  });
+
   test("retry-after is a floor", () => {
     expect(backoffDelay(0, 0.5, DEFAULT_BACKOFF, 2500)).toBe(2500);
     expect(backoffDelay(5, 0.5, DEFAULT_BACKOFF, 10)).toBe(5000);
+    expect(backoffDelay(0, 0.5, DEFAULT_BACKOFF, -5)).toBe(200);
+    expect(backoffDelay(0, 0.5, DEFAULT_BACKOFF, Number.NaN)).toBe(200);
+    expect(backoffDelay(0, 0.5, DEFAULT_BACKOFF, Number.POSITIVE_INFINITY)).toBe(200);
   });
 
   test("always within [0.5 x exp, max(retryAfter, 1.5 x cap)]", () => {

@@ -1,6 +1,9 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { isLoomError } from "../errors.ts";
-import { type PluginManifest, parseManifest } from "./manifest.ts";
+import { MAX_MANIFEST_BYTES, type PluginManifest, parseManifest, readManifest } from "./manifest.ts";
 import { manifestJsonSchema, SCHEMA_FILE } from "./write-schema.ts";
 
 const valid: PluginManifest = {
@@ -72,5 +75,37 @@ describe("parseManifest", () => {
 describe("published JSON Schema", () => {
   test("loom-plugin.schema.json matches the TypeBox schema (regenerate: bun runtime/src/plugins/write-schema.ts)", async () => {
     expect(await Bun.file(SCHEMA_FILE).json()).toEqual(JSON.parse(manifestJsonSchema()));
+  });
+});
+
+describe("readManifest", () => {
+  const dir = mkdtempSync(join(tmpdir(), "loom-manifest-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const failure = async (file: string) => {
+    try {
+      await readManifest(file);
+    } catch (e) {
+      if (isLoomError(e)) return e;
+      throw e;
+    }
+    throw new Error("expected readManifest to fail");
+  };
+
+  test("a missing manifest says a plugin folder needs one", async () => {
+    const e = await failure(join(dir, "none.json"));
+    expect(e.code).toBe("PLUGIN_INVALID");
+    expect(e.message).toContain("not found (a plugin folder needs one)");
+  });
+
+  test("a FIFO or a device is refused at once, an oversize file unread", async () => {
+    const fifo = join(dir, "fifo.json");
+    expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+    expect((await failure(fifo)).message).toBe(`${fifo}: not read: it is not a regular file`);
+    const zero = join(dir, "zero.json");
+    symlinkSync("/dev/zero", zero);
+    expect((await failure(zero)).message).toBe(`${zero}: not read: it is not a regular file`);
+    const big = join(dir, "big.json");
+    writeFileSync(big, `{"pad":"${"x".repeat(MAX_MANIFEST_BYTES)}"}`);
+    expect((await failure(big)).message).toBe(`${big}: larger than 1 MiB`);
   });
 });

@@ -5,6 +5,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { LoomError } from "../errors.ts";
+import { readOwnFile } from "../own-file.ts";
 
 const Name = Type.String({
   pattern: "^[a-z0-9][a-z0-9._-]{0,63}$",
@@ -129,16 +130,20 @@ export function parseManifest(value: unknown, where = "loom-plugin.json"): Plugi
   return m;
 }
 
-/** Reads and validates a manifest file. */
+/** Larger manifests are refused unread. */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/** Reads and validates a manifest file: a regular file (not a FIFO or device) of at most MAX_MANIFEST_BYTES. */
 export async function readManifest(file: string): Promise<PluginManifest> {
   let text: string;
   try {
-    text = await Bun.file(file).text();
+    const f = readOwnFile(file, { maxBytes: MAX_MANIFEST_BYTES });
+    if (f === undefined)
+      throw new LoomError("PLUGIN_INVALID", `${file}: not found (a plugin folder needs one)`);
+    if (f.truncated) throw new LoomError("PLUGIN_INVALID", `${file}: larger than 1 MiB`);
+    text = f.bytes.toString("utf8");
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why =
-      code === "ENOENT" ? "not found (a plugin folder needs one)" : `cannot read it (${code ?? "error"})`;
-    throw new LoomError("PLUGIN_INVALID", `${file}: ${why}`, { where: file });
+    throw new LoomError("PLUGIN_INVALID", (e as Error).message, { where: file });
   }
   let json: unknown;
   try {

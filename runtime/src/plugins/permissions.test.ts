@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parseManifest } from "./manifest.ts";
 import { hostMatches, type PermissionRequest, pathAllowed, resolvePermissions } from "./permissions.ts";
 
-const manifest = parseManifest({
+const manifestJson = {
   name: "p",
   version: "0.1.0",
   description: "",
@@ -21,7 +21,8 @@ const manifest = parseManifest({
     env: ["TOKEN"],
     exec: true,
   },
-});
+};
+const manifest = parseManifest(manifestJson);
 
 describe("resolvePermissions", () => {
   test("without grant or consent nothing is allowed", async () => {
@@ -49,6 +50,26 @@ describe("resolvePermissions", () => {
       env: [],
     });
     expect((await resolvePermissions(manifest, { read: ["src/a"] })).read).toEqual(["src/a"]);
+  });
+
+  test("a granted prefix does not match a sibling that shares its spelling", async () => {
+    const sibling = parseManifest({
+      ...manifestJson,
+      permissions: { read: ["src-evil", "src"], write: ["src/gen-x"] },
+    });
+    const p = await resolvePermissions(sibling, { read: ["src"], write: ["src/gen"] });
+    expect(p.read).toEqual(["src"]);
+    expect(p.write).toEqual([]);
+    // Nor the other way round: a grant of `src-evil` does not cover a declared `src`.
+    expect((await resolvePermissions(sibling, { read: ["src-evil/a"] })).read).toEqual(["src-evil/a"]);
+    expect((await resolvePermissions(sibling, { read: ["sr"] })).read).toEqual([]);
+  });
+
+  test("paths are normalised before they are compared", async () => {
+    const m = parseManifest({ ...manifestJson, permissions: { read: ["./src//lib/", "docs"] } });
+    expect((await resolvePermissions(m, { read: ["src/"] })).read).toEqual(["src/lib"]);
+    expect((await resolvePermissions(m, { read: ["./"] })).read).toEqual(["src/lib", "docs"]);
+    expect((await resolvePermissions(m, { read: ["src/lib/deep"] })).read).toEqual(["src/lib/deep"]);
   });
 
   test("consent is asked only for what the grant does not cover, and grants what was declared", async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSystemPrompt, findInstructionFiles, MAX_INSTRUCTION_BYTES } from "./system-prompt.ts";
@@ -52,4 +52,23 @@ test("a .loom that is a file (or AGENTS.md that is a folder) is no instructions,
   mkdirSync(join(root, "AGENTS.md"));
   expect(findInstructionFiles(root)).toEqual([]);
   expect(buildSystemPrompt({ workspace: root })).toContain("You are Loom");
+});
+
+test("instructions linked out of the repository, FIFOs and devices are skipped, not read", () => {
+  const repo = join(root, "repo");
+  const ws = join(repo, "app");
+  mkdirSync(join(root, "secret"));
+  mkdirSync(join(ws, ".loom"), { recursive: true });
+  writeFileSync(join(root, "secret", "canary.md"), "CANARY secret");
+  writeFileSync(join(repo, "shared.md"), "shared rules");
+  symlinkSync(join(root, "secret", "canary.md"), join(repo, "AGENTS.md"));
+  symlinkSync("../../shared.md", join(ws, ".loom", "instructions-a.md"));
+  symlinkSync("/dev/zero", join(ws, ".loom", "instructions-b.md"));
+  expect(Bun.spawnSync(["mkfifo", join(ws, ".loom", "instructions-c.md")]).exitCode).toBe(0);
+  symlinkSync(join(root, "secret"), join(ws, "linked"));
+  symlinkSync("linked/canary.md", join(ws, "AGENTS.md"));
+  const files = findInstructionFiles(ws, repo);
+  expect(files.map((f) => f.path.slice(repo.length))).toEqual(["/app/.loom/instructions-a.md"]);
+  expect(files[0]?.text).toBe("shared rules");
+  expect(buildSystemPrompt({ workspace: ws, gitRoot: repo })).not.toContain("CANARY");
 });

@@ -3,8 +3,9 @@
  * workspace's own instructions (AGENTS.md files from the repository root down to the workspace,
  * and `.loom/instructions*.md`), each under a heading that names its file.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { readOwnFile } from "../own-file.ts";
 import base from "./base.txt" with { type: "text" };
 
 /** Per-file cap so one huge instructions file cannot eat the context window. */
@@ -43,8 +44,9 @@ export function findInstructionFiles(workspace: string, gitRoot?: string): Instr
     if (/^instructions.*\.md$/.test(name)) paths.push(join(workspace, ".loom", name));
   }
   const out: InstructionFile[] = [];
+  const root = gitRoot ?? workspace;
   for (const path of paths) {
-    const f = readCapped(path);
+    const f = readCapped(path, root);
     if (f) out.push(f);
   }
   return out;
@@ -59,13 +61,16 @@ function listDir(dir: string): string[] {
   }
 }
 
-function readCapped(path: string): InstructionFile | undefined {
+/**
+ * The file's first MAX_INSTRUCTION_BYTES, if it is a regular file inside `root` (see own-file.ts);
+ * a FIFO, a device or a link out of the repository is skipped like a missing file.
+ */
+function readCapped(path: string, root: string): InstructionFile | undefined {
   try {
-    if (!statSync(path).isFile()) return undefined;
-    const buf = readFileSync(path);
-    const truncated = buf.length > MAX_INSTRUCTION_BYTES;
-    const text = buf.subarray(0, MAX_INSTRUCTION_BYTES).toString("utf8").trim();
-    return text ? { path, text, truncated } : undefined;
+    const f = readOwnFile(path, { root, maxBytes: MAX_INSTRUCTION_BYTES });
+    if (f === undefined) return undefined;
+    const text = f.bytes.toString("utf8").trim();
+    return text ? { path, text, truncated: f.truncated } : undefined;
   } catch {
     return undefined;
   }

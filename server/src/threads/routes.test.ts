@@ -26,7 +26,7 @@ describe("threads API", () => {
     expect(((await updated.json()) as { version: number }).version).toBe(2);
   });
 
-  test("412 with the server's version when If-Match is stale; 428 when it is missing", async () => {
+  test("412 with the server's version when If-Match is stale or ahead; 428 when it is missing", async () => {
     const h = testApp();
     const t = sampleThread();
     await put(h, t);
@@ -34,6 +34,11 @@ describe("threads API", () => {
     const stale = await put(h, t, 1);
     expect(stale.status).toBe(412);
     expect(await stale.json()).toEqual({
+      error: { code: "CONFLICT", message: "version mismatch: server has 2", version: 2 },
+    });
+    const ahead = await put(h, t, 3);
+    expect(ahead.status).toBe(412);
+    expect(await ahead.json()).toEqual({
       error: { code: "CONFLICT", message: "version mismatch: server has 2", version: 2 },
     });
     const missing = await put(h, t);
