@@ -1,7 +1,7 @@
 import { defineConfig } from "drizzle-kit";
 
 // `bunx drizzle-kit generate --config server/drizzle.config.ts`, then rename the new file to NNN_description.sql
-// (and its tag in migrations/meta/_journal.json). FTS5 tables are written by hand (see 001_threads_fts.sql).
+// (and its tag in migrations/meta/_journal.json). FTS5 tables are written by hand (see 004_threads_fts_contentless.sql).
 export default defineConfig({
   dialect: "sqlite",
   schema: "./src/db/schema.ts",

@@ -14,6 +14,7 @@ import { tokenResolver } from "./auth/plugin.ts";
 import type { PrincipalResolver } from "./auth/principal.ts";
 import { authRoutes } from "./auth/routes.ts";
 import type { Db } from "./db/open.ts";
+import { createDbWriter, type DbWriter } from "./db/writer.ts";
 import { errorsPlugin } from "./errors-plugin.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./ops/metrics.ts";
@@ -24,7 +25,7 @@ import type { Upstream } from "./proxy/keys.ts";
 import { llmRoutes } from "./proxy/llm-routes.ts";
 import { passthroughRoutes } from "./proxy/passthrough.ts";
 import { createRateLimiter } from "./proxy/rate-limit.ts";
-import { type CostLookup, createUsageRecorder } from "./proxy/usage.ts";
+import { type CostLookup, createUsageQueue, type UsageQueue } from "./proxy/usage.ts";
 import { usageRoutes } from "./proxy/usage-routes.ts";
 import { createRedactor } from "./redact.ts";
 import { threadRoutes } from "./threads/routes.ts";
@@ -51,6 +52,10 @@ export interface AppOptions {
   /** Extra principal resolvers tried after API tokens (sessions, later). */
   resolvers?: PrincipalResolver[];
   metrics?: Metrics;
+  /** Write transactions (default: `createDbWriter(db.$client)`, 5 s busy timeout). */
+  writer?: DbWriter;
+  /** Usage accounting queue (default: one over `writer`); the owner calls `close()` on shutdown. */
+  usage?: UsageQueue;
 }
 
 export function createApp(o: AppOptions) {
@@ -66,7 +71,8 @@ export function createApp(o: AppOptions) {
     allowModel: createModelAllowlist(o.allowedModels ?? []),
     limiter: createRateLimiter({ perMinute: o.rateLimitPerMinute ?? 600, now: () => clock().getTime() }),
   });
-  const recordUsage = createUsageRecorder(o.db, { cost: o.cost, clock });
+  const writer = o.writer ?? createDbWriter(o.db.$client);
+  const recordUsage = (o.usage ?? createUsageQueue(o.db, { writer, cost: o.cost, clock, log })).record;
   const started = new WeakMap<Request, number>();
   const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const configured = () => [...new Set([...Object.keys(providers), ...Object.keys(upstreams)])].sort();
@@ -110,7 +116,7 @@ export function createApp(o: AppOptions) {
     )
     .use(opsRoutes({ db: o.db, metrics, providers: configured }))
     .use(authRoutes(resolvers))
-    .use(threadRoutes({ store: createThreadStore(o.db), resolvers, clock }))
+    .use(threadRoutes({ store: createThreadStore(o.db, writer), resolvers, clock }))
     .use(usageRoutes({ db: o.db, resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))
     .use(

@@ -4,6 +4,7 @@
  */
 import { Elysia, ValidationError } from "elysia";
 import { readBodyLimited, rememberRawBody } from "./body-limit.ts";
+import { DbBusyError } from "./db/writer.ts";
 import { HttpError, jsonError } from "./http-error.ts";
 import type { Logger } from "./logger.ts";
 
@@ -79,6 +80,11 @@ function toErrorResponse(code: unknown, error: unknown, request: Request, log: L
   const cause = (error as { cause?: unknown } | null)?.cause;
   if (cause instanceof HttpError) return cause.toResponse();
   if (error instanceof ValidationError) return jsonError(400, "INVALID_INPUT", validationMessage(error));
+  // Another process held the write lock for the whole busy timeout: nothing was written, try again.
+  if (error instanceof DbBusyError)
+    return new HttpError(503, "DATABASE_BUSY", error.message, undefined, {
+      "retry-after": String(error.retryAfterSeconds),
+    }).toResponse();
   switch (code) {
     case "NOT_FOUND":
       return jsonError(404, "NOT_FOUND", `no route for ${request.method} ${new URL(request.url).pathname}`);

@@ -11,6 +11,7 @@ export type ApiErrorCode =
   | "MODEL_NOT_ALLOWED"
   | "PROVIDER_NOT_CONFIGURED"
   | "UPSTREAM_ERROR"
+  | "DATABASE_BUSY"
   | "INTERNAL";
 
 export interface ApiErrorBody {

@@ -7,9 +7,11 @@ import { formatError, LoomError } from "@loom/runtime/errors";
 import { dataDir, type Env } from "@loom/runtime/paths";
 import { createApp, DEFAULT_MAX_BODY_BYTES } from "./app.ts";
 import { type Db, openDb } from "./db/open.ts";
+import { createDbWriter, DEFAULT_BUSY_TIMEOUT_MS } from "./db/writer.ts";
 import { createLogger } from "./logger.ts";
 import { createProviderClients, loadProviderDefinitions } from "./providers.ts";
 import { loadUpstreams } from "./proxy/keys.ts";
+import { createUsageQueue } from "./proxy/usage.ts";
 
 export interface ServeOptions {
   host?: string;
@@ -97,7 +99,10 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   const upstreams = loadUpstreams(env);
   const secrets = () => Object.values(upstreams).flatMap((u) => (u.apiKey ? [u.apiKey.expose()] : []));
   const log = createLogger({ secrets, ...(o.logSink ? { write: o.logSink } : {}) });
+  const busyTimeoutMs = intEnv(env, "LOOM_SERVER_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS);
   const db = openServerDb(o.dbPath ?? serverDbPath(env));
+  const writer = createDbWriter(db.$client, { timeoutMs: busyTimeoutMs });
+  const usage = createUsageQueue(db, { writer, clock: () => new Date(), log });
   const defs = await loadProviderDefinitions(Object.keys(upstreams), log);
   const app = createApp({
     db,
@@ -108,6 +113,8 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     maxBodyBytes,
     log,
     fetch: o.fetch,
+    writer,
+    usage,
   });
   let server: ReturnType<typeof Bun.serve>;
   try {
@@ -133,6 +140,8 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     db,
     async stop() {
       await server.stop(true);
+      // Usage still waiting for the lock gets one more busy timeout; what is left is logged as lost.
+      await usage.close();
       db.$client.close();
     },
   };

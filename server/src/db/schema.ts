@@ -1,9 +1,10 @@
 /**
  * The server's tables. Thread bodies are stored whole (validated JSON); the columns beside them
  * exist for listing, filtering and access checks. Full-text search lives in the `threads_fts`
- * FTS5 table, created by a hand-written migration (drizzle has no FTS5 support).
+ * FTS5 table (contentless-delete, keyed by `threads.fts_rowid`), created by hand-written migrations
+ * (drizzle has no FTS5 support).
  */
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const tokens = sqliteTable("tokens", {
   id: text("id").primaryKey(),
@@ -33,8 +34,14 @@ export const threads = sqliteTable(
     deletedAt: text("deleted_at"),
     /** The whole thread as JSON, with the server's version. */
     body: text("body").notNull(),
+    /**
+     * The thread's rowid in `threads_fts` (assigned once, on insert): the index is keyed by it, so a
+     * write touches only its own rows. Not the table's implicit rowid, which VACUUM may renumber.
+     */
+    ftsRowid: integer("fts_rowid"),
   },
   (t) => [
+    uniqueIndex("threads_fts_rowid").on(t.ftsRowid),
     index("threads_owner_updated").on(t.ownerId, t.updatedAt),
     index("threads_workspace_updated").on(t.workspace, t.updatedAt),
   ],

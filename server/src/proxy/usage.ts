@@ -1,9 +1,20 @@
-/** Usage accounting: requests, tokens and cost per token, provider, model and UTC day. */
+/**
+ * Usage accounting: requests, tokens and cost per token, provider, model and UTC day.
+ *
+ * The upstream has answered (and billed) by the time usage is known, so recording it must neither
+ * fail the caller's call nor block the event loop while another process holds the write lock. Each
+ * call is merged into an in-memory queue keyed like the `usage` row (counts add up, so merging loses
+ * nothing) and written with one non-waiting attempt; when the lock is taken the queue retries on a
+ * timer with backoff. The queue is bounded in distinct rows; `close()` flushes it on shutdown. Giving
+ * up (queue full, shutdown deadline passed) is one log line with what was lost.
+ */
 import { costOf } from "@loom/runtime/providers/catalogue";
 import { sql } from "drizzle-orm";
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/open.ts";
 import { usage } from "../db/schema.ts";
+import type { DbWriter } from "../db/writer.ts";
+import type { Logger } from "../logger.ts";
 
 /**
  * USD for one call, `undefined` for a model without a known price (stored as 0; `GET /api/usage` then
@@ -21,12 +32,155 @@ export interface UsageEntry {
   outputTokens: number;
 }
 
-export function createUsageRecorder(db: Db, opts: { cost?: CostLookup; clock: () => Date }) {
-  const costFn = opts.cost ?? costOf;
-  return (principal: Principal, e: UsageEntry): void => {
-    const cost = costFn(e.model, e) ?? 0;
-    const row = {
-      day: opts.clock().toISOString().slice(0, 10),
+/** Records one proxied call; never throws, never waits. */
+export type UsageRecorder = (principal: Principal, e: UsageEntry) => void;
+
+type UsageRow = typeof usage.$inferInsert & {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+};
+
+export interface UsageQueueOptions {
+  writer: DbWriter;
+  clock: () => Date;
+  log: Logger;
+  cost?: CostLookup;
+  /** Distinct (day, token, provider, model) rows waiting at most; later new rows are dropped. */
+  maxPending?: number;
+  /** Retry delay: `initialMs` doubling up to `maxMs` while the lock stays taken. */
+  retry?: { initialMs: number; maxMs: number };
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const keyOf = (r: UsageRow) => JSON.stringify([r.day, r.tokenId, r.provider, r.model]);
+
+export function createUsageQueue(db: Db, o: UsageQueueOptions) {
+  const costFn = o.cost ?? costOf;
+  const maxPending = o.maxPending ?? 10_000;
+  const retry = o.retry ?? { initialMs: 50, maxMs: 5000 };
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const pending = new Map<string, UsageRow>();
+  let delay = retry.initialMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  /** One log line per streak of trouble, not one per call. */
+  let reportedFailure = false;
+  let reportedDrop = false;
+
+  const upsert = (r: UsageRow) =>
+    db
+      .insert(usage)
+      .values(r)
+      .onConflictDoUpdate({
+        target: [usage.day, usage.tokenId, usage.provider, usage.model],
+        set: {
+          requests: sql`${usage.requests} + ${r.requests}`,
+          inputTokens: sql`${usage.inputTokens} + ${r.inputTokens}`,
+          outputTokens: sql`${usage.outputTokens} + ${r.outputTokens}`,
+          costUsd: sql`${usage.costUsd} + ${r.costUsd}`,
+        },
+      })
+      .run();
+
+  /** Writes everything pending in one transaction if the lock is free now; never waits. */
+  const attempt = (): boolean => {
+    if (pending.size === 0) return true;
+    const rows = [...pending.values()];
+    try {
+      if (!o.writer.tryRun(() => rows.forEach(upsert)).ok) return false;
+    } catch (e) {
+      if (!reportedFailure) {
+        reportedFailure = true;
+        const err = e as { code?: unknown; message?: unknown };
+        o.log.error("usage.write_failed", {
+          code: typeof err.code === "string" ? err.code : undefined,
+          message: String(err.message ?? e)
+            .split("\n")[0]
+            ?.slice(0, 200),
+          pendingRows: pending.size,
+          retrying: !closed,
+        });
+      }
+      return false;
+    }
+    pending.clear(); // synchronous since the snapshot: nothing was added in between
+    delay = retry.initialMs;
+    reportedFailure = false;
+    reportedDrop = false;
+    return true;
+  };
+
+  const tick = () => {
+    timer = undefined;
+    if (closed || attempt()) return;
+    delay = Math.min(delay * 2, retry.maxMs);
+    schedule();
+  };
+  const schedule = () => {
+    if (timer || closed) return;
+    timer = setTimeout(tick, delay);
+    // A pending retry alone does not keep a process alive; shutdown flushes through close().
+    (timer as { unref?: () => void }).unref?.();
+  };
+
+  const totals = () => {
+    const t = { rows: pending.size, requests: 0, inputTokens: 0, outputTokens: 0 };
+    for (const r of pending.values()) {
+      t.requests += r.requests;
+      t.inputTokens += r.inputTokens;
+      t.outputTokens += r.outputTokens;
+    }
+    return t;
+  };
+  const giveUp = (reason: string) => {
+    if (pending.size > 0) o.log.error("usage.lost", { reason, ...totals() });
+    pending.clear();
+  };
+
+  const add = (row: UsageRow): boolean => {
+    const key = keyOf(row);
+    const cur = pending.get(key);
+    if (cur) {
+      cur.requests += row.requests;
+      cur.inputTokens += row.inputTokens;
+      cur.outputTokens += row.outputTokens;
+      cur.costUsd += row.costUsd;
+      return true;
+    }
+    if (pending.size >= maxPending) {
+      if (!reportedDrop) {
+        reportedDrop = true;
+        o.log.error("usage.lost", {
+          reason: `queue full (${maxPending} rows waiting for the database)`,
+          provider: row.provider,
+          model: row.model,
+          requests: row.requests,
+          inputTokens: row.inputTokens,
+          outputTokens: row.outputTokens,
+        });
+      }
+      return false;
+    }
+    pending.set(key, row);
+    return true;
+  };
+
+  /** Tries until everything pending is written or `timeoutMs` passes; true when nothing is left. */
+  const flush = async (timeoutMs = o.writer.timeoutMs): Promise<boolean> => {
+    const start = performance.now();
+    for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+      if (attempt()) return true;
+      const left = timeoutMs - (performance.now() - start);
+      if (left <= 0) return false;
+      await sleep(Math.min(wait, left));
+    }
+  };
+
+  const record: UsageRecorder = (principal, e) => {
+    const row: UsageRow = {
+      day: o.clock().toISOString().slice(0, 10),
       tokenId: principal.tokenId ?? `user:${principal.userId}`,
       userId: principal.userId,
       provider: e.provider,
@@ -34,21 +188,29 @@ export function createUsageRecorder(db: Db, opts: { cost?: CostLookup; clock: ()
       requests: 1,
       inputTokens: e.inputTokens,
       outputTokens: e.outputTokens,
-      costUsd: cost,
+      costUsd: costFn(e.model, e) ?? 0,
     };
-    db.insert(usage)
-      .values(row)
-      .onConflictDoUpdate({
-        target: [usage.day, usage.tokenId, usage.provider, usage.model],
-        set: {
-          requests: sql`${usage.requests} + 1`,
-          inputTokens: sql`${usage.inputTokens} + ${e.inputTokens}`,
-          outputTokens: sql`${usage.outputTokens} + ${e.outputTokens}`,
-          costUsd: sql`${usage.costUsd} + ${cost}`,
-        },
-      })
-      .run();
+    if (!add(row)) return;
+    // While a retry is scheduled the lock was taken a moment ago: wait for the timer, do not hammer.
+    if (timer) return;
+    if (attempt()) return;
+    if (closed) giveUp("server stopping and the database is busy");
+    else schedule();
+  };
+
+  return {
+    record,
+    flush,
+    /** Rows waiting for the database. */
+    pending: () => pending.size,
+    /** Stops retrying on a timer and flushes for up to `timeoutMs`; what is left is logged as lost. */
+    async close(timeoutMs = o.writer.timeoutMs): Promise<void> {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (!(await flush(timeoutMs))) giveUp(`database still busy after ${timeoutMs} ms at shutdown`);
+    },
   };
 }
 
-export type UsageRecorder = ReturnType<typeof createUsageRecorder>;
+export type UsageQueue = ReturnType<typeof createUsageQueue>;

@@ -121,12 +121,12 @@ export function threadRoutes(opts: {
     )
     .put(
       "/:id",
-      ({ principal, params, body, headers, set }) => {
+      async ({ principal, params, body, headers, set }) => {
         if (body.id !== params.id)
           throw new HttpError(400, "INVALID_INPUT", "body id does not match the path");
         if (body.isPrivate) throw new HttpError(400, "INVALID_INPUT", "private threads are never synced");
         checkTimestamps(body);
-        const out = store.put(principal, body, parseIfMatch(headers["if-match"]));
+        const out = await store.put(principal, body, parseIfMatch(headers["if-match"]));
         switch (out.kind) {
           case "forbidden":
             throw new HttpError(403, "FORBIDDEN", `thread ${params.id} belongs to another user`);
@@ -166,9 +166,9 @@ export function threadRoutes(opts: {
     )
     .delete(
       "/:id",
-      ({ principal, params, set }) => {
+      async ({ principal, params, set }) => {
         accessible(principal, "thread.delete", params.id);
-        store.softDelete(params.id, opts.clock());
+        await store.softDelete(params.id, opts.clock());
         set.status = 204;
       },
       {
@@ -179,12 +179,12 @@ export function threadRoutes(opts: {
     )
     .post(
       "/:id/visibility",
-      ({ principal, params, body }) => {
+      async ({ principal, params, body }) => {
         const row = accessible(principal, "thread.read", params.id);
         if (!canAccessThread(principal, "thread.share", row)) {
           throw new HttpError(403, "FORBIDDEN", "only the owner can change visibility");
         }
-        const updated = store.setVisibility(params.id, body.visibility);
+        const updated = await store.setVisibility(params.id, body.visibility);
         if (!updated) throw notFound(params.id);
         return { id: updated.id, version: updated.version, visibility: updated.visibility };
       },

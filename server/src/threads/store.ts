@@ -1,12 +1,15 @@
 /**
  * Thread persistence: optimistic concurrency on `version`, soft delete, newest-first paging, FTS5 search.
- * Every write keeps `threads_fts` in step inside the same transaction.
+ * Every write is one IMMEDIATE transaction (through the DbWriter, which waits for another process's
+ * lock) and keeps `threads_fts` in step: the index is keyed by the thread's `fts_rowid`, so a write
+ * deletes and inserts its own index rows only.
  */
 import type { Thread, Visibility } from "@loom/runtime/thread";
 import { and, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/open.ts";
 import { threads } from "../db/schema.ts";
+import type { DbWriter } from "../db/writer.ts";
 import { ftsDocument, ftsQuery } from "./fts.ts";
 
 export type ThreadRow = typeof threads.$inferSelect;
@@ -62,15 +65,23 @@ function decodeCursor(c: string): [string, string] | undefined {
   }
 }
 
-export function createThreadStore(db: Db) {
+export function createThreadStore(db: Db, writer: DbWriter) {
   const sqlite = db.$client;
-  const ftsDelete = sqlite.prepare("DELETE FROM threads_fts WHERE id = ?");
-  const ftsInsert = sqlite.prepare("INSERT INTO threads_fts (id, title, messages, git) VALUES (?, ?, ?, ?)");
+  const ftsDelete = sqlite.prepare<unknown, [number]>("DELETE FROM threads_fts WHERE rowid = ?");
+  const ftsInsert = sqlite.prepare<unknown, [number, string, string, string]>(
+    "INSERT INTO threads_fts (rowid, title, messages, git) VALUES (?, ?, ?, ?)",
+  );
+  const nextFtsRowid = sqlite.prepare<{ n: number }, []>(
+    "SELECT coalesce(max(fts_rowid), 0) + 1 AS n FROM threads",
+  );
 
-  const index = (t: Thread) => {
-    ftsDelete.run(t.id);
+  /** Drops the thread's index rows if it has any (a live thread), so a deleted one leaves no tombstone. */
+  const unindex = (cur: ThreadRow | undefined) => {
+    if (cur && !cur.deletedAt && cur.ftsRowid !== null) ftsDelete.run(cur.ftsRowid);
+  };
+  const index = (ftsRowid: number, t: Thread) => {
     const doc = ftsDocument(t);
-    ftsInsert.run(t.id, doc.title, doc.messages, doc.git);
+    ftsInsert.run(ftsRowid, doc.title, doc.messages, doc.git);
   };
 
   const row = (id: string): ThreadRow | undefined =>
@@ -88,8 +99,8 @@ export function createThreadStore(db: Db) {
     get: row,
 
     /** Creates when absent; otherwise requires `ifMatch` equal to the stored version. */
-    put(p: Principal, input: Thread, ifMatch: number | undefined): PutOutcome {
-      return sqlite.transaction((): PutOutcome => {
+    put(p: Principal, input: Thread, ifMatch: number | undefined): Promise<PutOutcome> {
+      return writer.run((): PutOutcome => {
         const cur = row(input.id);
         if (cur && cur.ownerId !== p.userId) return { kind: "forbidden" };
         // A soft-deleted thread written again comes back (its version keeps counting): nothing is lost.
@@ -100,6 +111,7 @@ export function createThreadStore(db: Db) {
         const version = (cur?.version ?? 0) + 1;
         const thread: Thread = { ...input, version, isPrivate: false };
         delete thread.deletedAt;
+        const ftsRowid = cur?.ftsRowid ?? nextFtsRowid.get()?.n ?? 1;
         const values = {
           id: thread.id,
           ownerId: p.userId,
@@ -112,16 +124,18 @@ export function createThreadStore(db: Db) {
           updatedAt: utc(thread.updatedAt),
           deletedAt: null,
           body: JSON.stringify(thread),
+          ftsRowid,
         };
         if (cur) db.update(threads).set(values).where(eq(threads.id, thread.id)).run();
         else db.insert(threads).values(values).run();
-        index(thread);
+        unindex(cur);
+        index(ftsRowid, thread);
         return { kind: cur ? "updated" : "created", thread };
-      })();
+      });
     },
 
-    softDelete(id: string, now: Date): void {
-      sqlite.transaction(() => {
+    softDelete(id: string, now: Date): Promise<void> {
+      return writer.run(() => {
         const cur = row(id);
         if (!cur) return;
         const body = {
@@ -133,12 +147,12 @@ export function createThreadStore(db: Db) {
           .set({ deletedAt: body.deletedAt, version: body.version, body: JSON.stringify(body) })
           .where(eq(threads.id, id))
           .run();
-        ftsDelete.run(id);
-      })();
+        unindex(cur);
+      });
     },
 
-    setVisibility(id: string, visibility: Visibility): Thread | undefined {
-      return sqlite.transaction(() => {
+    setVisibility(id: string, visibility: Visibility): Promise<Thread | undefined> {
+      return writer.run(() => {
         const cur = row(id);
         if (!cur) return undefined;
         const body: Thread = { ...(JSON.parse(cur.body) as Thread), visibility, version: cur.version + 1 };
@@ -147,7 +161,7 @@ export function createThreadStore(db: Db) {
           .where(eq(threads.id, id))
           .run();
         return body;
-      })();
+      });
     },
 
     list(
@@ -185,8 +199,8 @@ export function createThreadStore(db: Db) {
         .query<ThreadRow & { rank: number }, [string, string, number]>(
           `SELECT t.id, t.owner_id AS ownerId, t.version, t.workspace, t.title, t.visibility,
                   t.created_at AS createdAt, t.updated_at AS updatedAt, t.deleted_at AS deletedAt, '' AS body,
-                  bm25(threads_fts, 0.0, 10.0, 1.0, 5.0) AS rank
-             FROM threads_fts JOIN threads t ON t.id = threads_fts.id
+                  bm25(threads_fts, 10.0, 1.0, 5.0) AS rank
+             FROM threads_fts JOIN threads t ON t.fts_rowid = threads_fts.rowid
             WHERE threads_fts MATCH ?1 AND t.deleted_at IS NULL
               AND (t.owner_id = ?2 OR t.visibility != 'private')
             ORDER BY rank, t.updated_at DESC
