@@ -29,7 +29,7 @@ function serialisingProvider() {
     },
     async *stream(request) {
       calls++;
-      JSON.stringify(request);
+      yield { type: "text.delta", text: JSON.stringify(request).slice(0, 1) };
     },
   };
   return { client, calls: () => calls };
