@@ -1,6 +1,8 @@
 /**
- * Maps every failure to `{ error: { code, message } }`: validation errors to one line, unknown routes
- * to 404, oversized bodies to 413, anything unexpected to a 500 without a stack trace.
+ * Reads every request body (size limit, nesting limit, JSON) and maps every failure to
+ * `{ error: { code, message } }`: validation errors to one line, unknown routes to 404, oversized
+ * bodies to 413, bodies that are empty, not JSON or nested too deep to 400 (after authentication),
+ * anything unexpected to a 500 without a stack trace.
  */
 import { Elysia, ValidationError } from "elysia";
 import { readBodyLimited, rememberRawBody } from "./body-limit.ts";
