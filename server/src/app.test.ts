@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { metricsProbe } from "./_metrics-probe.ts";
 import { sampleThread, testApp } from "./_test-helpers.ts";
 
 describe("app edges", () => {
@@ -44,10 +45,11 @@ describe("app edges", () => {
   });
 
   test("/metrics counts requests by route and status in Prometheus text", async () => {
-    const h = testApp();
+    const probe = metricsProbe();
+    const h = testApp({ metrics: probe.metrics });
     await h.call("GET", "/api/threads", { token: h.alice });
     await h.call("GET", "/api/threads");
-    await Bun.sleep(5); // after-response hooks run once the response is out
+    await probe.requestsObserved(2); // after-response hooks run once the response is out
     const text = await (await h.call("GET", "/metrics")).text();
     expect(text).toContain('loom_http_requests_total{method="GET",route="/api/threads",status="200"} 1');
     expect(text).toContain('loom_http_requests_total{method="GET",route="/api/threads",status="401"} 1');

@@ -1,11 +1,14 @@
 /**
- * Maps every failure to `{ error: { code, message } }`: validation errors to one line, unknown routes
- * to 404, oversized bodies to 413, anything unexpected to a 500 without a stack trace.
+ * Reads every request body (size limit, nesting limit, JSON) and maps every failure to
+ * `{ error: { code, message } }`: validation errors to one line, unknown routes to 404, oversized
+ * bodies to 413, bodies that are empty, not JSON or nested too deep to 400 (after authentication),
+ * anything unexpected to a 500 without a stack trace.
  */
 import { Elysia, ValidationError } from "elysia";
 import { readBodyLimited, rememberRawBody } from "./body-limit.ts";
 import { DbBusyError } from "./db/writer.ts";
 import { HttpError, jsonError } from "./http-error.ts";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json-depth.ts";
 import type { Logger } from "./logger.ts";
 
 export function validationMessage(e: ValidationError): string {
@@ -29,11 +32,26 @@ function unionOfLiterals(err: unknown): string | undefined {
 }
 
 const notJson = () => new HttpError(400, "INVALID_INPUT", "request body is not valid JSON");
+const tooDeep = () =>
+  new HttpError(
+    400,
+    "INVALID_INPUT",
+    `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+  );
+const emptyBody = () => new HttpError(400, "INVALID_INPUT", "request body is empty: send a JSON object");
+
+/**
+ * Why a body could not be taken, kept until after authentication (the parse hook runs before the
+ * auth macro's transform): a caller without credentials learns only that (401), whatever it sent.
+ * `empty` is only a problem for routes whose schema wants a body.
+ */
+type BodyProblem = "not-json" | "too-deep" | "empty";
+
+const problemError = (p: BodyProblem) =>
+  p === "too-deep" ? tooDeep() : p === "empty" ? emptyBody() : notJson();
 
 export function errorsPlugin(opts: { maxBodyBytes: number; log: Logger }) {
-  // Bodies that did not parse. Parsing runs before the auth macro's transform, so the 400 waits until
-  // after it: a caller without credentials learns only that (401), whatever it sent.
-  const badJson = new WeakSet<Request>();
+  const problems = new WeakMap<Request, BodyProblem>();
   return (
     new Elysia({ name: "loom.errors" })
       .onRequest(({ request }) => {
@@ -45,28 +63,43 @@ export function errorsPlugin(opts: { maxBodyBytes: number; log: Logger }) {
       // Every body is read here, under the size limit (a Request built in-process has no content-length;
       // a chunked one has none either), whatever its content-type: every route takes JSON, and a body
       // labelled text/plain or form-urlencoded (`curl -d`) must not slip past the limit.
+      // It always answers (null for no body): a route's own `parse: "json"` would otherwise run after
+      // it, before authentication, and turn a missing body into a 400 for a caller without credentials.
       .onParse({ as: "global" }, async ({ request }) => {
-        if (!request.body) return;
+        if (!request.body) {
+          problems.set(request, "empty");
+          return null;
+        }
         // A UTF-8 byte-order mark (PowerShell, some Windows editors) is not JSON; drop it.
         const text = (await readBodyLimited(request, opts.maxBodyBytes)).replace(/^\uFEFF/, "");
         rememberRawBody(request, text);
-        if (text.trim() === "") return null;
+        if (text.trim() === "") {
+          problems.set(request, "empty");
+          return null;
+        }
+        // Checked before parsing: what walks a parsed value (validation, SDK serialisers) recurses.
+        if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+          problems.set(request, "too-deep");
+          return {};
+        }
         try {
           return JSON.parse(text) as unknown;
         } catch {
-          badJson.add(request);
+          problems.set(request, "not-json");
           return {};
         }
       })
       // After auth and validation: a route whose schema would take `{}` still refuses a broken body.
       .onBeforeHandle({ as: "global" }, ({ request }) => {
-        if (badJson.has(request)) throw notJson();
+        const p = problems.get(request);
+        if (p !== undefined && p !== "empty") throw problemError(p);
       })
       .onError({ as: "global" }, ({ code, error, request, set }) => {
-        // The stand-in `{}` failed the schema: the real problem is the JSON.
+        // The stand-in (`{}`, or null for no body) failed the schema: the real problem is the body.
+        const p = problems.get(request);
         const res =
-          badJson.has(request) && error instanceof ValidationError
-            ? notJson().toResponse()
+          p !== undefined && error instanceof ValidationError && error.type === "body"
+            ? problemError(p).toResponse()
             : toErrorResponse(code, error, request, opts.log);
         set.status = res.status; // seen by the metrics hook, which cannot see the returned Response
         return res;

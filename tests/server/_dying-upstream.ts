@@ -1,7 +1,8 @@
 /**
  * An upstream that answers with the start of an SSE stream (Anthropic or OpenAI wire format) and
  * then drops the TCP connection mid-body: the test that a dead upstream ends the client's stream
- * with a clean error event instead of a silent truncation. Optionally echoes a header.
+ * with a clean error event instead of a silent truncation. With `cleanEnd`, the body ends properly
+ * (terminating chunk) but still mid-stream, and it answers so even a request that asked for JSON.
  */
 import { createServer, type Socket } from "node:net";
 import { anthropicStream } from "../fixtures/fake-upstream/anthropic.ts";
@@ -11,7 +12,7 @@ function chunk(s: string): string {
   return `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n`;
 }
 
-export async function startDyingUpstream() {
+export async function startDyingUpstream(opts: { cleanEnd?: boolean } = {}) {
   const sockets = new Set<Socket>();
   const server = createServer((sock) => {
     sockets.add(sock);
@@ -32,6 +33,10 @@ export async function startDyingUpstream() {
         "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n" +
           chunk(frames.slice(0, 2).join("")),
       );
+      if (opts.cleanEnd) {
+        sock.end("0\r\n\r\n");
+        return;
+      }
       // Die mid-stream: no terminating chunk, connection reset.
       setTimeout(() => sock.resetAndDestroy(), 20);
     });

@@ -99,6 +99,56 @@ describe("an upstream that dies mid-stream", () => {
   });
 });
 
+describe("bodies a route cannot take, over a socket", () => {
+  const id = "T-01a2143c-3cd3-77ca-a4d8-8412a43ed434";
+  const routes = [
+    ["POST", "/proxy/anthropic/complete"],
+    ["PUT", `/api/threads/${id}`],
+    ["POST", `/api/threads/${id}/visibility`],
+    ["POST", "/proxy/openai/stream"],
+    ["POST", "/proxy/anthropic/v1/messages"],
+  ] as const;
+
+  test("no credentials and no body (`curl -X PUT`) is 401, not 400", async () => {
+    for (const [method, path] of routes) {
+      const res = await fetch(`${server.url}${path}`, { method });
+      expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 401`);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("UNAUTHORIZED");
+    }
+  });
+
+  test("JSON nested 100,000 levels is a 400 (not a 500, nor a transient 502 from the proxy)", async () => {
+    // Inside a tool call's input, so everything else about the request is valid.
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const body = JSON.stringify({
+      model: "m-1",
+      messages: [{ role: "assistant", content: "", toolCalls: [{ id: "c", name: "x", input: 0 }] }],
+    }).replace('"input":0', `"input":${deep}`);
+    const big = await startServer({
+      port: 0,
+      dbPath: ":memory:",
+      env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: up.url },
+      logSink: () => {},
+    });
+    try {
+      const t = createToken(big.db, { name: "alice" }).token;
+      for (const [method, path] of routes) {
+        const res = await fetch(`${big.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${t}`, "content-type": "application/json" },
+          body,
+        });
+        expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 400`);
+        expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+          "deeper than 128 levels",
+        );
+      }
+    } finally {
+      await big.stop();
+    }
+  });
+});
+
 describe("bodies over the limit over a socket", () => {
   const id = "T-01a2143c-3cd3-77ca-a4d8-8412a43ed434";
   const big = "x".repeat(5000);

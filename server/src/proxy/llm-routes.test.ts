@@ -7,6 +7,7 @@ import {
   type LlmResponse,
 } from "@loom/runtime/llm";
 import { createProxyLlmClient } from "@loom/runtime/sync/proxy-client";
+import { metricsProbe } from "../_metrics-probe.ts";
 import { testApp } from "../_test-helpers.ts";
 import { createToken } from "../auth/tokens.ts";
 
@@ -184,7 +185,8 @@ describe("LLM proxy routes", () => {
   });
 
   test("a client that goes away aborts the provider call and the active-stream gauge returns to 0", async () => {
-    const s = setup({ events: STREAM, hangAfter: 1 });
+    const probe = metricsProbe();
+    const s = setup({ events: STREAM, hangAfter: 1 }, { metrics: probe.metrics });
     const ac = new AbortController();
     const got: LlmEvent[] = [];
     const run = (async () => {
@@ -195,9 +197,14 @@ describe("LLM proxy routes", () => {
     })().catch((e: unknown) => e);
     await run;
     expect(got).toHaveLength(1);
-    for (let i = 0; i < 100 && !s.seen[0]?.signal?.aborted; i++) await Bun.sleep(5);
-    expect(s.seen[0]?.signal?.aborted).toBe(true);
-    await Bun.sleep(5);
+    const signal = s.seen[0]?.signal;
+    expect(signal).toBeDefined();
+    await new Promise<void>((resolve) => {
+      if (signal?.aborted) resolve();
+      else signal?.addEventListener("abort", () => resolve(), { once: true });
+    });
+    expect(signal?.aborted).toBe(true);
+    await probe.streamsEnded(1);
     const metrics = await (await s.call("GET", "/metrics")).text();
     expect(metrics).toContain("loom_proxy_streams_active 0");
     // Hanging up does not make the call disappear from the caller's usage.

@@ -2,7 +2,7 @@
  * `/proxy/{provider}/complete` (JSON) and `/proxy/{provider}/stream` (SSE of LlmEvent). The server's
  * LlmClients hold the keys; the caller holds a Loom token. A client disconnect aborts the upstream call.
  */
-import { type LlmClient, type LlmEvent, toLlmErrorInfo } from "@loom/runtime/llm";
+import type { LlmClient, LlmEvent } from "@loom/runtime/llm";
 import { encodeSse } from "@loom/runtime/sync/sse";
 import { Elysia, t } from "elysia";
 import { authPlugin } from "../auth/plugin.ts";
@@ -10,6 +10,7 @@ import type { Principal } from "../auth/principal.ts";
 import { HttpError, jsonError } from "../http-error.ts";
 import { linkedAbort, type ProxyDeps } from "./deps.ts";
 import { LlmRequestSchema } from "./schema.ts";
+import { publicFailure } from "./upstream-error.ts";
 
 export interface LlmRouteDeps extends ProxyDeps {
   providers: Record<string, LlmClient>;
@@ -36,10 +37,8 @@ export function llmRoutes(d: LlmRouteDeps) {
     d.recordUsage(p, { provider, model, inputTokens: u.inputTokens, outputTokens: u.outputTokens });
     d.metrics.addTokens(provider, model, u.inputTokens, u.outputTokens);
   };
-  const errorInfo = (e: unknown) => {
-    const info = toLlmErrorInfo(e);
-    return { ...info, message: d.redact(info.message) };
-  };
+  /** What the caller may see of a failure; the log gets the original (redacted) text as well. */
+  const failure = (provider: string, e: unknown) => publicFailure(provider, e, d.redact);
   const params = t.Object({ provider: t.String({ pattern: "^[a-z0-9-]+$" }) });
 
   return new Elysia({ prefix: "/proxy", detail: { tags: ["proxy"] } })
@@ -55,8 +54,13 @@ export function llmRoutes(d: LlmRouteDeps) {
           account(principal, params.provider, res.model || body.model, res.usage);
           return res;
         } catch (e) {
-          const info = errorInfo(e);
-          d.log.error("proxy.failed", { provider: params.provider, model: body.model, kind: info.kind });
+          const { info, detail } = failure(params.provider, e);
+          d.log.error("proxy.failed", {
+            provider: params.provider,
+            model: body.model,
+            kind: info.kind,
+            detail,
+          });
           const res = jsonError(info.kind === "rate_limited" ? 429 : 502, "UPSTREAM_ERROR", info.message, {
             llm: info,
           });
@@ -122,11 +126,12 @@ export function llmRoutes(d: LlmRouteDeps) {
             } catch (e) {
               end();
               if (ac.signal.aborted) return controller.close();
-              const info = errorInfo(e);
+              const { info, detail } = failure(params.provider, e);
               d.log.error("proxy.stream_failed", {
                 provider: params.provider,
                 model: body.model,
                 kind: info.kind,
+                detail,
               });
               controller.enqueue(enc.encode(encodeSse("error", info)));
               controller.close();

@@ -11,6 +11,7 @@ import { rawBodyOf, readBodyLimited } from "../body-limit.ts";
 import { HttpError } from "../http-error.ts";
 import { linkedAbort, type ProxyDeps } from "./deps.ts";
 import type { Upstream } from "./keys.ts";
+import { systemCode } from "./upstream-error.ts";
 import { applyUsage, type SniffedUsage, sniffSseUsage } from "./usage-sniffer.ts";
 
 export interface PassthroughDeps extends ProxyDeps {
@@ -43,10 +44,6 @@ export function streamErrorFrame(provider: "anthropic" | "openai", message: stri
   const data = { error: { message, type: "server_error", param: null, code: "upstream_stream_failed" } };
   return `data: ${JSON.stringify(data)}\n\n`;
 }
-
-/** Bun appends advice about `verbose: true` to fetch errors; the caller needs only the cause. */
-const firstSentence = (e: unknown) =>
-  (e instanceof Error ? e.message : String(e)).split(". For more information")[0] ?? "";
 
 export function passthroughRoutes(d: PassthroughDeps) {
   const forward = async (
@@ -155,8 +152,15 @@ export function passthroughRoutes(d: PassthroughDeps) {
             if (ac.signal.aborted) return c.close();
             // The upstream died mid-stream: end with the provider's own error event, so the SDK
             // raises an error instead of taking a truncated stream for a finished one.
-            const message = `upstream ${provider} stream failed: ${d.redact(firstSentence(e))}`;
-            d.log.error("passthrough.stream_failed", { provider, model, message });
+            // The caller gets the system error code at most, never the exception's text (the log has it).
+            const code = systemCode(e);
+            const message = `upstream ${provider} stream failed${code ? ` (${code})` : ""}`;
+            d.log.error("passthrough.stream_failed", {
+              provider,
+              model,
+              message,
+              detail: d.redact(e instanceof Error ? e.message : String(e)),
+            });
             c.enqueue(new TextEncoder().encode(streamErrorFrame(provider, message)));
             c.close();
           }
