@@ -14,7 +14,8 @@ export interface ToolCall {
 
 export type Message =
   | { role: "user"; content: string }
-  | { role: "assistant"; content: string; toolCalls?: ToolCall[] }
+  /** `interrupted`: the reply was cut off (cancel, shutdown, failed stream); `content` is what was shown. */
+  | { role: "assistant"; content: string; toolCalls?: ToolCall[]; interrupted?: boolean }
   | { role: "tool"; toolCallId: string; name: string; content: string; isError?: boolean };
 
 export type AssistantMessage = Extract<Message, { role: "assistant" }>;
@@ -47,6 +48,8 @@ export interface Usage {
   outputTokens: number;
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
+  /** Counted by Loom, not reported by the provider (a reply cut off before its usage arrived). */
+  estimated?: boolean;
 }
 
 export type FinishReason = "end_turn" | "tool_use" | "max_tokens" | "stop_sequence" | "refusal";

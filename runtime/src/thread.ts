@@ -19,6 +19,8 @@ export const MessageSchema = Type.Union([
     role: Type.Literal("assistant"),
     content: Type.String(),
     toolCalls: Type.Optional(Type.Array(ToolCallSchema)),
+    /** The reply was cut off (cancel, shutdown, failed stream); `content` is the part the user saw. */
+    interrupted: Type.Optional(Type.Boolean()),
   }),
   Type.Object({
     role: Type.Literal("tool"),
@@ -62,6 +64,8 @@ export const ThreadSchema = Type.Object({
       costUsd: Type.Optional(Type.Number()),
       /** Some usage was on a model with no known price: `costUsd` covers only the priced part. */
       costPartial: Type.Optional(Type.Boolean()),
+      /** Some tokens were estimated by Loom (a reply cut off before the provider reported its usage). */
+      estimated: Type.Optional(Type.Boolean()),
     }),
   ),
   deletedAt: Type.Optional(Type.String()),

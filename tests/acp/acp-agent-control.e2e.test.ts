@@ -107,6 +107,11 @@ describe("loom acp-agent (real subprocess): control", () => {
       const body = JSON.stringify(sb.upstream.requests[2]?.body);
       expect(body).toContain("first answer");
       expect(body).toContain("two");
+      // The reply the user saw before cancelling goes back to the model, between the two questions.
+      const sent = (sb.upstream.requests[2]!.body as { messages: { role: string; content: unknown }[] })
+        .messages;
+      expect(sent.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant", "user"]);
+      expect(sent[3]?.content).toEqual([{ type: "text", text: "Thinking " }]);
     } finally {
       await second.close();
       await sb.cleanup();
@@ -132,10 +137,11 @@ describe("loom acp-agent (real subprocess): control", () => {
     const b = await startAgent(sb);
     try {
       await b.agent.request(methods.agent.session.load, { sessionId, cwd: sb.workspace, mcpServers: [] });
-      expect(b.updates[0]?.update).toEqual({
-        sessionUpdate: "user_message_chunk",
-        content: { type: "text", text: "unfinished question" },
-      });
+      expect(b.updates.slice(0, 2).map((u) => u.update)).toEqual([
+        { sessionUpdate: "user_message_chunk", content: { type: "text", text: "unfinished question" } },
+        // What the editor showed before it went away is kept and replayed.
+        { sessionUpdate: "agent_message_chunk", content: { type: "text", text: "Thinking " } },
+      ]);
     } finally {
       await b.close();
       await sb.cleanup();

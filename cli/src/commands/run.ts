@@ -8,7 +8,7 @@ import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
 import { createRenderer } from "../repl/render.ts";
 import { colorEnabled, createStyle } from "../repl/style.ts";
-import { formatCost, formatTokens } from "../repl/tool-display.ts";
+import { formatCost, formatUsage } from "../repl/tool-display.ts";
 import type { SessionEvent } from "../session/events.ts";
 import { sessionInitFromArgs } from "../session/from-args.ts";
 import { sessionArgs } from "../session/global-flags.ts";
@@ -114,11 +114,7 @@ export default defineCommand({
         });
       } else {
         const cost = costUsd === undefined ? "" : ` · ${formatCost(costUsd, costPartial)}`;
-        process.stderr.write(
-          style.dim(
-            `${session.thread.id} · ${formatTokens(usage.inputTokens)} in / ${formatTokens(usage.outputTokens)} out${cost}\n`,
-          ),
-        );
+        process.stderr.write(style.dim(`${session.thread.id} · ${formatUsage(usage, " / ")}${cost}\n`));
       }
       await session.close();
       if (result.reason === "end_turn") return;

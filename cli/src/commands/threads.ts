@@ -44,7 +44,7 @@ function printThread(t: Thread, s: Style): void {
   for (const m of t.messages) {
     if (m.role === "user") out(`\n${s.cyan("›")} ${m.content}`);
     else if (m.role === "assistant") {
-      if (m.content.trim()) out(`\n${m.content}`);
+      if (m.content.trim()) out(`\n${m.content}${m.interrupted ? s.dim(" (interrupted)") : ""}`);
       for (const c of m.toolCalls ?? []) out(`${s.dim("→")} ${s.bold(c.name)} ${keyArgument(c.input)}`);
     } else {
       const first = m.content.split("\n")[0] ?? "";

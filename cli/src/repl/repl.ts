@@ -17,7 +17,7 @@ import { createLineAssembler } from "./input.ts";
 import { createRenderer } from "./render.ts";
 import { runSlash, type SlashContext } from "./slash.ts";
 import { colorEnabled, createStyle } from "./style.ts";
-import { formatCost, formatTokens } from "./tool-display.ts";
+import { formatCost, formatTokens, formatUsage } from "./tool-display.ts";
 
 const PROMPT = "› ";
 const CONTINUE = "… ";
@@ -177,7 +177,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
       const extra = result.reason === "error" ? style.red(` · ${result.error ?? "failed"}`) : "";
       print(
         style.dim(
-          `${formatTokens(result.usage.inputTokens)} in · ${formatTokens(result.usage.outputTokens)} out (thread ${formatTokens(usage.inputTokens + usage.outputTokens)})${cost}`,
+          `${formatUsage(result.usage)} (thread ${formatTokens(usage.inputTokens + usage.outputTokens)})${cost}`,
         ) + extra,
       );
     } catch (e) {

@@ -81,3 +81,12 @@ export function formatTokens(n: number): string {
       ? `${(n / 1000).toFixed(1)}k`
       : `${(n / 1_000_000).toFixed(2)}M`;
 }
+
+/** `1.2k in · 40 out`; `(estimated)` when some of it was counted by Loom, not reported by the provider. */
+export function formatUsage(
+  u: { inputTokens: number; outputTokens: number; estimated?: boolean },
+  separator = " · ",
+): string {
+  const counts = `${formatTokens(u.inputTokens)} in${separator}${formatTokens(u.outputTokens)} out`;
+  return u.estimated ? `${counts} (estimated)` : counts;
+}

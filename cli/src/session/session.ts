@@ -327,6 +327,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       const out: { usage: Usage; costUsd?: number; costPartial?: boolean } = {
         usage: { inputTokens: u.inputTokens, outputTokens: u.outputTokens },
       };
+      if (u.estimated) out.usage.estimated = true;
       if (u.costUsd !== undefined) out.costUsd = u.costUsd;
       if (u.costPartial) out.costPartial = true;
       return out;

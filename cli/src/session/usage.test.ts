@@ -36,4 +36,10 @@ describe("addUsage", () => {
       costPartial: true,
     });
   });
+
+  test("estimated usage (a reply cut off) marks the total as estimated, for good", () => {
+    const cut = addUsage(undefined, "no-such-model", { inputTokens: 10, outputTokens: 2, estimated: true });
+    expect(cut).toEqual({ inputTokens: 10, outputTokens: 2, estimated: true });
+    expect(addUsage(cut, "no-such-model", turn).estimated).toBe(true);
+  });
 });

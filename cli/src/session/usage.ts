@@ -13,6 +13,8 @@ export function addUsage(prev: Thread["usage"], model: string, u: Usage): NonNul
     inputTokens: before.inputTokens + input,
     outputTokens: before.outputTokens + u.outputTokens,
   };
+  // Counted by Loom for a request cut off before the provider reported its usage.
+  if (before.estimated || u.estimated) next.estimated = true;
   const cost = costOf(model, u);
   if (before.costUsd !== undefined || cost !== undefined) {
     next.costUsd = (before.costUsd ?? 0) + (cost ?? 0);

@@ -22,6 +22,8 @@ export async function* toLlmEvents(
       case "message_start":
         actualModel = event.message.model || model;
         usage = toUsage(event.message.usage, usage);
+        // Input tokens are known now: a reply cancelled before message_stop still counts them.
+        yield { type: "usage", usage };
         break;
       case "content_block_start":
         if (event.content_block.type === "tool_use") {

@@ -306,6 +306,53 @@ describe("turn control", () => {
     expect(agent.send("three")).rejects.toThrow("the agent has shut down");
   });
 
+  /** Streams `events`, then hangs until aborted. */
+  function cutOff(events: LlmEvent[]): (signal: AbortSignal) => AsyncIterable<LlmEvent> {
+    return async function* (signal) {
+      yield* events;
+      yield* hangUntilAborted(signal);
+    };
+  }
+
+  test("cancel mid-reply: the text shown is kept, and the tokens the stream reported are counted", async () => {
+    const llm = createScriptedLlm([
+      cutOff([
+        { type: "usage", usage: { inputTokens: 1200, outputTokens: 1 } },
+        { type: "text.delta", text: "Half of an ans" },
+      ]),
+      textReply("the rest"),
+    ]);
+    const agent = createAgent({ llm, tools: [], model: "m" });
+    const shown = waitFor(agent, (e) => e.type === "agent.text_delta");
+    const turn = agent.send("explain");
+    await shown;
+    agent.cancel();
+    const r = await turn;
+    expect(r.reason).toBe("cancelled");
+    expect(r.messages).toEqual([
+      { role: "user", content: "explain" },
+      { role: "assistant", content: "Half of an ans", interrupted: true },
+    ]);
+    // 14 characters received: output is estimated from them (the stream had reported only 1).
+    expect(r.usage).toEqual({ inputTokens: 1200, outputTokens: 4, estimated: true });
+    await agent.send("go on");
+    expect(llm.requests[1]!.messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+  });
+
+  test("cancel before the stream reported usage: tokens are estimated from what was sent and shown", async () => {
+    const llm = createScriptedLlm([cutOff([{ type: "text.delta", text: "12345678" }])]);
+    const agent = createAgent({ llm, tools: [], model: "m", system: "s".repeat(4000) });
+    const shown = waitFor(agent, (e) => e.type === "agent.text_delta");
+    const turn = agent.send("hi");
+    await shown;
+    agent.cancel();
+    const { usage } = await turn;
+    expect(usage.estimated).toBe(true);
+    expect(usage.outputTokens).toBe(2);
+    expect(usage.inputTokens).toBeGreaterThanOrEqual(1000);
+    expect(agent.snapshot().usage).toEqual(usage);
+  });
+
   test("resumes from existing messages", async () => {
     const llm = createScriptedLlm([textReply("welcome back")]);
     const history: Message[] = [

@@ -41,6 +41,34 @@ interface InFlight {
   controller: AbortController;
   /** Tool calls started and not yet completed, by call id. */
   running: Map<string, { name: string; startedAt: number }>;
+  /** The LLM stream, until its `completed` event: what it has cost so far, for a request cut off. */
+  stream?: StreamSoFar;
+}
+
+interface StreamSoFar {
+  /** Characters sent (messages, system prompt, tool specs) and received (text and tool arguments). */
+  sentChars: number;
+  receivedChars: number;
+  /** The last `usage` event (providers report running totals). */
+  reported?: Usage;
+}
+
+/** Rough tokens of text, for usage no provider reported (about 4 characters a token). */
+const CHARS_PER_TOKEN = 4;
+
+/** What a request cut off before `completed` cost: the usage it reported, else an estimate (flagged). */
+export function partialUsage(s: StreamSoFar): Usage {
+  const estimatedOut = Math.ceil(s.receivedChars / CHARS_PER_TOKEN);
+  if (s.reported && s.reported.inputTokens > 0) {
+    // Output tokens are reported at the end of a stream; until then only the received text says.
+    if (s.reported.outputTokens >= estimatedOut) return s.reported;
+    return { ...s.reported, outputTokens: estimatedOut, estimated: true };
+  }
+  return {
+    inputTokens: Math.ceil(s.sentChars / CHARS_PER_TOKEN),
+    outputTokens: estimatedOut,
+    estimated: true,
+  };
 }
 
 function zeroUsage(): Usage {
@@ -52,6 +80,7 @@ function addUsage(into: Usage, u: Usage): void {
   into.outputTokens += u.outputTokens;
   if (u.cacheReadTokens) into.cacheReadTokens = (into.cacheReadTokens ?? 0) + u.cacheReadTokens;
   if (u.cacheWriteTokens) into.cacheWriteTokens = (into.cacheWriteTokens ?? 0) + u.cacheWriteTokens;
+  if (u.estimated) into.estimated = true;
 }
 
 /** One permission prompt at a time, in the order asked. */
@@ -200,10 +229,16 @@ export function createAgent(options: AgentOptions): Agent {
     if (toolSpecs.length > 0) body.tools = toolSpecs;
     if (options.maxTokens !== undefined) body.maxTokens = options.maxTokens;
     if (options.temperature !== undefined) body.temperature = options.temperature;
+    const soFar: StreamSoFar = { sentChars: JSON.stringify(body).length, receivedChars: 0 };
+    request.stream = soFar;
     try {
       for await (const event of options.llm.stream(body, controller.signal)) {
         if (!isCurrent(requestId)) return;
+        if (event.type === "text.delta") soFar.receivedChars += event.text.length;
+        else if (event.type === "tool_call.delta") soFar.receivedChars += event.argsDelta.length;
+        else if (event.type === "usage") soFar.reported = event.usage;
         if (event.type === "completed") {
+          request.stream = undefined;
           addUsage(totalUsage, event.response.usage);
           if (turn) addUsage(turn.usage, event.response.usage);
           emit({ type: "llm.usage", model: event.response.model, usage: event.response.usage });
@@ -214,6 +249,7 @@ export function createAgent(options: AgentOptions): Agent {
       throw new LlmError("transient", "the model's stream ended without a completed event");
     } catch (e) {
       if (!isCurrent(requestId)) return;
+      request.stream = undefined;
       dispatch({ type: "LlmFailed", requestId, error: toLlmErrorInfo(e), random: random() });
     }
   }
@@ -289,8 +325,10 @@ export function createAgent(options: AgentOptions): Agent {
       retryTimer = undefined;
     }
     if (inFlight?.requestId !== requestId) return;
-    const { controller, running } = inFlight;
+    const { controller, running, stream } = inFlight;
     controller.abort();
+    if (stream) chargeCutOff(stream);
+    inFlight.stream = undefined;
     for (const [callId, { name, startedAt }] of running) {
       emit({
         type: "tool.completed",
@@ -302,6 +340,14 @@ export function createAgent(options: AgentOptions): Agent {
       });
     }
     running.clear();
+  }
+
+  /** A request cut off mid-stream still cost tokens: count them in the turn (estimated when unreported). */
+  function chargeCutOff(stream: StreamSoFar): void {
+    const usage = partialUsage(stream);
+    addUsage(totalUsage, usage);
+    if (turn) addUsage(turn.usage, usage);
+    emit({ type: "llm.usage", model: options.model, usage });
   }
 
   function finishTurn(reason: TurnResult["reason"]): void {

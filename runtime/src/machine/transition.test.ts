@@ -218,6 +218,45 @@ describe("cancel, shutdown and stale events", () => {
     expect(last(steps).state.type).toBe("ShuttingDown");
   });
 
+  test("cancel mid-reply keeps the streamed text as an interrupted assistant message", () => {
+    const steps = replay(initialState(), [
+      ev.user("explain"),
+      ev.text(1, "First, "),
+      ev.callStart(1, 0, "c1", "read_file"),
+      ev.text(1, "the parser"),
+      ev.cancel(),
+      ev.user("go on"),
+    ]);
+    expect(steps[4]!.state.messages).toEqual([
+      { role: "user", content: "explain" },
+      { role: "assistant", content: "First, the parser", interrupted: true },
+    ]);
+    // The next request carries the partial reply between the two user messages.
+    expect(last(steps).actions).toEqual([
+      {
+        type: "SendLlmRequest",
+        requestId: 2,
+        messages: [...steps[4]!.state.messages, { role: "user", content: "go on" }],
+      },
+    ]);
+  });
+
+  test("shutdown mid-reply and a failed stream keep the streamed text too", () => {
+    const partial = { role: "assistant" as const, content: "Hal", interrupted: true };
+    const down = last(replay(initialState(), [ev.user("x"), ev.text(1, "Hal"), ev.shutdown()]));
+    expect(down.state.messages.at(-1)).toEqual(partial);
+    const permanent = { kind: "permanent" as const, message: "stream ended", status: 500 };
+    const failed = last(replay(initialState(), [ev.user("x"), ev.text(1, "Hal"), ev.failed(1, permanent)]));
+    expect(failed.state.messages.at(-1)).toEqual(partial);
+  });
+
+  test("cancel before any text (or only whitespace) adds no assistant message", () => {
+    for (const before of [ev.callStart(1, 0, "c", "grep"), ev.text(1, " \n ")]) {
+      const end = last(replay(initialState(), [ev.user("x"), before, ev.cancel()]));
+      expect(end.state.messages).toEqual([{ role: "user", content: "x" }]);
+    }
+  });
+
   test("cancel while waiting for a retry stops it", () => {
     const end = last(
       replay(initialState(), [ev.user("x"), ev.failed(1, transient), ev.cancel(), ev.retry(1)]),

@@ -98,7 +98,7 @@ export function transition(
           ],
         };
       }
-      return endTurn(base, base.messages, "error", [
+      return endTurn(base, withPartialReply(state), "error", [
         {
           type: "DisplayError",
           source: "llm",
@@ -261,8 +261,9 @@ function abortTurn(state: AgentState): { base: StateBase; messages: Message[] } 
     case "WaitingForUserInput":
     case "ShuttingDown":
       return null;
-    case "CallingLlm":
     case "ProcessingLlmResponse":
+      return { base: baseOf(state), messages: withPartialReply(state) };
+    case "CallingLlm":
     case "PostToolsHook":
     case "Error":
       return { base: baseOf(state), messages: state.messages };
@@ -276,6 +277,19 @@ function abortTurn(state: AgentState): { base: StateBase; messages: Message[] } 
       return exhaustive;
     }
   }
+}
+
+/**
+ * The history with the streamed text of a reply that never completed, kept as an interrupted assistant
+ * message: the user saw it, so the next request and a replay must too. Its half-streamed tool calls are
+ * dropped (they never ran).
+ */
+function withPartialReply(
+  state: Extract<AgentState, { type: "CallingLlm" | "ProcessingLlmResponse" }>,
+): Message[] {
+  // Whitespace alone is not worth keeping (and some providers reject a blank text block).
+  if (state.type !== "ProcessingLlmResponse" || state.text.trim() === "") return state.messages;
+  return [...state.messages, { role: "assistant", content: state.text, interrupted: true }];
 }
 
 function cancel(state: AgentState): TransitionResult {
