@@ -4,12 +4,12 @@
  * LLM, tools, the agent machine) comes in through an `AcpEngine`.
  */
 import * as acp from "@agentclientprotocol/sdk";
-import { methods, PROTOCOL_VERSION, RequestError } from "@agentclientprotocol/sdk";
+import { methods, RequestError } from "@agentclientprotocol/sdk";
 import { formatError, isLoomError } from "@loom/runtime/errors";
 import type { Logger } from "@loom/runtime/log";
-import { VERSION } from "@loom/runtime/version";
 import { wrapForClient } from "./client-tools.ts";
 import type { AcpEngine, EngineSession, PermissionMode, SessionHooks } from "./engine.ts";
+import { initializeResponse } from "./initialize.ts";
 import { MODES, modeState } from "./modes.ts";
 import { createApprover, createPermissionMemory } from "./permissions.ts";
 import { type PlanTracker, planOf, planTracker } from "./plan.ts";
@@ -122,17 +122,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     .agent({ name: "loom" })
     .onRequest(methods.agent.initialize, ({ params }) => {
       clientCaps = params.clientCapabilities ?? {};
-      return {
-        protocolVersion: PROTOCOL_VERSION,
-        agentInfo: { name: "loom", title: "Loom", version: VERSION },
-        authMethods: [],
-        agentCapabilities: {
-          loadSession: true,
-          promptCapabilities: { image: false, audio: false, embeddedContext: true },
-          mcpCapabilities: { http: false, sse: false },
-          sessionCapabilities: { list: {}, resume: {}, close: {}, delete: {} },
-        },
-      };
+      return initializeResponse();
     })
     .onRequest(methods.agent.session.new, async ({ params, client }) => {
       const s = (await open(params.cwd, client, (hooks) => engine.newSession(params.cwd, hooks)))!;
