@@ -3,6 +3,8 @@
  * loads (once, and the session still works after), and input it cannot read.
  */
 import { describe, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createSandbox } from "./harness.ts";
 import { rawAgent, rpc } from "./raw.ts";
 
@@ -69,6 +71,44 @@ describe("loom acp-agent start", () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^loom acp-agent: stopped reading stdin: .*33554432 byte limit/);
       expect(stderr).not.toContain("    at ");
+    } finally {
+      a.proc.kill();
+      await sb.cleanup();
+    }
+  });
+
+  test("without a provider key: auth methods advertised, session/new → auth_required, authenticate once a key is configured", async () => {
+    // The fake model accepts only the key the user puts in config below.
+    const sb = await createSandbox({ apiKey: "test-key-from-config", turns: [{ text: ["Signed in."] }] });
+    const { ANTHROPIC_API_KEY: _, ...env } = sb.env;
+    const a = rawAgent(sb, ["--provider", "anthropic"], env);
+    try {
+      await a.send(rpc(1, "initialize", { protocolVersion: 1 }));
+      const init = (await a.answer(1))?.result as { authMethods?: { id: string; name: string }[] };
+      expect(init.authMethods?.map((m) => m.id)).toEqual(["provider-key"]);
+      await a.send(rpc(2, "session/new", { cwd: sb.workspace, mcpServers: [] }));
+      const refused = (await a.answer(2))?.error as { code: number; message: string; data?: unknown };
+      expect(refused.code).toBe(-32000);
+      expect(refused.message).toContain("ANTHROPIC_API_KEY");
+      expect(refused.data).toMatchObject({ code: "MISSING_CREDENTIALS", authMethods: ["provider-key"] });
+      // Signing in before a key exists says what is missing, the same way.
+      await a.send(rpc(3, "authenticate", { methodId: "provider-key" }));
+      expect(((await a.answer(3))?.error as { code: number }).code).toBe(-32000);
+      await a.send(rpc(4, "authenticate", { methodId: "oauth" }));
+      expect(((await a.answer(4))?.error as { code: number }).code).toBe(-32602);
+      // The user puts a key in Loom's config; signing in now succeeds and sessions work.
+      const configDir = join(env.XDG_CONFIG_HOME ?? "", "loom");
+      mkdirSync(configDir, { recursive: true });
+      writeFileSync(
+        join(configDir, "config.toml"),
+        '[providers.anthropic]\napi_key = "test-key-from-config"\n',
+      );
+      await a.send(rpc(5, "authenticate", { methodId: "provider-key" }));
+      expect((await a.answer(5))?.result).toEqual({});
+      await a.send(rpc(6, "session/new", { cwd: sb.workspace, mcpServers: [] }));
+      const sessionId = ((await a.answer(6))?.result as { sessionId: string }).sessionId;
+      await a.send(rpc(7, "session/prompt", { sessionId, prompt: [{ type: "text", text: "hi" }] }));
+      expect((await a.answer(7))?.result).toEqual({ stopReason: "end_turn" });
     } finally {
       a.proc.kill();
       await sb.cleanup();
