@@ -91,6 +91,7 @@ export function scriptedEngine(
     async deleteSession(id) {
       return records.delete(id);
     },
+    async checkCredentials() {},
     async listSessions(cwd) {
       return [...records.values()]
         .filter((r) => !cwd || r.cwd === cwd)

@@ -59,4 +59,9 @@ export interface AcpEngine {
   listSessions(cwd?: string): Promise<SessionSummary[]>;
   /** Deletes a stored session; `false` when there is no such session. */
   deleteSession(id: string): Promise<boolean>;
+  /**
+   * Checks that a session could reach its model now (config re-read): resolves, or rejects with
+   * Loom's MISSING_CREDENTIALS error saying what to set.
+   */
+  checkCredentials(): Promise<void>;
 }

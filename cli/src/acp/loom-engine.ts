@@ -11,6 +11,7 @@ import type { Tool } from "@loom/runtime/tool";
 import type { SessionEvent } from "../session/events.ts";
 import { createSessionLlm } from "../session/llm.ts";
 import { createSession, type Session, type SessionInit } from "../session/session.ts";
+import { resolveStart } from "../session/setup.ts";
 import type {
   AcpEngine,
   EngineSession,
@@ -104,6 +105,10 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
       } catch {
         return false;
       }
+    },
+    async checkCredentials() {
+      const { config, provider } = resolveStart({ ...opts.flags }, env);
+      await createSessionLlm(config, provider, env);
     },
     async listSessions(cwd) {
       const list = store.list(cwd ? { workspace: canonical(cwd) } : {});

@@ -4,12 +4,12 @@
  * LLM, tools, the agent machine) comes in through an `AcpEngine`.
  */
 import * as acp from "@agentclientprotocol/sdk";
-import { methods, PROTOCOL_VERSION, RequestError } from "@agentclientprotocol/sdk";
+import { methods, RequestError } from "@agentclientprotocol/sdk";
 import { formatError, isLoomError } from "@loom/runtime/errors";
 import type { Logger } from "@loom/runtime/log";
-import { VERSION } from "@loom/runtime/version";
 import { wrapForClient } from "./client-tools.ts";
 import type { AcpEngine, EngineSession, PermissionMode, SessionHooks } from "./engine.ts";
+import { AUTH_METHOD_ID, initializeResponse } from "./initialize.ts";
 import { MODES, modeState } from "./modes.ts";
 import { createApprover, createPermissionMemory } from "./permissions.ts";
 import { type PlanTracker, planOf, planTracker } from "./plan.ts";
@@ -122,17 +122,21 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     .agent({ name: "loom" })
     .onRequest(methods.agent.initialize, ({ params }) => {
       clientCaps = params.clientCapabilities ?? {};
-      return {
-        protocolVersion: PROTOCOL_VERSION,
-        agentInfo: { name: "loom", title: "Loom", version: VERSION },
-        authMethods: [],
-        agentCapabilities: {
-          loadSession: true,
-          promptCapabilities: { image: false, audio: false, embeddedContext: true },
-          mcpCapabilities: { http: false, sse: false },
-          sessionCapabilities: { list: {}, resume: {}, close: {}, delete: {} },
-        },
-      };
+      return initializeResponse();
+    })
+    // Loom holds no sign-in state of its own: "authenticate" re-reads config and tells whether a
+    // provider key (or team-server login) is there now.
+    .onRequest(methods.agent.authenticate, async ({ params }) => {
+      if (params.methodId !== AUTH_METHOD_ID)
+        throw RequestError.invalidParams(
+          { methodId: params.methodId },
+          `unknown auth method ${params.methodId}`,
+        );
+      await engine.checkCredentials().catch((e: unknown) => {
+        throw toRequestError(e);
+      });
+      log.info("authenticated: the provider's credentials are there");
+      return {};
     })
     .onRequest(methods.agent.session.new, async ({ params, client }) => {
       const s = (await open(params.cwd, client, (hooks) => engine.newSession(params.cwd, hooks)))!;
@@ -262,6 +266,9 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
 /** A thrown error as a JSON-RPC error whose message is Loom's one line (`CODE: message`). */
 function toRequestError(e: unknown): RequestError {
   if (e instanceof RequestError) return e;
+  // ACP's auth_required: the editor can offer the advertised auth methods and try again.
+  if (isLoomError(e) && e.code === "MISSING_CREDENTIALS")
+    return new RequestError(-32000, formatError(e), { ...e.toJSON(), authMethods: [AUTH_METHOD_ID] });
   const code = !isLoomError(e)
     ? -32603
     : e.code === "INVALID_INPUT" || e.code === "CONFIG_INVALID" || e.code === "CONFIG_PARSE"

@@ -3,7 +3,7 @@
  * Neovim, JetBrains, the Loom VS Code extension). Diagnostics go to stderr.
  */
 import { defineCommand } from "citty";
-import { UsageError } from "../cli.ts";
+import { ExitError, UsageError } from "../cli.ts";
 import { sessionArgs } from "../session/global-flags.ts";
 
 export default defineCommand({
@@ -18,19 +18,17 @@ export default defineCommand({
     "server-url": sessionArgs["server-url"],
   },
   async run({ args }) {
+    // Only what answering `initialize` needs is loaded before it is answered; the ACP SDK and
+    // the session engine come after (specs/acp.md, "Start-up").
     const [
-      { createAcpAgent },
-      { createLoomEngine },
-      { stdioStream },
+      { answerInitializeEarly },
+      { stdinStream, writeStdout },
       { parsePermissionMode },
-      { formatError },
       { createLogger, LOG_LEVELS },
     ] = await Promise.all([
-      import("../acp/server.ts"),
-      import("../acp/loom-engine.ts"),
-      import("../acp/stdio.ts"),
+      import("../acp/early-initialize.ts"),
+      import("../acp/stdio-bytes.ts"),
       import("../session/permissions.ts"),
-      import("@loom/runtime/errors"),
       import("@loom/runtime/log"),
     ]);
     const mode = args["permission-mode"];
@@ -49,8 +47,25 @@ export default defineCommand({
     // stdout carries the protocol: anything printed through console goes to stderr instead.
     const toStderr = (...a: unknown[]) => process.stderr.write(`${a.map(String).join(" ")}\n`);
     console.log = console.info = console.debug = toStderr;
+
+    const early = await answerInitializeEarly(stdinStream(), writeStdout);
+    const [{ createAcpAgent }, { createLoomEngine }, { stdioStream }, { formatError }] = await Promise.all([
+      import("../acp/server.ts"),
+      import("../acp/loom-engine.ts"),
+      import("../acp/stdio.ts"),
+      import("@loom/runtime/errors"),
+    ]);
     const agent = createAcpAgent({ engine: createLoomEngine({ flags }), log });
-    const conn = agent.app.connect(stdioStream());
+    let inputError: string | undefined;
+    const conn = agent.app.connect(
+      stdioStream({
+        input: early.input,
+        answeredId: early.answeredId,
+        onInputError: (e) => {
+          inputError = formatError(e);
+        },
+      }),
+    );
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       process.once(signal, () => {
         log.info(`${signal}: saving sessions`);
@@ -60,5 +75,10 @@ export default defineCommand({
     log.info("ready");
     await conn.closed.catch((e) => log.warn(`connection closed: ${formatError(e)}`));
     await agent.closeAll();
+    if (inputError) {
+      // The input cannot be read on (e.g. a line over the SDK's 32 MiB limit): say so, exit non-zero.
+      process.stderr.write(`loom acp-agent: stopped reading stdin: ${inputError}\n`);
+      throw new ExitError(1);
+    }
   },
 });
