@@ -142,6 +142,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     enabled: config.git.snapshots,
     autoCommit: config.git.auto_commit,
     emit,
+    repo,
   });
 
   let agent: Agent;

@@ -7,6 +7,7 @@
 import { formatError } from "@loom/runtime/errors";
 import type { Tool } from "@loom/runtime/tool";
 import { autoCommit } from "@loom/runtime/undo/auto-commit";
+import type { RepoInfo } from "@loom/runtime/undo/git";
 import { createSnapshots, type Snapshots, type UndoEntry } from "@loom/runtime/undo/snapshots";
 import type { SessionListener } from "./events.ts";
 
@@ -30,6 +31,8 @@ export interface UndoHookOptions {
   enabled: boolean;
   autoCommit: boolean;
   emit: SessionListener;
+  /** The workspace's repository as the session read it at start (git is not asked again). */
+  repo?: RepoInfo | undefined;
 }
 
 export function createUndoHook(o: UndoHookOptions): UndoHook {
@@ -42,7 +45,12 @@ export function createUndoHook(o: UndoHookOptions): UndoHook {
   const current = (): Snapshots => {
     const id = o.threadId();
     if (!snaps || snapsThread !== id) {
-      snaps = createSnapshots({ workspace: o.workspace, dataDir: o.dataDir, threadId: id });
+      snaps = createSnapshots({
+        workspace: o.workspace,
+        dataDir: o.dataDir,
+        threadId: id,
+        repo: o.repo ?? null,
+      });
       snapsThread = id;
     }
     return snaps;
@@ -91,7 +99,8 @@ export function createUndoHook(o: UndoHookOptions): UndoHook {
       const done = entry;
       entry = undefined;
       if (!o.enabled || broken) return undefined;
-      current().endTurn();
+      // A turn that changed nothing never opened the snapshot store: leave it (and git) alone.
+      snaps?.endTurn();
       if (!done) return undefined;
       o.emit({ type: "undo.recorded", entry: done });
       if (o.autoCommit) {

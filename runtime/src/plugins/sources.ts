@@ -7,7 +7,7 @@ import { existsSync, readdirSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatError } from "../errors.ts";
 import { dataDir, type Env } from "../paths.ts";
-import { type PluginManifest, parseManifest, readManifest } from "./manifest.ts";
+import { type PluginManifest, readManifest } from "./manifest.ts";
 
 export type PluginSourceKind = "builtin" | "user" | "path" | "workspace" | "npm";
 
@@ -16,7 +16,7 @@ export type PluginEntry = Uint8Array | { default?: unknown };
 
 /**
  * A plugin shipped inside Loom. `load` is a literal dynamic import (or a read of the wasm file)
- * so `bun build --compile` bundles it.
+ * so `bun build --compile` bundles it. Its manifest is trusted (see builtinCandidate).
  * @example { manifest: editManifest, load: () => Bun.file(editWasmPath).bytes() }
  */
 export interface BuiltinPlugin {
@@ -49,9 +49,12 @@ export function userPluginDir(env: Env = process.env): string {
   return join(dataDir(env), "plugins");
 }
 
+/**
+ * Built-in manifests ship inside Loom and are checked by its tests (cli/src/builtins.test.ts),
+ * not at every start: validating them cost more than the rest of plugin discovery.
+ */
 export function builtinCandidate(b: BuiltinPlugin): PluginCandidate {
-  const manifest = parseManifest(b.manifest, "built-in plugin manifest");
-  return { manifest, source: "builtin", load: b.load };
+  return { manifest: b.manifest as PluginManifest, source: "builtin", load: b.load };
 }
 
 /** The directory loader: `dir/loom-plugin.json` and the entry it names. */

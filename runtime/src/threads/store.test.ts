@@ -33,6 +33,26 @@ describe("thread store", () => {
     expect(() => store.save(t)).toThrow(/invalid/);
   });
 
+  test("the thread validator is compiled on first use, not at import, and still rejects", () => {
+    // A fresh process: this file's own import has already evaluated the store module.
+    const probe = `
+      import { TypeCompiler } from "@sinclair/typebox/compiler";
+      let compiles = 0;
+      const compile = TypeCompiler.Compile;
+      TypeCompiler.Compile = (...a) => (compiles++, compile(...a));
+      const { createThread, createThreadStore } = await import(${JSON.stringify(join(import.meta.dir, "store.ts"))});
+      const store = createThreadStore({ dir: ${JSON.stringify(join(dir, "probe"))} });
+      const t = createThread({ workspace: "/w" });
+      const atStart = compiles;
+      let rejected = false;
+      try { store.save({ ...t, version: -1 }); } catch { rejected = true; }
+      store.save(t);
+      console.log(JSON.stringify({ atStart, rejected, after: compiles }));`;
+    const p = Bun.spawnSync([process.execPath, "-e", probe], { cwd: import.meta.dir, stderr: "pipe" });
+    expect(p.stderr.toString()).toBe("");
+    expect(JSON.parse(p.stdout.toString())).toEqual({ atStart: 0, rejected: true, after: 1 });
+  });
+
   test("list is newest first, filters by workspace, skips corrupt files", () => {
     const a = thread("/a", "first", "2026-01-01T00:00:00Z");
     const b = thread("/b", "second", "2026-01-02T00:00:00Z");

@@ -4,12 +4,14 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { basename, join } from "node:path";
-import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
 import { formatError, LoomError } from "../errors.ts";
 import { newThreadId, type Thread, ThreadSchema } from "../thread.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
 
-const checker = TypeCompiler.Compile(ThreadSchema);
+let compiled: TypeCheck<typeof ThreadSchema> | undefined;
+/** The thread validator, compiled on first use rather than when the store is imported. */
+const checker = (): TypeCheck<typeof ThreadSchema> => (compiled ??= TypeCompiler.Compile(ThreadSchema));
 
 export interface ThreadSummary {
   id: string;
@@ -57,7 +59,7 @@ export interface UnreadableFile {
 }
 
 export function isValidThread(value: unknown): value is Thread {
-  return checker.Check(value);
+  return checker().Check(value);
 }
 
 /** A new, empty thread. */
@@ -158,7 +160,7 @@ export function createThreadStore(opts: { dir: string }): ThreadStore {
       return { file, reason: `not valid JSON (${formatError(e)})` };
     }
     if (isValidThread(value)) return value;
-    const first = checker.Errors(value).First();
+    const first = checker().Errors(value).First();
     return {
       file,
       reason: `not a valid thread (${first ? `${first.path || "/"}: ${first.message}` : "wrong shape"})`,
@@ -202,7 +204,7 @@ export function createThreadStore(opts: { dir: string }): ThreadStore {
     dir,
     save(thread) {
       if (!isValidThread(thread)) {
-        const first = checker.Errors(thread).First();
+        const first = checker().Errors(thread).First();
         throw new LoomError(
           "INVALID_INPUT",
           `thread ${String((thread as { id?: unknown }).id)} is invalid: ${first?.path} ${first?.message}`,

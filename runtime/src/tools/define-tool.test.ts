@@ -1,5 +1,6 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, spyOn, test } from "bun:test";
 import { Type } from "@sinclair/typebox";
+import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { LoomError } from "../errors.ts";
 import type { ToolContext } from "../tool.ts";
 import { definePlugin, defineTool } from "./define-tool.ts";
@@ -48,6 +49,33 @@ describe("defineTool", () => {
     expect((r2.output as { message: string }).message).toContain("/times");
     const r3 = await greet.invoke(null, ctx());
     expect(r3.isError).toBe(true);
+  });
+
+  test("the input validator is compiled on the first call, once, and still rejects bad input", async () => {
+    const compile = spyOn(TypeCompiler, "Compile");
+    try {
+      const tools = ["a", "b", "c"].map((name) =>
+        defineTool({
+          name,
+          description: name,
+          input: Type.Object({ n: Type.Integer({ minimum: 0 }) }),
+          async invoke({ n }) {
+            return { output: n };
+          },
+        }),
+      );
+      expect(compile).toHaveBeenCalledTimes(0);
+      const [a] = tools as [(typeof tools)[0]];
+      const bad = await a.invoke({ n: -1 }, ctx());
+      expect(bad.isError).toBe(true);
+      expect(bad.output).toMatchObject({ code: "TOOL_INPUT_INVALID" });
+      expect((bad.output as { message: string }).message).toContain("/n");
+      expect((await a.invoke({ n: "1" }, ctx())).isError).toBe(true);
+      expect(await a.invoke({ n: 2 }, ctx())).toEqual({ output: 2 });
+      expect(compile).toHaveBeenCalledTimes(1);
+    } finally {
+      compile.mockRestore();
+    }
   });
 
   test("thrown LoomErrors and plain errors become error results", async () => {

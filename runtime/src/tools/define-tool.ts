@@ -3,7 +3,7 @@
  * it validates the input, types `invoke`, and is the JSON Schema the model (and the manifest) sees.
  */
 import type { Static, TSchema } from "@sinclair/typebox";
-import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
 import { formatError, isLoomError, LoomError } from "../errors.ts";
 import type { Tool, ToolContext, ToolResult } from "../tool.ts";
 
@@ -39,12 +39,14 @@ const MAX_REPORTED_ERRORS = 3;
  * });
  */
 export function defineTool<S extends TSchema>(def: ToolDefinition<S>): Tool {
-  const check = TypeCompiler.Compile(def.input);
+  // Compiled on the first call, not at definition: a session defines every tool and calls few.
+  let compiled: TypeCheck<S> | undefined;
   const tool: Tool = {
     name: def.name,
     description: def.description.trim(),
     inputSchema: toJsonSchema(def.input),
     async invoke(input: unknown, ctx: ToolContext): Promise<ToolResult> {
+      const check = (compiled ??= TypeCompiler.Compile(def.input));
       if (!check.Check(input)) {
         const problems = [...check.Errors(input)]
           .slice(0, MAX_REPORTED_ERRORS)

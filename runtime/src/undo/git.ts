@@ -4,6 +4,9 @@
  * pass apply; the user's identity variables (GIT_AUTHOR_NAME…) are kept for auto-commits.
  */
 import { LoomError } from "../errors.ts";
+import { type RepoInfo, readRepo } from "./repo-reader.ts";
+
+export type { RepoInfo };
 
 export interface GitOptions {
   cwd: string;
@@ -76,32 +79,47 @@ export function gitText(args: string[], opts: GitOptions): string {
 /** Environment for commits we make ourselves (snapshots): a fixed identity, no user config needed. */
 export const snapshotIdentity: Record<string, string> = IDENTITY;
 
-export interface RepoInfo {
-  /** Repository top level. */
-  root: string;
-  gitDir: string;
-  branch?: string;
-  commit?: string;
-  remote?: string;
+/**
+ * The git repository containing `dir`, if any: read from its files (repo-reader.ts), with git's
+ * own commands only for the cases that reader leaves to git. `env` is added to process.env, as
+ * for `git()` (tests point HOME at a config of their own).
+ */
+export function findRepo(dir: string, env: Record<string, string> = {}): RepoInfo | undefined {
+  const read = readRepo(dir, { ...process.env, ...env });
+  if (read.kind === "none") return undefined;
+  if (read.kind === "ask-git") return findRepoWithGit(dir, env);
+  const info = read.info;
+  if (read.remote === "ask-git") {
+    const remote = originWithGit(dir, env);
+    if (remote !== undefined) info.remote = remote;
+  }
+  if (info.remote !== undefined) info.remote = withoutCredentials(info.remote);
+  return info;
 }
 
-/** The git repository containing `dir`, if any. */
-export function findRepo(dir: string): RepoInfo | undefined {
-  const r = git(["rev-parse", "--show-toplevel", "--absolute-git-dir"], { cwd: dir, allowFail: true });
+/** The same answer from four git processes. */
+export function findRepoWithGit(dir: string, env: Record<string, string> = {}): RepoInfo | undefined {
+  const o = { cwd: dir, allowFail: true, env };
+  const r = git(["rev-parse", "--show-toplevel", "--absolute-git-dir"], o);
   if (!r.ok) return undefined;
   const [root, gitDir] = r.stdout.toString("utf8").trim().split("\n");
   if (!root || !gitDir) return undefined;
   const info: RepoInfo = { root, gitDir };
-  const branch = git(["symbolic-ref", "--short", "-q", "HEAD"], { cwd: dir, allowFail: true });
+  const branch = git(["symbolic-ref", "--short", "-q", "HEAD"], o);
   if (branch.ok) info.branch = branch.stdout.toString().trim();
-  const head = git(["rev-parse", "-q", "--verify", "HEAD"], { cwd: dir, allowFail: true });
+  const head = git(["rev-parse", "-q", "--verify", "HEAD"], o);
   if (head.ok) info.commit = head.stdout.toString().trim();
-  const remote = git(["remote", "get-url", "origin"], { cwd: dir, allowFail: true });
-  // A remote URL can carry a token (https://user:token@host/…); keep only host and path.
-  if (remote.ok)
-    info.remote = remote.stdout
-      .toString()
-      .trim()
-      .replace(/\/\/[^/@]*@/, "//");
+  const remote = originWithGit(dir, env);
+  if (remote !== undefined) info.remote = withoutCredentials(remote);
   return info;
+}
+
+function originWithGit(dir: string, env: Record<string, string>): string | undefined {
+  const remote = git(["remote", "get-url", "origin"], { cwd: dir, allowFail: true, env });
+  return remote.ok ? remote.stdout.toString().trim() : undefined;
+}
+
+/** A remote URL can carry a token (https://user:token@host/…); keep only host and path. */
+function withoutCredentials(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, "//");
 }

@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LoomError } from "../errors.ts";
-import { findRepo, type GitOptions, git, gitText, snapshotIdentity } from "./git.ts";
+import { findRepo, type GitOptions, git, gitText, type RepoInfo, snapshotIdentity } from "./git.ts";
 import { restoreEntry, type UndoResult } from "./restore.ts";
 
 export type { UndoResult };
@@ -59,8 +59,12 @@ const PRIVATE_EXCLUDES = [
   "*.log",
 ];
 
-export function resolveTarget(workspace: string, dataDir: string): SnapshotTarget {
-  const repo = findRepo(workspace);
+/**
+ * Where `workspace`'s snapshots go. `known` is its repository when the caller has read it already
+ * (null: not in a repository), so a session looks at git once.
+ */
+export function resolveTarget(workspace: string, dataDir: string, known?: RepoInfo | null): SnapshotTarget {
+  const repo = known === undefined ? findRepo(workspace) : (known ?? undefined);
   if (repo) {
     return {
       workTree: repo.root,
@@ -154,8 +158,14 @@ export interface Snapshots {
   undo(options?: { force?: boolean }): UndoResult;
 }
 
-export function createSnapshots(init: { workspace: string; dataDir: string; threadId: string }): Snapshots {
-  const target = resolveTarget(init.workspace, init.dataDir);
+export function createSnapshots(init: {
+  workspace: string;
+  dataDir: string;
+  threadId: string;
+  /** The workspace's repository if already read (null: none); read here when absent. */
+  repo?: RepoInfo | null;
+}): Snapshots {
+  const target = resolveTarget(init.workspace, init.dataDir, init.repo);
   let pending: { pre: string; preTree: string; turn: number } | undefined;
 
   return {
