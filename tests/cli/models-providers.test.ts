@@ -51,7 +51,7 @@ test("an OpenAI-compatible server takes the models its /models lists, and refuse
   expect(ok.stderr).not.toContain("loom:");
   expect(ok.code).toBe(0);
   expect(ok.stdout).toContain("local answer");
-  expect(up.requests.map((q) => q.body.model)).toEqual(["qwen2.5-coder"]);
+  expect(up.requests.map((q) => (q.body as { model?: string }).model)).toEqual(["qwen2.5-coder"]);
 
   up.setScript({ turns: [{ text: "never" }], models: ["qwen2.5-coder", "llama3.1"] });
   const bad = await loom(sb, ["run", "--provider", "local", "--model", "qwen2.5-codr", "hi"], {
@@ -117,5 +117,5 @@ test("/model refuses an unknown name and keeps the model; a provider name gets a
   expect(r.stdout).toContain('"local" is a provider: choose it with --provider local');
   expect(r.stdout).toContain('unknown model "claude-opus-4-66" for anthropic (did you mean claude-opus-4-6');
   expect(r.stdout).toContain("model: claude-sonnet-4-6 (anthropic)");
-  expect(up.requests.map((q) => q.body.model)).toEqual(["claude-sonnet-4-6"]);
+  expect(up.requests.map((q) => (q.body as { model?: string }).model)).toEqual(["claude-sonnet-4-6"]);
 });
