@@ -2,6 +2,7 @@
  * The provider plugins the CLI knows, each imported only when it is used (SDKs are heavy; the
  * REPL prompt must not wait for them).
  */
+import { didYouMean } from "@loom/runtime/did-you-mean";
 import { LoomError } from "@loom/runtime/errors";
 import type { ProviderDefinition } from "@loom/runtime/llm";
 import { clientConfigFrom } from "@loom/runtime/providers/resolve";
@@ -47,18 +48,33 @@ export function defaultModel(provider: string): string | undefined {
 
 /**
  * The provider plugin behind a configured name: itself, or the `type` of a named table such as
- * `[providers.ollama] type = "openai"` (an OpenAI-compatible server). Throws for unknown names.
+ * `[providers.ollama] type = "openai"` (an OpenAI-compatible server). Throws for unknown names,
+ * and for a named table that does not say which plugin serves it.
  */
 export function providerType(name: string, providers: Record<string, Record<string, unknown>>): string {
+  const types = Object.keys(PROVIDERS).join(", ");
   const resolved = clientConfigFrom(name, providers[name]).provider;
-  if (!(resolved in PROVIDERS)) {
-    const known = [...new Set([...Object.keys(PROVIDERS), ...Object.keys(providers)])].join(", ");
+  if (resolved in PROVIDERS) return resolved;
+  if (resolved !== name) {
     throw new LoomError(
       "CONFIG_INVALID",
-      resolved === name
-        ? `unknown provider "${name}" (available: ${known})`
-        : `provider "${name}" has unknown type "${resolved}" (types: ${Object.keys(PROVIDERS).join(", ")})`,
+      `provider "${name}" has unknown type "${resolved}" (types: ${types})`,
     );
   }
-  return resolved;
+  if (providers[name] !== undefined) {
+    throw new LoomError(
+      "CONFIG_INVALID",
+      `provider "${name}" has no type: set providers.${name}.type to one of ${types} (e.g. type = "openai" for an OpenAI-compatible server)`,
+    );
+  }
+  const known = [...new Set([...Object.keys(PROVIDERS), ...Object.keys(providers)])];
+  throw new LoomError(
+    "CONFIG_INVALID",
+    `unknown provider "${name}"${didYouMean(name, known)} (available: ${known.join(", ")})`,
+  );
+}
+
+/** True for a named table (`[providers.local]`), false for a built-in provider used by its own name. */
+export function isNamedProvider(name: string): boolean {
+  return !(name in PROVIDERS);
 }

@@ -145,6 +145,12 @@ export interface ProviderOptions {
   baseUrl?: string;
   /** Provider-specific settings from config (e.g. Vertex project and location). */
   settings?: Record<string, unknown>;
+  /**
+   * Tells the user something about their requests that is not an error (a deprecated model), one
+   * line, once per message; the caller shows it as its own output. Absent: the provider writes it
+   * to stderr itself.
+   */
+  notice?: (message: string) => void;
 }
 
 export interface ProviderDefinition {

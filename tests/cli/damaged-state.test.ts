@@ -46,6 +46,8 @@ test("resume with no thread in the workspace fails with one line and exit 1", as
   const r = await loom(sb, ["resume"], { cwd: sb.root });
   expect(r.code).toBe(1);
   expect(r.stderr).toBe(`loom: NOT_FOUND: no thread to resume in ${sb.root}\n`);
+  // Nothing is drawn before the error: no banner, no prompt.
+  expect(r.stdout).toBe("");
 });
 
 test("undo with nothing to undo, inside and outside git", async () => {

@@ -34,6 +34,8 @@ test("slash commands drive threads, model, mode and cost", async () => {
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   const out = r.stdout;
+  // The banner's second line names the model, its provider and the permission mode.
+  expect(out.split("\n")[1]).toBe("claude-sonnet-4-6 (anthropic) · ask mode");
   expect(out).toContain("answer one");
   expect(out).toMatch(/new thread T-/);
   expect(out).toContain("answer two");

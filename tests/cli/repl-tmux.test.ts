@@ -87,6 +87,11 @@ test.skipIf(!hasTmux)(
     start("loom", []);
 
     await waitFor("› ", "the prompt");
+    // The banner's second line (model, provider, permission mode) comes once the session is ready,
+    // above the prompt.
+    const top = (await waitFor("(anthropic) · ask mode", "the session line")).split("\n");
+    expect(top[1]).toBe("claude-sonnet-4-6 (anthropic) · ask mode");
+    expect(top[2]).toMatch(/^› ?$/);
     keys("say hello", "Enter");
     await waitFor("Hello from the model.");
 

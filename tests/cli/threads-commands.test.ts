@@ -43,8 +43,10 @@ test("list, --here, search, show and delete", async () => {
   expect(hit.code).toBe(0);
   expect(hit.stdout).toContain(ids[1]!);
   expect(hit.stdout).not.toContain(ids[0]!);
+  // The store is not empty: the miss is about the query, not about having no threads.
   const miss = await loom(sb, ["threads", "search", "gamma"]);
   expect(miss.code).toBe(1);
+  expect(miss.stdout.trim()).toBe('no thread matches "gamma"');
 
   const show = await loom(sb, ["threads", "show", ids[0]!]);
   expect(show.stdout).toContain("› first task about alpha");

@@ -22,9 +22,10 @@ function warnUnreadable(store: ThreadStore): void {
 const style = (): Style => createStyle(colorEnabled(process.stdout));
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
 
-function printSummaries(list: ThreadSummary[], s: Style, snippets?: string[]): void {
+/** `none`: what to say when the list is empty. */
+function printSummaries(list: ThreadSummary[], s: Style, none: string, snippets?: string[]): void {
   if (list.length === 0) {
-    out(s.dim("no threads"));
+    out(s.dim(none));
     return;
   }
   for (const [i, t] of list.entries()) {
@@ -74,7 +75,7 @@ const list = defineCommand({
     const items = store.list({ limit, ...(args.here ? { workspace: realpathSync(process.cwd()) } : {}) });
     warnUnreadable(store);
     if (args.json) out(JSON.stringify(items));
-    else printSummaries(items, style());
+    else printSummaries(items, style(), args.here ? "no threads in this workspace" : "no threads");
   },
 });
 
@@ -105,6 +106,7 @@ const search = defineCommand({
       printSummaries(
         hits,
         style(),
+        `no thread matches ${JSON.stringify(query)}`,
         hits.map((h) => h.snippet),
       );
     if (hits.length === 0) throw new ExitError(1);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
 import { dataDir } from "@loom/runtime/paths";
 import { defineCommand } from "citty";
-import { ExitError } from "../cli.ts";
+import { ExitError, UsageError } from "../cli.ts";
 
 export default defineCommand({
   meta: {
@@ -23,7 +23,14 @@ export default defineCommand({
   },
   async run({ args }) {
     const { realWorkspace } = await import("../session/workspace-dir.ts");
-    const workspace = realWorkspace(args.workspace ?? process.cwd());
+    let workspace: string;
+    try {
+      workspace = realWorkspace(args.workspace ?? process.cwd());
+    } catch (e) {
+      // A bad --workspace is bad usage, as for `run` and the REPL (exit 2).
+      if (args.workspace === undefined) throw e;
+      throw new UsageError((e as Error).message);
+    }
     const data = dataDir();
     const { createThreadStore } = await import("@loom/runtime/threads/store");
     const { listEntries, resolveTarget, undoLatest } = await import("@loom/runtime/undo/snapshots");

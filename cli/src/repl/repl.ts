@@ -82,9 +82,17 @@ export async function startRepl(init: SessionInit): Promise<void> {
 
   const where = init.workspace ?? process.cwd();
   const tag = init.isPrivate ? " · private (never synced)" : "";
-  stdout.write(`${style.bold("loom")} ${VERSION} ${style.dim(`· ${where}${tag} · /help for commands`)}\n`);
-  // A new session prompts at once; a resumed one first shows where the conversation stands.
-  if (!init.resume) rl.prompt();
+  const banner = () =>
+    stdout.write(`${style.bold("loom")} ${VERSION} ${style.dim(`· ${where}${tag} · /help for commands`)}\n`);
+  /** The banner's second line, once the session knows them: model, provider and permission mode. */
+  const sessionLine = (s: Session) => style.dim(`${s.model} (${s.provider}) · ${s.permissionMode} mode`);
+  // A new session at a terminal prompts at once; a resumed one first shows where the conversation
+  // stands, and draws nothing at all when there is nothing to resume. Piped input has nobody
+  // waiting for the prompt: the banner comes whole once the session is ready.
+  if (!init.resume && stdin.isTTY) {
+    banner();
+    rl.prompt();
+  }
 
   let sessionError: unknown;
   let exitCode = 0;
@@ -92,11 +100,22 @@ export async function startRepl(init: SessionInit): Promise<void> {
     m.createSession({ ...init, ask: (call) => ask(call), consent }),
   );
   sessionReady.then(
-    (s) =>
+    (s) => {
       s.on((e) => {
         if (!QUIET.has(e.type)) clearThinking();
         renderer.event(e);
-      }),
+      });
+      if (init.resume || exiting) return;
+      if (!stdin.isTTY) {
+        banner();
+        stdout.write(`${sessionLine(s)}\n`);
+        if (!closing) rl.prompt();
+      } else if (!turn && !question) {
+        // Above the prompt, keeping what was typed (as the session's error would be).
+        stdout.write(`\r\x1b[K${sessionLine(s)}\n`);
+        rl.prompt(true);
+      } else print(sessionLine(s));
+    },
     (e) => {
       sessionError = e;
       // A REPL whose session never started has failed, whatever is typed afterwards.
@@ -273,12 +292,19 @@ export async function startRepl(init: SessionInit): Promise<void> {
   if (init.resume) {
     // Lines typed while the thread loads wait in typeAhead, as during a turn.
     turn = session()
-      .then(showThread, (e) => {
-        // Nothing to continue: the one-line error on stderr, as for any command that cannot start.
-        process.stderr.write(`loom: ${formatError(e)}\n`);
-        exitCode = 1;
-        closing = true;
-      })
+      .then(
+        (s) => {
+          banner();
+          stdout.write(`${sessionLine(s)}\n`);
+          showThread(s);
+        },
+        (e) => {
+          // Nothing to continue: the one-line error on stderr, as for any command that cannot start.
+          process.stderr.write(`loom: ${formatError(e)}\n`);
+          exitCode = 1;
+          closing = true;
+        },
+      )
       .finally(afterTurn);
   }
 

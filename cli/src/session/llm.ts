@@ -11,7 +11,13 @@ import { clientConfigFrom, createLlmClient } from "@loom/runtime/providers/resol
 import { loadProvider } from "../providers.ts";
 import { serverToken } from "./server-token.ts";
 
-export async function createSessionLlm(config: LoomConfig, provider: string, env: Env): Promise<LlmClient> {
+/** `notice` receives what a provider tells the user outside of errors (a deprecated model). */
+export async function createSessionLlm(
+  config: LoomConfig,
+  provider: string,
+  env: Env,
+  notice?: (message: string) => void,
+): Promise<LlmClient> {
   const serverUrl = config.server.url;
   if (serverUrl) {
     const token = serverToken(serverUrl, env);
@@ -26,5 +32,5 @@ export async function createSessionLlm(config: LoomConfig, provider: string, env
   }
   // A named table may point at another provider's plugin: [providers.ollama] type = "openai".
   const cfg = clientConfigFrom(provider, config.providers[provider] as Record<string, unknown> | undefined);
-  return createLlmClient(cfg, [await loadProvider(cfg.provider)]);
+  return createLlmClient({ ...cfg, notice }, [await loadProvider(cfg.provider)]);
 }

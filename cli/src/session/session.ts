@@ -6,7 +6,6 @@ import type { LlmClient, Usage } from "@loom/runtime/llm";
 import type { Env } from "@loom/runtime/paths";
 import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import { buildSystemPrompt } from "@loom/runtime/prompt";
-import { getModel } from "@loom/runtime/providers/catalogue";
 import type { Thread } from "@loom/runtime/thread";
 import { type CompactionResult, compactMessages, llmSummarizer } from "@loom/runtime/threads/compact";
 import { repairMessages } from "@loom/runtime/threads/repair";
@@ -16,6 +15,7 @@ import { type UndoEntry, type UndoResult, undoLatest } from "@loom/runtime/undo/
 import { budgetedLlm, budgetFor } from "./context-budget.ts";
 import type { SessionEvent, SessionListener } from "./events.ts";
 import { createSessionLlm } from "./llm.ts";
+import { checkModel, providerFor } from "./model-choice.ts";
 import { type AskFn, createApprover, type PermissionMode, toolsForMode } from "./permissions.ts";
 import { createSessionLog, logSessionEvent } from "./session-log.ts";
 import { gitContext, lastThread, resolveStart } from "./setup.ts";
@@ -52,7 +52,12 @@ export interface SessionDeps {
     consent?: AskConsent,
     onLog?: (plugin: string, message: string) => void,
   ) => Promise<SessionTools>;
-  createLlm?: (config: LoomConfig, provider: string, env: Env) => Promise<LlmClient>;
+  createLlm?: (
+    config: LoomConfig,
+    provider: string,
+    env: Env,
+    notice?: (message: string) => void,
+  ) => Promise<LlmClient>;
 }
 
 export interface Session {
@@ -88,13 +93,23 @@ export interface Session {
 
 export async function createSession(init: SessionInit = {}, deps: SessionDeps = {}): Promise<Session> {
   const env = init.env ?? process.env;
-  const { data, store, workspace, resumed, config, repo, ...chosen } = resolveStart(init, env);
+  const { data, store, workspace, resumed, config, repo, modelFromThread, ...chosen } = resolveStart(
+    init,
+    env,
+  );
+  const models = {
+    providers: config.providers as Record<string, Record<string, unknown>>,
+    viaServer: config.server.url !== undefined,
+  };
+  if (!modelFromThread) await checkModel(chosen, models);
   let provider = chosen.provider;
   let model = chosen.model;
   let mode: PermissionMode = config.agent.permission_mode;
 
-  const makeLlm = deps.createLlm ?? ((c: LoomConfig, p: string, e: Env) => createSessionLlm(c, p, e));
-  let llm = await makeLlm(config, provider, env);
+  // A provider's own warnings (a deprecated model) reach the user as session notices, once each.
+  const notice = (message: string): void => emit({ type: "session.notice", level: "warn", message });
+  const makeLlm = (p: string) => (deps.createLlm ?? createSessionLlm)(config, p, env, notice);
+  let llm = await makeLlm(provider);
   const log = createSessionLog(config, env, { workspace });
   const loaded = await (deps.loadTools ?? loadSessionTools)(
     config,
@@ -305,8 +320,9 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     },
     async setModel(next) {
       if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
-      const nextProvider = getModel(next)?.provider ?? provider;
-      if (nextProvider !== provider) llm = await makeLlm(config, nextProvider, env);
+      const nextProvider = providerFor(next, provider, models.providers);
+      await checkModel({ provider: nextProvider, model: next }, models);
+      if (nextProvider !== provider) llm = await makeLlm(nextProvider);
       provider = nextProvider;
       model = next;
       makeAgent();

@@ -8,11 +8,11 @@ import { join } from "node:path";
 import { loadConfig } from "@loom/runtime/config";
 import type { LoomConfig } from "@loom/runtime/config/schema";
 import { formatError, LoomError } from "@loom/runtime/errors";
-import { dataDir, type Env } from "@loom/runtime/paths";
+import { dataDir, type Env, userConfigFile } from "@loom/runtime/paths";
 import type { Thread } from "@loom/runtime/thread";
 import { createThreadStore, type ThreadStore } from "@loom/runtime/threads/store";
 import { findRepo, type RepoInfo } from "@loom/runtime/undo/git";
-import { defaultModel, providerType } from "../providers.ts";
+import { defaultModel, isNamedProvider, providerType } from "../providers.ts";
 import type { SessionInit } from "./session.ts";
 import { realWorkspace } from "./workspace-dir.ts";
 
@@ -26,6 +26,8 @@ export interface SessionStart {
   repo?: RepoInfo;
   provider: string;
   model: string;
+  /** The model is the resumed thread's own (checked when it was chosen, not again). */
+  modelFromThread: boolean;
 }
 
 const FLAG_NAMES = {
@@ -59,14 +61,24 @@ export function resolveStart(init: SessionInit, env: Env): SessionStart {
   const keep = resumed?.provider && resumed.model && !init.provider && !init.model ? resumed : undefined;
   const provider = keep?.provider ?? config.agent.provider;
   const type = providerType(provider, config.providers as Record<string, Record<string, unknown>>);
-  const model = keep?.model ?? config.agent.model ?? defaultModel(type);
+  // A named provider (an OpenAI-compatible server…) has no default: what it serves is its own.
+  const model =
+    keep?.model ?? config.agent.model ?? (isNamedProvider(provider) ? undefined : defaultModel(type));
   if (!model) {
     throw new LoomError(
       "CONFIG_INVALID",
-      `no model configured for provider "${provider}" (set agent.model or --model)`,
+      `no model for provider "${provider}" (a configured provider has no default model): pass --model <id>, or set model under [agent] in ${userConfigFile(env)}`,
     );
   }
-  const start: SessionStart = { data, store, workspace, config, provider, model };
+  const start: SessionStart = {
+    data,
+    store,
+    workspace,
+    config,
+    provider,
+    model,
+    modelFromThread: keep !== undefined,
+  };
   const repo = findRepo(workspace);
   if (repo) start.repo = repo;
   if (resumed) start.resumed = resumed;

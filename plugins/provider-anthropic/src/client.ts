@@ -7,6 +7,7 @@ import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from "@loom/runtime
 import { awaitWithin, createRequestScope, guardStream } from "@loom/runtime/providers/stream";
 import { fromAnthropicMessage, toAnthropicParams } from "./convert.ts";
 import { PROVIDER, toLlmError } from "./errors.ts";
+import { sdkWarningsOnce } from "./sdk-warnings.ts";
 import { toLlmEvents } from "./stream.ts";
 
 /** Claude on Vertex AI: Google credentials instead of an API key. */
@@ -28,6 +29,8 @@ export interface AnthropicClientOptions {
   idleTimeoutMs: number;
   /** Whole-request timeout for `complete`. */
   requestTimeoutMs: number;
+  /** Where the SDK's own warnings (deprecated models) go, once each; absent: stderr. */
+  notice?: ((message: string) => void) | undefined;
 }
 
 interface Loaded {
@@ -62,13 +65,13 @@ export function createAnthropicClient(opts: AnthropicClientOptions): LlmClient {
   let loading: Promise<Loaded> | undefined;
   const load = (): Promise<Loaded> => (loading ??= loadSdk(opts));
   const convert = { promptCaching: opts.promptCaching, defaultMaxTokens: opts.defaultMaxTokens };
+  const create = sdkWarningsOnce(opts.notice);
 
   async function complete(request: LlmRequest, signal?: AbortSignal): Promise<LlmResponse> {
     const { sdk, client } = await load();
     try {
-      const message = await client.messages.create(
-        { ...toAnthropicParams(request, convert), stream: false },
-        { signal },
+      const message = await create(() =>
+        client.messages.create({ ...toAnthropicParams(request, convert), stream: false }, { signal }),
       );
       return fromAnthropicMessage(message);
     } catch (e) {
@@ -82,9 +85,11 @@ export function createAnthropicClient(opts: AnthropicClientOptions): LlmClient {
     try {
       const guard = { provider: PROVIDER, idleMs: opts.idleTimeoutMs, signal, cancel: () => scope.abort() };
       const raw = await awaitWithin(
-        client.messages.create(
-          { ...toAnthropicParams(request, convert), stream: true },
-          { signal: scope.signal },
+        create(() =>
+          client.messages.create(
+            { ...toAnthropicParams(request, convert), stream: true },
+            { signal: scope.signal },
+          ),
         ),
         guard,
       );

@@ -65,7 +65,7 @@ const anthropic: ProviderDefinition = {
   name: PROVIDER,
   apiKeyEnv: API_KEY_ENV,
   create(options) {
-    return createAnthropicClient({ ...authOf(options), ...settingsOf(options) });
+    return createAnthropicClient({ ...authOf(options), ...settingsOf(options), notice: options.notice });
   },
 };
 

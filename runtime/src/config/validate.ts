@@ -2,6 +2,7 @@
  * Validates the merged config against the one schema and turns the first problem into one line
  * that names where the bad value came from, its key, and what was expected.
  */
+import { didYouMean } from "../did-you-mean.ts";
 import { LoomError } from "../errors.ts";
 import { isSecretKey } from "../log.ts";
 import { type CheckIssue, checkValue } from "./check.ts";
@@ -75,22 +76,7 @@ function describeGot(value: unknown, secret: boolean): string {
 function suggestion(segments: readonly string[]): string {
   const name = segments[segments.length - 1] ?? "";
   const known = knownKeys(schemaAt(CONFIG_SCHEMA, segments.slice(0, -1)));
-  const close = known.filter((k) => distance(k, name) <= (k.length <= 3 ? 1 : 2));
-  if (close.length > 0)
-    return ` (did you mean ${close.map((k) => keyPath([...segments.slice(0, -1), k])).join(" or ")}?)`;
+  const close = didYouMean(name, known, (k) => keyPath([...segments.slice(0, -1), k]));
+  if (close) return close;
   return known.length > 0 ? ` (known keys: ${known.join(", ")})` : "";
-}
-
-/** Levenshtein distance, small strings only. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -71,6 +71,7 @@ test("clientConfigFrom splits a config table into key, base URL and settings", (
   const key = new Secret("sk");
   expect(clientConfigFrom("openai", { api_key: key, base_url: "http://h/v1", stream_usage: false })).toEqual({
     provider: "openai",
+    name: "openai",
     apiKey: key,
     baseUrl: "http://h/v1",
     settings: { stream_usage: false },
@@ -82,12 +83,14 @@ test("clientConfigFrom splits a config table into key, base URL and settings", (
   expect(seen).toEqual([{ settings: { project: "p", location: "l" } }]);
   expect(clientConfigFrom("ollama", { type: "openai", base_url: "http://127.0.0.1:11434/v1" })).toEqual({
     provider: "openai",
+    name: "ollama",
     apiKey: undefined,
     baseUrl: "http://127.0.0.1:11434/v1",
     settings: {},
   });
   expect(clientConfigFrom("anthropic")).toEqual({
     provider: "anthropic",
+    name: "anthropic",
     apiKey: undefined,
     baseUrl: undefined,
     settings: {},

@@ -6,13 +6,18 @@ import { LoomError } from "../errors.ts";
 import type { LlmClient, ProviderDefinition } from "../llm.ts";
 import { Secret } from "../secret.ts";
 import { isHttpUrl } from "../url.ts";
+import { namedClient, renameError } from "./named-client.ts";
 
 export interface LlmClientConfig {
   /** Provider name, e.g. "anthropic", "openai", "vertex". */
   provider: string;
+  /** The configured name when it is not the provider's own (`local` for `[providers.local]`): errors use it. */
+  name?: string | undefined;
   apiKey?: string | Secret | undefined;
   baseUrl?: string | undefined;
   settings?: Record<string, unknown> | undefined;
+  /** Passed to the provider: see `ProviderOptions.notice`. */
+  notice?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -39,11 +44,20 @@ export function createLlmClient(
     );
   }
   const apiKey = config.apiKey instanceof Secret ? config.apiKey.expose() : config.apiKey;
-  return definition.create({
-    ...(apiKey ? { apiKey } : {}),
-    ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-    ...(config.settings ? { settings: config.settings } : {}),
-  });
+  const create = () =>
+    definition.create({
+      ...(apiKey ? { apiKey } : {}),
+      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+      ...(config.settings ? { settings: config.settings } : {}),
+      ...(config.notice ? { notice: config.notice } : {}),
+    });
+  const name = config.name;
+  if (!name || name === config.provider) return create();
+  try {
+    return namedClient(create(), name, config.provider);
+  } catch (e) {
+    throw renameError(e, name, config.provider);
+  }
 }
 
 /**
@@ -57,6 +71,7 @@ export function clientConfigFrom(name: string, table: Record<string, unknown> = 
   const { api_key, base_url, type, ...settings } = table;
   return {
     provider: typeof type === "string" && type ? type : name,
+    name,
     apiKey: api_key instanceof Secret || typeof api_key === "string" ? api_key : undefined,
     baseUrl: typeof base_url === "string" ? base_url : undefined,
     settings,

@@ -1,0 +1,121 @@
+/**
+ * Choosing a provider and model from the command line: names are checked before anything is sent
+ * (with the nearest names), configured providers are named in errors, and a provider's own
+ * warnings reach the user once, as Loom's output.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
+import { createSandbox, jsonLines, loom, type Sandbox } from "./_harness.ts";
+
+let up: FakeUpstream;
+let sb: Sandbox;
+beforeAll(async () => {
+  up = await startFakeUpstream({ script: { turns: [] } });
+  sb = createSandbox({ "a.txt": "hi\n" });
+});
+afterAll(async () => {
+  await up.stop();
+  sb.cleanup();
+});
+
+const anthropicEnv = () => ({ ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: up.url });
+const localEnv = () => ({
+  LOOM_PROVIDERS__LOCAL__TYPE: "openai",
+  LOOM_PROVIDERS__LOCAL__BASE_URL: up.openaiUrl,
+});
+
+test("a misspelt model is refused before any request, with the nearest catalogue name", async () => {
+  up.setScript({ turns: [{ text: "never" }] });
+  const r = await loom(sb, ["run", "--model", "claude-sonet-4-6", "hi"], { env: anthropicEnv() });
+  expect(r.code).toBe(1);
+  expect(r.stderr.trim().split("\n")).toEqual([
+    'loom: CONFIG_INVALID: unknown model "claude-sonet-4-6" for anthropic (did you mean claude-sonnet-4-6 or claude-sonnet-4-5?); `loom models` lists the known models',
+  ]);
+  expect(up.requests).toHaveLength(0);
+});
+
+test("a named provider without a model says how to set one, and sends nothing", async () => {
+  up.setScript({ turns: [{ text: "never" }] });
+  const r = await loom(sb, ["run", "--provider", "local", "hi"], { env: localEnv() });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('loom: CONFIG_INVALID: no model for provider "local"');
+  expect(r.stderr).toContain("pass --model <id>, or set model under [agent] in");
+  expect(up.requests).toHaveLength(0);
+});
+
+test("an OpenAI-compatible server takes the models its /models lists, and refuses others", async () => {
+  up.setScript({ turns: [{ text: "local answer" }], models: ["qwen2.5-coder", "llama3.1"] });
+  const ok = await loom(sb, ["run", "--provider", "local", "--model", "qwen2.5-coder", "hi"], {
+    env: localEnv(),
+  });
+  expect(ok.stderr).not.toContain("loom:");
+  expect(ok.code).toBe(0);
+  expect(ok.stdout).toContain("local answer");
+  expect(up.requests.map((q) => (q.body as { model?: string }).model)).toEqual(["qwen2.5-coder"]);
+
+  up.setScript({ turns: [{ text: "never" }], models: ["qwen2.5-coder", "llama3.1"] });
+  const bad = await loom(sb, ["run", "--provider", "local", "--model", "qwen2.5-codr", "hi"], {
+    env: localEnv(),
+  });
+  expect(bad.code).toBe(1);
+  expect(bad.stderr.trim()).toBe(
+    `loom: CONFIG_INVALID: model "qwen2.5-codr" is not served by local (openai) at ${up.openaiUrl} (did you mean qwen2.5-coder?) (it serves: qwen2.5-coder, llama3.1)`,
+  );
+  expect(up.requests).toHaveLength(0);
+});
+
+test("a [providers.x] table without a type says the type is missing", async () => {
+  const r = await loom(sb, ["run", "--provider", "local", "--model", "m", "hi"], {
+    env: { LOOM_PROVIDERS__LOCAL__BASE_URL: up.openaiUrl },
+  });
+  expect(r.code).toBe(1);
+  expect(r.stderr.trim()).toBe(
+    'loom: CONFIG_INVALID: provider "local" has no type: set providers.local.type to one of anthropic, openai, vertex (e.g. type = "openai" for an OpenAI-compatible server)',
+  );
+});
+
+test("errors of a configured provider name it, not only its type", async () => {
+  up.setScript({ turns: [{ text: "never" }], apiKey: "right-key", models: ["qwen2.5-coder"] });
+  const r = await loom(sb, ["run", "--provider", "local", "--model", "qwen2.5-coder", "hi"], {
+    env: localEnv(),
+  });
+  expect(r.code).toBe(1);
+  expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^loom: local \(openai\): 401 /);
+});
+
+test("the SDK's deprecation warning is told once, as a Loom notice", async () => {
+  up.setScript({
+    turns: [
+      { toolCalls: [{ name: "read_file", input: { path: "a.txt" } }] },
+      { toolCalls: [{ name: "read_file", input: { path: "a.txt" } }] },
+      { toolCalls: [{ name: "read_file", input: { path: "a.txt" } }] },
+      { text: "done" },
+    ],
+  });
+  const r = await loom(sb, ["run", "--model", "claude-sonnet-4-5", "read it"], { env: anthropicEnv() });
+  expect(r.code).toBe(0);
+  expect(up.requests).toHaveLength(4);
+  const lines = r.stderr.split("\n").filter((l) => l.includes("deprecated"));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^anthropic: The model 'claude-sonnet-4-5' is deprecated .*; Please migrate/);
+
+  up.setScript({ turns: [{ text: "done" }] });
+  const json = await loom(sb, ["run", "--json", "--model", "claude-sonnet-4-5", "hi"], {
+    env: anthropicEnv(),
+  });
+  expect(json.stderr).toBe("");
+  const notices = jsonLines(json.stdout).filter((e) => e.type === "notice");
+  expect(notices).toHaveLength(1);
+  expect(String(notices[0]?.message)).toContain("deprecated");
+});
+
+test("/model refuses an unknown name and keeps the model; a provider name gets a hint", async () => {
+  up.setScript({ turns: [{ text: "answer" }] });
+  const input = ["/model local", "/model claude-opus-4-66", "/model", "hello", "/exit"].join("\n");
+  const r = await loom(sb, [], { env: { ...anthropicEnv(), ...localEnv() }, stdin: `${input}\n` });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('"local" is a provider: choose it with --provider local');
+  expect(r.stdout).toContain('unknown model "claude-opus-4-66" for anthropic (did you mean claude-opus-4-6');
+  expect(r.stdout).toContain("model: claude-sonnet-4-6 (anthropic)");
+  expect(up.requests.map((q) => (q.body as { model?: string }).model)).toEqual(["claude-sonnet-4-6"]);
+});
