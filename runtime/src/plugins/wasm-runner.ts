@@ -120,6 +120,9 @@ async function memoryBytes(plugin: Plugin): Promise<number> {
   return mem instanceof WebAssembly.Memory ? mem.buffer.byteLength : 0;
 }
 
+/** JavaScriptCore names the JS expression that raised a trap (`(evaluating 'func()')`): Extism's, not the plugin's. */
+const withoutEngineDetail = (message: string): string => message.replace(/ \(evaluating '.*'\)$/, "");
+
 /** The instance could not be (re)created; `why` is the error. */
 export class RunnerStartError extends Error {
   constructor(readonly why: unknown) {
@@ -172,7 +175,7 @@ export function createRunner(opts: RunnerOptions): Runner {
         }
         return { ok: true, output: decoder.decode(bytes) };
       } catch (e) {
-        const message = formatError(e);
+        const message = withoutEngineDetail(formatError(e));
         if (!isLoomError(e) && message.startsWith("Plugin-originated error: ")) {
           return failed("TOOL_FAILED", message.slice(25));
         }
