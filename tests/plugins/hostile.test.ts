@@ -122,6 +122,10 @@ for (const isolation of ["auto", "process"] as const) {
         expect(await call("echo", { after: "kernel_alloc" })).toEqual({ output: { after: "kernel_alloc" } });
       });
 
+      test("a flood of tiny kernel blocks is stopped with TOOL_MEMORY too", async () => {
+        expect(errorOf(await call("kernel_alloc_tiny", {})).code).toBe("TOOL_MEMORY");
+      });
+
       test("kernel blocks the guest frees stop counting", async () => {
         expect(await call("kernel_alloc_free", {})).toEqual({ output: "4096" });
       });
