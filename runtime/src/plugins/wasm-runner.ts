@@ -60,19 +60,23 @@ const silent = {
   log: noop,
 } as unknown as Console;
 
-/** The import namespaces with the kernel's `alloc` budgeted and every host function watching the budget. */
+/**
+ * The import namespaces with the kernel's `alloc` budgeted and every host function (they store
+ * their results as blocks) watching the budget; other namespaces (`tick`) as they are.
+ */
 function budgeted(opts: RunnerOptions, budget: BlockBudget): Record<string, Record<string, HostFn>> {
-  const functions: Record<string, Record<string, HostFn>> = {};
-  for (const [ns, fns] of Object.entries(opts.functions)) {
-    functions[ns] = {};
-    for (const [name, f] of Object.entries(fns)) {
-      functions[ns][name] = (ctx, ...args) => {
+  const functions: Record<string, Record<string, HostFn>> = { ...opts.functions };
+  const user = opts.functions["extism:host/user"] ?? {};
+  functions["extism:host/user"] = Object.fromEntries(
+    Object.entries(user).map(([name, f]): [string, HostFn] => [
+      name,
+      (ctx, ...args) => {
         budget.watch(ctx);
         return f(ctx, ...args);
-      };
-    }
-  }
-  functions["extism:host/env"] = { ...functions["extism:host/env"], alloc: budget.alloc };
+      },
+    ]),
+  );
+  functions["extism:host/env"] = { ...opts.functions["extism:host/env"], alloc: budget.alloc };
   return functions;
 }
 
