@@ -5,9 +5,9 @@
  * guest-reported error is TOOL_FAILED; a trap is PLUGIN_FAILED with an out-of-memory hint when
  * the guest's memory was near its cap; Extism's blocks are charged to a budget of `memoryMb`
  * (block-budget.ts) and a call past it is TOOL_MEMORY; an export that returns non-zero without
- * setting an error is TOOL_FAILED (wasm-return-code.ts). After any abnormal unwind (trap, refused host call, a
- * thrown deadline) the instance may be half-way through its own bookkeeping, so it is replaced
- * by a fresh one before the next call.
+ * setting an error is TOOL_FAILED (wasm-return-code.ts). After any abnormal unwind (trap,
+ * refused host call, a thrown deadline) the instance may be half-way through its own
+ * bookkeeping, so it is replaced by a fresh one before the next call.
  */
 import createPlugin, { type CallContext, type Plugin } from "@extism/extism";
 import { formatError, isLoomError } from "../errors.ts";
@@ -24,7 +24,7 @@ export interface RunnerOptions {
   plugin: string;
   /** Memory-capped module bytes, or the same compiled. */
   module: Uint8Array | WebAssembly.Module;
-  /** Bytes of a module with the same exports as `module` (needed when `module` is compiled), for the return-code shim. */
+  /** Bytes of a module with the same exports as `module` (read for the return-code shim). */
   source: Uint8Array;
   memoryMb: number;
   maxOutputBytes: number;
