@@ -131,8 +131,16 @@ for (const isolation of ["auto", "process"] as const) {
       });
 
       test("output over maxOutputBytes is refused", async () => {
-        const err = errorOf(await call("huge_output", {}));
-        expect(err.message).toContain("limits.maxOutputBytes");
+        // Building 1 MB of output can outlast the in-process slice and move to a child process,
+        // whose start on a loaded machine must not turn this into a timeout.
+        const roomy = parseManifest({ ...manifest, limits: { ...manifest.limits, timeoutMs: 30_000 } });
+        const p = loadWasmPlugin({ isolation, manifest: roomy, wasm, root, permissions: async () => all });
+        try {
+          const err = errorOf(await callTool(p, "huge_output", {}));
+          expect(err.message).toContain("limits.maxOutputBytes");
+        } finally {
+          p.host.close();
+        }
       });
 
       test("a non-zero return without an error message is a failure, not a success", async () => {
