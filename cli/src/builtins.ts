@@ -52,9 +52,11 @@ export interface OpenRegistryOptions {
   consent?: AskConsent;
   /** Where a plugin's `log` lines go (default: dropped). */
   onLog?: (plugin: string, message: string) => void;
+  /** Where warnings go (default: `loom: plugin warning: …` on stderr); the REPL prints them above its prompt. */
+  onWarning?: (warning: string) => void;
 }
 
-/** The registry of built-in and installed plugins for a workspace; warnings go to stderr. */
+/** The registry of built-in and installed plugins for a workspace; warnings go to `onWarning` or stderr. */
 export async function openToolRegistry(opts: OpenRegistryOptions): Promise<ToolRegistry> {
   const registry = await createToolRegistry({
     workspaceRoot: opts.workspace,
@@ -63,7 +65,8 @@ export async function openToolRegistry(opts: OpenRegistryOptions): Promise<ToolR
     ...(opts.consent ? { consent: opts.consent } : {}),
     ...(opts.onLog ? { onLog: opts.onLog } : {}),
   });
-  for (const w of registry.warnings) process.stderr.write(`loom: plugin warning: ${w}\n`);
+  const warn = opts.onWarning ?? ((w: string) => process.stderr.write(`loom: plugin warning: ${w}\n`));
+  for (const w of registry.warnings) warn(w);
   return registry;
 }
 

@@ -122,13 +122,25 @@ for (const isolation of ["auto", "process"] as const) {
         expect(await call("echo", { after: "kernel_alloc" })).toEqual({ output: { after: "kernel_alloc" } });
       });
 
+      test("a flood of tiny kernel blocks is stopped with TOOL_MEMORY too", async () => {
+        expect(errorOf(await call("kernel_alloc_tiny", {})).code).toBe("TOOL_MEMORY");
+      });
+
       test("kernel blocks the guest frees stop counting", async () => {
         expect(await call("kernel_alloc_free", {})).toEqual({ output: "4096" });
       });
 
       test("output over maxOutputBytes is refused", async () => {
-        const err = errorOf(await call("huge_output", {}));
-        expect(err.message).toContain("limits.maxOutputBytes");
+        // Building 1 MB of output can outlast the in-process slice and move to a child process,
+        // whose start on a loaded machine must not turn this into a timeout.
+        const roomy = parseManifest({ ...manifest, limits: { ...manifest.limits, timeoutMs: 30_000 } });
+        const p = loadWasmPlugin({ isolation, manifest: roomy, wasm, root, permissions: async () => all });
+        try {
+          const err = errorOf(await callTool(p, "huge_output", {}));
+          expect(err.message).toContain("limits.maxOutputBytes");
+        } finally {
+          p.host.close();
+        }
       });
 
       test("a non-zero return without an error message is a failure, not a success", async () => {
@@ -139,8 +151,15 @@ for (const isolation of ["auto", "process"] as const) {
         );
       });
 
-      test("a trap becomes a tool error", async () => {
-        expect(errorOf(await call("trap", {})).message).toContain("wasm trap");
+      test("a trap becomes a tool error without the engine's JS internals", async () => {
+        const err = errorOf(await call("trap", {}));
+        expect(err.message).toBe("hostile/trap: wasm trap: Unreachable code should not be executed");
+      });
+
+      test("a null input is checked as null, not taken for {}", async () => {
+        const err = errorOf(await call("echo", null));
+        expect(err.code).toBe("TOOL_INPUT_INVALID");
+        expect(err.message).toContain('/: Instance type "null" is invalid. Expected "object".');
       });
 
       test("an AssemblyScript abort reaches the model with its message", async () => {
@@ -210,7 +229,9 @@ for (const isolation of ["auto", "process"] as const) {
           expect(ok.output).toMatchObject({ status: 200, body: "pong ✓" });
           const denied = errorOf(await call("fetch_url", { url: `http://localhost:${server.port}/ping` }));
           expect(denied.code).toBe("PERMISSION_DENIED");
-          expect(denied.message).toContain("may not reach localhost");
+          expect(denied.message).toBe(
+            'hostile/fetch_url: plugin hostile may not reach localhost: not granted (grant it in your config: [plugins.grants.hostile] network = ["localhost"])',
+          );
         } finally {
           server.stop(true);
         }
@@ -225,6 +246,7 @@ for (const isolation of ["auto", "process"] as const) {
           expect((await get.invoke({ name: "LOOM_HOSTILE_OK" }, ctx())).output).toBe("visible");
           const err = errorOf(await get.invoke({ name: "LOOM_HOSTILE_SECRET" }, ctx()));
           expect(err.code).toBe("PERMISSION_DENIED");
+          expect(err.message).toEndWith('[plugins.grants.hostile] env = ["LOOM_HOSTILE_SECRET"])');
         } finally {
           fresh.host.close();
         }

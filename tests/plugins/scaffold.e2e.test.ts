@@ -69,7 +69,7 @@ test("a scaffolded plugin goes new → build → test → install → tools call
   const denied = loom(ws, "tools", "call", "word_count", '{"path":"notes.txt"}');
   expect(denied.code).toBe(1);
   expect(denied.err.trim().split("\n")).toEqual([
-    "loom: word_count failed: PERMISSION_DENIED: word-count/word_count: plugin word-count may not read notes.txt (not granted: permissions.read)",
+    'loom: word_count failed: PERMISSION_DENIED: word-count/word_count: plugin word-count may not read notes.txt: not granted (grant it in your config: [plugins.grants.word-count] read = ["notes.txt"])',
   ]);
 
   // A grant in the user config lets it read.

@@ -7,6 +7,7 @@ import { formatError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
 import { workspaceRegistry } from "./plugin-env.ts";
+import { toolTable } from "./tool-table.ts";
 import { invokeWithTimeout } from "./tool-timeout.ts";
 
 const list = defineCommand({
@@ -25,12 +26,7 @@ const list = defineCommand({
         process.stdout.write(`${JSON.stringify({ tools: rows, conflicts: registry.conflicts }, null, 2)}\n`);
         return;
       }
-      const width = Math.max(4, ...rows.map((r) => r.name.length));
-      for (const r of rows) {
-        process.stdout.write(
-          `${r.name.padEnd(width)}  ${r.plugin.padEnd(8)} ${r.mutating ? "writes" : "      "}  ${r.description.slice(0, 80)}\n`,
-        );
-      }
+      for (const line of toolTable(rows)) process.stdout.write(`${line}\n`);
       for (const c of registry.conflicts) {
         process.stdout.write(`clash: ${c.tool} kept from ${c.kept}, not from ${c.dropped}\n`);
       }

@@ -96,8 +96,21 @@ export async function startRepl(init: SessionInit): Promise<void> {
 
   let sessionError: unknown;
   let exitCode = 0;
+  // The session starts after the prompt is drawn: a line it has to show goes above the prompt.
+  const above = (line: string) => {
+    if (closing) return;
+    if (!stdout.isTTY) return void process.stderr.write(`loom: ${line}\n`);
+    stdout.write("\r\x1b[K");
+    print(style.yellow(line));
+    if (stdin.isTTY && !turn && !question) rl.prompt(true);
+  };
   const sessionReady: Promise<Session> = import("../session/session.ts").then((m) =>
-    m.createSession({ ...init, ask: (call) => ask(call), consent }),
+    m.createSession({
+      ...init,
+      ask: (call) => ask(call),
+      consent,
+      onWarning: (w) => above(`plugin warning: ${w}`),
+    }),
   );
   sessionReady.then(
     (s) => {

@@ -42,6 +42,8 @@ export interface SessionInit {
   consent?: AskConsent;
   /** Lets a front end replace a tool's implementation (ACP client-backed files and terminals). */
   wrapTool?: (tool: Tool) => Tool;
+  /** Where plugin warnings go (a plugin that could not be loaded); default: a line on stderr. */
+  onWarning?: (warning: string) => void;
 }
 
 /** Replaceable pieces, for tests and for front ends that bring their own. */
@@ -51,6 +53,7 @@ export interface SessionDeps {
     workspace: string,
     consent?: AskConsent,
     onLog?: (plugin: string, message: string) => void,
+    onWarning?: (warning: string) => void,
   ) => Promise<SessionTools>;
   createLlm?: (
     config: LoomConfig,
@@ -116,6 +119,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     workspace,
     init.consent,
     (plugin, message) => log.info("plugin.log", { plugin, message }),
+    init.onWarning,
   );
   const allTools = loaded.tools
     .filter((t) => !config.tools.disabled.includes(t.name))

@@ -17,6 +17,7 @@ export async function loadSessionTools(
   workspace: string,
   consent?: AskConsent,
   onLog?: (plugin: string, message: string) => void,
+  onWarning?: (warning: string) => void,
 ): Promise<SessionTools> {
   const { openToolRegistry } = await import("../builtins.ts");
   const registry = await openToolRegistry({
@@ -24,6 +25,7 @@ export async function loadSessionTools(
     workspace,
     ...(consent ? { consent } : {}),
     ...(onLog ? { onLog } : {}),
+    ...(onWarning ? { onWarning } : {}),
   });
   return { tools: registry.tools, close: () => registry.close() };
 }

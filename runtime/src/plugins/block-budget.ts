@@ -20,7 +20,7 @@ import type { CallContext } from "@extism/extism";
 import { LoomError } from "../errors.ts";
 
 /** Bytes charged per block on top of its size: the JS objects Extism keeps for it. */
-export const BLOCK_OVERHEAD = 128;
+export const BLOCK_OVERHEAD = 1024;
 
 type Alloc = (size: number | bigint) => bigint;
 

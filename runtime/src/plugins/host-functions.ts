@@ -48,16 +48,18 @@ function json(value: unknown): string {
 }
 
 export function createHostFunctions(env: HostEnv): Record<HostFunctionName, HostFn> {
-  const deny = (what: string, key: string): never => {
+  /** Names the config entry that would grant it (within what the manifest declares). */
+  const deny = (what: string, key: "read" | "write" | "network" | "env", value: string): never => {
     throw new LoomError(
       "PERMISSION_DENIED",
-      `plugin ${env.plugin} may not ${what} (not granted: permissions.${key})`,
+      `plugin ${env.plugin} may not ${what}: not granted (grant it in your config: [plugins.grants.${env.plugin}] ${key} = [${JSON.stringify(value)}])`,
     );
   };
   const resolveFor = (kind: "read" | "write", p: string): string => {
     const abs = resolveInWorkspace(env.root, p, { forWrite: kind === "write" });
     if (!pathAllowed(env.root, env.permissions[kind], abs)) {
-      deny(`${kind} ${workspaceRelative(env.root, abs)}`, kind);
+      const rel = workspaceRelative(env.root, abs);
+      deny(`${kind} ${rel}`, kind, rel);
     }
     return abs;
   };
@@ -140,7 +142,7 @@ export function createHostFunctions(env: HostEnv): Record<HostFunctionName, Host
       } catch {
         throw new LoomError("INVALID_INPUT", `http_fetch: bad url ${req.url}`);
       }
-      if (!env.permissions.network.some((p) => hostMatches(host, p))) deny(`reach ${host}`, "network");
+      if (!env.permissions.network.some((p) => hostMatches(host, p))) deny(`reach ${host}`, "network", host);
       const res = syncFetch(
         {
           url: req.url,
@@ -154,7 +156,7 @@ export function createHostFunctions(env: HostEnv): Record<HostFunctionName, Host
     },
     env_get(ctx, name) {
       const key = text(ctx, name!);
-      if (!env.permissions.env.includes(key)) deny(`read environment variable ${key}`, "env");
+      if (!env.permissions.env.includes(key)) deny(`read environment variable ${key}`, "env", key);
       return ctx.store(process.env[key] ?? "");
     },
     abort(ctx, message) {

@@ -89,8 +89,10 @@ export function loadWasmPlugin(opts: WasmPluginOptions): WasmPlugin {
       source: manifest.name,
       async invoke(input, ctx) {
         try {
-          await check(input ?? {});
-          const out = await host.call(t.export ?? t.name, JSON.stringify(input ?? {}), ctx.signal);
+          // No input at all is an empty object; anything else (null included) is checked as given.
+          const given = input === undefined ? {} : input;
+          await check(given);
+          const out = await host.call(t.export ?? t.name, JSON.stringify(given), ctx.signal);
           return { output: parseOutput(out) };
         } catch (e) {
           return errorOutput(e, manifest.name, t.name);

@@ -5,9 +5,9 @@
  * guest-reported error is TOOL_FAILED; a trap is PLUGIN_FAILED with an out-of-memory hint when
  * the guest's memory was near its cap; Extism's blocks are charged to a budget of `memoryMb`
  * (block-budget.ts) and a call past it is TOOL_MEMORY; an export that returns non-zero without
- * setting an error is TOOL_FAILED (wasm-return-code.ts). After any abnormal unwind (trap, refused host call, a
- * thrown deadline) the instance may be half-way through its own bookkeeping, so it is replaced
- * by a fresh one before the next call.
+ * setting an error is TOOL_FAILED (wasm-return-code.ts). After any abnormal unwind (trap,
+ * refused host call, a thrown deadline) the instance may be half-way through its own
+ * bookkeeping, so it is replaced by a fresh one before the next call.
  */
 import createPlugin, { type CallContext, type Plugin } from "@extism/extism";
 import { formatError, isLoomError } from "../errors.ts";
@@ -24,7 +24,7 @@ export interface RunnerOptions {
   plugin: string;
   /** Memory-capped module bytes, or the same compiled. */
   module: Uint8Array | WebAssembly.Module;
-  /** Bytes of a module with the same exports as `module` (needed when `module` is compiled), for the return-code shim. */
+  /** Bytes of a module with the same exports as `module` (read for the return-code shim). */
   source: Uint8Array;
   memoryMb: number;
   maxOutputBytes: number;
@@ -60,19 +60,23 @@ const silent = {
   log: noop,
 } as unknown as Console;
 
-/** The import namespaces with the kernel's `alloc` budgeted and every host function watching the budget. */
+/**
+ * The import namespaces with the kernel's `alloc` budgeted and every host function (they store
+ * their results as blocks) watching the budget; other namespaces (`tick`) as they are.
+ */
 function budgeted(opts: RunnerOptions, budget: BlockBudget): Record<string, Record<string, HostFn>> {
-  const functions: Record<string, Record<string, HostFn>> = {};
-  for (const [ns, fns] of Object.entries(opts.functions)) {
-    functions[ns] = {};
-    for (const [name, f] of Object.entries(fns)) {
-      functions[ns][name] = (ctx, ...args) => {
+  const functions: Record<string, Record<string, HostFn>> = { ...opts.functions };
+  const user = opts.functions["extism:host/user"] ?? {};
+  functions["extism:host/user"] = Object.fromEntries(
+    Object.entries(user).map(([name, f]): [string, HostFn] => [
+      name,
+      (ctx, ...args) => {
         budget.watch(ctx);
         return f(ctx, ...args);
-      };
-    }
-  }
-  functions["extism:host/env"] = { ...functions["extism:host/env"], alloc: budget.alloc };
+      },
+    ]),
+  );
+  functions["extism:host/env"] = { ...opts.functions["extism:host/env"], alloc: budget.alloc };
   return functions;
 }
 
@@ -119,6 +123,9 @@ async function memoryBytes(plugin: Plugin): Promise<number> {
   const mem = (await plugin.getInstance()).exports["memory"];
   return mem instanceof WebAssembly.Memory ? mem.buffer.byteLength : 0;
 }
+
+/** JavaScriptCore names the JS expression that raised a trap (`(evaluating 'func()')`): Extism's, not the plugin's. */
+const withoutEngineDetail = (message: string): string => message.replace(/ \(evaluating '.*'\)$/, "");
 
 /** The instance could not be (re)created; `why` is the error. */
 export class RunnerStartError extends Error {
@@ -172,7 +179,7 @@ export function createRunner(opts: RunnerOptions): Runner {
         }
         return { ok: true, output: decoder.decode(bytes) };
       } catch (e) {
-        const message = formatError(e);
+        const message = withoutEngineDetail(formatError(e));
         if (!isLoomError(e) && message.startsWith("Plugin-originated error: ")) {
           return failed("TOOL_FAILED", message.slice(25));
         }

@@ -53,6 +53,14 @@ export function kernel_alloc(): i32 {
   return 0;
 }
 
+// A flood of 1-byte kernel blocks (a million), never freed: cheap to ask for, not free to keep.
+export function kernel_alloc_tiny(): i32 {
+  let granted = 0;
+  for (let i = 0; i < 1_000_000; i++) if (extism_alloc(1) != 0) granted++;
+  output(granted.toString());
+  return 0;
+}
+
 // Frees each kernel block before asking for the next: 256 MiB in all, never more than 64 KiB held.
 export function kernel_alloc_free(): i32 {
   let granted = 0;
