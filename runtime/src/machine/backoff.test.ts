@@ -46,6 +46,12 @@ describe("backoffDelay", () => {
     expect(backoffDelay(-2, 0.5)).toBe(200);
   });
 
+  test("a zero base is no delay: no floor is invented, a retry-after of 0 included", () => {
+    const zero = { baseMs: 0, factor: 2, capMs: 100 };
+    expect(backoffDelay(3, 0.5, zero)).toBe(0);
+    expect(backoffDelay(3, 0.5, zero, 0)).toBe(0);
+  });
+
   test("retry-after is a floor", () => {
     expect(backoffDelay(0, 0.5, DEFAULT_BACKOFF, 2500)).toBe(2500);
     expect(backoffDelay(5, 0.5, DEFAULT_BACKOFF, 10)).toBe(5000);
