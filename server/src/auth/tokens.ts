@@ -1,5 +1,4 @@
 /** Loom API tokens: `lt_<random>`, shown once, stored as sha256. */
-import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
 import { tokens } from "../db/schema.ts";
 
@@ -53,11 +52,14 @@ const RECORD = {
 
 export function findToken(db: Db, token: string): TokenRecord | undefined {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
-  const row = db
-    .select(RECORD)
-    .from(tokens)
-    .where(and(eq(tokens.hash, hashToken(token)), isNull(tokens.revokedAt)))
-    .get();
+  // Every authenticated request runs this: `query` keeps the compiled statement (a drizzle query
+  // would be prepared again each time).
+  const row = db.$client
+    .query<TokenRecord, [string]>(
+      `SELECT id, name, user_id AS userId, created_at AS createdAt, rate_limit_per_minute AS rateLimitPerMinute
+         FROM tokens WHERE hash = ? AND revoked_at IS NULL`,
+    )
+    .get(hashToken(token));
   return row ?? undefined;
 }
 

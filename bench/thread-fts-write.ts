@@ -1,0 +1,221 @@
+/**
+ * Thread writes at scale (issue 11 #6): `PUT /api/threads/:id` p50 and `GET /health` p99 with 10,000
+ * threads of ~15 KB stored and indexed, under 8 concurrent writers, over a real socket on 127.0.0.1.
+ * Goals: PUT p50 <= 5 ms, health p99 <= 20 ms. Baselines from the same run: the PUT at 200 threads
+ * (a write must not cost more as the index grows) and /health with no writers.
+ *
+ * The server runs in a child process (`loom serve`'s startServer), so the clients' own work is not on
+ * its event loop. Seeding writes the rows directly (one transaction, no HTTP). Bounded: 8 x 40 PUTs,
+ * and a 120 s deadline for the load.
+ */
+import type { Database } from "bun:sqlite";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Thread } from "@loom/runtime/thread";
+import { openDb } from "@loom/server/db";
+import { createToken } from "@loom/server/tokens";
+import { type BenchResult, percentile } from "./types.ts";
+
+const WRITERS = 8;
+const PUTS_PER_WRITER = 40;
+const BODY_BYTES = 15_000;
+const DEADLINE_MS = 120_000;
+
+/**
+ * Conversation-like text: words from a fixed vocabulary with a skewed (Zipf-like) frequency, as real
+ * messages have. Seeding builds a pool of blocks once and composes threads from it, so it spends its
+ * time in SQLite, not in generating text.
+ */
+function textSource(seed: number) {
+  let s = seed >>> 0 || 1;
+  const next = () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return s >>> 0;
+  };
+  const letters = "etaoinshrdlucmfwypvbgkjqxz";
+  const vocab = Array.from({ length: 5000 }, () => {
+    let w = "";
+    for (let i = 3 + (next() % 7); i > 0; i--) w += letters[next() % 26];
+    return w;
+  });
+  const block = (bytes: number) => {
+    const out: string[] = [];
+    for (let len = 0; len < bytes; ) {
+      const r = next() / 2 ** 32;
+      const w = vocab[Math.floor(r * r * r * vocab.length)] ?? "x";
+      out.push(w);
+      len += w.length + 1;
+    }
+    return out.join(" ");
+  };
+  const pool = Array.from({ length: 97 }, () => block(BODY_BYTES / 6));
+  /** Message `m` of thread `i`, version `v`: pooled text plus words only this thread has. */
+  return (i: number, m: number, v: number) => `${pool[(i * 31 + m * 7 + v) % pool.length]} t${i}m${m} v${v}`;
+}
+
+type Text = ReturnType<typeof textSource>;
+
+function thread(id: string, i: number, text: Text, version: number): Thread {
+  const messages: Thread["messages"] = [];
+  for (let m = 0; m < 6; m++)
+    messages.push({ role: m % 2 ? "assistant" : "user", content: text(i, m, version) });
+  return {
+    id,
+    version,
+    createdAt: "2026-11-01T10:00:00.000Z",
+    updatedAt: new Date(Date.UTC(2026, 10, 1, 10) + i * 1000).toISOString(),
+    workspace: `/home/bench/proj-${i % 50}`,
+    title: `bench thread ${i}`,
+    visibility: "team",
+    isPrivate: false,
+    messages,
+  };
+}
+
+const idOf = (i: number) => `T-00000000-0000-7000-8000-${i.toString(16).padStart(12, "0")}`;
+
+/** Rows written straight into `threads` and `threads_fts`, as the store would, in one transaction. */
+function seed(path: string, count: number): { token: string; userId: string } {
+  const db = openDb(path);
+  const { token, userId } = createToken(db, { name: "bench" });
+  const sqlite: Database = db.$client;
+  const text = textSource(42);
+  const row = sqlite.prepare(
+    `INSERT INTO threads (id, owner_id, version, workspace, title, visibility, created_at, updated_at, body, fts_rowid)
+     VALUES (?, ?, 1, ?, ?, 'team', ?, ?, ?, ?)`,
+  );
+  const fts = sqlite.prepare("INSERT INTO threads_fts (rowid, title, messages, git) VALUES (?, ?, ?, '')");
+  const t0 = performance.now();
+  sqlite.transaction(() => {
+    for (let i = 1; i <= count; i++) {
+      const t = thread(idOf(i), i, text, 1);
+      row.run(t.id, userId, t.workspace, t.title ?? null, t.createdAt, t.updatedAt, JSON.stringify(t), i);
+      fts.run(i, t.title ?? "", t.messages.map((m) => m.content).join("\n"));
+    }
+  })();
+  sqlite.close();
+  process.stderr.write(`bench: seeded ${count} threads in ${Math.round(performance.now() - t0)} ms\n`);
+  return { token, userId };
+}
+
+async function startChildServer(dbPath: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const script = `import { startServer } from "@loom/server/serve";
+const s = await startServer({ port: 0, dbPath: ${JSON.stringify(dbPath)}, env: {}, logSink: () => {} });
+process.stdout.write(s.url + "\\n");
+process.on("SIGTERM", () => s.stop().then(() => process.exit(0)));`;
+  const child = Bun.spawn(["bun", "-e", script], {
+    cwd: join(import.meta.dir, ".."),
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  const reader = child.stdout.getReader();
+  let out = "";
+  while (!out.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("bench server exited before listening");
+    out += new TextDecoder().decode(value);
+  }
+  return {
+    url: out.trim(),
+    async stop() {
+      child.kill("SIGTERM");
+      await child.exited;
+    },
+  };
+}
+
+async function timed(f: () => Promise<Response>): Promise<number> {
+  const t0 = performance.now();
+  const res = await f();
+  await res.arrayBuffer();
+  const ms = performance.now() - t0;
+  if (!res.ok) throw new Error(`HTTP ${res.status} from the bench server`);
+  return ms;
+}
+
+/** 8 writers updating their own threads while one client polls /health; then /health alone. */
+async function measure(count: number): Promise<{ put: number[]; health: number[]; idleHealth: number[] }> {
+  const dir = mkdtempSync(join(tmpdir(), "loom-bench-fts-"));
+  const dbPath = join(dir, "server.db");
+  const { token } = seed(dbPath, count);
+  const server = await startChildServer(dbPath);
+  try {
+    const deadline = performance.now() + DEADLINE_MS;
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const health = () => timed(() => fetch(`${server.url}/health`));
+    for (let i = 0; i < 20; i++) await health(); // warm up
+    const put: number[] = [];
+    const healthUnderLoad: number[] = [];
+    let writing = true;
+    const writer = async (w: number) => {
+      const text = textSource(1000 + w);
+      // Each writer owns a spread of threads (as 8 users would), updating each with fresh text.
+      const mine = Array.from(
+        { length: PUTS_PER_WRITER },
+        (_, k) => 1 + (((w + k * WRITERS) * 7919) % count),
+      );
+      const versions = new Map<number, number>();
+      for (const [k, i] of mine.entries()) {
+        if (performance.now() > deadline) break;
+        const version = versions.get(i) ?? 1;
+        const body = JSON.stringify(thread(idOf(i), i, text, version));
+        const ms = await timed(() =>
+          fetch(`${server.url}/api/threads/${idOf(i)}`, {
+            method: "PUT",
+            headers: { ...headers, "if-match": String(version) },
+            body,
+          }),
+        );
+        versions.set(i, version + 1);
+        if (k > 0) put.push(ms); // the first PUT of each writer warms its connection
+      }
+    };
+    const prober = async () => {
+      while (writing && performance.now() < deadline) healthUnderLoad.push(await health());
+    };
+    const probing = prober();
+    await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
+    writing = false;
+    await probing;
+    const idleHealth: number[] = [];
+    for (let i = 0; i < 200; i++) idleHealth.push(await health());
+    return { put, health: healthUnderLoad, idleHealth };
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const small = await measure(200);
+  const large = await measure(10_000);
+  const put = percentile(large.put, 50);
+  const putSmall = percentile(small.put, 50);
+  const health = percentile(large.health, 99);
+  const idle = percentile(large.idleHealth, 99);
+  return [
+    {
+      name: `thread PUT p50, 10,000 threads of ~15 KB, ${WRITERS} writers (${large.put.length} PUTs)`,
+      value: put,
+      unit: "ms",
+      goal: "<= 5 ms",
+      ok: put <= 5,
+      baseline: { name: "same at 200 threads", value: putSmall },
+      ratio: put / putSmall,
+    },
+    {
+      name: `/health p99 under ${WRITERS} writers, 10,000 threads (${large.health.length} probes)`,
+      value: health,
+      unit: "ms",
+      goal: "<= 20 ms",
+      ok: health <= 20,
+      baseline: { name: "/health p99 with no writers", value: idle },
+      ratio: health / idle,
+    },
+  ];
+}
+
+if (import.meta.main) for (const r of await run()) console.log(r);
