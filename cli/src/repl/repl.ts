@@ -94,6 +94,16 @@ export async function startRepl(init: SessionInit): Promise<void> {
     rl.prompt();
   }
 
+  /**
+   * Renders the session's events. Subscribing replays its start-up notices (a typo in
+   * tools.disabled): callers attach right after the session line, above the prompt, never over it.
+   */
+  const attach = (s: Session) =>
+    s.on((e) => {
+      if (!QUIET.has(e.type)) clearThinking();
+      renderer.event(e);
+    });
+
   let sessionError: unknown;
   let exitCode = 0;
   const sessionReady: Promise<Session> = import("../session/session.ts").then((m) =>
@@ -101,20 +111,23 @@ export async function startRepl(init: SessionInit): Promise<void> {
   );
   sessionReady.then(
     (s) => {
-      s.on((e) => {
-        if (!QUIET.has(e.type)) clearThinking();
-        renderer.event(e);
-      });
-      if (init.resume || exiting) return;
+      if (exiting) return void attach(s);
+      // A resumed thread draws its banner, session line and notices when it shows the thread.
+      if (init.resume) return;
       if (!stdin.isTTY) {
         banner();
         stdout.write(`${sessionLine(s)}\n`);
+        attach(s);
         if (!closing) rl.prompt();
       } else if (!turn && !question) {
         // Above the prompt, keeping what was typed (as the session's error would be).
         stdout.write(`\r\x1b[K${sessionLine(s)}\n`);
+        attach(s);
         rl.prompt(true);
-      } else print(sessionLine(s));
+      } else {
+        print(sessionLine(s));
+        attach(s);
+      }
     },
     (e) => {
       sessionError = e;
@@ -296,6 +309,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
         (s) => {
           banner();
           stdout.write(`${sessionLine(s)}\n`);
+          attach(s);
           showThread(s);
         },
         (e) => {
