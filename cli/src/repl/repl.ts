@@ -179,7 +179,14 @@ export async function startRepl(init: SessionInit): Promise<void> {
     return exiting;
   };
 
-  const slashContext: SlashContext = { session, print, style, exit: () => void exit(), showThread };
+  const slashContext: SlashContext = {
+    session,
+    print,
+    style,
+    exit: () => void exit(),
+    showThread,
+    width: () => stdout.columns ?? 80,
+  };
 
   /** Set by Ctrl-C while a submitted turn still waits for the session to be ready. */
   let cancelBeforeStart = false;
