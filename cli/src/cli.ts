@@ -1,9 +1,10 @@
+import { didYouMean } from "@loom/runtime/did-you-mean";
 import { formatError } from "@loom/runtime/errors";
 import { VERSION } from "@loom/runtime/version";
 import { type ArgsDef, type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
 import { subCommands } from "./commands/index.ts";
 import { examplesText, JSON_STREAMS, VARIADIC } from "./help.ts";
-import { replArgv } from "./session/global-flags.ts";
+import { replArgv, sessionArgs } from "./session/global-flags.ts";
 
 export const root = defineCommand({
   meta: {
@@ -87,7 +88,10 @@ function checkArgs(args: ArgsDef, rest: string[], variadic: boolean): string | u
     }
     const [name = "", value] = a.replace(/^-{1,2}/, "").split(/=(.*)/s);
     const kind = kinds.get(name);
-    if (!kind) return `unknown option '${a}'`;
+    if (!kind) {
+      const long = [...kinds.keys()].filter((k) => k.length > 1 && !k.startsWith("no-"));
+      return `unknown option '${a}'${didYouMean(name, long, (k) => `--${k}`)}`;
+    }
     if (kind === "boolean" && value !== undefined && value !== "true" && value !== "false")
       return `--${name} is a switch and takes no value (got '${value}')`;
     if (kind !== "boolean" && value === undefined) {
@@ -97,6 +101,25 @@ function checkArgs(args: ArgsDef, rest: string[], variadic: boolean): string | u
   }
   if (seen > positionals && !variadic)
     return `unexpected argument '${rest.filter((a) => !a.startsWith("-")).at(-1)}'`;
+  return undefined;
+}
+
+/**
+ * The first option before any command word that is not a session flag (which `loom` alone takes
+ * for the REPL), with the nearest session flag; undefined when there is none.
+ */
+function unknownRootOption(rest: string[]): string | undefined {
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] ?? "";
+    if (!a.startsWith("-") || a === "-") return undefined;
+    const name = a.replace(/^-{1,2}/, "").split("=")[0] ?? "";
+    if (name === "help" || name === "h") return undefined;
+    if (name in sessionArgs) {
+      if (!a.includes("=")) i++;
+      continue;
+    }
+    return `unknown option '${a}'${didYouMean(name, Object.keys(sessionArgs), (k) => `--${k}`)}`;
+  }
   return undefined;
 }
 
@@ -143,10 +166,15 @@ export async function runCli(argv: string[]): Promise<number> {
     const { cmd } = leaf;
     path = leaf.path;
     rest = leaf.rest;
+    const subs = cmd.subCommands ? await resolve(cmd.subCommands) : undefined;
+    const guess = (word: string) =>
+      didYouMean(word, Object.keys(subs ?? {}), (c) => `loom ${[...path, c].join(" ")}`);
     if (helpWords) {
       const unknown = rest.find((a) => !a.startsWith("-"));
       if (unknown !== undefined) {
-        process.stderr.write(usageLine(path, `unknown command '${[...path, unknown].join(" ")}'`));
+        process.stderr.write(
+          usageLine(path, `unknown command '${[...path, unknown].join(" ")}'${guess(unknown)}`),
+        );
         return 2;
       }
     }
@@ -154,8 +182,10 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stdout.write(await usage(cmd, path));
       return 0;
     }
-    const subs = cmd.subCommands ? await resolve(cmd.subCommands) : undefined;
     if (subs && !cmd.run && !cmd.default) {
+      // `loom --modle x`: the session flags are `loom`'s own options, so a typo is one of them.
+      const option = path.length === 0 ? unknownRootOption(rest) : undefined;
+      if (option) return refuse(usageLine(path, option));
       const unknown = rest.find((a) => !a.startsWith("-"));
       if (unknown !== undefined) {
         // `loom "fix the bug"` is a task given without `run`: say how to run it.
@@ -164,7 +194,7 @@ export async function runCli(argv: string[]): Promise<number> {
             ? `; to run it as a task: loom run ${JSON.stringify(unknown)}`
             : "";
         process.stderr.write(
-          `loom: unknown command '${[...path, unknown].join(" ")}'${task} (see \`${["loom", ...path].join(" ")} --help\`)\n`,
+          `loom: unknown command '${[...path, unknown].join(" ")}'${task || guess(unknown)} (see \`${["loom", ...path].join(" ")} --help\`)\n`,
         );
         return 2;
       }

@@ -119,3 +119,28 @@ test("/model refuses an unknown name and keeps the model; a provider name gets a
   expect(r.stdout).toContain("model: claude-sonnet-4-6 (anthropic)");
   expect(up.requests.map((q) => (q.body as { model?: string }).model)).toEqual(["claude-sonnet-4-6"]);
 });
+
+test("an unknown name in tools.disabled is one warning, before the work and never over the prompt", async () => {
+  const env = { ...anthropicEnv(), LOOM_TOOLS__DISABLED: '["bsh"]' };
+  const warning =
+    'tools.disabled: no tool named "bsh" (did you mean bash?); it has no effect (`loom tools list` names the tools)';
+  up.setScript({ turns: [{ text: "ok" }] });
+  const run = await loom(sb, ["run", "hi"], { env });
+  expect(run.code).toBe(0);
+  expect(run.stderr.split("\n").filter((l) => l.includes("tools.disabled"))).toEqual([warning]);
+
+  up.setScript({ turns: [{ text: "ok" }] });
+  const json = await loom(sb, ["run", "--json", "hi"], { env });
+  const events = jsonLines(json.stdout);
+  expect(events[0]?.type).toBe("start");
+  expect(events[1]).toEqual({ type: "notice", level: "warn", message: warning });
+
+  up.setScript({ turns: [{ text: "ok" }] });
+  const repl = await loom(sb, [], { env, stdin: "hi\n" });
+  const lines = repl.stdout.split("\n");
+  // Banner, session line, the warning, then the turn.
+  expect(lines[1]).toBe("claude-sonnet-4-6 (anthropic) · ask mode");
+  expect(lines[2]).toBe(warning);
+  expect(lines.slice(3).join("\n")).toContain("ok");
+  expect(lines.filter((l) => l.includes("tools.disabled"))).toHaveLength(1);
+});

@@ -28,6 +28,11 @@ describe("usage errors", () => {
     [["threads", "list", "--limit", "--json"], "--limit needs a value"],
     [["--model"], "--model needs a value"],
     [["help", "bogus"], "unknown command 'bogus'"],
+    [["rnu", "hi"], "unknown command 'rnu' (did you mean loom run?)"],
+    [["thread", "list"], "unknown command 'thread' (did you mean loom threads?)"],
+    [["help", "rnu"], "unknown command 'rnu' (did you mean loom run?)"],
+    [["run", "--modle", "m", "hi"], "unknown option '--modle' (did you mean --model?)"],
+    [["--modle", "m"], "unknown option '--modle' (did you mean --model?)"],
     [["fix the bug"], `unknown command 'fix the bug'; to run it as a task: loom run "fix the bug"`],
     [["threads", "search", " "], "give some text to search for"],
     [["--workspace", "a.txt"], "workspace a.txt is not a directory"],
@@ -56,6 +61,11 @@ describe("help", () => {
     expect(r.stdout).toContain("USAGE loom threads show");
     expect(r.stdout).toContain("EXAMPLES");
     expect(r.stdout).toContain("loom threads show 3f2a");
+  });
+
+  test("--provider's help says configured providers count too, and where to see them", async () => {
+    const r = await loom(sb, ["run", "--help"]);
+    expect(r.stdout).toContain("or one configured as [providers.<name>] (`loom models` lists them all)");
   });
 
   test("piped help is plain text (no terminal colour codes) even without NO_COLOR", async () => {

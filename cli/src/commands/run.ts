@@ -58,6 +58,15 @@ export default defineCommand({
       process.stdout.isTTY === true,
     );
     const side = createRenderer(process.stderr, style, "loom undo reverts");
+    // `start` comes first; subscribing replays the session's start-up notices after it.
+    if (json)
+      emitJson({
+        type: "start",
+        threadId: session.thread.id,
+        workspace: session.workspace,
+        provider: session.provider,
+        model: session.model,
+      });
     session.on((e: SessionEvent) => {
       if (json) {
         const out = toJsonEvent(e);
@@ -81,14 +90,6 @@ export default defineCommand({
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
     try {
-      if (json)
-        emitJson({
-          type: "start",
-          threadId: session.thread.id,
-          workspace: session.workspace,
-          provider: session.provider,
-          model: session.model,
-        });
       let result: Awaited<ReturnType<typeof session.send>>;
       try {
         result = await session.send(task);

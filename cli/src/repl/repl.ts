@@ -94,6 +94,16 @@ export async function startRepl(init: SessionInit): Promise<void> {
     rl.prompt();
   }
 
+  /**
+   * Renders the session's events. Subscribing replays its start-up notices (a typo in
+   * tools.disabled): callers attach right after the session line, above the prompt, never over it.
+   */
+  const attach = (s: Session) =>
+    s.on((e) => {
+      if (!QUIET.has(e.type)) clearThinking();
+      renderer.event(e);
+    });
+
   let sessionError: unknown;
   let exitCode = 0;
   // The session starts after the prompt is drawn: a line it has to show goes above the prompt.
@@ -114,20 +124,23 @@ export async function startRepl(init: SessionInit): Promise<void> {
   );
   sessionReady.then(
     (s) => {
-      s.on((e) => {
-        if (!QUIET.has(e.type)) clearThinking();
-        renderer.event(e);
-      });
-      if (init.resume || exiting) return;
+      if (exiting) return void attach(s);
+      // A resumed thread draws its banner, session line and notices when it shows the thread.
+      if (init.resume) return;
       if (!stdin.isTTY) {
         banner();
         stdout.write(`${sessionLine(s)}\n`);
+        attach(s);
         if (!closing) rl.prompt();
       } else if (!turn && !question) {
         // Above the prompt, keeping what was typed (as the session's error would be).
         stdout.write(`\r\x1b[K${sessionLine(s)}\n`);
+        attach(s);
         rl.prompt(true);
-      } else print(sessionLine(s));
+      } else {
+        print(sessionLine(s));
+        attach(s);
+      }
     },
     (e) => {
       sessionError = e;
@@ -179,7 +192,14 @@ export async function startRepl(init: SessionInit): Promise<void> {
     return exiting;
   };
 
-  const slashContext: SlashContext = { session, print, style, exit: () => void exit(), showThread };
+  const slashContext: SlashContext = {
+    session,
+    print,
+    style,
+    exit: () => void exit(),
+    showThread,
+    width: () => stdout.columns ?? 80,
+  };
 
   /** Set by Ctrl-C while a submitted turn still waits for the session to be ready. */
   let cancelBeforeStart = false;
@@ -309,6 +329,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
         (s) => {
           banner();
           stdout.write(`${sessionLine(s)}\n`);
+          attach(s);
           showThread(s);
         },
         (e) => {

@@ -1,10 +1,12 @@
 /** The REPL's slash commands. */
+import { didYouMean } from "@loom/runtime/did-you-mean";
 import { formatError } from "@loom/runtime/errors";
 import { MODELS } from "@loom/runtime/providers/catalogue";
 import { parsePermissionMode } from "../session/permissions.ts";
 import type { Session } from "../session/session.ts";
 import type { Style } from "./style.ts";
 import { formatCost, formatTokens } from "./tool-display.ts";
+import { wrapWords } from "./wrap.ts";
 
 export interface SlashContext {
   session(): Promise<Session>;
@@ -13,6 +15,8 @@ export interface SlashContext {
   exit(): void;
   /** Prints the end of a resumed conversation. */
   showThread(session: Session): void;
+  /** The terminal's width in columns (default 80). */
+  width?(): number;
 }
 
 interface SlashCommand {
@@ -34,13 +38,22 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
     usage: "/help",
     help: "this list",
     run(_arg, ctx) {
-      for (const c of Object.values(SLASH_COMMANDS))
-        ctx.print(`  ${c.usage.padEnd(24)} ${ctx.style.dim(c.help)}`);
-      ctx.print(
-        ctx.style.dim(
-          "  End a line with \\ to continue it. Ctrl-C cancels a turn; Ctrl-C on an empty prompt or Ctrl-D exits.",
-        ),
-      );
+      const width = widthOf(ctx);
+      const commands = Object.values(SLASH_COMMANDS);
+      // The usage column fits the longest usage (`/mode [ask|auto|read-only]`); help wraps under itself.
+      const column = Math.max(...commands.map((c) => c.usage.length)) + 4;
+      const pad = " ".repeat(column);
+      for (const c of commands) {
+        const [first = "", ...more] = wrapWords(c.help, Math.max(20, width - column), "");
+        ctx.print(`  ${c.usage.padEnd(column - 2)}${ctx.style.dim(first)}`);
+        for (const line of more) ctx.print(`${pad}${ctx.style.dim(line)}`);
+      }
+      const notes = [
+        "End a line with \\ to continue it.",
+        "Ctrl-C cancels a turn; Ctrl-C on an empty prompt or Ctrl-D exits.",
+      ];
+      for (const note of notes)
+        for (const line of wrapWords(note, width - 2, "")) ctx.print(ctx.style.dim(`  ${line}`));
     },
   },
   new: {
@@ -94,8 +107,10 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
         return;
       }
       ctx.print(`model: ${s.model} (${s.provider}), context ${formatTokens(s.contextWindow)} tokens`);
-      const same = MODELS.filter((m) => m.provider === s.provider).map((m) => m.id);
-      if (same.length) ctx.print(ctx.style.dim(`  also: ${same.join(", ")}`));
+      const same = MODELS.filter((m) => m.provider === s.provider && m.id !== s.model).map((m) => m.id);
+      if (same.length)
+        for (const line of wrapWords(`also: ${same.join(", ")}`, widthOf(ctx) - 2, "      "))
+          ctx.print(ctx.style.dim(`  ${line}`));
     },
   },
   mode: {
@@ -159,12 +174,15 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
   },
 };
 
+const widthOf = (ctx: SlashContext): number => Math.max(40, ctx.width?.() || 80);
+
 export async function runSlash(line: string, ctx: SlashContext): Promise<void> {
   const [word = "", ...rest] = line.slice(1).split(" ");
   const name = word === "quit" ? "exit" : word;
   const cmd = SLASH_COMMANDS[name];
   if (!cmd) {
-    ctx.print(ctx.style.red(`unknown command /${word} (see /help)`));
+    const guess = didYouMean(word, [...Object.keys(SLASH_COMMANDS), "quit"], (c) => `/${c}`);
+    ctx.print(ctx.style.red(`unknown command /${word}${guess} (see /help)`));
     return;
   }
   try {

@@ -5,7 +5,11 @@
 import type { ArgsDef } from "citty";
 
 export const sessionArgs = {
-  provider: { type: "string", description: "Provider: anthropic, openai or vertex" },
+  provider: {
+    type: "string",
+    description:
+      "Provider: anthropic, openai, vertex, or one configured as [providers.<name>] (`loom models` lists them all)",
+  },
   model: { type: "string", description: "Model id (default: from config, else the provider's default)" },
   "permission-mode": {
     type: "string",

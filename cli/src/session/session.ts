@@ -13,6 +13,7 @@ import { createThread, type ThreadStore, threadTitle } from "@loom/runtime/threa
 import type { Tool } from "@loom/runtime/tool";
 import { type UndoEntry, type UndoResult, undoLatest } from "@loom/runtime/undo/snapshots";
 import { budgetedLlm, budgetFor } from "./context-budget.ts";
+import { unknownDisabledTools } from "./disabled-tools.ts";
 import type { SessionEvent, SessionListener } from "./events.ts";
 import { createSessionLlm } from "./llm.ts";
 import { checkModel, providerFor } from "./model-choice.ts";
@@ -125,6 +126,10 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     .filter((t) => !config.tools.disabled.includes(t.name))
     .map((t) => (init.wrapTool ? init.wrapTool(t) : t));
   const toolMap = new Map(allTools.map((t) => [t.name, t]));
+  // Said to every listener as it subscribes: front ends attach after the session is built.
+  const startNotices = unknownDisabledTools(config.tools.disabled, loaded.tools).map(
+    (message): SessionEvent => ({ type: "session.notice", level: "warn", message }),
+  );
   const system = buildSystemPrompt({ workspace, gitRoot: repo?.root, gitBranch: repo?.branch });
   const listeners = new Set<SessionListener>();
   const emit = (e: SessionEvent): void => {
@@ -141,6 +146,8 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       }
     }
   };
+
+  for (const e of startNotices) logSessionEvent(log, e);
 
   const sync = await createSessionSync(config, env, store, emit, (from, to) => {
     if (thread.id === from) thread.id = to;
@@ -263,6 +270,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     },
     on(listener) {
       listeners.add(listener);
+      for (const e of startNotices) listener(e);
       return () => listeners.delete(listener);
     },
     async send(text) {
