@@ -15,8 +15,10 @@ let compiled: TypeCheck<typeof ThreadSchema> | undefined;
 const checker = (): TypeCheck<typeof ThreadSchema> => (compiled ??= TypeCompiler.Compile(ThreadSchema));
 let generated: ((value: unknown) => boolean) | undefined;
 /** The same check from the source generated ahead of time (no compiler run at start-up). */
-const matchesSchema = (value: unknown): boolean =>
-  (generated ??= new Function(THREAD_CHECK_CODE)() as (value: unknown) => boolean)(value);
+function matchesSchema(value: unknown): boolean {
+  generated ??= new Function(THREAD_CHECK_CODE)() as (value: unknown) => boolean;
+  return generated(value);
+}
 
 export interface ThreadSummary {
   id: string;
