@@ -3,9 +3,10 @@
  * resident memory once idle (session, provider SDK and tools loaded), each beside a bare Bun
  * process measured the same way in the same run.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureFreshBuild } from "./fresh-build.ts";
 import { type BenchResult, median } from "./types.ts";
 
 const root = join(import.meta.dir, "..");
@@ -49,8 +50,9 @@ export async function run(): Promise<BenchResult[]> {
   };
   const bare = [process.execPath, "-e", `process.stdout.write("${PROMPT}"); setInterval(() => {}, 1000)`];
   const loom = [process.execPath, MAIN];
-  const compiled = join(root, "dist/loom");
-  const hasCompiled = existsSync(compiled);
+  // Rebuilt first when older than its sources: the figure must be this checkout's.
+  const compiled = await ensureFreshBuild();
+  const hasCompiled = true;
   const loomMs: number[] = [];
   const bareMs: number[] = [];
   const compiledMs: number[] = [];

@@ -55,6 +55,8 @@ function sandbox(): { dir: string; workspace: string; env: Record<string, string
 interface Timing {
   total: number;
   firstRequest: number;
+  /** The process's own user + system CPU time: steadier than wall time on a loaded machine. */
+  cpu: number;
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -82,7 +84,9 @@ export async function run(): Promise<BenchResult[]> {
     if (code !== 0 || up.requests.length !== SCRIPT.turns.length) {
       throw new Error(`${cmd.join(" ")} exited ${code} after ${up.requests.length} requests: ${err || out}`);
     }
-    return { total, firstRequest: firstAt - t0 };
+    const usage = proc.resourceUsage();
+    const cpu = usage ? Number(usage.cpuTime.user + usage.cpuTime.system) / 1000 : Number.NaN;
+    return { total, firstRequest: firstAt - t0, cpu };
   };
   const args = ["run", "what does check.js do?"];
   const bin: Timing[] = [];
@@ -121,6 +125,7 @@ export async function run(): Promise<BenchResult[]> {
   return [
     row("2-turn headless run, dist/loom (median)", binTotal, `<= ${GOAL_MS} ms`, binTotal <= GOAL_MS),
     row("  of which before the first model request", binFirst, "report", true),
+    row("  its CPU time (user + system)", median(bin.map((t) => t.cpu)), "report", true),
     row("2-turn headless run, from source (median)", srcTotal, "report", true),
     row("  of which before the first model request", srcFirst, "report", true),
   ];

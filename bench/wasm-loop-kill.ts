@@ -1,5 +1,6 @@
 /**
- * A pure-WASM infinite loop against the host's time limits (goal: stopped by timeout + 100 ms):
+ * A pure-WASM infinite loop against the host's time limits (goal: stopped by timeout + 100 ms).
+ * These are guarantees, so each row reports the worst of its runs, not a median:
  * - default path: the call starts in-process, is stopped at its slice, moves to the child and
  *   is killed there at the deadline; also how long the main thread was held meanwhile (the
  *   longest gap of a 1 ms interval timer; goal: slice + 50 ms);
@@ -13,11 +14,11 @@ import { limitsOf, parseManifest } from "@loom/runtime/plugins/manifest";
 import { NO_PERMISSIONS } from "@loom/runtime/plugins/permissions";
 import { createWasmHost, IN_PROCESS_SLICE_MS } from "@loom/runtime/plugins/wasm-host";
 import { capMemory } from "@loom/runtime/plugins/wasm-module";
-import { type BenchResult, median } from "./types.ts";
+import { type BenchResult, median, worstCase } from "./types.ts";
 
 const DIR = join(import.meta.dir, "../tests/plugins/hostile");
 const TIMEOUT_MS = 200;
-const RUNS = 5;
+const RUNS = 10;
 
 /** Longest gap between ticks of a 1 ms timer while `f` runs. */
 async function mainThreadHeld(f: () => Promise<unknown>): Promise<number> {
@@ -62,63 +63,68 @@ export async function run(): Promise<BenchResult[]> {
     return performance.now() - t;
   };
 
+  // Warm-up calls: on a loaded machine a first call (child start) can overrun the timeout itself.
+  const warm = async (h: ReturnType<typeof host>) => {
+    for (let i = 0; ; i++) {
+      try {
+        return await h.call("echo", "{}");
+      } catch (e) {
+        if (i >= 2) throw e;
+      }
+    }
+  };
+
   const moved: number[] = [];
   const held: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const h = host({});
-    await h.call("echo", "{}");
+    await warm(h);
     held.push(await mainThreadHeld(async () => moved.push(await loopMs(h))));
     h.close();
   }
 
   const inProcess = host({ sliceMs: 60_000 });
-  await inProcess.call("echo", "{}");
+  await warm(inProcess);
   const stopped: number[] = [];
   for (let i = 0; i < RUNS; i++) stopped.push(await loopMs(inProcess));
   inProcess.close();
 
   const child = host({ isolation: "process" });
-  await child.call("echo", "{}");
+  await warm(child);
   const killed: number[] = [];
   const restarts: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     killed.push(await loopMs(child));
     const t = performance.now();
-    await child.call("echo", "{}");
+    // A restart that overruns the timeout is a slow restart (a miss in the row), not a crash.
+    await child.call("echo", "{}").catch(() => warm(child));
     restarts.push(performance.now() - t);
   }
   child.close();
 
   const goal = TIMEOUT_MS + 100;
-  const stop = (name: string, xs: number[]): BenchResult => {
-    const value = median(xs);
-    return {
-      name: `pure-WASM loop stopped, timeout ${TIMEOUT_MS} ms: ${name}`,
-      value,
-      unit: "ms",
-      goal: `<= ${goal} ms`,
-      ok: value <= goal,
-      baseline: { name: "timeout", value: TIMEOUT_MS },
-      ratio: value / TIMEOUT_MS,
-    };
-  };
-  const heldMs = median(held);
+  const stop = (name: string, xs: number[]): BenchResult =>
+    worstCase(`pure-WASM loop stopped, timeout ${TIMEOUT_MS} ms: ${name}`, xs, "ms", goal, {
+      name: "timeout",
+      value: TIMEOUT_MS,
+    });
   const restart = median(restarts);
   return [
     stop("default (in-process slice, then the child)", moved),
-    {
-      name: "main thread held during that call (longest 1 ms timer gap)",
-      value: heldMs,
-      unit: "ms",
-      goal: `<= ${IN_PROCESS_SLICE_MS + 50} ms`,
-      ok: heldMs <= IN_PROCESS_SLICE_MS + 50,
-      baseline: { name: "in-process slice", value: IN_PROCESS_SLICE_MS },
-      ratio: heldMs / IN_PROCESS_SLICE_MS,
-    },
+    worstCase(
+      "main thread held during that call (longest 1 ms timer gap)",
+      held,
+      "ms",
+      IN_PROCESS_SLICE_MS + 50,
+      {
+        name: "in-process slice",
+        value: IN_PROCESS_SLICE_MS,
+      },
+    ),
     stop("in-process only (instrumented deadline check)", stopped),
     stop("child process only (killed)", killed),
     {
-      name: "first call after a kill (child restart + load)",
+      name: "first call after a kill (child restart + load, median)",
       value: restart,
       unit: "ms",
       goal: "<= 100 ms",

@@ -3,14 +3,17 @@
  * Ctrl-C cancels a stalled turn and the session goes on, /undo reverts the edit, Ctrl-D saves
  * and exits.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect } from "bun:test";
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
 import { createSandbox, loom, MAIN, type Sandbox } from "./_harness.ts";
+import { testNeeding } from "./_needs-tool.ts";
 
 const hasTmux = Bun.which("tmux") !== null && Bun.spawnSync(["tmux", "-V"]).exitCode === 0;
+/** Skips without tmux, except in CI (CI=true), where a missing tmux fails. */
+const testWithTmux = testNeeding("tmux", hasTmux);
 // A private socket file (not the user's tmux server), removed afterwards.
 const socket = join(tmpdir(), `loom-tmux-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 let up: FakeUpstream;
@@ -75,13 +78,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  tmux("kill-server");
+  if (hasTmux) tmux("kill-server");
   rmSync(socket, { force: true });
   await up.stop();
   sb.cleanup();
 });
 
-test.skipIf(!hasTmux)(
+testWithTmux(
   "REPL streams, asks permission, cancels with Ctrl-C, undoes, saves on Ctrl-D",
   async () => {
     start("loom", []);
@@ -144,7 +147,7 @@ test.skipIf(!hasTmux)(
   60_000,
 );
 
-test.skipIf(!hasTmux)(
+testWithTmux(
   "loom run at a terminal asks before changing files",
   async () => {
     up.setScript({

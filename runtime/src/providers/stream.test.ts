@@ -9,9 +9,13 @@ async function* items<T>(values: T[], gapMs = 0): AsyncGenerator<T> {
   }
 }
 
-/** A source that yields once, then never again (until cancelled). */
-function stalled(): { source: AsyncIterable<number>; cancelled: () => boolean } {
+/** A source that yields once, then never again (until cancelled); `blocked` settles at that second read. */
+function stalled(): { source: AsyncIterable<number>; cancelled: () => boolean; blocked: Promise<void> } {
   let cancelled = false;
+  let onBlocked = (): void => {};
+  const blocked = new Promise<void>((resolve) => {
+    onBlocked = resolve;
+  });
   const iterator: AsyncIterator<number> = {
     next: (() => {
       let first = true;
@@ -20,6 +24,7 @@ function stalled(): { source: AsyncIterable<number>; cancelled: () => boolean } 
           first = false;
           return Promise.resolve({ done: false, value: 1 });
         }
+        onBlocked();
         return new Promise<IteratorResult<number>>(() => undefined);
       };
     })(),
@@ -28,7 +33,7 @@ function stalled(): { source: AsyncIterable<number>; cancelled: () => boolean } 
       return Promise.resolve({ done: true, value: undefined });
     },
   };
-  return { source: { [Symbol.asyncIterator]: () => iterator }, cancelled: () => cancelled };
+  return { source: { [Symbol.asyncIterator]: () => iterator }, cancelled: () => cancelled, blocked };
 }
 
 async function drain<T>(it: AsyncIterable<T>, seen: T[] = []): Promise<T[]> {
@@ -76,14 +81,15 @@ describe("guardStream", () => {
   });
 
   test("aborting interrupts a blocked read at once", async () => {
-    const { source } = stalled();
+    const { source, blocked } = stalled();
     const controller = new AbortController();
     const seen: number[] = [];
     const pending = drain(
       guardStream(source, { provider: "p", idleMs: 60_000, signal: controller.signal, cancel: () => {} }),
       seen,
     );
-    await Bun.sleep(5);
+    // Abort once the guard is really waiting on the stalled read (after the first item).
+    await blocked;
     controller.abort();
     const err = (await pending.catch((e) => e)) as LlmError;
     expect(err.message).toBe("p: request cancelled");

@@ -8,10 +8,17 @@ import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
 import { formatError, LoomError } from "../errors.ts";
 import { newThreadId, type Thread, ThreadSchema } from "../thread.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
+import { THREAD_CHECK_CODE } from "./thread-check.generated.ts";
 
 let compiled: TypeCheck<typeof ThreadSchema> | undefined;
-/** The thread validator, compiled on first use rather than when the store is imported. */
+/** TypeBox's checker, compiled only to explain an invalid thread (its first error). */
 const checker = (): TypeCheck<typeof ThreadSchema> => (compiled ??= TypeCompiler.Compile(ThreadSchema));
+let generated: ((value: unknown) => boolean) | undefined;
+/** The same check from the source generated ahead of time (no compiler run at start-up). */
+function matchesSchema(value: unknown): boolean {
+  generated ??= new Function(THREAD_CHECK_CODE)() as (value: unknown) => boolean;
+  return generated(value);
+}
 
 export interface ThreadSummary {
   id: string;
@@ -59,7 +66,7 @@ export interface UnreadableFile {
 }
 
 export function isValidThread(value: unknown): value is Thread {
-  return checker().Check(value);
+  return matchesSchema(value);
 }
 
 /** A new, empty thread. */

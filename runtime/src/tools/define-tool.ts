@@ -46,7 +46,8 @@ export function defineTool<S extends TSchema>(def: ToolDefinition<S>): Tool {
     description: def.description.trim(),
     inputSchema: toJsonSchema(def.input),
     async invoke(input: unknown, ctx: ToolContext): Promise<ToolResult> {
-      const check = (compiled ??= TypeCompiler.Compile(def.input));
+      compiled ??= TypeCompiler.Compile(def.input);
+      const check = compiled;
       if (!check.Check(input)) {
         const problems = [...check.Errors(input)]
           .slice(0, MAX_REPORTED_ERRORS)
