@@ -80,13 +80,25 @@ describe("committed hostile wasm", () => {
 for (const isolation of ["auto", "process"] as const) {
   describe(`isolation: ${isolation}`, () => {
     let plugin: WasmPlugin;
+    /**
+     * The same plugin with a long timeout, for attacks that are not about time: a call that
+     * outlasts the in-process slice moves to a child process, whose start on a loaded machine
+     * must not turn the expected error into a timeout.
+     */
+    let roomy: WasmPlugin;
     const call = (tool: string, input: unknown) => callTool(plugin, tool, input);
+    const callRoomy = (tool: string, input: unknown) => callTool(roomy, tool, input);
 
     beforeAll(() => {
       plugin = loadWasmPlugin({ isolation, manifest, wasm, root, permissions: async () => all });
+      const long = parseManifest({ ...manifest, limits: { ...manifest.limits, timeoutMs: 30_000 } });
+      roomy = loadWasmPlugin({ isolation, manifest: long, wasm, root, permissions: async () => all });
     });
 
-    afterAll(() => plugin.host.close());
+    afterAll(() => {
+      plugin.host.close();
+      roomy.host.close();
+    });
 
     describe("limits", () => {
       test("a pure-WASM infinite loop is stopped at its timeout and the plugin restarts", async () => {
@@ -111,7 +123,7 @@ for (const isolation of ["auto", "process"] as const) {
         const original = console.error;
         console.error = (...args: unknown[]) => void logged.push(args);
         try {
-          const err = errorOf(await call("kernel_alloc", {}));
+          const err = errorOf(await callRoomy("kernel_alloc", {}));
           expect(err.code).toBe("TOOL_MEMORY");
           expect(err.message).toContain("more than 32 MiB of host blocks");
           expect(err.message).toContain("limits.memoryMb");
@@ -119,28 +131,22 @@ for (const isolation of ["auto", "process"] as const) {
           console.error = original;
         }
         expect(logged).toEqual([]);
-        expect(await call("echo", { after: "kernel_alloc" })).toEqual({ output: { after: "kernel_alloc" } });
+        expect(await callRoomy("echo", { after: "kernel_alloc" })).toEqual({
+          output: { after: "kernel_alloc" },
+        });
       });
 
       test("a flood of tiny kernel blocks is stopped with TOOL_MEMORY too", async () => {
-        expect(errorOf(await call("kernel_alloc_tiny", {})).code).toBe("TOOL_MEMORY");
+        expect(errorOf(await callRoomy("kernel_alloc_tiny", {})).code).toBe("TOOL_MEMORY");
       });
 
       test("kernel blocks the guest frees stop counting", async () => {
-        expect(await call("kernel_alloc_free", {})).toEqual({ output: "4096" });
+        expect(await callRoomy("kernel_alloc_free", {})).toEqual({ output: "4096" });
       });
 
       test("output over maxOutputBytes is refused", async () => {
-        // Building 1 MB of output can outlast the in-process slice and move to a child process,
-        // whose start on a loaded machine must not turn this into a timeout.
-        const roomy = parseManifest({ ...manifest, limits: { ...manifest.limits, timeoutMs: 30_000 } });
-        const p = loadWasmPlugin({ isolation, manifest: roomy, wasm, root, permissions: async () => all });
-        try {
-          const err = errorOf(await callTool(p, "huge_output", {}));
-          expect(err.message).toContain("limits.maxOutputBytes");
-        } finally {
-          p.host.close();
-        }
+        const err = errorOf(await callRoomy("huge_output", {}));
+        expect(err.message).toContain("limits.maxOutputBytes");
       });
 
       test("a non-zero return without an error message is a failure, not a success", async () => {
