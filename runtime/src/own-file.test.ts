@@ -35,6 +35,8 @@ describe("readOwnFile", () => {
   test("a missing file or a dangling link is undefined", () => {
     expect(readOwnFile(join(ws, "nope.txt"), opts)).toBeUndefined();
     expect(readOwnFile(join(ws, "nodir", "x.txt"), opts)).toBeUndefined();
+    expect(readOwnFile(join(ws, "nope.txt"), { maxBytes: 10 })).toBeUndefined();
+    expect(readOwnFile(join(ws, "nope.txt"), { maxBytes: 10, noFollow: true })).toBeUndefined();
     symlinkSync(join(ws, "gone.txt"), join(ws, "dangling.txt"));
     expect(readOwnFile(join(ws, "dangling.txt"), opts)).toBeUndefined();
   });
@@ -84,6 +86,31 @@ describe("readOwnFile", () => {
     );
   });
 
+  test("a symlink loop is refused, not taken for a missing file", () => {
+    symlinkSync("loop-b", join(ws, "loop-a"));
+    symlinkSync("loop-a", join(ws, "loop-b"));
+    expect(refusal(() => readOwnFile(join(ws, "loop-a"), opts)).message).toBe(
+      `${join(ws, "loop-a")}: not read: cannot read it (ELOOP)`,
+    );
+    expect(refusal(() => readOwnFile(join(ws, "loop-a"), { maxBytes: 10 })).message).toContain("(ELOOP)");
+  });
+
+  test("a name too long is refused with its error code", () => {
+    const long = join(ws, "x".repeat(300));
+    expect(refusal(() => readOwnFile(long, opts)).message).toBe(
+      `${long}: not read: cannot read it (ENAMETOOLONG)`,
+    );
+    expect(refusal(() => readOwnFile(long, { maxBytes: 10 })).message).toContain("(ENAMETOOLONG)");
+    expect(refusal(() => readOwnFile(long, { ...opts, noFollow: true })).message).toContain("(ENAMETOOLONG)");
+  });
+
+  test("noFollow without a root still refuses a symlink", () => {
+    expect(
+      refusal(() => readOwnFile(join(ws, "sub", "inside-link.txt"), { maxBytes: 10, noFollow: true }))
+        .message,
+    ).toContain("it is a symlink");
+  });
+
   test("a directory is refused", () => {
     expect(refusal(() => readOwnFile(join(ws, "sub"), opts)).message).toContain("not a regular file");
   });
@@ -93,10 +120,18 @@ describe("readOwnFile", () => {
     const f = readOwnFile(join(ws, "big.txt"), opts);
     expect(f?.bytes.length).toBe(1024);
     expect(f?.truncated).toBe(true);
+    expect(f?.bytes.toString()).toBe("x".repeat(1024));
     writeFileSync(join(ws, "exact.txt"), "y".repeat(1024));
     const g = readOwnFile(join(ws, "exact.txt"), opts);
     expect(g?.bytes.length).toBe(1024);
     expect(g?.truncated).toBe(false);
+    writeFileSync(join(ws, "small.txt"), "z".repeat(10));
+    expect(readOwnFile(join(ws, "small.txt"), opts)?.bytes.toString()).toBe("z".repeat(10));
+    writeFileSync(join(ws, "empty.txt"), "");
+    expect(readOwnFile(join(ws, "empty.txt"), opts)).toMatchObject({
+      truncated: false,
+      bytes: Buffer.alloc(0),
+    });
   });
 
   test("a file that reports size 0 but has content is still read and capped (procfs)", () => {

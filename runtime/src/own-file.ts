@@ -17,6 +17,7 @@ import {
   closeSync,
   constants,
   fstatSync,
+  lstatSync,
   openSync,
   readlinkSync,
   readSync,
@@ -64,20 +65,17 @@ export function openOwnFile(path: string, opts: OwnFileOptions): OwnFileHandle |
   try {
     fd = openSync(path, OPEN_FLAGS | (root === undefined && !opts.noFollow ? 0 : constants.O_NOFOLLOW));
   } catch (e) {
-    const code = errno(e);
-    if (code !== undefined && MISSING.has(code)) return undefined;
-    // O_NOFOLLOW on a symlink: ELOOP on Linux, EMLINK on some BSDs.
-    const isLink = code === "ELOOP" || code === "EMLINK";
-    if (isLink && opts.noFollow) throw refused(path, "it is a symlink");
-    if (root === undefined || !isLink) throw refused(path, describe(e));
+    if (MISSING.has(errno(e))) return undefined;
+    if (opts.noFollow && isSymlink(path)) throw refused(path, "it is a symlink");
+    if (root === undefined) throw refused(path, describe(e));
+    // Most likely O_NOFOLLOW met a symlink (ELOOP, or EMLINK on some BSDs): resolve it and look.
   }
   if (fd === undefined) {
     let target: string;
     try {
       target = realpathSync(path);
     } catch (e) {
-      const code = errno(e);
-      if (code !== undefined && MISSING.has(code)) return undefined;
+      if (MISSING.has(errno(e))) return undefined;
       throw refused(path, describe(e));
     }
     if (!isInside(realRoot(root!), target))
@@ -85,13 +83,12 @@ export function openOwnFile(path: string, opts: OwnFileOptions): OwnFileHandle |
     try {
       fd = openSync(target, OPEN_FLAGS | constants.O_NOFOLLOW);
     } catch (e) {
-      const code = errno(e);
-      if (code !== undefined && MISSING.has(code)) return undefined;
       throw refused(path, describe(e));
     }
   }
   const opened = fd;
   try {
+    // fstat cannot fail on a descriptor just opened; realpath only in a race on a system without /proc.
     const stat = fstatSync(opened);
     if (!stat.isFile()) throw refused(path, "it is not a regular file");
     if (root !== undefined && !isInside(realRoot(root), openedPath(opened, path)))
@@ -104,7 +101,7 @@ export function openOwnFile(path: string, opts: OwnFileOptions): OwnFileHandle |
     };
   } catch (e) {
     closeSync(opened);
-    throw e instanceof LoomError ? e : refused(path, describe(e));
+    throw e;
   }
 }
 
@@ -116,41 +113,39 @@ export function readOwnFile(path: string, opts: OwnFileOptions): OwnFile | undef
     const { bytes, truncated } = h.read();
     return { bytes, truncated, stat: h.stat };
   } catch (e) {
-    throw e instanceof LoomError ? e : refused(path, describe(e));
+    throw refused(path, describe(e));
   } finally {
     h.close();
   }
 }
 
-/** Reads until EOF or `max + 1` bytes; the size from fstat is only a hint (procfs files say 0). */
+/** Reads at most `max + 1` bytes (one more tells that there was more); fstat's size is not trusted. */
 function readCapped(fd: number, max: number): { bytes: Buffer; truncated: boolean } {
-  const hint = fstatSync(fd).size;
-  let buf = Buffer.allocUnsafe(Math.min(max, hint) + 1);
+  const buf = Buffer.allocUnsafe(max + 1);
   let off = 0;
-  while (off <= max) {
-    if (off === buf.length) {
-      const grown = Buffer.allocUnsafe(Math.min(max + 1, buf.length * 2));
-      buf.copy(grown, 0, 0, off);
-      buf = grown;
-    }
-    const n = readSync(fd, buf, off, buf.length - off, off);
-    if (n === 0) break;
+  let n = 1;
+  while (off < buf.length && n > 0) {
+    n = readSync(fd, buf, off, buf.length - off, off);
     off += n;
   }
-  const truncated = off > max;
-  return { bytes: buf.subarray(0, truncated ? max : off), truncated };
+  return { bytes: buf.subarray(0, Math.min(off, max)), truncated: off > max };
 }
 
-/** The path of what the descriptor points at (Linux /proc), else the path's realpath. */
+/** What the descriptor points at (Linux's /proc, race-free), else the path's realpath. */
 function openedPath(fd: number, path: string): string {
-  if (process.platform === "linux") {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`);
-    } catch {
-      // no procfs mounted: fall through
-    }
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return realpathSync(path);
   }
-  return realpathSync(path);
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function realRoot(root: string): string {
@@ -161,13 +156,12 @@ function realRoot(root: string): string {
   }
 }
 
-function errno(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException | undefined)?.code;
+function errno(e: unknown): string {
+  return (e as NodeJS.ErrnoException | undefined)?.code ?? "";
 }
 
 function describe(e: unknown): string {
-  const code = errno(e);
-  return code ? `cannot read it (${code})` : `cannot read it (${(e as Error).message})`;
+  return `cannot read it (${errno(e) || (e as Error).message})`;
 }
 
 function refused(path: string, reason: string): LoomError {

@@ -1,8 +1,9 @@
 /**
  * Mutant generation for `bun run mutate`: parses a TypeScript module and lists one-edit changes a
  * plausible bug would make (flipped comparisons and boolean operators, conditions forced true or false,
- * negations dropped, arithmetic swapped, constants off by one, `+ "/"`-like joins dropped, guarded
- * blocks emptied, min/max and startsWith/endsWith swapped, regex quantifiers and alternatives changed).
+ * negations dropped, arithmetic swapped, constants off by one, a string compared against emptied,
+ * `?? default` dropped, `+ "/"`-like joins dropped, guarded blocks emptied, min/max and
+ * startsWith/endsWith swapped, regex quantifiers and alternatives changed).
  * Pure: text in, mutants out; nothing is written here.
  */
 import ts from "typescript";
@@ -42,6 +43,13 @@ const BINARY_SWAPS: Partial<Record<ts.SyntaxKind, string[]>> = {
   [ts.SyntaxKind.PercentToken]: ["*"],
   [ts.SyntaxKind.AsteriskAsteriskToken]: ["*"],
 };
+
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
 
 const METHOD_SWAPS: Record<string, string> = {
   startsWith: "endsWith",
@@ -88,6 +96,12 @@ export function generateMutants(text: string, fileName: string, opts: MutateOpti
       const op = node.operatorToken;
       const opText = src(op);
       for (const to of BINARY_SWAPS[op.kind] ?? []) add(op, to, `${opText} → ${to}`);
+      if (op.kind === ts.SyntaxKind.QuestionQuestionToken)
+        add(node, src(node.left), `drop ?? ${short(src(node.right))}`);
+      if (EQUALITY.has(op.kind)) {
+        for (const side of [node.left, node.right])
+          if (ts.isStringLiteral(side) && side.text !== "") add(side, '""', `${src(side)} → ""`);
+      }
       if (op.kind === ts.SyntaxKind.PlusToken) {
         for (const [lit, other] of [
           [node.right, node.left],

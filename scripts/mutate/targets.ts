@@ -19,11 +19,89 @@ export const TARGETS: MutationTarget[] = [
     name: "workspace-path",
     file: "runtime/src/tools/workspace-path.ts",
     tests: ["runtime/src/tools/workspace-path.test.ts"],
+    equivalent: [
+      {
+        original: "parent === abs",
+        replacement: "false",
+        reason: "only reached for `/`, whose realpath never fails",
+      },
+      {
+        original: "return abs;",
+        replacement: "{}",
+        reason: "only reached for `/`, whose realpath never fails",
+      },
+      {
+        original: "false",
+        replacement: "true",
+        reason: "isLink is always overwritten by lstat or the function returns",
+      },
+    ],
+  },
+  {
+    name: "own-file",
+    file: "runtime/src/own-file.ts",
+    tests: ["runtime/src/own-file.test.ts"],
+    equivalent: [
+      {
+        original: "root === undefined",
+        replacement: "false",
+        reason:
+          "without a root, open and realpath fail alike (ELOOP, ENAMETOOLONG) except EACCES, which a root test run cannot produce",
+      },
+      {
+        original: "throw refused(path, describe(e));",
+        replacement: "{}",
+        line: 70,
+        reason:
+          "without a root, open and realpath fail alike (ELOOP, ENAMETOOLONG) except EACCES, which a root test run cannot produce",
+      },
+      { original: "1", replacement: "2", line: 124, reason: "a buffer one byte longer reads the same bytes" },
+      { original: "1", replacement: "2", line: 126, reason: "any positive start value enters the loop" },
+      {
+        original: "<",
+        replacement: "<=",
+        line: 127,
+        reason: "a read of 0 bytes at the end returns 0 and stops the loop",
+      },
+      {
+        original: '(e as NodeJS.ErrnoException | undefined)?.code ?? ""',
+        replacement: "(e as NodeJS.ErrnoException | undefined)?.code",
+        reason: 'undefined and "" are both absent from MISSING and both falsy in describe',
+      },
+    ],
   },
   {
     name: "permissions",
     file: "runtime/src/plugins/permissions.ts",
     tests: ["runtime/src/plugins/permissions.test.ts"],
+    equivalent: [
+      {
+        original: "declared.length === 0",
+        replacement: "false",
+        reason: "nothing declared intersects to nothing, and consent is only asked when something is missing",
+      },
+      {
+        original: "continue;",
+        replacement: "{}",
+        reason: "nothing declared intersects to nothing, and consent is only asked when something is missing",
+      },
+      {
+        original: 'prefix === "."',
+        replacement: "false",
+        reason: 'resolveInWorkspace(root, ".") is the canonical root itself',
+      },
+      {
+        original: '"."',
+        replacement: '""',
+        line: 120,
+        reason: 'resolveInWorkspace(root, ".") is the canonical root itself',
+      },
+      {
+        original: "return isInside(canonicalRoot, abs);",
+        replacement: "{}",
+        reason: 'resolveInWorkspace(root, ".") is the canonical root itself',
+      },
+    ],
   },
   {
     name: "capabilities",
@@ -49,7 +127,18 @@ export const TARGETS: MutationTarget[] = [
   {
     name: "machine",
     file: "runtime/src/machine/transition.ts",
-    tests: ["runtime/src/machine/transition.test.ts", "runtime/src/machine/properties.test.ts"],
+    equivalent: [
+      {
+        original: "config.mutatingTools ?? DEFAULT_MACHINE_CONFIG.mutatingTools",
+        replacement: "config.mutatingTools",
+        reason: "the default is [] and new Set(undefined) is empty too",
+      },
+    ],
+    tests: [
+      "runtime/src/machine/transition.test.ts",
+      "runtime/src/machine/transition-edges.test.ts",
+      "runtime/src/machine/properties.test.ts",
+    ],
   },
   {
     name: "backoff",

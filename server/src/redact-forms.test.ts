@@ -43,7 +43,7 @@ describe("key shapes, even when no configured secret matches", () => {
   });
 
   test("Google OAuth access tokens: ya29. and at least 10 more characters", () => {
-    expect(redact("Bearer ya29.a0AbCdEfGh12")).toBe(`Bearer ${R}`);
+    expect(redact("Bearer ya29.a0AbCdEfGh")).toBe(`Bearer ${R}`);
     expect(redact("Bearer ya29.a0AbCdEfG")).toBe("Bearer ya29.a0AbCdEfG");
   });
 

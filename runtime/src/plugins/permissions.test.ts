@@ -1,9 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, realpathSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseManifest } from "./manifest.ts";
-import { hostMatches, type PermissionRequest, pathAllowed, resolvePermissions } from "./permissions.ts";
+import {
+  declaredPermissions,
+  hostMatches,
+  type PermissionRequest,
+  pathAllowed,
+  resolvePermissions,
+} from "./permissions.ts";
 
 const manifestJson = {
   name: "p",
@@ -89,12 +95,59 @@ describe("resolvePermissions", () => {
   });
 });
 
+describe("edges", () => {
+  const bare = parseManifest({ ...manifestJson, permissions: undefined });
+
+  test("a manifest that declares nothing gets nothing, exec included, and nobody is asked", async () => {
+    let asked = 0;
+    const none = { read: [], write: [], exec: false, network: [], env: [] };
+    expect(
+      await resolvePermissions(bare, { read: ["."], exec: true, network: ["*"] }, async () => {
+        asked++;
+        return true;
+      }),
+    ).toEqual(none);
+    expect(asked).toBe(0);
+    expect(declaredPermissions(bare)).toEqual(none);
+  });
+
+  test("a grant of exec allows exec; consent to exec allows it too", async () => {
+    expect((await resolvePermissions(manifest, { exec: true })).exec).toBe(true);
+    expect((await resolvePermissions(manifest, undefined, async (_p, r) => r.kind === "exec")).exec).toBe(
+      true,
+    );
+  });
+
+  test("network: an unrelated host grants nothing; env: names match exactly, `*` is not a wildcard", async () => {
+    expect((await resolvePermissions(manifest, { network: ["other.example.com"] })).network).toEqual([]);
+    expect((await resolvePermissions(manifest, { network: ["api.example.com"] })).network).toEqual([
+      "api.example.com",
+    ]);
+    expect((await resolvePermissions(manifest, { env: ["*"] })).env).toEqual([]);
+    expect((await resolvePermissions(manifest, { env: ["TOKEN"] })).env).toEqual(["TOKEN"]);
+  });
+
+  test("consent grants declared paths normalised, and other kinds as written", async () => {
+    const m = parseManifest({
+      ...manifestJson,
+      permissions: { read: ["./src/"], write: ["./out//gen/"], network: ["api.example.com/"], env: ["A/B"] },
+    });
+    const p = await resolvePermissions(m, undefined, async () => true);
+    expect(p.read).toEqual(["src"]);
+    expect(p.write).toEqual(["out/gen"]);
+    expect(p.network).toEqual(["api.example.com/"]);
+    expect(p.env).toEqual(["A/B"]);
+  });
+});
+
 describe("checks", () => {
   test("hostMatches", () => {
     expect(hostMatches("api.example.com", "*.example.com")).toBe(true);
     expect(hostMatches("example.com", "*.example.com")).toBe(false);
     expect(hostMatches("evil-example.com", "*.example.com")).toBe(false);
     expect(hostMatches("API.example.com", "api.example.com")).toBe(true);
+    expect(hostMatches("anything.at.all", "*")).toBe(true);
+    expect(hostMatches("xapi.example.com", "api.example.com")).toBe(false);
   });
 
   test("pathAllowed uses workspace-relative prefixes on canonical paths", () => {
@@ -104,5 +157,11 @@ describe("checks", () => {
     expect(pathAllowed(root, ["src"], join(root, "srcx/a.ts"))).toBe(false);
     expect(pathAllowed(root, ["."], join(root, "x"))).toBe(true);
     expect(pathAllowed(root, ["."], "/etc/passwd")).toBe(false);
+    mkdirSync(join(root, "docs"));
+    expect(pathAllowed(root, ["src", "docs"], join(root, "docs/b.md"))).toBe(true);
+    // A prefix that leaves the workspace (here through a symlink) allows nothing.
+    symlinkSync(tmpdir(), join(root, "out"));
+    expect(pathAllowed(root, ["out"], join(realpathSync(tmpdir()), "x"))).toBe(false);
+    expect(pathAllowed(root, ["out"], join(root, "out", "x"))).toBe(false);
   });
 });

@@ -45,6 +45,15 @@ describe("resolveInWorkspace", () => {
     expect(resolveInWorkspace(ws, "")).toBe(ws);
   });
 
+  test("the workspace's parent itself is outside", () => {
+    expect(codeOf(() => resolveInWorkspace(ws, ".."))).toBe("PATH_OUTSIDE_WORKSPACE");
+    expect(codeOf(() => resolveInWorkspace(ws, base))).toBe("PATH_OUTSIDE_WORKSPACE");
+  });
+
+  test("a path through a file resolves (the write itself will fail), not INVALID_INPUT", () => {
+    expect(resolveInWorkspace(ws, "src/a.ts/x", { forWrite: true })).toBe(join(ws, "src", "a.ts", "x"));
+  });
+
   test("rejects .. that leaves the workspace", () => {
     expect(codeOf(() => resolveInWorkspace(ws, "../outside/secret.txt"))).toBe("PATH_OUTSIDE_WORKSPACE");
     expect(codeOf(() => resolveInWorkspace(ws, "src/../../ws2"))).toBe("PATH_OUTSIDE_WORKSPACE");
@@ -109,6 +118,45 @@ describe("resolveInWorkspace", () => {
     expect(codeOf(() => resolveInWorkspace(ws, "a\0b"))).toBe("INVALID_INPUT");
     expect(codeOf(() => resolveInWorkspace(ws, ".", { forWrite: true }))).toBe("INVALID_INPUT");
     expect(codeOf(() => resolveInWorkspace(join(base, "missing"), "x"))).toBe("NOT_FOUND");
+  });
+
+  test("links followed by hand are counted: 40 hops resolve, 41 and a loop are INVALID_INPUT", () => {
+    // `missing/..` makes the kernel's realpath fail at each link, so every hop is one of ours.
+    const chain = (name: string, n: number, last = "end") => {
+      const dir = join(ws, name);
+      mkdirSync(dir);
+      for (let i = 0; i < n; i++)
+        symlinkSync(`missing/../${i === n - 1 ? last : `l${i + 1}`}`, join(dir, `l${i}`));
+      return `${name}/l0`;
+    };
+    expect(resolveInWorkspace(ws, chain("chain40", 40), { forWrite: true })).toBe(join(ws, "chain40", "end"));
+    expect(codeOf(() => resolveInWorkspace(ws, chain("chain41", 41), { forWrite: true }))).toBe(
+      "INVALID_INPUT",
+    );
+    expect(codeOf(() => resolveInWorkspace(ws, chain("loop", 2, "l0")))).toBe("INVALID_INPUT");
+  });
+
+  test("a link through a missing folder and `..` is resolved by hand to what it names", () => {
+    // The kernel cannot walk `missing/..`, so realpath fails; the hand resolution lands in src.
+    symlinkSync("missing/../src", join(ws, "lexical-link"));
+    expect(resolveInWorkspace(ws, "lexical-link/a.ts")).toBe(join(ws, "src", "a.ts"));
+  });
+
+  test("loops and NUL bytes say what is wrong", () => {
+    const message = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return undefined;
+    };
+    expect(message(() => resolveInWorkspace(ws, "loop-a"))).toStartWith("too many symlinks in ");
+    expect(message(() => resolveInWorkspace(ws, "a\0b"))).toBe("path contains a NUL byte");
+  });
+
+  test("a name the file system cannot resolve is INVALID_INPUT, not a raw error", () => {
+    expect(codeOf(() => resolveInWorkspace(ws, "x".repeat(300)))).toBe("INVALID_INPUT");
   });
 
   test("workspaceRelative", () => {

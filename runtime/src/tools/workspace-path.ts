@@ -63,7 +63,10 @@ function canonicalise(abs: string, state: { hops: number }): string {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ELOOP") throw new LoomError("INVALID_INPUT", `too many symlinks in ${abs}`);
-    if (code !== "ENOENT" && code !== "ENOTDIR") throw e;
+    if (code !== "ENOENT" && code !== "ENOTDIR")
+      throw new LoomError("INVALID_INPUT", `cannot resolve ${abs} (${code})`, undefined, {
+        cause: e,
+      });
   }
   const parent = dirname(abs);
   if (parent === abs) return abs;

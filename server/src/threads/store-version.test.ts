@@ -33,6 +33,15 @@ describe("thread store version check", () => {
     expect(store.get(t.id)?.version).toBe(3);
   });
 
+  test("an update that drops the title clears it", () => {
+    const { store, t } = storeWithThread();
+    store.put(alice, { ...t, title: "named" }, 2);
+    expect(store.get(t.id)?.title).toBe("named");
+    const { title: _, ...untitled } = { ...t, title: "x" };
+    store.put(alice, untitled, 3);
+    expect(store.get(t.id)?.title).toBeNull();
+  });
+
   test("a stale (lower) If-Match is a conflict naming the current version, and writes nothing", () => {
     const { store, t } = storeWithThread();
     expect(store.put(alice, { ...t, title: "lost" }, 1)).toEqual({ kind: "conflict", currentVersion: 2 });
@@ -73,6 +82,13 @@ describe("thread store version check", () => {
     expect(out).toMatchObject({ kind: "updated", thread: { version: 4 } });
     expect(store.get(t.id)?.deletedAt).toBeNull();
     expect(out.kind === "updated" && "deletedAt" in out.thread).toBe(false);
+  });
+
+  test("deleting or sharing a thread that does not exist changes nothing", () => {
+    const { store, t } = storeWithThread();
+    expect(() => store.softDelete("T-none", new Date())).not.toThrow();
+    expect(store.get("T-none")).toBeUndefined();
+    expect(store.get(t.id)?.version).toBe(2);
   });
 
   test("a visibility change bumps the version", () => {
