@@ -10,6 +10,14 @@ import type { Database } from "bun:sqlite";
 import type { Logger } from "../logger.ts";
 import type { MaintenanceMessage, MaintenanceReport } from "./maintenance-worker.ts";
 
+/**
+ * In `dist/loom` the worker is its own entry point (scripts/build.ts), kept at its path from the
+ * repository root inside the executable; a URL relative to this (bundled) module would not find it.
+ */
+const WORKER = import.meta.url.includes("/$bunfs/")
+  ? "/$bunfs/root/server/src/db/maintenance-worker.ts"
+  : new URL("./maintenance-worker.ts", import.meta.url).href;
+
 export interface DbMaintenance {
   stop(): Promise<void>;
 }
@@ -36,7 +44,7 @@ export function startDbMaintenance(
   };
   let worker: Worker;
   try {
-    worker = new Worker(new URL("./maintenance-worker.ts", import.meta.url));
+    worker = new Worker(WORKER);
   } catch (e) {
     fallback(e instanceof Error ? e.message : String(e));
     return { async stop() {} };
