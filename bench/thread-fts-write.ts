@@ -6,7 +6,7 @@
  *
  * The server runs in a child process (`loom serve`'s startServer), so the clients' own work is not on
  * its event loop. Seeding writes the rows directly (one transaction, no HTTP). Bounded: 8 x 40 PUTs,
- * and a 120 s deadline for the load.
+ * and a 120 s deadline for the load. `BENCH_PROF=<dir>` writes the server's CPU profile there.
  */
 import type { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
