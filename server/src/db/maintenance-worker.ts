@@ -20,7 +20,7 @@ export type MaintenanceReport =
 
 declare const self: Worker;
 
-const MERGE_PAGES = 64;
+const MERGE_PAGES = 16;
 let db: Database | undefined;
 const timers: ReturnType<typeof setTimeout>[] = [];
 let lastLog = -1;
