@@ -6,7 +6,7 @@
  *
  * The server runs in a child process (`loom serve`'s startServer), so the clients' own work is not on
  * its event loop. Seeding writes the rows directly (one transaction, no HTTP). Bounded: 8 x 40 PUTs,
- * and a 120 s deadline for the load.
+ * and a 120 s deadline for the load. `BENCH_PROF=<dir>` writes the server's CPU profile there.
  */
 import type { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -106,11 +106,19 @@ async function startChildServer(dbPath: string): Promise<{ url: string; stop(): 
 const s = await startServer({ port: 0, dbPath: ${JSON.stringify(dbPath)}, env: {}, logSink: () => {} });
 process.stdout.write(s.url + "\\n");
 process.on("SIGTERM", () => s.stop().then(() => process.exit(0)));`;
-  const child = Bun.spawn(["bun", "-e", script], {
-    cwd: join(import.meta.dir, ".."),
-    stdout: "pipe",
-    stderr: "inherit",
-  });
+  const child = Bun.spawn(
+    [
+      "bun",
+      ...(process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
+      "-e",
+      script,
+    ],
+    {
+      cwd: join(import.meta.dir, ".."),
+      stdout: "pipe",
+      stderr: "inherit",
+    },
+  );
   const reader = child.stdout.getReader();
   let out = "";
   while (!out.includes("\n")) {
@@ -176,10 +184,14 @@ async function measure(count: number): Promise<{ put: number[]; health: number[]
     const prober = async () => {
       while (writing && performance.now() < deadline) healthUnderLoad.push(await health());
     };
+    const loadStart = performance.now();
     const probing = prober();
     await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
     writing = false;
     await probing;
+    process.stderr.write(
+      `bench: ${count} threads: ${put.length} PUTs p50 ${percentile(put, 50).toFixed(1)} p90 ${percentile(put, 90).toFixed(1)} p99 ${percentile(put, 99).toFixed(1)} ms in ${Math.round(performance.now() - loadStart)} ms\n`,
+    );
     const idleHealth: number[] = [];
     for (let i = 0; i < 200; i++) idleHealth.push(await health());
     return { put, health: healthUnderLoad, idleHealth };

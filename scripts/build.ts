@@ -39,6 +39,7 @@ step("dist/loom", [
   join(root, "cli/src/main.ts"),
   // Worker entry points must be named for the compiled binary to contain them.
   join(root, "plugins/fs/src/grep-worker.ts"),
+  join(root, "server/src/db/maintenance-worker.ts"),
   "--outfile",
   join(root, "dist/loom"),
 ]);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { formatError, LoomError } from "@loom/runtime/errors";
 import { dataDir, type Env } from "@loom/runtime/paths";
 import { createApp, DEFAULT_MAX_BODY_BYTES } from "./app.ts";
+import { startDbMaintenance } from "./db/maintenance.ts";
 import { type Db, openDb } from "./db/open.ts";
 import { createDbWriter, DEFAULT_BUSY_TIMEOUT_MS } from "./db/writer.ts";
 import { createLogger } from "./logger.ts";
@@ -100,7 +101,10 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   const secrets = () => Object.values(upstreams).flatMap((u) => (u.apiKey ? [u.apiKey.expose()] : []));
   const log = createLogger({ secrets, ...(o.logSink ? { write: o.logSink } : {}) });
   const busyTimeoutMs = intEnv(env, "LOOM_SERVER_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS);
-  const db = openServerDb(o.dbPath ?? serverDbPath(env));
+  const dbPath = o.dbPath ?? serverDbPath(env);
+  const db = openServerDb(dbPath);
+  const maintenance =
+    dbPath === ":memory:" ? { async stop() {} } : startDbMaintenance(db.$client, dbPath, { log });
   const writer = createDbWriter(db.$client, { timeoutMs: busyTimeoutMs });
   const usage = createUsageQueue(db, { writer, clock: () => new Date(), log });
   const defs = await loadProviderDefinitions(Object.keys(upstreams), log);
@@ -120,6 +124,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   try {
     server = listen(o.host ?? "127.0.0.1", o.port ?? 8080, maxBodyBytes, (req) => app.handle(req));
   } catch (e) {
+    await maintenance.stop();
     db.$client.close();
     throw e;
   }
@@ -142,6 +147,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
       await server.stop(true);
       // Usage still waiting for the lock gets one more busy timeout; what is left is logged as lost.
       await usage.close();
+      await maintenance.stop();
       db.$client.close();
     },
   };

@@ -3,6 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BUNDLED_MIGRATIONS } from "./bundled-migrations.ts";
 import { listMigrations, MIGRATIONS_DIR, migrate } from "./migrate.ts";
 import { openDb } from "./open.ts";
 
@@ -19,6 +20,13 @@ describe("migrations", () => {
       entries: { tag: string }[];
     };
     for (const e of journal.entries) expect(files).toContain(`${e.tag}.sql`);
+  });
+
+  test("the bundled migrations are exactly the files in server/migrations", async () => {
+    const files = listMigrations();
+    expect(Object.keys(BUNDLED_MIGRATIONS).sort()).toEqual(files);
+    for (const f of files)
+      expect([f, BUNDLED_MIGRATIONS[f]]).toEqual([f, await Bun.file(join(MIGRATIONS_DIR, f)).text()]);
   });
 
   test("apply in order, once; a database from an older release gets only the new ones", () => {

@@ -5,6 +5,7 @@
 import type { Database } from "bun:sqlite";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { BUNDLED_MIGRATIONS } from "./bundled-migrations.ts";
 
 export const MIGRATIONS_DIR = join(import.meta.dir, "../../migrations");
 
@@ -16,8 +17,11 @@ export function listMigrations(dir = MIGRATIONS_DIR): string[] {
     .sort();
 }
 
-/** Applies the pending migrations; returns the names it applied. */
-export function migrate(db: Database, dir = MIGRATIONS_DIR): string[] {
+/** Applies the pending migrations (the bundled ones, or those in `dir`); returns the names it applied. */
+export function migrate(db: Database, dir?: string): string[] {
+  const names = dir ? listMigrations(dir) : Object.keys(BUNDLED_MIGRATIONS).sort();
+  const text = (name: string) =>
+    dir ? readFileSync(join(dir, name), "utf8") : (BUNDLED_MIGRATIONS[name] ?? "");
   db.run("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
   const done = new Set(
     db
@@ -27,9 +31,9 @@ export function migrate(db: Database, dir = MIGRATIONS_DIR): string[] {
   );
   const applied: string[] = [];
   const isDone = db.query<{ n: number }, [string]>("SELECT count(*) AS n FROM _migrations WHERE name = ?");
-  for (const name of listMigrations(dir)) {
+  for (const name of names) {
     if (done.has(name)) continue;
-    const sql = readFileSync(join(dir, name), "utf8");
+    const sql = text(name);
     // IMMEDIATE takes the write lock first; the re-check inside covers another process (a second
     // server, `loom admin`) that applied the same migration between our read and our lock.
     const ran = db

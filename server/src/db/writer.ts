@@ -4,8 +4,9 @@
  * another process's write lock (`loom admin`, a backup) without blocking the event loop.
  *
  * bun:sqlite is synchronous, so SQLite's own busy handler would sleep on the event loop and freeze
- * every request. The writer turns it off for its connection and instead retries the transaction
- * between timers (2 ms doubling to 50 ms) until `timeoutMs` has passed, then throws `DbBusyError`
+ * every request. The writer's attempts run with it off (`busy_timeout = 0` around each one; the
+ * connection's own value is restored after, for anything else using the connection, such as tests),
+ * and it retries the transaction between timers (1 ms doubling to 8 ms) until `timeoutMs` has passed, then throws `DbBusyError`
  * (the HTTP layer answers 503 with `retry-after`). Reads in WAL mode never wait for a writer.
  * @example
  * const writer = createDbWriter(db.$client, { timeoutMs: 5000 });
@@ -45,16 +46,19 @@ export function createDbWriter(sqlite: Database, o: DbWriterOptions = {}) {
   const timeoutMs = o.timeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = o.now ?? (() => performance.now());
-  sqlite.run("PRAGMA busy_timeout = 0");
+  const connectionTimeout = sqlite.query<{ timeout: number }, []>("PRAGMA busy_timeout").get()?.timeout ?? 0;
 
   /** One attempt, never waiting: `{ ok: false }` when another connection holds the write lock. */
   const tryRun = <T>(fn: () => T): TryResult<T> => {
+    sqlite.run("PRAGMA busy_timeout = 0");
     try {
       return { ok: true, value: sqlite.transaction(fn).immediate() };
     } catch (e) {
       if (!isBusy(e)) throw e;
       o.onBusy?.();
       return { ok: false };
+    } finally {
+      sqlite.run(`PRAGMA busy_timeout = ${connectionTimeout}`);
     }
   };
 
@@ -67,7 +71,7 @@ export function createDbWriter(sqlite: Database, o: DbWriterOptions = {}) {
      */
     async run<T>(fn: () => T): Promise<T> {
       const start = now();
-      for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+      for (let delay = 1; ; delay = Math.min(delay * 2, 8)) {
         const r = tryRun(fn);
         if (r.ok) return r.value;
         const waited = now() - start;

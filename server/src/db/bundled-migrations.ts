@@ -1,0 +1,18 @@
+/**
+ * The migrations as text inside the bundle: `dist/loom` has no `server/migrations/` folder to read
+ * (before this, `dist/loom serve` failed with `scandir '/migrations'`). Add each new file here;
+ * `migrate.test.ts` checks that this list and the folder hold the same files.
+ */
+import m000 from "../../migrations/000_init.sql" with { type: "text" };
+import m001 from "../../migrations/001_threads_fts.sql" with { type: "text" };
+import m002 from "../../migrations/002_token_rate_limit.sql" with { type: "text" };
+import m003 from "../../migrations/003_threads_fts_rowid.sql" with { type: "text" };
+import m004 from "../../migrations/004_threads_fts_contentless.sql" with { type: "text" };
+
+export const BUNDLED_MIGRATIONS: Readonly<Record<string, string>> = {
+  "000_init.sql": m000,
+  "001_threads_fts.sql": m001,
+  "002_token_rate_limit.sql": m002,
+  "003_threads_fts_rowid.sql": m003,
+  "004_threads_fts_contentless.sql": m004,
+};
