@@ -74,6 +74,34 @@ test("missing credentials and bad usage are reported plainly", async () => {
   expect(empty.code).toBe(2);
 });
 
+test("the step limit comes from [agent] max_steps, --max-steps overrides it, and a stop says how to raise it", async () => {
+  const read = (id: string) => ({
+    toolCalls: [{ id, name: "read_file", input: { path: "notes.txt" } }],
+    stop: "tool_use" as const,
+  });
+  const script = { turns: [read("r1"), read("r2"), read("r3"), { text: "Read three times." }] };
+  up.setScript(script);
+  const limited = await loom(sb, ["run", "read it thrice"], { env: { ...env, LOOM_AGENT__MAX_STEPS: "2" } });
+  expect(limited.code).toBe(1);
+  expect(limited.stderr).toContain(
+    "loom: stopped after 2 model requests in one turn; raise the limit with --max-steps N or [agent] max_steps (0 = no limit)",
+  );
+  up.setScript(script);
+  const raised = await loom(sb, ["run", "--max-steps", "4", "read it thrice"], {
+    env: { ...env, LOOM_AGENT__MAX_STEPS: "2" },
+  });
+  expect(raised.code).toBe(0);
+  expect(raised.stdout).toContain("Read three times.");
+  up.setScript(script);
+  const unlimited = await loom(sb, ["run", "--max-steps", "0", "read it thrice"], {
+    env: { ...env, LOOM_AGENT__MAX_STEPS: "1" },
+  });
+  expect(unlimited.code).toBe(0);
+  const bad = await loom(sb, ["run", "--max-steps", "many", "hi"], { env });
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain("--max-steps must be a whole number, 0 for no limit (got 'many')");
+}, 30_000);
+
 test("git.auto_commit commits the turn's files with a conventional message", async () => {
   const ac = createSandbox({
     "src/app.ts": "export const port = 80;\n",

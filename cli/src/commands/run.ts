@@ -16,6 +16,8 @@ import { createHeadlessText } from "../session/headless-text.ts";
 import { toJsonEvent } from "../session/json-events.ts";
 import { askOnTerminal } from "../session/terminal-ask.ts";
 
+const STEP_LIMIT_HINT = "; raise the limit with --max-steps N or [agent] max_steps (0 = no limit)";
+
 export default defineCommand({
   meta: {
     name: "run",
@@ -58,7 +60,9 @@ export default defineCommand({
       process.stdout.isTTY === true,
     );
     const side = createRenderer(process.stderr, style, "loom undo reverts");
+    let stepLimitHit = false;
     session.on((e: SessionEvent) => {
+      if (e.type === "agent.error" && e.source === "step_limit") stepLimitHit = true;
       if (json) {
         const out = toJsonEvent(e);
         if (out) emitJson(out);
@@ -118,7 +122,8 @@ export default defineCommand({
       }
       await session.close();
       if (result.reason === "end_turn") return;
-      if (!json && result.error) process.stderr.write(`loom: ${result.error}\n`);
+      if (!json && result.error)
+        process.stderr.write(`loom: ${result.error}${stepLimitHit ? STEP_LIMIT_HINT : ""}\n`);
       throw new ExitError(result.reason === "cancelled" ? cancelExit : 1);
     } finally {
       process.off("SIGINT", onSignal);

@@ -80,6 +80,13 @@ export async function startRepl(init: SessionInit): Promise<void> {
       false,
     );
 
+  const askContinue = (steps: number): Promise<boolean> =>
+    askLine(
+      `The turn made ${steps} model requests (the max_steps limit). Continue for up to ${steps} more? [y/n] `,
+      (raw) => (/^y(es)?$/i.test(raw.trim()) ? true : /^(n(o)?)?$/i.test(raw.trim()) ? false : undefined),
+      false,
+    );
+
   const where = init.workspace ?? process.cwd();
   const tag = init.isPrivate ? " · private (never synced)" : "";
   stdout.write(`${style.bold("loom")} ${VERSION} ${style.dim(`· ${where}${tag} · /help for commands`)}\n`);
@@ -89,7 +96,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
   let sessionError: unknown;
   let exitCode = 0;
   const sessionReady: Promise<Session> = import("../session/session.ts").then((m) =>
-    m.createSession({ ...init, ask: (call) => ask(call), consent }),
+    m.createSession({ ...init, ask: (call) => ask(call), consent, askContinue }),
   );
   sessionReady.then(
     (s) =>

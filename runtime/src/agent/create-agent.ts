@@ -106,6 +106,7 @@ export function createAgent(options: AgentOptions): Agent {
     maxRetries: options.maxRetries,
     backoff: options.backoff,
     maxSteps: options.maxSteps,
+    askAtStepLimit: options.continueAtStepLimit !== undefined,
     mutatingTools: options.tools.filter((t) => t.mutating).map((t) => t.name),
   };
   const permission = options.permission ? serialise(options.permission) : undefined;
@@ -210,6 +211,9 @@ export function createAgent(options: AgentOptions): Agent {
       }
       case "CancelInFlight":
         abortInFlight(action.requestId);
+        return;
+      case "AskToContinue":
+        void askToContinue(action.requestId, action.steps);
         return;
       case "Shutdown":
         if (inFlight) abortInFlight(inFlight.requestId);
@@ -317,6 +321,18 @@ export function createAgent(options: AgentOptions): Agent {
         ? { type: "PostToolsHookCompleted", requestId }
         : { type: "PostToolsHookCompleted", requestId, error },
     );
+  }
+
+  async function askToContinue(requestId: number, steps: number): Promise<void> {
+    const signal = inFlight?.requestId === requestId ? inFlight.controller.signal : AbortSignal.abort();
+    let proceed = false;
+    try {
+      proceed = !signal.aborted && (await options.continueAtStepLimit!({ steps, signal })) === true;
+    } catch {
+      // A failed question is a no.
+    }
+    if (!isCurrent(requestId)) return;
+    dispatch({ type: "ContinueAnswered", requestId, proceed });
   }
 
   function abortInFlight(requestId: number): void {
