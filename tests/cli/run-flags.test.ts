@@ -42,10 +42,29 @@ test("headless ask refuses changes with a message that says how to allow them", 
     ],
   });
   const r = await loom(sb, ["run", "tidy the notes"], { env });
-  expect(r.code).toBe(0);
+  // The model finished, but not what it was asked: exit 3, said on the last line.
+  expect(r.code).toBe(3);
   expect(r.stdout).toContain("I could not edit.");
+  expect(r.stderr.trim().split("\n").at(-1)).toStartWith(
+    "loom: the model finished, but 1 tool call was refused permission (edit_file), so the task may not be done. PERMISSION_DENIED: edit_file changes the workspace and this run cannot ask for approval",
+  );
   expect(r.stderr).toContain("Rerun with --permission-mode auto");
   expect(readFileSync(join(sb.workspace, "notes.txt"), "utf8")).toBe("draft\n");
+  up.setScript({
+    turns: [
+      {
+        toolCalls: [{ name: "edit_file", input: { path: "notes.txt", edits: [{ old: "draft", new: "x" }] } }],
+      },
+      { text: "I could not edit." },
+    ],
+  });
+  const j = await loom(sb, ["run", "--json", "tidy the notes"], { env });
+  expect(j.code).toBe(3);
+  expect(jsonLines(j.stdout).at(-1)).toMatchObject({
+    type: "final",
+    reason: "end_turn",
+    permissionDenied: 1,
+  });
 });
 
 test("a permanent model error fails the run with one line and exit 1", async () => {

@@ -1,7 +1,8 @@
 /**
  * `loom run "<task>"`: one task, headless, to completion. Text goes to stdout, tool lines and
  * notices to stderr; `--json` prints one JSON event per line instead. Exit 0 when the model
- * finished, 1 on failure, 130 when interrupted (143 for SIGTERM).
+ * finished, 1 on failure, 3 when it finished but tool calls were refused permission, 130 when
+ * interrupted (143 for SIGTERM).
  */
 import { formatError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
@@ -14,7 +15,11 @@ import { sessionInitFromArgs } from "../session/from-args.ts";
 import { sessionArgs } from "../session/global-flags.ts";
 import { createHeadlessText } from "../session/headless-text.ts";
 import { toJsonEvent } from "../session/json-events.ts";
+import { refusedCalls } from "../session/refused-calls.ts";
 import { askOnTerminal } from "../session/terminal-ask.ts";
+
+/** Exit code of a run that finished with tool calls refused permission. */
+const EXIT_PERMISSION_DENIED = 3;
 
 const STEP_LIMIT_HINT = "; raise the limit with --max-steps N or [agent] max_steps (0 = no limit)";
 
@@ -61,8 +66,10 @@ export default defineCommand({
     );
     const side = createRenderer(process.stderr, style, "loom undo reverts");
     let stepLimitHit = false;
+    const refused = refusedCalls();
     session.on((e: SessionEvent) => {
       if (e.type === "agent.error" && e.source === "step_limit") stepLimitHit = true;
+      refused.event(e);
       if (json) {
         const out = toJsonEvent(e);
         if (out) emitJson(out);
@@ -114,6 +121,7 @@ export default defineCommand({
           usage: result.usage,
           costUsd: costUsd ?? null,
           ...(costPartial ? { costPartial: true } : {}),
+          ...(refused.count > 0 ? { permissionDenied: refused.count } : {}),
           ...(result.error ? { error: result.error } : {}),
         });
       } else {
@@ -121,6 +129,11 @@ export default defineCommand({
         process.stderr.write(style.dim(`${session.thread.id} · ${formatUsage(usage, " / ")}${cost}\n`));
       }
       await session.close();
+      if (result.reason === "end_turn" && refused.count > 0) {
+        // The model finished, but without what it was refused: not a success a script should trust.
+        if (!json) process.stderr.write(`loom: ${refused.summary()}\n`);
+        throw new ExitError(EXIT_PERMISSION_DENIED);
+      }
       if (result.reason === "end_turn") return;
       if (!json && result.error)
         process.stderr.write(`loom: ${result.error}${stepLimitHit ? STEP_LIMIT_HINT : ""}\n`);
