@@ -1,5 +1,6 @@
 /**
- * The agent loop in the REPL, in a real terminal (tmux): the question at the step limit.
+ * The agent loop in a real terminal (tmux): what a permission question shows before it asks, and
+ * the question at the step limit.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
@@ -48,6 +49,51 @@ test.skipIf(!hasTmux)(
     expect(up.requests).toHaveLength(2);
     term.keys("C-d");
     await term.waitFor("exit=0", "loom to exit");
+  },
+  60_000,
+);
+
+test.skipIf(!hasTmux)(
+  "the REPL shows an edit's diff before asking, and not again after it",
+  async () => {
+    up.setScript({
+      turns: [
+        {
+          toolCalls: [
+            { name: "edit_file", input: { path: "notes.txt", edits: [{ old: "draft", new: "final" }] } },
+          ],
+        },
+        { text: "Edited the notes." },
+      ],
+    });
+    term.start("preview", [], env(), sb.workspace);
+    await term.waitFor("› ", "the prompt");
+    term.keys("tidy the notes", "Enter");
+    const asking = await term.waitFor("Allow edit_file notes.txt?");
+    expect(asking).toMatch(/ {2}- draft\n {2}\+ final\nAllow edit_file notes\.txt\?/);
+    term.keys("y", "Enter");
+    const done = await term.waitFor("Edited the notes.");
+    expect(done.match(/\+ final/g)).toHaveLength(1);
+    term.keys("C-d");
+    await term.waitFor("exit=0", "loom to exit");
+  },
+  60_000,
+);
+
+test.skipIf(!hasTmux)(
+  "loom run at a terminal shows a multi-line command before asking to run it",
+  async () => {
+    up.setScript({
+      turns: [
+        { toolCalls: [{ name: "bash", input: { command: "echo one &&\necho two" } }] },
+        { text: "Ran it." },
+      ],
+    });
+    term.start("run-preview", ["run", "run the script"], env(), sb.workspace);
+    const asking = await term.waitFor("Allow bash echo one && echo two?");
+    expect(asking).toMatch(/ {2}\$ echo one &&\n {4}echo two\nAllow bash/);
+    term.keys("n", "Enter");
+    await term.waitFor(/exit=\d/, "loom run to finish");
   },
   60_000,
 );

@@ -47,7 +47,15 @@ export default defineCommand({
     if (typeof args.resume === "string") init.resume = args.resume;
     if (args.private) init.isPrivate = true;
     // Ask only when a person is at a terminal and stdin is not carrying the task.
-    if (!json && positional !== "-" && process.stdin.isTTY && process.stderr.isTTY) init.ask = askOnTerminal;
+    const style = createStyle(colorEnabled(process.stderr));
+    const side = createRenderer(process.stderr, style, "loom undo reverts");
+    if (!json && positional !== "-" && process.stdin.isTTY && process.stderr.isTTY) {
+      init.ask = (call, tool) => {
+        side.newline();
+        side.previewed(call.id);
+        return askOnTerminal(call, tool, style);
+      };
+    }
 
     const { createSession } = await import("../session/session.ts");
     let session: Awaited<ReturnType<typeof createSession>>;
@@ -59,12 +67,10 @@ export default defineCommand({
       throw new ExitError(1);
     }
 
-    const style = createStyle(colorEnabled(process.stderr));
     const text = createHeadlessText(
       createRenderer(process.stdout, createStyle(false)),
       process.stdout.isTTY === true,
     );
-    const side = createRenderer(process.stderr, style, "loom undo reverts");
     let stepLimitHit = false;
     const refused = refusedCalls();
     session.on((e: SessionEvent) => {

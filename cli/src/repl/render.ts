@@ -5,7 +5,7 @@
  */
 import type { SessionEvent } from "../session/events.ts";
 import type { Style } from "./style.ts";
-import { editDiff, formatDuration, keyArgument } from "./tool-display.ts";
+import { editDiff, formatDuration, keyArgument, styleDiffLine } from "./tool-display.ts";
 
 export interface Out {
   write(s: string): void;
@@ -15,12 +15,15 @@ export interface Renderer {
   event(e: SessionEvent): void;
   /** Ends a line the model left open, so the next output starts clean. */
   newline(): void;
+  /** The call's diff was shown with its permission question: not again when it completes. */
+  previewed(callId: string): void;
 }
 
 /** `undoHint`: how to revert a snapshot where this renderer is read (the REPL's `/undo` by default). */
 export function createRenderer(out: Out, style: Style, undoHint = "/undo reverts"): Renderer {
   let midLine = false;
   const inputs = new Map<string, unknown>();
+  const previewed = new Set<string>();
   const write = (s: string) => {
     if (s) {
       out.write(s);
@@ -35,6 +38,9 @@ export function createRenderer(out: Out, style: Style, undoHint = "/undo reverts
   return {
     newline() {
       if (midLine) write("\n");
+    },
+    previewed(callId) {
+      previewed.add(callId);
     },
     event(e) {
       switch (e.type) {
@@ -61,12 +67,10 @@ export function createRenderer(out: Out, style: Style, undoHint = "/undo reverts
           if (e.isError) {
             const first = e.result.split("\n").find((l) => l.trim()) ?? "";
             line(style.red(`  ${first.length > 200 ? `${first.slice(0, 199)}…` : first}`));
-          } else {
-            for (const d of editDiff(input) ?? [])
-              line(
-                `  ${d.startsWith("+") ? style.green(d) : d.startsWith("-") ? style.red(d) : style.dim(d)}`,
-              );
+          } else if (!previewed.has(e.callId)) {
+            for (const d of editDiff(input) ?? []) line(`  ${styleDiffLine(d, style)}`);
           }
+          previewed.delete(e.callId);
           return;
         }
         case "llm.failed":

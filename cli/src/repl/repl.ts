@@ -11,7 +11,7 @@ import type { PermissionRequest } from "@loom/runtime/plugins/permissions";
 import { VERSION } from "@loom/runtime/version";
 import type { AskAnswer } from "../session/permissions.ts";
 import type { Session, SessionInit } from "../session/session.ts";
-import { parseAnswer, permissionQuestion } from "../session/terminal-ask.ts";
+import { parseAnswer, permissionPreview, permissionQuestion } from "../session/terminal-ask.ts";
 import { appendHistory, loadHistory } from "./history.ts";
 import { createLineAssembler } from "./input.ts";
 import { createRenderer } from "./render.ts";
@@ -72,7 +72,15 @@ export async function startRepl(init: SessionInit): Promise<void> {
       rl.setPrompt(style.yellow(text));
       rl.prompt();
     });
-  const ask = (call: ToolCall): Promise<AskAnswer> => askLine(permissionQuestion(call), parseAnswer, "no");
+  const ask = (call: ToolCall): Promise<AskAnswer> => {
+    // What the call would change or run, before the question (not again when it completes).
+    const preview = permissionPreview(call, style);
+    if (preview.length > 0 && !closing) {
+      for (const line of preview) print(line);
+      renderer.previewed(call.id);
+    }
+    return askLine(permissionQuestion(call), parseAnswer, "no");
+  };
   const consent = (plugin: string, p: PermissionRequest): Promise<boolean> =>
     askLine(
       `Plugin ${plugin} asks for ${p.kind}${p.values.length ? ` (${p.values.join(", ")})` : ""}; allow for this session? [y/n] `,
