@@ -1,6 +1,6 @@
 /**
- * The agent loop in a real terminal (tmux): what a permission question shows before it asks, and
- * the question at the step limit.
+ * The agent loop in a real terminal (tmux): what a permission question shows before it asks, a
+ * running command's live elapsed time and its output's tail, and the question at the step limit.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
@@ -94,6 +94,27 @@ test.skipIf(!hasTmux)(
     expect(asking).toMatch(/ {2}\$ echo one &&\n {4}echo two\nAllow bash/);
     term.keys("n", "Enter");
     await term.waitFor(/exit=\d/, "loom run to finish");
+  },
+  60_000,
+);
+
+test.skipIf(!hasTmux)(
+  "a running command shows its elapsed time live, then the tail of its output",
+  async () => {
+    // The command waits for a file the test creates once the status line has been seen.
+    const gate = `${sb.root}/gate`;
+    const command = `for i in $(seq 1 200); do [ -e ${gate} ] && break; sleep 0.05; done; seq 1 30`;
+    up.setScript({ turns: [{ toolCalls: [{ name: "bash", input: { command } }] }, { text: "Counted." }] });
+    term.start("live", ["--permission-mode", "auto"], env(), sb.workspace);
+    await term.waitFor("› ", "the prompt");
+    term.keys("count to thirty", "Enter");
+    await term.waitFor(/⋯ bash for i in .* · \d+\.\d s/, "the live status line");
+    await Bun.write(gate, "");
+    const done = await term.waitFor("Counted.");
+    expect(done).toMatch(/✓ bash for i in .*\n {2}│ … 22 earlier lines\n {2}│ 23\n(.|\n)* {2}│ 30\n/);
+    expect(done).not.toContain("⋯ bash");
+    term.keys("C-d");
+    await term.waitFor("exit=0", "loom to exit");
   },
   60_000,
 );

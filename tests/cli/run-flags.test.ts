@@ -121,6 +121,18 @@ test("the step limit comes from [agent] max_steps, --max-steps overrides it, and
   expect(bad.stderr).toContain("--max-steps must be a whole number, 0 for no limit (got 'many')");
 }, 30_000);
 
+test("a command's output tail is shown on stderr, with how it ended", async () => {
+  up.setScript({
+    turns: [{ toolCalls: [{ name: "bash", input: { command: "seq 1 12; exit 4" } }] }, { text: "It failed." }],
+  });
+  const r = await loom(sb, ["run", "--permission-mode", "auto", "count"], { env });
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain("✗ bash seq 1 12; exit 4");
+  expect(r.stderr).toContain(" · exit code 4\n  │ … 4 earlier lines\n  │ 5\n");
+  expect(r.stderr).toContain("  │ 12\n");
+  expect(r.stdout).toBe("It failed.\n");
+});
+
 test("git.auto_commit commits the turn's files with a conventional message", async () => {
   const ac = createSandbox({
     "src/app.ts": "export const port = 80;\n",

@@ -8,6 +8,7 @@ import { formatError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
 import { createRenderer } from "../repl/render.ts";
+import { createRunningTools } from "../repl/running-tools.ts";
 import { colorEnabled, createStyle } from "../repl/style.ts";
 import { formatCost, formatUsage } from "../repl/tool-display.ts";
 import type { SessionEvent } from "../session/events.ts";
@@ -48,12 +49,21 @@ export default defineCommand({
     if (args.private) init.isPrivate = true;
     // Ask only when a person is at a terminal and stdin is not carrying the task.
     const style = createStyle(colorEnabled(process.stderr));
-    const side = createRenderer(process.stderr, style, "loom undo reverts");
+    // Calls still running: a live status line at a terminal, a note every 30 s in a log.
+    const running = json
+      ? undefined
+      : createRunningTools(process.stderr, style, process.stderr.isTTY === true);
+    const side = createRenderer(process.stderr, style, "loom undo reverts", running);
     if (!json && positional !== "-" && process.stdin.isTTY && process.stderr.isTTY) {
-      init.ask = (call, tool) => {
+      init.ask = async (call, tool) => {
         side.newline();
         side.previewed(call.id);
-        return askOnTerminal(call, tool, style);
+        running?.hold(true);
+        try {
+          return await askOnTerminal(call, tool, style);
+        } finally {
+          running?.hold(false);
+        }
       };
     }
 

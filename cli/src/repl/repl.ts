@@ -15,6 +15,7 @@ import { parseAnswer, permissionPreview, permissionQuestion } from "../session/t
 import { appendHistory, loadHistory } from "./history.ts";
 import { createLineAssembler } from "./input.ts";
 import { createRenderer } from "./render.ts";
+import { createRunningTools } from "./running-tools.ts";
 import { runSlash, type SlashContext } from "./slash.ts";
 import { colorEnabled, createStyle } from "./style.ts";
 import { formatCost, formatTokens, formatUsage } from "./tool-display.ts";
@@ -35,7 +36,9 @@ export async function startRepl(init: SessionInit): Promise<void> {
     historySize: 1000,
     prompt: PROMPT,
   });
-  const renderer = createRenderer(stdout, style);
+  // Calls still running: a live status line on a terminal, a note every 30 s when piped.
+  const running = createRunningTools(stdout, style, stdout.isTTY === true);
+  const renderer = createRenderer(stdout, style, undefined, running);
   // A dim "thinking…" on a terminal until the turn shows its first output.
   const fancy = stdin.isTTY === true && stdout.isTTY === true;
   let thinking = false;
@@ -62,11 +65,13 @@ export async function startRepl(init: SessionInit): Promise<void> {
       if (closing) return resolve(fallback);
       clearThinking();
       renderer.newline();
+      running.hold(true);
       question = (raw: string) => {
         const a = parse(raw);
         if (a === undefined) return void rl.prompt();
         question = undefined;
         rl.setPrompt(PROMPT);
+        running.hold(false);
         resolve(a);
       };
       rl.setPrompt(style.yellow(text));
