@@ -184,8 +184,10 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       hooks: { postTools: () => undo.postTools() },
     });
     unsubscribe = agent.on((e) => {
-      // Mid-turn checkpoint: after each round of tools, before asking the model again.
-      if (e.type === "state.changed" && e.to === "CallingLlm" && e.from !== "WaitingForUserInput" && busy) {
+      // Mid-turn checkpoint: after each round of tools, before asking the model (or the user, at the
+      // step limit) again.
+      const checkpoint = e.type === "state.changed" && (e.to === "CallingLlm" || e.to === "AskingToContinue");
+      if (checkpoint && e.from !== "WaitingForUserInput" && busy) {
         thread.messages = [...agent.messages];
         try {
           save();
