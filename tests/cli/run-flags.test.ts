@@ -123,7 +123,10 @@ test("the step limit comes from [agent] max_steps, --max-steps overrides it, and
 
 test("a command's output tail is shown on stderr, with how it ended", async () => {
   up.setScript({
-    turns: [{ toolCalls: [{ name: "bash", input: { command: "seq 1 12; exit 4" } }] }, { text: "It failed." }],
+    turns: [
+      { toolCalls: [{ name: "bash", input: { command: "seq 1 12; exit 4" } }] },
+      { text: "It failed." },
+    ],
   });
   const r = await loom(sb, ["run", "--permission-mode", "auto", "count"], { env });
   expect(r.code).toBe(0);

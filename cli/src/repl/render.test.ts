@@ -3,10 +3,10 @@ import { createRenderer } from "./render.ts";
 import { createStyle } from "./style.ts";
 
 function rendered(events: Parameters<ReturnType<typeof createRenderer>["event"]>[0][]): string {
-  let out = "";
-  const r = createRenderer({ write: (s) => void (out += s) }, createStyle(false));
+  const out: string[] = [];
+  const r = createRenderer({ write: (s) => out.push(s) }, createStyle(false));
   for (const e of events) r.event(e);
-  return out;
+  return out.join("");
 }
 
 const started = (input: unknown) => ({ type: "tool.started", callId: "c", name: "bash", input }) as const;
