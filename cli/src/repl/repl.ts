@@ -142,7 +142,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
     const tail = t.messages.filter((m) => m.role !== "tool" && m.content.trim()).slice(-4);
     for (const m of tail) {
       const text = m.content.trim().split("\n").slice(0, 6).join("\n");
-      print(m.role === "user" ? `${style.cyan(PROMPT)}${text}` : text);
+      const cut = m.role === "assistant" && m.interrupted ? style.dim(" (interrupted)") : "";
+      print(m.role === "user" ? `${style.cyan(PROMPT)}${text}` : `${text}${cut}`);
     }
   };
 
