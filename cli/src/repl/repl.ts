@@ -51,6 +51,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
   const print = (line: string) => {
     clearThinking();
     renderer.newline();
+    running.clear();
     stdout.write(`${line}\n`);
   };
 
