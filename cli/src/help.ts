@@ -19,6 +19,7 @@ export const EXAMPLES: Record<string, string[]> = {
     'echo "explain src/main.ts" | loom run -',
     'loom run --json --permission-mode auto "fix the lint errors"',
     'loom run --resume last "now update the docs"',
+    'loom run --max-steps 300 --permission-mode auto "migrate every test to bun:test"',
   ],
   repl: ["loom repl --model claude-sonnet-4-6"],
   resume: ["loom resume", "loom resume 3f2a"],

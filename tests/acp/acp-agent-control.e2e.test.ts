@@ -219,6 +219,40 @@ describe("loom acp-agent (real subprocess): control", () => {
     }
   });
 
+  test("at the max_steps limit the client is asked whether to go on; stop answers max_turn_requests", async () => {
+    const read = (id: string) => ({
+      toolCalls: [{ id, name: "read_file", input: { path: "a.txt" } }],
+      stop: "tool_use" as const,
+    });
+    const sb = await createSandbox(
+      { turns: [read("r1"), read("r2"), { text: "never" }] },
+      { "a.txt": "1\n" },
+    );
+    sb.env.LOOM_AGENT__MAX_STEPS = "1";
+    const answers = ["continue", "stop"];
+    const a = await startAgent(sb, { answer: () => answers.shift() ?? "stop" });
+    try {
+      const { sessionId } = await newSession(a, sb.workspace);
+      const res = await a.agent.request(methods.agent.session.prompt, prompt(sessionId, "loop"));
+      expect(res.stopReason).toBe("max_turn_requests");
+      expect(a.permissions.map((p) => [p.toolCall.toolCallId, p.toolCall.kind])).toEqual([
+        ["loom-step-limit-1", "other"],
+        ["loom-step-limit-2", "other"],
+      ]);
+      expect(a.permissions[0]?.toolCall.title).toContain("1 model requests");
+      expect(a.seenBeforeAsk).toEqual([true, true]);
+      // "continue" granted one more request; "stop" ended the turn before a third.
+      expect(sb.upstream.requests).toHaveLength(2);
+      const closed = a.updates
+        .map((n) => n.update)
+        .filter((u) => u.sessionUpdate === "tool_call_update" && u.toolCallId.startsWith("loom-step-limit"));
+      expect(closed.map((u) => (u as { status?: string }).status)).toEqual(["completed", "failed"]);
+    } finally {
+      await a.close();
+      await sb.cleanup();
+    }
+  });
+
   test("allow always: asked once for a tool, later calls in later turns run without asking", async () => {
     const edit = (id: string, old: string, now: string) => ({
       toolCalls: [{ id, name: "edit_file", input: { path: "a.txt", edits: [{ old, new: now }] } }],

@@ -110,6 +110,8 @@ testWithTmux(
     await waitFor("Thinking it over");
     keys("C-c");
     await waitFor("cancelled");
+    // The cancelled turn's tokens are counted (estimated: the stream never reported its output).
+    await waitFor(/[1-9]\d* in · [1-9]\d* out \(estimated\)/, "the cancelled turn's usage");
     keys("are you there", "Enter");
     await waitFor("Still here after the cancel.");
 
@@ -128,9 +130,9 @@ testWithTmux(
     expect(threads).toHaveLength(1);
     expect(threads[0]?.title).toBe("say hello");
     const saved = JSON.parse((await loom(sb, ["threads", "show", threads[0]!.id, "--json"])).stdout) as {
-      messages: Array<{ role: string; content: string }>;
+      messages: Array<{ role: string; content: string; interrupted?: boolean }>;
     };
-    // The cancelled turn keeps the user's message; the stalled partial answer is dropped.
+    // The cancelled turn keeps the user's message and the part of the answer that was shown.
     expect(saved.messages.map((m) => m.role)).toEqual([
       "user",
       "assistant",
@@ -139,9 +141,11 @@ testWithTmux(
       "tool",
       "assistant",
       "user",
+      "assistant",
       "user",
       "assistant",
     ]);
+    expect(saved.messages[7]).toEqual({ role: "assistant", content: "Thinking it over", interrupted: true });
     expect(saved.messages.at(-1)?.content).toBe("Still here after the cancel.");
   },
   60_000,

@@ -42,10 +42,29 @@ test("headless ask refuses changes with a message that says how to allow them", 
     ],
   });
   const r = await loom(sb, ["run", "tidy the notes"], { env });
-  expect(r.code).toBe(0);
+  // The model finished, but not what it was asked: exit 3, said on the last line.
+  expect(r.code).toBe(3);
   expect(r.stdout).toContain("I could not edit.");
+  expect(r.stderr.trim().split("\n").at(-1)).toStartWith(
+    "loom: the model finished, but 1 tool call was refused permission (edit_file), so the task may not be done. PERMISSION_DENIED: edit_file changes the workspace and this run cannot ask for approval",
+  );
   expect(r.stderr).toContain("Rerun with --permission-mode auto");
   expect(readFileSync(join(sb.workspace, "notes.txt"), "utf8")).toBe("draft\n");
+  up.setScript({
+    turns: [
+      {
+        toolCalls: [{ name: "edit_file", input: { path: "notes.txt", edits: [{ old: "draft", new: "x" }] } }],
+      },
+      { text: "I could not edit." },
+    ],
+  });
+  const j = await loom(sb, ["run", "--json", "tidy the notes"], { env });
+  expect(j.code).toBe(3);
+  expect(jsonLines(j.stdout).at(-1)).toMatchObject({
+    type: "final",
+    reason: "end_turn",
+    permissionDenied: 1,
+  });
 });
 
 test("a permanent model error fails the run with one line and exit 1", async () => {
@@ -72,6 +91,49 @@ test("missing credentials and bad usage are reported plainly", async () => {
   expect(unknown.code).toBe(2);
   const empty = await loom(sb, ["run"], { env });
   expect(empty.code).toBe(2);
+});
+
+test("the step limit comes from [agent] max_steps, --max-steps overrides it, and a stop says how to raise it", async () => {
+  const read = (id: string) => ({
+    toolCalls: [{ id, name: "read_file", input: { path: "notes.txt" } }],
+    stop: "tool_use" as const,
+  });
+  const script = { turns: [read("r1"), read("r2"), read("r3"), { text: "Read three times." }] };
+  up.setScript(script);
+  const limited = await loom(sb, ["run", "read it thrice"], { env: { ...env, LOOM_AGENT__MAX_STEPS: "2" } });
+  expect(limited.code).toBe(1);
+  expect(limited.stderr).toContain(
+    "loom: stopped after 2 model requests in one turn; raise the limit with --max-steps N or [agent] max_steps (0 = no limit)",
+  );
+  up.setScript(script);
+  const raised = await loom(sb, ["run", "--max-steps", "4", "read it thrice"], {
+    env: { ...env, LOOM_AGENT__MAX_STEPS: "2" },
+  });
+  expect(raised.code).toBe(0);
+  expect(raised.stdout).toContain("Read three times.");
+  up.setScript(script);
+  const unlimited = await loom(sb, ["run", "--max-steps", "0", "read it thrice"], {
+    env: { ...env, LOOM_AGENT__MAX_STEPS: "1" },
+  });
+  expect(unlimited.code).toBe(0);
+  const bad = await loom(sb, ["run", "--max-steps", "many", "hi"], { env });
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain("--max-steps must be a whole number, 0 for no limit (got 'many')");
+}, 30_000);
+
+test("a command's output tail is shown on stderr, with how it ended", async () => {
+  up.setScript({
+    turns: [
+      { toolCalls: [{ name: "bash", input: { command: "seq 1 12; exit 4" } }] },
+      { text: "It failed." },
+    ],
+  });
+  const r = await loom(sb, ["run", "--permission-mode", "auto", "count"], { env });
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain("✗ bash seq 1 12; exit 4");
+  expect(r.stderr).toContain(" · exit code 4\n  │ … 4 earlier lines\n  │ 5\n");
+  expect(r.stderr).toContain("  │ 12\n");
+  expect(r.stdout).toBe("It failed.\n");
 });
 
 test("git.auto_commit commits the turn's files with a conventional message", async () => {

@@ -138,6 +138,53 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: "cancel-mid-reply",
+    description:
+      "Cancel while the reply streams: the text shown is kept as an interrupted assistant message and sent with the next turn.",
+    script: [
+      async function* (signal) {
+        yield { type: "text.delta", text: "Half of " };
+        yield { type: "text.delta", text: "an answer" };
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+        throw new LlmError("permanent", "cancelled");
+      },
+      textReply("The rest."),
+    ],
+    drive: async (agent) => {
+      const shown = new Promise<void>((resolve) => {
+        const off = agent.on((e) => {
+          if (e.type === "agent.text_delta" && e.text === "an answer") {
+            off();
+            resolve();
+          }
+        });
+      });
+      const turn = agent.send("explain");
+      await shown;
+      agent.cancel();
+      await turn;
+      await agent.send("go on");
+    },
+  },
+  {
+    name: "step-limit-continue",
+    description:
+      "At maxSteps the user is asked: yes grants another maxSteps requests, then no ends the turn.",
+    tools: [tool("grep", async () => ({ output: "match" }))],
+    options: {
+      maxSteps: 1,
+      continueAtStepLimit: (() => {
+        const answers = [true, false];
+        return async () => answers.shift() ?? false;
+      })(),
+    },
+    script: [
+      [completedEvent("", [{ id: "g1", name: "grep", input: {} }])],
+      [completedEvent("", [{ id: "g2", name: "grep", input: {} }])],
+    ],
+    drive: async (agent) => void (await agent.send("search twice")),
+  },
+  {
     name: "bad-calls",
     description: "Invalid JSON arguments and an unknown tool become error results the model reads.",
     tools: [tool("grep", async () => ({ output: "match" }))],
@@ -173,6 +220,8 @@ async function recordScenario(s: Scenario): Promise<GoldenLog> {
   const config = {
     maxRetries: options.maxRetries,
     mutatingTools: tools.filter((t) => t.mutating).map((t) => t.name),
+    ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+    ...(options.continueAtStepLimit ? { askAtStepLimit: true } : {}),
   };
   const log = { config: JSON.parse(JSON.stringify(config)), initialMessages: [], events };
   return { name: s.name, description: s.description, ...log, expected: replayGolden(log) };

@@ -24,7 +24,8 @@ export type TurnEvent =
   | { type: "tool.completed"; call: ToolCall; result: ToolResult }
   | { type: "usage"; usage: Usage };
 
-export type TurnStopReason = FinishReason | "cancelled";
+/** `max_turn_requests`: the turn reached `[agent] max_steps` and the user chose to stop. */
+export type TurnStopReason = FinishReason | "cancelled" | "max_turn_requests";
 
 /** Given by the ACP layer to every session it opens. */
 export interface SessionHooks {
@@ -32,6 +33,8 @@ export interface SessionHooks {
   wrapTool(tool: Tool): Tool;
   /** Asked before a mutating tool runs; `false` refuses the call (the model is told). */
   approve(call: ToolCall, tool: Tool | undefined): Promise<boolean>;
+  /** Asked when a turn has made `steps` model requests (the limit); `true` lets it go on. */
+  continueAtStepLimit(steps: number): Promise<boolean>;
 }
 
 /** One open conversation (a Loom thread). */

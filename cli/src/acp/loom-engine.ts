@@ -64,6 +64,7 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
         ...init,
         env,
         ask: async (call, tool) => ((await hooks.approve(call, tool)) ? "yes" : "no"),
+        askContinue: (steps) => hooks.continueAtStepLimit(steps),
         wrapTool: (t) => {
           const wrapped = hooks.wrapTool(t);
           tools.set(wrapped.name, wrapped);
@@ -160,7 +161,9 @@ function engineSession(
       if (signal.aborted) return "cancelled";
       setLastFinish(undefined);
       const calls = new Map<string, ToolCall>();
+      let stepLimit = false;
       const off = session.on((e) => {
+        if (e.type === "agent.error" && e.source === "step_limit") stepLimit = true;
         // A cancel that arrived while the session was still preparing the turn is re-sent.
         if (signal.aborted && e.type === "state.changed") session.cancel();
         const t = translate(e, calls, tools);
@@ -172,6 +175,7 @@ function engineSession(
         const result = await session.send(text);
         if (result.reason === "cancelled" || result.reason === "shutdown" || signal.aborted)
           return "cancelled";
+        if (result.reason === "error" && stepLimit) return "max_turn_requests";
         if (result.reason === "error") throw new Error(result.error ?? "the turn failed");
         return lastFinish() ?? "end_turn";
       } finally {

@@ -15,6 +15,7 @@ import { createApprover, createPermissionMemory } from "./permissions.ts";
 import { type PlanTracker, planOf, planTracker } from "./plan.ts";
 import { promptText } from "./prompt-text.ts";
 import { replayUpdates } from "./replay.ts";
+import { askToContinue } from "./step-limit.ts";
 import { type Send, turnRenderer } from "./turn-updates.ts";
 
 interface LiveSession {
@@ -74,6 +75,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     start: (hooks: SessionHooks) => Promise<EngineSession | undefined>,
   ): Promise<LiveSession | undefined> => {
     const ref: { s?: LiveSession } = {};
+    let stepLimitQuestions = 0;
     const idle = new AbortController().signal;
     const approve = createApprover({
       sessionId: () => ref.s?.engine.id ?? "",
@@ -93,6 +95,19 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         if (ok)
           ref.s?.send?.({ sessionUpdate: "tool_call_update", toolCallId: call.id, status: "in_progress" });
         return ok;
+      },
+      continueAtStepLimit(steps) {
+        const s = ref.s;
+        if (!s?.send || !s.turn) return Promise.resolve(false);
+        return askToContinue({
+          client,
+          sessionId: s.engine.id,
+          steps,
+          serial: ++stepLimitQuestions,
+          send: s.send,
+          flush: s.flush,
+          signal: s.turn.signal,
+        });
       },
     };
     const engineSession = await start(hooks).catch((e: unknown) => {
@@ -287,6 +302,8 @@ function stopReason(reason: string): acp.StopReason {
       return "refusal";
     case "cancelled":
       return "cancelled";
+    case "max_turn_requests":
+      return "max_turn_requests";
     default:
       return "end_turn";
   }

@@ -1,12 +1,14 @@
 /**
  * `loom run "<task>"`: one task, headless, to completion. Text goes to stdout, tool lines and
  * notices to stderr; `--json` prints one JSON event per line instead. Exit 0 when the model
- * finished, 1 on failure, 130 when interrupted (143 for SIGTERM).
+ * finished, 1 on failure, 3 when it finished but tool calls were refused permission, 130 when
+ * interrupted (143 for SIGTERM).
  */
 import { formatError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
 import { createRenderer } from "../repl/render.ts";
+import { createRunningTools } from "../repl/running-tools.ts";
 import { colorEnabled, createStyle } from "../repl/style.ts";
 import { formatCost, formatUsage } from "../repl/tool-display.ts";
 import type { SessionEvent } from "../session/events.ts";
@@ -14,7 +16,13 @@ import { sessionInitFromArgs } from "../session/from-args.ts";
 import { sessionArgs } from "../session/global-flags.ts";
 import { createHeadlessText } from "../session/headless-text.ts";
 import { toJsonEvent } from "../session/json-events.ts";
+import { refusedCalls } from "../session/refused-calls.ts";
 import { askOnTerminal } from "../session/terminal-ask.ts";
+
+/** Exit code of a run that finished with tool calls refused permission. */
+const EXIT_PERMISSION_DENIED = 3;
+
+const STEP_LIMIT_HINT = "; raise the limit with --max-steps N or [agent] max_steps (0 = no limit)";
 
 export default defineCommand({
   meta: {
@@ -40,7 +48,24 @@ export default defineCommand({
     if (typeof args.resume === "string") init.resume = args.resume;
     if (args.private) init.isPrivate = true;
     // Ask only when a person is at a terminal and stdin is not carrying the task.
-    if (!json && positional !== "-" && process.stdin.isTTY && process.stderr.isTTY) init.ask = askOnTerminal;
+    const style = createStyle(colorEnabled(process.stderr));
+    // Calls still running: a live status line at a terminal, a note every 30 s in a log.
+    const running = json
+      ? undefined
+      : createRunningTools(process.stderr, style, process.stderr.isTTY === true);
+    const side = createRenderer(process.stderr, style, "loom undo reverts", running);
+    if (!json && positional !== "-" && process.stdin.isTTY && process.stderr.isTTY) {
+      init.ask = async (call, tool) => {
+        side.newline();
+        side.previewed(call.id);
+        running?.hold(true);
+        try {
+          return await askOnTerminal(call, tool, style);
+        } finally {
+          running?.hold(false);
+        }
+      };
+    }
 
     const { createSession } = await import("../session/session.ts");
     let session: Awaited<ReturnType<typeof createSession>>;
@@ -52,12 +77,10 @@ export default defineCommand({
       throw new ExitError(1);
     }
 
-    const style = createStyle(colorEnabled(process.stderr));
     const text = createHeadlessText(
       createRenderer(process.stdout, createStyle(false)),
       process.stdout.isTTY === true,
     );
-    const side = createRenderer(process.stderr, style, "loom undo reverts");
     // `start` comes first; subscribing replays the session's start-up notices after it.
     if (json)
       emitJson({
@@ -67,7 +90,11 @@ export default defineCommand({
         provider: session.provider,
         model: session.model,
       });
+    let stepLimitHit = false;
+    const refused = refusedCalls();
     session.on((e: SessionEvent) => {
+      if (e.type === "agent.error" && e.source === "step_limit") stepLimitHit = true;
+      refused.event(e);
       if (json) {
         const out = toJsonEvent(e);
         if (out) emitJson(out);
@@ -111,6 +138,7 @@ export default defineCommand({
           usage: result.usage,
           costUsd: costUsd ?? null,
           ...(costPartial ? { costPartial: true } : {}),
+          ...(refused.count > 0 ? { permissionDenied: refused.count } : {}),
           ...(result.error ? { error: result.error } : {}),
         });
       } else {
@@ -118,8 +146,14 @@ export default defineCommand({
         process.stderr.write(style.dim(`${session.thread.id} · ${formatUsage(usage, " / ")}${cost}\n`));
       }
       await session.close();
+      if (result.reason === "end_turn" && refused.count > 0) {
+        // The model finished, but without what it was refused: not a success a script should trust.
+        if (!json) process.stderr.write(`loom: ${refused.summary()}\n`);
+        throw new ExitError(EXIT_PERMISSION_DENIED);
+      }
       if (result.reason === "end_turn") return;
-      if (!json && result.error) process.stderr.write(`loom: ${result.error}\n`);
+      if (!json && result.error)
+        process.stderr.write(`loom: ${result.error}${stepLimitHit ? STEP_LIMIT_HINT : ""}\n`);
       throw new ExitError(result.reason === "cancelled" ? cancelExit : 1);
     } finally {
       process.off("SIGINT", onSignal);

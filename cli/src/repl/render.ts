@@ -1,11 +1,14 @@
 /**
  * Renders session events on a terminal: the model's text as it streams, one line per tool call
- * when it starts and when it ends (status, key argument, duration; a diff for edits; the first
- * line of an error), and notices (retries, compaction, snapshots).
+ * when it starts and when it ends (status, key argument, duration; a diff for edits; the tail of a
+ * command's output; the first line of an error), which calls are still running (`running`), and
+ * notices (retries, compaction, snapshots).
  */
 import type { SessionEvent } from "../session/events.ts";
+import { commandOutput, outputTail } from "./command-output.ts";
+import type { RunningTools } from "./running-tools.ts";
 import type { Style } from "./style.ts";
-import { editDiff, formatDuration, keyArgument } from "./tool-display.ts";
+import { editDiff, formatDuration, keyArgument, styleDiffLine } from "./tool-display.ts";
 
 export interface Out {
   write(s: string): void;
@@ -15,16 +18,41 @@ export interface Renderer {
   event(e: SessionEvent): void;
   /** Ends a line the model left open, so the next output starts clean. */
   newline(): void;
+  /** The call's diff was shown with its permission question: not again when it completes. */
+  previewed(callId: string): void;
 }
 
-/** `undoHint`: how to revert a snapshot where this renderer is read (the REPL's `/undo` by default). */
-export function createRenderer(out: Out, style: Style, undoHint = "/undo reverts"): Renderer {
+/** Lines of a command's output shown when it ends. */
+const OUTPUT_TAIL_LINES = 8;
+
+/** True for calls that run a command (their input has a `command` string): their output is shown. */
+function isCommand(input: unknown): boolean {
+  return (
+    typeof input === "object" &&
+    input !== null &&
+    typeof (input as { command?: unknown }).command === "string"
+  );
+}
+
+/**
+ * `undoHint`: how to revert a snapshot where this renderer is read (the REPL's `/undo` by default).
+ * `running`: where to show the calls still running (a status line or a periodic note).
+ */
+export function createRenderer(
+  out: Out,
+  style: Style,
+  undoHint = "/undo reverts",
+  running?: RunningTools,
+): Renderer {
   let midLine = false;
   const inputs = new Map<string, unknown>();
+  const previewed = new Set<string>();
   const write = (s: string) => {
     if (s) {
+      running?.clear();
       out.write(s);
       midLine = !s.endsWith("\n");
+      if (!midLine) running?.draw();
     }
   };
   const line = (s: string) => {
@@ -36,6 +64,9 @@ export function createRenderer(out: Out, style: Style, undoHint = "/undo reverts
     newline() {
       if (midLine) write("\n");
     },
+    previewed(callId) {
+      previewed.add(callId);
+    },
     event(e) {
       switch (e.type) {
         case "agent.text_delta":
@@ -44,6 +75,7 @@ export function createRenderer(out: Out, style: Style, undoHint = "/undo reverts
         case "tool.started": {
           inputs.set(e.callId, e.input);
           const arg = keyArgument(e.input);
+          running?.started(e.callId, `${e.name}${arg ? ` ${keyArgument(e.input, 50)}` : ""}`);
           line(`${style.dim("→")} ${style.bold(e.name)}${arg ? ` ${arg}` : ""}`);
           return;
         }
@@ -53,20 +85,26 @@ export function createRenderer(out: Out, style: Style, undoHint = "/undo reverts
         case "tool.completed": {
           const input = inputs.get(e.callId);
           inputs.delete(e.callId);
+          running?.completed(e.callId);
           const arg = keyArgument(input);
-          const mark = e.isError ? style.red("✗") : style.green("✓");
+          // A command shows how it ended and its last lines (a refusal or tool error is one line, below).
+          const command =
+            isCommand(input) && !/^[A-Z_]+: /.test(e.result) ? commandOutput(e.result) : undefined;
+          const failed = e.isError || command?.failure !== undefined;
+          const mark = failed ? style.red("✗") : style.green("✓");
+          const how = command?.failure ? ` · ${command.failure}` : "";
           line(
-            `${mark} ${style.bold(e.name)}${arg ? ` ${arg}` : ""} ${style.dim(`(${formatDuration(e.durationMs)})`)}`,
+            `${mark} ${style.bold(e.name)}${arg ? ` ${arg}` : ""} ${style.dim(`(${formatDuration(e.durationMs)})`)}${how}`,
           );
-          if (e.isError) {
+          if (command) {
+            for (const l of outputTail(command.text, OUTPUT_TAIL_LINES)) line(style.dim(`  │ ${l}`));
+          } else if (e.isError) {
             const first = e.result.split("\n").find((l) => l.trim()) ?? "";
             line(style.red(`  ${first.length > 200 ? `${first.slice(0, 199)}…` : first}`));
-          } else {
-            for (const d of editDiff(input) ?? [])
-              line(
-                `  ${d.startsWith("+") ? style.green(d) : d.startsWith("-") ? style.red(d) : style.dim(d)}`,
-              );
+          } else if (!previewed.has(e.callId)) {
+            for (const d of editDiff(input) ?? []) line(`  ${styleDiffLine(d, style)}`);
           }
+          previewed.delete(e.callId);
           return;
         }
         case "llm.failed":
@@ -82,6 +120,7 @@ export function createRenderer(out: Out, style: Style, undoHint = "/undo reverts
           line(style.red(`error: ${e.message}`));
           return;
         case "turn.completed":
+          running?.reset();
           if (e.result.reason === "cancelled") line(style.yellow("cancelled"));
           else if (midLine) write("\n");
           return;

@@ -11,10 +11,11 @@ import type { PermissionRequest } from "@loom/runtime/plugins/permissions";
 import { VERSION } from "@loom/runtime/version";
 import type { AskAnswer } from "../session/permissions.ts";
 import type { Session, SessionInit } from "../session/session.ts";
-import { parseAnswer, permissionQuestion } from "../session/terminal-ask.ts";
+import { parseAnswer, permissionPreview, permissionQuestion } from "../session/terminal-ask.ts";
 import { appendHistory, loadHistory } from "./history.ts";
 import { createLineAssembler } from "./input.ts";
 import { createRenderer } from "./render.ts";
+import { createRunningTools } from "./running-tools.ts";
 import { runSlash, type SlashContext } from "./slash.ts";
 import { colorEnabled, createStyle } from "./style.ts";
 import { formatCost, formatTokens, formatUsage } from "./tool-display.ts";
@@ -35,7 +36,9 @@ export async function startRepl(init: SessionInit): Promise<void> {
     historySize: 1000,
     prompt: PROMPT,
   });
-  const renderer = createRenderer(stdout, style);
+  // Calls still running: a live status line on a terminal, a note every 30 s when piped.
+  const running = createRunningTools(stdout, style, stdout.isTTY === true);
+  const renderer = createRenderer(stdout, style, undefined, running);
   // A dim "thinking…" on a terminal until the turn shows its first output.
   const fancy = stdin.isTTY === true && stdout.isTTY === true;
   let thinking = false;
@@ -48,6 +51,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
   const print = (line: string) => {
     clearThinking();
     renderer.newline();
+    running.clear();
     stdout.write(`${line}\n`);
   };
 
@@ -62,20 +66,37 @@ export async function startRepl(init: SessionInit): Promise<void> {
       if (closing) return resolve(fallback);
       clearThinking();
       renderer.newline();
+      running.hold(true);
       question = (raw: string) => {
         const a = parse(raw);
         if (a === undefined) return void rl.prompt();
         question = undefined;
         rl.setPrompt(PROMPT);
+        running.hold(false);
         resolve(a);
       };
       rl.setPrompt(style.yellow(text));
       rl.prompt();
     });
-  const ask = (call: ToolCall): Promise<AskAnswer> => askLine(permissionQuestion(call), parseAnswer, "no");
+  const ask = (call: ToolCall): Promise<AskAnswer> => {
+    // What the call would change or run, before the question (not again when it completes).
+    const preview = permissionPreview(call, style);
+    if (preview.length > 0 && !closing) {
+      for (const line of preview) print(line);
+      renderer.previewed(call.id);
+    }
+    return askLine(permissionQuestion(call), parseAnswer, "no");
+  };
   const consent = (plugin: string, p: PermissionRequest): Promise<boolean> =>
     askLine(
       `Plugin ${plugin} asks for ${p.kind}${p.values.length ? ` (${p.values.join(", ")})` : ""}; allow for this session? [y/n] `,
+      (raw) => (/^y(es)?$/i.test(raw.trim()) ? true : /^(n(o)?)?$/i.test(raw.trim()) ? false : undefined),
+      false,
+    );
+
+  const askContinue = (steps: number): Promise<boolean> =>
+    askLine(
+      `The turn made ${steps} model requests (the max_steps limit). Continue for up to ${steps} more? [y/n] `,
       (raw) => (/^y(es)?$/i.test(raw.trim()) ? true : /^(n(o)?)?$/i.test(raw.trim()) ? false : undefined),
       false,
     );
@@ -119,6 +140,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
       ...init,
       ask: (call) => ask(call),
       consent,
+      askContinue,
       onWarning: (w) => above(`plugin warning: ${w}`),
     }),
   );
@@ -167,7 +189,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
     const tail = t.messages.filter((m) => m.role !== "tool" && m.content.trim()).slice(-4);
     for (const m of tail) {
       const text = m.content.trim().split("\n").slice(0, 6).join("\n");
-      print(m.role === "user" ? `${style.cyan(PROMPT)}${text}` : text);
+      const cut = m.role === "assistant" && m.interrupted ? style.dim(" (interrupted)") : "";
+      print(m.role === "user" ? `${style.cyan(PROMPT)}${text}` : `${text}${cut}`);
     }
   };
 

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { editDiff, formatDuration, keyArgument } from "./tool-display.ts";
+import { callPreview, editDiff, formatDuration, keyArgument } from "./tool-display.ts";
 
 test("key argument picks the field that names the target", () => {
   expect(keyArgument({ path: "src/a.ts", start_line: 3 })).toBe("src/a.ts");
@@ -21,4 +21,18 @@ test("durations read naturally", () => {
   expect(formatDuration(12)).toBe("12 ms");
   expect(formatDuration(1500)).toBe("1.5 s");
   expect(formatDuration(125_000)).toBe("2 min 5 s");
+});
+
+test("a permission preview shows an edit's diff, a new file's content, or a command the question cannot show whole", () => {
+  expect(callPreview({ path: "a", edits: [{ old: "draft", new: "final" }] })).toEqual(["- draft", "+ final"]);
+  expect(callPreview({ path: "n", edits: [{ old: "", new: "one\ntwo" }] })).toEqual(["+ one", "+ two"]);
+  // A short one-line command is in the question itself.
+  expect(callPreview({ command: "bun test" })).toEqual([]);
+  expect(callPreview({ command: "cd web &&\nbun run build" })).toEqual(["$ cd web &&", "  bun run build"]);
+  const script = Array.from({ length: 14 }, (_, i) => `echo ${i}`).join("\n");
+  const shown = callPreview({ command: script });
+  expect(shown).toHaveLength(11);
+  expect(shown.at(-1)).toBe("… 4 more lines");
+  expect(callPreview({ command: "x".repeat(500) })[0]).toHaveLength(200);
+  expect(callPreview({ path: "a" })).toEqual([]);
 });

@@ -2,6 +2,7 @@
  * How a tool call reads on a terminal: its key argument (path, command, pattern…) and, for
  * edits, a compact diff of the snippet it replaced.
  */
+import type { Style } from "./style.ts";
 
 const KEY_FIELDS = [
   "path",
@@ -61,6 +62,31 @@ function snippetDiff(input: unknown): string[] | undefined {
   )
     tail++;
   return [...minus.slice(head, minus.length - tail), ...plus.slice(head, plus.length - tail)];
+}
+
+/** Lines longer than this are cut in previews. */
+const PREVIEW_LINE_CHARS = 200;
+const COMMAND_PREVIEW_LINES = 10;
+
+/**
+ * What a permission question shows before it asks: the diff of an edit (for a new file, its
+ * content), or a command the question line cannot show whole (several lines, or long). Capped.
+ */
+export function callPreview(input: unknown, maxLines = 24): string[] {
+  const cut = (l: string) => (l.length > PREVIEW_LINE_CHARS ? `${l.slice(0, PREVIEW_LINE_CHARS - 1)}…` : l);
+  const diff = editDiff(input, maxLines);
+  if (diff) return diff.map(cut);
+  const command = field(input, ["command"]);
+  if (command === undefined || (!command.includes("\n") && command.length <= 80)) return [];
+  const lines = command.split("\n");
+  const shown = lines.slice(0, COMMAND_PREVIEW_LINES).map((l, i) => cut(`${i === 0 ? "$" : " "} ${l}`));
+  const more = lines.length - COMMAND_PREVIEW_LINES;
+  return more > 0 ? [...shown, `… ${more} more lines`] : shown;
+}
+
+/** A diff line in colour: `+` green, `-` red, anything else (a "… more" note) dim. */
+export function styleDiffLine(d: string, style: Style): string {
+  return d.startsWith("+") ? style.green(d) : d.startsWith("-") ? style.red(d) : style.dim(d);
 }
 
 export function formatDuration(ms: number): string {

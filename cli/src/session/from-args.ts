@@ -12,6 +12,7 @@ export interface SessionArgValues {
   "permission-mode"?: string;
   workspace?: string;
   "server-url"?: string;
+  "max-steps"?: string;
 }
 
 export function sessionInitFromArgs(args: SessionArgValues): SessionInit {
@@ -31,6 +32,12 @@ export function sessionInitFromArgs(args: SessionArgValues): SessionInit {
   if (server) {
     if (!isHttpUrl(server)) throw new UsageError(`--server-url must be an http(s) URL (got '${server}')`);
     init.serverUrl = server;
+  }
+  const steps = args["max-steps"];
+  if (steps !== undefined) {
+    if (!/^\d+$/.test(steps) || !Number.isSafeInteger(Number(steps)))
+      throw new UsageError(`--max-steps must be a whole number, 0 for no limit (got '${steps}')`);
+    init.maxSteps = Number(steps);
   }
   const mode = args["permission-mode"];
   if (mode !== undefined) {

@@ -17,6 +17,10 @@ export const sessionArgs = {
       "ask | auto | read-only (ask: confirm each change; headless runs refuse changes they cannot ask about)",
   },
   workspace: { type: "string", description: "Workspace directory (default: the current directory)" },
+  "max-steps": {
+    type: "string",
+    description: "Model requests per turn before stopping (or asking to go on); 0 = no limit (default 100)",
+  },
   "server-url": { type: "string", description: "Team server URL (LLM proxy and thread sync)" },
 } as const satisfies ArgsDef;
 

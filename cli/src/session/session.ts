@@ -39,6 +39,13 @@ export interface SessionInit {
   env?: Env;
   /** How to ask the user about a mutating tool; absent means nobody can be asked. */
   ask?: AskFn;
+  /** Model requests per turn (`--max-steps`; 0 = no limit); default `[agent] max_steps`. */
+  maxSteps?: number;
+  /**
+   * Asks whether a turn that made `steps` model requests (the limit) may go on; absent: it stops there.
+   * `signal` fires when the turn is cancelled.
+   */
+  askContinue?: (steps: number, signal: AbortSignal) => Promise<boolean>;
   /** Asks whether a plugin may have a permission its manifest declares but config does not grant. */
   consent?: AskConsent;
   /** Lets a front end replace a tool's implementation (ACP client-backed files and terminals). */
@@ -192,6 +199,10 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       system,
       tools: undo.wrap(toolsForMode(allTools, mode, init.ask !== undefined)),
       maxRetries: config.agent.max_retries,
+      maxSteps: config.agent.max_steps,
+      ...(init.askContinue
+        ? { continueAtStepLimit: ({ steps, signal }) => init.askContinue!(steps, signal) }
+        : {}),
       toolTimeoutMs: config.agent.tool_timeout_ms,
       permission: (call) => approver.check(call),
       workspaceRoot: workspace,
@@ -200,8 +211,10 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       hooks: { postTools: () => undo.postTools() },
     });
     unsubscribe = agent.on((e) => {
-      // Mid-turn checkpoint: after each round of tools, before asking the model again.
-      if (e.type === "state.changed" && e.to === "CallingLlm" && e.from !== "WaitingForUserInput" && busy) {
+      // Mid-turn checkpoint: after each round of tools, before asking the model (or the user, at the
+      // step limit) again.
+      const checkpoint = e.type === "state.changed" && (e.to === "CallingLlm" || e.to === "AskingToContinue");
+      if (checkpoint && e.from !== "WaitingForUserInput" && busy) {
         thread.messages = [...agent.messages];
         try {
           save();

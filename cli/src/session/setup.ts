@@ -34,6 +34,7 @@ const FLAG_NAMES = {
   "agent.provider": "--provider",
   "agent.model": "--model",
   "agent.permission_mode": "--permission-mode",
+  "agent.max_steps": "--max-steps",
   "server.url": "--server-url",
 };
 
@@ -53,6 +54,7 @@ export function resolveStart(init: SessionInit, env: Env): SessionStart {
   if (init.provider) agent.provider = init.provider;
   if (init.model) agent.model = init.model;
   if (init.permissionMode) agent.permission_mode = init.permissionMode;
+  if (init.maxSteps !== undefined) agent.max_steps = init.maxSteps;
   const flags: Record<string, Record<string, unknown>> = { agent };
   if (init.serverUrl) flags.server = { url: init.serverUrl };
   const { config } = loadConfig({ workspace, env, flags: flags as never, flagNames: FLAG_NAMES });

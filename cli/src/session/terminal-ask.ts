@@ -2,7 +2,8 @@
 import { createInterface } from "node:readline";
 import type { ToolCall } from "@loom/runtime/llm";
 import type { Tool } from "@loom/runtime/tool";
-import { keyArgument } from "../repl/tool-display.ts";
+import { createStyle, type Style } from "../repl/style.ts";
+import { callPreview, keyArgument, styleDiffLine } from "../repl/tool-display.ts";
 import type { AskAnswer } from "./permissions.ts";
 
 export function parseAnswer(s: string): AskAnswer | undefined {
@@ -18,7 +19,17 @@ export function permissionQuestion(call: ToolCall): string {
   return `Allow ${call.name}${arg ? ` ${arg}` : ""}? [y]es / [n]o / [a]lways for ${call.name} `;
 }
 
-export async function askOnTerminal(call: ToolCall, _tool: Tool | undefined): Promise<AskAnswer> {
+/** The lines shown above a permission question: what the call would change or run (indented). */
+export function permissionPreview(call: ToolCall, style: Style): string[] {
+  return callPreview(call.input).map((d) => `  ${styleDiffLine(d, style)}`);
+}
+
+export async function askOnTerminal(
+  call: ToolCall,
+  _tool: Tool | undefined,
+  style: Style = createStyle(false),
+): Promise<AskAnswer> {
+  for (const line of permissionPreview(call, style)) process.stderr.write(`${line}\n`);
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   let interrupted = false;
   try {

@@ -353,6 +353,37 @@ describe("turn control", () => {
     expect(agent.snapshot().usage).toEqual(usage);
   });
 
+  test("at the step limit the agent asks; yes goes on with a fresh budget, no ends the turn", async () => {
+    const call = (id: string) => [completedEvent("", [{ id, name: "probe", input: {} }])];
+    const llm = createScriptedLlm([call("1"), call("2"), call("3"), call("4")]);
+    const asked: number[] = [];
+    const agent = createAgent({
+      llm,
+      tools: [tool("probe", async () => ({ output: "ok" }))],
+      model: "m",
+      maxSteps: 2,
+      continueAtStepLimit: async ({ steps }) => asked.push(steps) === 1,
+    });
+    const r = await agent.send("loop");
+    expect(asked).toEqual([2, 2]);
+    expect(llm.requests).toHaveLength(4);
+    expect(r).toMatchObject({ reason: "error", error: "stopped after 2 model requests in one turn" });
+  });
+
+  test("without a continue question the turn stops at the limit; maxSteps 0 has none", async () => {
+    const call = (id: string) => [completedEvent("", [{ id, name: "probe", input: {} }])];
+    const probe = tool("probe", async () => ({ output: "ok" }));
+    const limited = createScriptedLlm([call("1"), call("2")]);
+    const r = await createAgent({ llm: limited, tools: [probe], model: "m", maxSteps: 1 }).send("loop");
+    expect(r.reason).toBe("error");
+    expect(limited.requests).toHaveLength(1);
+    const script = [...Array.from({ length: 120 }, (_, i) => call(`${i}`)), textReply("done")];
+    const unlimited = createScriptedLlm(script);
+    const done = await createAgent({ llm: unlimited, tools: [probe], model: "m", maxSteps: 0 }).send("loop");
+    expect(done.reason).toBe("end_turn");
+    expect(unlimited.requests).toHaveLength(121);
+  });
+
   test("resumes from existing messages", async () => {
     const llm = createScriptedLlm([textReply("welcome back")]);
     const history: Message[] = [

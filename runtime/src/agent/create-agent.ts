@@ -21,6 +21,7 @@ import type {
 import { CANCELLED_RESULT } from "../machine/types.ts";
 import type { Tool } from "../tool.ts";
 import { systemClock, type TimerHandle } from "./clock.ts";
+import { partialUsage, type StreamSoFar } from "./partial-usage.ts";
 import { runToolCall } from "./run-tool.ts";
 import type { Agent, AgentEvent, AgentListener, AgentOptions, PermissionCheck, TurnResult } from "./types.ts";
 
@@ -43,32 +44,6 @@ interface InFlight {
   running: Map<string, { name: string; startedAt: number }>;
   /** The LLM stream, until its `completed` event: what it has cost so far, for a request cut off. */
   stream?: StreamSoFar;
-}
-
-interface StreamSoFar {
-  /** Characters sent (messages, system prompt, tool specs) and received (text and tool arguments). */
-  sentChars: number;
-  receivedChars: number;
-  /** The last `usage` event (providers report running totals). */
-  reported?: Usage;
-}
-
-/** Rough tokens of text, for usage no provider reported (about 4 characters a token). */
-const CHARS_PER_TOKEN = 4;
-
-/** What a request cut off before `completed` cost: the usage it reported, else an estimate (flagged). */
-export function partialUsage(s: StreamSoFar): Usage {
-  const estimatedOut = Math.ceil(s.receivedChars / CHARS_PER_TOKEN);
-  if (s.reported && s.reported.inputTokens > 0) {
-    // Output tokens are reported at the end of a stream; until then only the received text says.
-    if (s.reported.outputTokens >= estimatedOut) return s.reported;
-    return { ...s.reported, outputTokens: estimatedOut, estimated: true };
-  }
-  return {
-    inputTokens: Math.ceil(s.sentChars / CHARS_PER_TOKEN),
-    outputTokens: estimatedOut,
-    estimated: true,
-  };
 }
 
 function zeroUsage(): Usage {
@@ -106,6 +81,7 @@ export function createAgent(options: AgentOptions): Agent {
     maxRetries: options.maxRetries,
     backoff: options.backoff,
     maxSteps: options.maxSteps,
+    askAtStepLimit: options.continueAtStepLimit !== undefined,
     mutatingTools: options.tools.filter((t) => t.mutating).map((t) => t.name),
   };
   const permission = options.permission ? serialise(options.permission) : undefined;
@@ -210,6 +186,9 @@ export function createAgent(options: AgentOptions): Agent {
       }
       case "CancelInFlight":
         abortInFlight(action.requestId);
+        return;
+      case "AskToContinue":
+        void askToContinue(action.requestId, action.steps);
         return;
       case "Shutdown":
         if (inFlight) abortInFlight(inFlight.requestId);
@@ -317,6 +296,18 @@ export function createAgent(options: AgentOptions): Agent {
         ? { type: "PostToolsHookCompleted", requestId }
         : { type: "PostToolsHookCompleted", requestId, error },
     );
+  }
+
+  async function askToContinue(requestId: number, steps: number): Promise<void> {
+    const signal = inFlight?.requestId === requestId ? inFlight.controller.signal : AbortSignal.abort();
+    let proceed = false;
+    try {
+      proceed = !signal.aborted && (await options.continueAtStepLimit!({ steps, signal })) === true;
+    } catch {
+      // A failed question is a no.
+    }
+    if (!isCurrent(requestId)) return;
+    dispatch({ type: "ContinueAnswered", requestId, proceed });
   }
 
   function abortInFlight(requestId: number): void {

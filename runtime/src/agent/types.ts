@@ -52,8 +52,13 @@ export interface AgentOptions {
   /** Retries of a failed LLM request (default 3). */
   maxRetries?: number;
   backoff?: Partial<BackoffParams>;
-  /** LLM requests per user turn (default 100). */
+  /** LLM requests per user turn (default 100; 0 = no limit). */
   maxSteps?: number;
+  /**
+   * Asked when a turn reaches `maxSteps`: true grants it another `maxSteps` requests, false (or a
+   * throw) ends it with the step-limit error. Absent: the turn ends at the limit. `signal` fires on cancel.
+   */
+  continueAtStepLimit?: (info: { steps: number; signal: AbortSignal }) => Promise<boolean>;
   /** Timeout of a tool call when the tool sets none (default 120 000 ms). */
   toolTimeoutMs?: number;
   permission?: PermissionCheck;

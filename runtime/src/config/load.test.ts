@@ -53,6 +53,7 @@ describe("layers", () => {
     expect(config.agent).toEqual({
       provider: "anthropic",
       max_retries: 3,
+      max_steps: 100,
       tool_timeout_ms: 120_000,
       permission_mode: "ask",
     });
@@ -87,6 +88,7 @@ describe("layers", () => {
       model: "flag",
       provider: "env",
       max_retries: 4,
+      max_steps: 100,
       tool_timeout_ms: 2,
       permission_mode: "auto",
     });

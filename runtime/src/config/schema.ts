@@ -31,6 +31,8 @@ export const AgentConfig = Type.Object(
     /** Absent: the provider's own default model. */
     model: Type.Optional(Type.String({ minLength: 1 })),
     max_retries: Type.Integer({ minimum: 0, default: 3 }),
+    /** Model requests allowed in one user turn before the agent stops (or asks to go on); 0: no limit. */
+    max_steps: Type.Integer({ minimum: 0, default: 100 }),
     tool_timeout_ms: Milliseconds(120_000),
     permission_mode: Type.Union(PermissionMode.anyOf, { default: "ask" }),
     /** Model the `oracle` tool asks (same provider); absent: the session's own model. */

@@ -29,7 +29,8 @@ type Choice = typeof choice extends fc.Arbitrary<infer T> ? T : never;
 
 const configArb = fc.record({
   maxRetries: fc.nat({ max: 4 }),
-  maxSteps: fc.integer({ min: 1, max: 6 }),
+  maxSteps: fc.integer({ min: 0, max: 6 }),
+  askAtStepLimit: fc.boolean(),
   mutatingTools: fc.constant(["edit_file", "bash"]),
 });
 
@@ -53,6 +54,8 @@ function fittingKind(state: AgentState, c: Choice): number {
       return 10;
     case "Error":
       return 11;
+    case "AskingToContinue":
+      return 16;
     case "ShuttingDown":
       return c.kind;
   }
@@ -98,6 +101,8 @@ function eventFor(state: AgentState, c: Choice, serial: number): MachineEvent {
       return ev.cancel();
     case 14:
       return c.pick === 0 && c.stale === 0 ? ev.shutdown() : ev.user(`u${serial}`);
+    case 16:
+      return { type: "ContinueAnswered", requestId: id, proceed: c.pick % 2 === 0 };
     default:
       return {
         type: "LlmEvent",

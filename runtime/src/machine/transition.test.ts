@@ -287,6 +287,56 @@ test("the tool loop is bounded by maxSteps", () => {
   ]);
 });
 
+describe("the step limit", () => {
+  const call = (id: string) => [{ id, name: "grep", input: {} }];
+  /** `n` rounds of one tool call each. */
+  const rounds = (n: number, from = 1) =>
+    Array.from({ length: n }, (_, i) => [
+      ev.completed(from + i, "", call(`${from + i}`)),
+      ev.done(from + i, `${from + i}`, "r"),
+    ]).flat();
+
+  test("maxSteps 0 means no limit", () => {
+    const end = last(replay(initialState(), [ev.user("loop"), ...rounds(150)], { maxSteps: 0 }));
+    expect(end.state).toMatchObject({ type: "CallingLlm", steps: 151 });
+  });
+
+  test("with askAtStepLimit the turn asks; yes grants another maxSteps requests, no ends it", () => {
+    const cfg = { maxSteps: 2, askAtStepLimit: true };
+    const asked = last(replay(initialState(), [ev.user("loop"), ...rounds(2)], cfg));
+    expect(asked.state).toMatchObject({ type: "AskingToContinue", steps: 2, requestId: 2 });
+    expect(asked.actions).toEqual([{ type: "AskToContinue", requestId: 2, steps: 2 }]);
+
+    const stale = transition(asked.state, { type: "ContinueAnswered", requestId: 1, proceed: true }, cfg);
+    expect(stale.state).toBe(asked.state);
+
+    const yes = transition(asked.state, { type: "ContinueAnswered", requestId: 2, proceed: true }, cfg);
+    expect(yes.state).toMatchObject({ type: "CallingLlm", steps: 1, requestId: 3 });
+    expect(types(yes.actions)).toEqual(["SendLlmRequest"]);
+    const again = last(replay(yes.state, rounds(2, 3), cfg));
+    expect(again.state).toMatchObject({ type: "AskingToContinue", steps: 2, requestId: 4 });
+
+    const no = transition(asked.state, { type: "ContinueAnswered", requestId: 2, proceed: false }, cfg);
+    expect(no.state.type).toBe("WaitingForUserInput");
+    expect(no.actions).toEqual([
+      { type: "DisplayError", source: "step_limit", message: "stopped after 2 model requests in one turn" },
+      { type: "WaitForInput", reason: "error" },
+    ]);
+  });
+
+  test("cancel while asking ends the turn with the history kept", () => {
+    const cfg = { maxSteps: 1, askAtStepLimit: true };
+    const asked = last(replay(initialState(), [ev.user("loop"), ...rounds(1)], cfg));
+    const r = transition(asked.state, ev.cancel(), cfg);
+    expect(r.state.type).toBe("WaitingForUserInput");
+    expect(r.state.messages).toEqual(asked.state.messages);
+    expect(r.actions).toEqual([
+      { type: "CancelInFlight", requestId: 1 },
+      { type: "WaitForInput", reason: "cancelled" },
+    ]);
+  });
+});
+
 test("resuming closes dangling tool calls", () => {
   const history: Message[] = [
     { role: "user", content: "go" },

@@ -37,6 +37,7 @@ export const DEFAULT_MACHINE_CONFIG: MachineConfig = {
   backoff: DEFAULT_BACKOFF,
   mutatingTools: [],
   maxSteps: 100,
+  askAtStepLimit: false,
 };
 
 export function resolveMachineConfig(config: MachineConfigInput = {}): MachineConfig {
@@ -45,6 +46,7 @@ export function resolveMachineConfig(config: MachineConfigInput = {}): MachineCo
     backoff: { ...DEFAULT_BACKOFF, ...config.backoff },
     mutatingTools: config.mutatingTools ?? DEFAULT_MACHINE_CONFIG.mutatingTools,
     maxSteps: config.maxSteps ?? DEFAULT_MACHINE_CONFIG.maxSteps,
+    askAtStepLimit: config.askAtStepLimit ?? DEFAULT_MACHINE_CONFIG.askAtStepLimit,
   };
 }
 
@@ -128,6 +130,12 @@ export function transition(
       const executions = withStatus(state.executions, at, { status: "completed", result: event.result });
       if (!allCompleted(executions)) return { state: { ...state, executions }, actions: [] };
       return toolsSettled(state, executions, cfg);
+    }
+    case "ContinueAnswered": {
+      if (state.type !== "AskingToContinue" || event.requestId !== state.requestId) return ignore(state);
+      // Going on grants a fresh budget of `maxSteps` requests.
+      if (event.proceed) return send(state, state.messages, 0, 0);
+      return endTurn(baseOf(state), state.messages, "error", [stepLimitError(state.steps)]);
     }
     case "PostToolsHookCompleted": {
       if (state.type !== "PostToolsHook" || event.requestId !== state.requestId) return ignore(state);
@@ -220,18 +228,25 @@ function nextStep(
   cfg: MachineConfig,
   before: MachineAction[],
 ): TransitionResult {
-  if (base.steps >= cfg.maxSteps) {
-    return endTurn(base, messages, "error", [
-      ...before,
-      {
-        type: "DisplayError",
-        source: "step_limit",
-        message: `stopped after ${cfg.maxSteps} model requests in one turn`,
-      },
-    ]);
+  if (cfg.maxSteps > 0 && base.steps >= cfg.maxSteps) {
+    if (cfg.askAtStepLimit) {
+      return {
+        state: { ...base, messages, type: "AskingToContinue" },
+        actions: [...before, { type: "AskToContinue", requestId: base.requestId, steps: base.steps }],
+      };
+    }
+    return endTurn(base, messages, "error", [...before, stepLimitError(base.steps)]);
   }
   const next = send(base, messages, 0, base.steps);
   return { state: next.state, actions: [...before, ...next.actions] };
+}
+
+function stepLimitError(steps: number): MachineAction {
+  return {
+    type: "DisplayError",
+    source: "step_limit",
+    message: `stopped after ${steps} model requests in one turn`,
+  };
 }
 
 function send(base: StateBase, messages: Message[], retries: number, steps: number): TransitionResult {
@@ -265,6 +280,7 @@ function abortTurn(state: AgentState): { base: StateBase; messages: Message[] } 
       return { base: baseOf(state), messages: withPartialReply(state) };
     case "CallingLlm":
     case "PostToolsHook":
+    case "AskingToContinue":
     case "Error":
       return { base: baseOf(state), messages: state.messages };
     case "ExecutingTools":

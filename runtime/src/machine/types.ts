@@ -15,7 +15,7 @@ export interface StateBase {
    * completion, retry timer) carry it; events with another id are stale and ignored.
    */
   requestId: number;
-  /** LLM requests made in the current user turn (bounded by `maxSteps`). */
+  /** LLM requests made in the current user turn, or since the user agreed to go on (bounded by `maxSteps`). */
   steps: number;
 }
 
@@ -64,6 +64,8 @@ export type AgentState =
       origin: ErrorOrigin;
       delayMs: number;
     })
+  /** The turn used its `maxSteps` requests; waiting for the user to say whether it goes on. */
+  | (StateBase & { type: "AskingToContinue" })
   | (StateBase & { type: "ShuttingDown" });
 
 export type AgentStateType = AgentState["type"];
@@ -80,6 +82,8 @@ export type MachineEvent =
   /** `error` is set when the hook failed; the turn goes on regardless. */
   | { type: "PostToolsHookCompleted"; requestId: number; error?: string }
   | { type: "RetryTimeoutFired"; requestId: number }
+  /** The user's answer to `AskToContinue`: `proceed` grants another `maxSteps` requests. */
+  | { type: "ContinueAnswered"; requestId: number; proceed: boolean }
   | { type: "Cancel" }
   | { type: "ShutdownRequested" };
 
@@ -109,6 +113,8 @@ export type MachineAction =
   | { type: "ScheduleRetry"; requestId: number; delayMs: number; attempt: number; error: LlmErrorInfo }
   /** Abort the LLM stream, running tools, the hook and the retry timer of request `requestId`. */
   | { type: "CancelInFlight"; requestId: number }
+  /** Ask the user whether the turn goes on after `steps` requests; answered by `ContinueAnswered`. */
+  | { type: "AskToContinue"; requestId: number; steps: number }
   | { type: "Shutdown" };
 
 export interface MachineConfig {
@@ -117,8 +123,10 @@ export interface MachineConfig {
   backoff: BackoffParams;
   /** Names of tools that change the workspace; a turn that calls one goes through PostToolsHook. */
   mutatingTools: readonly string[];
-  /** LLM requests allowed in one user turn (bounds the tool loop). */
+  /** LLM requests allowed in one user turn (bounds the tool loop); 0 means no limit. */
   maxSteps: number;
+  /** At the step limit, ask the user (`AskToContinue`) instead of ending the turn. */
+  askAtStepLimit: boolean;
 }
 
 /** What `transition` accepts: any field left out takes its default. */

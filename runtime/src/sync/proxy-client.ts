@@ -14,6 +14,7 @@ import {
   type LlmResponse,
   parseRetryAfter,
 } from "../llm.ts";
+import { abortedError } from "../providers/errors.ts";
 import { Secret } from "../secret.ts";
 import { parseSse } from "./sse.ts";
 
@@ -114,6 +115,8 @@ export function createProxyLlmClient(o: ProxyClientOptions): LlmClient {
               ? llmErrorFromInfo(provider, data)
               : new LlmError("transient", "loom server: malformed error event", { provider });
           }
+          // Events that arrived in the same chunk as the last one are not handed out after a cancel.
+          if (signal?.aborted) throw abortedError(provider);
           const ev = data as LlmEvent;
           if (ev.type === "completed") completed = true;
           yield ev;
