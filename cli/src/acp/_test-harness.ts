@@ -28,6 +28,7 @@ export interface Stored {
   title: string;
   updatedAt: string;
   messages: Message[];
+  model?: string;
 }
 
 /** An in-memory engine whose turns follow a script; the protocol layer is what is under test. */
@@ -68,6 +69,16 @@ export function scriptedEngine(
       updatedAt: r.updatedAt,
       mode: "ask",
       contextWindow: 1000,
+      get model() {
+        return r.model ?? "model-a";
+      },
+      models: ["model-a", "model-b"],
+      async setModel(model) {
+        r.model = model;
+      },
+      async command(name, arg) {
+        return `ran /${name} ${arg}`.trim();
+      },
       async prompt(text, signal, onEvent) {
         r.messages.push({ role: "user", content: text });
         return script({ text, cwd: r.cwd, signal, hooks, onEvent }, wrapped);
@@ -80,7 +91,14 @@ export function scriptedEngine(
   };
   const engine: AcpEngine = {
     async newSession(cwd, hooks) {
-      const r = { id: `S-${++n}`, cwd, title: "", updatedAt: new Date(0).toISOString(), messages: [] };
+      const r = {
+        id: `S-${++n}`,
+        cwd,
+        title: "",
+        updatedAt: new Date(0).toISOString(),
+        messages: [],
+        model: "model-a",
+      };
       records.set(r.id, r);
       return session(r, hooks);
     },
