@@ -6,6 +6,9 @@ import { describe, expect, test } from "bun:test";
 import { methods } from "@agentclientprotocol/sdk";
 import { agentText, createSandbox, startAgent } from "./harness.ts";
 
+const PNG =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+
 describe("loom acp-agent config options and commands", () => {
   test("set_config_option model: the next request goes out with it; /cost and /mode answer without the model", async () => {
     const sb = await createSandbox({ turns: [{ text: ["one"] }, { text: ["two"] }] });
@@ -57,6 +60,46 @@ describe("loom acp-agent config options and commands", () => {
       expect(sb.upstream.requests.length).toBe(sent);
     } finally {
       await a.close();
+      await sb.cleanup();
+    }
+  });
+
+  test("an image in the prompt reaches the model as an image, is saved, and is replayed on load", async () => {
+    const sb = await createSandbox({ turns: [{ text: ["A red dot."] }] });
+    const a = await startAgent(sb);
+    let sessionId = "";
+    try {
+      expect(a.init.agentCapabilities?.promptCapabilities?.image).toBe(true);
+      ({ sessionId } = await a.agent.request(methods.agent.session.new, {
+        cwd: sb.workspace,
+        mcpServers: [],
+      }));
+      await a.agent.request(methods.agent.session.prompt, {
+        sessionId,
+        prompt: [
+          { type: "text", text: "What is this?" },
+          { type: "image", mimeType: "image/png", data: PNG },
+        ],
+      });
+      const body = sb.upstream.requests.at(-1)?.body as { messages: { role: string; content: unknown }[] };
+      const blocks = body.messages.at(-1)?.content as Record<string, unknown>[];
+      expect(blocks).toContainEqual({
+        type: "image",
+        source: { type: "base64", media_type: "image/png", data: PNG },
+      });
+      expect(blocks.at(-1)).toMatchObject({ type: "text", text: "What is this?" });
+    } finally {
+      await a.close();
+    }
+    const b = await startAgent(sb);
+    try {
+      await b.agent.request(methods.agent.session.load, { sessionId, cwd: sb.workspace, mcpServers: [] });
+      expect(b.updates.map((n) => n.update)).toContainEqual({
+        sessionUpdate: "user_message_chunk",
+        content: { type: "image", mimeType: "image/png", data: PNG },
+      });
+    } finally {
+      await b.close();
       await sb.cleanup();
     }
   });

@@ -187,7 +187,7 @@ function engineSession(
       return lines.join("\n");
     },
     close: () => session.close(),
-    async prompt(text, signal, onEvent): Promise<TurnStopReason> {
+    async prompt(text, signal, onEvent, images): Promise<TurnStopReason> {
       if (signal.aborted) return "cancelled";
       setLastFinish(undefined);
       const calls = new Map<string, ToolCall>();
@@ -200,7 +200,7 @@ function engineSession(
       const onAbort = () => session.cancel();
       signal.addEventListener("abort", onAbort, { once: true });
       try {
-        const result = await session.send(text);
+        const result = await session.send(text, images);
         if (result.reason === "cancelled" || result.reason === "shutdown" || signal.aborted)
           return "cancelled";
         if (result.reason === "error") throw new Error(result.error ?? "the turn failed");

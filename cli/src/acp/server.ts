@@ -15,7 +15,7 @@ import { AUTH_METHOD_ID, initializeResponse } from "./initialize.ts";
 import { MODES, modeState } from "./modes.ts";
 import { createApprover, createPermissionMemory } from "./permissions.ts";
 import { type PlanTracker, planOf, planTracker } from "./plan.ts";
-import { promptText } from "./prompt-text.ts";
+import { promptImages, promptText } from "./prompt-text.ts";
 import { replayUpdates } from "./replay.ts";
 import { type Send, turnRenderer } from "./turn-updates.ts";
 
@@ -311,7 +311,12 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         plan: s.plan,
       });
       try {
-        const reason = await s.engine.prompt(text, turn.signal, (e) => render.render(e));
+        const reason = await s.engine.prompt(
+          text,
+          turn.signal,
+          (e) => render.render(e),
+          promptImages(params.prompt),
+        );
         render.closeOpen(turn.signal.aborted ? "Cancelled." : "Not run.");
         send({ sessionUpdate: "session_info_update", title: s.engine.title, updatedAt: s.engine.updatedAt });
         await outbox;
