@@ -143,6 +143,8 @@ export interface Harness {
   seenBeforeAsk: boolean[];
   reads: string[];
   writes: { path: string; content: string }[];
+  /** Resolves with the first update (seen or still to come) matching `pred`. */
+  waitFor(pred: (u: acp.SessionUpdate) => boolean): Promise<acp.SessionUpdate>;
 }
 
 export async function withClient<T>(
@@ -150,12 +152,33 @@ export async function withClient<T>(
   opts: { answer?: string; fs?: boolean; files?: Record<string, string>; log?: AcpLog },
   op: (ctx: acp.ClientContext, h: Harness) => Promise<T>,
 ): Promise<T> {
-  const h: Harness = { updates: [], permissions: [], seenBeforeAsk: [], reads: [], writes: [] };
+  const waiters = new Set<() => void>();
+  const h: Harness = {
+    updates: [],
+    permissions: [],
+    seenBeforeAsk: [],
+    reads: [],
+    writes: [],
+    waitFor(pred) {
+      return new Promise((resolve) => {
+        const check = () => {
+          const hit = h.updates.find(pred);
+          if (hit) {
+            waiters.delete(check);
+            resolve(hit);
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
   const files = { ...opts.files };
   const client = acp
     .client({ name: "test" })
     .onNotification(methods.client.session.update, ({ params }) => {
       h.updates.push(params.update);
+      for (const w of [...waiters]) w();
     })
     .onRequest(methods.client.session.requestPermission, ({ params }) => {
       h.permissions.push(params);

@@ -20,12 +20,6 @@ async function refusal(p: Promise<unknown>): Promise<number | undefined> {
   }
 }
 
-/** Resolves once `pred` holds for the updates seen so far (bounded). */
-async function until(pred: () => boolean): Promise<boolean> {
-  for (let i = 0; i < 200 && !pred(); i++) await Bun.sleep(5);
-  return pred();
-}
-
 describe("acp server: config options and commands", () => {
   test("sessions offer model and mode options; set_config_option switches them", async () => {
     let prompts = 0;
@@ -76,14 +70,11 @@ describe("acp server: config options and commands", () => {
     });
     await withClient(engine, {}, async (ctx, h) => {
       const { sessionId } = await ctx.request(methods.agent.session.new, { cwd: "/w", mcpServers: [] });
-      const announced = () =>
-        h.updates.find(
-          (u): u is Extract<acp.SessionUpdate, { sessionUpdate: "available_commands_update" }> =>
-            u.sessionUpdate === "available_commands_update",
-        );
-      expect(await until(() => announced() !== undefined)).toBe(true);
-      expect(announced()?.availableCommands.map((c) => c.name)).toEqual(["model", "mode", "undo", "cost"]);
-      expect(announced()?.availableCommands.find((c) => c.name === "model")?.input).toEqual({ hint: "id" });
+      const announced = await h.waitFor((u) => u.sessionUpdate === "available_commands_update");
+      const commands =
+        announced.sessionUpdate === "available_commands_update" ? announced.availableCommands : [];
+      expect(commands.map((c) => c.name)).toEqual(["model", "mode", "undo", "cost"]);
+      expect(commands.find((c) => c.name === "model")?.input).toEqual({ hint: "id" });
 
       const reply = () =>
         h.updates
