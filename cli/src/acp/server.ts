@@ -176,7 +176,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     .agent({ name: "loom" })
     .onRequest(methods.agent.initialize, ({ params }) => {
       clientCaps = params.clientCapabilities ?? {};
-      return initializeResponse();
+      return initializeResponse(clientCaps);
     })
     // Loom holds no sign-in state of its own: "authenticate" re-reads config and tells whether a
     // provider key (or team-server login) is there now.
