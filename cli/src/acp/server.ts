@@ -149,8 +149,6 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         { model },
         `unknown model ${model} (choose one of the model option's values)`,
       );
-    if (s.turn)
-      throw RequestError.invalidRequest(undefined, "a prompt is running; change the model after it");
     await s.engine.setModel(model).catch((e: unknown) => {
       throw toRequestError(e);
     });
@@ -259,8 +257,11 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
           `${params.configId} takes a string value`,
         );
       if (params.configId === MODE_OPTION) await applyMode(s, value, client);
-      else if (params.configId === MODEL_OPTION) await applyModel(s, value);
-      else
+      else if (params.configId === MODEL_OPTION) {
+        if (s.turn)
+          throw RequestError.invalidRequest(undefined, "a prompt is running; change the model after it");
+        await applyModel(s, value);
+      } else
         throw RequestError.invalidParams(
           { configId: params.configId },
           `unknown config option ${params.configId}`,
@@ -280,9 +281,14 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
       const text = promptText(params.prompt);
       const command = parseCommand(text);
       if (command) {
-        const reply = await runCommand(s, command.name, command.arg, client).catch((e: unknown) =>
-          formatError(e),
-        );
+        // Holds the session like a turn, so no prompt starts while the command runs.
+        const busy = new AbortController();
+        s.turn = busy;
+        const reply = await runCommand(s, command.name, command.arg, client)
+          .catch((e: unknown) => formatError(e))
+          .finally(() => {
+            if (s.turn === busy) s.turn = undefined;
+          });
         await notify(client, s, {
           sessionUpdate: "agent_message_chunk",
           content: { type: "text", text: reply },
