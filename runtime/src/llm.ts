@@ -12,13 +12,27 @@ export interface ToolCall {
   input: unknown;
 }
 
+/** An image the user attached (base64 bytes), sent to the model beside the message's text. */
+export interface ImagePart {
+  /** `image/png`, `image/jpeg`, `image/gif` or `image/webp` (what the providers take). */
+  mimeType: string;
+  /** Base64, no `data:` prefix. */
+  data: string;
+}
+
 export type Message =
-  | { role: "user"; content: string }
+  | { role: "user"; content: string; images?: ImagePart[] }
   /** `interrupted`: the reply was cut off (cancel, shutdown, failed stream); `content` is what was shown. */
   | { role: "assistant"; content: string; toolCalls?: ToolCall[]; interrupted?: boolean }
   | { role: "tool"; toolCallId: string; name: string; content: string; isError?: boolean };
 
 export type AssistantMessage = Extract<Message, { role: "assistant" }>;
+export type UserMessage = Extract<Message, { role: "user" }>;
+
+/** A user message; `images` is present only when there are some. */
+export function userMessage(content: string, images: readonly ImagePart[] = []): UserMessage {
+  return images.length > 0 ? { role: "user", content, images: [...images] } : { role: "user", content };
+}
 export type ToolMessage = Extract<Message, { role: "tool" }>;
 
 /** An assistant message; `toolCalls` is present only when there are some. */

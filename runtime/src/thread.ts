@@ -14,7 +14,11 @@ export type Visibility = Static<typeof Visibility>;
 const ToolCallSchema = Type.Object({ id: Type.String(), name: Type.String(), input: Type.Unknown() });
 
 export const MessageSchema = Type.Union([
-  Type.Object({ role: Type.Literal("user"), content: Type.String() }),
+  Type.Object({
+    role: Type.Literal("user"),
+    content: Type.String(),
+    images: Type.Optional(Type.Array(Type.Object({ mimeType: Type.String(), data: Type.String() }))),
+  }),
   Type.Object({
     role: Type.Literal("assistant"),
     content: Type.String(),

@@ -3,9 +3,9 @@
  * loads (once, and the session still works after), and input it cannot read.
  */
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createSandbox } from "./harness.ts";
+import { createSandbox, MAIN } from "./harness.ts";
 import { rawAgent, rpc } from "./raw.ts";
 
 describe("loom acp-agent start", () => {
@@ -113,6 +113,62 @@ describe("loom acp-agent start", () => {
       expect((await a.answer(7))?.result).toEqual({ stopReason: "end_turn" });
     } finally {
       a.proc.kill();
+      await sb.cleanup();
+    }
+  });
+
+  test("terminal auth: offered to clients that can run it; `--login` saves the key and sessions work", async () => {
+    const sb = await createSandbox({ apiKey: "sk-typed-in-terminal", turns: [{ text: ["Signed in."] }] });
+    const { ANTHROPIC_API_KEY: _, ...env } = sb.env;
+    const a = rawAgent(sb, ["--provider", "anthropic"], env);
+    try {
+      await a.send(
+        rpc(1, "initialize", { protocolVersion: 1, clientCapabilities: { auth: { terminal: true } } }),
+      );
+      const init = (await a.answer(1))?.result as { authMethods?: Record<string, unknown>[] } | undefined;
+      expect(init?.authMethods?.map((m) => m.id)).toEqual(["provider-key", "terminal-login"]);
+      expect(init?.authMethods?.[1]).toMatchObject({ type: "terminal", args: ["--login"] });
+
+      // What the editor's terminal runs: the agent command plus the method's args.
+      const login = Bun.spawn([process.execPath, MAIN, "acp-agent", "--provider", "anthropic", "--login"], {
+        cwd: sb.workspace,
+        env,
+        stdin: new Blob(["sk-typed-in-terminal\n"]),
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      expect(await login.exited).toBe(0);
+      expect(await new Response(login.stdout).text()).toContain("Signed in: anthropic key saved to");
+      const file = join(env.XDG_CONFIG_HOME ?? "", "loom", "config.toml");
+      expect(readFileSync(file, "utf8")).toContain('api_key = "sk-typed-in-terminal"');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+
+      // The running agent picks the key up without a restart.
+      await a.send(rpc(2, "session/new", { cwd: sb.workspace, mcpServers: [] }));
+      const sessionId = ((await a.answer(2))?.result as { sessionId?: string } | undefined)?.sessionId;
+      await a.send(rpc(3, "session/prompt", { sessionId, prompt: [{ type: "text", text: "hi" }] }));
+      expect((await a.answer(3))?.result).toEqual({ stopReason: "end_turn" });
+    } finally {
+      a.proc.kill();
+      await sb.cleanup();
+    }
+  });
+
+  test("`--login` with nothing typed saves nothing and exits 1", async () => {
+    const sb = await createSandbox({ turns: [] });
+    const { ANTHROPIC_API_KEY: _, ...env } = sb.env;
+    try {
+      const login = Bun.spawn([process.execPath, MAIN, "acp-agent", "--provider", "anthropic", "--login"], {
+        cwd: sb.workspace,
+        env,
+        stdin: new Blob([""]),
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      expect(await login.exited).toBe(1);
+      expect(await new Response(login.stdout).text()).toContain("No key given; nothing saved.");
+      expect(await new Response(login.stderr).text()).not.toContain("    at ");
+    } finally {
       await sb.cleanup();
     }
   });

@@ -299,10 +299,19 @@ describe("loom acp-agent (real subprocess)", () => {
         mcpServers: [],
       });
       await a.agent.request(methods.agent.session.setMode, { sessionId, modeId: "read-only" });
-      expect(a.updates.at(-1)?.update).toEqual({
+      // The mode, then every config option (mode included) for clients that use those.
+      const modeUpdates = a.updates
+        .map((n) => n.update)
+        .filter((u) => u.sessionUpdate !== "available_commands_update");
+      expect(modeUpdates.at(-2)).toEqual({
         sessionUpdate: "current_mode_update",
         currentModeId: "read-only",
       });
+      const options = modeUpdates.at(-1);
+      expect(
+        options?.sessionUpdate === "config_option_update" &&
+          options.configOptions.find((o) => o.id === "mode")?.currentValue,
+      ).toBe("read-only");
       const res = await a.agent.request(methods.agent.session.prompt, {
         sessionId,
         prompt: [{ type: "text", text: "edit" }],

@@ -77,6 +77,18 @@ describe.each(HARNESSES)("$name provider contract", (h) => {
     expect(h.systemOf(up.requests[0]?.body)).toBe("You are Loom.");
   });
 
+  test("images in a user message go out in the provider's image format, beside the text", async () => {
+    play({ turns: [{ text: "A red dot." }] });
+    const png =
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+    const images = [
+      { mimeType: "image/png", data: png },
+      { mimeType: "image/jpeg", data: "/9j/4AAQSkZJRg==" },
+    ];
+    await collect(client().stream(request([{ role: "user", content: "What is this?", images }])));
+    expect(h.lastUserOf(up.requests[0]?.body)).toEqual({ text: "What is this?", images });
+  });
+
   test("plain text turn: stream yields deltas in order, then exactly one completed", async () => {
     play({ turns: [{ text: ["Hel", "lo", " world"] }] });
     const events = await collect(client().stream(request()));

@@ -30,7 +30,15 @@ export interface Harness {
   systemOf(body: unknown): string | undefined;
   /** The assistant tool calls and the tool results of the last exchange in a request body. */
   exchangeOf(body: unknown): WireExchange;
+  /** The last user message of a request body: its text and its images (as type + base64). */
+  lastUserOf(body: unknown): { text: string; images: { mimeType: string; data: string }[] };
 }
+
+/** `data:image/png;base64,AAAA` → its type and bytes. */
+const fromDataUrl = (url: unknown) => {
+  const m = /^data:([^;]+);base64,(.*)$/.exec(String(url));
+  return { mimeType: m?.[1] ?? "", data: m?.[2] ?? "" };
+};
 
 type Json = Record<string, unknown>;
 const asList = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
@@ -44,6 +52,18 @@ const anthropicHarness: Harness = {
   create: (up, settings) => anthropic.create({ apiKey: "test-key", baseUrl: up.url, settings }),
   createWithoutCredentials: () => anthropic.create({}),
   systemOf: (body) => asList((body as Json).system)[0]?.text as string | undefined,
+  lastUserOf(body) {
+    const blocks = asList(asList((body as Json).messages).findLast((m) => m.role === "user")?.content);
+    return {
+      text: blocks.flatMap((b) => (b.type === "text" ? [b.text as string] : [])).join(""),
+      images: blocks
+        .filter((b) => b.type === "image")
+        .map((b) => {
+          const source = b.source as Json;
+          return { mimeType: source.media_type as string, data: source.data as string };
+        }),
+    };
+  },
   exchangeOf(body) {
     const messages = asList((body as Json).messages);
     const assistant = messages.findLast((m) => m.role === "assistant");
@@ -93,6 +113,14 @@ const openaiHarness: Harness = {
   create: (up, settings) => openai.create({ apiKey: "test-key", baseUrl: up.openaiUrl, settings }),
   createWithoutCredentials: () => openai.create({}),
   systemOf: (body) => asList((body as Json).messages).find((m) => m.role === "system")?.content as string,
+  lastUserOf(body) {
+    const content = asList((body as Json).messages).findLast((m) => m.role === "user")?.content;
+    const parts = typeof content === "string" ? [{ type: "text", text: content }] : asList(content);
+    return {
+      text: parts.flatMap((p) => (p.type === "text" ? [p.text as string] : [])).join(""),
+      images: parts.filter((p) => p.type === "image_url").map((p) => fromDataUrl((p.image_url as Json).url)),
+    };
+  },
   exchangeOf(body) {
     const messages = asList((body as Json).messages);
     const assistant = messages.findLast((m) => m.role === "assistant");
@@ -122,6 +150,14 @@ const openaiResponsesHarness: Harness = {
   create: (up, settings) =>
     openai.create({ apiKey: "test-key", baseUrl: up.openaiUrl, settings: { api: "responses", ...settings } }),
   systemOf: (body) => (body as Json).instructions as string | undefined,
+  lastUserOf(body) {
+    const content = asList((body as Json).input).findLast((i) => i.role === "user")?.content;
+    const parts = typeof content === "string" ? [{ type: "input_text", text: content }] : asList(content);
+    return {
+      text: parts.flatMap((p) => (p.type === "input_text" ? [p.text as string] : [])).join(""),
+      images: parts.filter((p) => p.type === "input_image").map((p) => fromDataUrl(p.image_url)),
+    };
+  },
   exchangeOf(body) {
     const items = asList((body as Json).input);
     return {
@@ -160,6 +196,16 @@ const vertexHarness: Harness = {
   createWithoutCredentials: () => vertex.create({ settings: { location: "us-central1" } }),
   systemOf: (body) =>
     asList(((body as Json).systemInstruction as Json | undefined)?.parts)[0]?.text as string,
+  lastUserOf(body) {
+    const parts = asList(asList((body as Json).contents).findLast((c) => c.role === "user")?.parts);
+    return {
+      text: parts.flatMap((p) => (typeof p.text === "string" ? [p.text] : [])).join(""),
+      images: parts
+        .map((p) => p.inlineData as Json | undefined)
+        .filter((d) => d !== undefined)
+        .map((d) => ({ mimeType: d.mimeType as string, data: d.data as string })),
+    };
+  },
   exchangeOf(body) {
     const contents = asList((body as Json).contents);
     const model = contents.findLast((c) => c.role === "model");

@@ -28,6 +28,7 @@ export interface Stored {
   title: string;
   updatedAt: string;
   messages: Message[];
+  model?: string;
 }
 
 /** An in-memory engine whose turns follow a script; the protocol layer is what is under test. */
@@ -68,6 +69,16 @@ export function scriptedEngine(
       updatedAt: r.updatedAt,
       mode: "ask",
       contextWindow: 1000,
+      get model() {
+        return r.model ?? "model-a";
+      },
+      models: ["model-a", "model-b"],
+      async setModel(model) {
+        r.model = model;
+      },
+      async command(name, arg) {
+        return `ran /${name} ${arg}`.trim();
+      },
       async prompt(text, signal, onEvent) {
         r.messages.push({ role: "user", content: text });
         return script({ text, cwd: r.cwd, signal, hooks, onEvent }, wrapped);
@@ -80,7 +91,14 @@ export function scriptedEngine(
   };
   const engine: AcpEngine = {
     async newSession(cwd, hooks) {
-      const r = { id: `S-${++n}`, cwd, title: "", updatedAt: new Date(0).toISOString(), messages: [] };
+      const r = {
+        id: `S-${++n}`,
+        cwd,
+        title: "",
+        updatedAt: new Date(0).toISOString(),
+        messages: [],
+        model: "model-a",
+      };
       records.set(r.id, r);
       return session(r, hooks);
     },
@@ -125,6 +143,8 @@ export interface Harness {
   seenBeforeAsk: boolean[];
   reads: string[];
   writes: { path: string; content: string }[];
+  /** Resolves with the first update (seen or still to come) matching `pred`. */
+  waitFor(pred: (u: acp.SessionUpdate) => boolean): Promise<acp.SessionUpdate>;
 }
 
 export async function withClient<T>(
@@ -132,12 +152,33 @@ export async function withClient<T>(
   opts: { answer?: string; fs?: boolean; files?: Record<string, string>; log?: AcpLog },
   op: (ctx: acp.ClientContext, h: Harness) => Promise<T>,
 ): Promise<T> {
-  const h: Harness = { updates: [], permissions: [], seenBeforeAsk: [], reads: [], writes: [] };
+  const waiters = new Set<() => void>();
+  const h: Harness = {
+    updates: [],
+    permissions: [],
+    seenBeforeAsk: [],
+    reads: [],
+    writes: [],
+    waitFor(pred) {
+      return new Promise((resolve) => {
+        const check = () => {
+          const hit = h.updates.find(pred);
+          if (hit) {
+            waiters.delete(check);
+            resolve(hit);
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
   const files = { ...opts.files };
   const client = acp
     .client({ name: "test" })
     .onNotification(methods.client.session.update, ({ params }) => {
       h.updates.push(params.update);
+      for (const w of [...waiters]) w();
     })
     .onRequest(methods.client.session.requestPermission, ({ params }) => {
       h.permissions.push(params);

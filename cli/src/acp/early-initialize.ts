@@ -5,6 +5,7 @@
  * line included (so its connection counts as initialized and the client's capabilities are
  * recorded), and `dropAnswer` removes its second answer to that request.
  */
+import type * as acp from "@agentclientprotocol/sdk";
 import { initializeRequestId, initializeResponse } from "./initialize.ts";
 
 /** The first line is looked at only if it ends within this many bytes; a longer one is the SDK's. */
@@ -50,8 +51,12 @@ export async function answerInitializeEarly(
       message = undefined;
     }
     answeredId = initializeRequestId(message);
-    if (answeredId !== undefined)
-      await write(`${JSON.stringify({ jsonrpc: "2.0", id: answeredId, result: initializeResponse() })}\n`);
+    if (answeredId !== undefined) {
+      const caps = (message as { params: { clientCapabilities?: acp.ClientCapabilities } }).params
+        .clientCapabilities;
+      const result = initializeResponse(caps);
+      await write(`${JSON.stringify({ jsonrpc: "2.0", id: answeredId, result })}\n`);
+    }
   }
   const replay = new ReadableStream<Uint8Array>({
     start(controller) {

@@ -4,7 +4,7 @@
  * tests may pass another.
  */
 import type { PermissionMode } from "@loom/runtime/config/schema";
-import type { FinishReason, Message, ToolCall, Usage } from "@loom/runtime/llm";
+import type { FinishReason, ImagePart, Message, ToolCall, Usage } from "@loom/runtime/llm";
 import type { Tool, ToolProgress, ToolResult } from "@loom/runtime/tool";
 
 export type { PermissionMode };
@@ -46,12 +46,24 @@ export interface EngineSession {
   readonly title: string;
   readonly updatedAt: string;
   readonly mode: PermissionMode;
+  readonly model: string;
+  /** Models the session can switch to (the catalogue's, for its provider). */
+  readonly models: readonly string[];
   /** Size of the model's context window in tokens (for `usage_update`). */
   readonly contextWindow: number;
   /** Runs one user turn to its end; aborting `signal` cancels it. The thread is saved. */
-  prompt(text: string, signal: AbortSignal, onEvent: (e: TurnEvent) => void): Promise<TurnStopReason>;
+  prompt(
+    text: string,
+    signal: AbortSignal,
+    onEvent: (e: TurnEvent) => void,
+    images?: ImagePart[],
+  ): Promise<TurnStopReason>;
   /** Applies a permission mode (after the running turn, if any). */
   setMode(mode: PermissionMode): void;
+  /** Switches the model; rejects while a turn runs. */
+  setModel(model: string): Promise<void>;
+  /** Runs one of `COMMANDS` (commands.ts) with its argument; what it prints, as text. */
+  command(name: string, arg: string): Promise<string>;
   close(): Promise<void>;
 }
 

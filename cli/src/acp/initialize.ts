@@ -23,14 +23,26 @@ export const AUTH_METHODS: acp.AuthMethod[] = [
   },
 ];
 
-export function initializeResponse(): acp.InitializeResponse {
+/** Offered only to clients that can run it (`clientCapabilities.auth.terminal`). */
+export const TERMINAL_AUTH_METHOD: acp.AuthMethod = {
+  type: "terminal",
+  id: "terminal-login",
+  name: "Enter an API key in a terminal",
+  description:
+    "Runs `loom acp-agent --login`: asks for the provider's API key and saves it in Loom's user config.",
+  args: ["--login"],
+};
+
+export function initializeResponse(
+  clientCapabilities?: acp.ClientCapabilities | null,
+): acp.InitializeResponse {
   return {
     protocolVersion: PROTOCOL_VERSION,
     agentInfo: { name: "loom", title: "Loom", version: VERSION },
-    authMethods: AUTH_METHODS,
+    authMethods: clientCapabilities?.auth?.terminal ? [...AUTH_METHODS, TERMINAL_AUTH_METHOD] : AUTH_METHODS,
     agentCapabilities: {
       loadSession: true,
-      promptCapabilities: { image: false, audio: false, embeddedContext: true },
+      promptCapabilities: { image: true, audio: false, embeddedContext: true },
       mcpCapabilities: { http: false, sse: false },
       sessionCapabilities: { list: {}, resume: {}, close: {}, delete: {} },
     },

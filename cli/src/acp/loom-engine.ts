@@ -6,8 +6,12 @@ import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import type { FinishReason, LlmClient, ToolCall } from "@loom/runtime/llm";
 import { dataDir, type Env } from "@loom/runtime/paths";
+import { MODELS } from "@loom/runtime/providers/catalogue";
 import { createThreadStore, threadTitle } from "@loom/runtime/threads/store";
 import type { Tool } from "@loom/runtime/tool";
+import { providerType } from "../providers.ts";
+import { SLASH_COMMANDS } from "../repl/slash.ts";
+import { createStyle } from "../repl/style.ts";
 import type { SessionEvent } from "../session/events.ts";
 import { createSessionLlm } from "../session/llm.ts";
 import { createSession, type Session, type SessionInit } from "../session/session.ts";
@@ -50,6 +54,9 @@ function canonical(dir: string): string {
     return dir;
   }
 }
+
+/** Command output goes into a chat message: no terminal colours. */
+const plainStyle = createStyle(false);
 
 export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
   const env = opts.env ?? process.env;
@@ -152,12 +159,36 @@ function engineSession(
     get contextWindow() {
       return session.contextWindow;
     },
+    get model() {
+      return session.model;
+    },
+    get models() {
+      const type = providerType(
+        session.provider,
+        session.config.providers as Record<string, Record<string, unknown>>,
+      );
+      return MODELS.filter((m) => m.provider === type).map((m) => m.id);
+    },
     setMode(mode) {
       pendingMode = mode;
       applyPendingMode();
     },
+    setModel: (model) => session.setModel(model),
+    async command(name, arg) {
+      const cmd = SLASH_COMMANDS[name];
+      if (!cmd) throw new Error(`unknown command /${name}`);
+      const lines: string[] = [];
+      await cmd.run(arg, {
+        session: async () => session,
+        print: (line) => lines.push(line),
+        style: plainStyle,
+        exit() {},
+        showThread() {},
+      });
+      return lines.join("\n");
+    },
     close: () => session.close(),
-    async prompt(text, signal, onEvent): Promise<TurnStopReason> {
+    async prompt(text, signal, onEvent, images): Promise<TurnStopReason> {
       if (signal.aborted) return "cancelled";
       setLastFinish(undefined);
       const calls = new Map<string, ToolCall>();
@@ -172,7 +203,7 @@ function engineSession(
       const onAbort = () => session.cancel();
       signal.addEventListener("abort", onAbort, { once: true });
       try {
-        const result = await session.send(text);
+        const result = await session.send(text, images);
         if (result.reason === "cancelled" || result.reason === "shutdown" || signal.aborted)
           return "cancelled";
         if (result.reason === "error" && stepLimit) return "max_turn_requests";

@@ -1,8 +1,22 @@
 /**
- * The user's ACP prompt (text, resource links, embedded resources) as the one text message Loom
- * sends to the model.
+ * The user's ACP prompt (text, resource links, embedded resources, images) as the one user
+ * message Loom sends to the model: its text, and its images beside it.
  */
 import type * as acp from "@agentclientprotocol/sdk";
+import type { ImagePart } from "@loom/runtime/llm";
+
+/** The image types every provider Loom speaks to accepts. */
+export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+type ImageBlock = Extract<acp.ContentBlock, { type: "image" }>;
+const sendable = (b: ImageBlock): boolean => IMAGE_TYPES.includes(b.mimeType) && b.data.length > 0;
+
+/** The prompt's images, in order (those of other types are named in the text instead). */
+export function promptImages(blocks: acp.ContentBlock[]): ImagePart[] {
+  return blocks.flatMap((b) =>
+    b.type === "image" && sendable(b) ? [{ mimeType: b.mimeType, data: b.data }] : [],
+  );
+}
 
 export function promptText(blocks: acp.ContentBlock[]): string {
   const parts: string[] = [];
@@ -21,8 +35,10 @@ export function promptText(blocks: acp.ContentBlock[]): string {
         break;
       }
       case "image":
+        if (!sendable(b)) parts.push(`[image omitted: ${b.mimeType || "no type"} is not supported]`);
+        break;
       case "audio":
-        parts.push(`[${b.type} omitted: not supported]`);
+        parts.push("[audio omitted: not supported]");
         break;
       default: {
         const never: never = b;

@@ -15,6 +15,8 @@ export function replayUpdates(messages: Message[], cwd: string): acp.SessionUpda
     switch (m.role) {
       case "user":
         updates.push({ sessionUpdate: "user_message_chunk", content: { type: "text", text: m.content } });
+        for (const image of m.images ?? [])
+          updates.push({ sessionUpdate: "user_message_chunk", content: { type: "image", ...image } });
         break;
       case "assistant":
         if (m.content) {

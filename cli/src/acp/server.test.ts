@@ -10,7 +10,7 @@ import { createAcpAgent } from "./server.ts";
 const kinds = (h: Harness) => h.updates.map((u) => u.sessionUpdate);
 
 describe("acp server", () => {
-  test("initialize advertises load, list, embedded context and no MCP", async () => {
+  test("initialize advertises load, list, embedded context, images, the sign-in method and no MCP", async () => {
     const { engine } = scriptedEngine(async () => "end_turn");
     const client = acp.client({ name: "t" });
     const init = await client.connectWith(createAcpAgent({ engine }).app, (ctx) =>
@@ -18,7 +18,12 @@ describe("acp server", () => {
     );
     expect(init.agentCapabilities?.loadSession).toBe(true);
     expect(init.agentCapabilities?.sessionCapabilities?.list).toEqual({});
-    expect(init.agentCapabilities?.promptCapabilities?.embeddedContext).toBe(true);
+    expect(init.agentCapabilities?.promptCapabilities).toEqual({
+      image: true,
+      audio: false,
+      embeddedContext: true,
+    });
+    expect(init.authMethods?.map((m) => m.id)).toEqual(["provider-key"]);
     expect(init.agentCapabilities?.mcpCapabilities).toEqual({ http: false, sse: false });
     expect(init.agentInfo?.name).toBe("loom");
   });

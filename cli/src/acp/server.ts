@@ -8,12 +8,14 @@ import { methods, RequestError } from "@agentclientprotocol/sdk";
 import { formatError, isLoomError } from "@loom/runtime/errors";
 import type { Logger } from "@loom/runtime/log";
 import { wrapForClient } from "./client-tools.ts";
+import { availableCommands, type CommandName, parseCommand } from "./commands.ts";
+import { configOptions, MODE_OPTION, MODEL_OPTION, modelChoices } from "./config-options.ts";
 import type { AcpEngine, EngineSession, PermissionMode, SessionHooks } from "./engine.ts";
 import { AUTH_METHOD_ID, initializeResponse } from "./initialize.ts";
 import { MODES, modeState } from "./modes.ts";
 import { createApprover, createPermissionMemory } from "./permissions.ts";
 import { type PlanTracker, planOf, planTracker } from "./plan.ts";
-import { promptText } from "./prompt-text.ts";
+import { promptImages, promptText } from "./prompt-text.ts";
 import { replayUpdates } from "./replay.ts";
 import { askToContinue } from "./step-limit.ts";
 import { type Send, turnRenderer } from "./turn-updates.ts";
@@ -133,11 +135,61 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     return s;
   };
 
+  const configOf = (s: LiveSession) =>
+    configOptions({ model: s.engine.model, models: s.engine.models, mode: s.mode });
+  const notify = (client: acp.AgentContext, s: LiveSession, update: acp.SessionUpdate) =>
+    client.notify(methods.client.session.update, { sessionId: s.engine.id, update });
+
+  /** The editor learns the session's commands once it has the session (after the answer). */
+  const announceCommands = (s: LiveSession, client: acp.AgentContext) => {
+    setTimeout(() => {
+      notify(client, s, {
+        sessionUpdate: "available_commands_update",
+        availableCommands: availableCommands(),
+      }).catch((e) => log.warn(`session ${s.engine.id}: commands not sent: ${formatError(e)}`));
+    }, 0);
+  };
+
+  const applyMode = async (s: LiveSession, modeId: string, client: acp.AgentContext) => {
+    const mode = MODES.find((m) => m.id === modeId);
+    if (!mode) throw RequestError.invalidParams({ modeId }, `unknown mode ${modeId}`);
+    s.mode = mode.id;
+    s.engine.setMode(mode.id);
+    await notify(client, s, { sessionUpdate: "current_mode_update", currentModeId: mode.id });
+  };
+
+  const applyModel = async (s: LiveSession, model: string) => {
+    if (!modelChoices(s.engine).includes(model))
+      throw RequestError.invalidParams(
+        { model },
+        `unknown model ${model} (choose one of the model option's values)`,
+      );
+    await s.engine.setModel(model).catch((e: unknown) => {
+      throw toRequestError(e);
+    });
+    log.info(`session ${s.engine.id}: model ${model}`);
+  };
+
+  /** A slash command typed as the prompt: its output, as the agent's reply. */
+  const runCommand = async (s: LiveSession, name: CommandName, arg: string, client: acp.AgentContext) => {
+    if (name === "mode" || name === "model") {
+      if (arg) {
+        if (name === "mode") await applyMode(s, arg, client);
+        else await applyModel(s, arg);
+        await notify(client, s, { sessionUpdate: "config_option_update", configOptions: configOf(s) });
+      }
+      return name === "mode"
+        ? `mode: ${s.mode} (${MODES.map((m) => m.id).join(", ")})`
+        : `model: ${s.engine.model} (${modelChoices(s.engine).join(", ")})`;
+    }
+    return s.engine.command(name, arg);
+  };
+
   const app = acp
     .agent({ name: "loom" })
     .onRequest(methods.agent.initialize, ({ params }) => {
       clientCaps = params.clientCapabilities ?? {};
-      return initializeResponse();
+      return initializeResponse(clientCaps);
     })
     // Loom holds no sign-in state of its own: "authenticate" re-reads config and tells whether a
     // provider key (or team-server login) is there now.
@@ -160,7 +212,8 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         log.warn(
           `session ${s.engine.id}: MCP servers are not supported yet; ignored ${params.mcpServers.length}`,
         );
-      return { sessionId: s.engine.id, modes: modeState(s.mode) };
+      announceCommands(s, client);
+      return { sessionId: s.engine.id, modes: modeState(s.mode), configOptions: configOf(s) };
     })
     .onRequest(methods.agent.session.load, async ({ params, client }) => {
       const s = await open(params.cwd, client, (hooks) =>
@@ -171,7 +224,8 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         await client.notify(methods.client.session.update, { sessionId: s.engine.id, update });
       }
       log.info(`session ${s.engine.id} loaded (${s.engine.messages.length} messages)`);
-      return { modes: modeState(s.mode) };
+      announceCommands(s, client);
+      return { modes: modeState(s.mode), configOptions: configOf(s) };
     })
     .onRequest(methods.agent.session.resume, async ({ params, client }) => {
       const s = await open(params.cwd, client, (hooks) =>
@@ -179,7 +233,8 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
       );
       if (!s) throw RequestError.sessionNotFound(params.sessionId);
       log.info(`session ${s.engine.id} resumed (${s.engine.messages.length} messages)`);
-      return { modes: modeState(s.mode) };
+      announceCommands(s, client);
+      return { modes: modeState(s.mode), configOptions: configOf(s) };
     })
     // Closing or deleting a session that is not there leaves the same end state: success (as ACP recommends).
     .onRequest(methods.agent.session.close, async ({ params }) => {
@@ -204,15 +259,29 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     })
     .onRequest(methods.agent.session.setMode, async ({ params, client }) => {
       const s = live(params.sessionId);
-      const mode = MODES.find((m) => m.id === params.modeId);
-      if (!mode) throw RequestError.invalidParams({ modeId: params.modeId }, `unknown mode ${params.modeId}`);
-      s.mode = mode.id;
-      s.engine.setMode(mode.id);
-      await client.notify(methods.client.session.update, {
-        sessionId: params.sessionId,
-        update: { sessionUpdate: "current_mode_update", currentModeId: mode.id },
-      });
+      await applyMode(s, params.modeId, client);
+      await notify(client, s, { sessionUpdate: "config_option_update", configOptions: configOf(s) });
       return {};
+    })
+    .onRequest(methods.agent.session.setConfigOption, async ({ params, client }) => {
+      const s = live(params.sessionId);
+      const value = "value" in params ? params.value : undefined;
+      if (typeof value !== "string")
+        throw RequestError.invalidParams(
+          { configId: params.configId },
+          `${params.configId} takes a string value`,
+        );
+      if (params.configId === MODE_OPTION) await applyMode(s, value, client);
+      else if (params.configId === MODEL_OPTION) {
+        if (s.turn)
+          throw RequestError.invalidRequest(undefined, "a prompt is running; change the model after it");
+        await applyModel(s, value);
+      } else
+        throw RequestError.invalidParams(
+          { configId: params.configId },
+          `unknown config option ${params.configId}`,
+        );
+      return { configOptions: configOf(s) };
     })
     .onNotification(methods.agent.session.cancel, ({ params }) => {
       const s = sessions.get(params.sessionId);
@@ -224,6 +293,23 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     .onRequest(methods.agent.session.prompt, async ({ params, client, signal }) => {
       const s = live(params.sessionId);
       if (s.turn) throw RequestError.invalidRequest(undefined, "a prompt is already running in this session");
+      const text = promptText(params.prompt);
+      const command = parseCommand(text);
+      if (command) {
+        // Holds the session like a turn, so no prompt starts while the command runs.
+        const busy = new AbortController();
+        s.turn = busy;
+        const reply = await runCommand(s, command.name, command.arg, client)
+          .catch((e: unknown) => formatError(e))
+          .finally(() => {
+            if (s.turn === busy) s.turn = undefined;
+          });
+        await notify(client, s, {
+          sessionUpdate: "agent_message_chunk",
+          content: { type: "text", text: reply },
+        });
+        return { stopReason: "end_turn" as const };
+      }
       const turn = new AbortController();
       s.turn = turn;
       const onRequestAbort = () => turn.abort();
@@ -246,7 +332,12 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         plan: s.plan,
       });
       try {
-        const reason = await s.engine.prompt(promptText(params.prompt), turn.signal, (e) => render.render(e));
+        const reason = await s.engine.prompt(
+          text,
+          turn.signal,
+          (e) => render.render(e),
+          promptImages(params.prompt),
+        );
         render.closeOpen(turn.signal.aborted ? "Cancelled." : "Not run.");
         send({ sessionUpdate: "session_info_update", title: s.engine.title, updatedAt: s.engine.updatedAt });
         await outbox;

@@ -16,6 +16,11 @@ export default defineCommand({
     model: sessionArgs.model,
     "permission-mode": sessionArgs["permission-mode"],
     "server-url": sessionArgs["server-url"],
+    login: {
+      type: "boolean",
+      description:
+        "Sign in and exit (an editor's terminal auth): ask for the provider's API key and save it in the user config",
+    },
   },
   async run({ args }) {
     // Only what answering `initialize` needs is loaded before it is answered; the ACP SDK and
@@ -40,6 +45,17 @@ export default defineCommand({
     if (args.model) flags.model = args.model;
     if (permissionMode) flags.permissionMode = permissionMode;
     if (args["server-url"]) flags.serverUrl = args["server-url"];
+    if (args.login) {
+      const { terminalLogin } = await import("../acp/terminal-login.ts");
+      const code = await terminalLogin({
+        flags,
+        env: process.env,
+        input: process.stdin,
+        print: (line) => process.stdout.write(`${line}\n`),
+      });
+      if (code !== 0) throw new ExitError(code);
+      return;
+    }
     // Editors show stderr as the agent's log; its level follows config's environment variable.
     const wanted = process.env.LOOM_LOG__LEVEL;
     const level = LOG_LEVELS.find((l) => l === wanted) ?? "info";

@@ -2,7 +2,7 @@ import { createAgent } from "@loom/runtime/agent";
 import type { Agent, TurnResult } from "@loom/runtime/agent/types";
 import type { LoomConfig } from "@loom/runtime/config/schema";
 import { formatError, LoomError } from "@loom/runtime/errors";
-import type { LlmClient, Usage } from "@loom/runtime/llm";
+import type { ImagePart, LlmClient, Usage } from "@loom/runtime/llm";
 import type { Env } from "@loom/runtime/paths";
 import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import { buildSystemPrompt } from "@loom/runtime/prompt";
@@ -84,7 +84,7 @@ export interface Session {
   readonly busy: boolean;
   on(listener: SessionListener): () => void;
   /** Runs one user turn to its end. Rejects with CONFLICT while another turn runs. */
-  send(text: string): Promise<TurnResult>;
+  send(text: string, images?: ImagePart[]): Promise<TurnResult>;
   /** Cancels the running turn, if any; the session stays usable. */
   cancel(): void;
   /** Starts a fresh thread in the same workspace. */
@@ -286,7 +286,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       for (const e of startNotices) listener(e);
       return () => listeners.delete(listener);
     },
-    async send(text) {
+    async send(text, images) {
       if (busy) throw new LoomError("CONFLICT", "a turn is already running; cancel it first");
       busy = true;
       cancelRequested = false;
@@ -294,7 +294,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         toldThisTurn = false;
         await compactIfNeeded();
         undo.beginTurn(text);
-        const pending = agent.send(text);
+        const pending = agent.send(text, images);
         // A cancel that came while the turn was being prepared (compaction) applies now.
         if (cancelRequested) agent.cancel();
         thread.messages = [...agent.messages];

@@ -1,6 +1,7 @@
 /** Pure conversion between Loom's message model and the Anthropic Messages API. */
 import type {
   Message as AnthropicMessage,
+  Base64ImageSource,
   ContentBlockParam,
   MessageCreateParamsBase,
   MessageParam,
@@ -84,9 +85,21 @@ export function toAnthropicMessages(messages: readonly Message[]): MessageParam[
   };
   for (const m of messages) {
     switch (m.role) {
-      case "user":
-        userBlocks().push({ type: "text", text: m.content });
+      case "user": {
+        const blocks = userBlocks();
+        // Images first: Anthropic's guidance is image-then-text.
+        for (const image of m.images ?? [])
+          blocks.push({
+            type: "image",
+            source: {
+              type: "base64",
+              media_type: image.mimeType as Base64ImageSource["media_type"],
+              data: image.data,
+            },
+          });
+        blocks.push({ type: "text", text: m.content });
         break;
+      }
       case "tool":
         userBlocks().push({
           type: "tool_result",

@@ -43,7 +43,18 @@ export function toOpenAiParams(request: LlmRequest, opts: ConvertOptions): ChatC
 export function toOpenAiMessage(m: Message): ChatCompletionMessageParam {
   switch (m.role) {
     case "user":
-      return { role: "user", content: m.content };
+      return m.images?.length
+        ? {
+            role: "user",
+            content: [
+              { type: "text", text: m.content },
+              ...m.images.map((i) => ({
+                type: "image_url" as const,
+                image_url: { url: `data:${i.mimeType};base64,${i.data}` },
+              })),
+            ],
+          }
+        : { role: "user", content: m.content };
     case "tool":
       // Chat Completions has no error flag on tool results; the content says it.
       return {

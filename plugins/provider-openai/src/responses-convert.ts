@@ -47,7 +47,21 @@ export function toResponsesParams(request: LlmRequest): ResponseCreateParamsBase
 export function toResponsesInput(m: Message): ResponseInputItem[] {
   switch (m.role) {
     case "user":
-      return [{ role: "user", content: m.content }];
+      return m.images?.length
+        ? [
+            {
+              role: "user",
+              content: [
+                { type: "input_text", text: m.content },
+                ...m.images.map((i) => ({
+                  type: "input_image" as const,
+                  image_url: `data:${i.mimeType};base64,${i.data}`,
+                  detail: "auto" as const,
+                })),
+              ],
+            },
+          ]
+        : [{ role: "user", content: m.content }];
     case "tool":
       return [
         {

@@ -48,7 +48,13 @@ export function toGeminiContents(messages: readonly Message[], signatures: Signa
   for (const m of messages) {
     switch (m.role) {
       case "user":
-        out.push({ role: "user", parts: [{ text: m.content }] });
+        out.push({
+          role: "user",
+          parts: [
+            { text: m.content },
+            ...(m.images ?? []).map((i) => ({ inlineData: { mimeType: i.mimeType, data: i.data } })),
+          ],
+        });
         break;
       case "tool": {
         const part: Part = {

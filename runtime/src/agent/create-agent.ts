@@ -357,7 +357,7 @@ export function createAgent(options: AgentOptions): Agent {
   }
 
   return {
-    send(text) {
+    send(text, images) {
       if (state.type === "ShuttingDown") {
         return Promise.reject(new LoomError("CONFLICT", "the agent has shut down"));
       }
@@ -366,7 +366,7 @@ export function createAgent(options: AgentOptions): Agent {
       }
       return new Promise<TurnResult>((resolve) => {
         turn = { resolve, start: state.messages.length, usage: zeroUsage() };
-        dispatch({ type: "UserInput", text });
+        dispatch({ type: "UserInput", text, ...(images?.length ? { images } : {}) });
       });
     },
     cancel() {

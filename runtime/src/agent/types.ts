@@ -1,7 +1,15 @@
 /**
  * The driver's public types: options, the agent handle, turn results and the event stream front ends render.
  */
-import type { AssistantMessage, LlmClient, LlmErrorInfo, Message, ToolCall, Usage } from "../llm.ts";
+import type {
+  AssistantMessage,
+  ImagePart,
+  LlmClient,
+  LlmErrorInfo,
+  Message,
+  ToolCall,
+  Usage,
+} from "../llm.ts";
 import type { BackoffParams } from "../machine/backoff.ts";
 import type {
   AgentState,
@@ -124,7 +132,7 @@ export type AgentSnapshot = {
 
 export interface Agent {
   /** Starts a turn; resolves when the agent waits for input again (or shut down). Rejects with CONFLICT when busy. */
-  send(text: string): Promise<TurnResult>;
+  send(text: string, images?: ImagePart[]): Promise<TurnResult>;
   /** Aborts the running turn: stream and tools are aborted, open tool calls get a cancelled result. */
   cancel(): void;
   /** Cancels anything in flight and stops; later `send` calls reject. */

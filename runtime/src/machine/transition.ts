@@ -10,6 +10,7 @@
  * r.actions; // [{ type: "SendLlmRequest", requestId: 1, messages: [{ role: "user", content: "hi" }] }]
  */
 import type { LlmEvent, Message } from "../llm.ts";
+import { userMessage } from "../llm.ts";
 import { addPartial, assembleToolCalls, assistantMessage } from "./assemble.ts";
 import { backoffDelay, DEFAULT_BACKOFF, isRetryable } from "./backoff.ts";
 import {
@@ -69,7 +70,7 @@ export function transition(
       return cancel(state);
     case "UserInput":
       if (state.type !== "WaitingForUserInput") return ignore(state);
-      return send(state, [...state.messages, { role: "user", content: event.text }], 0, 0);
+      return send(state, [...state.messages, userMessage(event.text, event.images)], 0, 0);
     case "LlmEvent":
       if (state.type !== "CallingLlm" && state.type !== "ProcessingLlmResponse") return ignore(state);
       if (event.requestId !== state.requestId) return ignore(state);

@@ -2,7 +2,7 @@
  * States, events, actions and config of the agent state machine. Plain data only: every value here
  * is JSON-serialisable, so a state can be snapshotted, logged and replayed.
  */
-import type { AssistantMessage, LlmErrorInfo, LlmEvent, Message, ToolCall } from "../llm.ts";
+import type { AssistantMessage, ImagePart, LlmErrorInfo, LlmEvent, Message, ToolCall } from "../llm.ts";
 import type { ToolProgress } from "../tool.ts";
 import type { BackoffParams } from "./backoff.ts";
 
@@ -71,7 +71,7 @@ export type AgentState =
 export type AgentStateType = AgentState["type"];
 
 export type MachineEvent =
-  | { type: "UserInput"; text: string }
+  | { type: "UserInput"; text: string; images?: ImagePart[] }
   /** One event of the LLM stream for request `requestId`, forwarded as it arrives. */
   | { type: "LlmEvent"; requestId: number; event: LlmEvent }
   /** The request failed (thrown `LlmError`). `random` in [0,1) drives the backoff jitter. */

@@ -85,6 +85,11 @@ describe("compaction", () => {
     expect(turnStart(ms, 1)).toBe(8);
     expect(turnStart(ms, 5)).toBe(0);
     expect(estimateTokens([{ role: "user", content: "x".repeat(400) }])).toBe(104);
+    // An image counts for its share of the window, not for its base64 length.
+    const image = { mimeType: "image/png", data: "A".repeat(40_000) };
+    expect(estimateTokens([{ role: "user", content: "x".repeat(400), images: [image, image] }])).toBe(
+      104 + 3200,
+    );
     const s = extractiveSummary([
       { role: "user", content: "run tests" },
       {

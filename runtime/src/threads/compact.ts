@@ -30,15 +30,19 @@ export interface CompactionResult {
 
 const PRUNE_MIN_CHARS = 400;
 const PER_MESSAGE_TOKENS = 4;
+/** An image's share of the context: Anthropic's cost of a full-size image (~1.15 MP), the largest of the providers'. */
+const PER_IMAGE_TOKENS = 1600;
 
-/** A rough, provider-independent estimate: ~4 characters per token. */
+/** A rough, provider-independent estimate: ~4 characters per token, a fixed share per image. */
 export function estimateTokens(messages: readonly Message[], systemChars = 0): number {
   let chars = systemChars;
+  let images = 0;
   for (const m of messages) {
     chars += m.content.length;
     if (m.role === "assistant" && m.toolCalls) chars += JSON.stringify(m.toolCalls).length;
+    if (m.role === "user" && m.images) images += m.images.length;
   }
-  return Math.ceil(chars / 4) + messages.length * PER_MESSAGE_TOKENS;
+  return Math.ceil(chars / 4) + messages.length * PER_MESSAGE_TOKENS + images * PER_IMAGE_TOKENS;
 }
 
 /** Index of the user message that starts the `n`-th last user turn (0 when there are fewer). */
