@@ -95,6 +95,9 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
 
   const makeLlm = deps.createLlm ?? ((c: LoomConfig, p: string, e: Env) => createSessionLlm(c, p, e));
   let llm = await makeLlm(config, provider, env);
+  // The first request will need the provider SDK and a connection: start both now, so they
+  // overlap tools, thread and prompt set-up instead of following them.
+  llm.warm?.();
   const log = createSessionLog(config, env, { workspace });
   const loaded = await (deps.loadTools ?? loadSessionTools)(
     config,
