@@ -88,6 +88,11 @@ export interface LlmClient {
   readonly provider: string;
   complete(request: LlmRequest, signal?: AbortSignal): Promise<LlmResponse>;
   stream(request: LlmRequest, signal?: AbortSignal): AsyncIterable<LlmEvent>;
+  /**
+   * Optional: a request is coming soon. Start what it will wait for (the SDK import, the
+   * connection to the API) without waiting; failures surface on the request itself.
+   */
+  warm?(): void;
 }
 
 export type LlmErrorKind = "transient" | "permanent" | "rate_limited";

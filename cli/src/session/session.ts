@@ -121,6 +121,9 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   const notice = (message: string): void => emit({ type: "session.notice", level: "warn", message });
   const makeLlm = (p: string) => (deps.createLlm ?? createSessionLlm)(config, p, env, notice);
   let llm = await makeLlm(provider);
+  // The first request will need the provider SDK and a connection: start both now, so they
+  // overlap tools, thread and prompt set-up instead of following them.
+  llm.warm?.();
   const log = createSessionLog(config, env, { workspace });
   const loaded = await (deps.loadTools ?? loadSessionTools)(
     config,

@@ -4,6 +4,7 @@
  */
 import type * as Sdk from "@anthropic-ai/sdk";
 import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from "@loom/runtime/llm";
+import { preconnect } from "@loom/runtime/providers/preconnect";
 import { awaitWithin, createRequestScope, guardStream } from "@loom/runtime/providers/stream";
 import { fromAnthropicMessage, toAnthropicParams } from "./convert.ts";
 import { PROVIDER, toLlmError } from "./errors.ts";
@@ -101,5 +102,10 @@ export function createAnthropicClient(opts: AnthropicClientOptions): LlmClient {
     }
   }
 
-  return { provider: PROVIDER, complete, stream };
+  function warm(): void {
+    load().catch(() => undefined);
+    if ("apiKey" in opts.auth) preconnect(opts.baseUrl);
+  }
+
+  return { provider: PROVIDER, complete, stream, warm };
 }

@@ -1,5 +1,6 @@
 /** The OpenAI `LlmClient`: the openai SDK, loaded on first use, with the SDK's retries off. */
 import type { LlmClient, LlmEvent, LlmRequest, LlmResponse } from "@loom/runtime/llm";
+import { preconnect } from "@loom/runtime/providers/preconnect";
 import {
   awaitWithin,
   createRequestScope,
@@ -104,5 +105,10 @@ export function createOpenAiClient(opts: OpenAiClientOptions): LlmClient {
     }
   }
 
-  return { provider: PROVIDER, complete, stream };
+  function warm(): void {
+    load().catch(() => undefined);
+    preconnect(opts.baseUrl);
+  }
+
+  return { provider: PROVIDER, complete, stream, warm };
 }

@@ -116,5 +116,10 @@ export function createVertexClient(opts: VertexClientOptions): LlmClient {
     }
   }
 
-  return { provider: PROVIDER, complete, stream };
+  function warm(): void {
+    // The SDK only; the endpoint depends on the location and the credentials are fetched lazily.
+    load().catch(() => undefined);
+  }
+
+  return { provider: PROVIDER, complete, stream, warm };
 }
