@@ -58,7 +58,7 @@ export default defineCommand({
       process.stdout.isTTY === true,
     );
     const side = createRenderer(process.stderr, style, "loom undo reverts");
-    // `start` comes first; subscribing replays the session's start-up notices after it.
+    // `start` comes first; subscribing delivers the session's start-up notices after it.
     if (json)
       emitJson({
         type: "start",

@@ -122,8 +122,8 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     .filter((t) => !config.tools.disabled.includes(t.name))
     .map((t) => (init.wrapTool ? init.wrapTool(t) : t));
   const toolMap = new Map(allTools.map((t) => [t.name, t]));
-  // Said to every listener as it subscribes: front ends attach after the session is built.
-  const startNotices = unknownDisabledTools(config.tools.disabled, loaded.tools).map(
+  // Held for the first listener: front ends attach only after the session is built.
+  let startNotices = unknownDisabledTools(config.tools.disabled, loaded.tools).map(
     (message): SessionEvent => ({ type: "session.notice", level: "warn", message }),
   );
   const system = buildSystemPrompt({ workspace, gitRoot: repo?.root, gitBranch: repo?.branch });
@@ -265,7 +265,9 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     },
     on(listener) {
       listeners.add(listener);
-      for (const e of startNotices) listener(e);
+      const held = startNotices;
+      startNotices = [];
+      for (const e of held) listener(e);
       return () => listeners.delete(listener);
     },
     async send(text) {
