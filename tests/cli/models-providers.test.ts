@@ -122,8 +122,7 @@ test("/model refuses an unknown name and keeps the model; a provider name gets a
 
 test("an unknown name in tools.disabled is one warning, before the work and never over the prompt", async () => {
   const env = { ...anthropicEnv(), LOOM_TOOLS__DISABLED: '["bsh"]' };
-  const warning =
-    'tools.disabled: no tool named "bsh" (did you mean bash?); it has no effect (`loom tools list` names the tools)';
+  const warning = 'tools.disabled: no tool named "bsh" (did you mean bash?); see `loom tools list`';
   up.setScript({ turns: [{ text: "ok" }] });
   const run = await loom(sb, ["run", "hi"], { env });
   expect(run.code).toBe(0);

@@ -242,8 +242,7 @@ test("a tools.disabled name that is no tool is one notice, held for the first li
     {
       type: "session.notice",
       level: "warn",
-      message:
-        'tools.disabled: no tool named "raed_file" (did you mean read_file?); it has no effect (`loom tools list` names the tools)',
+      message: 'tools.disabled: no tool named "raed_file" (did you mean read_file?); see `loom tools list`',
     },
   ]);
   expect(second).toEqual([]);
