@@ -34,6 +34,58 @@ test("a misspelt model is refused before any request, with the nearest catalogue
   expect(up.requests).toHaveLength(0);
 });
 
+const uncounted = (model: string) => `model "${model}" is not in Loom's catalogue: its cost is not counted`;
+
+test("a model newer than the catalogue that Anthropic's list has is used, with one notice that its cost is not counted", async () => {
+  up.setScript({
+    turns: [{ text: "new answer" }],
+    models: ["claude-opus-6", "claude-sonnet-4-6"],
+    apiKey: "k",
+  });
+  const r = await loom(sb, ["run", "--model", "claude-opus-6", "hi"], { env: anthropicEnv() });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("new answer");
+  expect(r.stderr.split("\n").filter((l) => l.includes("catalogue"))).toEqual([uncounted("claude-opus-6")]);
+  expect(up.requests.map((q) => (q.body as { model?: string }).model)).toEqual(["claude-opus-6"]);
+
+  up.setScript({ turns: [{ text: "answer" }], models: ["claude-opus-6", "claude-sonnet-4-6"] });
+  const repl = await loom(sb, [], { env: anthropicEnv(), stdin: "/model claude-opus-6\nhello\n/exit\n" });
+  expect(repl.code).toBe(0);
+  expect(repl.stdout).toContain(uncounted("claude-opus-6"));
+  expect(repl.stdout).toContain("model: claude-opus-6 (anthropic)");
+  expect(up.requests.map((q) => (q.body as { model?: string }).model)).toEqual(["claude-opus-6"]);
+});
+
+test("a model Anthropic's list lacks is refused with the nearest listed and catalogue names", async () => {
+  // The key is checked on the list too: had it not been sent, the list would be missing and the
+  // name taken.
+  up.setScript({ turns: [{ text: "never" }], models: ["claude-opus-6", "claude-sonnet-4-6"], apiKey: "k" });
+  const r = await loom(sb, ["run", "--model", "claude-opus-7", "hi"], { env: anthropicEnv() });
+  expect(r.code).toBe(1);
+  expect(r.stderr.trim().split("\n")).toEqual([
+    'loom: CONFIG_INVALID: unknown model "claude-opus-7" for anthropic: neither its model list nor Loom\'s catalogue has it (did you mean claude-opus-6 or claude-opus-5 or claude-opus-4?); `loom models` lists the known models',
+  ]);
+  expect(up.requests).toHaveLength(0);
+});
+
+test("without a model list, a typo of a catalogue name is refused and any other new name is used with the notice", async () => {
+  // No `models`: the fake's /v1/models answers 404, as an API without the route would.
+  up.setScript({ turns: [{ text: "never" }] });
+  const typo = await loom(sb, ["run", "--model", "claude-opus-4-66", "hi"], { env: anthropicEnv() });
+  expect(typo.code).toBe(1);
+  expect(typo.stderr.trim()).toStartWith(
+    'loom: CONFIG_INVALID: unknown model "claude-opus-4-66" for anthropic (did you mean claude-opus-4-6',
+  );
+  expect(up.requests).toHaveLength(0);
+
+  up.setScript({ turns: [{ text: "unlisted answer" }] });
+  const r = await loom(sb, ["run", "--model", "claude-opus-6", "hi"], { env: anthropicEnv() });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("unlisted answer");
+  expect(r.stderr.split("\n").filter((l) => l.includes("catalogue"))).toEqual([uncounted("claude-opus-6")]);
+  expect(up.requests.map((q) => (q.body as { model?: string }).model)).toEqual(["claude-opus-6"]);
+});
+
 test("a named provider without a model says how to set one, and sends nothing", async () => {
   up.setScript({ turns: [{ text: "never" }] });
   const r = await loom(sb, ["run", "--provider", "local", "hi"], { env: localEnv() });
@@ -122,8 +174,7 @@ test("/model refuses an unknown name and keeps the model; a provider name gets a
 
 test("an unknown name in tools.disabled is one warning, before the work and never over the prompt", async () => {
   const env = { ...anthropicEnv(), LOOM_TOOLS__DISABLED: '["bsh"]' };
-  const warning =
-    'tools.disabled: no tool named "bsh" (did you mean bash?); it has no effect (`loom tools list` names the tools)';
+  const warning = 'tools.disabled: no tool named "bsh" (did you mean bash?); see `loom tools list`';
   up.setScript({ turns: [{ text: "ok" }] });
   const run = await loom(sb, ["run", "hi"], { env });
   expect(run.code).toBe(0);

@@ -116,8 +116,9 @@ export async function startRepl(init: SessionInit): Promise<void> {
   }
 
   /**
-   * Renders the session's events. Subscribing replays its start-up notices (a typo in
-   * tools.disabled): callers attach right after the session line, above the prompt, never over it.
+   * Renders the session's events. The first subscriber receives the session's start-up notices (a
+   * typo in tools.disabled): callers attach right after the session line, above the prompt, never
+   * over it.
    */
   const attach = (s: Session) =>
     s.on((e) => {

@@ -11,5 +11,5 @@ export function unknownDisabledTools(
   const unknown = disabled.filter((d) => !names.includes(d));
   if (unknown.length === 0) return [];
   const each = unknown.map((u) => `"${u}"${didYouMean(u, names)}`).join(", ");
-  return [`tools.disabled: no tool named ${each}; it has no effect (\`loom tools list\` names the tools)`];
+  return [`tools.disabled: no tool named ${each}; see \`loom tools list\``];
 }

@@ -1,15 +1,17 @@
 /**
  * Which model a session may ask for, checked before anything is sent: a catalogue model of the
- * provider's own type, or, on an OpenAI-compatible server of the user's own, whatever that server
- * lists at `GET {base_url}/models` (anything at all when it lists nothing). A typo is an error with
- * the nearest names, never a request that fails later or a cost that silently goes missing.
+ * provider's own type; a model the catalogue does not know (newer than this Loom) when the
+ * provider's own list has it, or when there is no list to ask and the name is no obvious typo of a
+ * catalogue one; on an OpenAI-compatible server of the user's own, whatever that server lists at
+ * `GET {base_url}/models` (anything at all when it lists nothing). A typo is an error with the
+ * nearest names, never a request that fails later; a cost that cannot be counted is said once.
  */
-import { didYouMean } from "@loom/runtime/did-you-mean";
+import { closest, didYouMean } from "@loom/runtime/did-you-mean";
 import { LoomError } from "@loom/runtime/errors";
 import { getModel, MODELS } from "@loom/runtime/providers/catalogue";
 import { clientConfigFrom } from "@loom/runtime/providers/resolve";
-import { Secret } from "@loom/runtime/secret";
 import { isNamedProvider, providerType } from "../providers.ts";
+import { officialModels, serverModels } from "./model-lists.ts";
 
 type ProviderTables = Record<string, Record<string, unknown>>;
 
@@ -26,9 +28,6 @@ export interface ModelCheckOptions {
   fetch?: typeof fetch;
 }
 
-/** How long a server's model list may take before the model is accepted unchecked. */
-const LIST_TIMEOUT_MS = 3000;
-
 /** An OpenAI-type provider at a base URL other than api.openai.com: it serves models of its own. */
 export function compatibleServer(provider: string, providers: ProviderTables): string | undefined {
   const cfg = clientConfigFrom(provider, providers[provider]);
@@ -43,16 +42,17 @@ export function providerLabel(provider: string, providers: ProviderTables): stri
 
 /**
  * Checks that `model` can be sent to `provider`; throws CONFIG_INVALID naming the nearest models
- * otherwise.
+ * otherwise. Returns the notice to show when the model is accepted without a catalogue entry (its
+ * cost cannot be counted). Only a name the catalogue lacks costs a request (the provider's list).
  */
-export async function checkModel(target: ModelTarget, o: ModelCheckOptions): Promise<void> {
+export async function checkModel(target: ModelTarget, o: ModelCheckOptions): Promise<string | undefined> {
   const { provider, model } = target;
   const type = providerType(provider, o.providers);
   const server = o.viaServer ? undefined : compatibleServer(provider, o.providers);
   if (server) return checkServerModel(provider, model, server, o);
-  if (o.viaServer && isNamedProvider(provider)) return;
+  if (o.viaServer && isNamedProvider(provider)) return undefined;
   const known = getModel(model);
-  if (known?.provider === type) return;
+  if (known?.provider === type) return undefined;
   const label = providerLabel(provider, o.providers);
   if (known) {
     throw new LoomError(
@@ -61,18 +61,39 @@ export async function checkModel(target: ModelTarget, o: ModelCheckOptions): Pro
     );
   }
   const same = MODELS.filter((m) => m.provider === type).map((m) => m.id);
-  const hint =
-    didYouMean(model, same) ||
-    didYouMean(
-      model,
-      MODELS.map((m) => m.id),
+  const all = MODELS.map((m) => m.id);
+  const hint = didYouMean(model, same) || didYouMean(model, all);
+  const unknown = (why: string) =>
+    new LoomError(
+      "CONFIG_INVALID",
+      `unknown model "${model}" for ${label}${why}; \`loom models\` lists the known models`,
     );
   const isProvider = model in o.providers || !isNamedProvider(model);
-  const aside = isProvider && !hint ? `; "${model}" is a provider: choose it with --provider ${model}` : "";
-  throw new LoomError(
-    "CONFIG_INVALID",
-    `unknown model "${model}" for ${label}${hint}${aside}; \`loom models\` lists the known models`,
-  );
+  if (isProvider && !hint) throw unknown(`; "${model}" is a provider: choose it with --provider ${model}`);
+
+  const listed = o.viaServer ? undefined : await officialModels(provider, type, o.providers, o.fetch);
+  if (listed?.ids.includes(model)) return uncounted(model);
+  if (listed?.complete) {
+    const near = didYouMean(model, [...listed.ids, ...same]) || hint;
+    throw unknown(`: neither its model list nor Loom's catalogue has it${near}`);
+  }
+  if (obviousTypo(model, all)) throw unknown(hint);
+  return uncounted(model);
+}
+
+function uncounted(model: string): string {
+  return `model "${model}" is not in Loom's catalogue: its cost is not counted`;
+}
+
+/**
+ * True when a catalogue name is within a typo of `model` and differs only in letters (the same
+ * numbers: `claude-sonet-4-6`) or by a doubled key (`claude-opus-4-66`); a name that changes a
+ * version (`claude-opus-6`) may be a model newer than the catalogue.
+ */
+export function obviousTypo(model: string, ids: readonly string[]): boolean {
+  const numbers = (s: string) => s.match(/\d+/g)?.join(".") ?? "";
+  const squeezed = (s: string) => s.replace(/(.)\1+/g, "$1");
+  return closest(model, ids).some((id) => numbers(id) === numbers(model) || squeezed(id) === squeezed(model));
 }
 
 /**
@@ -91,39 +112,12 @@ async function checkServerModel(
   model: string,
   baseUrl: string,
   o: ModelCheckOptions,
-): Promise<void> {
-  const served = await listServerModels(provider, baseUrl, o);
-  if (!served || served.length === 0 || served.includes(model)) return;
+): Promise<undefined> {
+  const served = (await serverModels(provider, baseUrl, o.providers, o.fetch))?.ids;
+  if (!served || served.length === 0 || served.includes(model)) return undefined;
   const shown = served.length > 8 ? `${served.slice(0, 8).join(", ")}, …` : served.join(", ");
   throw new LoomError(
     "CONFIG_INVALID",
     `model "${model}" is not served by ${providerLabel(provider, o.providers)} at ${baseUrl}${didYouMean(model, served)} (it serves: ${shown})`,
   );
-}
-
-/** The ids at `GET {base}/models` (OpenAI's list format), or undefined when the server has no list. */
-async function listServerModels(
-  provider: string,
-  baseUrl: string,
-  o: ModelCheckOptions,
-): Promise<string[] | undefined> {
-  const key = clientConfigFrom(provider, o.providers[provider]).apiKey;
-  const token = key instanceof Secret ? key.expose() : key;
-  try {
-    const res = await (o.fetch ?? fetch)(`${baseUrl.replace(/\/+$/, "")}/models`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      signal: AbortSignal.timeout(LIST_TIMEOUT_MS),
-    });
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as { data?: unknown };
-    if (!Array.isArray(body.data)) return undefined;
-    return body.data.flatMap((m) =>
-      typeof m === "object" && m !== null && typeof (m as { id?: unknown }).id === "string"
-        ? [(m as { id: string }).id]
-        : [],
-    );
-  } catch {
-    // No list (an old server, a proxy without the route, a timeout): the request itself will tell.
-    return undefined;
-  }
 }

@@ -220,3 +220,31 @@ describe("session", () => {
     await session.close();
   });
 });
+
+test("a tools.disabled name that is no tool is one notice, held for the first listener only", async () => {
+  const session = await createSession(
+    {
+      workspace: ws,
+      env: { ...env, LOOM_TOOLS__DISABLED: '["raed_file"]' },
+      model: "gpt-4o",
+      provider: "openai",
+    },
+    {
+      createLlm: async () => scriptedLlm([]),
+      loadTools: async () => ({ tools: [readTool(), writeTool()], close() {} }),
+    },
+  );
+  const first: SessionEvent[] = [];
+  const second: SessionEvent[] = [];
+  session.on((e) => first.push(e));
+  session.on((e) => second.push(e));
+  expect(first).toEqual([
+    {
+      type: "session.notice",
+      level: "warn",
+      message: 'tools.disabled: no tool named "raed_file" (did you mean read_file?); see `loom tools list`',
+    },
+  ]);
+  expect(second).toEqual([]);
+  await session.close();
+});

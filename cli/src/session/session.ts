@@ -112,7 +112,8 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     providers: config.providers as Record<string, Record<string, unknown>>,
     viaServer: config.server.url !== undefined,
   };
-  if (!modelFromThread) await checkModel(chosen, models);
+  // A model the catalogue lacks is said once, with the start-up notices: its cost is not counted.
+  const modelNotice = modelFromThread ? undefined : await checkModel(chosen, models);
   let provider = chosen.provider;
   let model = chosen.model;
   let mode: PermissionMode = config.agent.permission_mode;
@@ -136,10 +137,11 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     .filter((t) => !config.tools.disabled.includes(t.name))
     .map((t) => (init.wrapTool ? init.wrapTool(t) : t));
   const toolMap = new Map(allTools.map((t) => [t.name, t]));
-  // Said to every listener as it subscribes: front ends attach after the session is built.
-  const startNotices = unknownDisabledTools(config.tools.disabled, loaded.tools).map(
-    (message): SessionEvent => ({ type: "session.notice", level: "warn", message }),
-  );
+  // Held for the first listener: front ends attach only after the session is built.
+  let startNotices = [
+    ...(modelNotice ? [modelNotice] : []),
+    ...unknownDisabledTools(config.tools.disabled, loaded.tools),
+  ].map((message): SessionEvent => ({ type: "session.notice", level: "warn", message }));
   const system = buildSystemPrompt({ workspace, gitRoot: repo?.root, gitBranch: repo?.branch });
   const listeners = new Set<SessionListener>();
   const emit = (e: SessionEvent): void => {
@@ -286,7 +288,9 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     },
     on(listener) {
       listeners.add(listener);
-      for (const e of startNotices) listener(e);
+      const held = startNotices;
+      startNotices = [];
+      for (const e of held) listener(e);
       return () => listeners.delete(listener);
     },
     async send(text, images) {
@@ -349,11 +353,12 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     async setModel(next) {
       if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
       const nextProvider = providerFor(next, provider, models.providers);
-      await checkModel({ provider: nextProvider, model: next }, models);
+      const uncounted = await checkModel({ provider: nextProvider, model: next }, models);
       if (nextProvider !== provider) llm = await makeLlm(nextProvider);
       provider = nextProvider;
       model = next;
       makeAgent();
+      if (uncounted) notice(uncounted);
     },
     setPermissionMode(next) {
       if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
