@@ -4,57 +4,24 @@
  * and exits.
  */
 import { afterAll, beforeAll, expect } from "bun:test";
-import { readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
-import { createSandbox, loom, MAIN, type Sandbox } from "./_harness.ts";
+import { createSandbox, loom, type Sandbox } from "./_harness.ts";
 import { testNeeding } from "./_needs-tool.ts";
+import { hasTmux, tmuxTerminal } from "./_tmux.ts";
 
-const hasTmux = Bun.which("tmux") !== null && Bun.spawnSync(["tmux", "-V"]).exitCode === 0;
 /** Skips without tmux, except in CI (CI=true), where a missing tmux fails. */
 const testWithTmux = testNeeding("tmux", hasTmux);
-// A private socket file (not the user's tmux server), removed afterwards.
-const socket = join(tmpdir(), `loom-tmux-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 let up: FakeUpstream;
 let sb: Sandbox;
-
-function tmux(...args: string[]): string {
-  const p = Bun.spawnSync(["tmux", "-S", socket, ...args]);
-  return p.stdout.toString();
-}
-let target = "loom";
-const screen = () => tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", target);
-const keys = (...k: string[]) => tmux("send-keys", "-t", target, ...k);
-
-async function waitFor(text: string | RegExp, what = String(text)): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const s = screen();
-    if (typeof text === "string" ? s.includes(text) : text.test(s)) return s;
-    await Bun.sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
-}
+const term = tmuxTerminal();
+const { screen, keys } = term;
+const waitFor = term.waitFor;
 
 /** Starts `bun main.ts …args` in a new tmux window; the pane stays after exit to show `exit=<code>`. */
 function start(name: string, args: string[]) {
-  target = name;
-  const env = { ...sb.env, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: up.url };
-  const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  const cmd = ["env", ...envArgs, "bun", MAIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
-  tmux(
-    "new-session",
-    "-d",
-    "-s",
-    name,
-    "-x",
-    "120",
-    "-y",
-    "50",
-    "-c",
-    sb.workspace,
-    `${cmd}; echo "exit=$?"; sleep 30`,
-  );
+  term.start(name, args, { ...sb.env, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: up.url }, sb.workspace);
 }
 
 beforeAll(async () => {
@@ -78,8 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (hasTmux) tmux("kill-server");
-  rmSync(socket, { force: true });
+  if (hasTmux) term.close();
   await up.stop();
   sb.cleanup();
 });
