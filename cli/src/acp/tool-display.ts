@@ -7,6 +7,7 @@ import type * as acp from "@agentclientprotocol/sdk";
 import type { ToolCall } from "@loom/runtime/llm";
 import type { Tool, ToolResult } from "@loom/runtime/tool";
 import { toolOutputText } from "@loom/runtime/tool";
+import { commandStatus } from "../repl/command-output.ts";
 
 const KINDS: Record<string, acp.ToolKind> = {
   read_file: "read",
@@ -142,14 +143,7 @@ export function displayText(call: ToolCall, result: ToolResult): string {
   if (o && call.name === "read_file" && typeof o.content === "string") return o.content;
   if (o && call.name === "bash" && ("stdout" in o || "exit_code" in o)) {
     const out = `${typeof o.stdout === "string" ? o.stdout : ""}${typeof o.stderr === "string" ? o.stderr : ""}`;
-    const status =
-      o.cancelled === true
-        ? "cancelled"
-        : o.timed_out === true
-          ? "timed out"
-          : typeof o.signal === "string"
-            ? `killed by ${o.signal}`
-            : `exit code ${String(o.exit_code)}`;
+    const status = commandStatus(o);
     return `${out}${out === "" || out.endsWith("\n") ? "" : "\n"}[${status}]`;
   }
   return toolOutputText(result);

@@ -26,17 +26,17 @@ export function commandOutput(result: string): CommandOutput {
   }
   if (!o) return { text: result };
   const text = `${typeof o.stdout === "string" ? o.stdout : ""}${typeof o.stderr === "string" ? o.stderr : ""}`;
-  const failure =
-    o.cancelled === true
-      ? "cancelled"
-      : o.timed_out === true
-        ? "timed out"
-        : typeof o.signal === "string"
-          ? `killed by ${o.signal}`
-          : typeof o.exit_code === "number" && o.exit_code !== 0
-            ? `exit code ${o.exit_code}`
-            : undefined;
+  const status = commandStatus(o);
+  const failure = status === "exit code 0" ? undefined : status;
   return failure === undefined ? { text } : { text, failure };
+}
+
+/** How a command ended, from bash's result fields: `cancelled`, `timed out`, `killed by SIGKILL` or `exit code N`. */
+export function commandStatus(o: Record<string, unknown>): string {
+  if (o.cancelled === true) return "cancelled";
+  if (o.timed_out === true) return "timed out";
+  if (typeof o.signal === "string") return `killed by ${o.signal}`;
+  return `exit code ${String(o.exit_code ?? 0)}`;
 }
 
 /** The last `max` non-empty-trailing lines, each cut at 200 characters, after a `… N earlier lines` note. */
