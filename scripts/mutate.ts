@@ -80,7 +80,8 @@ function equivalentReason(t: MutationTarget, m: Mutant): string | undefined {
     (e) =>
       e.original === m.original &&
       e.replacement === m.replacement &&
-      (e.line === undefined || e.line === m.line),
+      (e.line === undefined || e.line === m.line) &&
+      (e.column === undefined || e.column === m.column),
   )?.reason;
 }
 

