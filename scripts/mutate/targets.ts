@@ -185,7 +185,26 @@ export const TARGETS: MutationTarget[] = [
     name: "thread-store-version",
     file: "server/src/threads/store.ts",
     functions: ["put", "softDelete", "setVisibility"],
-    tests: ["server/src/threads/store-version.test.ts"],
+    tests: ["server/src/threads/store-version.test.ts", "server/src/threads/store.test.ts"],
+    equivalent: [
+      {
+        original: "nextFtsRowid.get()?.n ?? 1",
+        replacement: "nextFtsRowid.get()?.n",
+        reason: "the query is an aggregate with coalesce: it always answers a row with a number",
+      },
+      {
+        original: "1",
+        replacement: "2",
+        line: 129,
+        column: 68,
+        reason: "the `?? 1` default is never used (see above)",
+      },
+      {
+        original: "thread.title ?? null",
+        replacement: "thread.title",
+        reason: "bun:sqlite binds undefined as NULL",
+      },
+    ],
   },
   {
     name: "thread-policy",
