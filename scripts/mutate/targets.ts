@@ -188,8 +188,8 @@ export const TARGETS: MutationTarget[] = [
     tests: ["server/src/threads/store-version.test.ts", "server/src/threads/store.test.ts"],
     equivalent: [
       {
-        original: "nextFtsRowid.get()?.n ?? 1",
-        replacement: "nextFtsRowid.get()?.n",
+        original: "cur?.ftsRowid ?? nextFtsRowid.get()?.n ?? 1",
+        replacement: "cur?.ftsRowid ?? nextFtsRowid.get()?.n",
         reason: "the query is an aggregate with coalesce: it always answers a row with a number",
       },
       {
