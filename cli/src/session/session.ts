@@ -234,9 +234,13 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
 
   const contextWindow = (): number => budget().contextWindow;
 
+  /** The thread as last written (JSON), so a save that would change nothing (close after a turn) is skipped. */
+  let savedAs: string | undefined;
   const save = (): void => {
+    if (JSON.stringify(thread) === savedAs) return;
     thread.updatedAt = new Date().toISOString();
     store.save(thread);
+    savedAs = JSON.stringify(thread);
     emit({ type: "thread.saved", threadId: thread.id });
     sync?.push(thread);
   };
