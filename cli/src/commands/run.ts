@@ -18,7 +18,6 @@ import { sessionArgs } from "../session/global-flags.ts";
 import { createHeadlessText } from "../session/headless-text.ts";
 import { toJsonEvent } from "../session/json-events.ts";
 import { refusedCalls } from "../session/refused-calls.ts";
-import { askOnTerminal } from "../session/terminal-ask.ts";
 import { fdOut, isTty } from "../std-out.ts";
 
 /** Exit code of a run that finished with tool calls refused permission. */
@@ -63,6 +62,8 @@ export default defineCommand({
         side.previewed(call.id);
         running?.hold(true);
         try {
+          // Loaded here: node:readline is needed only at a terminal.
+          const { askOnTerminal } = await import("../session/terminal-ask.ts");
           return await askOnTerminal(call, tool, style);
         } finally {
           running?.hold(false);
