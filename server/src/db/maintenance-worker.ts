@@ -4,16 +4,12 @@
  * - WAL checkpoints (PASSIVE every `checkpointMs`: never waits for, nor blocks, readers and writers);
  * - merging the full-text index's segments (`'merge'`, a few pages per step, each step its own short
  *   write transaction, so the server's writes interleave; the table's `automerge` is 0 and its
- *   `crisismerge` raised while this runs, so commits do not merge themselves). A merge step takes
- *   the write lock, so it waits for a pause in the server's writes (`mergeDue`): the worker's
- *   `PRAGMA data_version` moves whenever another connection commits. Under writes without a pause, a
- *   step still runs every `maxDeferMs`, and `crisismerge` bounds the segments in between.
+ *   `crisismerge` raised while this runs, so commits do not merge themselves).
  */
 import { Database } from "bun:sqlite";
-import { mergeDue } from "./merge-due.ts";
 
 export type MaintenanceMessage =
-  | { type: "start"; path: string; checkpointMs: number; mergeMs: number; maxDeferMs: number }
+  | { type: "start"; path: string; checkpointMs: number; mergeMs: number }
   | { type: "stop" };
 
 export type MaintenanceReport =
@@ -25,9 +21,6 @@ export type MaintenanceReport =
 declare const self: Worker;
 
 const MERGE_PAGES = 16;
-/** How long the server must have written nothing before a merge step takes the lock. */
-const QUIET_MS = 10;
-
 let db: Database | undefined;
 const timers: ReturnType<typeof setTimeout>[] = [];
 let lastLog = -1;
@@ -89,19 +82,8 @@ function start(m: Extract<MaintenanceMessage, { type: "start" }>): void {
     checkpoint();
     return m.checkpointMs;
   });
-  // While there is merging to do, keep at it in the server's pauses.
-  const dataVersion = db.query<{ data_version: number }, []>("PRAGMA data_version");
-  let seen = dataVersion.get()?.data_version;
-  let lastStep = performance.now();
-  loop(() => {
-    const version = dataVersion.get()?.data_version;
-    const wrote = version !== seen;
-    seen = version;
-    if (!mergeDue(wrote, performance.now() - lastStep, m.maxDeferMs)) return QUIET_MS;
-    const worked = mergeStep();
-    lastStep = performance.now();
-    return worked ? 5 : m.mergeMs;
-  });
+  // While there is merging to do, keep at it with short pauses for the server's writes.
+  loop(() => (mergeStep() ? 5 : m.mergeMs));
 }
 
 self.onmessage = (ev: MessageEvent<MaintenanceMessage>) => {

@@ -7,7 +7,6 @@ import { silentLogger } from "../logger.ts";
 import { createThreadStore } from "../threads/store.ts";
 import { startDbMaintenance } from "./maintenance.ts";
 import type { MaintenanceReport } from "./maintenance-worker.ts";
-import { mergeDue } from "./merge-due.ts";
 import { openDb } from "./open.ts";
 import { createDbWriter } from "./writer.ts";
 
@@ -67,17 +66,5 @@ describe("database upkeep on a worker thread", () => {
     expect(walAutocheckpoint(db)).toBe(1000);
     expect(ftsConfig(db, "automerge")).toBe(4);
     db.$client.close();
-  });
-});
-
-describe("mergeDue: merge steps wait for a pause in the server's writes", () => {
-  test("runs when the server has not committed since the last look", () => {
-    expect(mergeDue(false, 0, 250)).toBe(true);
-  });
-  test("waits while the server is committing", () => {
-    expect(mergeDue(true, 249, 250)).toBe(false);
-  });
-  test("runs anyway once merging has been put off for maxDeferMs", () => {
-    expect(mergeDue(true, 250, 250)).toBe(true);
   });
 });

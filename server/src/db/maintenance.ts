@@ -29,8 +29,6 @@ export function startDbMaintenance(
     log: Logger;
     checkpointMs?: number;
     mergeMs?: number;
-    /** Longest a merge step waits for a pause in the server's writes (default 250 ms). */
-    maxDeferMs?: number;
     onReport?: (r: MaintenanceReport) => void;
   },
 ): DbMaintenance {
@@ -78,7 +76,6 @@ export function startDbMaintenance(
     path,
     checkpointMs: o.checkpointMs ?? 1000,
     mergeMs: o.mergeMs ?? 100,
-    maxDeferMs: o.maxDeferMs ?? 250,
   } satisfies MaintenanceMessage);
   handle.unref?.();
   return {
