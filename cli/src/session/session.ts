@@ -234,13 +234,14 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
 
   const contextWindow = (): number => budget().contextWindow;
 
-  /** The thread as last written (JSON), so a save that would change nothing (close after a turn) is skipped. */
+  /** The thread as last written (JSON, less `updatedAt`): a save that would change nothing is skipped. */
   let savedAs: string | undefined;
   const save = (): void => {
-    if (JSON.stringify(thread) === savedAs) return;
+    const content = JSON.stringify({ ...thread, updatedAt: "" });
+    if (content === savedAs) return;
     thread.updatedAt = new Date().toISOString();
     store.save(thread);
-    savedAs = JSON.stringify(thread);
+    savedAs = content;
     emit({ type: "thread.saved", threadId: thread.id });
     sync?.push(thread);
   };
