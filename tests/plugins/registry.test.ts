@@ -112,7 +112,13 @@ describe("createToolRegistry", () => {
   test("a built-in wasm plugin's module is loaded on its first call, once, not with the registry", async () => {
     const ws = workspace();
     let loads = 0;
-    const counted: BuiltinPlugin = { ...editBuiltin, load: async () => (loads++, editBuiltin.load()) };
+    const counted: BuiltinPlugin = {
+      ...editBuiltin,
+      load: () => {
+        loads++;
+        return editBuiltin.load();
+      },
+    };
     const r = await open({ ...ws, builtins: [counted] });
     expect(r.get("edit_file")?.mutating).toBe(true);
     expect(loads).toBe(0);
