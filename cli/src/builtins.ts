@@ -18,6 +18,7 @@ import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import { createToolRegistry, type ToolRegistry } from "@loom/runtime/plugins/registry";
 import type { BuiltinPlugin } from "@loom/runtime/plugins/sources";
 import type { Tool } from "@loom/runtime/tool";
+import { stderrStream } from "./std-out.ts";
 
 /** The folder of a built-in's package when running from sources (in the compiled binary it is not on disk). */
 const folderOf = (pkg: string) => (): string | undefined => {
@@ -65,7 +66,7 @@ export async function openToolRegistry(opts: OpenRegistryOptions): Promise<ToolR
     ...(opts.consent ? { consent: opts.consent } : {}),
     ...(opts.onLog ? { onLog: opts.onLog } : {}),
   });
-  const warn = opts.onWarning ?? ((w: string) => process.stderr.write(`loom: plugin warning: ${w}\n`));
+  const warn = opts.onWarning ?? ((w: string) => stderrStream().write(`loom: plugin warning: ${w}\n`));
   for (const w of registry.warnings) warn(w);
   return registry;
 }

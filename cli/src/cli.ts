@@ -5,6 +5,7 @@ import { type ArgsDef, type CommandDef, defineCommand, renderUsage, runCommand }
 import { subCommands } from "./commands/index.ts";
 import { examplesText, JSON_STREAMS, VARIADIC } from "./help.ts";
 import { replArgv, sessionArgs } from "./session/global-flags.ts";
+import { stderrStream, stdoutStream } from "./std-out.ts";
 
 export const root = defineCommand({
   meta: {
@@ -131,7 +132,7 @@ async function usage(cmd: CommandDef<ArgsDef>, path: string[]): Promise<string> 
       : undefined;
   const styled = await renderUsage(cmd, parent);
   // Colour only for a person at a terminal: piped help (`loom --help | less`, scripts) gets plain text.
-  const text = process.stdout.isTTY && !process.env.NO_COLOR ? styled : Bun.stripANSI(styled);
+  const text = stdoutStream().isTTY && !process.env.NO_COLOR ? styled : Bun.stripANSI(styled);
   const examples = examplesText(path);
   return examples ? `${text.trimEnd()}\n\n${examples}` : `${text.trimEnd()}\n`;
 }
@@ -153,9 +154,9 @@ export async function runCli(argv: string[]): Promise<number> {
   const refuse = (line: string): number => {
     if (JSON_STREAMS.has(path.join(" ")) && rest.includes("--json")) {
       const error = line.replace(/^loom[^:]*: /, "").trim();
-      process.stdout.write(`${JSON.stringify({ type: "final", reason: "error", error })}\n`);
+      stdoutStream().write(`${JSON.stringify({ type: "final", reason: "error", error })}\n`);
     }
-    process.stderr.write(line);
+    stderrStream().write(line);
     return 2;
   };
   try {
@@ -172,14 +173,14 @@ export async function runCli(argv: string[]): Promise<number> {
     if (helpWords) {
       const unknown = rest.find((a) => !a.startsWith("-"));
       if (unknown !== undefined) {
-        process.stderr.write(
+        stderrStream().write(
           usageLine(path, `unknown command '${[...path, unknown].join(" ")}'${guess(unknown)}`),
         );
         return 2;
       }
     }
     if (helpWords || rest.some((a) => a === "--help" || a === "-h")) {
-      process.stdout.write(await usage(cmd, path));
+      stdoutStream().write(await usage(cmd, path));
       return 0;
     }
     if (subs && !cmd.run && !cmd.default) {
@@ -193,7 +194,7 @@ export async function runCli(argv: string[]): Promise<number> {
           path.length === 0 && /\s/.test(unknown.trim())
             ? `; to run it as a task: loom run ${JSON.stringify(unknown)}`
             : "";
-        process.stderr.write(
+        stderrStream().write(
           `loom: unknown command '${[...path, unknown].join(" ")}'${task || guess(unknown)} (see \`${["loom", ...path].join(" ")} --help\`)\n`,
         );
         return 2;
@@ -203,7 +204,7 @@ export async function runCli(argv: string[]): Promise<number> {
     const bad = checkArgs(args, rest, VARIADIC.has(path.join(" ")));
     if (bad) return refuse(usageLine(path, bad));
     if (subs && !cmd.run && !cmd.default) {
-      process.stdout.write(await usage(cmd, path));
+      stdoutStream().write(await usage(cmd, path));
       return path.length === 0 ? 0 : 2;
     }
     await runCommand(cmd, { rawArgs: rest });
@@ -213,7 +214,7 @@ export async function runCli(argv: string[]): Promise<number> {
     if (e instanceof UsageError) return refuse(`loom: ${e.message}\n`);
     if (isCittyUsageError(e))
       return refuse(usageLine(path, e.message.replace(/^Missing required/, "missing required")));
-    process.stderr.write(`loom: ${formatError(e)}\n`);
+    stderrStream().write(`loom: ${formatError(e)}\n`);
     return 1;
   }
 }

@@ -14,14 +14,10 @@ if (process.env.LOOM_PLUGIN_HOST === "1") {
   process.stdout.write(`loom ${VERSION}\n`);
 } else {
   // A reader that goes away (`loom threads list | head -1`) ends the output quietly; any other
-  // write failure (a full disk) is one line and exit 1; never a stack trace.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
-      if (stream === process.stdout) process.stderr.write(`loom: cannot write the output: ${e.message}\n`);
-      process.exit(1);
-    });
-  }
+  // write failure (a full disk) is one line and exit 1; never a stack trace. `run` writes through
+  // file descriptors (std-out.ts) and guards the streams only where it uses them.
+  const { guardStdStreams } = await import("./std-out.ts");
+  if (argv[0] !== "run") guardStdStreams();
   const { runCli } = await import("./cli.ts");
   process.exitCode = await runCli(argv);
 }

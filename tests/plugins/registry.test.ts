@@ -109,6 +109,37 @@ describe("createToolRegistry", () => {
     expect(r.conflicts).toEqual([]);
   });
 
+  test("a built-in wasm plugin's module is loaded on its first call, once, not with the registry", async () => {
+    const ws = workspace();
+    let loads = 0;
+    const counted: BuiltinPlugin = {
+      ...editBuiltin,
+      load: () => {
+        loads++;
+        return editBuiltin.load();
+      },
+    };
+    const r = await open({ ...ws, builtins: [counted] });
+    expect(r.get("edit_file")?.mutating).toBe(true);
+    expect(loads).toBe(0);
+    const edit = (from: string, to: string) =>
+      call(r, "edit_file", { path: "f.txt", edits: [{ old: from, new: to }] }, ws.root);
+    await edit("data", "DATA");
+    await edit("DATA", "done");
+    expect(loads).toBe(1);
+    expect(readFileSync(join(ws.root, "f.txt"), "utf8")).toBe("done");
+  });
+
+  test("a built-in wasm plugin that fails its checks fails its calls with the reason", async () => {
+    const ws = workspace();
+    const broken: BuiltinPlugin = { ...editBuiltin, load: async () => new Uint8Array([0, 97, 115, 109]) };
+    const r = await open({ ...ws, builtins: [broken] });
+    const out = await call(r, "edit_file", { path: "f.txt", edits: [{ old: "data", new: "x" }] }, ws.root);
+    expect(out.isError).toBe(true);
+    expect(JSON.stringify(out.output)).toContain("PLUGIN_INVALID");
+    expect(readFileSync(join(ws.root, "f.txt"), "utf8")).toBe("data");
+  });
+
   test("a clash keeps the higher-precedence tool and reports the clash", async () => {
     const ws = workspace();
     hostileCopy(join(ws.root, ".loom/plugins/evil"), "evil", { edit_file: "echo", echo2: "echo" });

@@ -4,6 +4,7 @@
  * finished, 1 on failure, 3 when it finished but tool calls were refused permission, 130 when
  * interrupted (143 for SIGTERM).
  */
+
 import { formatError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
@@ -17,7 +18,7 @@ import { sessionArgs } from "../session/global-flags.ts";
 import { createHeadlessText } from "../session/headless-text.ts";
 import { toJsonEvent } from "../session/json-events.ts";
 import { refusedCalls } from "../session/refused-calls.ts";
-import { askOnTerminal } from "../session/terminal-ask.ts";
+import { fdOut, isTty } from "../std-out.ts";
 
 /** Exit code of a run that finished with tool calls refused permission. */
 const EXIT_PERMISSION_DENIED = 3;
@@ -42,24 +43,27 @@ export default defineCommand({
     const task = positional === "-" ? (await Bun.stdin.text()).trim() : positional;
     if (!task) throw new UsageError("the task read from stdin is empty");
     const json = args.json === true;
-    const emitJson = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
+    // Through file descriptors, not process.stdout: see std-out.ts.
+    const stdout = fdOut(1);
+    const stderr = fdOut(2);
+    const emitJson = (o: unknown) => stdout.write(`${JSON.stringify(o)}\n`);
 
     const init = sessionInitFromArgs(args);
     if (typeof args.resume === "string") init.resume = args.resume;
     if (args.private) init.isPrivate = true;
     // Ask only when a person is at a terminal and stdin is not carrying the task.
-    const style = createStyle(colorEnabled(process.stderr));
+    const style = createStyle(colorEnabled(stderr));
     // Calls still running: a live status line at a terminal, a note every 30 s in a log.
-    const running = json
-      ? undefined
-      : createRunningTools(process.stderr, style, process.stderr.isTTY === true);
-    const side = createRenderer(process.stderr, style, "loom undo reverts", running);
-    if (!json && positional !== "-" && process.stdin.isTTY && process.stderr.isTTY) {
+    const running = json ? undefined : createRunningTools(stderr, style, stderr.isTTY);
+    const side = createRenderer(stderr, style, "loom undo reverts", running);
+    if (!json && positional !== "-" && stderr.isTTY && isTty(0)) {
       init.ask = async (call, tool) => {
         side.newline();
         side.previewed(call.id);
         running?.hold(true);
         try {
+          // Loaded here: node:readline is needed only at a terminal.
+          const { askOnTerminal } = await import("../session/terminal-ask.ts");
           return await askOnTerminal(call, tool, style);
         } finally {
           running?.hold(false);
@@ -73,14 +77,11 @@ export default defineCommand({
       session = await createSession(init);
     } catch (e) {
       if (json) emitJson({ type: "final", reason: "error", error: formatError(e) });
-      process.stderr.write(`loom: ${formatError(e)}\n`);
+      stderr.write(`loom: ${formatError(e)}\n`);
       throw new ExitError(1);
     }
 
-    const text = createHeadlessText(
-      createRenderer(process.stdout, createStyle(false)),
-      process.stdout.isTTY === true,
-    );
+    const text = createHeadlessText(createRenderer(stdout, createStyle(false)), stdout.isTTY);
     // `start` comes first; subscribing replays the session's start-up notices after it.
     if (json)
       emitJson({
@@ -124,7 +125,7 @@ export default defineCommand({
         // The turn could not run or be saved: say so once, release the session, exit 1.
         if (json)
           emitJson({ type: "final", reason: "error", error: formatError(e), threadId: session.thread.id });
-        process.stderr.write(`loom: ${formatError(e)}\n`);
+        stderr.write(`loom: ${formatError(e)}\n`);
         await session.close().catch(() => undefined);
         throw new ExitError(1);
       }
@@ -143,17 +144,17 @@ export default defineCommand({
         });
       } else {
         const cost = costUsd === undefined ? "" : ` · ${formatCost(costUsd, costPartial)}`;
-        process.stderr.write(style.dim(`${session.thread.id} · ${formatUsage(usage, " / ")}${cost}\n`));
+        stderr.write(style.dim(`${session.thread.id} · ${formatUsage(usage, " / ")}${cost}\n`));
       }
       await session.close();
       if (result.reason === "end_turn" && refused.count > 0) {
         // The model finished, but without what it was refused: not a success a script should trust.
-        if (!json) process.stderr.write(`loom: ${refused.summary()}\n`);
+        if (!json) stderr.write(`loom: ${refused.summary()}\n`);
         throw new ExitError(EXIT_PERMISSION_DENIED);
       }
       if (result.reason === "end_turn") return;
       if (!json && result.error)
-        process.stderr.write(`loom: ${result.error}${stepLimitHit ? STEP_LIMIT_HINT : ""}\n`);
+        stderr.write(`loom: ${result.error}${stepLimitHit ? STEP_LIMIT_HINT : ""}\n`);
       throw new ExitError(result.reason === "cancelled" ? cancelExit : 1);
     } finally {
       process.off("SIGINT", onSignal);

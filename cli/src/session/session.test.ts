@@ -219,6 +219,32 @@ describe("session", () => {
     expect(seen).toEqual([["user", "assistant", "tool"]]);
     await session.close();
   });
+  test("close() after a turn writes nothing more: the turn's last save has it all", async () => {
+    const llm = scriptedLlm([call("read_file", { path: "a" }), say("done")]);
+    const { session, events } = await open(llm);
+    await session.send("look");
+    const file = join(session.store.dir, `${session.thread.id}.json`);
+    const afterTurn = readFileSync(file, "utf8");
+    const saves = events.filter((e) => e.type === "thread.saved").length;
+    await session.close();
+    expect(events.filter((e) => e.type === "thread.saved").length).toBe(saves);
+    expect(readFileSync(file, "utf8")).toBe(afterTurn);
+    expect(JSON.parse(afterTurn).messages.map((m: { role: string }) => m.role)).toEqual([
+      "user",
+      "assistant",
+      "tool",
+      "assistant",
+    ]);
+  });
+
+  test("a change after the last save is still written by close()", async () => {
+    const llm = scriptedLlm([say("done")]);
+    const { session } = await open(llm);
+    await session.send("look");
+    session.thread.title = "renamed after the turn";
+    await session.close();
+    expect(session.store.get(session.thread.id)?.title).toBe("renamed after the turn");
+  });
 });
 
 test("a tools.disabled name that is no tool is one notice, held for the first listener only", async () => {

@@ -234,9 +234,14 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
 
   const contextWindow = (): number => budget().contextWindow;
 
+  /** The thread as last written (JSON, less `updatedAt`): a save that would change nothing is skipped. */
+  let savedAs: string | undefined;
   const save = (): void => {
+    const content = JSON.stringify({ ...thread, updatedAt: "" });
+    if (content === savedAs) return;
     thread.updatedAt = new Date().toISOString();
     store.save(thread);
+    savedAs = content;
     emit({ type: "thread.saved", threadId: thread.id });
     sync?.push(thread);
   };

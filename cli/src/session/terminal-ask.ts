@@ -4,6 +4,7 @@ import type { ToolCall } from "@loom/runtime/llm";
 import type { Tool } from "@loom/runtime/tool";
 import { createStyle, type Style } from "../repl/style.ts";
 import { callPreview, keyArgument, styleDiffLine } from "../repl/tool-display.ts";
+import { stderrStream } from "../std-out.ts";
 import type { AskAnswer } from "./permissions.ts";
 
 export function parseAnswer(s: string): AskAnswer | undefined {
@@ -29,8 +30,8 @@ export async function askOnTerminal(
   _tool: Tool | undefined,
   style: Style = createStyle(false),
 ): Promise<AskAnswer> {
-  for (const line of permissionPreview(call, style)) process.stderr.write(`${line}\n`);
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  for (const line of permissionPreview(call, style)) stderrStream().write(`${line}\n`);
+  const rl = createInterface({ input: process.stdin, output: stderrStream(), terminal: true });
   let interrupted = false;
   try {
     for (let i = 0; i < 5 && !interrupted; i++) {
@@ -38,7 +39,7 @@ export async function askOnTerminal(
         // Ctrl-C at the question: refuse, then let the process's SIGINT handling cancel the turn.
         rl.once("SIGINT", () => {
           interrupted = true;
-          process.stderr.write("\n");
+          stderrStream().write("\n");
           resolve("n");
         });
         rl.question(permissionQuestion(call), resolve);

@@ -41,8 +41,14 @@ interface Loaded {
 
 async function loadSdk(opts: AnthropicClientOptions): Promise<Loaded> {
   const sdk = await import("@anthropic-ai/sdk");
-  // Retries belong to the agent loop, which knows the error kinds and the user's patience.
-  const common = { maxRetries: 0, timeout: opts.requestTimeoutMs, logLevel: "off" } as const;
+  // Retries belong to the agent loop, which knows the error kinds and the user's patience. Loom
+  // registers no OpenTelemetry tracer, so the SDK's span data (computed per call) would go nowhere.
+  const common = {
+    maxRetries: 0,
+    timeout: opts.requestTimeoutMs,
+    logLevel: "off",
+    openTelemetry: false,
+  } as const;
   if ("apiKey" in opts.auth) {
     return { sdk, client: new sdk.Anthropic({ ...common, apiKey: opts.auth.apiKey, baseURL: opts.baseUrl }) };
   }

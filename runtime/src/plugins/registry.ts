@@ -7,6 +7,7 @@
 import { formatError, LoomError } from "../errors.ts";
 import type { Tool } from "../tool.ts";
 import { canonicalWorkspaceRoot } from "../tools/workspace-path.ts";
+import { lazyWasmTools } from "./lazy-wasm-tools.ts";
 import type { PluginManifest, PluginPermissions } from "./manifest.ts";
 import { type AskConsent, declaredPermissions, resolvePermissions } from "./permissions.ts";
 import {
@@ -17,7 +18,7 @@ import {
   type PluginSourceKind,
 } from "./sources.ts";
 import { tsPluginTools } from "./ts-plugin.ts";
-import { loadWasmPlugin } from "./wasm-plugin.ts";
+import { loadWasmPlugin, type WasmPlugin } from "./wasm-plugin.ts";
 
 /** The parts of the Loom config the registry reads (a structural subset of LoomConfig). */
 export interface RegistryConfig {
@@ -93,16 +94,22 @@ async function loadTools(
     }
     return { tools: tsPluginTools(manifest, await c.load(), await permissions()) };
   }
-  const wasm = await c.load();
-  if (!(wasm instanceof Uint8Array))
-    throw new LoomError("PLUGIN_INVALID", `${label(c)}: wasm entry did not load as bytes`);
-  const plugin = loadWasmPlugin({
-    manifest,
-    wasm,
-    root,
-    permissions,
-    ...(opts.onLog ? { onLog: opts.onLog } : {}),
-  });
+  const load = async (): Promise<WasmPlugin> => {
+    const wasm = await c.load();
+    if (!(wasm instanceof Uint8Array))
+      throw new LoomError("PLUGIN_INVALID", `${label(c)}: wasm entry did not load as bytes`);
+    return loadWasmPlugin({
+      manifest,
+      wasm,
+      root,
+      permissions,
+      ...(opts.onLog ? { onLog: opts.onLog } : {}),
+    });
+  };
+  // A built-in's module is part of Loom itself: verified and compiled on its first call (a run that
+  // never edits does not pay for it). Any other plugin is checked now, so a bad one is never listed.
+  if (trusted) return lazyWasmTools(manifest, load);
+  const plugin = await load();
   return { tools: plugin.tools, close: () => plugin.host.close() };
 }
 

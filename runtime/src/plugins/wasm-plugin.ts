@@ -38,7 +38,7 @@ function parseOutput(text: string): unknown {
   return text;
 }
 
-function errorOutput(e: unknown, plugin: string, tool: string): ToolResult {
+export function errorOutput(e: unknown, plugin: string, tool: string): ToolResult {
   const err = isLoomError(e) ? e : new LoomError("PLUGIN_FAILED", formatError(e));
   return { output: { code: err.code, message: `${plugin}/${tool}: ${err.message}` }, isError: true };
 }
