@@ -115,6 +115,43 @@ export const ToolsConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/**
+ * One MCP server Loom connects to as a client: `command` (stdio) or `url` (streamable HTTP, SSE as
+ * fallback). Values in `env` and `headers` may name Loom's environment as `${VAR}`.
+ */
+export const McpServerConfig = Type.Object(
+  {
+    command: Type.Optional(Type.String({ minLength: 1 })),
+    args: Type.Array(Type.String(), { default: [] }),
+    env: Type.Record(Type.String(), Type.String(), { default: {} }),
+    /** Working directory of a stdio server; absent: the workspace. */
+    cwd: Type.Optional(Type.String({ minLength: 1 })),
+    url: Type.Optional(Type.String({ minLength: 1 })),
+    headers: Type.Record(Type.String(), Type.String(), { default: {} }),
+    enabled: Type.Boolean({ default: true }),
+    /** Start-up (connect and list tools) and per-call timeout. */
+    timeout_ms: Milliseconds(30_000),
+    tools: Type.Object(
+      {
+        /** Only these tools (MCP names); absent: all. */
+        allow: Type.Optional(Type.Array(Type.String())),
+        deny: Type.Array(Type.String(), { default: [] }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type McpServerConfig = Static<typeof McpServerConfig>;
+
+export const McpConfig = Type.Object(
+  {
+    /** Keyed by server name; its tools are offered as `<name>__<tool>`. */
+    servers: Type.Record(Type.String({ pattern: "^[A-Za-z0-9_-]+$" }), McpServerConfig, { default: {} }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     agent: AgentConfig,
@@ -124,6 +161,7 @@ export const ConfigSchema = Type.Object(
     plugins: PluginsConfig,
     git: GitConfig,
     tools: ToolsConfig,
+    mcp: McpConfig,
   },
   { additionalProperties: false, $id: "https://loom.dev/schemas/config.json", title: "Loom configuration" },
 );
