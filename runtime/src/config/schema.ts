@@ -122,24 +122,27 @@ export const ToolsConfig = Type.Object(
 export const McpServerConfig = Type.Object(
   {
     command: Type.Optional(Type.String({ minLength: 1 })),
-    args: Type.Array(Type.String(), { default: [] }),
-    env: Type.Record(Type.String(), Type.String(), { default: {} }),
+    args: Type.Optional(Type.Array(Type.String(), { default: [] })),
+    env: Type.Optional(Type.Record(Type.String(), Type.String(), { default: {} })),
     /** Working directory of a stdio server; absent: the workspace. */
     cwd: Type.Optional(Type.String({ minLength: 1 })),
     url: Type.Optional(Type.String({ minLength: 1 })),
-    headers: Type.Record(Type.String(), Type.String(), { default: {} }),
-    enabled: Type.Boolean({ default: true }),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String(), { default: {} })),
+    enabled: Type.Optional(Type.Boolean({ default: true })),
     /** Start-up (connect and list tools) and per-call timeout. */
-    timeout_ms: Milliseconds(30_000),
-    tools: Type.Object(
-      {
-        /** Only these tools (MCP names); absent: all. */
-        allow: Type.Optional(Type.Array(Type.String())),
-        deny: Type.Array(Type.String(), { default: [] }),
-      },
-      { additionalProperties: false, default: {} },
+    timeout_ms: Type.Optional(Type.Integer({ minimum: 1, default: 30_000 })),
+    tools: Type.Optional(
+      Type.Object(
+        {
+          /** Only these tools (MCP names); absent: all. */
+          allow: Type.Optional(Type.Array(Type.String())),
+          deny: Type.Optional(Type.Array(Type.String(), { default: [] })),
+        },
+        { additionalProperties: false },
+      ),
     ),
   },
+  // Defaults inside a table keyed by name are not filled in by the loader: the MCP client applies them.
   { additionalProperties: false },
 );
 export type McpServerConfig = Static<typeof McpServerConfig>;

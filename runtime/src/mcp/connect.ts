@@ -50,9 +50,23 @@ function newClient(): Client {
   return new Client({ name: "loom", version: VERSION }, { capabilities: {} });
 }
 
+/** Terminates a stdio child at once: one that never finished start-up gets no grace period. */
+function terminate(transport: Transport): void {
+  const pid = transport instanceof StdioClientTransport ? transport.pid : null;
+  if (pid === null) return;
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    // Already gone.
+  }
+}
+
 async function open(client: Client, transport: Transport, signal: AbortSignal): Promise<void> {
   if (signal.aborted) throw new LoomError("TOOL_CANCELLED", "start-up cancelled");
-  const onAbort = () => void transport.close().catch(() => undefined);
+  const onAbort = () => {
+    terminate(transport);
+    void transport.close().catch(() => undefined);
+  };
   signal.addEventListener("abort", onAbort, { once: true });
   try {
     await client.connect(transport, { signal });
@@ -70,8 +84,8 @@ export async function connectMcpServer(
   if (config.command) {
     const transport = new StdioClientTransport({
       command: config.command,
-      args: config.args,
-      env: { ...getDefaultEnvironment(), ...expandRefs(config.env, env, `mcp.servers.${name}.env`) },
+      args: config.args ?? [],
+      env: { ...getDefaultEnvironment(), ...expandRefs(config.env ?? {}, env, `mcp.servers.${name}.env`) },
       cwd: config.cwd ?? options.workspace,
       stderr: "pipe",
     });
@@ -88,7 +102,7 @@ export async function connectMcpServer(
   }
   if (config.url) {
     const url = new URL(config.url);
-    const requestInit = { headers: expandRefs(config.headers, env, `mcp.servers.${name}.headers`) };
+    const requestInit = { headers: expandRefs(config.headers ?? {}, env, `mcp.servers.${name}.headers`) };
     let client = newClient();
     try {
       await open(client, new StreamableHTTPClientTransport(url, { requestInit }), signal);

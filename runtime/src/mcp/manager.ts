@@ -70,9 +70,14 @@ interface Entry {
 
 /** Whether the server offers a tool of this MCP name, by its allow and deny lists. */
 export function toolAllowed(config: McpServerConfig, tool: string): boolean {
-  if (config.tools.deny.includes(tool)) return false;
-  return config.tools.allow === undefined || config.tools.allow.includes(tool);
+  if (config.tools?.deny?.includes(tool)) return false;
+  const allow = config.tools?.allow;
+  return allow === undefined || allow.includes(tool);
 }
+
+/** `timeout_ms` when unset. */
+export const DEFAULT_MCP_TIMEOUT_MS = 30_000;
+const timeoutOf = (config: McpServerConfig): number => config.timeout_ms ?? DEFAULT_MCP_TIMEOUT_MS;
 
 function withTimeout<T>(work: Promise<T>, ms: number, controller: AbortController, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -89,7 +94,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
   const random = options.random ?? Math.random;
   let closing = false;
   const entries: Entry[] = Object.entries(options.servers)
-    .filter(([, config]) => config.enabled)
+    .filter(([, config]) => config.enabled !== false)
     .map(([name, config]) => ({
       name,
       config,
@@ -110,7 +115,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     const specs = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const r = await client.listTools(cursor ? { cursor } : {}, { timeout: entry.config.timeout_ms });
+      const r = await client.listTools(cursor ? { cursor } : {}, { timeout: timeoutOf(entry.config) });
       specs.push(...r.tools);
       cursor = r.nextCursor;
       if (!cursor) break;
@@ -121,7 +126,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         mcpTool(s, {
           server: entry.name,
           client: () => entry.connection?.client,
-          timeoutMs: entry.config.timeout_ms,
+          timeoutMs: timeoutOf(entry.config),
         }),
       );
   }
@@ -143,7 +148,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         entry.connection = connection;
         return listTools(entry);
       })();
-      const tools = await withTimeout(work, entry.config.timeout_ms, controller, what);
+      const tools = await withTimeout(work, timeoutOf(entry.config), controller, what);
       if (closing) return;
       entry.tools = tools;
       entry.status = "ready";
