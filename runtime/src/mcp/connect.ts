@@ -9,7 +9,7 @@ import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotoc
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { McpServerConfig } from "../config/schema.ts";
-import { LoomError } from "../errors.ts";
+import { formatError, LoomError } from "../errors.ts";
 import type { Env } from "../paths.ts";
 import { VERSION } from "../version.ts";
 
@@ -70,6 +70,11 @@ async function open(client: Client, transport: Transport, signal: AbortSignal): 
   signal.addEventListener("abort", onAbort, { once: true });
   try {
     await client.connect(transport, { signal });
+  } catch (e) {
+    // A transport left open keeps retrying (SSE reconnects) and keeps the process alive.
+    terminate(transport);
+    await transport.close().catch(() => undefined);
+    throw e;
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
@@ -110,7 +115,12 @@ export async function connectMcpServer(
       if (signal.aborted) throw e;
       // Servers of the 2024-11-05 protocol speak SSE only.
       client = newClient();
-      await open(client, new SSEClientTransport(url, { requestInit }), signal);
+      try {
+        await open(client, new SSEClientTransport(url, { requestInit }), signal);
+      } catch (sse) {
+        if (signal.aborted) throw sse;
+        throw new LoomError("TOOL_FAILED", `streamable HTTP: ${formatError(e)}; SSE: ${formatError(sse)}`);
+      }
     }
     client.onclose = () => options.onClose?.();
     return { client, stderrTail: () => "", close: () => client.close() };

@@ -49,6 +49,8 @@ export interface McpManager {
   servers(): McpServerInfo[];
   /** Resolves when every server has finished starting (ready or failed). */
   settled(): Promise<void>;
+  /** Lists a ready server's tools again. */
+  refresh(server: string): Promise<void>;
   /** When `name` belongs to a server still starting, waits for it (or `signal`). */
   waitForTool(name: string, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
@@ -216,6 +218,12 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
       })),
     async settled() {
       await Promise.all(entries.map((e) => e.attempt));
+    },
+    async refresh(server) {
+      const entry = entries.find((e) => e.name === server && e.status === "ready");
+      if (!entry) return;
+      entry.tools = await listTools(entry);
+      changed();
     },
     async waitForTool(name, signal) {
       const entry = entries.find((e) => name.startsWith(`${e.name}${MCP_NAME_SEPARATOR}`));
