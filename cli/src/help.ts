@@ -57,6 +57,11 @@ export const EXAMPLES: Record<string, string[]> = {
   ],
   "mcp remove": ["loom mcp remove everything"],
   "mcp test": ["loom mcp test everything", "loom mcp test everything --json"],
+  "mcp serve": [
+    "loom mcp serve --workspace ~/src/app",
+    "loom mcp serve --permission-mode auto",
+    "loom mcp serve --http 8931 --permission-mode read-only",
+  ],
 };
 
 /** Commands whose last positional takes the rest of the words (`loom run fix the test`). */

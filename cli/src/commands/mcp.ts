@@ -112,7 +112,34 @@ const test = defineCommand({
   },
 });
 
+const serve = defineCommand({
+  meta: {
+    name: "serve",
+    description: "Offer Loom's tools (built-ins and plugins, workspace-confined) as an MCP server on stdio",
+  },
+  args: {
+    workspace: {
+      type: "string",
+      description: "The workspace the tools work in (default: the current directory)",
+    },
+    "permission-mode": {
+      type: "string",
+      description:
+        "ask (the client is asked, by elicitation), auto, or read-only (default: [agent] permission_mode)",
+    },
+    http: { type: "string", description: "Serve streamable HTTP on 127.0.0.1:PORT at /mcp instead of stdio" },
+  },
+  async run({ args }) {
+    const { startMcpServe } = await import("../mcp/serve-command.ts");
+    await startMcpServe({
+      ...(args.workspace ? { workspace: args.workspace } : {}),
+      ...(args["permission-mode"] ? { permissionMode: args["permission-mode"] } : {}),
+      ...(args.http !== undefined ? { http: args.http } : {}),
+    });
+  },
+});
+
 export default defineCommand({
   meta: { name: "mcp", description: "Manage MCP servers (tool sources) and serve Loom's tools over MCP" },
-  subCommands: { list, add, remove, test },
+  subCommands: { list, add, remove, test, serve },
 });
