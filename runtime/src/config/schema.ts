@@ -127,6 +127,8 @@ export const McpServerConfig = Type.Object(
     /** Working directory of a stdio server; absent: the workspace. */
     cwd: Type.Optional(Type.String({ minLength: 1 })),
     url: Type.Optional(Type.String({ minLength: 1 })),
+    /** For `url`: absent tries streamable HTTP, then SSE; "sse" goes straight to the legacy SSE transport. */
+    transport: Type.Optional(Type.Union([Type.Literal("streamable-http"), Type.Literal("sse")])),
     headers: Type.Optional(Type.Record(Type.String(), Type.String(), { default: {} })),
     enabled: Type.Optional(Type.Boolean({ default: true })),
     /** Start-up (connect and list tools) and per-call timeout. */

@@ -110,9 +110,14 @@ export async function connectMcpServer(
     const requestInit = { headers: expandRefs(config.headers ?? {}, env, `mcp.servers.${name}.headers`) };
     let client = newClient();
     try {
+      if (config.transport === "sse") {
+        await open(client, new SSEClientTransport(url, { requestInit }), signal);
+        client.onclose = () => options.onClose?.();
+        return { client, stderrTail: () => "", close: () => client.close() };
+      }
       await open(client, new StreamableHTTPClientTransport(url, { requestInit }), signal);
     } catch (e) {
-      if (signal.aborted) throw e;
+      if (signal.aborted || config.transport !== undefined) throw e;
       // Servers of the 2024-11-05 protocol speak SSE only.
       client = newClient();
       try {
