@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMcpManager, type McpManager } from "@loom/runtime/mcp/manager";
 import type { Tool } from "@loom/runtime/tool";
-import { everything, filesystem, hanging } from "./_servers.ts";
+import { EVERYTHING, everything, filesystem, hanging, serverConfig } from "./_servers.ts";
 
 const open: McpManager[] = [];
 afterEach(async () => {
@@ -133,4 +133,55 @@ test("waitForTool waits for a server still starting, not for others", async () =
   expect(m.servers()[0]!.status).toBe("ready");
   // A name of no server returns at once.
   await m.waitForTool("read_file", new AbortController().signal);
+});
+
+test("tools/list_changed: a server's new tools are offered", async () => {
+  const { m, changes } = manager({
+    g: serverConfig({
+      command: process.execPath,
+      args: [join(import.meta.dir, "fixtures", "growing-server.ts")],
+    }),
+  });
+  await m.settled();
+  expect(m.tools().map((t) => t.name)).toEqual(["g__grow"]);
+  const grown = new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (changes.at(-1)?.some((t) => t.name === "g__grown_1")) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 10);
+  });
+  expect((await call(m.tools(), "g__grow", {})).output).toBe("called grow");
+  await grown;
+  expect(m.tools().map((t) => t.name)).toEqual(["g__grow", "g__grown_1"]);
+});
+
+test("streamable HTTP: server-everything over HTTP, with a header from the environment", async () => {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  const proc = Bun.spawn([process.execPath, EVERYTHING, "streamableHttp"], {
+    env: { ...process.env, PORT: String(port) },
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  try {
+    const reader = proc.stderr.getReader();
+    let seen = "";
+    for (let i = 0; i < 100 && !seen.includes("listening"); i++) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += new TextDecoder().decode(value);
+    }
+    const { m, warnings } = manager({
+      remote: serverConfig({ url: `http://127.0.0.1:${port}/mcp`, headers: { "X-Token": "${HOME}" } }),
+    });
+    await m.settled();
+    expect(warnings).toEqual([]);
+    expect((await call(m.tools(), "remote__echo", { message: "over http" })).output).toBe("Echo: over http");
+  } finally {
+    proc.kill();
+    await proc.exited;
+  }
 });
