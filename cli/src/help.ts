@@ -52,7 +52,7 @@ export const EXAMPLES: Record<string, string[]> = {
   "mcp list": ["loom mcp list", "loom mcp list --json"],
   "mcp add": [
     "loom mcp add everything -- npx -y @modelcontextprotocol/server-everything",
-    'loom mcp add github --url https://api.githubcopilot.com/mcp/ --header "Authorization=Bearer ${GITHUB_TOKEN}"',
+    `loom mcp add github --url https://api.githubcopilot.com/mcp/ --header "Authorization=Bearer \${GITHUB_TOKEN}"`,
     "loom mcp add files --env LOG_LEVEL=warn -- npx -y @modelcontextprotocol/server-filesystem .",
   ],
   "mcp remove": ["loom mcp remove everything"],

@@ -14,7 +14,7 @@ test("add a stdio server, list it, test it (tools and timings), remove it; comme
       "add",
       "ev",
       "--env",
-      "TOKEN=${MY_TOKEN}",
+      `TOKEN=\${MY_TOKEN}`,
       "--",
       process.execPath,
       EVERYTHING,
@@ -44,7 +44,7 @@ test("add a stdio server, list it, test it (tools and timings), remove it; comme
     const missing = await loom(sb, ["mcp", "test", "ev"]);
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe(
-      "ev: failed: CONFIG_INVALID: mcp.servers.ev.env TOKEN names ${MY_TOKEN}, which is not set\n",
+      `ev: failed: CONFIG_INVALID: mcp.servers.ev.env TOKEN names \${MY_TOKEN}, which is not set\n`,
     );
 
     const dup = await loom(sb, ["mcp", "add", "ev", "--url", "http://x"]);

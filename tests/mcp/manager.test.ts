@@ -175,7 +175,7 @@ test("streamable HTTP: server-everything over HTTP, with a header from the envir
       seen += new TextDecoder().decode(value);
     }
     const { m, warnings } = manager({
-      remote: serverConfig({ url: `http://127.0.0.1:${port}/mcp`, headers: { "X-Token": "${HOME}" } }),
+      remote: serverConfig({ url: `http://127.0.0.1:${port}/mcp`, headers: { "X-Token": `\${HOME}` } }),
     });
     await m.settled();
     expect(warnings).toEqual([]);

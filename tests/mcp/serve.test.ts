@@ -59,9 +59,9 @@ test("lists Loom's tools with schemas and read-only hints; read_file works; a pa
   expect(text(read)).toContain("export const answer = 41;");
 
   for (const path of ["../../../../etc/passwd", "/etc/passwd"]) {
-    const escape = await client.callTool({ name: "read_file", arguments: { path } });
-    expect(escape.isError).toBe(true);
-    expect(text(escape)).toContain('"code":"PATH_OUTSIDE_WORKSPACE"');
+    const outside = await client.callTool({ name: "read_file", arguments: { path } });
+    expect(outside.isError).toBe(true);
+    expect(text(outside)).toContain('"code":"PATH_OUTSIDE_WORKSPACE"');
   }
   const unknown = await client.callTool({ name: "nope", arguments: {} });
   expect(text(unknown)).toStartWith('TOOL_NOT_FOUND: no tool named "nope"');

@@ -66,8 +66,8 @@ const add = defineCommand({
   args: {
     ...nameArg,
     url: { type: "string", description: "Streamable HTTP (or SSE) endpoint" },
-    env: { type: "string", description: "KEY=VALUE for a stdio server (repeatable; ${VAR} reads your env)" },
-    header: { type: "string", description: "KEY=VALUE HTTP header (repeatable; ${VAR} reads your env)" },
+    env: { type: "string", description: `KEY=VALUE for a stdio server (repeatable; \${VAR} reads your env)` },
+    header: { type: "string", description: `KEY=VALUE HTTP header (repeatable; \${VAR} reads your env)` },
     "timeout-ms": { type: "string", description: "Start-up and per-call timeout (default 30000)" },
   },
   async run({ args, rawArgs }) {

@@ -227,7 +227,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     },
     async waitForTool(name, signal) {
       const entry = entries.find((e) => name.startsWith(`${e.name}${MCP_NAME_SEPARATOR}`));
-      if (!entry || entry.status !== "starting" || signal.aborted) return;
+      if (entry?.status !== "starting" || signal.aborted) return;
       await new Promise<void>((resolve) => {
         signal.addEventListener("abort", () => resolve(), { once: true });
         void entry.attempt.then(resolve);
