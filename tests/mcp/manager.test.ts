@@ -1,6 +1,6 @@
 /** The MCP client against real servers from npm: tools listed and called, failures and restarts. */
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMcpManager, type McpManager } from "@loom/runtime/mcp/manager";
@@ -143,10 +143,10 @@ test("tools/list_changed: a server's new tools are offered", async () => {
     }),
   });
   await m.settled();
-  expect(m.tools().map((t) => t.name)).toEqual(["g__grow"]);
+  expect(m.tools().map((t) => t.name)).toEqual(["g__grow", "g__wait"]);
   const grown = new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      if (changes.at(-1)?.some((t) => t.name === "g__grown_1")) {
+      if (changes.at(-1)?.some((t) => t.name === "g__grown_2")) {
         clearInterval(timer);
         resolve();
       }
@@ -154,7 +154,7 @@ test("tools/list_changed: a server's new tools are offered", async () => {
   });
   expect((await call(m.tools(), "g__grow", {})).output).toBe("called grow");
   await grown;
-  expect(m.tools().map((t) => t.name)).toEqual(["g__grow", "g__grown_1"]);
+  expect(m.tools().map((t) => t.name)).toEqual(["g__grow", "g__wait", "g__grown_2"]);
 });
 
 test("streamable HTTP: server-everything over HTTP, with a header from the environment", async () => {
@@ -183,5 +183,40 @@ test("streamable HTTP: server-everything over HTTP, with a header from the envir
   } finally {
     proc.kill();
     await proc.exited;
+  }
+});
+
+test("cancelling a call sends notifications/cancelled: the server sees its request aborted", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "loom-mcp-cancel-"));
+  const marker = join(dir, "marker");
+  try {
+    const { m } = manager({
+      g: serverConfig({
+        command: process.execPath,
+        args: [join(import.meta.dir, "fixtures", "growing-server.ts"), marker],
+      }),
+    });
+    await m.settled();
+    const tool = m.tools().find((t) => t.name === "g__wait")!;
+    const controller = new AbortController();
+    const progress: string[] = [];
+    const call = tool.invoke(
+      {},
+      {
+        workspaceRoot: dir,
+        callId: "c",
+        signal: controller.signal,
+        onProgress: (p) => {
+          progress.push(p.message ?? "");
+          controller.abort();
+        },
+      },
+    );
+    await expect(call).rejects.toThrow();
+    expect(progress).toEqual(["waiting"]);
+    for (let i = 0; i < 200 && !existsSync(marker); i++) await Bun.sleep(10);
+    expect(readFileSync(marker, "utf8")).toBe("cancelled");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
