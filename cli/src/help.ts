@@ -48,10 +48,24 @@ export const EXAMPLES: Record<string, string[]> = {
     `echo '{"pattern":"src/**/*.ts"}' | loom tools call glob -`,
   ],
   models: ["loom models", "loom models --json"],
+  mcp: ["loom mcp add everything -- npx -y @modelcontextprotocol/server-everything", "loom mcp list"],
+  "mcp list": ["loom mcp list", "loom mcp list --json"],
+  "mcp add": [
+    "loom mcp add everything -- npx -y @modelcontextprotocol/server-everything",
+    `loom mcp add github --url https://api.githubcopilot.com/mcp/ --header "Authorization=Bearer \${GITHUB_TOKEN}"`,
+    "loom mcp add files --env LOG_LEVEL=warn -- npx -y @modelcontextprotocol/server-filesystem .",
+  ],
+  "mcp remove": ["loom mcp remove everything"],
+  "mcp test": ["loom mcp test everything", "loom mcp test everything --json"],
+  "mcp serve": [
+    "loom mcp serve --workspace ~/src/app",
+    "loom mcp serve --permission-mode auto",
+    "loom mcp serve --http 8931 --permission-mode read-only",
+  ],
 };
 
 /** Commands whose last positional takes the rest of the words (`loom run fix the test`). */
-export const VARIADIC = new Set(["run", "threads search"]);
+export const VARIADIC = new Set(["run", "threads search", "mcp add"]);
 
 /** Commands whose `--json` output is an event stream ending in a `final` event, usage errors too. */
 export const JSON_STREAMS = new Set(["run"]);

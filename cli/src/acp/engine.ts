@@ -3,7 +3,7 @@
  * real one on the CLI session (config → LlmClient → tools → agent, local thread store); protocol
  * tests may pass another.
  */
-import type { PermissionMode } from "@loom/runtime/config/schema";
+import type { McpServerConfig, PermissionMode } from "@loom/runtime/config/schema";
 import type { FinishReason, ImagePart, Message, ToolCall, Usage } from "@loom/runtime/llm";
 import type { Tool, ToolProgress, ToolResult } from "@loom/runtime/tool";
 
@@ -67,10 +67,21 @@ export interface EngineSession {
   close(): Promise<void>;
 }
 
+/** What a client asks for a session besides its directory. */
+export interface SessionOptions {
+  /** The client's MCP servers (ACP `mcpServers`), by name. */
+  mcpServers?: Record<string, McpServerConfig>;
+}
+
 export interface AcpEngine {
-  newSession(cwd: string, hooks: SessionHooks): Promise<EngineSession>;
+  newSession(cwd: string, hooks: SessionHooks, options?: SessionOptions): Promise<EngineSession>;
   /** `undefined` when there is no such session. */
-  loadSession(id: string, cwd: string, hooks: SessionHooks): Promise<EngineSession | undefined>;
+  loadSession(
+    id: string,
+    cwd: string,
+    hooks: SessionHooks,
+    options?: SessionOptions,
+  ): Promise<EngineSession | undefined>;
   listSessions(cwd?: string): Promise<SessionSummary[]>;
   /** Deletes a stored session; `false` when there is no such session. */
   deleteSession(id: string): Promise<boolean>;

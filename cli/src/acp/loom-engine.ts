@@ -96,8 +96,9 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
   };
 
   return {
-    newSession: (cwd, hooks) => start(hooks, { workspace: cwd }),
-    async loadSession(id, cwd, hooks) {
+    newSession: (cwd, hooks, o = {}) =>
+      start(hooks, { workspace: cwd, ...(o.mcpServers ? { mcpServers: o.mcpServers } : {}) }),
+    async loadSession(id, cwd, hooks, o = {}) {
       let thread: ReturnType<typeof store.get>;
       try {
         thread = store.get(id);
@@ -105,7 +106,11 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
         return undefined;
       }
       if (!thread || thread.deletedAt) return undefined;
-      return start(hooks, { workspace: cwd, resume: id });
+      return start(hooks, {
+        workspace: cwd,
+        resume: id,
+        ...(o.mcpServers ? { mcpServers: o.mcpServers } : {}),
+      });
     },
     async deleteSession(id) {
       try {

@@ -115,19 +115,43 @@ describe("acp server: plans, stop reasons, session lifecycle", () => {
     });
   });
 
-  test("MCP servers offered by the client are ignored with a warning on the log", async () => {
+  test("MCP servers offered by the client reach the engine, on session/new and session/load", async () => {
     const { engine } = scriptedEngine(async () => "end_turn");
-    const warnings: string[] = [];
-    const log = { info() {}, error() {}, warn: (m: string) => void warnings.push(m) };
-    await withClient(engine, { log }, async (ctx) => {
-      await ctx.request(methods.agent.session.new, { cwd: "/w", mcpServers: [] });
-      expect(warnings).toEqual([]);
-      await ctx.request(methods.agent.session.new, {
+    const seen: unknown[] = [];
+    const spy = {
+      ...engine,
+      newSession: (cwd: string, hooks: Parameters<typeof engine.newSession>[1], o?: unknown) => {
+        seen.push(["new", o]);
+        return engine.newSession(cwd, hooks);
+      },
+      loadSession: (
+        id: string,
+        cwd: string,
+        hooks: Parameters<typeof engine.loadSession>[2],
+        o?: unknown,
+      ) => {
+        seen.push(["load", o]);
+        return engine.loadSession(id, cwd, hooks);
+      },
+    };
+    await withClient(spy, {}, async (ctx) => {
+      const { sessionId } = await ctx.request(methods.agent.session.new, {
         cwd: "/w",
-        mcpServers: [{ name: "gh", command: "gh-mcp", args: [], env: [] }],
+        mcpServers: [{ name: "gh", command: "gh-mcp", args: ["--stdio"], env: [] }],
       });
-      expect(warnings).toEqual(["session S-2: MCP servers are not supported yet; ignored 1"]);
+      await ctx.request(methods.agent.session.load, {
+        sessionId,
+        cwd: "/w",
+        mcpServers: [{ type: "http", name: "remote", url: "https://r/mcp", headers: [] }],
+      });
     });
+    expect(seen).toEqual([
+      ["new", { mcpServers: { gh: { command: "gh-mcp", args: ["--stdio"], env: {} } } }],
+      [
+        "load",
+        { mcpServers: { remote: { url: "https://r/mcp", headers: {}, transport: "streamable-http" } } },
+      ],
+    ]);
   });
 
   test("resume opens a session without replay; close ends it; delete removes it", async () => {

@@ -10,7 +10,7 @@ import { createAcpAgent } from "./server.ts";
 const kinds = (h: Harness) => h.updates.map((u) => u.sessionUpdate);
 
 describe("acp server", () => {
-  test("initialize advertises load, list, embedded context, images, the sign-in method and no MCP", async () => {
+  test("initialize advertises load, list, embedded context, images, the sign-in method and MCP over stdio, HTTP and SSE", async () => {
     const { engine } = scriptedEngine(async () => "end_turn");
     const client = acp.client({ name: "t" });
     const init = await client.connectWith(createAcpAgent({ engine }).app, (ctx) =>
@@ -24,7 +24,7 @@ describe("acp server", () => {
       embeddedContext: true,
     });
     expect(init.authMethods?.map((m) => m.id)).toEqual(["provider-key"]);
-    expect(init.agentCapabilities?.mcpCapabilities).toEqual({ http: false, sse: false });
+    expect(init.agentCapabilities?.mcpCapabilities).toEqual({ http: true, sse: true });
     expect(init.agentInfo?.name).toBe("loom");
   });
 

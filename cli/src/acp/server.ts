@@ -12,6 +12,7 @@ import { availableCommands, type CommandName, parseCommand } from "./commands.ts
 import { configOptions, MODE_OPTION, MODEL_OPTION, modelChoices } from "./config-options.ts";
 import type { AcpEngine, EngineSession, PermissionMode, SessionHooks } from "./engine.ts";
 import { AUTH_METHOD_ID, initializeResponse } from "./initialize.ts";
+import { acpMcpServers } from "./mcp-servers.ts";
 import { MODES, modeState } from "./modes.ts";
 import { createApprover, createPermissionMemory } from "./permissions.ts";
 import { type PlanTracker, planOf, planTracker } from "./plan.ts";
@@ -206,18 +207,18 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
       return {};
     })
     .onRequest(methods.agent.session.new, async ({ params, client }) => {
-      const s = (await open(params.cwd, client, (hooks) => engine.newSession(params.cwd, hooks)))!;
+      const mcpServers = acpMcpServers(params.mcpServers);
+      const s = (await open(params.cwd, client, (hooks) =>
+        engine.newSession(params.cwd, hooks, { mcpServers }),
+      ))!;
       log.info(`session ${s.engine.id} created in ${s.engine.cwd}`);
-      if (params.mcpServers.length > 0)
-        log.warn(
-          `session ${s.engine.id}: MCP servers are not supported yet; ignored ${params.mcpServers.length}`,
-        );
       announceCommands(s, client);
       return { sessionId: s.engine.id, modes: modeState(s.mode), configOptions: configOf(s) };
     })
     .onRequest(methods.agent.session.load, async ({ params, client }) => {
+      const mcpServers = acpMcpServers(params.mcpServers);
       const s = await open(params.cwd, client, (hooks) =>
-        engine.loadSession(params.sessionId, params.cwd, hooks),
+        engine.loadSession(params.sessionId, params.cwd, hooks, { mcpServers }),
       );
       if (!s) throw RequestError.sessionNotFound(params.sessionId);
       for (const update of replayUpdates([...s.engine.messages], s.cwd)) {

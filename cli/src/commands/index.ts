@@ -17,5 +17,6 @@ export const subCommands: Record<string, Lazy> = {
   undo: () => import("./undo.ts").then((m) => m.default as CommandDef),
   plugin: () => import("./plugin.ts").then((m) => m.default as CommandDef),
   tools: () => import("./tools.ts").then((m) => m.default as CommandDef),
+  mcp: () => import("./mcp.ts").then((m) => m.default as CommandDef),
   models: () => import("./models.ts").then((m) => m.default as CommandDef),
 };

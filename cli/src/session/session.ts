@@ -1,6 +1,6 @@
 import { createAgent } from "@loom/runtime/agent";
 import type { Agent, TurnResult } from "@loom/runtime/agent/types";
-import type { LoomConfig } from "@loom/runtime/config/schema";
+import type { LoomConfig, McpServerConfig } from "@loom/runtime/config/schema";
 import { formatError, LoomError } from "@loom/runtime/errors";
 import type { ImagePart, LlmClient, Usage } from "@loom/runtime/llm";
 import type { Env } from "@loom/runtime/paths";
@@ -16,6 +16,7 @@ import { budgetedLlm, budgetFor } from "./context-budget.ts";
 import { unknownDisabledTools } from "./disabled-tools.ts";
 import type { SessionEvent, SessionListener } from "./events.ts";
 import { createSessionLlm } from "./llm.ts";
+import { type SessionMcp, startSessionMcp } from "./mcp.ts";
 import { checkModel, providerFor } from "./model-choice.ts";
 import { type AskFn, createApprover, type PermissionMode, toolsForMode } from "./permissions.ts";
 import { createSessionLog, logSessionEvent } from "./session-log.ts";
@@ -52,6 +53,8 @@ export interface SessionInit {
   wrapTool?: (tool: Tool) => Tool;
   /** Where plugin warnings go (a plugin that could not be loaded); default: a line on stderr. */
   onWarning?: (warning: string) => void;
+  /** MCP servers besides `[mcp.servers]` (ACP's `mcpServers`); a name here replaces the config's. */
+  mcpServers?: Record<string, McpServerConfig>;
 }
 
 /** Replaceable pieces, for tests and for front ends that bring their own. */
@@ -119,7 +122,14 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   let mode: PermissionMode = config.agent.permission_mode;
 
   // A provider's own warnings (a deprecated model) reach the user as session notices, once each.
-  const notice = (message: string): void => emit({ type: "session.notice", level: "warn", message });
+  // Before a front end listens, notices wait with the start-up ones.
+  const notice = (message: string): void => {
+    const e: SessionEvent = { type: "session.notice", level: "warn", message };
+    if (listeners.size === 0) {
+      startNotices.push(e);
+      logSessionEvent(log, e);
+    } else emit(e);
+  };
   const makeLlm = (p: string) => (deps.createLlm ?? createSessionLlm)(config, p, env, notice);
   let llm = await makeLlm(provider);
   // The first request will need the provider SDK and a connection: start both now, so they
@@ -133,10 +143,14 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     (plugin, message) => log.info("plugin.log", { plugin, message }),
     init.onWarning,
   );
-  const allTools = loaded.tools
-    .filter((t) => !config.tools.disabled.includes(t.name))
-    .map((t) => (init.wrapTool ? init.wrapTool(t) : t));
-  const toolMap = new Map(allTools.map((t) => [t.name, t]));
+  const offered = (tools: readonly Tool[]): Tool[] =>
+    tools
+      .filter((t) => !config.tools.disabled.includes(t.name))
+      .map((t) => (init.wrapTool ? init.wrapTool(t) : t));
+  const ownTools = offered(loaded.tools);
+  let allTools = ownTools;
+  let toolMap = new Map(allTools.map((t) => [t.name, t]));
+  const agentTools = (): Tool[] => undo.wrap(toolsForMode(allTools, mode, init.ask !== undefined));
   // Held for the first listener: front ends attach only after the session is built.
   let startNotices = [
     ...(modelNotice ? [modelNotice] : []),
@@ -184,6 +198,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   });
 
   let agent: Agent;
+  let mcp: SessionMcp | undefined;
   let unsubscribe = (): void => {};
   let busy = false;
   let cancelRequested = false;
@@ -202,7 +217,8 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       llm: agentLlm(),
       model,
       system,
-      tools: undo.wrap(toolsForMode(allTools, mode, init.ask !== undefined)),
+      tools: agentTools(),
+      awaitTool: async (name, signal) => mcp?.waitForTool(name, signal),
       maxRetries: config.agent.max_retries,
       maxSteps: config.agent.max_steps,
       ...(init.askContinue
@@ -231,6 +247,18 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     });
   };
   makeAgent();
+  // MCP tools join when their server is ready; a name a built-in already has stays the built-in's.
+  mcp = startSessionMcp({
+    servers: { ...config.mcp.servers, ...init.mcpServers },
+    workspace,
+    env,
+    onChange: (tools) => {
+      allTools = [...ownTools, ...offered(tools).filter((t) => !ownTools.some((o) => o.name === t.name))];
+      toolMap = new Map(allTools.map((t) => [t.name, t]));
+      agent.setTools(agentTools());
+    },
+    onWarning: (message) => notice(message),
+  });
 
   const contextWindow = (): number => budget().contextWindow;
 
@@ -400,6 +428,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         // Released even when the last save fails: a plugin host left running keeps the process alive.
         sync?.close();
         loaded.close();
+        await mcp?.close().catch(() => undefined);
         log.info("session.closed", { threadId: thread.id });
         log.close();
       }

@@ -119,3 +119,63 @@ describe("tool scheduling", () => {
     expect((await agent.send("x")).reason).toBe("end_turn");
   });
 });
+
+describe("tools that arrive later (MCP servers starting in the background)", () => {
+  test("setTools: the next request offers the new tools and the machine treats them by their mutating flag", async () => {
+    const llm = createScriptedLlm([
+      textReply("no tools yet"),
+      [completedEvent("", [{ id: "m1", name: "late", input: {} }])],
+      textReply("done"),
+    ]);
+    const asked: string[] = [];
+    const agent = createAgent({
+      llm,
+      tools: [],
+      model: "m",
+      permission: async (call) => {
+        asked.push(call.name);
+        return "allow";
+      },
+    });
+    await agent.send("one");
+    agent.setTools([tool("late", async () => ({ output: "late ok" }), true)]);
+    await agent.send("two");
+    expect(llm.requests[0]!.tools).toBeUndefined();
+    expect(llm.requests[1]!.tools?.map((t) => t.name)).toEqual(["late"]);
+    expect(asked).toEqual(["late"]);
+    expect(JSON.stringify(llm.requests[2]!.messages)).toContain("late ok");
+  });
+
+  test("awaitTool: a call to a tool not known yet waits for it, then runs; still unknown is TOOL_NOT_FOUND", async () => {
+    const llm = createScriptedLlm([
+      [
+        completedEvent("", [
+          { id: "a", name: "srv__echo", input: {} },
+          { id: "b", name: "nothing", input: {} },
+        ]),
+      ],
+      textReply("done"),
+    ]);
+    let agent!: ReturnType<typeof createAgent>;
+    const waited: string[] = [];
+    agent = createAgent({
+      llm,
+      tools: [],
+      model: "m",
+      awaitTool: async (name) => {
+        waited.push(name);
+        await tick();
+        if (name === "srv__echo") agent.setTools([tool("srv__echo", async () => ({ output: "echoed" }))]);
+      },
+    });
+    const events: AgentEvent[] = [];
+    agent.on((e) => events.push(e));
+    await agent.send("go");
+    expect(waited.sort()).toEqual(["nothing", "srv__echo"]);
+    const results = events.flatMap((e) => (e.type === "tool.completed" ? [[e.callId, e.result]] : []));
+    expect(Object.fromEntries(results)).toEqual({
+      a: "echoed",
+      b: 'TOOL_NOT_FOUND: no tool named "nothing". Available tools: srv__echo',
+    });
+  });
+});

@@ -71,19 +71,22 @@ function serialise(check: PermissionCheck): PermissionCheck {
 export function createAgent(options: AgentOptions): Agent {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
-  const tools = new Map<string, Tool>(options.tools.map((t) => [t.name, t]));
-  const toolSpecs = options.tools.map(({ name, description, inputSchema }) => ({
-    name,
-    description,
-    inputSchema,
-  }));
+  let tools = new Map<string, Tool>();
+  let toolSpecs: LlmRequest["tools"] = [];
   const config: MachineConfigInput = {
     maxRetries: options.maxRetries,
     backoff: options.backoff,
     maxSteps: options.maxSteps,
     askAtStepLimit: options.continueAtStepLimit !== undefined,
-    mutatingTools: options.tools.filter((t) => t.mutating).map((t) => t.name),
+    mutatingTools: [],
   };
+  /** The tool set the next model request offers and the next tool calls use. */
+  function useTools(list: readonly Tool[]): void {
+    tools = new Map(list.map((t) => [t.name, t]));
+    toolSpecs = list.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
+    config.mutatingTools = list.filter((t) => t.mutating).map((t) => t.name);
+  }
+  useTools(options.tools);
   const permission = options.permission ? serialise(options.permission) : undefined;
   const hook = options.hooks?.postTools?.bind(options.hooks);
   const listeners = new Set<AgentListener>();
@@ -205,7 +208,7 @@ export function createAgent(options: AgentOptions): Agent {
     const { requestId, controller } = request;
     const body: LlmRequest = { model: options.model, messages };
     if (options.system !== undefined) body.system = options.system;
-    if (toolSpecs.length > 0) body.tools = toolSpecs;
+    if (toolSpecs && toolSpecs.length > 0) body.tools = toolSpecs;
     if (options.maxTokens !== undefined) body.maxTokens = options.maxTokens;
     if (options.temperature !== undefined) body.temperature = options.temperature;
     const soFar: StreamSoFar = { sentChars: JSON.stringify(body).length, receivedChars: 0 };
@@ -250,7 +253,8 @@ export function createAgent(options: AgentOptions): Agent {
     let startedAt = clock.now();
     request.running.set(call.id, { name: call.name, startedAt });
     const result = await runToolCall(call, {
-      tools,
+      tools: { get: (name) => tools.get(name), keys: () => tools.keys() },
+      ...(options.awaitTool ? { awaitTool: options.awaitTool } : {}),
       clock,
       defaultTimeoutMs: options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
       workspaceRoot: options.workspaceRoot ?? process.cwd(),
@@ -371,6 +375,9 @@ export function createAgent(options: AgentOptions): Agent {
     },
     cancel() {
       dispatch({ type: "Cancel" });
+    },
+    setTools(list) {
+      useTools(list);
     },
     async shutdown() {
       dispatch({ type: "ShutdownRequested" });

@@ -11,7 +11,9 @@ import type { Clock, TimerHandle } from "./clock.ts";
 import type { PermissionCheck } from "./types.ts";
 
 export interface RunToolDeps {
-  tools: ReadonlyMap<string, Tool>;
+  tools: Pick<ReadonlyMap<string, Tool>, "get" | "keys">;
+  /** Waits for a tool not known yet (an MCP server still starting); the name is looked up again after. */
+  awaitTool?: (name: string, signal: AbortSignal) => Promise<void>;
   clock: Clock;
   defaultTimeoutMs: number;
   workspaceRoot: string;
@@ -89,7 +91,12 @@ export async function runToolCall(call: RequestedToolCall, deps: RunToolDeps): P
   if (call.inputError !== undefined) {
     return fail(`TOOL_INPUT_INVALID: ${call.inputError}. Arguments received: ${call.rawInput ?? ""}`);
   }
-  const tool = deps.tools.get(call.name);
+  let tool = deps.tools.get(call.name);
+  if (!tool && deps.awaitTool) {
+    await deps.awaitTool(call.name, deps.signal).catch(() => undefined);
+    if (deps.signal.aborted) return CANCELLED_RESULT;
+    tool = deps.tools.get(call.name);
+  }
   if (!tool) {
     const known = [...deps.tools.keys()].join(", ") || "none";
     return fail(`TOOL_NOT_FOUND: no tool named "${call.name}". Available tools: ${known}`);

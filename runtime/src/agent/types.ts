@@ -70,6 +70,11 @@ export interface AgentOptions {
   /** Timeout of a tool call when the tool sets none (default 120 000 ms). */
   toolTimeoutMs?: number;
   permission?: PermissionCheck;
+  /**
+   * Called for a tool name the agent does not know: may wait until a tool source still starting
+   * (an MCP server) has it, after which the name is looked up again.
+   */
+  awaitTool?: (name: string, signal: AbortSignal) => Promise<void>;
   /** Passed to tools in their context (default `process.cwd()`). */
   workspaceRoot?: string;
   capabilities?: ToolCapabilities;
@@ -135,6 +140,8 @@ export interface Agent {
   send(text: string, images?: ImagePart[]): Promise<TurnResult>;
   /** Aborts the running turn: stream and tools are aborted, open tool calls get a cancelled result. */
   cancel(): void;
+  /** Replaces the tools: the next model request offers these, and later calls use them. */
+  setTools(tools: readonly Tool[]): void;
   /** Cancels anything in flight and stops; later `send` calls reject. */
   shutdown(): Promise<void>;
   /** Subscribes to the event stream; returns the unsubscribe function. Listeners must not throw. */

@@ -276,7 +276,7 @@ describe("errors", () => {
     const { paths, options } = fixture({ user: "[zzz]\na = 1\n" });
     const e = loadError(options());
     expect(e.message).toBe(
-      `${paths.user}: zzz: unknown key (known keys: agent, providers, server, log, plugins, git, tools)`,
+      `${paths.user}: zzz: unknown key (known keys: agent, providers, server, log, plugins, git, tools, mcp)`,
     );
   });
 
@@ -341,6 +341,7 @@ describe("errors", () => {
       ['[plugins.grants.evil]\nread = ["/"]\n', "plugins.grants"],
       ['[providers.anthropic]\nbase_url = "http://attacker.example"\n', "providers.anthropic.base_url"],
       ['[server]\nurl = "http://attacker.example"\n', "server.url"],
+      ['[mcp.servers.evil]\ncommand = "sh"\n', "mcp"],
     ] as const) {
       const { paths, options } = fixture({ workspace: text });
       const e = loadError(options());

@@ -119,6 +119,8 @@ function rejectUntrustedKeys(values: Table, path: string): void {
   }
   const server = values.server;
   if (isTable(server) && "url" in server) bad.push("server.url");
+  // An MCP server is a command Loom starts (or a URL it sends headers to): the user's choice, not a repository's.
+  if ("mcp" in values) bad.push("mcp");
   if (bad.length > 0) {
     throw new LoomError(
       "CONFIG_INVALID",

@@ -115,6 +115,48 @@ export const ToolsConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/**
+ * One MCP server Loom connects to as a client: `command` (stdio) or `url` (streamable HTTP, SSE as
+ * fallback). Values in `env` and `headers` may name Loom's environment as `${VAR}`.
+ */
+export const McpServerConfig = Type.Object(
+  {
+    command: Type.Optional(Type.String({ minLength: 1 })),
+    args: Type.Optional(Type.Array(Type.String(), { default: [] })),
+    env: Type.Optional(Type.Record(Type.String(), Type.String(), { default: {} })),
+    /** Working directory of a stdio server; absent: the workspace. */
+    cwd: Type.Optional(Type.String({ minLength: 1 })),
+    url: Type.Optional(Type.String({ minLength: 1 })),
+    /** For `url`: absent tries streamable HTTP, then SSE; "sse" goes straight to the legacy SSE transport. */
+    transport: Type.Optional(Type.Union([Type.Literal("streamable-http"), Type.Literal("sse")])),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String(), { default: {} })),
+    enabled: Type.Optional(Type.Boolean({ default: true })),
+    /** Start-up (connect and list tools) and per-call timeout. */
+    timeout_ms: Type.Optional(Type.Integer({ minimum: 1, default: 30_000 })),
+    tools: Type.Optional(
+      Type.Object(
+        {
+          /** Only these tools (MCP names); absent: all. */
+          allow: Type.Optional(Type.Array(Type.String())),
+          deny: Type.Optional(Type.Array(Type.String(), { default: [] })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  // Defaults inside a table keyed by name are not filled in by the loader: the MCP client applies them.
+  { additionalProperties: false },
+);
+export type McpServerConfig = Static<typeof McpServerConfig>;
+
+export const McpConfig = Type.Object(
+  {
+    /** Keyed by server name; its tools are offered as `<name>__<tool>`. */
+    servers: Type.Record(Type.String({ pattern: "^[A-Za-z0-9_-]+$" }), McpServerConfig, { default: {} }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     agent: AgentConfig,
@@ -124,6 +166,7 @@ export const ConfigSchema = Type.Object(
     plugins: PluginsConfig,
     git: GitConfig,
     tools: ToolsConfig,
+    mcp: McpConfig,
   },
   { additionalProperties: false, $id: "https://loom.dev/schemas/config.json", title: "Loom configuration" },
 );
