@@ -1,0 +1,47 @@
+import { describe, expect, test } from "bun:test";
+import { defaultSandboxMode, parseSandboxMode, sandboxNetwork, sandboxPolicy } from "./policy.ts";
+
+const none = { network: [], hidden: [], writable: [] };
+
+describe("sandboxPolicy", () => {
+  test("the permission mode picks the default; danger-full-access only when asked for", () => {
+    expect(defaultSandboxMode("auto")).toBe("workspace-write");
+    expect(defaultSandboxMode("ask")).toBe("workspace-write");
+    expect(defaultSandboxMode("read-only")).toBe("read-only");
+    expect(sandboxPolicy(none, "auto", { HOME: "/h" }).mode).toBe("workspace-write");
+    expect(sandboxPolicy({ ...none, mode: "danger-full-access" }, "auto", { HOME: "/h" }).mode).toBe(
+      "danger-full-access",
+    );
+  });
+
+  test("credential stores of HOME, loom's config dir and configured paths are hidden", () => {
+    const p = sandboxPolicy({ ...none, hidden: ["~/.secret", "/etc/vault"] }, "auto", {
+      HOME: "/h",
+      XDG_CONFIG_HOME: "/x",
+    });
+    for (const path of ["/h/.ssh", "/h/.aws", "/h/.config/gcloud", "/h/.docker/config.json", "/h/.netrc"])
+      expect(p.hidden).toContain(path);
+    expect(p.hidden).toContain("/x/loom");
+    expect(p.hidden).toContain("/h/.secret");
+    expect(p.hidden).toContain("/etc/vault");
+  });
+
+  test("writable paths expand ~ and refuse relative ones", () => {
+    expect(sandboxPolicy({ ...none, writable: ["~/out"] }, "auto", { HOME: "/h" }).writable).toContain(
+      "/h/out",
+    );
+    expect(() => sandboxPolicy({ ...none, writable: ["out"] }, "auto", { HOME: "/h" })).toThrow(/absolute/);
+  });
+
+  test("network: loopback is the sandbox's own, * the host's; host names are refused", () => {
+    expect(sandboxNetwork([])).toBe("none");
+    expect(sandboxNetwork(["loopback"])).toBe("none");
+    expect(sandboxNetwork(["*"])).toBe("host");
+    expect(() => sandboxNetwork(["github.com"])).toThrow(/per-host allow-lists are not supported/);
+  });
+
+  test("parseSandboxMode", () => {
+    expect(parseSandboxMode("read-only")).toBe("read-only");
+    expect(parseSandboxMode("full")).toBeUndefined();
+  });
+});
