@@ -4,7 +4,7 @@
  * machine and fails in CI (scripts/test-deps.sh installs it).
  */
 import { afterAll, describe, expect } from "bun:test";
-import { existsSync, linkSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findBwrap, probeSandbox } from "@loom/runtime/sandbox/probe";
 import { testNeeding } from "../cli/_needs-tool.ts";
@@ -222,7 +222,7 @@ describe("normal work inside the sandbox", () => {
 
   it("a server the command starts itself is reachable on the sandbox's loopback", async () => {
     const script =
-      'const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("inside") }); console.log(await (await fetch(`http://127.0.0.1:${s.port}`)).text()); s.stop(true);';
+      'const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("inside") }); console.log(await (await fetch("http://127.0.0.1:" + s.port)).text()); s.stop(true);';
     const r = await bash(w, sandbox, `${process.execPath} -e '${script}'`);
     expect(r).toMatchObject({ exit_code: 0, stdout: "inside\n" });
   });

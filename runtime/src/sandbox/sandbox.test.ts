@@ -8,7 +8,13 @@ const where = { workspaceRoot: "/w", cwd: "/w" };
 describe("createSandbox without a usable bwrap", () => {
   test("asks once, then refuses every command with a reason the model can read", async () => {
     const reasons: string[] = [];
-    const s = createSandbox(policy, { bwrap: null, onUnavailable: (r) => (reasons.push(r), false) });
+    const s = createSandbox(policy, {
+      bwrap: null,
+      onUnavailable: (r) => {
+        reasons.push(r);
+        return false;
+      },
+    });
     const a = await s.launch(["bash", "-c", "ls"], where);
     const b = await s.launch(["bash", "-c", "ls"], where);
     expect(reasons).toHaveLength(1);
@@ -28,7 +34,10 @@ describe("createSandbox without a usable bwrap", () => {
     let reason = "";
     const s = createSandbox(policy, {
       bwrap: "/nonexistent/bwrap",
-      onUnavailable: (r) => ((reason = r), false),
+      onUnavailable: (r) => {
+        reason = r;
+        return false;
+      },
     });
     expect((await s.launch(["true"], where)).kind).toBe("refused");
     expect(reason).toContain("could not start");
@@ -38,7 +47,13 @@ describe("createSandbox without a usable bwrap", () => {
     let asked = false;
     const s = createSandbox(
       { ...policy, mode: "danger-full-access" },
-      { bwrap: null, onUnavailable: () => ((asked = true), false) },
+      {
+        bwrap: null,
+        onUnavailable: () => {
+          asked = true;
+          return false;
+        },
+      },
     );
     expect(await s.launch(["true"], where)).toEqual({ kind: "run", argv: ["true"], sandboxed: false });
     expect(asked).toBe(false);
