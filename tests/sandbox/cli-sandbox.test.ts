@@ -92,8 +92,9 @@ describe("sandbox flags and config", () => {
 
   it("a per-host network allow-list in [sandbox] is refused with a reason", async () => {
     const env = await against({ turns: [{ text: "hi" }] });
-    mkdirSync(join(sb.env.XDG_CONFIG_HOME, "loom"), { recursive: true });
-    const cfg = join(sb.env.XDG_CONFIG_HOME, "loom", "config.toml");
+    const dir = join(sb.env.XDG_CONFIG_HOME ?? "", "loom");
+    mkdirSync(dir, { recursive: true });
+    const cfg = join(dir, "config.toml");
     writeFileSync(cfg, '[sandbox]\nnetwork = ["github.com"]\n');
     try {
       const r = await loom(sb, ["run", "hi"], { env });
