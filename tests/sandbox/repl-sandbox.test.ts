@@ -1,9 +1,10 @@
 /**
- * The REPL's sandbox question: a command the sandbox refused may run once outside it, if the user
- * says so; "n" leaves the refusal (and its note) as the model's result.
+ * The REPL's sandbox questions: a command the sandbox refused may run once outside it, if the user
+ * says so ("n" leaves the refusal and its note as the model's result); and where no sandbox can be
+ * made, an auto session asks once whether commands may run without one.
  */
 import { afterAll, beforeAll, expect } from "bun:test";
-import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findBwrap, probeSandbox } from "@loom/runtime/sandbox/probe";
 import { createSandbox, type Sandbox } from "../cli/_harness.ts";
@@ -57,6 +58,41 @@ it("a refused command: the REPL offers to run it once outside the sandbox; y run
   expect(existsSync(no)).toBe(false);
   // The model saw the second refusal with the sandbox's note.
   expect(JSON.stringify(up.requests.at(-1)?.body)).toContain("sandbox_denied");
+  term.keys("C-d");
+  await term.waitFor("exit=0", "loom to exit");
+}, 60_000);
+
+it("no sandbox possible in auto mode: the REPL asks once; n refuses every command of the session", async () => {
+  const fakeBin = join(sb.root, "fake-bin");
+  mkdirSync(fakeBin, { recursive: true });
+  writeFileSync(
+    join(fakeBin, "bwrap"),
+    "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n",
+  );
+  chmodSync(join(fakeBin, "bwrap"), 0o755);
+  up.setScript({
+    turns: [
+      { toolCalls: [{ id: "c1", name: "bash", input: { command: "touch one.txt" } }], stop: "tool_use" },
+      { toolCalls: [{ id: "c2", name: "bash", input: { command: "touch two.txt" } }], stop: "tool_use" },
+      { text: "Could not." },
+    ],
+  });
+  term.start(
+    "nobox",
+    ["--permission-mode", "auto"],
+    { ...env(), PATH: `${fakeBin}:${sb.env.PATH}` },
+    sb.workspace,
+  );
+  await term.waitFor("› ", "the prompt");
+  term.keys("touch them", "Enter");
+  await term.waitFor("Run the agent's commands without a sandbox for this session? [y/n]");
+  term.keys("n", "Enter");
+  const screen = await term.waitFor("Could not.");
+  expect(screen.match(/without a sandbox for this session\?/g)).toHaveLength(1);
+  expect(screen).toContain("setting up uid map: Permission denied");
+  expect(existsSync(join(sb.workspace, "one.txt"))).toBe(false);
+  expect(existsSync(join(sb.workspace, "two.txt"))).toBe(false);
+  expect(JSON.stringify(up.requests.at(-1)?.body)).toContain("SANDBOX_UNAVAILABLE");
   term.keys("C-d");
   await term.waitFor("exit=0", "loom to exit");
 }, 60_000);
