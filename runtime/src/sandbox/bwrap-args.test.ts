@@ -40,6 +40,19 @@ describe("bwrapArgs", () => {
     expect(a.indexOf(join(ws, ".git", "hooks"))).toBeGreaterThan(a.indexOf(join(ws, ".git")));
   });
 
+  test("/tmp is a tmpfs of 1 GiB", () => {
+    const a = args();
+    const i = a.indexOf("/tmp");
+    expect(a.slice(i - 3, i + 1)).toEqual(["--size", String(1024 * 1024 * 1024), "--tmpfs", "/tmp"]);
+  });
+
+  test("a git dir without hooks or config gets no read-only bind for them", () => {
+    const bare = join(root, "bare");
+    mkdirSync(join(bare, ".git"), { recursive: true });
+    const a = bwrapArgs(policy(), { workspaceRoot: bare, cwd: bare }, ["true"]);
+    expect(pairs(a, "--ro-bind")).toEqual(["/", "/dev/null"]);
+  });
+
   test("read-only binds nothing writable", () => {
     expect(pairs(args({ mode: "read-only" }), "--bind")).toEqual([]);
   });

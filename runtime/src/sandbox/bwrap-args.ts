@@ -52,8 +52,7 @@ export function bwrapArgs(policy: SandboxPolicy, where: BwrapWhere, argv: string
 /** Covers a path (and the real path a symlink leads to): an empty read-only dir, or /dev/null for a file. */
 function hide(p: string): string[] {
   const out: string[] = [];
-  for (const target of new Set([p, realOrUndefined(p)])) {
-    if (!target) continue;
+  for (const target of new Set([p, realOrUndefined(p) ?? p])) {
     const st = lstatOrUndefined(target);
     if (!st || st.isSymbolicLink()) continue;
     if (st.isDirectory()) out.push("--tmpfs", target, "--remount-ro", target);

@@ -26,6 +26,19 @@ describe("sandboxPolicy", () => {
     expect(p.hidden).toContain("/etc/vault");
   });
 
+  test("without an absolute HOME nothing of HOME is listed, and ~ cannot be expanded", () => {
+    for (const HOME of [undefined, "", "relative/home"]) {
+      const p = sandboxPolicy(none, "auto", { HOME, XDG_CONFIG_HOME: "/x" });
+      expect(p.hidden).toEqual(["/x/loom"]);
+      expect(p.writable).toEqual([]);
+      expect(() => sandboxPolicy({ ...none, hidden: ["~/.s"] }, "auto", { HOME })).toThrow(/needs HOME/);
+    }
+    expect(sandboxPolicy({ ...none, hidden: ["~"] }, "auto", { HOME: "/h" }).hidden).toContain("/h");
+    expect(sandboxPolicy({ ...none, hidden: ["~/secret"] }, "auto", { HOME: "/h" }).hidden).toContain(
+      "/h/secret",
+    );
+  });
+
   test("writable paths expand ~ and refuse relative ones", () => {
     expect(sandboxPolicy({ ...none, writable: ["~/out"] }, "auto", { HOME: "/h" }).writable).toContain(
       "/h/out",

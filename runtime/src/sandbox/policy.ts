@@ -46,7 +46,7 @@ export function sandboxPolicy(settings: SandboxSettings, permissionMode: string,
   const expand = (p: string): string => {
     if (p === "~" || p.startsWith("~/")) {
       if (!home) throw new LoomError("CONFIG_INVALID", `[sandbox]: '${p}' needs HOME to be set`);
-      return join(home, p.slice(1));
+      return p === "~" ? home : join(home, p.slice(2));
     }
     if (!isAbsolute(p))
       throw new LoomError("CONFIG_INVALID", `[sandbox]: '${p}' must be an absolute path or start with ~/`);
