@@ -38,11 +38,20 @@ export async function probeSandbox(bwrap: string | undefined): Promise<ProbeResu
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       if (code === 0) return resolve({ ok: true, bwrap });
-      const why = stderr.trim().split("\n")[0] || (signal ? `killed by ${signal}` : `exit code ${code}`);
-      resolve({
-        ok: false,
-        reason: `bubblewrap cannot create a sandbox here (user namespaces refused?): ${why}`,
-      });
+      resolve({ ok: false, reason: probeFailure(bwrap, stderr, code, signal) });
     });
   });
+}
+
+/** Why a probe failed, from bwrap's stderr: too old a bwrap, or a kernel that refuses the namespaces. */
+export function probeFailure(
+  bwrap: string,
+  stderr: string,
+  code: number | null,
+  signal: string | null,
+): string {
+  const why = stderr.trim().split("\n")[0] || (signal ? `killed by ${signal}` : `exit code ${code}`);
+  if (/Unknown option|unrecognized option/i.test(why))
+    return `${bwrap} is too old (bubblewrap 0.8 or newer is needed for --disable-userns and --size): ${why}`;
+  return `bubblewrap cannot create a sandbox here (user namespaces refused?): ${why}`;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { probeFailure } from "./probe.ts";
 import { createSandbox } from "./sandbox.ts";
 import type { SandboxPolicy } from "./types.ts";
 
@@ -57,5 +58,17 @@ describe("createSandbox without a usable bwrap", () => {
     );
     expect(await s.launch(["true"], where)).toEqual({ kind: "run", argv: ["true"], sandboxed: false });
     expect(asked).toBe(false);
+  });
+});
+
+describe("probeFailure", () => {
+  test("names an old bwrap, or the refused namespaces, with bwrap's own line", () => {
+    expect(probeFailure("/usr/bin/bwrap", "bwrap: Unknown option --disable-userns\n", 1, null)).toBe(
+      "/usr/bin/bwrap is too old (bubblewrap 0.8 or newer is needed for --disable-userns and --size): bwrap: Unknown option --disable-userns",
+    );
+    expect(probeFailure("b", "bwrap: setting up uid map: Permission denied\n", 1, null)).toBe(
+      "bubblewrap cannot create a sandbox here (user namespaces refused?): bwrap: setting up uid map: Permission denied",
+    );
+    expect(probeFailure("b", "", null, "SIGKILL")).toContain("killed by SIGKILL");
   });
 });
