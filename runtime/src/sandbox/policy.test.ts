@@ -22,14 +22,15 @@ describe("sandboxPolicy", () => {
     for (const path of ["/h/.ssh", "/h/.aws", "/h/.config/gcloud", "/h/.docker/config.json", "/h/.netrc"])
       expect(p.hidden).toContain(path);
     expect(p.hidden).toContain("/x/loom");
+    expect(p.hidden).toContain("/h/.cache/loom");
     expect(p.hidden).toContain("/h/.secret");
     expect(p.hidden).toContain("/etc/vault");
   });
 
   test("without an absolute HOME nothing of HOME is listed, and ~ cannot be expanded", () => {
     for (const HOME of [undefined, "", "relative/home"]) {
-      const p = sandboxPolicy(none, "auto", { HOME, XDG_CONFIG_HOME: "/x" });
-      expect(p.hidden).toEqual(["/x/loom"]);
+      const p = sandboxPolicy(none, "auto", { HOME, XDG_CONFIG_HOME: "/x", XDG_CACHE_HOME: "/c" });
+      expect(p.hidden).toEqual(["/x/loom", "/c/loom"]);
       expect(p.writable).toEqual([]);
       expect(() => sandboxPolicy({ ...none, hidden: ["~/.s"] }, "auto", { HOME })).toThrow(/needs HOME/);
     }

@@ -6,7 +6,7 @@
  */
 import { isAbsolute, join, resolve } from "node:path";
 import { LoomError } from "../errors.ts";
-import { configDir, type Env } from "../paths.ts";
+import { cacheDir, configDir, type Env } from "../paths.ts";
 import type { SandboxMode, SandboxNetwork, SandboxPolicy } from "./types.ts";
 
 export const SANDBOX_MODES: readonly SandboxMode[] = ["read-only", "workspace-write", "danger-full-access"];
@@ -55,6 +55,8 @@ export function sandboxPolicy(settings: SandboxSettings, permissionMode: string,
   const hidden = [
     ...(home ? HIDDEN_IN_HOME.map((p) => join(home, p)) : []),
     configDir(env),
+    // Inside a writable ~/.cache: what Loom caches there must not be rewritten from a sandbox.
+    cacheDir(env),
     ...settings.hidden.map(expand),
   ];
   const writable = [
