@@ -41,9 +41,8 @@ describe("sandboxPolicy", () => {
   });
 
   test("writable paths expand ~ and refuse relative ones", () => {
-    expect(sandboxPolicy({ ...none, writable: ["~/out"] }, "auto", { HOME: "/h" }).writable).toContain(
-      "/h/out",
-    );
+    const w = sandboxPolicy({ ...none, writable: ["~/out"] }, "auto", { HOME: "/h" }).writable;
+    expect(w).toEqual(["/h/.cache", "/h/.bun/install/cache", "/h/.npm", "/h/out"]);
     expect(() => sandboxPolicy({ ...none, writable: ["out"] }, "auto", { HOME: "/h" })).toThrow(/absolute/);
   });
 
