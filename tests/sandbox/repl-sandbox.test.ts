@@ -96,3 +96,19 @@ it("no sandbox possible in auto mode: the REPL asks once; n refuses every comman
   term.keys("C-d");
   await term.waitFor("exit=0", "loom to exit");
 }, 60_000);
+
+it("loom run at a terminal asks too: y runs the refused command once outside the sandbox", async () => {
+  const target = join(outside, "run-yes.txt");
+  up.setScript({
+    turns: [
+      { toolCalls: [{ id: "r1", name: "bash", input: { command: `echo x > ${target}` } }], stop: "tool_use" },
+      { text: "Written." },
+    ],
+  });
+  term.start("run-outside", ["run", "--permission-mode", "auto", "write it"], env(), sb.workspace);
+  await term.waitFor("Run this command once outside the sandbox? [y/n]");
+  term.keys("y", "Enter");
+  await term.waitFor("exit=0", "loom run to finish");
+  expect(existsSync(target)).toBe(true);
+  expect(JSON.stringify(up.requests.at(-1)?.body)).toContain("ran_outside_sandbox");
+}, 60_000);

@@ -17,7 +17,7 @@ import { sessionArgs } from "../session/global-flags.ts";
 import { createHeadlessText } from "../session/headless-text.ts";
 import { toJsonEvent } from "../session/json-events.ts";
 import { refusedCalls } from "../session/refused-calls.ts";
-import { askOnTerminal } from "../session/terminal-ask.ts";
+import { askOnTerminal, askYesNoOnTerminal } from "../session/terminal-ask.ts";
 
 /** Exit code of a run that finished with tool calls refused permission. */
 const EXIT_PERMISSION_DENIED = 3;
@@ -65,6 +65,25 @@ export default defineCommand({
           running?.hold(false);
         }
       };
+      const askYesNo = async (lines: string[], question: string) => {
+        side.newline();
+        running?.hold(true);
+        try {
+          return await askYesNoOnTerminal(lines, style.yellow(question));
+        } finally {
+          running?.hold(false);
+        }
+      };
+      init.askUnsandboxed = (reason) =>
+        askYesNo(
+          [`No sandbox can be made here: ${reason}.`],
+          "Run the agent's commands without a sandbox for this run? [y/n] ",
+        );
+      init.askOutside = (command, denial) =>
+        askYesNo(
+          [`The sandbox refused: ${command.split("\n")[0]}`, style.dim(denial)],
+          "Run this command once outside the sandbox? [y/n] ",
+        );
     }
 
     const { createSession } = await import("../session/session.ts");
