@@ -72,6 +72,12 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
         env,
         ask: async (call, tool) => ((await hooks.approve(call, tool)) ? "yes" : "no"),
         askContinue: (steps) => hooks.continueAtStepLimit(steps),
+        ...(hooks.askOutsideSandbox
+          ? {
+              askOutside: (command: string, denial: string, _signal: AbortSignal, callId: string) =>
+                hooks.askOutsideSandbox?.({ callId, command, denial }) ?? Promise.resolve(false),
+            }
+          : {}),
         wrapTool: (t) => {
           const wrapped = hooks.wrapTool(t);
           tools.set(wrapped.name, wrapped);
