@@ -57,7 +57,7 @@ export const bashTool = defineTool({
     const r = await run(launch.argv, cwd, timeoutMs, ctx);
     const denied = launch.sandboxed && sandbox ? deniedBySandbox(r, sandbox) : undefined;
     if (denied && sandbox?.askOutside && !ctx.signal.aborted) {
-      if (await sandbox.askOutside(input.command, denied, ctx.signal)) {
+      if (await sandbox.askOutside(input.command, denied, ctx.signal, ctx.callId)) {
         const outside = await run(argv, cwd, timeoutMs, ctx);
         return result(outside, { sandbox: "none", ran_outside_sandbox: true });
       }

@@ -32,5 +32,5 @@ export interface Sandbox {
    * Asked after a sandboxed command failed because of the sandbox: may it run once outside?
    * Absent (headless): never.
    */
-  askOutside?(command: string, denial: string, signal: AbortSignal): Promise<boolean>;
+  askOutside?(command: string, denial: string, signal: AbortSignal, callId: string): Promise<boolean>;
 }
