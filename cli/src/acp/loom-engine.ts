@@ -72,6 +72,9 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
         env,
         ask: async (call, tool) => ((await hooks.approve(call, tool)) ? "yes" : "no"),
         askContinue: (steps) => hooks.continueAtStepLimit(steps),
+        ...(hooks.askUnsandboxed
+          ? { askUnsandboxed: (reason: string) => hooks.askUnsandboxed?.(reason) ?? Promise.resolve(false) }
+          : {}),
         ...(hooks.askOutsideSandbox
           ? {
               askOutside: (command: string, denial: string, _signal: AbortSignal, callId: string) =>
