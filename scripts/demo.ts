@@ -8,6 +8,7 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { findBwrap, probeSandbox } from "../runtime/src/sandbox/probe.ts";
 import { startFakeUpstream } from "../tests/fixtures/fake-upstream/server.ts";
 
 const root = join(import.meta.dir, "..");
@@ -47,6 +48,11 @@ process.stderr.write(
     `loom demo: model ${upstream ? `local fixture server at ${upstream.url} (scripted, Anthropic wire format)` : "Anthropic API"}\n` +
     `loom demo: task: ${task}\n\n`,
 );
+// A headless auto run refuses commands where no sandbox can be made (specs/sandbox.md): the demo
+// says so and runs its one command (node check.js) without one there.
+const probe = await probeSandbox(findBwrap());
+if (!probe.ok)
+  process.stderr.write(`loom demo: no sandbox here (${probe.reason}); commands run without one\n\n`);
 const proc = Bun.spawn(
   [
     process.execPath,
@@ -56,6 +62,7 @@ const proc = Bun.spawn(
     "anthropic",
     "--permission-mode",
     "auto",
+    ...(probe.ok ? [] : ["--sandbox", "danger-full-access"]),
     task,
   ],
   { cwd: workspace, env, stdout: "inherit", stderr: "inherit", stdin: "ignore" },

@@ -1,25 +1,38 @@
 #!/bin/sh
-# System tools the test suite uses beyond Node/Bun: tmux (the REPL's terminal test) and git.
+# System tools the test suite uses beyond Node/Bun: tmux (the REPL's terminal test), git, and
+# bwrap (Debian package bubblewrap: the sandbox the agent's commands run in, and its escape suite).
 # Installed from Debian's packages when missing and we are root. A tool still missing after that
 # is a warning on a developer's machine (its tests skip), and a failure in CI (CI=true): a CI run
-# whose REPL tests skip silently proves nothing.
+# whose REPL or sandbox tests skip silently proves nothing.
+package_of() {
+  case "$1" in
+    bwrap) echo bubblewrap ;;
+    *) echo "$1" ;;
+  esac
+}
 missing_tools() {
   missing=""
-  for tool in tmux git; do command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"; done
+  packages=""
+  for tool in tmux git bwrap; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      missing="$missing $tool"
+      packages="$packages $(package_of "$tool")"
+    fi
+  done
 }
 missing_tools
 [ -z "$missing" ] && exit 0
 if [ "$(id -u 2>/dev/null)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "test: installing$missing from Debian's packages" >&2
+  echo "test: installing$packages from Debian's packages" >&2
   # shellcheck disable=SC2086
-  (apt-get install -y -qq $missing >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $missing >/dev/null 2>&1)) ||
-    echo "test: could not install$missing" >&2
+  (apt-get install -y -qq $packages >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $packages >/dev/null 2>&1)) ||
+    echo "test: could not install$packages" >&2
   missing_tools
   [ -z "$missing" ] && exit 0
 fi
 case "${CI:-}" in
   true | TRUE | True | 1)
-    echo "test: error: missing$missing and CI=true; install it (Debian: apt-get install$missing) so no test skips" >&2
+    echo "test: error: missing$missing and CI=true; install it (Debian: apt-get install$packages) so no test skips" >&2
     exit 1
     ;;
 esac

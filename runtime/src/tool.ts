@@ -2,6 +2,7 @@
  * The tool contract. Every tool, whatever its source (TypeScript, WASM, later MCP), is one of these.
  */
 import type { LlmClient, ToolSpec } from "./llm.ts";
+import type { Sandbox } from "./sandbox/types.ts";
 
 export interface ToolProgress {
   message?: string;
@@ -28,6 +29,8 @@ export interface ToolContext {
   llm?: LlmClient;
   /** Model id to ask through `llm`. */
   oracleModel?: string;
+  /** Where tools that start processes run them (bash); absent: unsandboxed (a trusted direct call). */
+  sandbox?: Sandbox;
 }
 
 export interface ToolResult {

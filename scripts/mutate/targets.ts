@@ -99,6 +99,16 @@ export const TARGETS: MutationTarget[] = [
     ],
   },
   {
+    name: "sandbox-args",
+    file: "runtime/src/sandbox/bwrap-args.ts",
+    tests: ["runtime/src/sandbox/bwrap-args.test.ts", "tests/sandbox/escape.test.ts"],
+  },
+  {
+    name: "sandbox-policy",
+    file: "runtime/src/sandbox/policy.ts",
+    tests: ["runtime/src/sandbox/policy.test.ts"],
+  },
+  {
     name: "capabilities",
     file: "runtime/src/tools/capabilities.ts",
     tests: ["runtime/src/tools/capabilities.test.ts"],

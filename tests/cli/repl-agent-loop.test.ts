@@ -102,7 +102,8 @@ test.skipIf(!hasTmux)(
   "a running command shows its elapsed time live, then the tail of its output",
   async () => {
     // The command waits for a file the test creates once the status line has been seen.
-    const gate = `${sb.root}/gate`;
+    // In the workspace: the sandbox the command runs in has a private /tmp.
+    const gate = `${sb.workspace}/.gate`;
     const command = `for i in $(seq 1 200); do [ -e ${gate} ] && break; sleep 0.05; done; seq 1 30`;
     up.setScript({ turns: [{ toolCalls: [{ name: "bash", input: { command } }] }, { text: "Counted." }] });
     term.start("live", ["--permission-mode", "auto"], env(), sb.workspace);

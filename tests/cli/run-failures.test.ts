@@ -115,7 +115,10 @@ test("a thread store that breaks mid-turn: warned, exit 1, and the process ends"
       { text: "done" },
     ],
   });
-  const r = await loom(sb, ["run", "--permission-mode", "auto", "hi"], { env });
+  // Outside the sandbox: inside it the command could not reach the thread store at all.
+  const r = await loom(sb, ["run", "--permission-mode", "auto", "--sandbox", "danger-full-access", "hi"], {
+    env,
+  });
   Bun.spawnSync(["rm", "-f", threads]);
   expect(r.code).toBe(1);
   expect(r.stderr).toContain("thread not saved: EEXIST");

@@ -102,14 +102,19 @@ export function wrapForClient(tool: Tool, c: ClientToolContext): Tool {
     return guarded(tool, async (input, ctx) => {
       const args = commandArgs(input);
       const root = ctx.workspaceRoot || c.cwd;
-      const cwd = forClient(
-        root,
-        args.cwd ? resolveInWorkspace(root, args.cwd) : canonicalWorkspaceRoot(root),
-      );
+      const realCwd = args.cwd ? resolveInWorkspace(root, args.cwd) : canonicalWorkspaceRoot(root);
+      const cwd = forClient(root, realCwd);
+      // The client's terminal runs the command in the session's sandbox too (bwrap as its program).
+      const argv = ["bash", "-c", args.command];
+      const launch = ctx.sandbox
+        ? await ctx.sandbox.launch(argv, { workspaceRoot: canonicalWorkspaceRoot(root), cwd: realCwd })
+        : { kind: "run" as const, argv, sandboxed: false };
+      if (launch.kind === "refused") return { output: launch.message, isError: true };
+      const [command = "bash", ...commandArgv] = launch.argv;
       const terminal = await c.client.createTerminal({
         sessionId: c.sessionId(),
-        command: "bash",
-        args: ["-c", args.command],
+        command,
+        args: commandArgv,
         cwd,
         outputByteLimit: OUTPUT_BYTE_LIMIT,
       });

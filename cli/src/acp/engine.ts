@@ -35,6 +35,10 @@ export interface SessionHooks {
   approve(call: ToolCall, tool: Tool | undefined): Promise<boolean>;
   /** Asked when a turn has made `steps` model requests (the limit); `true` lets it go on. */
   continueAtStepLimit(steps: number): Promise<boolean>;
+  /** Asked after the sandbox refused tool call `callId`'s command: may it run once outside? */
+  askOutsideSandbox?(request: { callId: string; command: string; denial: string }): Promise<boolean>;
+  /** Asked once when no sandbox can be made (auto mode): may commands run without one? */
+  askUnsandboxed?(reason: string): Promise<boolean>;
 }
 
 /** One open conversation (a Loom thread). */

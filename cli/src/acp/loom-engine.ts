@@ -72,6 +72,15 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
         env,
         ask: async (call, tool) => ((await hooks.approve(call, tool)) ? "yes" : "no"),
         askContinue: (steps) => hooks.continueAtStepLimit(steps),
+        ...(hooks.askUnsandboxed
+          ? { askUnsandboxed: (reason: string) => hooks.askUnsandboxed?.(reason) ?? Promise.resolve(false) }
+          : {}),
+        ...(hooks.askOutsideSandbox
+          ? {
+              askOutside: (command: string, denial: string, _signal: AbortSignal, callId: string) =>
+                hooks.askOutsideSandbox?.({ callId, command, denial }) ?? Promise.resolve(false),
+            }
+          : {}),
         wrapTool: (t) => {
           const wrapped = hooks.wrapTool(t);
           tools.set(wrapped.name, wrapped);

@@ -18,6 +18,7 @@ import { createApprover, createPermissionMemory } from "./permissions.ts";
 import { type PlanTracker, planOf, planTracker } from "./plan.ts";
 import { promptImages, promptText } from "./prompt-text.ts";
 import { replayUpdates } from "./replay.ts";
+import { askOutsideSandbox, askUnsandboxed } from "./sandbox-question.ts";
 import { askToContinue } from "./step-limit.ts";
 import { type Send, turnRenderer } from "./turn-updates.ts";
 
@@ -98,6 +99,30 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
         if (ok)
           ref.s?.send?.({ sessionUpdate: "tool_call_update", toolCallId: call.id, status: "in_progress" });
         return ok;
+      },
+      askUnsandboxed(reason) {
+        const s = ref.s;
+        if (!s?.send || !s.turn) return Promise.resolve(false);
+        return askUnsandboxed({
+          client,
+          sessionId: s.engine.id,
+          reason,
+          send: s.send,
+          flush: s.flush,
+          signal: s.turn.signal,
+        });
+      },
+      askOutsideSandbox(request) {
+        const s = ref.s;
+        if (!s?.send || !s.turn) return Promise.resolve(false);
+        return askOutsideSandbox({
+          client,
+          sessionId: s.engine.id,
+          request,
+          send: s.send,
+          flush: s.flush,
+          signal: s.turn.signal,
+        });
       },
       continueAtStepLimit(steps) {
         const s = ref.s;

@@ -15,6 +15,7 @@ export default defineCommand({
     provider: sessionArgs.provider,
     model: sessionArgs.model,
     "permission-mode": sessionArgs["permission-mode"],
+    sandbox: sessionArgs.sandbox,
     "server-url": sessionArgs["server-url"],
     login: {
       type: "boolean",
@@ -44,6 +45,15 @@ export default defineCommand({
     if (args.provider) flags.provider = args.provider;
     if (args.model) flags.model = args.model;
     if (permissionMode) flags.permissionMode = permissionMode;
+    if (args.sandbox !== undefined) {
+      const { parseSandboxMode } = await import("@loom/runtime/sandbox/policy");
+      const sandboxMode = parseSandboxMode(args.sandbox);
+      if (!sandboxMode)
+        throw new UsageError(
+          `--sandbox must be read-only, workspace-write or danger-full-access (got '${args.sandbox}')`,
+        );
+      flags.sandboxMode = sandboxMode;
+    }
     if (args["server-url"]) flags.serverUrl = args["server-url"];
     if (args.login) {
       const { terminalLogin } = await import("../acp/terminal-login.ts");

@@ -4,6 +4,7 @@
  * plugin `log` lines on stderr.
  */
 import { loadConfig } from "@loom/runtime/config";
+import type { LoomConfig } from "@loom/runtime/config/schema";
 import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import type { ToolRegistry } from "@loom/runtime/plugins/registry";
 import { canonicalWorkspaceRoot } from "@loom/runtime/workspace-path";
@@ -20,7 +21,7 @@ export const askOnTty: AskConsent = async (plugin, permission) => {
 
 export async function workspaceRegistry(
   workspace = process.cwd(),
-): Promise<{ root: string; registry: ToolRegistry }> {
+): Promise<{ root: string; registry: ToolRegistry; config: LoomConfig }> {
   const root = canonicalWorkspaceRoot(workspace);
   const { config } = loadConfig({ workspace: root });
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
@@ -30,5 +31,5 @@ export async function workspaceRegistry(
     ...(interactive ? { consent: askOnTty } : {}),
     onLog: (plugin, message) => process.stderr.write(`${plugin}: ${message}\n`),
   });
-  return { root, registry };
+  return { root, registry, config };
 }

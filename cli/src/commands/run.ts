@@ -69,6 +69,26 @@ export default defineCommand({
           running?.hold(false);
         }
       };
+      const askYesNo = async (lines: string[], question: string) => {
+        side.newline();
+        running?.hold(true);
+        try {
+          const { askYesNoOnTerminal } = await import("../session/terminal-ask.ts");
+          return await askYesNoOnTerminal(lines, style.yellow(question));
+        } finally {
+          running?.hold(false);
+        }
+      };
+      init.askUnsandboxed = (reason) =>
+        askYesNo(
+          [`No sandbox can be made here: ${reason}.`],
+          "Run the agent's commands without a sandbox for this run? [y/n] ",
+        );
+      init.askOutside = (command, denial) =>
+        askYesNo(
+          [`The sandbox refused: ${command.split("\n")[0]}`, style.dim(denial)],
+          "Run this command once outside the sandbox? [y/n] ",
+        );
     }
 
     const { createSession } = await import("../session/session.ts");

@@ -5,6 +5,7 @@
  * as the cancellation the abort caused, and a tool that ignores the abort is not waited for
  * longer than another `graceMs`. `cancel` (Ctrl-C) aborts the call as a cancellation.
  */
+import type { Sandbox } from "@loom/runtime/sandbox/types";
 import type { Tool, ToolResult } from "@loom/runtime/tool";
 
 /** How long after a tool's own timeout the command stops it, and then stops waiting for it. */
@@ -13,7 +14,7 @@ export const TIMEOUT_GRACE_MS = 1000;
 export async function invokeWithTimeout(
   tool: Tool,
   input: unknown,
-  opts: { workspaceRoot: string; cancel: AbortSignal; graceMs?: number },
+  opts: { workspaceRoot: string; cancel: AbortSignal; graceMs?: number; sandbox?: Sandbox },
 ): Promise<ToolResult> {
   const grace = opts.graceMs ?? TIMEOUT_GRACE_MS;
   const controller = new AbortController();
@@ -34,7 +35,12 @@ export async function invokeWithTimeout(
     }, tool.timeoutMs + grace);
   });
   const invoked = tool
-    .invoke(input, { workspaceRoot: opts.workspaceRoot, signal: controller.signal, callId: "cli" })
+    .invoke(input, {
+      workspaceRoot: opts.workspaceRoot,
+      signal: controller.signal,
+      callId: "cli",
+      ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
+    })
     .then((r) => (timedOut && !opts.cancel.aborted && r.isError ? timeout : r));
   try {
     return await Promise.race([invoked, expired]);

@@ -6,7 +6,9 @@
 import { formatError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
+import { sandboxModeArg } from "../session/from-args.ts";
 import { workspaceRegistry } from "./plugin-env.ts";
+import { directCallSandbox } from "./tool-sandbox.ts";
 import { toolTable } from "./tool-table.ts";
 import { invokeWithTimeout } from "./tool-timeout.ts";
 
@@ -41,6 +43,11 @@ const call = defineCommand({
   args: {
     tool: { type: "positional", description: "Tool name", required: true },
     input: { type: "positional", description: "JSON input ('-' reads stdin; default {})", required: false },
+    sandbox: {
+      type: "string",
+      description:
+        "read-only | workspace-write | danger-full-access: where a command runs (default: [sandbox] mode, else workspace-write)",
+    },
   },
   async run({ args }) {
     const raw = args.input === "-" ? await Bun.stdin.text() : (args.input ?? "{}");
@@ -52,8 +59,10 @@ const call = defineCommand({
     } catch (e) {
       throw new UsageError(`the input is not valid JSON: ${formatError(e)}`);
     }
-    const { root, registry } = await workspaceRegistry();
+    const sandboxMode = args.sandbox !== undefined ? sandboxModeArg(args.sandbox) : undefined;
+    const { root, registry, config } = await workspaceRegistry();
     try {
+      const sandbox = directCallSandbox(config, process.env, sandboxMode);
       const tool = registry.get(args.tool);
       if (!tool) throw new UsageError(`no tool '${args.tool}' (see \`loom tools list\`)`);
       // Ctrl-C cancels the call (the tool kills what it started); a second one exits at once.
@@ -68,6 +77,7 @@ const call = defineCommand({
       const result = await invokeWithTimeout(tool, input, {
         workspaceRoot: root,
         cancel: cancel.signal,
+        sandbox,
       }).finally(() => process.off("SIGINT", onSigint));
       if (interrupted) {
         process.stderr.write(`loom: ${args.tool} cancelled\n`);

@@ -101,6 +101,18 @@ export async function startRepl(init: SessionInit): Promise<void> {
       false,
     );
 
+  const yesNo = (raw: string) =>
+    /^y(es)?$/i.test(raw.trim()) ? true : /^(n(o)?)?$/i.test(raw.trim()) ? false : undefined;
+  const askUnsandboxed = (reason: string): Promise<boolean> => {
+    print(style.yellow(`No sandbox can be made here: ${reason}.`));
+    return askLine("Run the agent's commands without a sandbox for this session? [y/n] ", yesNo, false);
+  };
+  const askOutside = (command: string, denial: string): Promise<boolean> => {
+    print(style.yellow(`The sandbox refused: ${command.split("\n")[0]}`));
+    print(style.dim(denial));
+    return askLine("Run this command once outside the sandbox? [y/n] ", yesNo, false);
+  };
+
   const where = init.workspace ?? process.cwd();
   const tag = init.isPrivate ? " · private (never synced)" : "";
   const banner = () =>
@@ -142,6 +154,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
       ask: (call) => ask(call),
       consent,
       askContinue,
+      askUnsandboxed,
+      askOutside,
       onWarning: (w) => above(`plugin warning: ${w}`),
     }),
   );

@@ -1,5 +1,6 @@
 /** Turns the shared session flags into `SessionInit` fields, refusing bad values as usage errors. */
 
+import { parseSandboxMode } from "@loom/runtime/sandbox/policy";
 import { isHttpUrl } from "@loom/runtime/url";
 import { UsageError } from "../cli.ts";
 import { parsePermissionMode } from "./permissions.ts";
@@ -10,6 +11,7 @@ export interface SessionArgValues {
   provider?: string;
   model?: string;
   "permission-mode"?: string;
+  sandbox?: string;
   workspace?: string;
   "server-url"?: string;
   "max-steps"?: string;
@@ -45,5 +47,16 @@ export function sessionInitFromArgs(args: SessionArgValues): SessionInit {
     if (!parsed) throw new UsageError(`--permission-mode must be ask, auto or read-only (got '${mode}')`);
     init.permissionMode = parsed;
   }
+  if (args.sandbox !== undefined) init.sandboxMode = sandboxModeArg(args.sandbox);
   return init;
+}
+
+/** `--sandbox read-only | workspace-write | danger-full-access`, or a usage error. */
+export function sandboxModeArg(value: string): NonNullable<SessionInit["sandboxMode"]> {
+  const mode = parseSandboxMode(value);
+  if (!mode)
+    throw new UsageError(
+      `--sandbox must be read-only, workspace-write or danger-full-access (got '${value}')`,
+    );
+  return mode;
 }

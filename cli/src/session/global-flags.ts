@@ -16,6 +16,11 @@ export const sessionArgs = {
     description:
       "ask | auto | read-only (ask: confirm each change; headless runs refuse changes they cannot ask about)",
   },
+  sandbox: {
+    type: "string",
+    description:
+      "read-only | workspace-write | danger-full-access: where commands run (default: workspace-write; read-only with --permission-mode read-only)",
+  },
   workspace: { type: "string", description: "Workspace directory (default: the current directory)" },
   "max-steps": {
     type: "string",

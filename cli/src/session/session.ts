@@ -6,6 +6,7 @@ import type { ImagePart, LlmClient, Usage } from "@loom/runtime/llm";
 import type { Env } from "@loom/runtime/paths";
 import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import { buildSystemPrompt } from "@loom/runtime/prompt";
+import type { SandboxMode } from "@loom/runtime/sandbox/types";
 import type { Thread } from "@loom/runtime/thread";
 import { type CompactionResult, compactMessages, llmSummarizer } from "@loom/runtime/threads/compact";
 import { repairMessages } from "@loom/runtime/threads/repair";
@@ -19,6 +20,7 @@ import { createSessionLlm } from "./llm.ts";
 import { type SessionMcp, startSessionMcp } from "./mcp.ts";
 import { checkModel, providerFor } from "./model-choice.ts";
 import { type AskFn, createApprover, type PermissionMode, toolsForMode } from "./permissions.ts";
+import { type SessionSandboxOptions, sessionSandboxes } from "./sandbox.ts";
 import { createSessionLog, logSessionEvent } from "./session-log.ts";
 import { gitContext, lastThread, resolveStart } from "./setup.ts";
 import { createSessionSync } from "./sync.ts";
@@ -32,6 +34,12 @@ export interface SessionInit {
   provider?: string;
   model?: string;
   permissionMode?: PermissionMode;
+  /** `--sandbox`: overrides `[sandbox] mode`. */
+  sandboxMode?: SandboxMode;
+  /** Asks once whether commands may run when no sandbox can be made (auto mode); absent: refused. */
+  askUnsandboxed?: SessionSandboxOptions["askUnsandboxed"];
+  /** Asks whether a command the sandbox refused may run once outside it; absent: never. */
+  askOutside?: SessionSandboxOptions["askOutside"];
   serverUrl?: string;
   /** A thread id (or a unique fragment), or "last" for this workspace's latest thread. */
   resume?: string;
@@ -136,6 +144,13 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   // overlap tools, thread and prompt set-up instead of following them.
   llm.warm?.();
   const log = createSessionLog(config, env, { workspace });
+  const sandboxFor = sessionSandboxes({
+    config,
+    env,
+    notice,
+    ...(init.askUnsandboxed ? { askUnsandboxed: init.askUnsandboxed } : {}),
+    ...(init.askOutside ? { askOutside: init.askOutside } : {}),
+  });
   const loaded = await (deps.loadTools ?? loadSessionTools)(
     config,
     workspace,
@@ -227,6 +242,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       toolTimeoutMs: config.agent.tool_timeout_ms,
       permission: (call) => approver.check(call),
       workspaceRoot: workspace,
+      sandbox: sandboxFor(mode, init.ask !== undefined),
       oracle: { llm, model: config.agent.oracle_model ?? model },
       messages: repairMessages(thread.messages),
       hooks: { postTools: () => undo.postTools() },

@@ -36,6 +36,7 @@ const FLAG_NAMES = {
   "agent.permission_mode": "--permission-mode",
   "agent.max_steps": "--max-steps",
   "server.url": "--server-url",
+  "sandbox.mode": "--sandbox",
 };
 
 export function resolveStart(init: SessionInit, env: Env): SessionStart {
@@ -57,6 +58,7 @@ export function resolveStart(init: SessionInit, env: Env): SessionStart {
   if (init.maxSteps !== undefined) agent.max_steps = init.maxSteps;
   const flags: Record<string, Record<string, unknown>> = { agent };
   if (init.serverUrl) flags.server = { url: init.serverUrl };
+  if (init.sandboxMode) flags.sandbox = { mode: init.sandboxMode };
   const { config } = loadConfig({ workspace, env, flags: flags as never, flagNames: FLAG_NAMES });
 
   // A resumed thread keeps its provider and model unless flags say otherwise.

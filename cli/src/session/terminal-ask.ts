@@ -53,3 +53,21 @@ export async function askOnTerminal(
     if (interrupted) process.kill(process.pid, "SIGINT");
   }
 }
+
+/** A yes/no question on the terminal (stderr + stdin); anything but y/yes (or Ctrl-C) is no. */
+export async function askYesNoOnTerminal(lines: string[], question: string): Promise<boolean> {
+  for (const line of lines) process.stderr.write(`${line}\n`);
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    const raw = await new Promise<string>((resolve) => {
+      rl.once("SIGINT", () => {
+        process.stderr.write("\n");
+        resolve("n");
+      });
+      rl.question(question, resolve);
+    });
+    return /^y(es)?$/i.test(raw.trim());
+  } finally {
+    rl.close();
+  }
+}

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Sandbox, SandboxPolicy } from "@loom/runtime/sandbox/types";
 import type { ToolContext } from "@loom/runtime/tool";
 import { bashTool, commandEnv, MAX_STDERR_BYTES, MAX_STDOUT_BYTES } from "./bash.ts";
 import { CappedBuffer } from "./capped-buffer.ts";
@@ -134,6 +135,50 @@ describe("bash", () => {
   test("timeout_ms above the maximum is invalid input", async () => {
     const r = await bashTool.invoke({ command: "true", timeout_ms: 301_000 }, ctx());
     expect(r.output).toMatchObject({ code: "TOOL_INPUT_INVALID" });
+  });
+});
+
+describe("bash in a sandbox (an in-memory one: the real one is tests/sandbox)", () => {
+  const policy: SandboxPolicy = { mode: "workspace-write", network: "none", hidden: [], writable: [] };
+  /** Runs the command with SANDBOXED=1 set, as a stand-in for the bwrap wrapper. */
+  const fake = (over: Partial<Sandbox> = {}): Sandbox => ({
+    policy,
+    launch: async (argv) => ({ kind: "run", argv: ["env", "SANDBOXED=1", ...argv], sandboxed: true }),
+    ...over,
+  });
+
+  test("the command line is the sandbox's; the result names the mode", async () => {
+    const r = await run({ command: "echo $SANDBOXED" }, ctx(undefined, { sandbox: fake() }));
+    expect(r).toMatchObject({ stdout: "1\n", sandbox: "workspace-write" });
+    expect(r).not.toHaveProperty("sandbox_denied");
+  });
+
+  test("a refusal is the result, and nothing runs", async () => {
+    const sandbox = fake({ launch: async () => ({ kind: "refused", message: "SANDBOX_UNAVAILABLE: no" }) });
+    const r = await bashTool.invoke({ command: "touch ran" }, ctx(undefined, { sandbox }));
+    expect(r).toEqual({ output: "SANDBOX_UNAVAILABLE: no", isError: true });
+  });
+
+  test("a failure the sandbox caused carries a note; with a yes it runs once outside", async () => {
+    const command = "[ -z \"$SANDBOXED\" ] || { echo 'x: Read-only file system' >&2; exit 1; }; echo outside";
+    const denied = await run({ command }, ctx(undefined, { sandbox: fake() }));
+    expect(denied.exit_code).toBe(1);
+    expect((denied as Record<string, unknown>).sandbox_denied).toContain("denied a write");
+    const asked: string[] = [];
+    const sandbox = fake({
+      askOutside: async (c) => {
+        asked.push(c);
+        return true;
+      },
+    });
+    const outside = await run({ command }, ctx(undefined, { sandbox }));
+    expect(asked).toEqual([command]);
+    expect(outside).toMatchObject({
+      exit_code: 0,
+      stdout: "outside\n",
+      sandbox: "none",
+      ran_outside_sandbox: true,
+    });
   });
 });
 

@@ -1,12 +1,15 @@
 /**
- * Runs `bash -c` in its own process group so that a timeout or a cancel kills everything the command
- * started (grandchildren included), not just the shell.
+ * Runs a command line (`bash -c …`, or that wrapped in the sandbox) in its own process group so
+ * that a timeout or a cancel kills everything the command started (grandchildren included), not
+ * just the shell. In the sandbox, killing bubblewrap also ends its PID namespace: a process that
+ * left the group (setsid, a double fork) dies with it.
  */
 import { spawn } from "node:child_process";
 import { CappedBuffer } from "./capped-buffer.ts";
 
 export interface RunOptions {
-  command: string;
+  /** Program and arguments, e.g. `["bash", "-c", "make"]`. */
+  argv: string[];
   cwd: string;
   env: Record<string, string>;
   timeoutMs: number;
@@ -34,7 +37,8 @@ export function runInProcessGroup(opts: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const stdout = new CappedBuffer(opts.maxStdoutBytes);
   const stderr = new CappedBuffer(opts.maxStderrBytes);
-  const child = spawn("bash", ["-c", opts.command], {
+  const [file = "bash", ...args] = opts.argv;
+  const child = spawn(file, args, {
     cwd: opts.cwd,
     env: opts.env,
     detached: true, // setsid: the child leads a new process group
@@ -96,7 +100,7 @@ export function runInProcessGroup(opts: RunOptions): Promise<RunResult> {
     };
     finish = done;
     child.on("error", (err) => {
-      stderr.push(Buffer.from(`failed to start bash: ${err.message}\n`));
+      stderr.push(Buffer.from(`failed to start ${file}: ${err.message}\n`));
       exit = { code: null, signal: null };
       done();
     });

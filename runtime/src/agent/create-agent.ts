@@ -260,6 +260,7 @@ export function createAgent(options: AgentOptions): Agent {
       workspaceRoot: options.workspaceRoot ?? process.cwd(),
       capabilities: options.capabilities,
       oracle: options.oracle,
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       permission,
       signal: controller.signal,
       onInvoke: () => {

@@ -6,6 +6,7 @@ import { formatError, isLoomError } from "../errors.ts";
 import type { LlmClient } from "../llm.ts";
 import type { RequestedToolCall, ToolCallResult } from "../machine/types.ts";
 import { CANCELLED_RESULT } from "../machine/types.ts";
+import type { Sandbox } from "../sandbox/types.ts";
 import { type Tool, type ToolCapabilities, type ToolProgress, toolOutputText } from "../tool.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
 import type { PermissionCheck } from "./types.ts";
@@ -19,6 +20,7 @@ export interface RunToolDeps {
   workspaceRoot: string;
   capabilities?: ToolCapabilities;
   oracle?: { llm: LlmClient; model: string };
+  sandbox?: Sandbox;
   /** Asks for permission (already serialised by the caller); only consulted for mutating calls. */
   permission?: PermissionCheck;
   /** Aborted when the turn is cancelled. */
@@ -76,6 +78,7 @@ async function invoke(tool: Tool, call: RequestedToolCall, deps: RunToolDeps): P
       capabilities: deps.capabilities,
       onProgress: deps.onProgress,
       ...(deps.oracle ? { llm: deps.oracle.llm, oracleModel: deps.oracle.model } : {}),
+      ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
     });
     return { content: toolOutputText(result) ?? "", isError: result.isError === true };
   })().catch(errorResult);

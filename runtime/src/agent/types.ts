@@ -20,6 +20,7 @@ import type {
   ToolExecution,
   TurnEndReason,
 } from "../machine/types.ts";
+import type { Sandbox } from "../sandbox/types.ts";
 import type { Tool, ToolCapabilities, ToolProgress } from "../tool.ts";
 import type { Clock } from "./clock.ts";
 
@@ -80,6 +81,8 @@ export interface AgentOptions {
   capabilities?: ToolCapabilities;
   /** A second model for the `oracle` tool, passed to tools in their context. */
   oracle?: { llm: LlmClient; model: string };
+  /** Where tools run the commands they start (bash); passed to tools in their context. */
+  sandbox?: Sandbox;
   /** History to resume from. */
   messages?: Message[];
   /** Sees every machine step (event in, state and actions out): for logs and golden recordings. */

@@ -103,7 +103,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
 
 /**
  * A workspace's `.loom/config.toml` comes with the repository, so it may not grant plugin permissions,
- * redirect provider traffic (and with it the user's key) or point at another team server.
+ * redirect provider traffic (and with it the user's key), point at another team server or loosen
+ * the sandbox.
  */
 function rejectUntrustedKeys(values: Table, path: string): void {
   const bad: string[] = [];
@@ -121,6 +122,10 @@ function rejectUntrustedKeys(values: Table, path: string): void {
   if (isTable(server) && "url" in server) bad.push("server.url");
   // An MCP server is a command Loom starts (or a URL it sends headers to): the user's choice, not a repository's.
   if ("mcp" in values) bad.push("mcp");
+  // A repository may hide more from its commands, never open the sandbox up.
+  const sandbox = values.sandbox;
+  if (isTable(sandbox))
+    for (const key of ["mode", "network", "writable"]) if (key in sandbox) bad.push(`sandbox.${key}`);
   if (bad.length > 0) {
     throw new LoomError(
       "CONFIG_INVALID",

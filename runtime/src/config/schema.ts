@@ -157,6 +157,27 @@ export const McpConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** The OS sandbox for commands the agent runs (bash, `loom tools call`): see specs/sandbox.md. */
+export const SandboxConfig = Type.Object(
+  {
+    /** Absent: read-only under `--permission-mode read-only`, else workspace-write; never danger-full-access. */
+    mode: Type.Optional(
+      Type.Union([
+        Type.Literal("read-only"),
+        Type.Literal("workspace-write"),
+        Type.Literal("danger-full-access"),
+      ]),
+    ),
+    /** `[]` or `["loopback"]`: the sandbox's own loopback only; `["*"]`: the host's network, unfiltered. */
+    network: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+    /** More paths hidden even from reads (absolute or `~/…`), besides the built-in credential stores. */
+    hidden: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+    /** More paths writable in workspace-write (absolute or `~/…`). */
+    writable: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     agent: AgentConfig,
@@ -167,6 +188,7 @@ export const ConfigSchema = Type.Object(
     git: GitConfig,
     tools: ToolsConfig,
     mcp: McpConfig,
+    sandbox: SandboxConfig,
   },
   { additionalProperties: false, $id: "https://loom.dev/schemas/config.json", title: "Loom configuration" },
 );

@@ -1,0 +1,78 @@
+/**
+ * The bubblewrap command line for a policy: read-only root, a private /tmp, the writable paths
+ * bound back read-write, credential stores covered, fresh PID/IPC/UTS/user (and network)
+ * namespaces, every capability dropped, no nested user namespaces, and the sandbox killed with
+ * its parent. Order matters: later mounts cover earlier ones.
+ */
+import { lstatSync, realpathSync, type Stats } from "node:fs";
+import { join } from "node:path";
+import { gitDirsOf } from "./git-dirs.ts";
+import type { SandboxPolicy } from "./types.ts";
+
+/** The sandbox's private /tmp (a tmpfs): bounded, so filling it cannot fill a disk. */
+export const TMP_SIZE_BYTES = 1024 * 1024 * 1024;
+
+/** Files in a writable git dir kept read-only: a hook or config written there would run outside the sandbox. */
+export const GIT_READ_ONLY = ["hooks", "config"];
+
+export interface BwrapWhere {
+  workspaceRoot: string;
+  cwd: string;
+}
+
+export function bwrapArgs(policy: SandboxPolicy, where: BwrapWhere, argv: string[]): string[] {
+  const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
+  args.push("--size", String(TMP_SIZE_BYTES), "--tmpfs", "/tmp");
+  if (policy.mode === "workspace-write") {
+    const bound = new Set<string>();
+    const bind = (p: string) => {
+      const real = realOrUndefined(p);
+      if (!real || bound.has(real)) return;
+      bound.add(real);
+      args.push("--bind", real, real);
+    };
+    bind(where.workspaceRoot);
+    const gitDirs = gitDirsOf(where.workspaceRoot);
+    for (const d of gitDirs) bind(d);
+    for (const p of policy.writable) bind(p);
+    for (const d of gitDirs)
+      for (const f of GIT_READ_ONLY) {
+        const real = realOrUndefined(join(d, f));
+        if (real) args.push("--ro-bind", real, real);
+      }
+  }
+  for (const p of policy.hidden) args.push(...hide(p));
+  args.push("--unshare-all", "--unshare-user", "--disable-userns");
+  if (policy.network === "host") args.push("--share-net");
+  args.push("--cap-drop", "ALL", "--die-with-parent", "--new-session");
+  args.push("--setenv", "TMPDIR", "/tmp", "--chdir", where.cwd, "--", ...argv);
+  return args;
+}
+
+/** Covers a path (and the real path a symlink leads to): an empty read-only dir, or /dev/null for a file. */
+function hide(p: string): string[] {
+  const out: string[] = [];
+  for (const target of new Set([p, realOrUndefined(p) ?? p])) {
+    const st = lstatOrUndefined(target);
+    if (!st || st.isSymbolicLink()) continue;
+    if (st.isDirectory()) out.push("--tmpfs", target, "--remount-ro", target);
+    else out.push("--ro-bind", "/dev/null", target);
+  }
+  return out;
+}
+
+function realOrUndefined(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function lstatOrUndefined(p: string): Stats | undefined {
+  try {
+    return lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
