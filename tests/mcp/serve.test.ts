@@ -1,11 +1,13 @@
 /** `loom mcp serve` driven by the MCP SDK's own client: Loom's tools, confined and permission-checked. */
 import { afterEach, expect, test } from "bun:test";
 import { join } from "node:path";
+import { findBwrap, probeSandbox } from "@loom/runtime/sandbox/probe";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { createSandbox, MAIN, type Sandbox } from "../cli/_harness.ts";
+import { testNeeding } from "../cli/_needs-tool.ts";
 
 const opened: Array<{ close(): Promise<void> }> = [];
 const sandboxes: Sandbox[] = [];
@@ -143,3 +145,23 @@ test("bad flags are one line and a non-zero exit", async () => {
   expect(p.stderr.toString().trim().split("\n")).toHaveLength(1);
   expect(p.stderr.toString()).toContain("--permission-mode: expected ask, auto or read-only");
 });
+
+const sandboxProbe = await probeSandbox(findBwrap());
+const withBwrap = testNeeding("bubblewrap (a working bwrap)", sandboxProbe.ok);
+
+withBwrap(
+  "bash run for an MCP client is in the OS sandbox: the workspace is writable, nothing outside it",
+  async () => {
+    const sb = sandbox();
+    const client = await connect(sb, ["--permission-mode", "auto"]);
+    const outside = join(sb.root, "escaped.txt");
+    const attempt = await client.callTool({
+      name: "bash",
+      arguments: { command: `echo inside > made.txt; echo out > ${outside}` },
+    });
+    const result = JSON.parse(text(attempt)) as { sandbox?: string };
+    expect(result.sandbox).toBe("workspace-write");
+    expect(await Bun.file(join(sb.workspace, "made.txt")).text()).toBe("inside\n");
+    expect(await Bun.file(outside).exists()).toBe(false);
+  },
+);

@@ -128,6 +128,11 @@ const serve = defineCommand({
         "ask (the client is asked, by elicitation), auto, or read-only (default: [agent] permission_mode)",
     },
     http: { type: "string", description: "Serve streamable HTTP on 127.0.0.1:PORT at /mcp instead of stdio" },
+    sandbox: {
+      type: "string",
+      description:
+        "read-only | workspace-write | danger-full-access: where commands (bash) run (default: [sandbox] mode, else workspace-write)",
+    },
   },
   async run({ args }) {
     const { startMcpServe } = await import("../mcp/serve-command.ts");
@@ -135,6 +140,7 @@ const serve = defineCommand({
       ...(args.workspace ? { workspace: args.workspace } : {}),
       ...(args["permission-mode"] ? { permissionMode: args["permission-mode"] } : {}),
       ...(args.http !== undefined ? { http: args.http } : {}),
+      ...(args.sandbox !== undefined ? { sandbox: args.sandbox } : {}),
     });
   },
 });

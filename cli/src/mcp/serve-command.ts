@@ -1,8 +1,13 @@
 /** What `loom mcp serve` does with its flags: config, the tool registry, then stdio or HTTP until stopped. */
 import { loadConfig } from "@loom/runtime/config";
+import type { PermissionMode } from "@loom/runtime/config/schema";
 import { LoomError } from "@loom/runtime/errors";
+import { createSandbox } from "@loom/runtime/sandbox";
+import { sandboxPolicy } from "@loom/runtime/sandbox/policy";
+import type { Sandbox, SandboxMode } from "@loom/runtime/sandbox/types";
 import { openToolRegistry } from "../builtins.ts";
 import { UsageError } from "../cli.ts";
+import { sandboxModeArg } from "../session/from-args.ts";
 import { parsePermissionMode } from "../session/permissions.ts";
 import { realWorkspace } from "../session/workspace-dir.ts";
 import { serveHttp, serveStdio } from "./serve.ts";
@@ -11,6 +16,7 @@ export interface ServeFlags {
   workspace?: string;
   permissionMode?: string;
   http?: string;
+  sandbox?: string;
 }
 
 export async function startMcpServe(flags: ServeFlags): Promise<void> {
@@ -20,6 +26,7 @@ export async function startMcpServe(flags: ServeFlags): Promise<void> {
   const port = flags.http === undefined ? undefined : Number(flags.http);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
     throw new UsageError(`--http: expected a port number, got "${flags.http}"`);
+  const sandboxMode = flags.sandbox === undefined ? undefined : sandboxModeArg(flags.sandbox);
   const workspace = realWorkspace(flags.workspace ?? process.cwd());
   const { config } = loadConfig({ workspace, env: process.env });
   // Nothing but protocol may go to stdout: plugin logs and warnings go to stderr.
@@ -28,11 +35,13 @@ export async function startMcpServe(flags: ServeFlags): Promise<void> {
     workspace,
     onLog: (plugin, message) => process.stderr.write(`${plugin}: ${message}\n`),
   });
+  const permissionMode = mode ?? config.agent.permission_mode;
   const options = {
     tools: registry.tools.filter((t) => !config.tools.disabled.includes(t.name)),
     workspace,
-    mode: mode ?? config.agent.permission_mode,
+    mode: permissionMode,
     toolTimeoutMs: config.agent.tool_timeout_ms,
+    sandbox: serveSandbox(config, permissionMode, sandboxMode),
   };
   try {
     if (port === undefined) {
@@ -50,4 +59,26 @@ export async function startMcpServe(flags: ServeFlags): Promise<void> {
   } finally {
     registry.close();
   }
+}
+
+/**
+ * Commands run for an MCP client go through the same sandbox as a session's. Where none can be made,
+ * that is said once on stderr; they then run unsandboxed only in `ask` mode, where the client
+ * approves each call, and are refused otherwise (a headless client cannot be asked).
+ */
+function serveSandbox(
+  config: ReturnType<typeof loadConfig>["config"],
+  permissionMode: PermissionMode,
+  mode: SandboxMode | undefined,
+): Sandbox {
+  const settings = mode ? { ...config.sandbox, mode } : config.sandbox;
+  return createSandbox(sandboxPolicy(settings, permissionMode, process.env), {
+    onUnavailable: (reason) => {
+      const unsandboxed = permissionMode === "ask";
+      process.stderr.write(
+        `loom: no sandbox for commands: ${reason}; ${unsandboxed ? "each approved call runs unsandboxed" : "commands are refused (use --sandbox danger-full-access to run them unsandboxed)"}\n`,
+      );
+      return unsandboxed;
+    },
+  });
 }

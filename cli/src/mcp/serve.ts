@@ -9,6 +9,7 @@
 import { systemClock } from "@loom/runtime/agent/clock";
 import { runToolCall } from "@loom/runtime/agent/run-tool";
 import type { PermissionMode } from "@loom/runtime/config/schema";
+import type { Sandbox } from "@loom/runtime/sandbox/types";
 import type { Tool } from "@loom/runtime/tool";
 import { VERSION } from "@loom/runtime/version";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
@@ -22,6 +23,8 @@ export interface ServeOptions {
   workspace: string;
   mode: PermissionMode;
   toolTimeoutMs: number;
+  /** Where commands (bash) run: the session's OS sandbox policy. */
+  sandbox?: Sandbox;
   /** The transport lets the server ask the client mid-call (stdio); stateless HTTP cannot. */
   canAsk: boolean;
 }
@@ -72,6 +75,7 @@ export function createLoomMcpServer(options: ServeOptions): Server {
         clock: systemClock,
         defaultTimeoutMs: options.toolTimeoutMs,
         workspaceRoot: options.workspace,
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
         permission,
         signal: extra.signal,
         onInvoke: () => {},
