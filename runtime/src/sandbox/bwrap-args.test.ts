@@ -25,7 +25,7 @@ const policy = (p: Partial<SandboxPolicy> = {}): SandboxPolicy => ({
   ...p,
 });
 const args = (p?: Partial<SandboxPolicy>) =>
-  bwrapArgs(policy(p), { workspaceRoot: ws, cwd: ws }, ["bash", "-c", "x"]);
+  bwrapArgs(policy(p), { workspaceRoot: ws, cwd: ws, path: "/usr/bin:/bin" }, ["bash", "-c", "x"]);
 const pairs = (a: string[], flag: string) => a.flatMap((v, i) => (v === flag ? [a[i + 1]] : []));
 
 describe("bwrapArgs", () => {
@@ -49,8 +49,21 @@ describe("bwrapArgs", () => {
   test("a git dir without hooks or config gets no read-only bind for them", () => {
     const bare = join(root, "bare");
     mkdirSync(join(bare, ".git"), { recursive: true });
-    const a = bwrapArgs(policy(), { workspaceRoot: bare, cwd: bare }, ["true"]);
+    const a = bwrapArgs(policy(), { workspaceRoot: bare, cwd: bare, path: "/usr/bin" }, ["true"]);
     expect(pairs(a, "--ro-bind")).toEqual(["/", "/dev/null"]);
+  });
+
+  test("PATH folders under /tmp stay visible read-only over the private /tmp; others are not bound", () => {
+    const bin = join(root, "tools", "bin");
+    mkdirSync(bin, { recursive: true });
+    symlinkSync(bin, join(root, "bin-link"));
+    const path = `${bin}:${join(root, "bin-link")}:/usr/bin:relative/bin:${join(root, "missing")}`;
+    const a = bwrapArgs(policy(), { workspaceRoot: ws, cwd: ws, path }, ["true"]);
+    const roBinds = pairs(a, "--ro-bind");
+    expect(roBinds.filter((p) => p === bin)).toHaveLength(root.startsWith("/tmp/") ? 1 : 0);
+    expect(roBinds).not.toContain("/usr/bin");
+    expect(roBinds).not.toContain(join(root, "missing"));
+    if (root.startsWith("/tmp/")) expect(a.indexOf(bin)).toBeGreaterThan(a.indexOf("/tmp"));
   });
 
   test("read-only binds nothing writable", () => {

@@ -18,11 +18,15 @@ export const GIT_READ_ONLY = ["hooks", "config"];
 export interface BwrapWhere {
   workspaceRoot: string;
   cwd: string;
+  /** The command's PATH (default: Loom's own): its folders under /tmp stay visible, read-only. */
+  path?: string;
 }
 
 export function bwrapArgs(policy: SandboxPolicy, where: BwrapWhere, argv: string[]): string[] {
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
   args.push("--size", String(TMP_SIZE_BYTES), "--tmpfs", "/tmp");
+  // The private /tmp would hide programs installed under it (a checkout's .tools/ in a temp dir).
+  for (const dir of tmpPathDirs(where.path ?? process.env.PATH ?? "")) args.push("--ro-bind", dir, dir);
   if (policy.mode === "workspace-write") {
     const bound = new Set<string>();
     const bind = (p: string) => {
@@ -47,6 +51,16 @@ export function bwrapArgs(policy: SandboxPolicy, where: BwrapWhere, argv: string
   args.push("--cap-drop", "ALL", "--die-with-parent", "--new-session");
   args.push("--setenv", "TMPDIR", "/tmp", "--chdir", where.cwd, "--", ...argv);
   return args;
+}
+
+/** The real folders of a PATH that lie under /tmp, once each. */
+function tmpPathDirs(path: string): string[] {
+  const dirs = new Set<string>();
+  for (const entry of path.split(":")) {
+    const real = entry.startsWith("/") ? realOrUndefined(entry) : undefined;
+    if (real?.startsWith("/tmp/") && lstatOrUndefined(real)?.isDirectory()) dirs.add(real);
+  }
+  return [...dirs];
 }
 
 /** Covers a path (and the real path a symlink leads to): an empty read-only dir, or /dev/null for a file. */
