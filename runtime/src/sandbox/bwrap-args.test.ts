@@ -50,20 +50,27 @@ describe("bwrapArgs", () => {
     const bare = join(root, "bare");
     mkdirSync(join(bare, ".git"), { recursive: true });
     const a = bwrapArgs(policy(), { workspaceRoot: bare, cwd: bare, path: "/usr/bin" }, ["true"]);
-    expect(pairs(a, "--ro-bind")).toEqual(["/", "/dev/null"]);
+    expect(pairs(a, "--ro-bind").filter((p) => p?.startsWith(bare))).toEqual([]);
+    expect(pairs(a, "--ro-bind")).toContain("/dev/null");
   });
 
-  test("PATH folders under /tmp stay visible read-only over the private /tmp; others are not bound", () => {
-    const bin = join(root, "tools", "bin");
+  test("PATH folders under /tmp and where their programs lead stay visible read-only over the private /tmp", () => {
+    const bin = join(root, "tools", ".bin");
+    const pkg = join(root, "tools", "pkg", "bin");
     mkdirSync(bin, { recursive: true });
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "tool.exe"), "");
+    symlinkSync(join(pkg, "tool.exe"), join(bin, "tool"));
     symlinkSync(bin, join(root, "bin-link"));
     const path = `${bin}:${join(root, "bin-link")}:/usr/bin:relative/bin:${join(root, "missing")}`;
     const a = bwrapArgs(policy(), { workspaceRoot: ws, cwd: ws, path }, ["true"]);
     const roBinds = pairs(a, "--ro-bind");
-    expect(roBinds.filter((p) => p === bin)).toHaveLength(root.startsWith("/tmp/") ? 1 : 0);
+    const underTmp = root.startsWith("/tmp/");
+    expect(roBinds.filter((p) => p === bin)).toHaveLength(underTmp ? 1 : 0);
+    expect(roBinds.filter((p) => p === pkg)).toHaveLength(underTmp ? 1 : 0);
     expect(roBinds).not.toContain("/usr/bin");
     expect(roBinds).not.toContain(join(root, "missing"));
-    if (root.startsWith("/tmp/")) expect(a.indexOf(bin)).toBeGreaterThan(a.indexOf("/tmp"));
+    if (underTmp) expect(a.indexOf(bin)).toBeGreaterThan(a.indexOf("/tmp"));
   });
 
   test("read-only binds nothing writable", () => {

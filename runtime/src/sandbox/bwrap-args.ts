@@ -4,8 +4,8 @@
  * namespaces, every capability dropped, no nested user namespaces, and the sandbox killed with
  * its parent. Order matters: later mounts cover earlier ones.
  */
-import { lstatSync, realpathSync, type Stats } from "node:fs";
-import { join } from "node:path";
+import { lstatSync, readdirSync, realpathSync, type Stats } from "node:fs";
+import { dirname, join } from "node:path";
 import { gitDirsOf } from "./git-dirs.ts";
 import type { SandboxPolicy } from "./types.ts";
 
@@ -53,14 +53,41 @@ export function bwrapArgs(policy: SandboxPolicy, where: BwrapWhere, argv: string
   return args;
 }
 
-/** The real folders of a PATH that lie under /tmp, once each. */
+/**
+ * The real folders of a PATH that lie under /tmp, and the folders their programs' links lead to there
+ * (`.bin/bun -> ../bun/bin/bun.exe`), plus Bun's own: computed once per PATH.
+ */
+const tmpDirsByPath = new Map<string, string[]>();
 function tmpPathDirs(path: string): string[] {
+  const known = tmpDirsByPath.get(path);
+  if (known) return known;
   const dirs = new Set<string>();
+  const underTmp = (p: string | undefined) => p?.startsWith("/tmp/") === true;
   for (const entry of path.split(":")) {
     const real = entry.startsWith("/") ? realOrUndefined(entry) : undefined;
-    if (real?.startsWith("/tmp/") && lstatOrUndefined(real)?.isDirectory()) dirs.add(real);
+    if (!underTmp(real) || !real || !lstatOrUndefined(real)?.isDirectory()) continue;
+    dirs.add(real);
+    for (const name of readdirOrEmpty(real).slice(0, MAX_TMP_PATH_ENTRIES)) {
+      const target = realOrUndefined(join(real, name));
+      if (target && underTmp(target)) dirs.add(dirname(target));
+    }
   }
-  return [...dirs];
+  const bun = realOrUndefined(process.execPath);
+  if (bun && underTmp(bun)) dirs.add(dirname(bun));
+  const out = [...dirs];
+  tmpDirsByPath.set(path, out);
+  return out;
+}
+
+/** Programs looked at per PATH folder under /tmp (a folder of tools, not a whole system's bin). */
+const MAX_TMP_PATH_ENTRIES = 1000;
+
+function readdirOrEmpty(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 /** Covers a path (and the real path a symlink leads to): an empty read-only dir, or /dev/null for a file. */
