@@ -37,8 +37,12 @@ export function llmRoutes(d: LlmRouteDeps) {
     d.recordUsage(p, { provider, model, inputTokens: u.inputTokens, outputTokens: u.outputTokens });
     d.metrics.addTokens(provider, model, u.inputTokens, u.outputTokens);
   };
-  /** What the caller may see of a failure; the log gets the original (redacted) text as well. */
-  const failure = (provider: string, e: unknown) => publicFailure(provider, e, d.redact);
+  /** Logs a failure with its original (redacted) text; answers what the caller may see of it. */
+  const failure = (event: string, provider: string, model: string, e: unknown) => {
+    const { info, detail } = publicFailure(provider, e, d.redact);
+    d.log.error(event, { provider, model, kind: info.kind, detail });
+    return info;
+  };
   const params = t.Object({ provider: t.String({ pattern: "^[a-z0-9-]+$" }) });
 
   return new Elysia({ prefix: "/proxy", detail: { tags: ["proxy"] } })
@@ -54,13 +58,7 @@ export function llmRoutes(d: LlmRouteDeps) {
           account(principal, params.provider, res.model || body.model, res.usage);
           return res;
         } catch (e) {
-          const { info, detail } = failure(params.provider, e);
-          d.log.error("proxy.failed", {
-            provider: params.provider,
-            model: body.model,
-            kind: info.kind,
-            detail,
-          });
+          const info = failure("proxy.failed", params.provider, body.model, e);
           const res = jsonError(info.kind === "rate_limited" ? 429 : 502, "UPSTREAM_ERROR", info.message, {
             llm: info,
           });
@@ -126,13 +124,7 @@ export function llmRoutes(d: LlmRouteDeps) {
             } catch (e) {
               end();
               if (ac.signal.aborted) return controller.close();
-              const { info, detail } = failure(params.provider, e);
-              d.log.error("proxy.stream_failed", {
-                provider: params.provider,
-                model: body.model,
-                kind: info.kind,
-                detail,
-              });
+              const info = failure("proxy.stream_failed", params.provider, body.model, e);
               controller.enqueue(enc.encode(encodeSse("error", info)));
               controller.close();
             }
