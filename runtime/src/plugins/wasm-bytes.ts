@@ -6,6 +6,9 @@
 /** The bytes are not a well-formed module (truncated, an over-long number). */
 export class WasmFormatError extends Error {}
 
+/** The 8 bytes every module starts with: `\0asm` and version 1. */
+export const WASM_HEADER: readonly number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
 /** Unsigned LEB128 of `value`, appended to `out`. */
 export function leb(value: number, out: number[] = []): number[] {
   let v = value;

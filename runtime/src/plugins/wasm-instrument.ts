@@ -26,7 +26,15 @@
  * (`try`/`catch`/`try_table`): a guest that can catch could catch what `tick` throws and loop on.
  */
 
-import { leb, Reader, readSections, type Section, WasmFormatError, writeModule } from "./wasm-bytes.ts";
+import {
+  leb,
+  Reader,
+  readSections,
+  type Section,
+  WASM_HEADER,
+  WasmFormatError,
+  writeModule,
+} from "./wasm-bytes.ts";
 
 export const TICK_IMPORT = { module: "loom:host", name: "tick" } as const;
 
@@ -279,10 +287,9 @@ export function instrument(wasm: Uint8Array): Uint8Array | undefined {
   }
 }
 
-const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-
 function rewrite(wasm: Uint8Array): Uint8Array {
-  if (wasm.length < 8 || HEADER.some((b, i) => wasm[i] !== b)) throw new WasmFormatError("not a wasm module");
+  if (wasm.length < 8 || WASM_HEADER.some((b, i) => wasm[i] !== b))
+    throw new WasmFormatError("not a wasm module");
   const sections = readSections(wasm).filter((s) => !isNameSection(s));
   const find = (id: number) => sections.find((s) => s.id === id);
 

@@ -11,7 +11,7 @@
  * read (GC `rec` groups), or one that exports `_start` (Extism instantiates such a module once
  * per import, so the shim would multiply it).
  */
-import { leb, Reader, readSections, WasmFormatError } from "./wasm-bytes.ts";
+import { leb, Reader, readSections, WASM_HEADER, WasmFormatError, writeModule } from "./wasm-bytes.ts";
 
 export const RETURNED_IMPORT = { module: "loom:host", name: "returned" } as const;
 export const GUEST_MODULE = "guest";
@@ -110,7 +110,7 @@ const bytes = (text: string): number[] => {
   return [...leb(b.length), ...b];
 };
 const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
+const section = (id: number, body: number[]) => ({ id, body: Uint8Array.from(body) });
 
 /** The shim module for `wasm` (the plugin's bytes), or undefined when it cannot be made. */
 export function returnCodeShim(wasm: Uint8Array): Uint8Array | undefined {
@@ -166,19 +166,11 @@ export function returnCodeShim(wasm: Uint8Array): Uint8Array | undefined {
     ];
     return [...leb(code.length), ...code];
   };
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, typeSec),
-    ...section(2, vec(imports)),
-    ...section(3, vec(wrapped.map(() => [0]))),
-    ...section(7, vec(exports)),
-    ...section(10, vec(wrapped.map((_, i) => body(1 + i)))),
+  return writeModule(Uint8Array.from(WASM_HEADER), [
+    section(1, typeSec),
+    section(2, vec(imports)),
+    section(3, vec(wrapped.map(() => [0]))),
+    section(7, vec(exports)),
+    section(10, vec(wrapped.map((_, i) => body(1 + i)))),
   ]);
 }
