@@ -6,8 +6,9 @@
  * (another owner's repository, reftable, `core.worktree`, config includes, ceiling or config
  * environment variables, anything it cannot parse) it says "ask-git" and the caller runs git.
  */
-import { lstatSync, readFileSync, realpathSync, type Stats, statSync } from "node:fs";
+import { lstatSync, realpathSync, type Stats, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { readOwnFile } from "../own-file.ts";
 import { type ConfigEntry, configValues, parseGitConfig } from "./git-config.ts";
 
 export interface RepoInfo {
@@ -46,15 +47,16 @@ function statOf(path: string, follow = true): Stats | undefined {
   }
 }
 
+/** A small regular file's text (opened non-blocking, size-capped by the read itself), else undefined. */
 function readSmall(path: string): string | undefined {
-  const st = statOf(path);
-  if (!st?.isFile()) return undefined;
-  if (st.size > MAX_FILE) ask(`${path} is unexpectedly large`);
+  let file: ReturnType<typeof readOwnFile>;
   try {
-    return readFileSync(path, "utf8");
+    file = readOwnFile(path, { maxBytes: MAX_FILE });
   } catch {
     return undefined;
   }
+  if (file?.truncated) ask(`${path} is unexpectedly large`);
+  return file?.bytes.toString("utf8");
 }
 
 /** Git's ownership check (safe.directory): a repository of another user is git's to judge. */
