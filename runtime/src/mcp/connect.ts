@@ -3,6 +3,7 @@
  * HTTP, falling back to the legacy SSE transport). `${VAR}` in env and header values is taken from
  * Loom's environment. A stdio server's stderr is kept (its tail names why it failed), not printed.
  */
+import { auth, UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -12,6 +13,7 @@ import type { McpServerConfig } from "../config/schema.ts";
 import { formatError, LoomError } from "../errors.ts";
 import type { Env } from "../paths.ts";
 import { VERSION } from "../version.ts";
+import { createMcpOAuthProvider, type McpOAuthProvider } from "./oauth-provider.ts";
 
 const STDERR_TAIL = 2_000;
 
@@ -80,6 +82,33 @@ async function open(client: Client, transport: Transport, signal: AbortSignal): 
   }
 }
 
+/** The login is what is missing (or was refused): SSE would fail the same way, less clearly. */
+function isAuthError(e: unknown): boolean {
+  return e instanceof UnauthorizedError || (e instanceof LoomError && e.code === "MISSING_CREDENTIALS");
+}
+
+function authFailure(name: string, e: unknown): LoomError {
+  if (e instanceof LoomError) return e;
+  return new LoomError(
+    "MISSING_CREDENTIALS",
+    `MCP server ${name} needs authorization: run loom mcp login ${name}`,
+  );
+}
+
+/**
+ * Refreshes saved tokens whose access token has expired before connecting, so the first request
+ * carries a good one. A server that refuses (or cannot be reached) is left to the connection: the
+ * SDK refreshes again on a 401, and a login that is needed is reported there.
+ */
+async function refreshIfExpired(provider: McpOAuthProvider, url: URL): Promise<void> {
+  if (!provider.expired() || !provider.tokens()?.refresh_token) return;
+  try {
+    await auth(provider, { serverUrl: url });
+  } catch {
+    // Reported by the connection.
+  }
+}
+
 export async function connectMcpServer(
   name: string,
   config: McpServerConfig,
@@ -107,21 +136,30 @@ export async function connectMcpServer(
   }
   if (config.url) {
     const url = new URL(config.url);
-    const requestInit = { headers: expandRefs(config.headers ?? {}, env, `mcp.servers.${name}.headers`) };
+    const headers = expandRefs(config.headers ?? {}, env, `mcp.servers.${name}.headers`);
+    const requestInit = { headers };
+    // A server given its own Authorization header is not sent through OAuth.
+    const hasAuthorization = Object.keys(headers).some((k) => k.toLowerCase() === "authorization");
+    const authProvider = hasAuthorization
+      ? undefined
+      : createMcpOAuthProvider({ server: name, url: config.url, env });
+    if (authProvider) await refreshIfExpired(authProvider, url);
+    const http = { requestInit, ...(authProvider ? { authProvider } : {}) };
     let client = newClient();
     try {
       if (config.transport === "sse") {
-        await open(client, new SSEClientTransport(url, { requestInit }), signal);
+        await open(client, new SSEClientTransport(url, http), signal);
         client.onclose = () => options.onClose?.();
         return { client, stderrTail: () => "", close: () => client.close() };
       }
-      await open(client, new StreamableHTTPClientTransport(url, { requestInit }), signal);
+      await open(client, new StreamableHTTPClientTransport(url, http), signal);
     } catch (e) {
       if (signal.aborted || config.transport !== undefined) throw e;
+      if (isAuthError(e)) throw authFailure(name, e);
       // Servers of the 2024-11-05 protocol speak SSE only.
       client = newClient();
       try {
-        await open(client, new SSEClientTransport(url, { requestInit }), signal);
+        await open(client, new SSEClientTransport(url, http), signal);
       } catch (sse) {
         if (signal.aborted) throw sse;
         throw new LoomError("TOOL_FAILED", `streamable HTTP: ${formatError(e)}; SSE: ${formatError(sse)}`);
