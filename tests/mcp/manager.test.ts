@@ -1,6 +1,6 @@
 /** The MCP client against real servers from npm: tools listed and called, failures and restarts. */
 import { afterEach, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMcpManager, type McpManager } from "@loom/runtime/mcp/manager";
@@ -51,6 +51,33 @@ test("server-everything: tools named <server>__<tool> with their schemas; read-o
   const info = m.servers()[0]!;
   expect(info.status).toBe("ready");
   expect(info.tools).toContain("ev__echo");
+});
+
+test("secrets reach the server from ${VAR}, VAR_FILE and ${file:PATH} references", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "loom-mcp-secret-"));
+  try {
+    writeFileSync(join(dir, "a"), "from-file-a\n");
+    writeFileSync(join(dir, "b"), "from-file-b\n");
+    const m = createMcpManager({
+      servers: {
+        ev: everything({
+          env: {
+            A_TOKEN: `\${file:${join(dir, "a")}}`,
+            B_TOKEN: "${LOOM_TEST_B}",
+            C_TOKEN: "x-${LOOM_TEST_C}",
+          },
+        }),
+      },
+      workspace: dir,
+      env: { ...process.env, LOOM_TEST_B_FILE: join(dir, "b"), LOOM_TEST_C: "plain" },
+    });
+    open.push(m);
+    await m.settled();
+    const seen = JSON.parse((await call(m.tools(), "ev__get-env", {})).output as string);
+    expect([seen.A_TOKEN, seen.B_TOKEN, seen.C_TOKEN]).toEqual(["from-file-a", "from-file-b", "x-plain"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("tools.allow and tools.deny choose which tools are offered", async () => {

@@ -1,7 +1,7 @@
 /**
  * Opens one MCP server as a client: a stdio child (`command`) or a remote server (`url`, streamable
- * HTTP, falling back to the legacy SSE transport). `${VAR}` in env and header values is taken from
- * Loom's environment. A stdio server's stderr is kept (its tail names why it failed), not printed.
+ * HTTP, falling back to the legacy SSE transport). References in env and header values are
+ * expanded (secret-refs.ts). A stdio server's stderr is kept (its tail names why it failed), not printed.
  */
 import { auth, UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -14,6 +14,7 @@ import { formatError, LoomError } from "../errors.ts";
 import type { Env } from "../paths.ts";
 import { VERSION } from "../version.ts";
 import { createMcpOAuthProvider, type McpOAuthProvider } from "./oauth-provider.ts";
+import { expandRefs } from "./secret-refs.ts";
 
 const STDERR_TAIL = 2_000;
 
@@ -23,20 +24,6 @@ export interface McpConnection {
   /** The last lines the server wrote to stderr (stdio only). */
   stderrTail(): string;
   close(): Promise<void>;
-}
-
-/** `${VAR}` → the variable's value; a missing one is an error naming it (never its neighbours' values). */
-export function expandRefs(values: Record<string, string>, env: Env, what: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(values)) {
-    out[key] = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-      const v = env[name];
-      if (v === undefined)
-        throw new LoomError("CONFIG_INVALID", `${what} ${key} names \${${name}}, which is not set`);
-      return v;
-    });
-  }
-  return out;
 }
 
 export interface ConnectOptions {
