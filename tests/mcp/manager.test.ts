@@ -44,8 +44,10 @@ test("server-everything: tools named <server>__<tool> with their schemas; read-o
   expect(tools.find((t) => t.name === "ev__toggle-simulated-logging")?.mutating).toBe(true);
   expect(await call(tools, "ev__echo", { message: "hi" })).toEqual({ output: "Echo: hi", isError: false });
   expect((await call(tools, "ev__get-sum", { a: 2, b: 3 })).output).toContain("5");
-  // Images are placeholders in Loom's text results; structured content is passed on as JSON.
-  expect((await call(tools, "ev__get-tiny-image", {})).output).toMatch(/\[image image\/png, \d+ bytes\]/);
+  // Images are attached beside a marker in the text; structured content is passed on as JSON.
+  const image = await call(tools, "ev__get-tiny-image", {});
+  expect(image.output).toMatch(/\[image image\/png, \d+ bytes, attached\]/);
+  expect(image.images?.map((i) => i.mimeType)).toEqual(["image/png"]);
   const weather = (await call(tools, "ev__get-structured-content", { location: "Chicago" })).output as string;
   expect(weather).toContain("temperature");
   const info = m.servers()[0]!;
@@ -75,6 +77,32 @@ test("secrets reach the server from ${VAR}, VAR_FILE and ${file:PATH} references
     await m.settled();
     const seen = JSON.parse((await call(m.tools(), "ev__get-env", {})).output as string);
     expect([seen.A_TOKEN, seen.B_TOKEN, seen.C_TOKEN]).toEqual(["from-file-a", "from-file-b", "x-plain"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("roots/list is answered with the workspace; sampling and elicitation are not offered", async () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "loom-mcp-roots-")));
+  try {
+    let wake = () => {};
+    const m = createMcpManager({
+      servers: { ev: everything() },
+      workspace: dir,
+      env: process.env,
+      onChange: () => wake(),
+    });
+    open.push(m);
+    // server-everything adds its roots tool (tools/list_changed) once the client says it has roots.
+    const ready = () => m.tools().some((t) => t.name === "ev__get-roots-list");
+    for (let i = 0; i < 10 && !ready(); i++)
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    const roots = (await call(m.tools(), "ev__get-roots-list", {})).output as string;
+    expect(roots).toContain(`file://${dir}`);
+    const names = m.tools().map((t) => t.name);
+    expect(names.filter((n) => /sampling|elicitation/.test(n))).toEqual([]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

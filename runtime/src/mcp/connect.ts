@@ -3,12 +3,16 @@
  * HTTP, falling back to the legacy SSE transport). References in env and header values are
  * expanded (secret-refs.ts). A stdio server's stderr is kept (its tail names why it failed), not printed.
  */
+
+import { basename } from "node:path";
+import { pathToFileURL } from "node:url";
 import { auth, UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { ListRootsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "../config/schema.ts";
 import { formatError, LoomError } from "../errors.ts";
 import type { Env } from "../paths.ts";
@@ -35,8 +39,20 @@ export interface ConnectOptions {
   onClose?: () => void;
 }
 
-function newClient(): Client {
-  return new Client({ name: "loom", version: VERSION }, { capabilities: {} });
+/**
+ * Loom's side of the protocol: `roots` (answered with the workspace, so servers that confine
+ * themselves to the client's roots work there). Sampling and elicitation are not declared:
+ * servers do not offer tools that need them, and such a request is refused (method not found).
+ */
+function newClient(workspace: string): Client {
+  const client = new Client(
+    { name: "loom", version: VERSION },
+    { capabilities: { roots: { listChanged: false } } },
+  );
+  client.setRequestHandler(ListRootsRequestSchema, () => ({
+    roots: [{ uri: pathToFileURL(workspace).href, name: basename(workspace) || workspace }],
+  }));
+  return client;
 }
 
 /** Terminates a stdio child at once: one that never finished start-up gets no grace period. */
@@ -114,7 +130,7 @@ export async function connectMcpServer(
     transport.stderr?.on("data", (chunk: Buffer) => {
       tail = (tail + chunk.toString("utf8")).slice(-STDERR_TAIL);
     });
-    const client = newClient();
+    const client = newClient(options.workspace);
     await open(client, transport, signal);
     client.onclose = () => options.onClose?.();
     const connection: McpConnection = { client, stderrTail: () => tail.trim(), close: () => client.close() };
@@ -132,7 +148,7 @@ export async function connectMcpServer(
       : createMcpOAuthProvider({ server: name, url: config.url, env });
     if (authProvider) await refreshIfExpired(authProvider, url);
     const http = { requestInit, ...(authProvider ? { authProvider } : {}) };
-    let client = newClient();
+    let client = newClient(options.workspace);
     try {
       if (config.transport === "sse") {
         await open(client, new SSEClientTransport(url, http), signal);
@@ -144,7 +160,7 @@ export async function connectMcpServer(
       if (signal.aborted || config.transport !== undefined) throw e;
       if (isAuthError(e)) throw authFailure(name, e);
       // Servers of the 2024-11-05 protocol speak SSE only.
-      client = newClient();
+      client = newClient(options.workspace);
       try {
         await open(client, new SSEClientTransport(url, http), signal);
       } catch (sse) {
