@@ -50,6 +50,14 @@ test("server-everything: tools named <server>__<tool> with their schemas; read-o
   expect(image.images?.map((i) => i.mimeType)).toEqual(["image/png"]);
   const weather = (await call(tools, "ev__get-structured-content", { location: "Chicago" })).output as string;
   expect(weather).toContain("temperature");
+  // Resources: listed and read through the two read-only resource tools.
+  expect(tools.find((t) => t.name === "ev__read_resource")?.mutating).toBe(false);
+  const listed = (await call(tools, "ev__list_resources", {})).output as string;
+  const uri = listed.match(/^(demo:\/\/resource\/static\/document\/\S+)/m)?.[1];
+  expect(uri).toBeDefined();
+  const read = (await call(tools, "ev__read_resource", { uri })).output as string;
+  expect(read).toStartWith(`[resource ${uri}]\n`);
+  expect(read.length).toBeGreaterThan(`[resource ${uri}]\n`.length);
   const info = m.servers()[0]!;
   expect(info.status).toBe("ready");
   expect(info.tools).toContain("ev__echo");
