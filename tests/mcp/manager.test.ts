@@ -63,7 +63,7 @@ test("server-everything: tools named <server>__<tool> with their schemas; read-o
   expect(info.tools).toContain("ev__echo");
 });
 
-test("secrets reach the server from ${VAR}, VAR_FILE and ${file:PATH} references", async () => {
+test(`secrets reach the server from \${VAR}, VAR_FILE and \${file:PATH} references`, async () => {
   const dir = mkdtempSync(join(tmpdir(), "loom-mcp-secret-"));
   try {
     writeFileSync(join(dir, "a"), "from-file-a\n");
@@ -73,8 +73,8 @@ test("secrets reach the server from ${VAR}, VAR_FILE and ${file:PATH} references
         ev: everything({
           env: {
             A_TOKEN: `\${file:${join(dir, "a")}}`,
-            B_TOKEN: "${LOOM_TEST_B}",
-            C_TOKEN: "x-${LOOM_TEST_C}",
+            B_TOKEN: `\${LOOM_TEST_B}`,
+            C_TOKEN: `x-\${LOOM_TEST_C}`,
           },
         }),
       },

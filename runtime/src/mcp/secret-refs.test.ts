@@ -19,35 +19,37 @@ const fails = (values: Record<string, string>, e: Record<string, string> = env):
   throw new Error("expected an error");
 };
 
-test("${VAR}, ${VAR} from VAR_FILE, ${file:PATH} and ${file:~/…}; the file's last newline dropped", () => {
+test(`\${VAR}, \${VAR} from VAR_FILE, \${file:PATH} and \${file:~/…}; the file's last newline dropped`, () => {
   expect(
     expandRefs(
       {
         plain: "no refs",
-        a: "x-${A}-y",
-        b: "${B}",
-        f: "Bearer ${file:" + join(dir, "token") + "}",
-        home: "${file:~/token}",
+        a: `x-\${A}-y`,
+        b: `\${B}`,
+        f: `Bearer \${file:${join(dir, "token")}}`,
+        home: `\${file:~/token}`,
       },
       env,
       "w",
     ),
   ).toEqual({ plain: "no refs", a: "x-alpha-y", b: "t0ken", f: "Bearer t0ken", home: "t0ken" });
   // A set variable wins over its _FILE.
-  expect(expandRefs({ b: "${B}" }, { ...env, B: "direct" }, "w")).toEqual({ b: "direct" });
+  expect(expandRefs({ b: `\${B}` }, { ...env, B: "direct" }, "w")).toEqual({ b: "direct" });
 });
 
 test("missing variables and files are one line naming the key and the reference, never a value", () => {
-  expect(fails({ K: "${NOPE}" })).toBe("CONFIG_INVALID: mcp.servers.x.env K names ${NOPE}, which is not set");
-  expect(fails({ K: "${file:/nonexistent/secret}" })).toBe(
+  expect(fails({ K: `\${NOPE}` })).toBe(
+    `CONFIG_INVALID: mcp.servers.x.env K names \${NOPE}, which is not set`,
+  );
+  expect(fails({ K: `\${file:/nonexistent/secret}` })).toBe(
     "CONFIG_INVALID: mcp.servers.x.env K: file /nonexistent/secret does not exist",
   );
-  expect(fails({ K: "${file:relative/path}" })).toBe(
+  expect(fails({ K: `\${file:relative/path}` })).toBe(
     "CONFIG_INVALID: mcp.servers.x.env K: file relative/path must be an absolute path or start with ~/",
   );
-  expect(fails({ K: "${C}" }, { C_FILE: "/nonexistent/c" })).toBe(
-    "CONFIG_INVALID: mcp.servers.x.env K (${C_FILE}): file /nonexistent/c does not exist",
+  expect(fails({ K: `\${C}` }, { C_FILE: "/nonexistent/c" })).toBe(
+    `CONFIG_INVALID: mcp.servers.x.env K (\${C_FILE}): file /nonexistent/c does not exist`,
   );
-  const message = fails({ K: "${A}", L: "${NOPE}" });
+  const message = fails({ K: `\${A}`, L: `\${NOPE}` });
   expect(message).not.toContain("alpha");
 });
