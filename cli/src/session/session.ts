@@ -21,6 +21,7 @@ import { type SessionMcp, startSessionMcp } from "./mcp.ts";
 import { checkModel, providerFor } from "./model-choice.ts";
 import { type AskFn, createApprover, type PermissionMode, toolsForMode } from "./permissions.ts";
 import { type SessionSandboxOptions, sessionSandboxes } from "./sandbox.ts";
+import { blockedTurn, createSessionHooks, withStartContext } from "./session-hooks.ts";
 import { createSessionLog, logSessionEvent } from "./session-log.ts";
 import { gitContext, lastThread, resolveStart } from "./setup.ts";
 import { createSessionSync } from "./sync.ts";
@@ -171,7 +172,14 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     ...(modelNotice ? [modelNotice] : []),
     ...unknownDisabledTools(config.tools.disabled, loaded.tools),
   ].map((message): SessionEvent => ({ type: "session.notice", level: "warn", message }));
-  const system = buildSystemPrompt({ workspace, gitRoot: repo?.root, gitBranch: repo?.branch });
+  const hooks = createSessionHooks({
+    config: config.hooks,
+    workspace,
+    env,
+    threadId: () => thread.id,
+    permissionMode: () => mode,
+    warn: (message) => notice(message),
+  });
   const listeners = new Set<SessionListener>();
   const emit = (e: SessionEvent): void => {
     try {
@@ -197,6 +205,11 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     resumed ??
     createThread({ workspace, isPrivate: init.isPrivate ?? false, provider, model, git: gitContext(repo) });
   log.info("session.started", { threadId: thread.id, provider, model, resumed: resumed !== undefined });
+  const system = await withStartContext(
+    hooks,
+    buildSystemPrompt({ workspace, gitRoot: repo?.root, gitBranch: repo?.branch }),
+    resumed ? "resume" : "startup",
+  );
   const approver = createApprover(
     () => mode,
     () => toolMap,
@@ -245,7 +258,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       sandbox: sandboxFor(mode, init.ask !== undefined),
       oracle: { llm, model: config.agent.oracle_model ?? model },
       messages: repairMessages(thread.messages),
-      hooks: { postTools: () => undo.postTools() },
+      hooks: { postTools: () => undo.postTools(), ...hooks.agentHooks },
     });
     unsubscribe = agent.on((e) => {
       // Mid-turn checkpoint: after each round of tools, before asking the model (or the user, at the
@@ -347,6 +360,9 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       busy = true;
       cancelRequested = false;
       try {
+        const prompt = await hooks.beforePrompt(text);
+        if ("blocked" in prompt) return blockedTurn(prompt.blocked, emit);
+        text = prompt.text;
         toldThisTurn = false;
         await compactIfNeeded();
         undo.beginTurn(text);
@@ -371,6 +387,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         thread.usage = addUsage(thread.usage, model, result.usage);
         undo.endTurn(text);
         save();
+        await hooks.afterTurn(result);
         return result;
       } finally {
         busy = false;

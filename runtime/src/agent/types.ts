@@ -44,6 +44,17 @@ export interface PostToolsContext {
 export interface AgentHooks {
   /** Runs after a batch of tool calls that included a mutating tool (e.g. a git snapshot). May throw. */
   postTools?(ctx: PostToolsContext): Promise<void> | void;
+  /**
+   * Before each tool call, before its permission question: a string refuses the call with that
+   * reason (the model reads it). A throw counts as no objection.
+   */
+  beforeTool?(call: ToolCall, signal: AbortSignal): Promise<string | undefined>;
+  /** After each tool call that ran: a string is added to its result for the model. A throw adds nothing. */
+  afterTool?(
+    call: ToolCall,
+    result: { content: string; isError: boolean },
+    signal: AbortSignal,
+  ): Promise<string | undefined>;
 }
 
 export interface AgentOptions {
