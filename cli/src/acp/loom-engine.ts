@@ -12,6 +12,7 @@ import type { Tool } from "@loom/runtime/tool";
 import { providerType } from "../providers.ts";
 import { SLASH_COMMANDS } from "../repl/slash.ts";
 import { createStyle } from "../repl/style.ts";
+import { type CustomCommand, loadCustomCommands } from "../session/custom-commands.ts";
 import type { SessionEvent } from "../session/events.ts";
 import { createSessionLlm } from "../session/llm.ts";
 import { createSession, type Session, type SessionInit } from "../session/session.ts";
@@ -94,8 +95,11 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
           }),
       },
     );
+    const custom = loadCustomCommands(session.workspace, env);
+    for (const w of custom.warnings) process.stderr.write(`loom acp-agent: ${w}\n`);
     return engineSession(
       session,
+      custom.commands,
       tools,
       () => lastFinish,
       (v) => {
@@ -142,6 +146,7 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
 
 function engineSession(
   session: Session,
+  customCommands: readonly CustomCommand[],
   tools: ReadonlyMap<string, Tool>,
   lastFinish: () => FinishReason | undefined,
   setLastFinish: (v: undefined) => void,
@@ -158,6 +163,7 @@ function engineSession(
       return session.thread.id;
     },
     cwd: session.workspace,
+    customCommands,
     get messages() {
       return session.thread.messages;
     },
@@ -202,7 +208,7 @@ function engineSession(
       return lines.join("\n");
     },
     close: () => session.close(),
-    async prompt(text, signal, onEvent, images): Promise<TurnStopReason> {
+    async prompt(text, signal, onEvent, images, only): Promise<TurnStopReason> {
       if (signal.aborted) return "cancelled";
       setLastFinish(undefined);
       const calls = new Map<string, ToolCall>();
@@ -217,7 +223,7 @@ function engineSession(
       const onAbort = () => session.cancel();
       signal.addEventListener("abort", onAbort, { once: true });
       try {
-        const result = await session.send(text, images);
+        const result = await session.send(text, images, only ? { tools: only } : {});
         if (result.reason === "cancelled" || result.reason === "shutdown" || signal.aborted)
           return "cancelled";
         if (result.reason === "error" && stepLimit) return "max_turn_requests";

@@ -2,17 +2,19 @@ import { createAgent } from "@loom/runtime/agent";
 import type { Agent, TurnResult } from "@loom/runtime/agent/types";
 import type { LoomConfig, McpServerConfig } from "@loom/runtime/config/schema";
 import { formatError, LoomError } from "@loom/runtime/errors";
+import type { HookEventName } from "@loom/runtime/hooks";
 import type { ImagePart, LlmClient, Usage } from "@loom/runtime/llm";
 import type { Env } from "@loom/runtime/paths";
 import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import { buildSystemPrompt } from "@loom/runtime/prompt";
-import type { SandboxMode } from "@loom/runtime/sandbox/types";
+import type { SandboxMode, SandboxPolicy } from "@loom/runtime/sandbox/types";
 import type { Thread } from "@loom/runtime/thread";
 import { type CompactionResult, compactMessages, llmSummarizer } from "@loom/runtime/threads/compact";
 import { repairMessages } from "@loom/runtime/threads/repair";
 import { createThread, type ThreadStore, threadTitle } from "@loom/runtime/threads/store";
 import type { Tool } from "@loom/runtime/tool";
 import { type UndoEntry, type UndoResult, undoLatest } from "@loom/runtime/undo/snapshots";
+import { type CompactNow, compactNow } from "./compact-now.ts";
 import { budgetedLlm, budgetFor } from "./context-budget.ts";
 import { unknownDisabledTools } from "./disabled-tools.ts";
 import type { SessionEvent, SessionListener } from "./events.ts";
@@ -20,7 +22,9 @@ import { createSessionLlm } from "./llm.ts";
 import { type SessionMcp, startSessionMcp } from "./mcp.ts";
 import { checkModel, providerFor } from "./model-choice.ts";
 import { type AskFn, createApprover, type PermissionMode, toolsForMode } from "./permissions.ts";
+import { planPermission } from "./plan-mode.ts";
 import { type SessionSandboxOptions, sessionSandboxes } from "./sandbox.ts";
+import { sessionDiff } from "./session-diff.ts";
 import { blockedTurn, createSessionHooks, withStartContext } from "./session-hooks.ts";
 import { createSessionLog, logSessionEvent } from "./session-log.ts";
 import { gitContext, lastThread, resolveStart } from "./setup.ts";
@@ -95,8 +99,11 @@ export interface Session {
   readonly contextWindow: number;
   readonly busy: boolean;
   on(listener: SessionListener): () => void;
-  /** Runs one user turn to its end. Rejects with CONFLICT while another turn runs. */
-  send(text: string, images?: ImagePart[]): Promise<TurnResult>;
+  /**
+   * Runs one user turn to its end. Rejects with CONFLICT while another turn runs. `tools` limits
+   * the turn to those tools (a custom command's `allowed-tools`).
+   */
+  send(text: string, images?: ImagePart[], options?: { tools?: readonly string[] }): Promise<TurnResult>;
   /** Cancels the running turn, if any; the session stays usable. */
   cancel(): void;
   /** Starts a fresh thread in the same workspace. */
@@ -105,6 +112,21 @@ export interface Session {
   switchThread(idOrLast: string): Thread;
   setModel(model: string): Promise<void>;
   setPermissionMode(mode: PermissionMode): void;
+  /** Plan mode (plan-mode.ts): mutating calls are refused until it is turned off. */
+  readonly planning: boolean;
+  setPlanning(on: boolean): void;
+  /** The system prompt the model gets (instructions and start hooks included). */
+  readonly system: string;
+  /** The tools the model is offered now. */
+  tools(): readonly Tool[];
+  /** Tools the user allowed "always" in this session. */
+  readonly alwaysAllowed: ReadonlySet<string>;
+  readonly sandboxPolicy: SandboxPolicy;
+  readonly hookCounts: Readonly<Record<HookEventName, number>>;
+  /** `/compact`: replaces the conversation by a model-written summary (focused on `focus`). */
+  compact(focus?: string): Promise<CompactNow | undefined>;
+  /** What the agent changed in this thread, turn by turn, as a unified diff ("" when nothing). */
+  diff(): string;
   undo(options?: { force?: boolean }): UndoResult;
   undoList(): UndoEntry[];
   /** Tokens and cost of this thread so far. */
@@ -129,6 +151,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   let provider = chosen.provider;
   let model = chosen.model;
   let mode: PermissionMode = config.agent.permission_mode;
+  let planning = false;
 
   // A provider's own warnings (a deprecated model) reach the user as session notices, once each.
   // Before a front end listens, notices wait with the start-up ones.
@@ -253,7 +276,10 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         ? { continueAtStepLimit: ({ steps, signal }) => init.askContinue!(steps, signal) }
         : {}),
       toolTimeoutMs: config.agent.tool_timeout_ms,
-      permission: (call) => approver.check(call),
+      permission: planPermission(
+        () => planning,
+        (call) => approver.check(call),
+      ),
       workspaceRoot: workspace,
       sandbox: sandboxFor(mode, init.ask !== undefined),
       oracle: { llm, model: config.agent.oracle_model ?? model },
@@ -355,10 +381,11 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       for (const e of held) listener(e);
       return () => listeners.delete(listener);
     },
-    async send(text, images) {
+    async send(text, images, options = {}) {
       if (busy) throw new LoomError("CONFLICT", "a turn is already running; cancel it first");
       busy = true;
       cancelRequested = false;
+      const only = options.tools;
       try {
         const prompt = await hooks.beforePrompt(text);
         if ("blocked" in prompt) return blockedTurn(prompt.blocked, emit);
@@ -366,6 +393,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         toldThisTurn = false;
         await compactIfNeeded();
         undo.beginTurn(text);
+        if (only) agent.setTools(agentTools().filter((t) => only.includes(t.name)));
         const pending = agent.send(text, images);
         // A cancel that came while the turn was being prepared (compaction) applies now.
         if (cancelRequested) agent.cancel();
@@ -390,6 +418,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         await hooks.afterTurn(result);
         return result;
       } finally {
+        if (only) agent.setTools(agentTools());
         busy = false;
       }
     },
@@ -430,6 +459,46 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
       mode = next;
       makeAgent();
+    },
+    get planning() {
+      return planning;
+    },
+    setPlanning(on) {
+      if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
+      planning = on;
+    },
+    get system() {
+      return system;
+    },
+    tools: () => agentTools(),
+    alwaysAllowed: approver.always,
+    get sandboxPolicy() {
+      return sandboxFor(mode, init.ask !== undefined).policy;
+    },
+    hookCounts: hooks.runner.counts,
+    async compact(focus) {
+      if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
+      const r = await compactNow(agent.messages, {
+        llm,
+        model,
+        systemChars: system.length,
+        ...(focus ? { focus } : {}),
+      });
+      if (!r) return undefined;
+      thread.messages = r.messages;
+      makeAgent();
+      emit({
+        type: "context.compacted",
+        stage: "summarized",
+        beforeTokens: r.beforeTokens,
+        afterTokens: r.afterTokens,
+        summarySource: r.summarySource,
+      });
+      save();
+      return r;
+    },
+    diff() {
+      return sessionDiff(undo.current().target, undo.current().list());
     },
     undo(o = {}) {
       if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");

@@ -49,6 +49,7 @@ async function askPermission(
 ): Promise<ToolCallResult | null> {
   try {
     const decision = await check({ id: call.id, name: call.name, input: call.input }, signal);
+    if (typeof decision === "object") return fail(`PERMISSION_DENIED: ${decision.deny}`);
     return decision === "allow" ? null : fail("PERMISSION_DENIED: permission denied by user");
   } catch (e) {
     return fail(`PERMISSION_DENIED: permission check failed: ${formatError(e)}`);

@@ -24,7 +24,8 @@ import type { Sandbox } from "../sandbox/types.ts";
 import type { Tool, ToolCapabilities, ToolProgress } from "../tool.ts";
 import type { Clock } from "./clock.ts";
 
-export type PermissionDecision = "allow" | "deny";
+/** `{ deny: reason }` refuses with that reason for the model (plan mode) instead of the user's "no". */
+export type PermissionDecision = "allow" | "deny" | { deny: string };
 
 /**
  * Asked before each call of a mutating tool, one call at a time, in call order. `signal` fires when the
