@@ -7,6 +7,7 @@ import type { ImagePart, LlmClient, Usage } from "@loom/runtime/llm";
 import type { Env } from "@loom/runtime/paths";
 import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import { buildSystemPrompt } from "@loom/runtime/prompt";
+import { createNestedInstructions } from "@loom/runtime/prompt/nested-instructions";
 import type { SandboxMode, SandboxPolicy } from "@loom/runtime/sandbox/types";
 import type { Thread } from "@loom/runtime/thread";
 import { type CompactionResult, compactMessages, llmSummarizer } from "@loom/runtime/threads/compact";
@@ -189,7 +190,9 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   const ownTools = offered(loaded.tools);
   let allTools = ownTools;
   let toolMap = new Map(allTools.map((t) => [t.name, t]));
-  const agentTools = (): Tool[] => undo.wrap(toolsForMode(allTools, mode, init.ask !== undefined));
+  const nested = createNestedInstructions(workspace);
+  const agentTools = (): Tool[] =>
+    undo.wrap(nested.wrap(toolsForMode(allTools, mode, init.ask !== undefined)));
   // Held for the first listener: front ends attach only after the session is built.
   let startNotices = [
     ...(modelNotice ? [modelNotice] : []),
@@ -436,12 +439,14 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         model,
         git: gitContext(repo),
       });
+      nested.reset();
       makeAgent();
       return thread;
     },
     switchThread(idOrLast) {
       if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
       thread = idOrLast === "last" ? lastThread(store, workspace) : store.resolve(idOrLast);
+      nested.reset();
       makeAgent();
       return thread;
     },
