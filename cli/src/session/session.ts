@@ -31,6 +31,7 @@ import { createSessionLog, logSessionEvent } from "./session-log.ts";
 import { gitContext, lastThread, resolveStart } from "./setup.ts";
 import { createSessionSync } from "./sync.ts";
 import { loadSessionTools, type SessionTools } from "./tools.ts";
+import { sessionTaskTool } from "./task-tool.ts";
 import { createUndoHook } from "./undo-hook.ts";
 import { addUsage } from "./usage.ts";
 
@@ -187,7 +188,18 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     tools
       .filter((t) => !config.tools.disabled.includes(t.name))
       .map((t) => (init.wrapTool ? init.wrapTool(t) : t));
-  const ownTools = offered(loaded.tools);
+  const task = sessionTaskTool({
+    config,
+    llm: () => llm,
+    model: () => model,
+    system: () => system,
+    tools: () => agentTools(),
+    hooks: () => hooks.agentHooks,
+    onUsage: (u, m) => {
+      thread.usage = addUsage(thread.usage, m, u);
+    },
+  });
+  const ownTools = offered([...loaded.tools, task]);
   let allTools = ownTools;
   let toolMap = new Map(allTools.map((t) => [t.name, t]));
   const nested = createNestedInstructions(workspace);
@@ -196,7 +208,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   // Held for the first listener: front ends attach only after the session is built.
   let startNotices = [
     ...(modelNotice ? [modelNotice] : []),
-    ...unknownDisabledTools(config.tools.disabled, loaded.tools),
+    ...unknownDisabledTools(config.tools.disabled, [...loaded.tools, task]),
   ].map((message): SessionEvent => ({ type: "session.notice", level: "warn", message }));
   const hooks = createSessionHooks({
     config: config.hooks,
