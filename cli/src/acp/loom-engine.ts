@@ -4,6 +4,7 @@
  */
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
+import type { SubagentProgress } from "@loom/runtime/agent/subagent";
 import type { FinishReason, LlmClient, ToolCall } from "@loom/runtime/llm";
 import { dataDir, type Env } from "@loom/runtime/paths";
 import { MODELS } from "@loom/runtime/providers/catalogue";
@@ -251,8 +252,20 @@ function translate(
       calls.set(e.callId, call);
       return { type: "tool.started", call, tool: tools.get(e.name) };
     }
-    case "tool.progress":
-      return { type: "tool.progress", callId: e.callId, progress: e.progress };
+    case "tool.progress": {
+      // A sub-agent's own calls (the task tool) are tool calls of their own for the editor.
+      const sub = subagentEvent(e.progress.data);
+      if (!sub) return { type: "tool.progress", callId: e.callId, progress: e.progress };
+      const id = `${e.callId}/${sub.callId}`;
+      if (sub.type === "tool.started") {
+        const call: ToolCall = { id, name: sub.name, input: sub.input };
+        calls.set(id, call);
+        return { type: "tool.started", call, tool: tools.get(sub.name) };
+      }
+      const call = calls.get(id) ?? { id, name: sub.name, input: {} };
+      calls.delete(id);
+      return { type: "tool.completed", call, result: { output: sub.result, isError: sub.isError } };
+    }
     case "tool.completed": {
       const call = calls.get(e.callId) ?? { id: e.callId, name: e.name, input: {} };
       return { type: "tool.completed", call, result: { output: e.result, isError: e.isError } };
@@ -262,4 +275,10 @@ function translate(
     default:
       return undefined;
   }
+}
+
+function subagentEvent(data: unknown): SubagentProgress | undefined {
+  if (data === null || typeof data !== "object") return undefined;
+  const sub = (data as { subagent?: SubagentProgress }).subagent;
+  return sub && typeof sub === "object" && typeof sub.callId === "string" ? sub : undefined;
 }

@@ -30,8 +30,8 @@ import { blockedTurn, createSessionHooks, withStartContext } from "./session-hoo
 import { createSessionLog, logSessionEvent } from "./session-log.ts";
 import { gitContext, lastThread, resolveStart } from "./setup.ts";
 import { createSessionSync } from "./sync.ts";
-import { loadSessionTools, type SessionTools } from "./tools.ts";
 import { sessionTaskTool } from "./task-tool.ts";
+import { loadSessionTools, type SessionTools } from "./tools.ts";
 import { createUndoHook } from "./undo-hook.ts";
 import { addUsage } from "./usage.ts";
 

@@ -4,8 +4,9 @@
  * (permission mode, plan mode and `tools.disabled` applied), its tool hooks, and their cost
  * counted in the thread's.
  */
-import type { AgentHooks } from "@loom/runtime/agent/types";
+
 import { createTaskTool } from "@loom/runtime/agent/subagent";
+import type { AgentHooks } from "@loom/runtime/agent/types";
 import type { LoomConfig } from "@loom/runtime/config/schema";
 import type { LlmClient, Usage } from "@loom/runtime/llm";
 import type { Tool } from "@loom/runtime/tool";

@@ -18,7 +18,14 @@ export const TASK_TOOL = "task";
 /** A sub-conversation's tool call, as progress `data.subagent` of the `task` call. */
 export type SubagentProgress =
   | { type: "tool.started"; callId: string; name: string; input: unknown }
-  | { type: "tool.completed"; callId: string; name: string; result: string; isError: boolean; durationMs: number };
+  | {
+      type: "tool.completed";
+      callId: string;
+      name: string;
+      result: string;
+      isError: boolean;
+      durationMs: number;
+    };
 
 export interface TaskToolOptions {
   llm: LlmClient;
@@ -135,7 +142,12 @@ export function createTaskTool(o: TaskToolOptions): Tool {
       });
       const off = agent.on((e) => {
         if (e.type === "tool.started") {
-          const data: SubagentProgress = { type: "tool.started", callId: e.callId, name: e.name, input: e.input };
+          const data: SubagentProgress = {
+            type: "tool.started",
+            callId: e.callId,
+            name: e.name,
+            input: e.input,
+          };
           progress({ message: `→ ${e.name}${keyArg(e.input)}`, data: { subagent: data } });
         } else if (e.type === "tool.completed") {
           const data: SubagentProgress = {
@@ -152,6 +164,7 @@ export function createTaskTool(o: TaskToolOptions): Tool {
       const cancel = () => agent.cancel();
       ctx.signal.addEventListener("abort", cancel, { once: true });
       try {
+        if (ctx.signal.aborted) return { output: "TOOL_CANCELLED: cancelled", isError: true };
         progress({ message: `${input.description || "task"}: started` });
         const result = await agent.send(input.prompt);
         const text = result.message?.content.trim() ?? "";
