@@ -133,8 +133,9 @@ export function expandCommand(cmd: Pick<CustomCommand, "body">, args: string): s
   const text = args.trim();
   const words = text ? text.split(/\s+/) : [];
   const placeholder = /\$ARGUMENTS|\$[1-9]/.test(cmd.body);
-  const body = cmd.body
-    .replace(/\$ARGUMENTS/g, () => text)
-    .replace(/\$([1-9])/g, (_, n: string) => words[Number(n) - 1] ?? "");
+  // One pass: text from the arguments is never substituted again.
+  const body = cmd.body.replace(/\$ARGUMENTS|\$([1-9])/g, (_, n: string | undefined) =>
+    n === undefined ? text : (words[Number(n) - 1] ?? ""),
+  );
   return !placeholder && text ? `${body}\n\n${text}` : body;
 }
