@@ -188,12 +188,14 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     tools
       .filter((t) => !config.tools.disabled.includes(t.name))
       .map((t) => (init.wrapTool ? init.wrapTool(t) : t));
+  let turnOnly: readonly string[] | undefined;
   const task = sessionTaskTool({
     config,
     llm: () => llm,
     model: () => model,
     system: () => system,
-    tools: () => agentTools(),
+    // A custom command's allowed-tools hold for its sub-agents too.
+    tools: () => agentTools().filter((t) => !turnOnly || turnOnly.includes(t.name)),
     hooks: () => hooks.agentHooks,
     onUsage: (u, m) => {
       thread.usage = addUsage(thread.usage, m, u);
@@ -401,6 +403,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       busy = true;
       cancelRequested = false;
       const only = options.tools;
+      turnOnly = only;
       try {
         const prompt = await hooks.beforePrompt(text);
         if ("blocked" in prompt) return blockedTurn(prompt.blocked, emit);
@@ -434,6 +437,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         return result;
       } finally {
         if (only) agent.setTools(agentTools());
+        turnOnly = undefined;
         busy = false;
       }
     },
