@@ -4,7 +4,6 @@ import { formatError } from "@loom/runtime/errors";
 import { MODELS } from "@loom/runtime/providers/catalogue";
 import type { CustomCommand } from "../session/custom-commands.ts";
 import { parsePermissionMode } from "../session/permissions.ts";
-import type { Session } from "../session/session.ts";
 import { customSlashCommand } from "./slash-custom.ts";
 import { INFO_COMMANDS } from "./slash-info.ts";
 import type { SlashCommand, SlashContext } from "./slash-types.ts";
