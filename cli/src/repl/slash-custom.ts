@@ -1,6 +1,6 @@
 /** A user's Markdown command (session/custom-commands.ts) as a slash command: its prompt runs as a turn. */
 import { type CustomCommand, expandCommand } from "../session/custom-commands.ts";
-import type { SlashCommand } from "./slash-types.ts";
+import type { SlashCommand } from "./slash.ts";
 
 export function customSlashCommand(c: CustomCommand): SlashCommand {
   return {

@@ -2,7 +2,7 @@
 import { VERSION } from "@loom/runtime/version";
 import { contextReport } from "../session/context-report.ts";
 import type { Session } from "../session/session.ts";
-import type { SlashCommand, SlashContext } from "./slash-types.ts";
+import type { SlashCommand, SlashContext } from "./slash.ts";
 import { formatCost, formatTokens } from "./tool-display.ts";
 
 const percent = (part: number, whole: number): string => `${((100 * part) / Math.max(1, whole)).toFixed(1)}%`;

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { PLAN_APPROVED, planPrompt } from "../session/plan-mode.ts";
-import type { SlashCommand, SlashContext } from "./slash-types.ts";
+import type { SlashCommand, SlashContext } from "./slash.ts";
 import { formatTokens } from "./tool-display.ts";
 
 export const INIT_PROMPT = `Survey this workspace and write an AGENTS.md at its root for coding agents that will work here.

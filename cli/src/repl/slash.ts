@@ -4,14 +4,37 @@ import { formatError } from "@loom/runtime/errors";
 import { MODELS } from "@loom/runtime/providers/catalogue";
 import type { CustomCommand } from "../session/custom-commands.ts";
 import { parsePermissionMode } from "../session/permissions.ts";
+import type { Session } from "../session/session.ts";
 import { customSlashCommand } from "./slash-custom.ts";
 import { INFO_COMMANDS } from "./slash-info.ts";
-import type { SlashCommand, SlashContext } from "./slash-types.ts";
 import { WORK_COMMANDS } from "./slash-work.ts";
+import type { Style } from "./style.ts";
 import { formatCost, formatTokens } from "./tool-display.ts";
 import { wrapWords } from "./wrap.ts";
 
-export type { SlashCommand, SlashContext };
+export interface SlashContext {
+  session(): Promise<Session>;
+  print(line: string): void;
+  style: Style;
+  exit(): void;
+  /** Prints the end of a resumed conversation. */
+  showThread(session: Session): void;
+  /** The terminal's width in columns (default 80). */
+  width?(): number;
+  /**
+   * Runs `text` as a user turn, as if typed (rendered like one); `tools` limits the turn's tools.
+   * Absent where a command cannot start a turn (ACP commands answer with text only).
+   */
+  runPrompt?(text: string, options?: { tools?: readonly string[] }): Promise<void>;
+}
+
+export interface SlashCommand {
+  usage: string;
+  help: string;
+  /** A user's own command (a Markdown file), not a built-in. */
+  custom?: boolean;
+  run(arg: string, ctx: SlashContext): Promise<void> | void;
+}
 
 const age = (iso: string): string => {
   const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
