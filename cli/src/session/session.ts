@@ -499,24 +499,30 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     hookCounts: hooks.runner.counts,
     async compact(focus) {
       if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
-      const r = await compactNow(agent.messages, {
-        llm,
-        model,
-        systemChars: system.length,
-        ...(focus ? { focus } : {}),
-      });
-      if (!r) return undefined;
-      thread.messages = r.messages;
-      makeAgent();
-      emit({
-        type: "context.compacted",
-        stage: "summarized",
-        beforeTokens: r.beforeTokens,
-        afterTokens: r.afterTokens,
-        summarySource: r.summarySource,
-      });
-      save();
-      return r;
+      busy = true;
+      try {
+        const r = await compactNow(agent.messages, {
+          llm,
+          model,
+          systemChars: system.length,
+          ...(focus ? { focus } : {}),
+        });
+        if (!r) return undefined;
+        thread.messages = r.messages;
+        makeAgent();
+        // Logged, not emitted: the command that asked reports it.
+        logSessionEvent(log, {
+          type: "context.compacted",
+          stage: "summarized",
+          beforeTokens: r.beforeTokens,
+          afterTokens: r.afterTokens,
+          summarySource: r.summarySource,
+        });
+        save();
+        return r;
+      } finally {
+        busy = false;
+      }
     },
     diff() {
       return sessionDiff(undo.current().target, undo.current().list());
