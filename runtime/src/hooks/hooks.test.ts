@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HookCommand, HooksConfig } from "../config/schema.ts";
+import { parseToml } from "../config/toml-file.ts";
 import { createHookRunner } from "./hooks.ts";
 
 let dir: string;
@@ -137,4 +138,17 @@ exit 0`,
       /hooks.pre_tool_use\[0\].matcher/,
     );
   });
+});
+
+test("the spec's example that blocks edits to a path works as written", async () => {
+  const spec = readFileSync(join(import.meta.dir, "../../../specs/runtime.md"), "utf8");
+  const block = /Examples \(in `~\/.config\/loom\/config.toml`[\s\S]*?```toml\n([\s\S]*?)```/.exec(spec)?.[1];
+  const config = parseToml(block ?? "", "specs/runtime.md") as { hooks: HooksConfig };
+  const { hooks, warnings } = runner({ pre_tool_use: config.hooks.pre_tool_use });
+  expect(await hooks.preToolUse(call("edit_file", { path: "migrations/001.sql" }), signal)).toBe(
+    "migrations/ is generated; change the schema instead",
+  );
+  expect(await hooks.preToolUse(call("edit_file", { path: "src/db.ts" }), signal)).toBeUndefined();
+  expect(await hooks.preToolUse(call("read_file", { path: "migrations/001.sql" }), signal)).toBeUndefined();
+  expect(warnings).toEqual([]);
 });
