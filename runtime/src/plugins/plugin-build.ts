@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { LoomError } from "../errors.ts";
 import { buildAssemblyScript, sha256Hex } from "./as-build.ts";
-import { cSdkInclude } from "./c-sdk.ts";
+import { withCSdkInclude } from "./c-sdk.ts";
 import { type PluginManifest, readManifest } from "./manifest.ts";
 
 export const MANIFEST_FILE = "loom-plugin.json";
@@ -60,18 +60,16 @@ export async function buildPlugin(
  * The command sees LOOM_PLUGIN_DIR (the folder) and LOOM_C_SDK (a folder holding loom.h).
  */
 export async function runBuildCommand(dir: string, command: string, entry: string): Promise<Uint8Array> {
-  const p = Bun.spawn(["sh", "-c", command], {
-    cwd: dir,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { ...process.env, LOOM_PLUGIN_DIR: dir, LOOM_C_SDK: cSdkInclude() },
+  const [out, err, code] = await withCSdkInclude((sdk) => {
+    const p = Bun.spawn(["sh", "-c", command], {
+      cwd: dir,
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...process.env, LOOM_PLUGIN_DIR: dir, LOOM_C_SDK: sdk },
+    });
+    return Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   });
-  const [out, err, code] = await Promise.all([
-    new Response(p.stdout).text(),
-    new Response(p.stderr).text(),
-    p.exited,
-  ]);
   if (code !== 0) {
     const said = `${err}${out}`.trim().split("\n").slice(0, 30).join("\n");
     const hint = code === 127 ? " (a program it runs is not installed; for C: Debian's clang and lld)" : "";
