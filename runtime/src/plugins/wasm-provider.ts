@@ -238,24 +238,13 @@ function createClient(opts: WasmProviderOptions, options: ProviderOptions): LlmC
     );
     const builder = new ResponseBuilder(provider);
     let usage: Usage = { inputTokens: 0, outputTokens: 0 };
-    let error: LlmError | undefined;
-    try {
-      for await (const text of events.items) {
-        const event = parseEvent(provider, text);
-        if (event.type === "error") {
-          error = errorEvent(provider, event);
-          break;
-        }
-        if (event.type === "usage") usage = event.usage;
-        yield builder.add(event as LlmEvent);
-      }
-    } catch (e) {
-      // The plugin's own error event says more than the failed return that follows it.
-      throw error ?? e;
-    }
-    if (error) {
-      await call.catch(() => {});
-      throw error;
+    for await (const text of events.items) {
+      const event = parseEvent(provider, text);
+      // The plugin's own error event says more than the failed return that follows it; the
+      // caller's `finally` ends the plugin's process.
+      if (event.type === "error") throw errorEvent(provider, event);
+      if (event.type === "usage") usage = event.usage;
+      yield builder.add(event);
     }
     const result = parseResult(provider, await call);
     if (result.usage) {
