@@ -3,7 +3,7 @@
  * WAT module emits events with `emit_event`; the client streams them, builds the response, and
  * turns error events and failures into LlmErrors of the right kind.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -90,6 +90,9 @@ function providerWat(): string {
       (local.get $h))
     ${funcs.join("\n")})`;
 }
+
+// Each request starts a plugin process: slow on a loaded machine, never a hang.
+setDefaultTimeout(30_000);
 
 let root: string;
 let wasm: Uint8Array;
