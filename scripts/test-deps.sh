@@ -1,20 +1,31 @@
 #!/bin/sh
 # System tools the test suite uses beyond Node/Bun: tmux (the REPL's terminal test), git, and
-# bwrap (Debian package bubblewrap: the sandbox the agent's commands run in, and its escape suite).
+# bwrap (Debian package bubblewrap: the sandbox the agent's commands run in, and its escape suite),
+# clang and wasm-ld (Debian packages clang and lld: C plugins compiled to wasm32; the lld package
+# puts wasm-ld on PATH, and clang also finds its versioned copy in /usr/lib/llvm-N/bin).
 # Installed from Debian's packages when missing and we are root. A tool still missing after that
 # is a warning on a developer's machine (its tests skip), and a failure in CI (CI=true): a CI run
 # whose REPL or sandbox tests skip silently proves nothing.
 package_of() {
   case "$1" in
     bwrap) echo bubblewrap ;;
+    wasm-ld) echo lld ;;
     *) echo "$1" ;;
   esac
+}
+# Debian's lld-N without the lld package has wasm-ld-N only; clang-N still finds it.
+has_versioned() {
+  [ "$1" = wasm-ld ] || return 1
+  for f in /usr/bin/wasm-ld-* /usr/lib/llvm-*/bin/wasm-ld; do
+    [ -x "$f" ] && return 0
+  done
+  return 1
 }
 missing_tools() {
   missing=""
   packages=""
-  for tool in tmux git bwrap; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
+  for tool in tmux git bwrap clang wasm-ld; do
+    if ! command -v "$tool" >/dev/null 2>&1 && ! has_versioned "$tool"; then
       missing="$missing $tool"
       packages="$packages $(package_of "$tool")"
     fi

@@ -48,13 +48,19 @@ export function defaultModel(provider: string): string | undefined {
 
 /**
  * The provider plugin behind a configured name: itself, or the `type` of a named table such as
- * `[providers.ollama] type = "openai"` (an OpenAI-compatible server). Throws for unknown names,
- * and for a named table that does not say which plugin serves it.
+ * `[providers.ollama] type = "openai"` (an OpenAI-compatible server). `plugins` names the provider
+ * plugins installed beside Loom (cli/src/provider-plugins.ts), which serve their own name and may
+ * be a table's type. Throws for unknown names, and for a named table that does not say which
+ * plugin serves it.
  */
-export function providerType(name: string, providers: Record<string, Record<string, unknown>>): string {
-  const types = Object.keys(PROVIDERS).join(", ");
+export function providerType(
+  name: string,
+  providers: Record<string, Record<string, unknown>>,
+  plugins: readonly string[] = [],
+): string {
+  const types = [...Object.keys(PROVIDERS), ...plugins].join(", ");
   const resolved = clientConfigFrom(name, providers[name]).provider;
-  if (resolved in PROVIDERS) return resolved;
+  if (resolved in PROVIDERS || plugins.includes(resolved)) return resolved;
   if (resolved !== name) {
     throw new LoomError(
       "CONFIG_INVALID",
@@ -67,7 +73,7 @@ export function providerType(name: string, providers: Record<string, Record<stri
       `provider "${name}" has no type: set providers.${name}.type to one of ${types} (e.g. type = "openai" for an OpenAI-compatible server)`,
     );
   }
-  const known = [...new Set([...Object.keys(PROVIDERS), ...Object.keys(providers)])];
+  const known = [...new Set([...Object.keys(PROVIDERS), ...plugins, ...Object.keys(providers)])];
   throw new LoomError(
     "CONFIG_INVALID",
     `unknown provider "${name}"${didYouMean(name, known)} (available: ${known.join(", ")})`,

@@ -90,8 +90,8 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
         },
       },
       {
-        createLlm: async (config, provider, e) =>
-          observeFinish(await createSessionLlm(config, provider, e), (r) => {
+        createLlm: async (config, provider, e, _notice, workspace) =>
+          observeFinish(await createSessionLlm(config, provider, e, undefined, workspace), (r) => {
             lastFinish = r;
           }),
       },

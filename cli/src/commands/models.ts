@@ -6,6 +6,7 @@
 import { loadConfig } from "@loom/runtime/config";
 import { MODELS } from "@loom/runtime/providers/catalogue";
 import { defineCommand } from "citty";
+import { findProviderPlugins } from "../provider-plugins.ts";
 import { DEFAULT_MODELS, KEY_VARIABLES, PROVIDERS, providerType } from "../providers.ts";
 import { colorEnabled, createStyle } from "../repl/style.ts";
 import { formatTokens } from "../repl/tool-display.ts";
@@ -27,6 +28,17 @@ export interface ProviderRow {
   /** What to set when it is not configured. */
   keyVariable: string | undefined;
   models: ModelRow[];
+  /** A provider plugin (not built in): where it was found. */
+  plugin?: string;
+}
+
+/** A provider plugin as `loom models` shows it. */
+export interface ProviderPluginInfo {
+  name: string;
+  source: string;
+  defaultModel?: string | undefined;
+  /** The user granted it network hosts (it can reach its API). */
+  granted: boolean;
 }
 
 type ProviderTables = Record<string, Record<string, unknown>>;
@@ -44,10 +56,14 @@ export function listProviders(
   providers: ProviderTables,
   current: { provider: string; model: string | undefined },
   viaServer: boolean,
+  plugins: readonly ProviderPluginInfo[] = [],
 ): ProviderRow[] {
-  const names = [...new Set([...Object.keys(PROVIDERS), ...Object.keys(providers)])];
-  return names.map((provider) => {
-    const type = providerType(provider, providers);
+  const pluginNames = plugins.map((p) => p.name);
+  const names = [...new Set([...Object.keys(PROVIDERS), ...pluginNames, ...Object.keys(providers)])];
+  return names.map((provider): ProviderRow => {
+    const type = providerType(provider, providers, pluginNames);
+    const plugin = plugins.find((p) => p.name === type);
+    if (plugin) return pluginRow(provider, plugin, current);
     const table = providers[provider] ?? {};
     const isCurrent = (id: string) => provider === current.provider && id === current.model;
     // Named compatible servers serve their own models: the catalogue cannot list them.
@@ -75,6 +91,33 @@ export function listProviders(
   });
 }
 
+/** A provider plugin serves models of its own: only its default (or the current one) is known. */
+function pluginRow(
+  provider: string,
+  plugin: ProviderPluginInfo,
+  current: { provider: string; model: string | undefined },
+): ProviderRow {
+  const id = provider === current.provider ? (current.model ?? plugin.defaultModel) : plugin.defaultModel;
+  return {
+    provider,
+    type: plugin.name,
+    configured: plugin.granted,
+    keyVariable: `plugins.grants.${plugin.name}.network`,
+    models: id
+      ? [
+          {
+            id,
+            contextWindow: null,
+            inputPrice: null,
+            outputPrice: null,
+            default: provider === current.provider,
+          },
+        ]
+      : [],
+    plugin: plugin.source,
+  };
+}
+
 function priceText(m: ModelRow): string {
   return m.inputPrice === null || m.outputPrice === null
     ? "price unknown"
@@ -89,10 +132,21 @@ export default defineCommand({
   args: { json: { type: "boolean", description: "Print JSON" } },
   run({ args }) {
     const { config } = loadConfig({ workspace: process.cwd() });
+    const plugins = findProviderPlugins(process.cwd(), config, process.env).map(
+      (c): ProviderPluginInfo => ({
+        name: c.manifest.name,
+        source: c.dir ?? c.source,
+        defaultModel: c.manifest.provider?.defaultModel,
+        granted: (config.plugins.grants[c.manifest.name]?.network ?? []).length > 0,
+      }),
+    );
     const provider = config.agent.provider;
-    const model = config.agent.model ?? DEFAULT_MODELS[provider];
+    const model =
+      config.agent.model ??
+      DEFAULT_MODELS[provider] ??
+      plugins.find((p) => p.name === provider)?.defaultModel;
     const current = { provider, model };
-    const rows = listProviders(config.providers, current, config.server.url !== undefined);
+    const rows = listProviders(config.providers, current, config.server.url !== undefined, plugins);
     if (args.json) return void process.stdout.write(`${JSON.stringify({ current, providers: rows })}\n`);
     const s = createStyle(colorEnabled(process.stdout));
     process.stdout.write(
@@ -100,7 +154,11 @@ export default defineCommand({
     );
     for (const r of rows) {
       const state = r.configured ? s.green("configured") : s.dim(`not configured (set ${r.keyVariable})`);
-      const kind = r.type === r.provider ? "" : s.dim(` (${r.type}-compatible)`);
+      const kind = r.plugin
+        ? s.dim(` (plugin${r.type === r.provider ? "" : ` ${r.type}`}: ${r.plugin})`)
+        : r.type === r.provider
+          ? ""
+          : s.dim(` (${r.type}-compatible)`);
       process.stdout.write(`\n${s.bold(r.provider)}${kind}  ${state}\n`);
       for (const m of r.models) {
         const ctx = m.contextWindow === null ? "?" : formatTokens(m.contextWindow);

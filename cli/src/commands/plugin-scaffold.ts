@@ -9,7 +9,7 @@ import { resolveFromLoom } from "@loom/runtime/plugins/loom-install";
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
-function manifest(name: string, tool: string): object {
+export function manifest(name: string, tool: string): object {
   return {
     name,
     version: "0.1.0",
@@ -70,7 +70,7 @@ export function run(): i32 {
 }
 `;
 
-function cases(tool: string): object {
+export function cases(tool: string): object {
   return {
     cases: [
       {
@@ -111,10 +111,10 @@ See Loom's specs/plugin-authoring.md for the host functions, permissions and lim
 `;
 }
 
-const json = (o: object) => `${JSON.stringify(o, null, 2)}\n`;
+export const json = (o: object) => `${JSON.stringify(o, null, 2)}\n`;
 
-/** Writes the scaffold into `dir` (which must not exist yet); returns the tool name. */
-export async function scaffoldPlugin(dir: string, name: string): Promise<string> {
+/** Checks the name and that `dir` is free; returns the tool name the scaffold uses. */
+export function newPluginTool(dir: string, name: string): string {
   if (!NAME.test(name)) {
     throw new LoomError(
       "INVALID_INPUT",
@@ -122,7 +122,12 @@ export async function scaffoldPlugin(dir: string, name: string): Promise<string>
     );
   }
   if (existsSync(dir)) throw new LoomError("CONFLICT", `${dir} already exists`);
-  const tool = name.replaceAll("-", "_");
+  return name.replaceAll("-", "_");
+}
+
+/** Writes the scaffold into `dir` (which must not exist yet); returns the tool name. */
+export async function scaffoldPlugin(dir: string, name: string): Promise<string> {
+  const tool = newPluginTool(dir, name);
   const sdk = await Bun.file(
     resolveFromLoom("@loom/runtime/plugins/as-sdk", import.meta.dir, "loom plugin new"),
   ).text();

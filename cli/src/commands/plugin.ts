@@ -4,6 +4,7 @@
  * package install (not the single binary).
  */
 import { resolve } from "node:path";
+import { LoomError } from "@loom/runtime/errors";
 import { userPluginDir } from "@loom/runtime/plugins/sources";
 import { defineCommand } from "citty";
 import { ExitError } from "../cli.ts";
@@ -13,12 +14,27 @@ const dirArg = {
 } as const;
 
 const create = defineCommand({
-  meta: { name: "new", description: "Scaffold an AssemblyScript tool plugin in ./<name>" },
-  args: { name: { type: "positional", description: "Plugin name (lower-case, digits, -)", required: true } },
+  meta: {
+    name: "new",
+    description: "Scaffold a tool plugin in ./<name> (AssemblyScript, or C with --lang c)",
+  },
+  args: {
+    name: { type: "positional", description: "Plugin name (lower-case, digits, -)", required: true },
+    lang: {
+      type: "string",
+      description: "as (AssemblyScript, default) or c (clang → wasm32)",
+      default: "as",
+    },
+  },
   async run({ args }) {
-    const { scaffoldPlugin } = await import("./plugin-scaffold.ts");
+    if (args.lang !== "as" && args.lang !== "c") {
+      throw new LoomError("INVALID_INPUT", `--lang ${args.lang}: use as (AssemblyScript) or c`);
+    }
     const dir = resolve(args.name);
-    const tool = await scaffoldPlugin(dir, args.name);
+    const tool =
+      args.lang === "c"
+        ? await (await import("./plugin-scaffold-c.ts")).scaffoldCPlugin(dir, args.name)
+        : await (await import("./plugin-scaffold.ts")).scaffoldPlugin(dir, args.name);
     process.stdout.write(
       `created ${dir} (tool ${tool})\nnext: cd ${args.name} && loom plugin build && loom plugin test\n`,
     );
@@ -28,7 +44,8 @@ const create = defineCommand({
 const build = defineCommand({
   meta: {
     name: "build",
-    description: "Compile assembly/index.ts to the manifest's entry and record its sha256",
+    description:
+      "Run the manifest's build command (any language), or compile assembly/index.ts, and record the wasm's sha256",
   },
   args: dirArg,
   async run({ args }) {

@@ -8,7 +8,7 @@ export const sessionArgs = {
   provider: {
     type: "string",
     description:
-      "Provider: anthropic, openai, vertex, or one configured as [providers.<name>] (`loom models` lists them all)",
+      "Provider: anthropic, openai, vertex, a provider plugin, or one configured as [providers.<name>] (`loom models` lists them all)",
   },
   model: { type: "string", description: "Model id (default: from config, else the provider's default)" },
   "permission-mode": {

@@ -26,6 +26,8 @@ export interface ModelCheckOptions {
   /** Models go through a team server: its providers are not ours to ask. */
   viaServer?: boolean;
   fetch?: typeof fetch;
+  /** Provider plugins found beside Loom: they serve their own name and take any model. */
+  plugins?: readonly string[];
 }
 
 /** An OpenAI-type provider at a base URL other than api.openai.com: it serves models of its own. */
@@ -36,8 +38,13 @@ export function compatibleServer(provider: string, providers: ProviderTables): s
 }
 
 /** "local (openai)" for a named provider, "anthropic" for a built-in one. */
-export function providerLabel(provider: string, providers: ProviderTables): string {
-  return isNamedProvider(provider) ? `${provider} (${providerType(provider, providers)})` : provider;
+export function providerLabel(
+  provider: string,
+  providers: ProviderTables,
+  plugins: readonly string[] = [],
+): string {
+  if (!isNamedProvider(provider) || (plugins.includes(provider) && !providers[provider])) return provider;
+  return `${provider} (${providerType(provider, providers, plugins)})`;
 }
 
 /**
@@ -47,13 +54,15 @@ export function providerLabel(provider: string, providers: ProviderTables): stri
  */
 export async function checkModel(target: ModelTarget, o: ModelCheckOptions): Promise<string | undefined> {
   const { provider, model } = target;
-  const type = providerType(provider, o.providers);
+  const type = providerType(provider, o.providers, o.plugins);
+  // A provider plugin serves models of its own: none of Loom's business to check or price.
+  if (o.plugins?.includes(type)) return undefined;
   const server = o.viaServer ? undefined : compatibleServer(provider, o.providers);
   if (server) return checkServerModel(provider, model, server, o);
   if (o.viaServer && isNamedProvider(provider)) return undefined;
   const known = getModel(model);
   if (known?.provider === type) return undefined;
-  const label = providerLabel(provider, o.providers);
+  const label = providerLabel(provider, o.providers, o.plugins);
   if (known) {
     throw new LoomError(
       "CONFIG_INVALID",
@@ -100,10 +109,15 @@ export function obviousTypo(model: string, ids: readonly string[]): boolean {
  * Where the current provider cannot serve `model` but the catalogue names its provider, the model
  * moves there (`/model gpt-5` from Anthropic switches to OpenAI); otherwise it stays.
  */
-export function providerFor(model: string, current: string, providers: ProviderTables): string {
+export function providerFor(
+  model: string,
+  current: string,
+  providers: ProviderTables,
+  plugins: readonly string[] = [],
+): string {
   if (compatibleServer(current, providers)) return current;
   const known = getModel(model);
-  if (!known || known.provider === providerType(current, providers)) return current;
+  if (!known || known.provider === providerType(current, providers, plugins)) return current;
   return known.provider;
 }
 

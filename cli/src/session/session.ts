@@ -86,6 +86,7 @@ export interface SessionDeps {
     provider: string,
     env: Env,
     notice?: (message: string) => void,
+    workspace?: string,
   ) => Promise<LlmClient>;
 }
 
@@ -140,13 +141,12 @@ export interface Session {
 
 export async function createSession(init: SessionInit = {}, deps: SessionDeps = {}): Promise<Session> {
   const env = init.env ?? process.env;
-  const { data, store, workspace, resumed, config, repo, modelFromThread, ...chosen } = resolveStart(
-    init,
-    env,
-  );
+  const { data, store, workspace, resumed, config, repo, modelFromThread, providerPlugins, ...chosen } =
+    resolveStart(init, env);
   const models = {
     providers: config.providers as Record<string, Record<string, unknown>>,
     viaServer: config.server.url !== undefined,
+    plugins: providerPlugins,
   };
   // A model the catalogue lacks is said once, with the start-up notices: its cost is not counted.
   const modelNotice = modelFromThread ? undefined : await checkModel(chosen, models);
@@ -164,7 +164,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       logSessionEvent(log, e);
     } else emit(e);
   };
-  const makeLlm = (p: string) => (deps.createLlm ?? createSessionLlm)(config, p, env, notice);
+  const makeLlm = (p: string) => (deps.createLlm ?? createSessionLlm)(config, p, env, notice, workspace);
   let llm = await makeLlm(provider);
   // The first request will need the provider SDK and a connection: start both now, so they
   // overlap tools, thread and prompt set-up instead of following them.
@@ -468,7 +468,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     },
     async setModel(next) {
       if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
-      const nextProvider = providerFor(next, provider, models.providers);
+      const nextProvider = providerFor(next, provider, models.providers, models.plugins);
       const uncounted = await checkModel({ provider: nextProvider, model: next }, models);
       if (nextProvider !== provider) llm = await makeLlm(nextProvider);
       provider = nextProvider;

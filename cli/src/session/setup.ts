@@ -12,6 +12,7 @@ import { dataDir, type Env, userConfigFile } from "@loom/runtime/paths";
 import type { Thread } from "@loom/runtime/thread";
 import { createThreadStore, type ThreadStore } from "@loom/runtime/threads/store";
 import { findRepo, type RepoInfo } from "@loom/runtime/undo/git";
+import { providerPluginsFor } from "../provider-plugins.ts";
 import { defaultModel, isNamedProvider, providerType } from "../providers.ts";
 import type { SessionInit } from "./session.ts";
 import { realWorkspace } from "./workspace-dir.ts";
@@ -28,6 +29,8 @@ export interface SessionStart {
   model: string;
   /** The model is the resumed thread's own (checked when it was chosen, not again). */
   modelFromThread: boolean;
+  /** Provider plugins found beside Loom (looked for only when the provider is not built in). */
+  providerPlugins: string[];
 }
 
 const FLAG_NAMES = {
@@ -64,10 +67,18 @@ export function resolveStart(init: SessionInit, env: Env): SessionStart {
   // A resumed thread keeps its provider and model unless flags say otherwise.
   const keep = resumed?.provider && resumed.model && !init.provider && !init.model ? resumed : undefined;
   const provider = keep?.provider ?? config.agent.provider;
-  const type = providerType(provider, config.providers as Record<string, Record<string, unknown>>);
+  const plugins = providerPluginsFor(provider, workspace, config, env);
+  const providerPlugins = plugins.map((c) => c.manifest.name);
+  const type = providerType(
+    provider,
+    config.providers as Record<string, Record<string, unknown>>,
+    providerPlugins,
+  );
   // A named provider (an OpenAI-compatible server…) has no default: what it serves is its own.
+  // A provider plugin may name one in its manifest.
+  const pluginModel = plugins.find((c) => c.manifest.name === type)?.manifest.provider?.defaultModel;
   const model =
-    keep?.model ?? config.agent.model ?? (isNamedProvider(provider) ? undefined : defaultModel(type));
+    keep?.model ?? config.agent.model ?? (isNamedProvider(provider) ? pluginModel : defaultModel(type));
   if (!model) {
     throw new LoomError(
       "CONFIG_INVALID",
@@ -82,6 +93,7 @@ export function resolveStart(init: SessionInit, env: Env): SessionStart {
     provider,
     model,
     modelFromThread: keep !== undefined,
+    providerPlugins,
   };
   const repo = findRepo(workspace);
   if (repo) start.repo = repo;

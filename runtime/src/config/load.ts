@@ -110,6 +110,7 @@ function rejectUntrustedKeys(values: Table, path: string): void {
   const bad: string[] = [];
   const plugins = values.plugins;
   if (isTable(plugins) && "grants" in plugins) bad.push("plugins.grants");
+  if (isTable(plugins) && "trusted" in plugins) bad.push("plugins.trusted");
   const providers = values.providers;
   if (isTable(providers)) {
     for (const [name, table] of Object.entries(providers)) {

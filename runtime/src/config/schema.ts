@@ -88,6 +88,8 @@ export const PluginsConfig = Type.Object(
     paths: Type.Array(Type.String(), { default: [] }),
     /** Grants keyed by plugin name. */
     grants: Type.Record(Type.String(), PluginGrant, { default: {} }),
+    /** TypeScript plugins from outside Loom (providers) allowed to run unsandboxed in Loom's process. */
+    trusted: Type.Array(Type.String(), { default: [] }),
   },
   { additionalProperties: false, default: {} },
 );

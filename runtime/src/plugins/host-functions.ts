@@ -29,6 +29,11 @@ export interface HostEnv {
   memoryMb: number;
   maxOutputBytes: number;
   log(message: string): void;
+  /**
+   * Where a provider plugin's `emit_event` goes (the running call's event stream). Absent for
+   * tool plugins and on the in-process path: `emit_event` is then refused.
+   */
+  emit?: (event: string) => void;
 }
 
 /** Cap for what a host function hands back to the guest (file contents, HTTP bodies). */
@@ -164,6 +169,18 @@ export function createHostFunctions(env: HostEnv): Record<HostFunctionName, Host
     },
     log(ctx, message) {
       env.log(text(ctx, message!).slice(0, MAX_LOG_BYTES));
+      return undefined;
+    },
+    emit_event(ctx, event) {
+      if (!env.emit) throw new LoomError("PLUGIN_FAILED", "emit_event: this call has no event stream");
+      const bytes = ctx.read(event!)?.bytes() ?? new Uint8Array();
+      if (bytes.length > env.maxOutputBytes) {
+        throw new LoomError(
+          "TOOL_FAILED",
+          `emit_event: an event of ${bytes.length} bytes is over the plugin's limit of ${env.maxOutputBytes} (limits.maxOutputBytes)`,
+        );
+      }
+      env.emit(new TextDecoder().decode(bytes));
       return undefined;
     },
   };

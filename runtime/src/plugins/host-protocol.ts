@@ -25,6 +25,8 @@ export interface CallRequest {
   id: number;
   export: string;
   input: string;
+  /** The call has an event stream (a provider's request): `emit_event` sends `event` frames. */
+  events?: boolean;
 }
 
 export interface WireError {
@@ -38,7 +40,9 @@ export type ChildMessage =
   | { type: "load_failed"; error: WireError }
   | { type: "result"; id: number; output: string }
   | { type: "failed"; id: number; error: WireError }
-  | { type: "log"; message: string };
+  | { type: "log"; message: string }
+  /** A provider plugin's `emit_event` during call `id`, in order, before its result. */
+  | { type: "event"; id: number; event: string };
 
 /** The parts of a Bun socket the framing needs (parent and child both use Bun sockets). */
 export interface FrameSocket {

@@ -9,7 +9,7 @@
  * Started as `bun host-worker.ts`, or, inside the compiled binary, as `loom` with
  * LOOM_PLUGIN_HOST=1 (cli/src/main.ts then calls `runPluginHostWorker`).
  */
-import { formatError } from "../errors.ts";
+import { formatError, LoomError } from "../errors.ts";
 import { createHostFunctions } from "./host-functions.ts";
 import {
   type CallRequest,
@@ -23,8 +23,16 @@ import { createRunner, type Runner } from "./wasm-runner.ts";
 
 type Send = (msg: ChildMessage) => void;
 
+/** The call whose `emit_event` frames are being sent (calls run one at a time). */
+let streaming: number | undefined;
+
 function load(req: LoadRequest, send: Send): Runner {
   const host = createHostFunctions({
+    emit: (event) => {
+      if (streaming === undefined)
+        throw new LoomError("PLUGIN_FAILED", "emit_event: this call has no event stream");
+      send({ type: "event", id: streaming, event });
+    },
     plugin: req.plugin,
     root: req.root,
     permissions: req.permissions,
@@ -47,7 +55,10 @@ function failed(id: number, code: WireError["code"], message: string): ChildMess
 }
 
 async function call(runner: Runner, c: CallRequest): Promise<ChildMessage> {
-  const out = await runner.call(c.export, c.input);
+  streaming = c.events ? c.id : undefined;
+  const out = await runner.call(c.export, c.input).finally(() => {
+    streaming = undefined;
+  });
   return out.ok
     ? { type: "result", id: c.id, output: out.output }
     : { type: "failed", id: c.id, error: out.error };

@@ -51,6 +51,22 @@ export const PluginLimits = Type.Object(
 );
 export type PluginLimits = Static<typeof PluginLimits>;
 
+export const PluginProvider = Type.Object(
+  {
+    export: Type.Optional(
+      Type.String({ minLength: 1, description: "wasm export that streams one model request; default chat" }),
+    ),
+    defaultModel: Type.Optional(
+      Type.String({ minLength: 1, description: "model used when neither --model nor agent.model names one" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PluginProvider = Static<typeof PluginProvider>;
+
+/** The export a wasm provider plugin streams requests through, when the manifest names none. */
+export const DEFAULT_PROVIDER_EXPORT = "chat";
+
 export const PluginManifest = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -67,6 +83,13 @@ export const PluginManifest = Type.Object(
       Type.String({ pattern: "^[0-9a-f]{64}$", description: "hex sha256 of the wasm entry" }),
     ),
     tools: Type.Array(PluginTool, { default: [] }),
+    provider: Type.Optional(PluginProvider),
+    build: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "shell command `loom plugin build` runs in the plugin folder to produce the entry",
+      }),
+    ),
     permissions: Type.Optional(PluginPermissions),
     limits: Type.Optional(PluginLimits),
   },
@@ -111,6 +134,8 @@ export function parseManifest(value: unknown, where = "loom-plugin.json"): Plugi
   if (m.kind === "tool" && m.runtime === "wasm" && m.tools.length === 0) {
     fail("tools", "a wasm tool plugin must list at least one tool");
   }
+  if (m.provider !== undefined && m.kind !== "provider")
+    fail("provider", "only for a plugin of kind provider");
   if (m.entry.startsWith("/") || m.entry.split(/[\\/]/).includes("..")) {
     fail("entry", `'${m.entry}' must be a path inside the plugin folder`);
   }
@@ -135,6 +160,11 @@ export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 /** Reads and validates a manifest file: a regular file (not a FIFO or device) of at most MAX_MANIFEST_BYTES. */
 export async function readManifest(file: string): Promise<PluginManifest> {
+  return readManifestSync(file);
+}
+
+/** `readManifest` without a promise, for callers that must decide synchronously (provider lookup at start). */
+export function readManifestSync(file: string): PluginManifest {
   let text: string;
   try {
     const f = readOwnFile(file, { maxBytes: MAX_MANIFEST_BYTES });

@@ -1,12 +1,14 @@
 /**
- * Builds an AssemblyScript plugin folder: compiles assembly/index.ts to the manifest's entry and
- * writes the wasm's sha256 into loom-plugin.json. Used by `loom plugin build` and the first-party
- * build scripts.
+ * Builds a plugin folder and writes the wasm's sha256 into loom-plugin.json. A manifest with a
+ * `build` command (any language: C with clang, Rust, Go…) runs it with `sh -c` in the folder and
+ * takes the manifest's entry as its product; without one, assembly/index.ts is compiled with
+ * Loom's AssemblyScript compiler. Used by `loom plugin build` and the first-party build scripts.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { LoomError } from "../errors.ts";
 import { buildAssemblyScript, sha256Hex } from "./as-build.ts";
+import { withCSdkInclude } from "./c-sdk.ts";
 import { type PluginManifest, readManifest } from "./manifest.ts";
 
 export const MANIFEST_FILE = "loom-plugin.json";
@@ -24,7 +26,7 @@ export async function buildPlugin(
 ): Promise<BuiltPlugin> {
   const file = join(dir, MANIFEST_FILE);
   // Checks the file the way loading does (one line naming it), then edits its text in place.
-  await readManifest(file);
+  const manifest = await readManifest(file);
   const text = await Bun.file(file).text();
   const raw = JSON.parse(text) as Record<string, unknown>;
   if (raw["runtime"] !== "wasm") {
@@ -33,12 +35,15 @@ export async function buildPlugin(
       `${file}: only wasm plugins are built (runtime is ${String(raw["runtime"])})`,
     );
   }
-  const wasm = await buildAssemblyScript({
-    dir,
-    entry,
-    outFile: String(raw["entry"]),
-    ...(sdkModule ? { sdkModule } : {}),
-  });
+  const wasm =
+    manifest.build !== undefined
+      ? await runBuildCommand(dir, manifest.build, manifest.entry)
+      : await buildAssemblyScript({
+          dir,
+          entry,
+          outFile: String(raw["entry"]),
+          ...(sdkModule ? { sdkModule } : {}),
+        });
   const sha256 = sha256Hex(wasm);
   raw["sha256"] = sha256;
   // Replace the value in place when there is one, so the author's formatting survives.
@@ -50,7 +55,39 @@ export async function buildPlugin(
   return { manifest: await readManifest(file), wasm, sha256 };
 }
 
-/** sha256 over the AssemblyScript sources of a plugin (names and contents), to tell a stale build. */
+/**
+ * Runs a manifest's `build` command (`sh -c`, in the plugin folder) and reads the entry it made.
+ * The command sees LOOM_PLUGIN_DIR (the folder) and LOOM_C_SDK (a folder holding loom.h).
+ */
+export async function runBuildCommand(dir: string, command: string, entry: string): Promise<Uint8Array> {
+  const [out, err, code] = await withCSdkInclude((sdk) => {
+    const p = Bun.spawn(["sh", "-c", command], {
+      cwd: dir,
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...process.env, LOOM_PLUGIN_DIR: dir, LOOM_C_SDK: sdk },
+    });
+    return Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  });
+  if (code !== 0) {
+    const said = `${err}${out}`.trim().split("\n").slice(0, 30).join("\n");
+    const hint = code === 127 ? " (a program it runs is not installed; for C: Debian's clang and lld)" : "";
+    throw new LoomError(
+      "PLUGIN_INVALID",
+      `build command failed in ${dir} (exit ${code})${hint}${said ? `:\n${said}` : ""}`,
+    );
+  }
+  const file = Bun.file(join(dir, entry));
+  if (!(await file.exists())) {
+    throw new LoomError(
+      "PLUGIN_INVALID",
+      `build command finished but made no ${entry} (the manifest's entry) in ${dir}`,
+    );
+  }
+  return new Uint8Array(await file.arrayBuffer());
+}
+
 /** The AssemblyScript SDK that first-party plugins import (scaffolded plugins get a copy). */
 export const SHARED_AS_SDK = join(import.meta.dir, "as-sdk/loom.as.ts");
 

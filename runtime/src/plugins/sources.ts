@@ -7,7 +7,7 @@ import { existsSync, readdirSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatError } from "../errors.ts";
 import { dataDir, type Env } from "../paths.ts";
-import { type PluginManifest, readManifest } from "./manifest.ts";
+import { type PluginManifest, readManifestSync } from "./manifest.ts";
 
 export type PluginSourceKind = "builtin" | "user" | "path" | "workspace" | "npm";
 
@@ -59,8 +59,12 @@ export function builtinCandidate(b: BuiltinPlugin): PluginCandidate {
 
 /** The directory loader: `dir/loom-plugin.json` and the entry it names. */
 export async function readPluginDir(dir: string, source: PluginSourceKind): Promise<PluginCandidate> {
+  return readPluginDirSync(dir, source);
+}
+
+export function readPluginDirSync(dir: string, source: PluginSourceKind): PluginCandidate {
   const abs = resolve(dir);
-  const manifest = await readManifest(join(abs, "loom-plugin.json"));
+  const manifest = readManifestSync(join(abs, "loom-plugin.json"));
   const entry = join(abs, manifest.entry);
   const load = async (): Promise<PluginEntry> =>
     manifest.runtime === "wasm" ? new Uint8Array(await Bun.file(entry).arrayBuffer()) : await import(entry);
@@ -120,6 +124,11 @@ function realDir(dir: string): string | undefined {
  * `plugins.paths` entry naming the user folder) is the same plugin and is skipped silently.
  */
 export async function discoverPlugins(opts: DiscoverOptions): Promise<Discovery> {
+  return discoverPluginsSync(opts);
+}
+
+/** `discoverPlugins` without a promise (reading manifests is synchronous anyway). */
+export function discoverPluginsSync(opts: DiscoverOptions): Discovery {
   const candidates: PluginCandidate[] = [];
   const warnings: string[] = [];
   for (const b of opts.builtins ?? []) {
@@ -156,10 +165,26 @@ export async function discoverPlugins(opts: DiscoverOptions): Promise<Discovery>
       seen.add(real);
     }
     try {
-      candidates.push(await readPluginDir(dir, source));
+      candidates.push(readPluginDirSync(dir, source));
     } catch (e) {
       warnings.push(formatError(e));
     }
   }
   return { candidates, warnings };
+}
+
+/**
+ * Provider plugins (manifest `kind: "provider"`) in precedence order, the first of each name
+ * only; built-ins excluded (the CLI carries its first-party providers itself). A folder that
+ * cannot be read is skipped here; `loom plugin list` reports it.
+ */
+export function providerPlugins(discover: DiscoverOptions): PluginCandidate[] {
+  const seen = new Set<string>();
+  const out: PluginCandidate[] = [];
+  for (const c of discoverPluginsSync({ ...discover, builtins: [] }).candidates) {
+    if (seen.has(c.manifest.name)) continue;
+    seen.add(c.manifest.name);
+    if (c.manifest.kind === "provider") out.push(c);
+  }
+  return out;
 }

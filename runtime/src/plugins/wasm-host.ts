@@ -51,8 +51,17 @@ export interface WasmHostOptions {
 }
 
 export interface WasmHost {
-  /** Calls a wasm export with its input; resolves its output text, rejects with a LoomError. */
-  call(exportName: string, input: string, signal?: AbortSignal): Promise<string>;
+  /**
+   * Calls a wasm export with its input; resolves its output text, rejects with a LoomError.
+   * With `onEvent` (a provider's request) the call runs in the child and each `emit_event` of
+   * the guest reaches `onEvent` as it happens, in order, before the call resolves.
+   */
+  call(
+    exportName: string,
+    input: string,
+    signal?: AbortSignal,
+    onEvent?: (event: string) => void,
+  ): Promise<string>;
   /** Number of child processes started so far (restarts included). */
   readonly starts: number;
   /** Calls answered in-process, and calls moved from there to the child. */
@@ -63,6 +72,7 @@ export interface WasmHost {
 interface Pending {
   resolve(output: string): void;
   reject(e: LoomError): void;
+  onEvent?: ((event: string) => void) | undefined;
 }
 
 interface Child {
@@ -164,6 +174,9 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
         return;
       case "log":
         opts.onLog?.(opts.plugin, msg.message);
+        return;
+      case "event":
+        c.pending.get(msg.id)?.onEvent?.(msg.event);
         return;
       case "result":
       case "failed": {
@@ -363,10 +376,16 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
     return fast;
   }
 
-  async function callOnce(exportName: string, input: string, signal?: AbortSignal): Promise<string> {
+  async function callOnce(
+    exportName: string,
+    input: string,
+    signal?: AbortSignal,
+    onEvent?: (event: string) => void,
+  ): Promise<string> {
     if (signal?.aborted) throw cancelled();
     const deadline = performance.now() + opts.limits.timeoutMs;
-    const runner = slow.has(exportName) ? null : await fastPath();
+    // Emitted events cannot be taken back, so a streaming call never starts where it might move.
+    const runner = slow.has(exportName) || onEvent ? null : await fastPath();
     if (runner) {
       const r = await runner.call(exportName, input, deadline);
       switch (r.kind) {
@@ -394,16 +413,16 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
     const c = child?.loaded && !child.dead ? child : await live(deadline);
     const id = nextId++;
     const started = performance.now();
-    const result = new Promise<string>((resolve, reject) => c.pending.set(id, { resolve, reject }));
-    c.send?.({ type: "call", id, export: exportName, input });
+    const result = new Promise<string>((resolve, reject) => c.pending.set(id, { resolve, reject, onEvent }));
+    c.send?.({ type: "call", id, export: exportName, input, ...(onEvent ? { events: true } : {}) });
     const output = await withDeadline(c, result, `in ${exportName}`, deadline, signal);
     if (performance.now() - started < sliceMs / 2) slow.delete(exportName);
     return output;
   }
 
   return {
-    call(exportName, input, signal) {
-      const run = queue.then(() => callOnce(exportName, input, signal));
+    call(exportName, input, signal, onEvent) {
+      const run = queue.then(() => callOnce(exportName, input, signal, onEvent));
       queue = run.catch(() => {});
       return run;
     },

@@ -5,8 +5,13 @@
  * - `checkImports` refuses imports the host does not provide or the manifest did not ask for.
  */
 import { LoomError } from "../errors.ts";
-import { HOST_FUNCTIONS, type HostFunctionName, permissionFor } from "./host-function-names.ts";
-import type { PluginManifest } from "./manifest.ts";
+import {
+  HOST_FUNCTIONS,
+  type HostFunctionName,
+  PROVIDER_ONLY,
+  permissionFor,
+} from "./host-function-names.ts";
+import { DEFAULT_PROVIDER_EXPORT, type PluginManifest } from "./manifest.ts";
 import { leb, Reader, readSections, writeModule } from "./wasm-bytes.ts";
 
 const MEMORY_SECTION = 5;
@@ -65,6 +70,9 @@ export function checkImports(module: WebAssembly.Module, manifest: PluginManifes
     if (!(HOST_FUNCTIONS as readonly string[]).includes(imp.name)) {
       fail(`${what}: no such host function (available: ${HOST_FUNCTIONS.join(", ")})`);
     }
+    if (manifest.kind !== "provider" && PROVIDER_ONLY.includes(imp.name as HostFunctionName)) {
+      fail(`${what} is only offered to provider plugins (kind "provider")`);
+    }
     const needs = permissionFor(imp.name as HostFunctionName);
     if (needs.key === "none") continue;
     const declared = manifest.permissions?.[needs.key] ?? [];
@@ -77,4 +85,8 @@ export function checkImports(module: WebAssembly.Module, manifest: PluginManifes
     const name = t.export ?? t.name;
     if (!exported.has(name)) fail(`tools.${i}: export '${name}' not found in the wasm module`);
   });
+  if (manifest.kind === "provider") {
+    const name = manifest.provider?.export ?? DEFAULT_PROVIDER_EXPORT;
+    if (!exported.has(name)) fail(`provider.export: export '${name}' not found in the wasm module`);
+  }
 }

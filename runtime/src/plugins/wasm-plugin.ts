@@ -54,7 +54,8 @@ export function verifyWasm(manifest: PluginManifest, wasm: Uint8Array): void {
   }
 }
 
-export function loadWasmPlugin(opts: WasmPluginOptions): WasmPlugin {
+/** Verifies, caps and checks a plugin's module (the load-time checks), then starts its host. */
+export function openWasmHost(opts: WasmPluginOptions): WasmHost {
   const { manifest } = opts;
   verifyWasm(manifest, opts.wasm);
   const limits = limitsOf(manifest);
@@ -69,7 +70,7 @@ export function loadWasmPlugin(opts: WasmPluginOptions): WasmPlugin {
     );
   }
   checkImports(module, manifest);
-  const host = createWasmHost({
+  return createWasmHost({
     plugin: manifest.name,
     wasm: capped,
     root: opts.root,
@@ -78,6 +79,12 @@ export function loadWasmPlugin(opts: WasmPluginOptions): WasmPlugin {
     ...(opts.onLog ? { onLog: opts.onLog } : {}),
     ...(opts.isolation ? { isolation: opts.isolation } : {}),
   });
+}
+
+export function loadWasmPlugin(opts: WasmPluginOptions): WasmPlugin {
+  const { manifest } = opts;
+  const host = openWasmHost(opts);
+  const limits = limitsOf(manifest);
   const tools = manifest.tools.map((t): Tool => {
     const check = inputChecker(t.name, t.inputSchema);
     return {

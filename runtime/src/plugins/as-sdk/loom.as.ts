@@ -25,6 +25,8 @@ declare function host_env_get(name: u64): u64;
 declare function host_log(message: u64): void;
 @external("extism:host/user", "abort")
 declare function host_abort(message: u64): void;
+@external("extism:host/user", "emit_event") // provider plugins only (kind "provider")
+declare function host_emit_event(event: u64): void;
 
 function str(s: string): u64 {
   return Memory.allocateString(s).offset;
@@ -85,6 +87,14 @@ export function envGet(name: string): string {
 
 export function log(message: string): void {
   host_log(str(message));
+}
+
+/**
+ * Provider plugins: streams one event of the model's answer to Loom, e.g.
+ * `emitEvent('{"type":"text.delta","text":' + jsonString(s) + "}")` (specs/plugin-authoring.md).
+ */
+export function emitEvent(json: string): void {
+  host_emit_event(str(json));
 }
 
 /** Wired with `--use abort=assembly/loom/loomAbort`: an abort reaches the model as a tool error. */
@@ -305,4 +315,28 @@ export function jsonString(s: string): string {
   parts.push(s.substring(start));
   parts.push('"');
   return parts.join("");
+}
+
+/** JSON text for a parsed value (numbers that are whole print without a fraction). */
+export function toJson(v: Json): string {
+  switch (v.kind) {
+    case JsonKind.Null:
+      return "null";
+    case JsonKind.Bool:
+      return v.bool ? "true" : "false";
+    case JsonKind.Number:
+      return v.num == Math.floor(v.num) && Math.abs(v.num) < 1e15 ? (<i64>v.num).toString() : v.num.toString();
+    case JsonKind.String:
+      return jsonString(v.str);
+    case JsonKind.Array: {
+      const parts: string[] = [];
+      for (let i = 0; i < v.items.length; i++) parts.push(toJson(v.items[i]));
+      return "[" + parts.join(",") + "]";
+    }
+    default: {
+      const parts: string[] = [];
+      for (let i = 0; i < v.keys.length; i++) parts.push(jsonString(v.keys[i]) + ":" + toJson(v.items[i]));
+      return "{" + parts.join(",") + "}";
+    }
+  }
 }
