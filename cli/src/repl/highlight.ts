@@ -135,7 +135,7 @@ const ENTITIES: Record<string, string> = {
   "&quot;": '"',
   "&#x27;": "'",
 };
-const unescape = (s: string) => s.replace(/&(?:amp|lt|gt|quot|#x27);/g, (e) => ENTITIES[e] ?? e);
+const decodeEntities = (s: string) => s.replace(/&(?:amp|lt|gt|quot|#x27);/g, (e) => ENTITIES[e] ?? e);
 
 function colourOf(classes: string): number | undefined {
   // `hljs-title function_` → "title.function_", then "title".
@@ -169,7 +169,7 @@ export function highlightLines(code: string, language: string | undefined, enabl
   for (const m of html.matchAll(/<span class="([^"]*)">|<\/span>|[^<]+/g)) {
     if (m[1] !== undefined) stack.push(colourOf(m[1]));
     else if (m[0] === "</span>") stack.pop();
-    else emit(unescape(m[0]));
+    else emit(decodeEntities(m[0]));
   }
   return lines;
 }

@@ -98,9 +98,9 @@ function list(tk: Tokens.List, cols: number, st: Style): string[] {
       cols - mark.length,
       st,
     );
-    body.forEach((line, j) =>
-      out.push(j === 0 ? `${tk.ordered ? mark : st.dim(mark)}${box}${line}` : `${pad}${line}`),
-    );
+    body.forEach((line, j) => {
+      out.push(j === 0 ? `${tk.ordered ? mark : st.dim(mark)}${box}${line}` : `${pad}${line}`);
+    });
     if (body.length === 0) out.push(`${mark}${box}`);
   });
   return out;
