@@ -17,6 +17,8 @@ export interface SlashContext {
   showThread(session: Session): void;
   /** The terminal's width in columns (default 80). */
   width?(): number;
+  /** Shows the last tool call's whole output. */
+  expand?(): void;
 }
 
 interface SlashCommand {
@@ -163,6 +165,14 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
       const { usage, costUsd, costPartial } = s.cost();
       const cost = costUsd === undefined ? "cost unknown for this model" : formatCost(costUsd, costPartial);
       ctx.print(`${formatTokens(usage.inputTokens)} in · ${formatTokens(usage.outputTokens)} out · ${cost}`);
+    },
+  },
+  expand: {
+    usage: "/expand",
+    help: "the last tool call's whole output (Ctrl-O at the prompt)",
+    run(_arg, ctx) {
+      if (ctx.expand) ctx.expand();
+      else ctx.print(ctx.style.dim("no tool output to expand here"));
     },
   },
   exit: {
