@@ -22,7 +22,10 @@ export interface ExpandTarget {
 }
 
 export function expandOutput(last: ToolOutput | undefined, target: ExpandTarget): void {
-  if (!last) return target.print(target.dim("no tool output yet"));
+  if (!last) {
+    target.print(target.dim("no tool output yet"));
+    return;
+  }
   const lines = last.text.replace(/\s+$/, "").split("\n");
   const title = `${last.name}${last.arg ? ` ${last.arg}` : ""}: ${lines.length} line${lines.length === 1 ? "" : "s"}`;
   if (
