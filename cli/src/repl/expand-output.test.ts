@@ -8,7 +8,14 @@ function target(rows?: number, pager?: (text: string) => boolean) {
     print: (l: string) => printed.push(l),
     dim: (s: string) => s,
     ...(rows !== undefined ? { rows } : {}),
-    ...(pager ? { page: (text: string) => (paged.push(text), pager(text)) } : {}),
+    ...(pager
+      ? {
+          page: (text: string) => {
+            paged.push(text);
+            return pager(text);
+          },
+        }
+      : {}),
   };
   return { t, printed, paged };
 }

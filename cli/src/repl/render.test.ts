@@ -48,9 +48,6 @@ test("a refused or cancelled command is one error line, as for any tool", () => 
   expect(out).toBe("→ bash rm -rf x\n✗ bash rm -rf x (1.2 s)\n  PERMISSION_DENIED: no\n");
 });
 
-import type { ToolOutput } from "./expand-output.ts";
-import type { RenderOptions } from "./render.ts";
-
 function renderedWith(
   options: RenderOptions,
   events: Parameters<ReturnType<typeof createRenderer>["event"]>[0][],
