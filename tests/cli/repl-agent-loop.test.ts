@@ -70,7 +70,8 @@ test.skipIf(!hasTmux)(
     await term.waitFor("› ", "the prompt");
     term.keys("tidy the notes", "Enter");
     const asking = await term.waitFor("Allow edit_file notes.txt?");
-    expect(asking).toMatch(/ {2}- draft\n {2}\+ final\nAllow edit_file notes\.txt\?/);
+    // Numbered where the snippet sits in the file.
+    expect(asking).toMatch(/ {2}1 - draft\n {2}1 \+ final\nAllow edit_file notes\.txt\?/);
     term.keys("y", "Enter");
     const done = await term.waitFor("Edited the notes.");
     expect(done.match(/\+ final/g)).toHaveLength(1);

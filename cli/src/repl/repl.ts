@@ -157,12 +157,10 @@ export async function startRepl(init: SessionInit): Promise<void> {
   const attach = (s: Session) => {
     rich.session = s;
     return s.on((e) => {
-      rich.event(s, e);
-      if (!QUIET.has(e.type)) {
-        clearThinking();
-        rich.thinking = false;
-      }
+      const changed = rich.event(s, e);
+      if (!QUIET.has(e.type)) clearThinking();
       renderer.event(e);
+      if (changed) running.draw();
     });
   };
 
@@ -291,7 +289,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
     try {
       await rich.load();
       if (fancy && rich.ready) {
-        rich.thinking = true;
+        rich.phase = "thinking…";
         running.turnStarted();
       } else if (fancy) {
         stdout.write(style.dim("thinking…"));

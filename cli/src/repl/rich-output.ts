@@ -18,11 +18,14 @@ export interface RichOutput {
   highlight(): Highlighter | undefined;
   /** The status line for what runs now; undefined before `load`, without a session, or off a terminal. */
   status(activity: string | undefined): string | undefined;
-  /** Follows the session's events (request sizes, for the context figure). */
-  event(session: Session, e: SessionEvent): void;
+  /**
+   * Follows the session's events: request sizes (for the context figure) and what the model is
+   * doing. True when that changed, so the status line should be drawn again.
+   */
+  event(session: Session, e: SessionEvent): boolean;
   session: Session | undefined;
-  /** The turn has shown nothing yet: the status line says `thinking…`. */
-  thinking: boolean;
+  /** What the model is doing when no tool runs: `thinking…` (waiting for it), `writing…` (text streams). */
+  phase: string | undefined;
 }
 
 type Loaded = {
@@ -43,7 +46,7 @@ export function createRichOutput(
   const width = () => stdout.columns || 80;
   const rich: RichOutput = {
     session: undefined,
-    thinking: false,
+    phase: undefined,
     get ready() {
       return loaded !== undefined;
     },
@@ -79,16 +82,16 @@ export function createRichOutput(
         loaded.meter.context(s.thread.id),
         loaded.meter.totals(s.cost()),
       );
-      return loaded.status.formatStatus(
-        info,
-        activity ?? (rich.thinking ? "thinking…" : undefined),
-        width(),
-        style,
-      );
+      return loaded.status.formatStatus(info, activity ?? rich.phase, width(), style);
     },
     event(session, e) {
       if (e.type === "llm.usage") loaded?.meter.usage(session.thread.id, e.model, e.usage);
       else if (e.type === "turn.completed") loaded?.meter.turnEnded();
+      const before = rich.phase;
+      if (e.type === "state.changed" && e.to === "CallingLlm") rich.phase = "thinking…";
+      else if (e.type === "agent.text_delta") rich.phase = "writing…";
+      else if (e.type === "tool.started" || e.type === "turn.completed") rich.phase = undefined;
+      return rich.phase !== before;
     },
   };
   return rich;
