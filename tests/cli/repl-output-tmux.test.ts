@@ -135,3 +135,34 @@ testWithTmux(
   },
   60_000,
 );
+
+testWithTmux(
+  "output taller than the terminal opens in the pager with the terminal's keys (Ctrl-O), then the prompt is back",
+  async () => {
+    up.setScript({
+      turns: [{ toolCalls: [{ name: "bash", input: { command: "seq 1 60" } }] }, { text: "Listed." }],
+    });
+    // A pager that shows the text, then waits for a key from the terminal (as less does).
+    const pager = 'cat; printf "[pager end] "; read x < /dev/tty; echo "pager read: $x"';
+    term.start("pager", ["--permission-mode", "auto"], env({ PAGER: pager }), sb.workspace, {
+      cols: 100,
+      rows: 20,
+    });
+    await term.waitFor("(anthropic) · auto mode", "the session line");
+    term.keys("list sixty", "Enter");
+    await term.waitFor(/ in · \d+ out/, "the turn's summary");
+    term.keys("C-o");
+    await term.waitFor("[pager end]", "the pager");
+    term.keys("q", "Enter");
+    // The key went to the pager, not to the REPL; the REPL prompts again and still works.
+    await term.waitFor(/pager read: q\n› /, "the pager reading the terminal, then the prompt");
+    term.keys("/expand", "Enter");
+    const again = await term.waitFor(/\[pager end\] [^\n]*\n?$/m, "the pager again");
+    expect(again).toContain("bash seq 1 60: 60 lines");
+    term.keys("Enter");
+    await term.waitFor(/pager read: \n› /, "the prompt after the pager");
+    term.keys("C-d");
+    await term.waitFor("exit=0", "loom to exit");
+  },
+  60_000,
+);

@@ -39,13 +39,25 @@ export function expandOutput(last: ToolOutput | undefined, target: ExpandTarget)
   target.print(target.dim("──"));
 }
 
+/** The REPL's stdin, when it is a terminal: the pager gets it in its ordinary (cooked) mode. */
+export interface RawModeTty {
+  isRaw?: boolean;
+  setRawMode?(on: boolean): unknown;
+}
+
 /**
- * Runs the pager on `text` with the terminal for its keys; blocks until it exits. Returns false
- * when it could not start or failed.
+ * Runs the pager on `text` with the terminal for its keys; blocks until it exits (so the REPL
+ * reads no key meanwhile). Returns false when it could not start or failed.
  */
-export function runPager(text: string, env: Record<string, string | undefined> = process.env): boolean {
+export function runPager(
+  text: string,
+  env: Record<string, string | undefined> = process.env,
+  tty?: RawModeTty,
+): boolean {
   const pager = env.PAGER?.trim() || "less -R";
   if (pager === "cat") return false;
+  const raw = tty?.isRaw === true;
+  if (raw) tty?.setRawMode?.(false);
   try {
     const p = Bun.spawnSync(["sh", "-c", pager], {
       stdin: Buffer.from(text),
@@ -56,5 +68,7 @@ export function runPager(text: string, env: Record<string, string | undefined> =
     return p.exitCode === 0;
   } catch {
     return false;
+  } finally {
+    if (raw) tty?.setRawMode?.(true);
   }
 }

@@ -267,7 +267,9 @@ export async function startRepl(init: SessionInit): Promise<void> {
       expandOutput(lastOutput, {
         print,
         dim: style.dim,
-        ...(fancy ? { rows: stdout.rows ?? 24, page: (text: string) => runPager(text) } : {}),
+        ...(fancy
+          ? { rows: stdout.rows ?? 24, page: (text: string) => runPager(text, process.env, stdin) }
+          : {}),
       }),
   };
 
