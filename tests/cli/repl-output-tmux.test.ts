@@ -166,3 +166,15 @@ testWithTmux(
   },
   60_000,
 );
+
+testWithTmux(
+  "loom run at a terminal lays out the answer as Markdown too",
+  async () => {
+    up.setScript({ turns: [{ text: ["## Do", "ne\n\n- **one**\n- `two`\n"] }] });
+    term.start("run-md", ["run", "summarise"], env({ NO_COLOR: "" }), sb.workspace, { cols: 80, rows: 20 });
+    const screen = await term.waitFor("exit=0", "loom run to finish");
+    expect(screen).toMatch(/^Done\n\n• one\n• two\n/m);
+    expect(screen).not.toContain("**");
+  },
+  30_000,
+);

@@ -18,7 +18,7 @@ import { sessionArgs } from "../session/global-flags.ts";
 import { createHeadlessText } from "../session/headless-text.ts";
 import { toJsonEvent } from "../session/json-events.ts";
 import { refusedCalls } from "../session/refused-calls.ts";
-import { fdOut, isTty } from "../std-out.ts";
+import { fdOut, isTty, stdoutStream } from "../std-out.ts";
 
 /** Exit code of a run that finished with tool calls refused permission. */
 const EXIT_PERMISSION_DENIED = 3;
@@ -101,7 +101,18 @@ export default defineCommand({
       throw new ExitError(1);
     }
 
-    const text = createHeadlessText(createRenderer(stdout, createStyle(false)), stdout.isTTY);
+    // At a terminal the answer is laid out as Markdown (loaded only then); piped, it is the text as is.
+    let markdown: ((source: string) => string[]) | undefined;
+    if (!json && stdout.isTTY) {
+      const { renderMarkdown } = await import("../repl/markdown-render.ts");
+      const textStyle = createStyle(colorEnabled(stdout));
+      markdown = (source) =>
+        renderMarkdown(source, { width: stdoutStream().columns || 80, style: textStyle });
+    }
+    const text = createHeadlessText(
+      createRenderer(stdout, createStyle(false), undefined, undefined, { markdown: () => markdown }),
+      stdout.isTTY,
+    );
     // `start` comes first; subscribing replays the session's start-up notices after it.
     if (json)
       emitJson({
