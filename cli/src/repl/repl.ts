@@ -14,7 +14,6 @@ import type { Session, SessionInit } from "../session/session.ts";
 import { parseAnswer, permissionPreview, permissionQuestion } from "../session/terminal-ask.ts";
 import { editPath } from "./diff-view.ts";
 import { expandOutput, runPager, type ToolOutput } from "./expand-output.ts";
-import { readFileBefore } from "./file-before.ts";
 import { appendHistory, loadHistory } from "./history.ts";
 import { createLineAssembler } from "./input.ts";
 import { createRenderer } from "./render.ts";
@@ -48,7 +47,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
   let lastOutput: ToolOutput | undefined;
   const readBefore = (input: unknown): string | undefined => {
     const path = editPath(input);
-    return path !== undefined && rich.session ? readFileBefore(rich.session.workspace, path) : undefined;
+    return path !== undefined ? rich.fileBefore(path) : undefined;
   };
   const renderer = createRenderer(stdout, style, undefined, running, {
     markdown: () => rich.markdown(),

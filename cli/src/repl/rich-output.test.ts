@@ -29,10 +29,9 @@ test("nothing rich before the first turn loads it; then Markdown at the terminal
   expect(rich.highlight()).toBeUndefined();
 });
 
-test("off a terminal: plain text, no status line, and nothing loaded", async () => {
+test("off a terminal: plain text and no status line (diffs are still numbered)", async () => {
   const rich = createRichOutput({}, createStyle(false), { markdown: false, statusLine: false });
   await rich.load();
-  expect(rich.ready).toBe(false);
   expect(rich.markdown()).toBeUndefined();
   rich.session = session;
   expect(rich.status("x")).toBeUndefined();

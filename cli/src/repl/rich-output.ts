@@ -1,8 +1,8 @@
 /**
  * What a terminal REPL shows beyond plain text: Markdown, highlighted code and the status line.
- * Their modules (marked, highlight.js) load with the first turn, never at start-up, so the prompt
- * and idle memory stay as they were; until then, and when stdout is not a terminal, text is shown
- * as it streams.
+ * Their modules (marked, highlight.js, the file reader for numbered diffs) load with the first
+ * turn, never at start-up, so the prompt and idle memory stay as they were; until then, and when
+ * stdout is not a terminal, text is shown as it streams.
  */
 import type { SessionEvent } from "../session/events.ts";
 import type { Session } from "../session/session.ts";
@@ -16,6 +16,8 @@ export interface RichOutput {
   /** Lays out a Markdown block for the terminal's current width; undefined before `load` or off a terminal. */
   markdown(): ((source: string) => string[]) | undefined;
   highlight(): Highlighter | undefined;
+  /** The text of a file an edit is about to change (workspace-relative), for numbered diffs; undefined before `load`. */
+  fileBefore(path: string): string | undefined;
   /** The status line for what runs now; undefined before `load`, without a session, or off a terminal. */
   status(activity: string | undefined): string | undefined;
   /**
@@ -32,6 +34,7 @@ type Loaded = {
   markdown: typeof import("./markdown-render.ts");
   highlight: typeof import("./highlight.ts");
   status: typeof import("./status-line.ts");
+  files: typeof import("./file-before.ts");
   meter: ReturnType<typeof import("./status-line.ts").createUsageMeter>;
 };
 
@@ -51,14 +54,14 @@ export function createRichOutput(
       return loaded !== undefined;
     },
     load() {
-      if (!on.markdown && !on.statusLine) return Promise.resolve();
       loading ??= Promise.all([
         import("./markdown-render.ts"),
         import("./highlight.ts"),
         import("./status-line.ts"),
+        import("./file-before.ts"),
       ]).then(
-        ([markdown, highlight, status]) => {
-          loaded = { markdown, highlight, status, meter: status.createUsageMeter() };
+        ([markdown, highlight, status, files]) => {
+          loaded = { markdown, highlight, status, files, meter: status.createUsageMeter() };
         },
         () => undefined,
       );
@@ -73,6 +76,10 @@ export function createRichOutput(
       const h = loaded?.highlight;
       if (!h || !style.enabled) return undefined;
       return (code, path) => h.highlightLines(code, h.languageFor(path), true);
+    },
+    fileBefore(path) {
+      const s = rich.session;
+      return loaded && s ? loaded.files.readFileBefore(s.workspace, path) : undefined;
     },
     status(activity) {
       const s = rich.session;
