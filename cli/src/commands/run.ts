@@ -8,6 +8,7 @@
 import { formatError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
+import { readFileBefore } from "../repl/file-before.ts";
 import { createRenderer } from "../repl/render.ts";
 import { createRunningTools } from "../repl/running-tools.ts";
 import { colorEnabled, createStyle } from "../repl/style.ts";
@@ -55,7 +56,11 @@ export default defineCommand({
     const style = createStyle(colorEnabled(stderr));
     // Calls still running: a live status line at a terminal, a note every 30 s in a log.
     const running = json ? undefined : createRunningTools(stderr, style, stderr.isTTY);
-    const side = createRenderer(stderr, style, "loom undo reverts", running);
+    // Edits' diffs are numbered from the file as it was (read once the session knows its workspace).
+    let workspace: string | undefined;
+    const side = createRenderer(stderr, style, "loom undo reverts", running, {
+      readFile: (path) => (workspace === undefined ? undefined : readFileBefore(workspace, path)),
+    });
     if (!json && positional !== "-" && stderr.isTTY && isTty(0)) {
       init.ask = async (call, tool) => {
         side.newline();
@@ -95,6 +100,7 @@ export default defineCommand({
     let session: Awaited<ReturnType<typeof createSession>>;
     try {
       session = await createSession(init);
+      workspace = session.workspace;
     } catch (e) {
       if (json) emitJson({ type: "final", reason: "error", error: formatError(e) });
       stderr.write(`loom: ${formatError(e)}\n`);

@@ -70,3 +70,13 @@ test("in colour: dim numbers, red and green signs, the code coloured by the file
     "\x1b[2m7\x1b[22m \x1b[32m+\x1b[39m \x1b[35mconst\x1b[39m b = \x1b[33m3\x1b[39m;",
   ]);
 });
+
+test("a snippet that is part of a line shows the whole line, before and after", () => {
+  const input = { path: "src/app.ts", edits: [{ old: "80", new: "8080" }] };
+  expect(renderDiff(input, "// app\nexport const port = 80;\n", plain)).toEqual([
+    "2 - export const port = 80;",
+    "2 + export const port = 8080;",
+  ]);
+  // Unknown file: only the snippet can be shown.
+  expect(renderDiff(input, undefined, plain)).toEqual(["- 80", "+ 8080"]);
+});

@@ -1,7 +1,8 @@
 /**
  * An edit call as a numbered diff: for each `{old, new}` snippet, where it sits in the file (line
- * numbers, found in the file's text before the edit when that is known), its removed and added
- * lines with the unchanged lines between them, the number gutter dim, `-` red and `+` green, and
+ * numbers, found in the file's text before the edit when that is known, and then whole lines: the
+ * snippet with the rest of its first and last lines), its removed and added lines with the
+ * unchanged lines between them, the number gutter dim, `-` red and `+` green, and
  * the code coloured by the file's language when a highlighter is at hand.
  */
 import type { Style } from "./style.ts";
@@ -120,17 +121,24 @@ export function editDiffLines(input: unknown, fileBefore: string | undefined): D
   const out: DiffLine[] = [];
   for (const s of list) {
     let start: number | undefined;
+    // Whole lines where the file is known: the snippet with the rest of its first and last lines.
+    let prefix = "";
+    let suffix = "";
     if (s.old === "") start = 1;
     else if (text !== undefined) {
       const at = text.indexOf(s.old);
       if (at >= 0) {
         start = text.slice(0, at).split("\n").length;
+        const end = text.indexOf("\n", at + s.old.length);
+        prefix = text.slice(text.lastIndexOf("\n", at - 1) + 1, at);
+        suffix = text.slice(at + s.old.length, end < 0 ? text.length : end);
         text = s.replaceAll
           ? text.replaceAll(s.old, s.new)
           : text.slice(0, at) + s.new + text.slice(at + s.old.length);
       } else text = undefined;
     }
-    out.push(...snippetLines(s.old === "" ? [] : s.old.split("\n"), s.new.split("\n"), start));
+    const before = s.old === "" ? [] : `${prefix}${s.old}${suffix}`.split("\n");
+    out.push(...snippetLines(before, `${prefix}${s.new}${suffix}`.split("\n"), start));
   }
   return out;
 }
