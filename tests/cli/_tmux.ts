@@ -10,8 +10,14 @@ import { MAIN } from "./_harness.ts";
 export const hasTmux = Bun.which("tmux") !== null && Bun.spawnSync(["tmux", "-V"]).exitCode === 0;
 
 export interface Terminal {
-  /** Runs `bun main.ts …args` in `cwd` with `env` added in a new window, which becomes the target. */
-  start(name: string, args: string[], env: Record<string, string>, cwd: string): void;
+  /** Runs `bun main.ts …args` in `cwd` with `env` added in a new window (120×50 unless `size`), which becomes the target. */
+  start(
+    name: string,
+    args: string[],
+    env: Record<string, string>,
+    cwd: string,
+    size?: { cols: number; rows: number },
+  ): void;
   screen(): string;
   keys(...k: string[]): void;
   /** Waits (bounded, ~10 s) until the screen shows `text`; returns the screen. */
@@ -27,7 +33,7 @@ export function tmuxTerminal(): Terminal {
   let target = "";
   const screen = () => tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", target);
   return {
-    start(name, args, env, cwd) {
+    start(name, args, env, cwd, size = { cols: 120, rows: 50 }) {
       target = name;
       const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
       const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
@@ -38,9 +44,9 @@ export function tmuxTerminal(): Terminal {
         "-s",
         name,
         "-x",
-        "120",
+        String(size.cols),
         "-y",
-        "50",
+        String(size.rows),
         "-c",
         cwd,
         `${cmd}; echo "exit=$?"; sleep 30`,

@@ -73,9 +73,11 @@ testWithTmux(
     expect(readFileSync(join(sb.workspace, "notes.txt"), "utf8")).toBe("final\n");
 
     keys("think hard", "Enter");
-    await waitFor("Thinking it over");
+    // The reply's first words arrived (the status line says the model is writing); its paragraph
+    // is held back until it completes, so it shows when the cancel ends the turn.
+    await waitFor("⋯ writing…", "the model writing");
     keys("C-c");
-    await waitFor("cancelled");
+    await waitFor(/Thinking it over\ncancelled/, "the partial reply, then cancelled");
     // The cancelled turn's tokens are counted (estimated: the stream never reported its output).
     await waitFor(/[1-9]\d* in · [1-9]\d* out \(estimated\)/, "the cancelled turn's usage");
     keys("are you there", "Enter");

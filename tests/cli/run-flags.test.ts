@@ -155,6 +155,8 @@ test("git.auto_commit commits the turn's files with a conventional message", asy
     const r = await loom(ac, ["run", "--permission-mode", "auto", "Fix the default port"], { env });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/committed [0-9a-f]{8} fix: fix the default port/);
+    // The edit's diff on stderr, numbered from the file as it was.
+    expect(r.stderr).toContain("  1 - export const port = 80;\n  1 + export const port = 8080;\n");
     expect(ac.git("log", "-1", "--format=%s")).toBe("fix: fix the default port");
     expect(ac.git("show", "--name-only", "--format=", "HEAD")).toBe("src/app.ts");
     expect(ac.git("log", "-1", "--format=%b")).toContain("Loom-Thread: T-");

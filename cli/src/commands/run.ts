@@ -8,6 +8,7 @@
 import { formatError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
+import { readFileBefore } from "../repl/file-before.ts";
 import { createRenderer } from "../repl/render.ts";
 import { createRunningTools } from "../repl/running-tools.ts";
 import { colorEnabled, createStyle } from "../repl/style.ts";
@@ -18,7 +19,7 @@ import { sessionArgs } from "../session/global-flags.ts";
 import { createHeadlessText } from "../session/headless-text.ts";
 import { toJsonEvent } from "../session/json-events.ts";
 import { refusedCalls } from "../session/refused-calls.ts";
-import { fdOut, isTty } from "../std-out.ts";
+import { fdOut, isTty, stdoutStream } from "../std-out.ts";
 
 /** Exit code of a run that finished with tool calls refused permission. */
 const EXIT_PERMISSION_DENIED = 3;
@@ -55,7 +56,11 @@ export default defineCommand({
     const style = createStyle(colorEnabled(stderr));
     // Calls still running: a live status line at a terminal, a note every 30 s in a log.
     const running = json ? undefined : createRunningTools(stderr, style, stderr.isTTY);
-    const side = createRenderer(stderr, style, "loom undo reverts", running);
+    // Edits' diffs are numbered from the file as it was (read once the session knows its workspace).
+    let workspace: string | undefined;
+    const side = createRenderer(stderr, style, "loom undo reverts", running, {
+      readFile: (path) => (workspace === undefined ? undefined : readFileBefore(workspace, path)),
+    });
     if (!json && positional !== "-" && stderr.isTTY && isTty(0)) {
       init.ask = async (call, tool) => {
         side.newline();
@@ -95,13 +100,25 @@ export default defineCommand({
     let session: Awaited<ReturnType<typeof createSession>>;
     try {
       session = await createSession(init);
+      workspace = session.workspace;
     } catch (e) {
       if (json) emitJson({ type: "final", reason: "error", error: formatError(e) });
       stderr.write(`loom: ${formatError(e)}\n`);
       throw new ExitError(1);
     }
 
-    const text = createHeadlessText(createRenderer(stdout, createStyle(false)), stdout.isTTY);
+    // At a terminal the answer is laid out as Markdown (loaded only then); piped, it is the text as is.
+    let markdown: ((source: string) => string[]) | undefined;
+    if (!json && stdout.isTTY) {
+      const { renderMarkdown } = await import("../repl/markdown-render.ts");
+      const textStyle = createStyle(colorEnabled(stdout));
+      markdown = (source) =>
+        renderMarkdown(source, { width: stdoutStream().columns || 80, style: textStyle });
+    }
+    const text = createHeadlessText(
+      createRenderer(stdout, createStyle(false), undefined, undefined, { markdown: () => markdown }),
+      stdout.isTTY,
+    );
     // `start` comes first; subscribing replays the session's start-up notices after it.
     if (json)
       emitJson({

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
-import { createRenderer } from "./render.ts";
+import type { ToolOutput } from "./expand-output.ts";
+import { createRenderer, type RenderOptions } from "./render.ts";
 import { createStyle } from "./style.ts";
 
 function rendered(events: Parameters<ReturnType<typeof createRenderer>["event"]>[0][]): string {
@@ -45,4 +46,72 @@ test("a command that failed is marked, says how it ended, and shows its last lin
 test("a refused or cancelled command is one error line, as for any tool", () => {
   const out = rendered([started({ command: "rm -rf x" }), completed("PERMISSION_DENIED: no\nmore", true)]);
   expect(out).toBe("→ bash rm -rf x\n✗ bash rm -rf x (1.2 s)\n  PERMISSION_DENIED: no\n");
+});
+
+function renderedWith(
+  options: RenderOptions,
+  events: Parameters<ReturnType<typeof createRenderer>["event"]>[0][],
+) {
+  const out: string[] = [];
+  const r = createRenderer({ write: (s) => out.push(s) }, createStyle(false), undefined, undefined, options);
+  for (const e of events) r.event(e);
+  return { out, r };
+}
+const delta = (text: string) => ({ type: "agent.text_delta", text }) as const;
+const ended = {
+  type: "turn.completed",
+  result: { reason: "end_turn", text: "", usage: { inputTokens: 0, outputTokens: 0 } },
+} as unknown as Parameters<ReturnType<typeof createRenderer>["event"]>[0];
+/** A stand-in layout that shows where each block starts and ends. */
+const brackets: RenderOptions = { markdown: () => (src) => [`[${src.replace(/\n/g, "⏎")}]`] };
+
+test("with Markdown on, text is shown a block at a time as each completes, never redrawn", () => {
+  const { out, r } = renderedWith(brackets, [delta("# Ti"), delta("tle\nfirst para"), delta("graph\n")]);
+  expect(out).toEqual(["[# Title]\n"]);
+  r.event(delta("\nsecond"));
+  expect(out).toEqual(["[# Title]\n", "[first paragraph]\n"]);
+  // The turn's end shows the rest; the blank line of the source is kept between the blocks.
+  r.event(ended);
+  expect(out.join("")).toBe("[# Title]\n[first paragraph]\n\n[second]\n");
+});
+
+test("text held back is shown before a tool line, so the order is the model's", () => {
+  const { out } = renderedWith(brackets, [delta("Let me look."), started({ command: "ls" })]);
+  expect(out.join("")).toBe("[Let me look.]\n→ bash ls\n");
+});
+
+test("without Markdown (not a terminal) the text is written as it streams", () => {
+  const { out } = renderedWith({ markdown: () => undefined }, [delta("# Ti"), delta("tle\n")]);
+  expect(out).toEqual(["# Ti", "tle\n"]);
+});
+
+test("a cut tail says how to see it all, and each call's whole output is handed on", () => {
+  const outputs: ToolOutput[] = [];
+  const stdout = `${Array.from({ length: 12 }, (_, i) => `line ${i}`).join("\n")}\n`;
+  const { out } = renderedWith({ onOutput: (o) => outputs.push(o), expandHint: "/expand shows all" }, [
+    started({ command: "seq" }),
+    completed({ exit_code: 0, stdout, stderr: "" }),
+  ]);
+  expect(out.join("")).toContain("  │ … 4 earlier lines (/expand shows all)\n  │ line 4\n");
+  expect(outputs).toEqual([{ name: "bash", arg: "seq", text: stdout }]);
+});
+
+test("an edit's diff is numbered from the file as it was when the call started", () => {
+  const input = { path: "a.txt", edits: [{ old: "two", new: "TWO" }] };
+  let file = "one\ntwo\n";
+  const out: string[] = [];
+  const r = createRenderer({ write: (s) => out.push(s) }, createStyle(false), undefined, undefined, {
+    readFile: (p) => (p === "a.txt" ? file : undefined),
+  });
+  r.event({ type: "tool.started", callId: "e", name: "edit_file", input });
+  file = "one\nTWO\n";
+  r.event({
+    type: "tool.completed",
+    callId: "e",
+    name: "edit_file",
+    result: "{}",
+    isError: false,
+    durationMs: 5,
+  });
+  expect(out.join("")).toBe("→ edit_file a.txt\n✓ edit_file a.txt (5 ms)\n  2 - two\n  2 + TWO\n");
 });

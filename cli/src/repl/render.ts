@@ -1,14 +1,18 @@
 /**
- * Renders session events on a terminal: the model's text as it streams, one line per tool call
- * when it starts and when it ends (status, key argument, duration; a diff for edits; the tail of a
- * command's output; the first line of an error), which calls are still running (`running`), and
- * notices (retries, compaction, snapshots).
+ * Renders session events on a terminal: the model's text as it streams (or, with `markdown`, as
+ * Markdown, a block at a time as each completes), one line per tool call when it starts and when
+ * it ends (status, key argument, duration; a numbered diff for edits; the tail of a command's
+ * output; the first line of an error), which calls are still running (`running`), and notices
+ * (retries, compaction, snapshots).
  */
 import type { SessionEvent } from "../session/events.ts";
 import { commandOutput, outputTail } from "./command-output.ts";
+import { editPath, type Highlighter, renderDiff } from "./diff-view.ts";
+import type { ToolOutput } from "./expand-output.ts";
+import { createMarkdownStream, type MarkdownBlock } from "./markdown-stream.ts";
 import type { RunningTools } from "./running-tools.ts";
 import type { Style } from "./style.ts";
-import { editDiff, formatDuration, keyArgument, styleDiffLine } from "./tool-display.ts";
+import { formatDuration, keyArgument } from "./tool-display.ts";
 
 export interface Out {
   write(s: string): void;
@@ -20,6 +24,19 @@ export interface Renderer {
   newline(): void;
   /** The call's diff was shown with its permission question: not again when it completes. */
   previewed(callId: string): void;
+}
+
+export interface RenderOptions {
+  /** Lays out a Markdown block as lines; absent, or returning undefined, shows the text as it streams. */
+  markdown?: () => ((source: string) => string[]) | undefined;
+  /** An edit's file before the call (for line numbers in its diff). */
+  readFile?: (path: string) => string | undefined;
+  /** Colours code in diffs, once loaded. */
+  highlight?: () => Highlighter | undefined;
+  /** Hears each finished call's whole output (for `/expand`). */
+  onOutput?: (output: ToolOutput) => void;
+  /** Added to a command's cut tail: how to see all of it (`/expand shows all`). */
+  expandHint?: string;
 }
 
 /** Lines of a command's output shown when it ends. */
@@ -43,10 +60,15 @@ export function createRenderer(
   style: Style,
   undoHint = "/undo reverts",
   running?: RunningTools,
+  options: RenderOptions = {},
 ): Renderer {
   let midLine = false;
   const inputs = new Map<string, unknown>();
+  const befores = new Map<string, string | undefined>();
   const previewed = new Set<string>();
+  const markdown = createMarkdownStream();
+  /** The last thing written was a Markdown block (a gap before the next one is kept). */
+  let afterBlock = false;
   const write = (s: string) => {
     if (s) {
       running?.clear();
@@ -55,13 +77,30 @@ export function createRenderer(
       if (!midLine) running?.draw();
     }
   };
+  const blocks = (list: MarkdownBlock[], format: (source: string) => string[]) => {
+    for (const b of list) {
+      const lines = format(b.source);
+      if (lines.length === 0) continue;
+      if (midLine) write("\n");
+      write(`${b.gap && afterBlock ? "\n" : ""}${lines.join("\n")}\n`);
+      afterBlock = true;
+    }
+  };
+  /** Shows the Markdown still held back (before any other output). */
+  const flushText = () => {
+    const format = options.markdown?.();
+    if (format) blocks(markdown.flush(), format);
+  };
   const line = (s: string) => {
+    flushText();
+    afterBlock = false;
     if (midLine) write("\n");
     write(`${s}\n`);
   };
 
   return {
     newline() {
+      flushText();
       if (midLine) write("\n");
     },
     previewed(callId) {
@@ -69,11 +108,17 @@ export function createRenderer(
     },
     event(e) {
       switch (e.type) {
-        case "agent.text_delta":
-          write(e.text);
+        case "agent.text_delta": {
+          const format = options.markdown?.();
+          if (format) blocks(markdown.push(e.text), format);
+          else write(e.text);
           return;
+        }
         case "tool.started": {
           inputs.set(e.callId, e.input);
+          // Read before the call runs: its diff numbers lines as they were.
+          const path = editPath(e.input);
+          if (path !== undefined && options.readFile) befores.set(e.callId, options.readFile(path));
           const arg = keyArgument(e.input);
           running?.started(e.callId, `${e.name}${arg ? ` ${keyArgument(e.input, 50)}` : ""}`);
           line(`${style.dim("→")} ${style.bold(e.name)}${arg ? ` ${arg}` : ""}`);
@@ -84,7 +129,9 @@ export function createRenderer(
           return;
         case "tool.completed": {
           const input = inputs.get(e.callId);
+          const before = befores.get(e.callId);
           inputs.delete(e.callId);
+          befores.delete(e.callId);
           running?.completed(e.callId);
           const arg = keyArgument(input);
           // A command shows how it ended and its last lines (a refusal or tool error is one line, below).
@@ -96,13 +143,16 @@ export function createRenderer(
           line(
             `${mark} ${style.bold(e.name)}${arg ? ` ${arg}` : ""} ${style.dim(`(${formatDuration(e.durationMs)})`)}${how}`,
           );
+          options.onOutput?.({ name: e.name, arg, text: command ? command.text : e.result });
           if (command) {
-            for (const l of outputTail(command.text, OUTPUT_TAIL_LINES)) line(style.dim(`  │ ${l}`));
+            const tail = outputTail(command.text, OUTPUT_TAIL_LINES);
+            if (options.expandHint && tail[0]?.startsWith("… ")) tail[0] += ` (${options.expandHint})`;
+            for (const l of tail) line(style.dim(`  │ ${l}`));
           } else if (e.isError) {
             const first = e.result.split("\n").find((l) => l.trim()) ?? "";
             line(style.red(`  ${first.length > 200 ? `${first.slice(0, 199)}…` : first}`));
           } else if (!previewed.has(e.callId)) {
-            for (const d of editDiff(input) ?? []) line(`  ${styleDiffLine(d, style)}`);
+            for (const d of renderDiff(input, before, style, options.highlight?.()) ?? []) line(`  ${d}`);
           }
           previewed.delete(e.callId);
           return;
@@ -120,6 +170,8 @@ export function createRenderer(
           line(style.red(`error: ${e.message}`));
           return;
         case "turn.completed":
+          flushText();
+          afterBlock = false;
           running?.reset();
           if (e.result.reason === "cancelled") line(style.yellow("cancelled"));
           else if (midLine) write("\n");
@@ -144,9 +196,12 @@ export function createRenderer(
         case "session.notice":
           line(e.level === "warn" ? style.yellow(e.message) : style.dim(e.message));
           return;
+        case "llm.usage":
+          // The status line's figures moved.
+          if (!midLine) running?.draw();
+          return;
         case "state.changed":
         case "agent.message":
-        case "llm.usage":
         case "thread.saved":
           return;
         default: {

@@ -13,9 +13,12 @@ import { loadCustomCommands } from "../session/custom-commands.ts";
 import type { AskAnswer } from "../session/permissions.ts";
 import type { Session, SessionInit } from "../session/session.ts";
 import { parseAnswer, permissionPreview, permissionQuestion } from "../session/terminal-ask.ts";
+import { editPath } from "./diff-view.ts";
+import { expandOutput, runPager, type ToolOutput } from "./expand-output.ts";
 import { appendHistory, loadHistory } from "./history.ts";
 import { createLineAssembler } from "./input.ts";
 import { createRenderer } from "./render.ts";
+import { createRichOutput } from "./rich-output.ts";
 import { createRunningTools } from "./running-tools.ts";
 import { registerCustomCommands, runSlash, type SlashContext } from "./slash.ts";
 import { colorEnabled, createStyle } from "./style.ts";
@@ -37,11 +40,26 @@ export async function startRepl(init: SessionInit): Promise<void> {
     historySize: 1000,
     prompt: PROMPT,
   });
-  // Calls still running: a live status line on a terminal, a note every 30 s when piped.
-  const running = createRunningTools(stdout, style, stdout.isTTY === true);
-  const renderer = createRenderer(stdout, style, undefined, running);
-  // A dim "thinking…" on a terminal until the turn shows its first output.
   const fancy = stdin.isTTY === true && stdout.isTTY === true;
+  // Markdown and the status line on a terminal, loaded with the first turn.
+  const rich = createRichOutput(stdout, style, { markdown: stdout.isTTY === true, statusLine: fancy });
+  // Calls still running: in the status line on a terminal, a note every 30 s when piped.
+  const running = createRunningTools(stdout, style, stdout.isTTY === true, undefined, (a) => rich.status(a));
+  let lastOutput: ToolOutput | undefined;
+  const readBefore = (input: unknown): string | undefined => {
+    const path = editPath(input);
+    return path !== undefined ? rich.fileBefore(path) : undefined;
+  };
+  const renderer = createRenderer(stdout, style, undefined, running, {
+    markdown: () => rich.markdown(),
+    highlight: () => rich.highlight(),
+    readFile: (path) => readBefore({ path }),
+    onOutput: (o) => {
+      lastOutput = o;
+    },
+    expandHint: fancy ? "/expand or Ctrl-O shows all" : "/expand shows all",
+  });
+  // A dim "thinking…" on a terminal until the turn shows its first output (in the status line once loaded).
   let thinking = false;
   const clearThinking = () => {
     if (!thinking) return;
@@ -81,7 +99,10 @@ export async function startRepl(init: SessionInit): Promise<void> {
     });
   const ask = (call: ToolCall): Promise<AskAnswer> => {
     // What the call would change or run, before the question (not again when it completes).
-    const preview = permissionPreview(call, style);
+    const preview = permissionPreview(call, style, {
+      fileBefore: readBefore(call.input),
+      highlight: rich.highlight(),
+    });
     if (preview.length > 0 && !closing) {
       for (const line of preview) print(line);
       renderer.previewed(call.id);
@@ -137,11 +158,15 @@ export async function startRepl(init: SessionInit): Promise<void> {
    * over it.
    */
   const attach = (s: Session) => {
-    s.on((e) => {
+    rich.session = s;
+    const off = s.on((e) => {
+      const changed = rich.event(s, e);
       if (!QUIET.has(e.type)) clearThinking();
       renderer.event(e);
+      if (changed) running.draw();
     });
     for (const line of skipped.splice(0)) print(style.yellow(line));
+    return off;
   };
 
   let sessionError: unknown;
@@ -244,6 +269,14 @@ export async function startRepl(init: SessionInit): Promise<void> {
     showThread,
     width: () => stdout.columns ?? 80,
     runPrompt: (text, options) => runTurn(text, options),
+    expand: () =>
+      expandOutput(lastOutput, {
+        print,
+        dim: style.dim,
+        ...(fancy
+          ? { rows: stdout.rows ?? 24, page: (text: string) => runPager(text, process.env, stdin) }
+          : {}),
+      }),
   };
 
   /** Set by Ctrl-C while a submitted turn still waits for the session to be ready. */
@@ -262,7 +295,11 @@ export async function startRepl(init: SessionInit): Promise<void> {
       return;
     }
     try {
-      if (fancy) {
+      await rich.load();
+      if (fancy && rich.ready) {
+        rich.phase = "thinking…";
+        running.turnStarted();
+      } else if (fancy) {
         stdout.write(style.dim("thinking…"));
         thinking = true;
       }
@@ -321,6 +358,14 @@ export async function startRepl(init: SessionInit): Promise<void> {
       rl.setPrompt(CONTINUE);
       rl.prompt();
     } else rl.setPrompt(PROMPT);
+  });
+
+  // Ctrl-O at the prompt: the last tool call's whole output, as /expand.
+  stdin.on("keypress", (_s: string, key: { ctrl?: boolean; name?: string } | undefined) => {
+    if (!key?.ctrl || key.name !== "o" || turn || question || closing) return;
+    stdout.write("\n");
+    slashContext.expand?.();
+    rl.prompt(true);
   });
 
   rl.on("SIGINT", () => {

@@ -81,3 +81,51 @@ test("in a log, a line when a call passes 30 s and every 30 s after, nothing in 
   r.completed("a");
   expect(clock.ticking).toBe(false);
 });
+
+describe("with the REPL's status line", () => {
+  test("the line shows for the whole turn, with the running call as its activity, and goes at the end", () => {
+    const out: string[] = [];
+    const clock = manualTicker();
+    const seen: Array<string | undefined> = [];
+    const status = (activity: string | undefined) => {
+      seen.push(activity);
+      return `[${activity ?? "idle"}]`;
+    };
+    const r = createRunningTools({ write: (s) => out.push(s) }, plain, true, clock.ticker, status);
+    r.draw();
+    expect(out).toEqual([]);
+    r.turnStarted();
+    expect(out).toEqual(["\r\x1b[K[idle]"]);
+    r.started("a", "bash make");
+    r.clear();
+    r.draw();
+    expect(out.at(-1)).toBe("\r\x1b[K[bash make]");
+    clock.advance(2000);
+    expect(out.at(-1)).toBe("\r\x1b[K[bash make · 2.0 s]");
+    r.hold(true);
+    expect(out.at(-1)).toBe("\r\x1b[K");
+    clock.advance(1000);
+    expect(out.at(-1)).toBe("\r\x1b[K");
+    r.hold(false);
+    expect(out.at(-1)).toBe("\r\x1b[K[bash make · 3.0 s]");
+    r.reset();
+    expect(out.at(-1)).toBe("\r\x1b[K");
+    r.draw();
+    expect(out.at(-1)).toBe("\r\x1b[K");
+    expect(clock.ticking).toBe(false);
+  });
+
+  test("piped output never draws it", () => {
+    const out: string[] = [];
+    const r = createRunningTools(
+      { write: (s) => out.push(s) },
+      plain,
+      false,
+      manualTicker().ticker,
+      () => "line",
+    );
+    r.turnStarted();
+    r.draw();
+    expect(out).toEqual([]);
+  });
+});

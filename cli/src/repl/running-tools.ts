@@ -3,6 +3,8 @@
  * every second once a call has run for a second (`⋯ bash npm test · 12 s`), cleared before any
  * other output and when the calls end. Elsewhere (piped stderr): a line when a call passes 30 s
  * and every 30 s after, so a log shows the run is alive without a line a second.
+ * With a `status` (the REPL's status line), a terminal shows that line for the whole turn, with
+ * the running call (and its time once past a second) as its activity.
  */
 import type { Out } from "./render.ts";
 import type { Style } from "./style.ts";
@@ -34,7 +36,12 @@ export interface RunningTools {
   hold(on: boolean): void;
   /** Forgets every call (the turn ended). */
   reset(): void;
+  /** A turn started: with a `status`, its line shows until `reset`. */
+  turnStarted(): void;
 }
+
+/** The whole status line for what runs now (`bash npm test · 2.0 s`, or undefined); undefined draws nothing. */
+export type StatusText = (activity: string | undefined) => string | undefined;
 
 const SHOW_AFTER_MS = 1000;
 const LOG_EVERY_MS = 30_000;
@@ -44,10 +51,12 @@ export function createRunningTools(
   style: Style,
   tty: boolean,
   ticker: Ticker = systemTicker,
+  status?: StatusText,
 ): RunningTools {
   const running = new Map<string, { label: string; since: number; logged: number }>();
   let drawn = false;
   let held = false;
+  let turn = false;
   let stopTicking: (() => void) | undefined;
 
   const clear = () => {
@@ -56,12 +65,21 @@ export function createRunningTools(
     drawn = false;
   };
   const draw = () => {
-    if (!tty || held || running.size === 0) return;
+    if (!tty || held) return;
     const [oldest] = [...running.values()].sort((a, b) => a.since - b.since);
-    const elapsed = ticker.now() - oldest!.since;
-    if (elapsed < SHOW_AFTER_MS) return;
+    const elapsed = oldest ? ticker.now() - oldest.since : 0;
     const more = running.size > 1 ? ` (+${running.size - 1} more)` : "";
-    out.write(`\r\x1b[K${style.dim(`⋯ ${oldest!.label} · ${formatDuration(elapsed)}${more}`)}`);
+    const activity = oldest
+      ? `${oldest.label}${elapsed >= SHOW_AFTER_MS ? ` · ${formatDuration(elapsed)}` : ""}${more}`
+      : undefined;
+    const line = turn && status ? status(activity) : undefined;
+    if (line !== undefined) {
+      out.write(`\r\x1b[K${line}`);
+      drawn = true;
+      return;
+    }
+    if (!oldest || elapsed < SHOW_AFTER_MS) return;
+    out.write(`\r\x1b[K${style.dim(`⋯ ${oldest.label} · ${formatDuration(elapsed)}${more}`)}`);
     drawn = true;
   };
   const log = () => {
@@ -98,7 +116,12 @@ export function createRunningTools(
     },
     reset() {
       running.clear();
+      turn = false;
       stop();
+    },
+    turnStarted() {
+      turn = true;
+      draw();
     },
   };
 }

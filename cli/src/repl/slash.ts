@@ -26,6 +26,8 @@ export interface SlashContext {
    * Absent where a command cannot start a turn (ACP commands answer with text only).
    */
   runPrompt?(text: string, options?: { tools?: readonly string[] }): Promise<void>;
+  /** Shows the last tool call's whole output. */
+  expand?(): void;
 }
 
 export interface SlashCommand {
@@ -178,6 +180,14 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
   },
   ...WORK_COMMANDS,
   ...INFO_COMMANDS,
+  expand: {
+    usage: "/expand",
+    help: "the last tool call's whole output (Ctrl-O at the prompt)",
+    run(_arg, ctx) {
+      if (ctx.expand) ctx.expand();
+      else ctx.print(ctx.style.dim("no tool output to expand here"));
+    },
+  },
   exit: {
     usage: "/exit",
     help: "save and quit",

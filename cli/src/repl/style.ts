@@ -1,10 +1,17 @@
 /** ANSI styling, off when the stream is not a terminal or NO_COLOR is set. */
 export interface Style {
+  /** False when every function below returns its text unchanged. */
+  readonly enabled: boolean;
   dim(s: string): string;
   bold(s: string): string;
+  italic(s: string): string;
+  underline(s: string): string;
+  strike(s: string): string;
   red(s: string): string;
   green(s: string): string;
   yellow(s: string): string;
+  blue(s: string): string;
+  magenta(s: string): string;
   cyan(s: string): string;
 }
 
@@ -13,14 +20,33 @@ const wrap = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\
 export function createStyle(enabled: boolean): Style {
   if (!enabled) {
     const id = (s: string) => s;
-    return { dim: id, bold: id, red: id, green: id, yellow: id, cyan: id };
+    return {
+      enabled,
+      dim: id,
+      bold: id,
+      italic: id,
+      underline: id,
+      strike: id,
+      red: id,
+      green: id,
+      yellow: id,
+      blue: id,
+      magenta: id,
+      cyan: id,
+    };
   }
   return {
+    enabled,
     dim: wrap(2, 22),
     bold: wrap(1, 22),
+    italic: wrap(3, 23),
+    underline: wrap(4, 24),
+    strike: wrap(9, 29),
     red: wrap(31, 39),
     green: wrap(32, 39),
     yellow: wrap(33, 39),
+    blue: wrap(34, 39),
+    magenta: wrap(35, 39),
     cyan: wrap(36, 39),
   };
 }

@@ -2,6 +2,7 @@
 import { createInterface } from "node:readline";
 import type { ToolCall } from "@loom/runtime/llm";
 import type { Tool } from "@loom/runtime/tool";
+import { type Highlighter, renderDiff } from "../repl/diff-view.ts";
 import { createStyle, type Style } from "../repl/style.ts";
 import { callPreview, keyArgument, styleDiffLine } from "../repl/tool-display.ts";
 import { stderrStream } from "../std-out.ts";
@@ -20,8 +21,19 @@ export function permissionQuestion(call: ToolCall): string {
   return `Allow ${call.name}${arg ? ` ${arg}` : ""}? [y]es / [n]o / [a]lways for ${call.name} `;
 }
 
-/** The lines shown above a permission question: what the call would change or run (indented). */
-export function permissionPreview(call: ToolCall, style: Style): string[] {
+/** What a preview can show beyond the call itself: the edited file as it is now, a highlighter. */
+export interface PreviewView {
+  fileBefore?: string | undefined;
+  highlight?: Highlighter | undefined;
+}
+
+/**
+ * The lines shown above a permission question (indented): an edit's diff (numbered when the file's
+ * text is given), or a command the question line cannot show whole.
+ */
+export function permissionPreview(call: ToolCall, style: Style, view: PreviewView = {}): string[] {
+  const diff = renderDiff(call.input, view.fileBefore, style, view.highlight);
+  if (diff) return diff.map((l) => `  ${l}`);
   return callPreview(call.input).map((d) => `  ${styleDiffLine(d, style)}`);
 }
 
