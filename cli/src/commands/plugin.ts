@@ -1,12 +1,13 @@
 /**
- * `loom plugin new|build|test|install|list|remove`: the authoring kit and plugin management.
+ * `loom plugin new|build|test|list` (the authoring kit) and the registry commands of plugin-package.ts
+ * (pack|publish|install|update|outdated|search|remove).
  * Building uses the AssemblyScript compiler of this Loom install, so it needs a Loom checkout or
  * package install (not the single binary).
  */
 import { resolve } from "node:path";
-import { userPluginDir } from "@loom/runtime/plugins/sources";
 import { defineCommand } from "citty";
 import { ExitError } from "../cli.ts";
+import { install, outdated, pack, publish, remove, search, update } from "./plugin-package.ts";
 
 const dirArg = {
   dir: { type: "positional", description: "Plugin folder (default .)", required: false },
@@ -54,30 +55,6 @@ const test = defineCommand({
   },
 });
 
-const install = defineCommand({
-  meta: {
-    name: "install",
-    description: "Install a plugin for this user from a folder, a .tgz or an npm package",
-  },
-  args: {
-    source: { type: "positional", description: "Folder, .tgz file or npm package spec", required: true },
-  },
-  async run({ args }) {
-    const { installPlugin } = await import("./plugin-install.ts");
-    const r = await installPlugin(args.source, userPluginDir());
-    process.stdout.write(`${r.replaced ? "updated" : "installed"} ${r.name} ${r.version} in ${r.dir}\n`);
-  },
-});
-
-const remove = defineCommand({
-  meta: { name: "remove", description: "Remove a plugin installed for this user" },
-  args: { name: { type: "positional", description: "Plugin name", required: true } },
-  async run({ args }) {
-    const { removePlugin } = await import("./plugin-install.ts");
-    process.stdout.write(`removed ${removePlugin(args.name, userPluginDir())}\n`);
-  },
-});
-
 const list = defineCommand({
   meta: { name: "list", description: "List plugins (built-in, user, workspace, npm) and their tools" },
   args: { json: { type: "boolean", description: "Print JSON" } },
@@ -103,5 +80,17 @@ const list = defineCommand({
 
 export default defineCommand({
   meta: { name: "plugin", description: "Create, build, test, install and manage plugins" },
-  subCommands: { new: create, build, test, install, list, remove },
+  subCommands: {
+    new: create,
+    build,
+    test,
+    pack,
+    publish,
+    install,
+    update,
+    outdated,
+    search,
+    list,
+    remove,
+  },
 });

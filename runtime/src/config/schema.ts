@@ -88,6 +88,8 @@ export const PluginsConfig = Type.Object(
     paths: Type.Array(Type.String(), { default: [] }),
     /** Grants keyed by plugin name. */
     grants: Type.Record(Type.String(), PluginGrant, { default: {} }),
+    /** npm registry for `loom plugin install|publish|search` (default: .npmrc's, else registry.npmjs.org). */
+    registry: Type.Optional(Type.String({ pattern: "^https?://" })),
   },
   { additionalProperties: false, default: {} },
 );

@@ -1,0 +1,270 @@
+/**
+ * Publishing and installing plugins through a real npm registry (verdaccio on 127.0.0.1, started
+ * once for the file): the real CLI publishes with the author's .npmrc token, installs by name into
+ * a fresh HOME, runs the plugin sandboxed, refuses tampered tarballs and wasm, reinstalls the
+ * lockfile's exact version and updates within the range.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { publish } from "libnpmpublish";
+import { create } from "tar";
+import { startVerdaccio, type TestRegistry } from "../fixtures/verdaccio.ts";
+
+const MAIN = join(import.meta.dir, "../../cli/src/main.ts");
+const base = realpathSync(mkdtempSync(join(tmpdir(), "loom-npm-registry-")));
+let reg: TestRegistry;
+const plugin = join(base, "author/word-count");
+const PKG = "loom-plugin-word-count";
+
+type Env = Record<string, string | undefined>;
+
+/** A fresh HOME with its own XDG folders (and no .npmrc unless written). */
+function home(name: string): Env {
+  const h = join(base, name);
+  mkdirSync(h, { recursive: true });
+  return {
+    ...process.env,
+    HOME: h,
+    XDG_DATA_HOME: join(h, "data"),
+    XDG_CONFIG_HOME: join(h, "config"),
+    XDG_STATE_HOME: join(h, "state"),
+    XDG_CACHE_HOME: join(h, "cache"),
+    NPM_CONFIG_USERCONFIG: undefined,
+    npm_config_userconfig: undefined,
+    npm_config_registry: undefined,
+  };
+}
+
+/** The real CLI, awaited (the registry runs in this process, so a blocking spawn would starve it). */
+async function loom(
+  env: Env,
+  cwd: string,
+  ...args: string[]
+): Promise<{ code: number; out: string; err: string }> {
+  const p = Bun.spawn([process.execPath, MAIN, ...args], {
+    cwd,
+    env,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
+  return { code, out, err };
+}
+
+let author: Env;
+
+function setVersion(version: string): void {
+  for (const f of ["package.json", "loom-plugin.json"]) {
+    const file = join(plugin, f);
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    json.version = version;
+    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  }
+}
+
+async function publishVersion(version: string): Promise<void> {
+  setVersion(version);
+  const r = await loom(author, plugin, "plugin", "publish");
+  expect(r.err).toBe("");
+  expect(r.out).toBe(`published ${PKG}@${version} to ${reg.url}\n`);
+}
+
+const lockOf = (env: Env) =>
+  JSON.parse(readFileSync(join(env["XDG_DATA_HOME"] as string, "loom/plugins.lock"), "utf8"));
+
+function workspace(): string {
+  const ws = mkdtempSync(join(base, "ws-"));
+  writeFileSync(join(ws, "notes.txt"), "one two three\n");
+  return ws;
+}
+
+beforeAll(async () => {
+  reg = await startVerdaccio();
+  author = home("author");
+  // The author's credentials come from ~/.npmrc, as npm itself reads them.
+  writeFileSync(
+    join(author["HOME"] as string, ".npmrc"),
+    `registry=${reg.url}\n${reg.nerf}:_authToken=${reg.token}\n`,
+  );
+  const made = await loom(author, join(base, "author"), "plugin", "new", "word-count");
+  expect(made.code).toBe(0);
+  const built = await loom(author, plugin, "plugin", "build");
+  expect(built.code).toBe(0);
+  await publishVersion("1.0.0");
+}, 120_000);
+
+afterAll(async () => {
+  await reg?.close();
+  rmSync(base, { recursive: true, force: true });
+});
+
+test("pack checks the plugin and writes an npm tarball; a wasm that is not the manifest's is refused", async () => {
+  const out = join(base, "packed");
+  mkdirSync(out);
+  const r = await loom(author, plugin, "plugin", "pack", "--out", out);
+  expect(r.code).toBe(0);
+  expect(r.out).toContain(`packed ${PKG}@1.0.0 (README.md, loom-plugin.json, package.json, plugin.wasm)`);
+  expect(r.out).toMatch(/sha512-[A-Za-z0-9+/]+=*/);
+  expect(existsSync(join(out, `${PKG}-1.0.0.tgz`))).toBe(true);
+
+  const copy = join(base, "bad-pack");
+  Bun.spawnSync(["cp", "-r", plugin, copy]);
+  writeFileSync(
+    join(copy, "plugin.wasm"),
+    Buffer.concat([readFileSync(join(copy, "plugin.wasm")), Buffer.from([0])]),
+  );
+  const bad = await loom(author, copy, "plugin", "pack");
+  expect(bad.code).toBe(1);
+  expect(bad.err).toContain("sha256 of plugin.wasm is");
+  expect(bad.err.trim().split("\n")).toHaveLength(1);
+}, 60_000);
+
+test("install by name into a fresh HOME: permissions asked, granted with --yes, recorded; the plugin runs sandboxed", async () => {
+  const user = home("user1");
+  const ws = workspace();
+  // No terminal and no --yes: refused with one line, nothing installed.
+  const refused = await loom(user, ws, "plugin", "install", `${PKG}@^1.0.0`, "--registry", reg.url);
+  expect(refused.code).toBe(1);
+  expect(refused.err).toContain("word-count 1.0.0 asks to:\n  - read files under: .\n");
+  expect(refused.err).toContain("there is no terminal to ask on; pass --yes to grant them");
+  expect(existsSync(join(user["XDG_DATA_HOME"] as string, "loom/plugins/word-count"))).toBe(false);
+
+  const ok = await loom(user, ws, "plugin", "install", `${PKG}@^1.0.0`, "--registry", reg.url, "--yes");
+  expect(ok.err).toContain(`fetching ${PKG}@1.0.0 from ${reg.url}`);
+  expect(ok.out).toContain("installed word-count 1.0.0");
+  expect(ok.code).toBe(0);
+  const entry = lockOf(user).plugins["word-count"];
+  expect(entry).toMatchObject({
+    package: PKG,
+    spec: "^1.0.0",
+    version: "1.0.0",
+    source: "registry",
+    granted: { read: ["."] },
+  });
+  expect(entry.integrity).toStartWith("sha512-");
+  expect(entry.sha256).toBe(JSON.parse(readFileSync(join(plugin, "loom-plugin.json"), "utf8")).sha256);
+
+  // The grant recorded at install lets the plugin read the workspace, and nothing outside it.
+  const read = await loom(user, ws, "tools", "call", "word_count", '{"path":"notes.txt"}');
+  expect(read.code).toBe(0);
+  expect(JSON.parse(read.out)).toEqual({ words: 3, lines: 1 });
+  const escape = await loom(user, ws, "tools", "call", "word_count", '{"path":"../outside.txt"}');
+  expect(escape.code).toBe(1);
+  expect(escape.err).toContain("PATH_OUTSIDE_WORKSPACE");
+}, 90_000);
+
+test("the registry from config [plugins] registry, or from .npmrc; a missing package is one line", async () => {
+  const user = home("user2");
+  const ws = workspace();
+  mkdirSync(join(user["XDG_CONFIG_HOME"] as string, "loom"), { recursive: true });
+  writeFileSync(
+    join(user["XDG_CONFIG_HOME"] as string, "loom/config.toml"),
+    `[plugins]\nregistry = "${reg.url}"\n`,
+  );
+  const ok = await loom(user, ws, "plugin", "install", PKG, "--deny");
+  expect(ok.code).toBe(0);
+  expect(lockOf(user).plugins["word-count"]).toMatchObject({ spec: "^1.0.0", granted: {} });
+  // Granted nothing: headless use of the read permission is denied.
+  const denied = await loom(user, ws, "tools", "call", "word_count", '{"path":"notes.txt"}');
+  expect(denied.err).toContain("PERMISSION_DENIED");
+
+  const npmrcUser = home("user3");
+  writeFileSync(join(npmrcUser["HOME"] as string, ".npmrc"), `registry=${reg.url}\n`);
+  const missing = await loom(npmrcUser, ws, "plugin", "install", "loom-plugin-nope", "--yes");
+  expect(missing.code).toBe(1);
+  expect(missing.err.trim()).toBe(`loom: NOT_FOUND: loom-plugin-nope: not found on ${reg.url}`);
+}, 60_000);
+
+test("the lockfile reinstalls exactly the same version; update moves within the range; outdated and search", async () => {
+  const user = home("user4");
+  const ws = workspace();
+  expect(
+    (await loom(user, ws, "plugin", "install", `${PKG}@^1.0.0`, "--registry", reg.url, "--yes")).code,
+  ).toBe(0);
+  await publishVersion("1.1.0");
+  await publishVersion("2.0.0");
+
+  // Reinstall from the lockfile: still 1.0.0 although 1.1.0 matches the range.
+  rmSync(join(user["XDG_DATA_HOME"] as string, "loom/plugins/word-count"), { recursive: true });
+  const again = await loom(user, ws, "plugin", "install", "--registry", reg.url);
+  expect(again.out).toContain("installed word-count 1.0.0");
+  expect(again.code).toBe(0);
+
+  const outdated = await loom(user, ws, "plugin", "outdated", "--json", "--registry", reg.url);
+  expect(JSON.parse(outdated.out)).toEqual([
+    { name: "word-count", package: PKG, current: "1.0.0", wanted: "1.1.0", latest: "2.0.0", spec: "^1.0.0" },
+  ]);
+
+  const updated = await loom(user, ws, "plugin", "update", "word-count", "--registry", reg.url);
+  expect(updated.out).toBe("updated word-count 1.0.0 → 1.1.0\n");
+  expect(lockOf(user).plugins["word-count"]).toMatchObject({ version: "1.1.0", spec: "^1.0.0" });
+  expect((await loom(user, ws, "plugin", "update", "--registry", reg.url)).out).toBe(
+    "word-count 1.1.0 is up to date\n",
+  );
+  expect((await loom(user, ws, "plugin", "list")).out).toContain("word-count 1.1.0  user/wasm");
+
+  const found = await loom(user, ws, "plugin", "search", "word", "--registry", reg.url);
+  expect(found.out).toContain(`${PKG} 2.0.0  word-count: a Loom tool plugin`);
+}, 120_000);
+
+test("a tampered tarball on the registry is refused, and so is a published wasm that is not the manifest's", async () => {
+  const user = home("user5");
+  const ws = workspace();
+  // Swap the stored 1.0.0 tarball for other bytes: the registry's integrity no longer matches.
+  const stored = join(reg.storage, PKG, `${PKG}-1.0.0.tgz`);
+  const original = readFileSync(stored);
+  writeFileSync(stored, readFileSync(join(reg.storage, PKG, `${PKG}-2.0.0.tgz`)));
+  try {
+    const r = await loom(user, ws, "plugin", "install", `${PKG}@1.0.0`, "--registry", reg.url, "--yes");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${PKG}@1.0.0: the tarball does not match its integrity`);
+    expect(existsSync(join(user["XDG_DATA_HOME"] as string, "loom/plugins/word-count"))).toBe(false);
+  } finally {
+    writeFileSync(stored, original);
+  }
+
+  // A package published without loom's checks (npm's own library), whose wasm is not the one the
+  // manifest names: the registry's integrity is fine, the sha256 is not.
+  const dir = join(base, "tampered");
+  Bun.spawnSync(["cp", "-r", plugin, dir]);
+  const pkg = {
+    ...JSON.parse(readFileSync(join(dir, "package.json"), "utf8")),
+    name: "loom-plugin-tampered",
+  };
+  writeFileSync(join(dir, "package.json"), JSON.stringify(pkg));
+  writeFileSync(
+    join(dir, "plugin.wasm"),
+    Buffer.concat([readFileSync(join(dir, "plugin.wasm")), Buffer.from([0])]),
+  );
+  const chunks: Buffer[] = [];
+  for await (const c of create({ gzip: true, cwd: dir, prefix: "package", portable: true }, [
+    "package.json",
+    "loom-plugin.json",
+    "plugin.wasm",
+  ]))
+    chunks.push(Buffer.from(c as Uint8Array));
+  await publish(pkg, Buffer.concat(chunks), {
+    registry: reg.url,
+    [`${reg.nerf}:_authToken`]: reg.token,
+  } as Parameters<typeof publish>[2]);
+  const r = await loom(user, ws, "plugin", "install", "loom-plugin-tampered", "--registry", reg.url, "--yes");
+  expect(r.code).toBe(1);
+  expect(r.err).toContain("sha256 of plugin.wasm is");
+  expect(r.err).toContain("refusing to load");
+  expect(existsSync(join(user["XDG_DATA_HOME"] as string, "loom/plugins/word-count"))).toBe(false);
+}, 90_000);
