@@ -75,13 +75,14 @@ export function pickVersion(doc: Packument, range: string, what: string) {
 export async function resolvePackage(spec: string, opts: RegistryOptions): Promise<ResolvedPackage> {
   const arg = parseRegistrySpec(spec);
   const name = arg.name as string;
-  const wanted = arg.rawSpec === "" || arg.rawSpec === "*" ? "latest" : (arg.fetchSpec ?? "latest");
+  const wanted = arg.rawSpec === "" || arg.rawSpec === "*" ? "latest" : arg.fetchSpec || "latest";
   const doc = await fetchPackument(name, opts);
   const m = pickVersion(doc, wanted, name);
   const integrity = m.dist.integrity ?? (m.dist.shasum ? fromHex(m.dist.shasum, "sha1").toString() : "");
   if (!integrity)
     throw new LoomError("PLUGIN_INVALID", `${name}@${m.version}: the registry gives no integrity`);
-  const keep = arg.type === "tag" && wanted === "latest" ? `^${m.version}` : (arg.rawSpec as string);
+  // Nothing asked for (or `latest`): keep `^version`, as npm saves it.
+  const keep = wanted === "latest" ? `^${m.version}` : (arg.rawSpec as string);
   return { package: name, version: m.version, tarball: m.dist.tarball, integrity, spec: keep };
 }
 

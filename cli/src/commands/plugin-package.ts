@@ -23,6 +23,10 @@ const yesArg = {
     alias: "y",
     description: "Grant the permissions the plugin asks for without asking",
   },
+  deny: {
+    type: "boolean",
+    description: "Grant nothing now (grant later in your config, or when the plugin is first used)",
+  },
 } as const;
 const dirArg = {
   dir: { type: "positional", description: "Plugin folder (default .)", required: false },

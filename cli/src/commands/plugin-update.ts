@@ -72,17 +72,23 @@ export interface Found {
 
 /** Packages with the `loom-plugin` keyword matching `words` on the configured registry. */
 export async function searchPlugins(words: string[], opts: RegistryOptions): Promise<Found[]> {
-  let hits: Awaited<ReturnType<typeof search>>;
-  try {
-    hits = await search([...words, `keywords:${PLUGIN_KEYWORD}`].join(" "), {
-      ...opts,
-      limit: 50,
-    } as Parameters<typeof search>[1]);
-  } catch (e) {
-    throw registryFailure(e, `searching '${words.join(" ")}'`, opts.registry);
-  }
-  // Registries that ignore the `keywords:` qualifier (verdaccio) answer every match: keep plugins only.
+  const run = async (text: string) => {
+    try {
+      return await search(text, { ...opts, limit: 50 } as Parameters<typeof search>[1]);
+    } catch (e) {
+      throw registryFailure(e, `searching '${words.join(" ")}'`, opts.registry);
+    }
+  };
+  const qualified = await run([...words, `keywords:${PLUGIN_KEYWORD}`].join(" "));
+  const hits = qualified.length > 0 ? qualified : await run(words.join(" "));
+  // A registry that does not know the `keywords:` qualifier (verdaccio) finds nothing with it; the
+  // plain words find every match there, so plugins are kept by their keyword here too.
   return hits
     .filter((h) => (h.keywords ?? []).includes(PLUGIN_KEYWORD))
-    .map((h) => ({ name: h.name, version: h.version, description: h.description ?? "" }));
+    .map((h) => ({
+      name: h.name,
+      // verdaccio answers dist-tags instead of version
+      version: h.version ?? (h as { "dist-tags"?: { latest?: string } })["dist-tags"]?.latest ?? "",
+      description: h.description ?? "",
+    }));
 }
