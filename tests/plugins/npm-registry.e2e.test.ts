@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { publish } from "libnpmpublish";
 import { create } from "tar";
-import { startVerdaccio, type TestRegistry } from "../fixtures/verdaccio.ts";
+import { publishFolder, startVerdaccio, type TestRegistry } from "../fixtures/verdaccio.ts";
 
 const MAIN = join(import.meta.dir, "../../cli/src/main.ts");
 const base = realpathSync(mkdtempSync(join(tmpdir(), "loom-npm-registry-")));
@@ -268,3 +268,42 @@ test("a tampered tarball on the registry is refused, and so is a published wasm 
   expect(r.err).toContain("refusing to load");
   expect(existsSync(join(user["XDG_DATA_HOME"] as string, "loom/plugins/word-count"))).toBe(false);
 }, 90_000);
+
+test("the single binary scaffolds, builds and tests a plugin outside a checkout, fetching the compiler from the registry once", async () => {
+  // What the binary fetches: the compiler Loom builds with, served by the test registry.
+  const nm = join(import.meta.dir, "../../node_modules");
+  for (const p of ["assemblyscript", "binaryen", "long", "@extism/as-pdk"])
+    await publishFolder(reg, join(nm, p));
+  const bin = join(base, "bin/loom");
+  const compile = Bun.spawn([process.execPath, "build", "--compile", MAIN, "--outfile", bin], {
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  const [compileErr, compiled] = await Promise.all([new Response(compile.stderr).text(), compile.exited]);
+  expect(compileErr.includes("error:") ? compileErr : "").toBe("");
+  expect(compiled).toBe(0);
+
+  const user = home("binary");
+  writeFileSync(join(user["HOME"] as string, ".npmrc"), `registry=${reg.url}\n`);
+  const dir = mkdtempSync(join(base, "binary-ws-"));
+  const run = async (cwd: string, ...args: string[]) => {
+    const p = Bun.spawn([bin, ...args], { cwd, env: user, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const [out, err, code] = await Promise.all([
+      new Response(p.stdout).text(),
+      new Response(p.stderr).text(),
+      p.exited,
+    ]);
+    return { out, err, code };
+  };
+  expect((await run(dir, "plugin", "new", "hello")).code).toBe(0);
+  const plugin = join(dir, "hello");
+  const first = await run(plugin, "plugin", "build");
+  expect(first.err).toContain(`loom: fetching the AssemblyScript compiler from ${reg.url}`);
+  expect(first.code).toBe(0);
+  expect(first.out).toStartWith("built plugin.wasm");
+  const tested = await run(plugin, "plugin", "test");
+  expect(tested.out).toContain("4 passed, 0 failed");
+  // Cached: the second build fetches nothing.
+  const second = await run(plugin, "plugin", "build");
+  expect(second).toMatchObject({ code: 0, err: "" });
+}, 240_000);

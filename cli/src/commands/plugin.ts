@@ -1,8 +1,8 @@
 /**
  * `loom plugin new|build|test|list` (the authoring kit) and the registry commands of plugin-package.ts
  * (pack|publish|install|update|outdated|search|remove).
- * Building uses the AssemblyScript compiler of this Loom install, so it needs a Loom checkout or
- * package install (not the single binary).
+ * Building uses the AssemblyScript compiler of this Loom install; the single binary fetches one from
+ * the registry on first use (plugin-toolchain.ts).
  */
 import { resolve } from "node:path";
 import { defineCommand } from "citty";
@@ -34,6 +34,8 @@ const build = defineCommand({
   args: dirArg,
   async run({ args }) {
     const { buildPlugin } = await import("@loom/runtime/plugins/plugin-build");
+    // The single binary carries no AssemblyScript compiler: it is fetched on first use.
+    await (await import("./plugin-toolchain.ts")).registerToolchainFetcher();
     const built = await buildPlugin(resolve(args.dir ?? "."));
     process.stdout.write(
       `built ${built.manifest.entry} (${built.wasm.length} bytes, sha256 ${built.sha256})\n`,
