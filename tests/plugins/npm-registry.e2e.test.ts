@@ -93,20 +93,68 @@ function workspace(): string {
   return ws;
 }
 
+/** The single binary, compiled from this checkout (bun build --compile, as scripts/build.ts). */
+const bin = join(base, "bin/loom");
+let binaryBuild: { out: string; err: string; code: number };
+
+async function run(
+  cmd: string[],
+  env: Env,
+  cwd: string,
+): Promise<{ code: number; out: string; err: string }> {
+  const p = Bun.spawn(cmd, { cwd, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
+  return { code, out, err };
+}
+
 beforeAll(async () => {
   reg = await startVerdaccio();
+  // The compiler the binary fetches on first use, served by the test registry (no internet), while
+  // the binary compiles.
+  const nm = join(import.meta.dir, "../../node_modules");
+  const [compiled] = await Promise.all([
+    run([process.execPath, "build", "--compile", MAIN, "--outfile", bin], process.env, base),
+    (async () => {
+      for (const p of ["assemblyscript", "binaryen", "long", "@extism/as-pdk"])
+        await publishFolder(reg, join(nm, p));
+    })(),
+  ]);
+  if (compiled.code !== 0) throw new Error(`bun build --compile failed: ${compiled.err}`);
   author = home("author");
-  // The author's credentials come from ~/.npmrc, as npm itself reads them.
+  // The author's registry and credentials come from ~/.npmrc, as npm itself reads them.
   writeFileSync(
     join(author["HOME"] as string, ".npmrc"),
     `registry=${reg.url}\n${reg.nerf}:_authToken=${reg.token}\n`,
   );
-  const made = await loom(author, join(base, "author"), "plugin", "new", "word-count");
-  expect(made.code).toBe(0);
-  const built = await loom(author, plugin, "plugin", "build");
-  expect(built.code).toBe(0);
+  // The author has only the binary: no Loom checkout in sight of the plugin folder (a temp dir).
+  const made = await run([bin, "plugin", "new", "word-count"], author, join(base, "author"));
+  if (made.code !== 0) throw new Error(`plugin new failed: ${made.err}`);
+  binaryBuild = await run([bin, "plugin", "build"], author, plugin);
+  if (binaryBuild.code !== 0) throw new Error(`plugin build failed: ${binaryBuild.err}`);
   await publishVersion("1.0.0");
-}, 120_000);
+}, 240_000);
+
+test("the single binary scaffolds, builds and tests a plugin outside a checkout, fetching the compiler from the registry once", async () => {
+  expect(binaryBuild.err).toBe(
+    `loom: fetching the AssemblyScript compiler from ${reg.url} (once, into ${join(base, "author/cache/loom/toolchain/assemblyscript-0.28.20")})\n`,
+  );
+  expect(binaryBuild.out).toStartWith("built plugin.wasm");
+  const tested = await run([bin, "plugin", "test"], author, plugin);
+  expect(tested.out).toContain("4 passed, 0 failed");
+  expect(tested.code).toBe(0);
+  // The compiler stays in the cache: a second fetch finds it and downloads nothing.
+  const { fetchAsToolchain } = await import("../../cli/src/commands/plugin-toolchain.ts");
+  const lines: string[] = [];
+  const dir = join(base, "author/cache/loom/toolchain/assemblyscript-0.28.20");
+  expect(await fetchAsToolchain({ registry: "http://127.0.0.1:1/" }, dir, (l) => lines.push(l))).toBe(
+    join(dir, "node_modules"),
+  );
+  expect(lines).toEqual([]);
+});
 
 afterAll(async () => {
   await reg?.close();
@@ -268,42 +316,3 @@ test("a tampered tarball on the registry is refused, and so is a published wasm 
   expect(r.err).toContain("refusing to load");
   expect(existsSync(join(user["XDG_DATA_HOME"] as string, "loom/plugins/word-count"))).toBe(false);
 }, 90_000);
-
-test("the single binary scaffolds, builds and tests a plugin outside a checkout, fetching the compiler from the registry once", async () => {
-  // What the binary fetches: the compiler Loom builds with, served by the test registry.
-  const nm = join(import.meta.dir, "../../node_modules");
-  for (const p of ["assemblyscript", "binaryen", "long", "@extism/as-pdk"])
-    await publishFolder(reg, join(nm, p));
-  const bin = join(base, "bin/loom");
-  const compile = Bun.spawn([process.execPath, "build", "--compile", MAIN, "--outfile", bin], {
-    stdout: "ignore",
-    stderr: "pipe",
-  });
-  const [compileErr, compiled] = await Promise.all([new Response(compile.stderr).text(), compile.exited]);
-  expect(compileErr.includes("error:") ? compileErr : "").toBe("");
-  expect(compiled).toBe(0);
-
-  const user = home("binary");
-  writeFileSync(join(user["HOME"] as string, ".npmrc"), `registry=${reg.url}\n`);
-  const dir = mkdtempSync(join(base, "binary-ws-"));
-  const run = async (cwd: string, ...args: string[]) => {
-    const p = Bun.spawn([bin, ...args], { cwd, env: user, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-    const [out, err, code] = await Promise.all([
-      new Response(p.stdout).text(),
-      new Response(p.stderr).text(),
-      p.exited,
-    ]);
-    return { out, err, code };
-  };
-  expect((await run(dir, "plugin", "new", "hello")).code).toBe(0);
-  const plugin = join(dir, "hello");
-  const first = await run(plugin, "plugin", "build");
-  expect(first.err).toContain(`loom: fetching the AssemblyScript compiler from ${reg.url}`);
-  expect(first.code).toBe(0);
-  expect(first.out).toStartWith("built plugin.wasm");
-  const tested = await run(plugin, "plugin", "test");
-  expect(tested.out).toContain("4 passed, 0 failed");
-  // Cached: the second build fetches nothing.
-  const second = await run(plugin, "plugin", "build");
-  expect(second).toMatchObject({ code: 0, err: "" });
-}, 240_000);
