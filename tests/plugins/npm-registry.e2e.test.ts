@@ -316,3 +316,39 @@ test("a tampered tarball on the registry is refused, and so is a published wasm 
   expect(r.err).toContain("refusing to load");
   expect(existsSync(join(user["XDG_DATA_HOME"] as string, "loom/plugins/word-count"))).toBe(false);
 }, 90_000);
+
+test("a scoped registry and its token from .npmrc; a workspace install and its lockfile; remove drops the entry", async () => {
+  // The author's default registry is unreachable; only @acme goes to the test registry.
+  const scoped = home("scoped-author");
+  writeFileSync(
+    join(scoped["HOME"] as string, ".npmrc"),
+    `registry=http://127.0.0.1:1/\n@acme:registry=${reg.url}\n${reg.nerf}:_authToken=\${ACME_TOKEN}\n`,
+  );
+  scoped["ACME_TOKEN"] = reg.token;
+  const dir = join(base, "acme-plugin");
+  Bun.spawnSync(["cp", "-r", plugin, dir]);
+  const pkgFile = join(dir, "package.json");
+  writeFileSync(
+    pkgFile,
+    JSON.stringify({ ...JSON.parse(readFileSync(pkgFile, "utf8")), name: "@acme/word-count" }),
+  );
+  const published = await loom(scoped, dir, "plugin", "publish");
+  expect(published.err).toBe("");
+  expect(published.out).toContain(`published @acme/word-count@`);
+  expect(published.out).toContain(`to ${reg.url}`);
+
+  const user = home("scoped-user");
+  writeFileSync(join(user["HOME"] as string, ".npmrc"), `@acme:registry=${reg.url}\n`);
+  const ws = workspace();
+  const r = await loom(user, ws, "plugin", "install", "@acme/word-count", "--workspace");
+  expect(r.code).toBe(0);
+  expect(r.err).toContain(
+    "(workspace plugins are granted in your config, [plugins.grants.word-count], or when first used)",
+  );
+  expect(existsSync(join(ws, ".loom/plugins/word-count/plugin.wasm"))).toBe(true);
+  const lock = JSON.parse(readFileSync(join(ws, ".loom/plugins.lock"), "utf8"));
+  expect(lock.plugins["word-count"]).toMatchObject({ package: "@acme/word-count", granted: {} });
+  expect((await loom(user, ws, "plugin", "list")).out).toContain("word-count");
+  expect((await loom(user, ws, "plugin", "remove", "word-count", "--workspace")).code).toBe(0);
+  expect(JSON.parse(readFileSync(join(ws, ".loom/plugins.lock"), "utf8")).plugins).toEqual({});
+}, 60_000);
