@@ -211,9 +211,9 @@ test("install by name into a fresh HOME: permissions asked, granted with --yes, 
   const read = await loom(user, ws, "tools", "call", "word_count", '{"path":"notes.txt"}');
   expect(read.code).toBe(0);
   expect(JSON.parse(read.out)).toEqual({ words: 3, lines: 1 });
-  const escape = await loom(user, ws, "tools", "call", "word_count", '{"path":"../outside.txt"}');
-  expect(escape.code).toBe(1);
-  expect(escape.err).toContain("PATH_OUTSIDE_WORKSPACE");
+  const outside = await loom(user, ws, "tools", "call", "word_count", '{"path":"../outside.txt"}');
+  expect(outside.code).toBe(1);
+  expect(outside.err).toContain("PATH_OUTSIDE_WORKSPACE");
 }, 90_000);
 
 test("the registry from config [plugins] registry, or from .npmrc; a missing package is one line", async () => {

