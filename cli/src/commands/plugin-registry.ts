@@ -1,8 +1,8 @@
 /**
  * Which npm registry the plugin commands talk to, and with what credentials: the options object
  * npm's own libraries (npm-registry-fetch, libnpmpublish, libnpmsearch) take. Registry, highest
- * first: `--registry`, config `[plugins] registry`, `.npmrc` (the workspace's, then the user's),
- * registry.npmjs.org. Scoped registries (`@scope:registry=`) and auth (`//host/:_authToken=`) come
+ * first: `--registry`, config `[plugins] registry`, `npm_config_registry`, `.npmrc` (the
+ * workspace's, then the user's), registry.npmjs.org. Scoped registries (`@scope:registry=`) and auth (`//host/:_authToken=`) come
  * from `.npmrc` as npm reads them, `${VAR}` expanded from the environment; npm-registry-fetch sends
  * a token only to the registry it is keyed to.
  */
@@ -63,13 +63,17 @@ export function registryOptions(choice: RegistryChoice = {}): RegistryOptions {
     ...readNpmrc(userrc, env),
     ...(choice.cwd ? readNpmrc(join(choice.cwd, ".npmrc"), env) : {}),
   };
+  // npm reads its settings from the environment too, above the .npmrc files.
+  const envRegistry = env["npm_config_registry"] || env["NPM_CONFIG_REGISTRY"];
   const registry = choice.flag
     ? checkUrl(choice.flag, "--registry")
     : choice.config
       ? checkUrl(choice.config, "[plugins] registry")
-      : npmrc["registry"]
-        ? checkUrl(npmrc["registry"], ".npmrc registry")
-        : DEFAULT_REGISTRY;
+      : envRegistry
+        ? checkUrl(envRegistry, "npm_config_registry")
+        : npmrc["registry"]
+          ? checkUrl(npmrc["registry"], ".npmrc registry")
+          : DEFAULT_REGISTRY;
   return {
     ...npmrc,
     registry,
