@@ -29,7 +29,10 @@ export async function checkPluginDir(dir: string): Promise<CheckedPlugin> {
   try {
     wasm = await load();
   } catch {
-    throw new LoomError("PLUGIN_INVALID", `${manifest.name}: entry ${manifest.entry} is missing`);
+    throw new LoomError(
+      "PLUGIN_INVALID",
+      `${manifest.name}: entry ${manifest.entry} is missing (build it first: loom plugin build)`,
+    );
   }
   if (!(wasm instanceof Uint8Array))
     throw new LoomError("PLUGIN_INVALID", `${manifest.name}: entry is not wasm`);
