@@ -39,6 +39,11 @@ export interface InstallTarget {
   lockFile: string;
   registry?: RegistryOptions;
   approve: ApproveInstall;
+  /**
+   * A reinstall from this lockfile keeps its recorded grants without asking (the user's own
+   * lockfile; not a workspace's, which comes with the repository).
+   */
+  keepsLockedGrants?: boolean;
 }
 
 /** `./x`, `/x`, `~/x`, `x.tgz`: meant as a path, so a missing one is not looked up on the registry. */
@@ -133,7 +138,8 @@ export async function installPlugin(
       );
     const lock = readLock(target.lockFile);
     const previous = locked?.granted ?? lock.plugins[manifest.name]?.granted;
-    const granted = await target.approve(manifest, previous);
+    const granted =
+      locked && target.keepsLockedGrants ? locked.granted : await target.approve(manifest, previous);
     const { dir, replaced } = copyInto(got.src, manifest, target.pluginDir);
     const entry: LockEntry = {
       package: got.package || (await packageNameOf(got.src)) || manifest.name,

@@ -54,6 +54,7 @@ async function installTarget(args: TargetArgs): Promise<InstallTarget> {
       pluginDir: userPluginDir(),
       lockFile: userLockFile(),
       registry,
+      keepsLockedGrants: true,
       approve: args.deny ? async () => ({}) : approveWith(terminalPrompt(args.yes === true)),
     };
   // A workspace's lockfile comes with the repository, so it grants nothing: the permissions are
