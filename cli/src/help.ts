@@ -30,7 +30,11 @@ export const EXAMPLES: Record<string, string[]> = {
   "threads search": ["loom threads search flaky test"],
   "threads delete": ["loom threads delete 3f2a"],
   undo: ["loom undo", "loom undo --list", "loom undo --thread 3f2a --force"],
-  plugin: ["loom plugin new word-count", "loom plugin install ./word-count"],
+  plugin: [
+    "loom plugin new word-count",
+    "loom plugin publish",
+    "loom plugin install loom-plugin-word-count@^1.0.0",
+  ],
   "plugin new": ["loom plugin new word-count"],
   "plugin build": ["loom plugin build", "loom plugin build ./word-count"],
   "plugin test": ["loom plugin test ./word-count"],
