@@ -182,6 +182,24 @@ test("pack checks the plugin and writes an npm tarball; a wasm that is not the m
   expect(bad.err.trim().split("\n")).toHaveLength(1);
 }, 60_000);
 
+test("publish: the same version again is a conflict; without credentials the registry wants a login", async () => {
+  const again = await loom(author, plugin, "plugin", "publish");
+  expect(again.code).toBe(1);
+  expect(again.err.trim()).toBe(
+    `loom: CONFLICT: ${PKG}@1.0.0 is already on ${reg.url}; bump the version in package.json and loom-plugin.json`,
+  );
+  const stranger = home("stranger");
+  setVersion("1.0.1");
+  try {
+    const anon = await loom(stranger, plugin, "plugin", "publish", "--registry", reg.url);
+    expect(anon.code).toBe(1);
+    expect(anon.err).toContain(`wants a login`);
+    expect(anon.err.trim().split("\n")).toHaveLength(1);
+  } finally {
+    setVersion("1.0.0");
+  }
+});
+
 test("install by name into a fresh HOME: permissions asked, granted with --yes, recorded; the plugin runs sandboxed", async () => {
   const user = home("user1");
   const ws = workspace();
