@@ -14,6 +14,7 @@ import fsManifest from "@loom/plugin-fs/loom-plugin.json";
 import oracleManifest from "@loom/plugin-oracle/loom-plugin.json";
 import webManifest from "@loom/plugin-web/loom-plugin.json";
 import type { LoomConfig } from "@loom/runtime/config/schema";
+import { lockedGrants } from "@loom/runtime/plugins/lockfile";
 import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import { createToolRegistry, type ToolRegistry } from "@loom/runtime/plugins/registry";
 import type { BuiltinPlugin } from "@loom/runtime/plugins/sources";
@@ -63,6 +64,7 @@ export async function openToolRegistry(opts: OpenRegistryOptions): Promise<ToolR
     workspaceRoot: opts.workspace,
     config: opts.config,
     builtins,
+    installedGrants: lockedGrants(),
     ...(opts.consent ? { consent: opts.consent } : {}),
     ...(opts.onLog ? { onLog: opts.onLog } : {}),
   });

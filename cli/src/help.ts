@@ -30,15 +30,25 @@ export const EXAMPLES: Record<string, string[]> = {
   "threads search": ["loom threads search flaky test"],
   "threads delete": ["loom threads delete 3f2a"],
   undo: ["loom undo", "loom undo --list", "loom undo --thread 3f2a --force"],
-  plugin: ["loom plugin new word-count", "loom plugin install ./word-count"],
+  plugin: [
+    "loom plugin new word-count",
+    "loom plugin publish",
+    "loom plugin install loom-plugin-word-count@^1.0.0",
+  ],
   "plugin new": ["loom plugin new word-count"],
   "plugin build": ["loom plugin build", "loom plugin build ./word-count"],
   "plugin test": ["loom plugin test ./word-count"],
+  "plugin pack": ["loom plugin pack", "loom plugin pack ./word-count --out dist"],
+  "plugin publish": ["loom plugin publish", "loom plugin publish --registry http://127.0.0.1:4873"],
   "plugin install": [
-    "loom plugin install ./word-count",
-    "loom plugin install word-count.tgz",
-    "loom plugin install loom-plugin-word-count",
+    "loom plugin install loom-plugin-word-count@^1.0.0",
+    "loom plugin install ./word-count --yes",
+    "loom plugin install word-count.tgz --deny",
+    "loom plugin install",
   ],
+  "plugin update": ["loom plugin update", "loom plugin update word-count"],
+  "plugin outdated": ["loom plugin outdated", "loom plugin outdated --json"],
+  "plugin search": ["loom plugin search word count"],
   "plugin list": ["loom plugin list --json"],
   "plugin remove": ["loom plugin remove word-count"],
   tools: ["loom tools list", `loom tools call grep '{"pattern":"TODO"}'`],
@@ -71,7 +81,7 @@ export const EXAMPLES: Record<string, string[]> = {
 };
 
 /** Commands whose last positional takes the rest of the words (`loom run fix the test`). */
-export const VARIADIC = new Set(["run", "threads search", "mcp add"]);
+export const VARIADIC = new Set(["run", "threads search", "mcp add", "plugin search"]);
 
 /** Commands whose `--json` output is an event stream ending in a `final` event, usage errors too. */
 export const JSON_STREAMS = new Set(["run"]);

@@ -214,6 +214,20 @@ describe("createToolRegistry", () => {
     ]);
   });
 
+  test("grants recorded at install apply to user plugins only, never to a workspace plugin of that name", async () => {
+    const ws = workspace();
+    const installedGrants = { reader: { read: ["."] } };
+    hostileCopy(join(ws.root, ".loom/plugins/reader"), "reader", { peek: "read_path" });
+    const workspaceOnly = await open({ ...ws, installedGrants });
+    const r1 = await call(workspaceOnly, "peek", { path: "f.txt" }, ws.root);
+    expect((r1.output as { code: string }).code).toBe("PERMISSION_DENIED");
+    workspaceOnly.close();
+
+    hostileCopy(join(ws.user, "reader"), "reader", { peek: "read_path" });
+    const user = await open({ ...ws, installedGrants });
+    expect(await call(user, "peek", { path: "f.txt" }, ws.root)).toEqual({ output: "data" });
+  });
+
   test("broken plugins become warnings, the rest loads", async () => {
     const ws = workspace();
     hostileCopy(join(ws.root, ".loom/plugins/badsha"), "badsha", { b1: "echo" }, { sha256: "f".repeat(64) });

@@ -47,7 +47,11 @@ test("a scaffolded plugin goes new → build → test → install → tools call
   expect(tested.out).toContain("4 passed, 0 failed");
   expect(tested.code).toBe(0);
 
-  expect(loom(dir, "plugin", "install", ".").out).toContain("installed word-count 0.1.0");
+  // No terminal: installing a plugin that asks for permissions needs --yes or --deny (grant nothing).
+  const refused = loom(dir, "plugin", "install", ".");
+  expect(refused.code).toBe(1);
+  expect(refused.err).toContain("pass --yes to grant them");
+  expect(loom(dir, "plugin", "install", ".", "--deny").out).toContain("installed word-count 0.1.0");
   const packed = Bun.spawnSync(["npm", "pack", "--silent"], {
     cwd: dir,
     env,
@@ -56,7 +60,7 @@ test("a scaffolded plugin goes new → build → test → install → tools call
   });
   expect(packed.exitCode).toBe(0);
   const tgz = join(dir, packed.stdout.toString().trim());
-  expect(loom(base, "plugin", "install", tgz).out).toContain("updated word-count 0.1.0");
+  expect(loom(base, "plugin", "install", tgz, "--deny").out).toContain("updated word-count 0.1.0");
 
   const ws = join(base, "ws");
   mkdirSync(ws);

@@ -1,148 +1,194 @@
 /**
- * `loom plugin install <dir | file.tgz | npm package>` and `loom plugin remove <name>`. A plugin is
- * validated exactly as the registry would load it (manifest, sha256, imports, exports) before it is
- * copied into the user plugin folder; TypeScript plugins are refused (they would run unsandboxed).
+ * `loom plugin install <name[@range] | file.tgz | dir>` and `loom plugin remove <name>`. A package
+ * comes from the configured npm registry (plugin-registry.ts) and is checked against the registry's
+ * integrity before it is unpacked; every plugin is then validated exactly as the registry would load
+ * it (manifest, wasm sha256, imports, exports), its permissions are shown and granted (or the install
+ * stops), and it is copied into the plugin folder and recorded in the lockfile.
  */
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
-import { NO_PERMISSIONS } from "@loom/runtime/plugins/permissions";
-import { readPluginDir } from "@loom/runtime/plugins/sources";
-import { loadWasmPlugin } from "@loom/runtime/plugins/wasm-plugin";
+import { type LockEntry, readLock, writeLock } from "@loom/runtime/plugins/lockfile";
+import type { PluginManifest, PluginPermissions } from "@loom/runtime/plugins/manifest";
+import { fromData } from "ssri";
+import { checkPluginDir } from "./plugin-check.ts";
+import { downloadTarball, resolvePackage, unpackTarball, verifyIntegrity } from "./plugin-fetch.ts";
+import { type RegistryOptions, registryOptions } from "./plugin-registry.ts";
 
 export interface Installed {
   name: string;
   version: string;
   dir: string;
   replaced: boolean;
+  entry: LockEntry;
 }
 
-function run(cmd: string[], cwd: string, what: string): void {
-  const p = Bun.spawnSync(cmd, { cwd, stdout: "pipe", stderr: "pipe" });
-  if (p.exitCode !== 0) {
-    const err = p.stderr.toString().trim().split("\n").slice(-3).join(" ");
-    throw new LoomError("PLUGIN_INVALID", `${what} failed: ${err || `exit ${p.exitCode}`}`);
-  }
+/**
+ * Decides what to grant a plugin being installed: resolves to the grant, or throws to stop the
+ * install. `previous` is what the user granted an earlier version.
+ */
+export type ApproveInstall = (
+  manifest: PluginManifest,
+  previous: PluginPermissions | undefined,
+) => Promise<PluginPermissions>;
+
+export interface InstallTarget {
+  /** Folder holding one folder per plugin. */
+  pluginDir: string;
+  lockFile: string;
+  registry?: RegistryOptions;
+  approve: ApproveInstall;
+  /**
+   * A reinstall from this lockfile keeps its recorded grants without asking (the user's own
+   * lockfile; not a workspace's, which comes with the repository).
+   */
+  keepsLockedGrants?: boolean;
 }
 
-/** npm's retries would make an unreachable registry hang for a minute; one quick retry only. */
-const NPM_FETCH = [
-  "--fetch-retries=1",
-  "--fetch-retry-mintimeout=1000",
-  "--fetch-retry-maxtimeout=2000",
-  "--fetch-timeout=30000",
-];
-const UNREACHABLE = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|ENETUNREACH|EHOSTUNREACH)$/;
-
-/** One line for a failed `npm pack`, from npm's error output. */
-export function npmFailure(spec: string, stderr: string): string {
-  const lines = stderr.split("\n").map((l) => l.replace(/^npm (error|ERR!) ?/, "").trim());
-  const code = lines.find((l) => l.startsWith("code "))?.slice(5);
-  if (code === "E404") return `no package '${spec}' on the npm registry`;
-  if (code && UNREACHABLE.test(code))
-    return `cannot reach the npm registry (${code}); check the network or npm's registry setting`;
-  const message = lines.find(
-    (l) => l && !/^(code|errno|syscall|A complete log|at |\{|\}|404\s*$)/.test(l) && !l.startsWith("If you"),
-  );
-  return message ?? (code ? `npm failed (${code})` : "npm failed");
-}
-
-function npmPack(spec: string, into: string): void {
-  const p = (() => {
-    try {
-      return Bun.spawnSync(
-        ["npm", "pack", spec, "--loglevel=error", ...NPM_FETCH, "--pack-destination", into],
-        {
-          cwd: into,
-          stdout: "pipe",
-          stderr: "pipe",
-        },
-      );
-    } catch {
-      throw new LoomError(
-        "PLUGIN_INVALID",
-        `'${spec}' is not a folder or file here, and npm is not installed to fetch it`,
-      );
-    }
-  })();
-  if (p.exitCode !== 0) throw new LoomError("PLUGIN_INVALID", npmFailure(spec, p.stderr.toString()));
-}
-
-/** `./x`, `/x`, `~/x`, `x.tgz`: meant as a path, so a missing one is not looked up on npm. */
-const looksLikePath = (spec: string): boolean =>
+/** `./x`, `/x`, `~/x`, `x.tgz`: meant as a path, so a missing one is not looked up on the registry. */
+export const looksLikePath = (spec: string): boolean =>
   /^(\.{1,2}(\/|$)|\/|~)/.test(spec) || /\.(tgz|tar\.gz)$/.test(spec);
 
-/** Unpacks a .tgz (npm layout `package/…` or flat) and returns the folder holding loom-plugin.json. */
-function unpack(tgz: string, into: string): string {
-  run(["tar", "-xzf", tgz, "-C", into], into, `unpacking ${tgz}`);
-  for (const d of [join(into, "package"), into]) if (existsSync(join(d, "loom-plugin.json"))) return d;
-  throw new LoomError("PLUGIN_INVALID", `${tgz} holds no loom-plugin.json`);
+interface Fetched {
+  src: string;
+  source: LockEntry["source"];
+  package: string;
+  spec: string;
+  resolved: string;
+  integrity?: string;
 }
 
-function fetchNpm(spec: string, into: string): string {
+const sri = (bytes: Uint8Array): string =>
+  fromData(Buffer.from(bytes), { algorithms: ["sha512"] }).toString();
+
+async function fetchSource(
+  spec: string,
+  scratch: string,
+  target: InstallTarget,
+  locked?: LockEntry,
+): Promise<Fetched> {
+  const local = resolve(spec.replace(/^~(?=\/|$)/, process.env["HOME"] ?? "~"));
+  if (existsSync(local)) {
+    if (statSync(local).isDirectory())
+      return { src: local, source: "dir", package: "", spec: local, resolved: local };
+    const bytes = new Uint8Array(await Bun.file(local).arrayBuffer());
+    const integrity = sri(bytes);
+    if (locked?.integrity) verifyIntegrity(bytes, locked.integrity, local);
+    const src = await unpackTarball(bytes, scratch, local);
+    return { src, source: "tarball", package: "", spec: local, resolved: local, integrity };
+  }
   if (looksLikePath(spec)) throw new LoomError("NOT_FOUND", `no such plugin folder or file: ${spec}`);
-  process.stderr.write(`fetching ${spec} from npm…\n`);
-  npmPack(spec, into);
-  const tgz = readdirSync(into).find((f) => f.endsWith(".tgz"));
-  if (!tgz) throw new LoomError("PLUGIN_INVALID", `npm pack ${spec} produced no tarball`);
-  const out = join(into, "unpacked");
-  mkdirSync(out);
-  return unpack(join(into, tgz), out);
+  const opts = target.registry ?? registryOptions();
+  const r = await resolvePackage(spec, opts);
+  if (locked?.integrity && r.integrity !== locked.integrity)
+    throw new LoomError(
+      "PLUGIN_INVALID",
+      `${r.package}@${r.version}: the registry's integrity ${r.integrity.slice(0, 20)}… differs from the lockfile's ${locked.integrity.slice(0, 20)}…; refusing to install`,
+    );
+  process.stderr.write(`fetching ${r.package}@${r.version} from ${opts.registry}\n`);
+  const bytes = await downloadTarball(r, opts);
+  const src = await unpackTarball(bytes, scratch, `${r.package}@${r.version}`);
+  return {
+    src,
+    source: "registry",
+    package: r.package,
+    spec: r.spec,
+    resolved: r.tarball,
+    integrity: r.integrity,
+  };
 }
 
-export async function installPlugin(spec: string, userDir: string): Promise<Installed> {
+function copyInto(
+  src: string,
+  manifest: PluginManifest,
+  pluginDir: string,
+): { dir: string; replaced: boolean } {
+  const dest = join(pluginDir, manifest.name);
+  const staging = `${dest}.installing-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(dirname(join(staging, manifest.entry)), { recursive: true });
+  for (const f of ["loom-plugin.json", manifest.entry, "package.json", "README.md"])
+    if (existsSync(join(src, f))) cpSync(join(src, f), join(staging, f));
+  const replaced = existsSync(dest);
+  rmSync(dest, { recursive: true, force: true });
+  renameSync(staging, dest);
+  return { dir: dest, replaced };
+}
+
+/**
+ * Installs one plugin. With `locked` (a lockfile entry) the spec is that exact version and the
+ * download must match the locked integrity and sha256.
+ */
+export async function installPlugin(
+  spec: string,
+  target: InstallTarget,
+  how: { locked?: LockEntry; keepSpec?: string } = {},
+): Promise<Installed> {
+  const { locked } = how;
   const scratch = mkdtempSync(join(tmpdir(), "loom-install-"));
   try {
-    const local = resolve(spec);
-    const src = existsSync(local)
-      ? statSync(local).isDirectory()
-        ? local
-        : unpack(local, scratch)
-      : fetchNpm(spec, scratch);
-    const candidate = await readPluginDir(src, "user");
-    const { manifest } = candidate;
-    if (manifest.runtime !== "wasm") {
+    const got = await fetchSource(spec, scratch, target, locked);
+    const { manifest, wasm } = await checkPluginDir(got.src);
+    const sha256 = new Bun.CryptoHasher("sha256").update(wasm).digest("hex");
+    if (locked && (locked.sha256 !== sha256 || locked.version !== manifest.version))
       throw new LoomError(
         "PLUGIN_INVALID",
-        `${manifest.name}: only wasm plugins can be installed (TypeScript plugins run unsandboxed)`,
+        `${manifest.name}: ${manifest.version} (wasm sha256 ${sha256.slice(0, 12)}…) is not the locked ${locked.version} (${locked.sha256.slice(0, 12)}…); refusing to install`,
       );
-    }
-    const wasm = await candidate.load();
-    if (!(wasm instanceof Uint8Array))
-      throw new LoomError("PLUGIN_INVALID", `${manifest.name}: entry is not wasm`);
-    loadWasmPlugin({ manifest, wasm, root: scratch, permissions: async () => NO_PERMISSIONS }).host.close();
-
-    const dest = join(userDir, manifest.name);
-    const staging = `${dest}.installing-${process.pid}`;
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(dirname(join(staging, manifest.entry)), { recursive: true });
-    cpSync(join(src, "loom-plugin.json"), join(staging, "loom-plugin.json"));
-    cpSync(join(src, manifest.entry), join(staging, manifest.entry));
-    if (existsSync(join(src, "README.md"))) cpSync(join(src, "README.md"), join(staging, "README.md"));
-    const replaced = existsSync(dest);
-    rmSync(dest, { recursive: true, force: true });
-    renameSync(staging, dest);
-    return { name: manifest.name, version: manifest.version, dir: dest, replaced };
+    const lock = readLock(target.lockFile);
+    const previous = locked?.granted ?? lock.plugins[manifest.name]?.granted;
+    const granted =
+      locked && target.keepsLockedGrants ? locked.granted : await target.approve(manifest, previous);
+    const { dir, replaced } = copyInto(got.src, manifest, target.pluginDir);
+    const entry: LockEntry = {
+      package: got.package || (await packageNameOf(got.src)) || manifest.name,
+      spec: locked?.spec ?? how.keepSpec ?? got.spec,
+      version: manifest.version,
+      source: got.source,
+      resolved: got.resolved,
+      ...(got.integrity ? { integrity: got.integrity } : {}),
+      sha256,
+      granted,
+    };
+    lock.plugins[manifest.name] = entry;
+    writeLock(target.lockFile, lock);
+    return { name: manifest.name, version: manifest.version, dir, replaced, entry };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-export function removePlugin(name: string, userDir: string): string {
-  const dest = join(userDir, name);
+async function packageNameOf(dir: string): Promise<string | undefined> {
+  try {
+    const pkg = (await Bun.file(join(dir, "package.json")).json()) as { name?: unknown };
+    return typeof pkg.name === "string" ? pkg.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reinstalls every lockfile entry at its exact version (`loom plugin install` with no argument). */
+export async function installFromLock(target: InstallTarget): Promise<Installed[]> {
+  const lock = readLock(target.lockFile);
+  const out: Installed[] = [];
+  for (const entry of Object.values(lock.plugins)) {
+    const spec = entry.source === "registry" ? `${entry.package}@${entry.version}` : entry.resolved;
+    out.push(await installPlugin(spec, target, { locked: entry }));
+  }
+  return out;
+}
+
+export function removePlugin(name: string, pluginDir: string, lockFile: string): string {
+  const dest = join(pluginDir, name);
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(name) || !existsSync(join(dest, "loom-plugin.json"))) {
-    throw new LoomError("NOT_FOUND", `no plugin '${name}' installed in ${userDir}`);
+    throw new LoomError("NOT_FOUND", `no plugin '${name}' installed in ${pluginDir}`);
   }
   rmSync(dest, { recursive: true, force: true });
+  const lock = readLock(lockFile);
+  if (lock.plugins[name]) {
+    delete lock.plugins[name];
+    writeLock(lockFile, lock);
+  }
   return dest;
 }

@@ -1,11 +1,13 @@
 /**
  * `loom plugin new <name>`: an AssemblyScript tool plugin that builds, tests and installs as is.
- * The SDK (assembly/loom.ts) is copied from the Loom install, so the folder needs nothing else.
+ * The SDK (assembly/loom.ts) is copied from the Loom install (embedded in the single binary), so the
+ * folder needs nothing else.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
-import { resolveFromLoom } from "@loom/runtime/plugins/loom-install";
+// A file import: a path string, the file embedded in the single binary (TypeScript sees file.d.ts).
+import sdkFile from "@loom/runtime/plugins/as-sdk-file" with { type: "file" };
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
@@ -128,9 +130,7 @@ export function newPluginTool(dir: string, name: string): string {
 /** Writes the scaffold into `dir` (which must not exist yet); returns the tool name. */
 export async function scaffoldPlugin(dir: string, name: string): Promise<string> {
   const tool = newPluginTool(dir, name);
-  const sdk = await Bun.file(
-    resolveFromLoom("@loom/runtime/plugins/as-sdk", import.meta.dir, "loom plugin new"),
-  ).text();
+  const sdk = await Bun.file(sdkFile).text();
   mkdirSync(join(dir, "assembly"), { recursive: true });
   mkdirSync(join(dir, "tests"), { recursive: true });
   await Bun.write(join(dir, "loom-plugin.json"), json(manifest(name, tool)));

@@ -1,13 +1,14 @@
 /**
- * `loom plugin new|build|test|install|list|remove`: the authoring kit and plugin management.
- * Building uses the AssemblyScript compiler of this Loom install, so it needs a Loom checkout or
- * package install (not the single binary).
+ * `loom plugin new|build|test|list` (the authoring kit) and the registry commands of plugin-package.ts
+ * (pack|publish|install|update|outdated|search|remove).
+ * Building uses the AssemblyScript compiler of this Loom install; the single binary fetches one from
+ * the registry on first use (plugin-toolchain.ts).
  */
 import { resolve } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
-import { userPluginDir } from "@loom/runtime/plugins/sources";
 import { defineCommand } from "citty";
 import { ExitError } from "../cli.ts";
+import { install, outdated, pack, publish, remove, search, update } from "./plugin-package.ts";
 
 const dirArg = {
   dir: { type: "positional", description: "Plugin folder (default .)", required: false },
@@ -50,6 +51,8 @@ const build = defineCommand({
   args: dirArg,
   async run({ args }) {
     const { buildPlugin } = await import("@loom/runtime/plugins/plugin-build");
+    // The single binary carries no AssemblyScript compiler: it is fetched on first use.
+    await (await import("./plugin-toolchain.ts")).registerToolchainFetcher();
     const built = await buildPlugin(resolve(args.dir ?? "."));
     process.stdout.write(
       `built ${built.manifest.entry} (${built.wasm.length} bytes, sha256 ${built.sha256})\n`,
@@ -68,30 +71,6 @@ const test = defineCommand({
     const failed = reports.filter((r) => !r.ok).length;
     process.stdout.write(`${reports.length - failed} passed, ${failed} failed\n`);
     if (failed > 0) throw new ExitError(1);
-  },
-});
-
-const install = defineCommand({
-  meta: {
-    name: "install",
-    description: "Install a plugin for this user from a folder, a .tgz or an npm package",
-  },
-  args: {
-    source: { type: "positional", description: "Folder, .tgz file or npm package spec", required: true },
-  },
-  async run({ args }) {
-    const { installPlugin } = await import("./plugin-install.ts");
-    const r = await installPlugin(args.source, userPluginDir());
-    process.stdout.write(`${r.replaced ? "updated" : "installed"} ${r.name} ${r.version} in ${r.dir}\n`);
-  },
-});
-
-const remove = defineCommand({
-  meta: { name: "remove", description: "Remove a plugin installed for this user" },
-  args: { name: { type: "positional", description: "Plugin name", required: true } },
-  async run({ args }) {
-    const { removePlugin } = await import("./plugin-install.ts");
-    process.stdout.write(`removed ${removePlugin(args.name, userPluginDir())}\n`);
   },
 });
 
@@ -120,5 +99,17 @@ const list = defineCommand({
 
 export default defineCommand({
   meta: { name: "plugin", description: "Create, build, test, install and manage plugins" },
-  subCommands: { new: create, build, test, install, list, remove },
+  subCommands: {
+    new: create,
+    build,
+    test,
+    pack,
+    publish,
+    install,
+    update,
+    outdated,
+    search,
+    list,
+    remove,
+  },
 });

@@ -90,6 +90,8 @@ export const PluginsConfig = Type.Object(
     grants: Type.Record(Type.String(), PluginGrant, { default: {} }),
     /** TypeScript plugins from outside Loom (providers) allowed to run unsandboxed in Loom's process. */
     trusted: Type.Array(Type.String(), { default: [] }),
+    /** npm registry for `loom plugin install|publish|search` (default: .npmrc's, else registry.npmjs.org). */
+    registry: Type.Optional(Type.String({ pattern: "^https?://" })),
   },
   { additionalProperties: false, default: {} },
 );

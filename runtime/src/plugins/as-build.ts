@@ -22,8 +22,26 @@ export function loomNodeModules(): string {
   return dirname(dirname(asc));
 }
 
-export function ascCommand(opts: AsBuildOptions): string[] {
-  const nm = loomNodeModules();
+/** Fetches a compiler when Loom's own node_modules has none (the single binary); resolves its node_modules. */
+export type ToolchainFetcher = () => Promise<string>;
+let fetchToolchain: ToolchainFetcher | undefined;
+
+/** The CLI registers how to fetch the compiler (cli/src/commands/plugin-toolchain.ts). */
+export function setToolchainFetcher(f: ToolchainFetcher | undefined): void {
+  fetchToolchain = f;
+}
+
+/** Loom's own compiler when there is one, else the fetched one. */
+export async function asToolchain(): Promise<string> {
+  try {
+    return loomNodeModules();
+  } catch (e) {
+    if (!fetchToolchain) throw e;
+    return await fetchToolchain();
+  }
+}
+
+export function ascCommand(opts: AsBuildOptions, nm = loomNodeModules()): string[] {
   return [
     process.execPath,
     join(nm, "assemblyscript/bin/asc.js"),
@@ -42,7 +60,7 @@ export async function buildAssemblyScript(opts: AsBuildOptions): Promise<Uint8Ar
   if (!existsSync(join(opts.dir, opts.entry ?? "assembly/index.ts"))) {
     throw new LoomError("PLUGIN_INVALID", `${opts.dir}: no ${opts.entry ?? "assembly/index.ts"} to build`);
   }
-  const p = Bun.spawn(ascCommand(opts), {
+  const p = Bun.spawn(ascCommand(opts, await asToolchain()), {
     cwd: opts.dir,
     stdout: "pipe",
     stderr: "pipe",

@@ -39,6 +39,11 @@ export interface ToolRegistryOptions {
   /** Load TS plugins from outside the built-ins (they run unsandboxed, in-process). Default false. */
   allowTsPlugins?: boolean;
   onLog?: (plugin: string, message: string) => void;
+  /**
+   * Grants recorded by `loom plugin install` in the user's lockfile, keyed by plugin name; they
+   * apply to user plugins only, on top of the config's grants.
+   */
+  installedGrants?: Record<string, PluginPermissions>;
 }
 
 export interface PluginInfo {
@@ -71,6 +76,17 @@ export interface ToolRegistry {
   close(): void;
 }
 
+/** Both grants: paths, hosts and names together, exec when either allows it. */
+export function unionGrants(a: PluginPermissions | undefined, b: PluginPermissions): PluginPermissions {
+  const out: PluginPermissions = {};
+  for (const k of ["read", "write", "network", "env"] as const) {
+    const values = [...new Set([...(a?.[k] ?? []), ...(b[k] ?? [])])];
+    if (values.length > 0) out[k] = values;
+  }
+  if (a?.exec || b.exec) out.exec = true;
+  return out;
+}
+
 const label = (c: PluginCandidate): string => `${c.manifest.name} (${c.source})`;
 
 async function loadTools(
@@ -81,7 +97,9 @@ async function loadTools(
   const { manifest } = c;
   if (manifest.kind !== "tool") return { tools: [] };
   const trusted = c.source === "builtin";
-  const grant = opts.config?.plugins?.grants?.[manifest.name];
+  const configured = opts.config?.plugins?.grants?.[manifest.name];
+  const installed = c.source === "user" ? opts.installedGrants?.[manifest.name] : undefined;
+  const grant = installed ? unionGrants(configured, installed) : configured;
   const permissions = trusted
     ? async () => declaredPermissions(manifest)
     : () => resolvePermissions(manifest, grant, opts.consent);
