@@ -32,6 +32,9 @@ import type { PluginLimits } from "./manifest.ts";
 import type { EffectivePermissions } from "./permissions.ts";
 import type { InProcessRunner } from "./wasm-inprocess.ts";
 
+/** The least time a child process gets to start and load its module (see call()). */
+const LOAD_BUDGET_MS = 5_000;
+
 /** How long an in-process call may hold the main thread before it moves to the child. */
 export const IN_PROCESS_SLICE_MS = 50;
 
@@ -383,7 +386,7 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
     onEvent?: (event: string) => void,
   ): Promise<string> {
     if (signal?.aborted) throw cancelled();
-    const deadline = performance.now() + opts.limits.timeoutMs;
+    let deadline = performance.now() + opts.limits.timeoutMs;
     // Emitted events cannot be taken back, so a streaming call never starts where it might move.
     const runner = slow.has(exportName) || onEvent ? null : await fastPath();
     if (runner) {
@@ -410,7 +413,14 @@ export function createWasmHost(opts: WasmHostOptions): WasmHost {
       }
       if (signal?.aborted) throw cancelled();
     }
-    const c = child?.loaded && !child.dead ? child : await live(deadline);
+    let c = child?.loaded && !child.dead ? child : undefined;
+    if (!c) {
+      // Starting the process and compiling the module is the host's work, not the call's: it gets
+      // at least LOAD_BUDGET_MS (so a loaded machine does not fail a short-limit plugin's first
+      // call), and the call then has its whole timeoutMs.
+      c = await live(Math.max(deadline, performance.now() + LOAD_BUDGET_MS));
+      deadline = Math.max(deadline, performance.now() + opts.limits.timeoutMs);
+    }
     const id = nextId++;
     const started = performance.now();
     const result = new Promise<string>((resolve, reject) => c.pending.set(id, { resolve, reject, onEvent }));
