@@ -7,3 +7,6 @@ CREATE TABLE "threads_fts" (
 );
 --> statement-breakpoint
 CREATE INDEX "threads_fts_document" ON "threads_fts" USING gin ("document");
+--> statement-breakpoint
+-- `threads.fts_rowid` values: concurrent creators on several replicas never collide.
+CREATE SEQUENCE "threads_fts_rowid_seq";

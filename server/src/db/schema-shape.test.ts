@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { openDb } from "./open.ts";
-import { createTestDatabase } from "./pg/_test-cluster.ts";
+import { createTestDatabase, usePgCluster } from "./pg/_test-cluster.ts";
 import { pgShape, sqliteShape } from "./schema-shape.ts";
+
+usePgCluster();
 
 describe("one schema on both databases", () => {
   test("migrated SQLite and Postgres have the same tables, columns, keys, unique constraints and indexes", async () => {

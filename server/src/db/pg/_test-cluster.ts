@@ -9,6 +9,7 @@
  * @example
  * const url = await createTestDatabase(); // postgres://loom:loom@127.0.0.1:PORT/loom_t_1
  */
+import { beforeAll } from "bun:test";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -104,6 +105,16 @@ async function start(): Promise<Cluster> {
 export function testCluster(): Promise<Cluster> {
   G[KEY] ??= start();
   return G[KEY];
+}
+
+/** Cluster start-up (initdb, start, template) may take seconds on a loaded machine: not any one test's time. */
+export const CLUSTER_START_TIMEOUT_MS = 120_000;
+
+/** Registers a `beforeAll` that starts the run's cluster (once) with a start-up timeout of its own. */
+export function usePgCluster(): void {
+  beforeAll(async () => {
+    await (await testCluster()).template();
+  }, CLUSTER_START_TIMEOUT_MS);
 }
 
 /** Stops the cluster if this run started one (the preload's afterAll). */

@@ -1,11 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { createTestDatabase } from "./_test-cluster.ts";
+import { createTestDatabase, usePgCluster } from "./_test-cluster.ts";
 import { BUNDLED_PG_MIGRATIONS } from "./bundled-migrations.ts";
 import { migratePg } from "./migrate.ts";
 
 const DIR = join(import.meta.dir, "../../../migrations-pg");
+
+usePgCluster();
 
 describe("Postgres migrations", () => {
   test("the bundled migrations are exactly the NNN_description.sql files in server/migrations-pg", async () => {
