@@ -17,7 +17,8 @@ export interface PgDb {
 export const DEFAULT_PG_POOL = 20;
 
 export async function openPg(url: string, o: { max?: number } = {}): Promise<PgDb> {
-  const sql = new Bun.SQL(url, { max: o.max ?? DEFAULT_PG_POOL, onnotice: () => {} } as Bun.SQL.Options);
+  // A server that is down or unreachable fails start-up in seconds, not after the client's 30 s default.
+  const sql = new Bun.SQL(url, { max: o.max ?? DEFAULT_PG_POOL, connectionTimeout: 10 } as Bun.SQL.Options);
   try {
     const applied = await migratePg(sql);
     return { url, sql, db: drizzle({ client: sql, schema }), applied };
