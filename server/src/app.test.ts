@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { forEachBackend, type TestApp } from "./_backends.ts";
+import { forEachBackend } from "./_backends.ts";
 import { metricsProbe } from "./_metrics-probe.ts";
 import { sampleThread } from "./_test-helpers.ts";
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { LlmClient } from "@loom/runtime/llm";
 import { errorFromStatus } from "@loom/runtime/providers/errors";
 import { Secret } from "@loom/runtime/secret";
-import { forEachBackend, type TestApp } from "./_backends.ts";
+import { forEachBackend } from "./_backends.ts";
 import type { Upstream } from "./proxy/keys.ts";
 import { createRedactor } from "./redact.ts";
 

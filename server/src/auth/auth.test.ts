@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { forEachBackend, type TestApp } from "../_backends.ts";
+import { forEachBackend } from "../_backends.ts";
 import { hashToken } from "./tokens.ts";
 
 forEachBackend(({ kind, testApp }) => {

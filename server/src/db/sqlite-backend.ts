@@ -3,7 +3,7 @@
  * process's subscribers only (there is no other replica); rate-limit buckets are kept in memory.
  */
 import { and, asc, eq, gte, lte, type SQL } from "drizzle-orm";
-import { createToken, findToken, listTokens, revokeToken } from "../auth/tokens.ts";
+import { sqliteTokens } from "../auth/tokens.ts";
 import type { Logger } from "../logger.ts";
 import { createRateLimiter, type RateLimiter } from "../proxy/rate-limit.ts";
 import { type CostLookup, createUsageQueue, type UsageQueue } from "../proxy/usage.ts";
@@ -83,12 +83,7 @@ export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: 
     kind: "sqlite",
     db,
     threads,
-    tokens: {
-      create: (c) => createToken(db, c),
-      find: (token) => findToken(db, token),
-      list: () => listTokens(db),
-      revoke: (id, now) => revokeToken(db, id, now),
-    },
+    tokens: sqliteTokens(db),
     usageRows(userId, from, to) {
       const conds: SQL[] = [eq(usage.userId, userId)];
       if (from) conds.push(gte(usage.day, from));
