@@ -13,7 +13,7 @@ import { afterAll } from "bun:test";
 import { type AppOptions, createApp } from "./app.ts";
 import type { Backend } from "./db/backend.ts";
 import { openDb } from "./db/open.ts";
-import { createTestDatabase, usePgCluster } from "./db/pg/_test-cluster.ts";
+import { createTestDatabase, dropTestDatabase, usePgCluster } from "./db/pg/_test-cluster.ts";
 import { pgBackend } from "./db/pg/backend.ts";
 import { sqliteBackend } from "./db/sqlite-backend.ts";
 import { silentLogger } from "./logger.ts";
@@ -58,7 +58,8 @@ export async function testBackend(
     });
     return { ...b, rows: async <T>(q: string) => db.$client.query(q).all() as T[] };
   }
-  const b = await pgBackend(await createTestDatabase(), {
+  const url = await createTestDatabase();
+  const b = await pgBackend(url, {
     clock,
     log: silentLogger,
     cost: o.cost,
@@ -67,6 +68,11 @@ export async function testBackend(
   });
   return {
     ...b,
+    // Each test's database goes when its backend closes: a run makes hundreds.
+    async close() {
+      await b.close();
+      await dropTestDatabase(url);
+    },
     // Postgres answers bigint columns as strings; tests compare numbers, as SQLite gives them.
     rows: async <T>(q: string) =>
       ((await b.pg.sql.unsafe(q)) as Record<string, unknown>[]).map(

@@ -56,7 +56,7 @@ async function start(): Promise<Cluster> {
     port,
     user: USER,
     password: PASSWORD,
-    persistent: false,
+    persistent: true, // stop() removes the folder itself (the package's own removal is slower)
     createPostgresUser: true,
     onLog: () => {},
     initdbFlags: ["--no-sync"],
@@ -122,6 +122,13 @@ export async function stopTestCluster(): Promise<void> {
   const c = G[KEY];
   G[KEY] = undefined;
   if (c) await (await c).stop();
+}
+
+/** Drops a database made by `createTestDatabase` (its connections closed first, or forced). */
+export async function dropTestDatabase(url: string): Promise<void> {
+  const c = await testCluster();
+  const name = new URL(url).pathname.slice(1);
+  if (/^loom_t_\d+_\d+$/.test(name)) await c.admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 /**

@@ -6,6 +6,7 @@
 import { afterAll } from "bun:test";
 import { stopTestCluster } from "./_test-cluster.ts";
 
+// Its own timeout: a fast shutdown and removing the data folder may take seconds on a loaded machine.
 afterAll(async () => {
   await stopTestCluster();
-});
+}, 60_000);
