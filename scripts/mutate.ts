@@ -64,7 +64,9 @@ async function testsPass(sandbox: string, t: MutationTarget, timeoutMs: number, 
     cwd: sandbox,
     stdout: verbose ? "inherit" : "ignore",
     stderr: verbose ? "inherit" : "ignore",
-    env: { ...process.env, NO_COLOR: "1" },
+    // The targets are SQLite code: their suites' Postgres half tests none of it and would start a
+    // cluster per mutant (killed with SIGKILL on a timeout, it would outlive the run).
+    env: { ...process.env, NO_COLOR: "1", LOOM_TEST_BACKENDS: process.env.LOOM_TEST_BACKENDS ?? "sqlite" },
     timeout: timeoutMs,
     killSignal: "SIGKILL",
   });

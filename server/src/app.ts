@@ -2,7 +2,7 @@
  * The Loom server as an Elysia app. Everything it touches is passed in (database, provider clients,
  * upstreams, clock, fetch), so tests run it in-process with `app.handle(request)` or on a socket.
  * @example
- * const app = createApp({ db: openDb(":memory:") });
+ * const app = createApp({ db: openDb(":memory:") }); // or { backend: await pgBackend(url, …) }
  * const res = await app.handle(new Request("http://loom/health"));
  */
 import { openapi } from "@elysiajs/openapi";
@@ -13,8 +13,10 @@ import { Elysia } from "elysia";
 import { tokenResolver } from "./auth/plugin.ts";
 import type { PrincipalResolver } from "./auth/principal.ts";
 import { authRoutes } from "./auth/routes.ts";
+import type { Backend } from "./db/backend.ts";
 import type { Db } from "./db/open.ts";
-import { createDbWriter, type DbWriter } from "./db/writer.ts";
+import { sqliteBackend } from "./db/sqlite-backend.ts";
+import type { DbWriter } from "./db/writer.ts";
 import { errorsPlugin } from "./errors-plugin.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./ops/metrics.ts";
@@ -24,24 +26,25 @@ import { createProxyGuard } from "./proxy/guard.ts";
 import type { Upstream } from "./proxy/keys.ts";
 import { llmRoutes } from "./proxy/llm-routes.ts";
 import { passthroughRoutes } from "./proxy/passthrough.ts";
-import { createRateLimiter } from "./proxy/rate-limit.ts";
-import { type CostLookup, createUsageQueue, type UsageQueue } from "./proxy/usage.ts";
+import type { CostLookup, UsageQueue } from "./proxy/usage.ts";
 import { usageRoutes } from "./proxy/usage-routes.ts";
 import { createRedactor } from "./redact.ts";
 import { threadRoutes } from "./threads/routes.ts";
-import { createThreadStore } from "./threads/store.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface AppOptions {
-  db: Db;
+  /** The SQLite database (the embedded default), when no `backend` is given. */
+  db?: Db;
+  /** Where threads, tokens, usage and rate limits live (SQLite over `db`, or Postgres). */
+  backend?: Backend;
   /** Provider clients for `/proxy/{provider}/complete|stream`, holding the server's keys. */
   providers?: Record<string, LlmClient>;
   /** Upstreams (key + base URL) for the SDK pass-through routes. */
   upstreams?: Record<string, Upstream>;
   /** Exact names or `prefix*`; empty allows all. */
   allowedModels?: string[];
-  /** Proxy requests per minute per token. */
+  /** Proxy requests per minute per token (SQLite; a Postgres backend is given its own). */
   rateLimitPerMinute?: number;
   maxBodyBytes?: number;
   /** Cost of a call; default the runtime's model catalogue. */
@@ -52,9 +55,9 @@ export interface AppOptions {
   /** Extra principal resolvers tried after API tokens (sessions, later). */
   resolvers?: PrincipalResolver[];
   metrics?: Metrics;
-  /** Write transactions (default: `createDbWriter(db.$client)`, 5 s busy timeout). */
+  /** SQLite write transactions (default: `createDbWriter(db.$client)`, 5 s busy timeout). */
   writer?: DbWriter;
-  /** Usage accounting queue (default: one over `writer`); the owner calls `close()` on shutdown. */
+  /** SQLite usage accounting queue (default: one over `writer`); the owner calls `close()` on shutdown. */
   usage?: UsageQueue;
 }
 
@@ -66,13 +69,13 @@ export function createApp(o: AppOptions) {
   const redact = createRedactor(secrets);
   const log = o.log ?? createLogger({ secrets });
   const metrics = o.metrics ?? createMetrics();
-  const resolvers = [tokenResolver(o.db), ...(o.resolvers ?? [])];
+  const backend = o.backend ?? sqliteBackend(requireDb(o.db), { ...o, clock, log });
+  const resolvers = [tokenResolver(backend.tokens), ...(o.resolvers ?? [])];
   const guard = createProxyGuard({
     allowModel: createModelAllowlist(o.allowedModels ?? []),
-    limiter: createRateLimiter({ perMinute: o.rateLimitPerMinute ?? 600, now: () => clock().getTime() }),
+    limiter: backend.limiter,
   });
-  const writer = o.writer ?? createDbWriter(o.db.$client);
-  const recordUsage = (o.usage ?? createUsageQueue(o.db, { writer, cost: o.cost, clock, log })).record;
+  const recordUsage = backend.usage.record;
   const started = new WeakMap<Request, number>();
   const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const configured = () => [...new Set([...Object.keys(providers), ...Object.keys(upstreams)])].sort();
@@ -114,10 +117,10 @@ export function createApp(o: AppOptions) {
         },
       }),
     )
-    .use(opsRoutes({ db: o.db, metrics, providers: configured }))
+    .use(opsRoutes({ ping: () => backend.ping(), metrics, providers: configured }))
     .use(authRoutes(resolvers))
-    .use(threadRoutes({ store: createThreadStore(o.db, writer), resolvers, clock }))
-    .use(usageRoutes({ db: o.db, resolvers, cost: o.cost ?? costOf }))
+    .use(threadRoutes({ store: backend.threads, events: backend.events, resolvers, clock }))
+    .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))
     .use(
       passthroughRoutes({
@@ -132,6 +135,11 @@ export function createApp(o: AppOptions) {
         maxBodyBytes,
       }),
     );
+}
+
+function requireDb(db: Db | undefined): Db {
+  if (!db) throw new Error("createApp needs a db or a backend");
+  return db;
 }
 
 export type LoomApp = ReturnType<typeof createApp>;

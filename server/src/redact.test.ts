@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { LlmClient } from "@loom/runtime/llm";
 import { errorFromStatus } from "@loom/runtime/providers/errors";
 import { Secret } from "@loom/runtime/secret";
-import { testApp } from "./_test-helpers.ts";
+import { forEachBackend } from "./_backends.ts";
 import type { Upstream } from "./proxy/keys.ts";
 import { createRedactor } from "./redact.ts";
 
@@ -76,59 +76,61 @@ describe("createRedactor", () => {
   });
 });
 
-describe("the pass-through and the proxy redact encoded keys in what upstreams echo", () => {
-  test("an upstream error body quoting the key base64- or URL-encoded reaches the caller redacted", async () => {
-    const forms = encodings(KEY).map(([, f]) => f);
-    let i = 0;
-    const fetch = (async () => {
-      const form = forms[i++ % forms.length];
-      return Response.json(
-        { error: { message: `key ${form} rejected` } },
-        { status: 401, headers: { "x-echo": encodeURIComponent(KEY) } },
-      );
-    }) as unknown as typeof globalThis.fetch;
-    const upstreams: Record<string, Upstream> = {
-      anthropic: { name: "anthropic", apiKey: new Secret(KEY), baseUrl: "http://up", passthrough: true },
-    };
-    const h = testApp({ upstreams, fetch });
-    for (const _ of forms) {
-      const res = await h.call("POST", "/proxy/anthropic/v1/messages", {
-        token: h.alice,
-        body: { model: "claude-sonnet-4-6", max_tokens: 8, messages: [] },
-      });
-      expect(res.status).toBe(401);
-      const text = await res.text();
-      expect(text).toContain("[redacted]");
-      expect(leaks(text, KEY)).toBe(false);
-      expect(res.headers.get("x-echo")).toBe("[redacted]");
-    }
-  });
+forEachBackend(({ kind, testApp }) => {
+  describe(`the pass-through and the proxy redact encoded keys in what upstreams echo [${kind}]`, () => {
+    test("an upstream error body quoting the key base64- or URL-encoded reaches the caller redacted", async () => {
+      const forms = encodings(KEY).map(([, f]) => f);
+      let i = 0;
+      const fetch = (async () => {
+        const form = forms[i++ % forms.length];
+        return Response.json(
+          { error: { message: `key ${form} rejected` } },
+          { status: 401, headers: { "x-echo": encodeURIComponent(KEY) } },
+        );
+      }) as unknown as typeof globalThis.fetch;
+      const upstreams: Record<string, Upstream> = {
+        anthropic: { name: "anthropic", apiKey: new Secret(KEY), baseUrl: "http://up", passthrough: true },
+      };
+      const h = await testApp({ upstreams, fetch });
+      for (const _ of forms) {
+        const res = await h.call("POST", "/proxy/anthropic/v1/messages", {
+          token: h.alice,
+          body: { model: "claude-sonnet-4-6", max_tokens: 8, messages: [] },
+        });
+        expect(res.status).toBe(401);
+        const text = await res.text();
+        expect(text).toContain("[redacted]");
+        expect(leaks(text, KEY)).toBe(false);
+        expect(res.headers.get("x-echo")).toBe("[redacted]");
+      }
+    });
 
-  test("/complete: a provider error quoting the key encoded reaches the caller redacted", async () => {
-    const forms = encodings(KEY).map(([, f]) => f);
-    let i = 0;
-    const failing: LlmClient = {
-      provider: "anthropic",
-      async complete() {
-        throw errorFromStatus("anthropic", 403, `key ${forms[i++ % forms.length]} is not allowed`);
-      },
-      async *stream() {
-        yield* [];
-      },
-    };
-    const upstreams: Record<string, Upstream> = {
-      anthropic: { name: "anthropic", apiKey: new Secret(KEY), baseUrl: "http://up", passthrough: false },
-    };
-    const h = testApp({ upstreams, providers: { anthropic: failing } });
-    for (const _ of forms) {
-      const res = await h.call("POST", "/proxy/anthropic/complete", {
-        token: h.alice,
-        body: { model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }] },
-      });
-      expect(res.status).toBe(502);
-      const text = await res.text();
-      expect(text).toContain("[redacted]");
-      expect(leaks(text, KEY)).toBe(false);
-    }
+    test("/complete: a provider error quoting the key encoded reaches the caller redacted", async () => {
+      const forms = encodings(KEY).map(([, f]) => f);
+      let i = 0;
+      const failing: LlmClient = {
+        provider: "anthropic",
+        async complete() {
+          throw errorFromStatus("anthropic", 403, `key ${forms[i++ % forms.length]} is not allowed`);
+        },
+        async *stream() {
+          yield* [];
+        },
+      };
+      const upstreams: Record<string, Upstream> = {
+        anthropic: { name: "anthropic", apiKey: new Secret(KEY), baseUrl: "http://up", passthrough: false },
+      };
+      const h = await testApp({ upstreams, providers: { anthropic: failing } });
+      for (const _ of forms) {
+        const res = await h.call("POST", "/proxy/anthropic/complete", {
+          token: h.alice,
+          body: { model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }] },
+        });
+        expect(res.status).toBe(502);
+        const text = await res.text();
+        expect(text).toContain("[redacted]");
+        expect(leaks(text, KEY)).toBe(false);
+      }
+    });
   });
 });

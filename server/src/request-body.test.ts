@@ -5,7 +5,8 @@
 import { describe, expect, test } from "bun:test";
 import type { LlmClient, LlmRequest } from "@loom/runtime/llm";
 import { Secret } from "@loom/runtime/secret";
-import { sampleThread, testApp } from "./_test-helpers.ts";
+import { forEachBackend, type TestApp, type TestAppOptions } from "./_backends.ts";
+import { sampleThread } from "./_test-helpers.ts";
 import { MAX_JSON_DEPTH } from "./json-depth.ts";
 import type { Upstream } from "./proxy/keys.ts";
 
@@ -35,7 +36,7 @@ function serialisingProvider() {
   return { client, calls: () => calls };
 }
 
-function setup() {
+async function setup(testApp: (o?: TestAppOptions) => Promise<TestApp>) {
   const provider = serialisingProvider();
   let upstreamCalls = 0;
   const fetch = (async () => {
@@ -48,7 +49,7 @@ function setup() {
     baseUrl,
     passthrough: true,
   });
-  const h = testApp({
+  const h = await testApp({
     providers: { anthropic: provider.client },
     upstreams: { anthropic: up("http://up"), openai: up("http://up/v1") },
     fetch,
@@ -84,7 +85,7 @@ function deepLlmRequest(n: number): string {
 }
 
 const send = (
-  h: ReturnType<typeof setup>,
+  h: Awaited<ReturnType<typeof setup>>,
   method: string,
   path: string,
   body: string | undefined,
@@ -101,96 +102,100 @@ const send = (
     }),
   );
 
-describe("authentication comes before the body", () => {
-  test("every authenticated route answers 401 without credentials, whatever body came", async () => {
-    const h = setup();
-    const routes = h.app.routes.filter((r) => !PUBLIC.has(r.path));
-    expect(routes.length).toBeGreaterThanOrEqual(11);
-    const bodies: [string, string | undefined][] = [
-      ["no body", undefined],
-      ["empty body", ""],
-      ["broken JSON", "{not json"],
-      ["deep JSON", nested(100_000)],
-      ["wrong shape", '{"visibility":7,"model":[]}'],
-    ];
-    const seen: string[] = [];
-    for (const r of routes) {
-      const path = r.path.replace(":id", ID).replace(":provider", "anthropic");
-      for (const [name, body] of bodies) {
-        if (r.method === "GET" && body !== undefined) continue;
-        const res = await send(h, r.method, path, body);
-        seen.push(`${r.method} ${r.path} (${name}) → ${res.status}`);
-        expect(((await res.json()) as { error: { code: string } }).error.code).toBe("UNAUTHORIZED");
+forEachBackend(({ kind, testApp }) => {
+  describe(`authentication comes before the body [${kind}]`, () => {
+    test("every authenticated route answers 401 without credentials, whatever body came", async () => {
+      const h = await setup(testApp);
+      const routes = h.app.routes.filter((r) => !PUBLIC.has(r.path));
+      expect(routes.length).toBeGreaterThanOrEqual(11);
+      const bodies: [string, string | undefined][] = [
+        ["no body", undefined],
+        ["empty body", ""],
+        ["broken JSON", "{not json"],
+        ["deep JSON", nested(100_000)],
+        ["wrong shape", '{"visibility":7,"model":[]}'],
+      ];
+      const seen: string[] = [];
+      for (const r of routes) {
+        const path = r.path.replace(":id", ID).replace(":provider", "anthropic");
+        for (const [name, body] of bodies) {
+          if (r.method === "GET" && body !== undefined) continue;
+          const res = await send(h, r.method, path, body);
+          seen.push(`${r.method} ${r.path} (${name}) → ${res.status}`);
+          expect(((await res.json()) as { error: { code: string } }).error.code).toBe("UNAUTHORIZED");
+        }
       }
-    }
-    expect(seen.filter((s) => !s.endsWith("→ 401"))).toEqual([]);
-    expect(h.providerCalls()).toBe(0);
-    expect(h.upstreamCalls()).toBe(0);
-  });
+      expect(seen.filter((s) => !s.endsWith("→ 401"))).toEqual([]);
+      expect(h.providerCalls()).toBe(0);
+      expect(h.upstreamCalls()).toBe(0);
+    });
 
-  test("with credentials, a missing or empty body is a one-line 400 naming the problem", async () => {
-    const h = setup();
-    for (const [method, path] of [
-      ["PUT", `/api/threads/${ID}`],
-      ["POST", `/api/threads/${ID}/visibility`],
-      ["POST", "/proxy/anthropic/complete"],
-      ["POST", "/proxy/anthropic/stream"],
-    ] as const) {
-      for (const body of [undefined, "", "  \n"]) {
-        const res = await send(h, method, path, body, h.alice);
-        expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 400`);
-        expect(await res.json()).toEqual({
-          error: { code: "INVALID_INPUT", message: "request body is empty: send a JSON object" },
-        });
+    test("with credentials, a missing or empty body is a one-line 400 naming the problem", async () => {
+      const h = await setup(testApp);
+      for (const [method, path] of [
+        ["PUT", `/api/threads/${ID}`],
+        ["POST", `/api/threads/${ID}/visibility`],
+        ["POST", "/proxy/anthropic/complete"],
+        ["POST", "/proxy/anthropic/stream"],
+      ] as const) {
+        for (const body of [undefined, "", "  \n"]) {
+          const res = await send(h, method, path, body, h.alice);
+          expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 400`);
+          expect(await res.json()).toEqual({
+            error: { code: "INVALID_INPUT", message: "request body is empty: send a JSON object" },
+          });
+        }
       }
-    }
-    // The pass-through reads the body itself: its own 400.
-    const res = await send(h, "POST", "/proxy/anthropic/v1/messages", undefined, h.alice);
-    expect(res.status).toBe(400);
-    expect(h.upstreamCalls()).toBe(0);
-  });
+      // The pass-through reads the body itself: its own 400.
+      const res = await send(h, "POST", "/proxy/anthropic/v1/messages", undefined, h.alice);
+      expect(res.status).toBe(400);
+      expect(h.upstreamCalls()).toBe(0);
+    });
 
-  test("a DELETE needs no body", async () => {
-    const h = setup();
-    const t = sampleThread({ id: ID });
-    expect((await send(h, "PUT", `/api/threads/${ID}`, JSON.stringify(t), h.alice)).status).toBe(201);
-    expect((await send(h, "DELETE", `/api/threads/${ID}`, undefined, h.alice)).status).toBe(204);
+    test("a DELETE needs no body", async () => {
+      const h = await setup(testApp);
+      const t = sampleThread({ id: ID });
+      expect((await send(h, "PUT", `/api/threads/${ID}`, JSON.stringify(t), h.alice)).status).toBe(201);
+      expect((await send(h, "DELETE", `/api/threads/${ID}`, undefined, h.alice)).status).toBe(204);
+    });
   });
 });
 
-describe(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`, () => {
-  const message = `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`;
+forEachBackend(({ kind, testApp }) => {
+  describe(`JSON nested deeper than ${MAX_JSON_DEPTH} levels [${kind}]`, () => {
+    const message = `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`;
 
-  test("is a 400 on every route that takes a body, and reaches no store, provider or upstream", async () => {
-    const h = setup();
-    const cases: [string, string, string][] = [
-      ["PUT", `/api/threads/${ID}`, deepThread(100_000)],
-      ["PUT", `/api/threads/${ID}`, nested(100_000)],
-      ["POST", `/api/threads/${ID}/visibility`, nested(100_000)],
-      ["POST", "/proxy/anthropic/complete", deepLlmRequest(100_000)],
-      ["POST", "/proxy/anthropic/stream", deepLlmRequest(100_000)],
-      ["POST", "/proxy/anthropic/v1/messages", deepLlmRequest(100_000)],
-      ["POST", "/proxy/openai/v1/chat/completions", deepLlmRequest(100_000)],
-      ["POST", "/proxy/anthropic/complete", deepLlmRequest(MAX_JSON_DEPTH + 1)],
-      ["PUT", `/api/threads/${ID}`, deepThread(MAX_JSON_DEPTH + 1)],
-    ];
-    for (const [method, path, body] of cases) {
-      const res = await send(h, method, path, body, h.alice);
-      expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 400`);
-      // Not retryable: a client must not take it for a transient upstream failure.
-      expect(await res.json()).toEqual({ error: { code: "INVALID_INPUT", message } });
-    }
-    expect(h.providerCalls()).toBe(0);
-    expect(h.upstreamCalls()).toBe(0);
-    expect((await send(h, "GET", `/api/threads/${ID}`, undefined, h.alice)).status).toBe(404);
-  });
+    test("is a 400 on every route that takes a body, and reaches no store, provider or upstream", async () => {
+      const h = await setup(testApp);
+      const cases: [string, string, string][] = [
+        ["PUT", `/api/threads/${ID}`, deepThread(100_000)],
+        ["PUT", `/api/threads/${ID}`, nested(100_000)],
+        ["POST", `/api/threads/${ID}/visibility`, nested(100_000)],
+        ["POST", "/proxy/anthropic/complete", deepLlmRequest(100_000)],
+        ["POST", "/proxy/anthropic/stream", deepLlmRequest(100_000)],
+        ["POST", "/proxy/anthropic/v1/messages", deepLlmRequest(100_000)],
+        ["POST", "/proxy/openai/v1/chat/completions", deepLlmRequest(100_000)],
+        ["POST", "/proxy/anthropic/complete", deepLlmRequest(MAX_JSON_DEPTH + 1)],
+        ["PUT", `/api/threads/${ID}`, deepThread(MAX_JSON_DEPTH + 1)],
+      ];
+      for (const [method, path, body] of cases) {
+        const res = await send(h, method, path, body, h.alice);
+        expect(`${method} ${path} ${res.status}`).toBe(`${method} ${path} 400`);
+        // Not retryable: a client must not take it for a transient upstream failure.
+        expect(await res.json()).toEqual({ error: { code: "INVALID_INPUT", message } });
+      }
+      expect(h.providerCalls()).toBe(0);
+      expect(h.upstreamCalls()).toBe(0);
+      expect((await send(h, "GET", `/api/threads/${ID}`, undefined, h.alice)).status).toBe(404);
+    });
 
-  test(`a body nested exactly ${MAX_JSON_DEPTH} levels is taken`, async () => {
-    const h = setup();
-    const put = await send(h, "PUT", `/api/threads/${ID}`, deepThread(MAX_JSON_DEPTH), h.alice);
-    expect(put.status).toBe(201);
-    const got = await send(h, "POST", "/proxy/anthropic/complete", deepLlmRequest(MAX_JSON_DEPTH), h.alice);
-    expect(got.status).toBe(200);
-    expect(h.providerCalls()).toBe(1);
+    test(`a body nested exactly ${MAX_JSON_DEPTH} levels is taken`, async () => {
+      const h = await setup(testApp);
+      const put = await send(h, "PUT", `/api/threads/${ID}`, deepThread(MAX_JSON_DEPTH), h.alice);
+      expect(put.status).toBe(201);
+      const got = await send(h, "POST", "/proxy/anthropic/complete", deepLlmRequest(MAX_JSON_DEPTH), h.alice);
+      expect(got.status).toBe(200);
+      expect(h.providerCalls()).toBe(1);
+    });
   });
 });

@@ -1,17 +1,22 @@
 /**
- * Starts the server on a socket: opens the database (WAL, migrations applied), reads provider keys
- * from the environment, builds provider clients, listens. Used by `loom serve` and by tests.
+ * Starts the server on a socket: opens the database (SQLite in WAL mode, or PostgreSQL when a
+ * `postgres://` URL is given; migrations applied), reads provider keys from the environment, builds
+ * provider clients, listens. Used by `loom serve` and by tests.
  */
 import { join } from "node:path";
 import { formatError, LoomError } from "@loom/runtime/errors";
 import { dataDir, type Env } from "@loom/runtime/paths";
 import { createApp, DEFAULT_MAX_BODY_BYTES } from "./app.ts";
+import type { Backend } from "./db/backend.ts";
 import { startDbMaintenance } from "./db/maintenance.ts";
 import { type Db, openDb } from "./db/open.ts";
+import { pgBackend } from "./db/pg/backend.ts";
+import { isPostgresUrl } from "./db/pg/open.ts";
+import { sqliteBackend } from "./db/sqlite-backend.ts";
 import { createDbWriter, DEFAULT_BUSY_TIMEOUT_MS } from "./db/writer.ts";
 import { createLogger } from "./logger.ts";
 import { createProviderClients, loadProviderDefinitions } from "./providers.ts";
-import { loadUpstreams } from "./proxy/keys.ts";
+import { loadUpstreams, readSecret } from "./proxy/keys.ts";
 import { createUsageQueue } from "./proxy/usage.ts";
 
 export interface ServeOptions {
@@ -20,6 +25,12 @@ export interface ServeOptions {
   port?: number;
   env?: Env;
   dbPath?: string;
+  /**
+   * `postgres://…`: run on that PostgreSQL database (replicas share it); `sqlite:PATH` or absent: the
+   * SQLite file (`dbPath`, `LOOM_SERVER_DB_PATH`, the default). Absent here, `LOOM_SERVER_DATABASE_URL`
+   * or the file `LOOM_SERVER_DATABASE_URL_FILE` names.
+   */
+  databaseUrl?: string;
   /** Where log lines go (default stderr); they pass through the key redactor either way. */
   logSink?: (line: string) => void;
   fetch?: typeof fetch;
@@ -28,8 +39,43 @@ export interface ServeOptions {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The SQLite database (throws on a Postgres server: use `backend`). */
   db: Db;
+  backend: Backend;
+  /** Where the data is, for people: the SQLite path or the Postgres URL without its password. */
+  database: string;
   stop(): Promise<void>;
+}
+
+/** The database a server runs on: Postgres URL, or a SQLite path. One line when the setting is unusable. */
+export function serverDatabase(
+  env: Env,
+  o: { databaseUrl?: string; dbPath?: string } = {},
+): { kind: "postgres"; url: string } | { kind: "sqlite"; path: string } {
+  const url = o.databaseUrl?.trim() || readSecret(env, "LOOM_SERVER_DATABASE_URL");
+  if (url && isPostgresUrl(url)) return { kind: "postgres", url };
+  if (url?.startsWith("sqlite:")) return { kind: "sqlite", path: url.slice("sqlite:".length) };
+  if (url)
+    throw new LoomError(
+      "CONFIG_INVALID",
+      `database ${JSON.stringify(redactDbUrl(url).slice(0, 80))} is neither postgres://… nor sqlite:PATH`,
+    );
+  return { kind: "sqlite", path: o.dbPath ?? serverDbPath(env) };
+}
+
+/** `postgres://loom:secret@db/loom` → `postgres://loom:***@db/loom` (for banners and errors). */
+export function redactDbUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
+}
+
+/** The password of a database URL (the logger removes it from every line). */
+function dbPassword(url: string): string[] {
+  try {
+    const p = decodeURIComponent(new URL(url).password);
+    return p ? [p] : [];
+  } catch {
+    return [];
+  }
 }
 
 export function serverDbPath(env: Env): string {
@@ -60,6 +106,19 @@ export function openServerDb(path: string): Db {
   } catch (e) {
     const hint = path === ":memory:" ? "" : " (set LOOM_SERVER_DB_PATH to a writable file)";
     throw new LoomError("CONFIG_INVALID", `cannot open server database ${path}: ${formatError(e)}${hint}`);
+  }
+}
+
+/** The Postgres backend, or one line naming the database (password hidden) and the cause. */
+export async function openServerPg(
+  url: string,
+  o: Parameters<typeof pgBackend>[1],
+): Promise<Awaited<ReturnType<typeof pgBackend>>> {
+  try {
+    return await pgBackend(url, o);
+  } catch (e) {
+    const msg = formatError(e).split("\n")[0]?.replaceAll(url, redactDbUrl(url));
+    throw new LoomError("CONFIG_INVALID", `cannot open server database ${redactDbUrl(url)}: ${msg}`);
   }
 }
 
@@ -98,18 +157,46 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   const maxBodyBytes = intEnv(env, "LOOM_SERVER_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES);
   const rateLimitPerMinute = intEnv(env, "LOOM_SERVER_RATE_LIMIT_PER_MINUTE", 600);
   const upstreams = loadUpstreams(env);
-  const secrets = () => Object.values(upstreams).flatMap((u) => (u.apiKey ? [u.apiKey.expose()] : []));
+  const where = serverDatabase(env, o);
+  const dbSecrets = where.kind === "postgres" ? dbPassword(where.url) : [];
+  const secrets = () => [
+    ...Object.values(upstreams).flatMap((u) => (u.apiKey ? [u.apiKey.expose()] : [])),
+    ...dbSecrets,
+  ];
   const log = createLogger({ secrets, ...(o.logSink ? { write: o.logSink } : {}) });
   const busyTimeoutMs = intEnv(env, "LOOM_SERVER_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS);
-  const dbPath = o.dbPath ?? serverDbPath(env);
-  const db = openServerDb(dbPath);
-  const maintenance =
-    dbPath === ":memory:" ? { async stop() {} } : startDbMaintenance(db.$client, dbPath, { log });
-  const writer = createDbWriter(db.$client, { timeoutMs: busyTimeoutMs });
-  const usage = createUsageQueue(db, { writer, clock: () => new Date(), log });
+  const clock = () => new Date();
+  let backend: Backend;
+  let sqliteDb: Db | undefined;
+  if (where.kind === "postgres") {
+    const pg = await openServerPg(where.url, { clock, log, rateLimitPerMinute, timeoutMs: busyTimeoutMs });
+    // Replicas starting together: one applies the migrations (and says so), the others find them done.
+    if (pg.pg.applied.length > 0) log.info("db.migrated", { applied: pg.pg.applied });
+    backend = pg;
+  } else {
+    const dbPath = where.path;
+    const db = openServerDb(dbPath);
+    sqliteDb = db;
+    const maintenance =
+      dbPath === ":memory:" ? { async stop() {} } : startDbMaintenance(db.$client, dbPath, { log });
+    const writer = createDbWriter(db.$client, { timeoutMs: busyTimeoutMs });
+    const usage = createUsageQueue(db, { writer, clock, log });
+    backend = sqliteBackend(db, {
+      writer,
+      usage,
+      clock,
+      log,
+      rateLimitPerMinute,
+      async onClose() {
+        await maintenance.stop();
+        db.$client.close();
+      },
+    });
+  }
+  const database = where.kind === "postgres" ? redactDbUrl(where.url) : where.path;
   const defs = await loadProviderDefinitions(Object.keys(upstreams), log);
   const app = createApp({
-    db,
+    backend,
     upstreams,
     providers: createProviderClients(upstreams, defs),
     allowedModels: list(env.LOOM_SERVER_ALLOWED_MODELS),
@@ -117,21 +204,18 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     maxBodyBytes,
     log,
     fetch: o.fetch,
-    writer,
-    usage,
   });
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = listen(o.host ?? "127.0.0.1", o.port ?? 8080, maxBodyBytes, (req) => app.handle(req));
   } catch (e) {
-    await maintenance.stop();
-    db.$client.close();
+    await backend.close();
     throw e;
   }
   // An IPv6 address needs brackets in a URL (`http://[::1]:8080`).
   const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
   const url = `http://${host}:${server.port}`;
-  log.info("server.started", { url, providers: Object.keys(upstreams) });
+  log.info("server.started", { url, providers: Object.keys(upstreams), database: backend.kind });
   if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
     // Bun's fetch keeps at most 256 requests in flight per process; more concurrent streams queue.
     log.info("server.fetch_limit", {
@@ -142,13 +226,16 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   return {
     url,
     port: server.port ?? 0,
-    db,
+    get db(): Db {
+      if (!sqliteDb) throw new Error("this server runs on PostgreSQL: use its backend");
+      return sqliteDb;
+    },
+    backend,
+    database,
     async stop() {
       await server.stop(true);
-      // Usage still waiting for the lock gets one more busy timeout; what is left is logged as lost.
-      await usage.close();
-      await maintenance.stop();
-      db.$client.close();
+      // Usage still waiting (the lock, the network) gets one more busy timeout; what is left is logged as lost.
+      await backend.close();
     },
   };
 }

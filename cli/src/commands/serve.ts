@@ -16,6 +16,11 @@ export default defineCommand({
       type: "string",
       description: "Port (default 8080, or server.port in config; 0 picks a free one)",
     },
+    database: {
+      type: "string",
+      description:
+        "postgres://user:password@host/db to share one PostgreSQL database between replicas, or sqlite:PATH (default: the SQLite file; also LOOM_SERVER_DATABASE_URL[_FILE], server.database_url)",
+    },
   },
   async run({ args }) {
     const flags: Record<string, unknown> = {};
@@ -27,14 +32,22 @@ export default defineCommand({
         throw new UsageError(`--port must be 0-65535, got "${args.port}"`);
       flags.port = port;
     }
+    if (typeof args.database === "string") {
+      if (!args.database.trim()) throw new UsageError("--database needs postgres://… or sqlite:PATH");
+      flags.database_url = args.database;
+    }
     const { loadConfig } = await import("@loom/runtime/config");
     const { config } = loadConfig({
       flags: { server: flags },
-      flagNames: { "server.host": "--host", "server.port": "--port" },
+      flagNames: { "server.host": "--host", "server.port": "--port", "server.database_url": "--database" },
     });
-    const { startServer, serverDbPath } = await import("@loom/server/serve");
-    const server = await startServer({ host: config.server.host, port: config.server.port });
-    process.stdout.write(`loom server listening on ${server.url} (database ${serverDbPath(process.env)})\n`);
+    const { startServer } = await import("@loom/server/serve");
+    const server = await startServer({
+      host: config.server.host,
+      port: config.server.port,
+      databaseUrl: config.server.database_url,
+    });
+    process.stdout.write(`loom server listening on ${server.url} (database ${server.database})\n`);
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off("SIGINT", stop);

@@ -17,6 +17,7 @@ export const PROVIDER_VARIABLES: ReadonlyArray<readonly [variable: string, key: 
   ["GOOGLE_CLOUD_PROJECT", ["providers", "vertex", "project"]],
   ["GOOGLE_CLOUD_LOCATION", ["providers", "vertex", "location"]],
   ["LOOM_SERVER_URL", ["server", "url"]],
+  ["LOOM_SERVER_DATABASE_URL", ["server", "database_url"]],
 ];
 
 const LOOM_VAR = /^LOOM_(.+?)__(.+)$/;

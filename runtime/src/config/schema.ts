@@ -56,6 +56,12 @@ export const ServerConfig = Type.Object(
     url: Type.Optional(Type.String({ minLength: 1 })),
     host: Type.String({ minLength: 1, default: "127.0.0.1" }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+    /**
+     * `loom serve`'s database: `postgres://user:password@host:5432/db` for replicas sharing one
+     * PostgreSQL database; absent means the embedded SQLite file. Also `LOOM_SERVER_DATABASE_URL`
+     * (or `LOOM_SERVER_DATABASE_URL_FILE`, a file holding it) and `loom serve --database`.
+     */
+    database_url: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false, default: {} },
 );

@@ -2,19 +2,18 @@
  * The auth plugin: resolves a principal for every request and offers the `auth` macro; a route with
  * `{ auth: true }` answers 401 without one and receives `principal` in its context.
  * @example
- * app.use(authPlugin([tokenResolver(db)])).get("/api/auth/me", ({ principal }) => principal, { auth: true })
+ * app.use(authPlugin([tokenResolver(backend.tokens)])).get("/api/auth/me", ({ principal }) => principal, { auth: true })
  */
 import { Elysia } from "elysia";
-import type { Db } from "../db/open.ts";
+import type { TokenStore } from "../db/backend.ts";
 import { HttpError } from "../http-error.ts";
 import { bearerOf, type Principal, type PrincipalResolver } from "./principal.ts";
-import { findToken } from "./tokens.ts";
 
-export function tokenResolver(db: Db): PrincipalResolver {
-  return (request) => {
+export function tokenResolver(tokens: TokenStore): PrincipalResolver {
+  return async (request) => {
     const token = bearerOf(request);
     if (!token) return undefined;
-    const rec = findToken(db, token);
+    const rec = await tokens.find(token);
     if (!rec) return undefined;
     return {
       userId: rec.userId,

@@ -1,4 +1,5 @@
 /** Loom API tokens: `lt_<random>`, shown once, stored as sha256. */
+import type { TokenStore } from "../db/backend.ts";
 import type { Db } from "../db/open.ts";
 import { tokens } from "../db/schema.ts";
 
@@ -76,4 +77,14 @@ export function revokeToken(db: Db, id: string, now = new Date()): boolean {
     id,
   ]);
   return res.changes > 0;
+}
+
+/** The SQLite functions above as a `TokenStore` (the Postgres one is `db/pg/tokens.ts`). */
+export function sqliteTokens(db: Db): TokenStore {
+  return {
+    create: (o) => createToken(db, o),
+    find: (token) => findToken(db, token),
+    list: () => listTokens(db),
+    revoke: (id, now) => revokeToken(db, id, now),
+  };
 }

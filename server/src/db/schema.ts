@@ -63,3 +63,15 @@ export const usage = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.day, t.tokenId, t.provider, t.model] })],
 );
+
+/**
+ * Proxy rate-limit buckets (one per token) when several replicas share a Postgres database: the
+ * bucket is taken by one atomic UPDATE there. A SQLite server is one process and keeps its buckets in
+ * memory; the table exists on both so the schema has one shape.
+ */
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  tokens: real("tokens").notNull(),
+  /** When `tokens` was last computed, ms since the epoch. */
+  at: integer("at").notNull(),
+});

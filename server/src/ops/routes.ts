@@ -1,13 +1,13 @@
 /** `/health` (database and configured providers, names only) and `/metrics` (Prometheus text). */
 import { VERSION } from "@loom/runtime/version";
 import { Elysia, t } from "elysia";
-import type { Db } from "../db/open.ts";
+import type { Awaitable } from "../db/backend.ts";
 import type { Metrics } from "./metrics.ts";
 
-export function opsRoutes(d: { db: Db; metrics: Metrics; providers: () => string[] }) {
-  const checkDb = (): { status: "ok" | "error"; message?: string } => {
+export function opsRoutes(d: { ping: () => Awaitable<void>; metrics: Metrics; providers: () => string[] }) {
+  const checkDb = async (): Promise<{ status: "ok" | "error"; message?: string }> => {
     try {
-      d.db.$client.query("SELECT 1").get();
+      await d.ping();
       return { status: "ok" };
     } catch {
       return { status: "error", message: "database unreachable" };
@@ -16,8 +16,8 @@ export function opsRoutes(d: { db: Db; metrics: Metrics; providers: () => string
   return new Elysia({ detail: { tags: ["ops"] } })
     .get(
       "/health",
-      ({ set }) => {
-        const database = checkDb();
+      async ({ set }) => {
+        const database = await checkDb();
         const status = database.status === "ok" ? "ok" : "degraded";
         if (status !== "ok") set.status = 503;
         return {

@@ -4,7 +4,8 @@ import { HttpError } from "../http-error.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
 export interface ProxyGuard {
-  admit(principal: Principal, provider: string, model: string): void;
+  /** Throws the HttpError that refuses the call; resolves when it may go. */
+  admit(principal: Principal, provider: string, model: string): Promise<void>;
 }
 
 /**
@@ -26,7 +27,7 @@ export function createProxyGuard(opts: {
   limiter: RateLimiter;
 }): ProxyGuard {
   return {
-    admit(principal, provider, model) {
+    async admit(principal, provider, model) {
       const problem = modelNameProblem(model);
       if (problem)
         throw new HttpError(
@@ -39,7 +40,10 @@ export function createProxyGuard(opts: {
           provider,
         });
       }
-      const wait = opts.limiter.take(principal.tokenId ?? principal.userId, principal.rateLimitPerMinute);
+      const wait = await opts.limiter.take(
+        principal.tokenId ?? principal.userId,
+        principal.rateLimitPerMinute,
+      );
       if (wait !== undefined) {
         throw new HttpError(
           429,

@@ -37,7 +37,8 @@ const KEYED: { name: string; keyEnv: string; baseEnv: string; defaultBase: strin
 
 export type Env = Record<string, string | undefined>;
 
-function readSecret(env: Env, name: string): string | undefined {
+/** `name` from the environment, or the trimmed contents of the file `name_FILE` names (one line on failure). */
+export function readSecret(env: Env, name: string): string | undefined {
   const direct = env[name]?.trim();
   if (direct) return direct;
   const file = env[`${name}_FILE`];

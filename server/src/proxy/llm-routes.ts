@@ -51,7 +51,7 @@ export function llmRoutes(d: LlmRouteDeps) {
       "/:provider/complete",
       async ({ principal, params, body, request }) => {
         const llm = client(params.provider);
-        d.guard.admit(principal, params.provider, body.model);
+        await d.guard.admit(principal, params.provider, body.model);
         const ac = linkedAbort(request);
         try {
           const res = await llm.complete(body, ac.signal);
@@ -77,9 +77,9 @@ export function llmRoutes(d: LlmRouteDeps) {
     )
     .post(
       "/:provider/stream",
-      ({ principal, params, body, request }) => {
+      async ({ principal, params, body, request }) => {
         const llm = client(params.provider);
-        d.guard.admit(principal, params.provider, body.model);
+        await d.guard.admit(principal, params.provider, body.model);
         const ac = linkedAbort(request);
         const enc = new TextEncoder();
         let iterator: AsyncIterator<LlmEvent> | undefined;

@@ -73,7 +73,7 @@ export function passthroughRoutes(d: PassthroughDeps) {
     const m = (parsed as { model?: unknown }).model;
     const model = typeof m === "string" ? m : "";
     if (!model) throw new HttpError(400, "INVALID_INPUT", "body.model is required");
-    d.guard.admit(principal, provider, model);
+    await d.guard.admit(principal, provider, model);
     // The allowlist judged the model JSON.parse saw (the last of duplicate keys). An upstream that
     // reads the first one would run another model: when a body could be read two ways (more than one
     // "model", or escaped key text), what goes upstream is the parsed object, so both agree.

@@ -1,14 +1,17 @@
-/** Per-key token bucket: `perMinute` requests, refilled continuously. Clock injected for tests. */
+/**
+ * Per-key token bucket: `perMinute` requests, refilled continuously. Clock injected for tests. This one
+ * is one process's memory (the SQLite server); replicas on Postgres share `db/pg/rate-limit.ts`.
+ */
 export interface RateLimiter {
   /** Takes one request; returns `undefined` when allowed, else the ms to wait. `perMinute` overrides the default. */
-  take(key: string, perMinute?: number): number | undefined;
+  take(key: string, perMinute?: number): number | undefined | Promise<number | undefined>;
 }
 
-export function createRateLimiter(opts: { perMinute: number; now?: () => number }): RateLimiter {
+export function createRateLimiter(opts: { perMinute: number; now?: () => number }) {
   const now = opts.now ?? Date.now;
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
-    take(key, perMinute) {
+    take(key: string, perMinute?: number): number | undefined {
       const capacity = Math.max(1, perMinute ?? opts.perMinute);
       const perMs = capacity / 60_000;
       const t = now();

@@ -1,38 +1,22 @@
 /** `GET /api/usage`: the caller's proxy usage per day, token, provider and model. */
-import { and, asc, eq, gte, lte, type SQL } from "drizzle-orm";
 import { Elysia, t } from "elysia";
 import { authPlugin } from "../auth/plugin.ts";
 import type { PrincipalResolver } from "../auth/principal.ts";
-import type { Db } from "../db/open.ts";
-import { usage } from "../db/schema.ts";
+import type { Backend } from "../db/backend.ts";
 import type { CostLookup } from "./usage.ts";
 
 const Day = t.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
 
 /** `cost` tells which models have a known price: the others' rows answer `costUsd: null`, not a wrong 0. */
-export function usageRoutes(d: { db: Db; resolvers: PrincipalResolver[]; cost: CostLookup }) {
+export function usageRoutes(d: {
+  rows: Backend["usageRows"];
+  resolvers: PrincipalResolver[];
+  cost: CostLookup;
+}) {
   return new Elysia({ prefix: "/api/usage", detail: { tags: ["usage"] } }).use(authPlugin(d.resolvers)).get(
     "",
-    ({ principal, query }) => {
-      const conds: SQL[] = [eq(usage.userId, principal.userId)];
-      if (query.from) conds.push(gte(usage.day, query.from));
-      if (query.to) conds.push(lte(usage.day, query.to));
-      const items = d.db
-        .select({
-          day: usage.day,
-          tokenId: usage.tokenId,
-          provider: usage.provider,
-          model: usage.model,
-          requests: usage.requests,
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
-          costUsd: usage.costUsd,
-        })
-        .from(usage)
-        .where(and(...conds))
-        .orderBy(asc(usage.day), asc(usage.provider), asc(usage.model))
-        .limit(10_000)
-        .all();
+    async ({ principal, query }) => {
+      const items = await d.rows(principal.userId, query.from, query.to);
       const priced = (model: string) => d.cost(model, { inputTokens: 1, outputTokens: 1 }) !== undefined;
       return { items: items.map((i) => ({ ...i, costUsd: priced(i.model) ? i.costUsd : null })) };
     },

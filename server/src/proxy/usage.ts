@@ -35,7 +35,7 @@ export interface UsageEntry {
 /** Records one proxied call; never throws, never waits. */
 export type UsageRecorder = (principal: Principal, e: UsageEntry) => void;
 
-type UsageRow = typeof usage.$inferInsert & {
+export type UsageRow = typeof usage.$inferInsert & {
   requests: number;
   inputTokens: number;
   outputTokens: number;
@@ -54,9 +54,9 @@ export interface UsageQueueOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const keyOf = (r: UsageRow) => JSON.stringify([r.day, r.tokenId, r.provider, r.model]);
+export const keyOf = (r: UsageRow) => JSON.stringify([r.day, r.tokenId, r.provider, r.model]);
 
-export function createUsageQueue(db: Db, o: UsageQueueOptions) {
+export function createUsageQueue(db: Db, o: UsageQueueOptions): UsageQueue {
   const costFn = o.cost ?? costOf;
   const maxPending = o.maxPending ?? 10_000;
   const retry = o.retry ?? { initialMs: 50, maxMs: 5000 };
@@ -213,4 +213,12 @@ export function createUsageQueue(db: Db, o: UsageQueueOptions) {
   };
 }
 
-export type UsageQueue = ReturnType<typeof createUsageQueue>;
+export interface UsageQueue {
+  record: UsageRecorder;
+  /** Tries until everything pending is written or `timeoutMs` passes; true when nothing is left. */
+  flush(timeoutMs?: number): Promise<boolean>;
+  /** Rows waiting for the database. */
+  pending(): number;
+  /** Stops retrying on a timer and flushes for up to `timeoutMs`; what is left is logged as lost. */
+  close(timeoutMs?: number): Promise<void>;
+}

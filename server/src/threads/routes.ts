@@ -1,11 +1,16 @@
-/** `/api/threads…`: CRUD with If-Match, paging, search and visibility. Bodies use the shared ThreadSchema. */
+/**
+ * `/api/threads…`: CRUD with If-Match, paging, search, visibility, and `/events` (SSE of committed
+ * writes, across replicas on Postgres). Bodies use the shared ThreadSchema.
+ */
+
+import { encodeSse } from "@loom/runtime/sync/sse";
 import { ThreadSchema, Visibility } from "@loom/runtime/thread";
 import { Elysia, t } from "elysia";
 import { authPlugin } from "../auth/plugin.ts";
 import type { Principal, PrincipalResolver } from "../auth/principal.ts";
+import type { ThreadEvents, ThreadStoreApi } from "../db/backend.ts";
 import { HttpError } from "../http-error.ts";
 import { canAccessThread, type ThreadAction } from "./policy.ts";
-import type { ThreadStore } from "./store.ts";
 
 const ThreadSummary = t.Object({
   id: t.String(),
@@ -53,15 +58,18 @@ export function parseIfMatch(v: string | undefined): number | undefined {
 }
 
 export function threadRoutes(opts: {
-  store: ThreadStore;
+  store: ThreadStoreApi;
+  events: ThreadEvents;
   resolvers: PrincipalResolver[];
   clock: () => Date;
+  /** SSE comment line interval keeping idle event streams open through proxies (ms). */
+  heartbeatMs?: number;
 }) {
   const { store } = opts;
   const notFound = (id: string) => new HttpError(404, "NOT_FOUND", `thread ${id} not found`);
   /** The live thread `id` if `principal` may do `action` on it; otherwise 404 (no hint it exists). */
-  const accessible = (principal: Principal, action: ThreadAction, id: string) => {
-    const row = store.get(id);
+  const accessible = async (principal: Principal, action: ThreadAction, id: string) => {
+    const row = await store.get(id);
     if (!row || row.deletedAt || !canAccessThread(principal, action, row)) throw notFound(id);
     return row;
   };
@@ -70,8 +78,8 @@ export function threadRoutes(opts: {
     .use(authPlugin(opts.resolvers))
     .get(
       "",
-      ({ principal, query }) => {
-        const page = store.list(principal, {
+      async ({ principal, query }) => {
+        const page = await store.list(principal, {
           limit: query.limit ?? 50,
           cursor: query.cursor,
           workspace: query.workspace,
@@ -91,8 +99,59 @@ export function threadRoutes(opts: {
       },
     )
     .get(
+      "/events",
+      ({ principal, request }) => {
+        const enc = new TextEncoder();
+        let stop = () => {};
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            const send = (s: string) => {
+              try {
+                controller.enqueue(enc.encode(s));
+              } catch {
+                stop();
+              }
+            };
+            const unsubscribe = opts.events.subscribe((e) => {
+              if (!canAccessThread(principal, "thread.read", e)) return;
+              const { ownerId: _o, ...event } = e;
+              send(encodeSse("thread.updated", event));
+            });
+            const beat = setInterval(() => send(": keep-alive\n\n"), opts.heartbeatMs ?? 15_000);
+            stop = () => {
+              clearInterval(beat);
+              unsubscribe();
+            };
+            request.signal.addEventListener("abort", () => {
+              stop();
+              try {
+                controller.close();
+              } catch {
+                // already closed
+              }
+            });
+            // First bytes at once: the client knows it is subscribed before any write.
+            send(": subscribed\n\n");
+          },
+          cancel() {
+            stop();
+          },
+        });
+        return new Response(body, {
+          headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
+        });
+      },
+      {
+        auth: true,
+        detail: {
+          summary: "Committed thread writes the caller may read, as SSE `thread.updated` events",
+          operationId: "thread.events",
+        },
+      },
+    )
+    .get(
       "/search",
-      ({ principal, query }) => ({ items: store.search(principal, query.q, query.limit ?? 20) }),
+      async ({ principal, query }) => ({ items: await store.search(principal, query.q, query.limit ?? 20) }),
       {
         auth: true,
         query: t.Object({
@@ -105,8 +164,8 @@ export function threadRoutes(opts: {
     )
     .get(
       "/:id",
-      ({ principal, params }) => {
-        const row = accessible(principal, "thread.read", params.id);
+      async ({ principal, params }) => {
+        const row = await accessible(principal, "thread.read", params.id);
         // The stored body was validated on the way in; it goes out as stored.
         return new Response(row.body, {
           headers: { "content-type": "application/json", etag: `"${row.version}"` },
@@ -167,7 +226,7 @@ export function threadRoutes(opts: {
     .delete(
       "/:id",
       async ({ principal, params, set }) => {
-        accessible(principal, "thread.delete", params.id);
+        await accessible(principal, "thread.delete", params.id);
         await store.softDelete(params.id, opts.clock());
         set.status = 204;
       },
@@ -180,7 +239,7 @@ export function threadRoutes(opts: {
     .post(
       "/:id/visibility",
       async ({ principal, params, body }) => {
-        const row = accessible(principal, "thread.read", params.id);
+        const row = await accessible(principal, "thread.read", params.id);
         if (!canAccessThread(principal, "thread.share", row)) {
           throw new HttpError(403, "FORBIDDEN", "only the owner can change visibility");
         }

@@ -1,0 +1,81 @@
+/**
+ * What the routes need from the database, whichever it is. `sqlite-backend.ts` wraps the embedded
+ * SQLite store (one process); `pg/backend.ts` is PostgreSQL, shared by several `loom serve` replicas.
+ * Both pass the same route tests (`_backends.ts` runs them on each).
+ *
+ * Per-cluster state lives behind this interface: the If-Match check (inside the write transaction),
+ * rate-limit buckets, usage rows, thread events (SSE fan-out) and periodic upkeep.
+ */
+import type { Thread, Visibility } from "@loom/runtime/thread";
+import type { Principal } from "../auth/principal.ts";
+import type { TokenRecord } from "../auth/tokens.ts";
+import type { RateLimiter } from "../proxy/rate-limit.ts";
+import type { UsageQueue } from "../proxy/usage.ts";
+import type { PutOutcome, ThreadRow, ThreadSummary } from "../threads/store.ts";
+
+export type Awaitable<T> = T | Promise<T>;
+
+export interface ThreadStoreApi {
+  get(id: string): Awaitable<ThreadRow | undefined>;
+  /** Creates when absent; otherwise requires `ifMatch` equal to the stored version (checked in the transaction). */
+  put(p: Principal, input: Thread, ifMatch: number | undefined): Promise<PutOutcome>;
+  softDelete(id: string, now: Date): Promise<void>;
+  setVisibility(id: string, visibility: Visibility): Promise<Thread | undefined>;
+  list(
+    p: Principal,
+    opts: { limit: number; cursor?: string; workspace?: string },
+  ): Awaitable<{ items: ThreadSummary[]; nextCursor: string | null } | undefined>;
+  search(p: Principal, q: string, limit: number): Awaitable<(ThreadSummary & { rank: number })[]>;
+}
+
+export interface TokenStore {
+  create(o: {
+    name: string;
+    userId?: string;
+    rateLimitPerMinute?: number;
+    now?: Date;
+  }): Awaitable<TokenRecord & { token: string }>;
+  find(token: string): Awaitable<TokenRecord | undefined>;
+  list(): Awaitable<(TokenRecord & { revokedAt: string | null })[]>;
+  revoke(id: string, now?: Date): Awaitable<boolean>;
+}
+
+export interface UsageItem {
+  day: string;
+  tokenId: string;
+  provider: string;
+  model: string;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/** A committed thread write, as subscribers of `GET /api/threads/events` see it. */
+export interface ThreadEvent {
+  id: string;
+  version: number;
+  updatedAt: string;
+  ownerId: string;
+  visibility: string;
+  deleted: boolean;
+}
+
+export interface ThreadEvents {
+  /** Calls `fn` for every committed thread write on the cluster; returns the unsubscribe. */
+  subscribe(fn: (e: ThreadEvent) => void): () => void;
+}
+
+export interface Backend {
+  kind: "sqlite" | "postgres";
+  threads: ThreadStoreApi;
+  tokens: TokenStore;
+  usageRows(userId: string, from?: string, to?: string): Awaitable<UsageItem[]>;
+  usage: UsageQueue;
+  limiter: RateLimiter;
+  events: ThreadEvents;
+  /** Throws when the database does not answer (`/health`). */
+  ping(): Awaitable<void>;
+  /** Flushes usage and closes connections. */
+  close(): Promise<void>;
+}

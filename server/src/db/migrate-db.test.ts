@@ -1,0 +1,116 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sampleThread } from "../_test-helpers.ts";
+import { createApp } from "../app.ts";
+import { silentLogger } from "../logger.ts";
+import type { Backend } from "./backend.ts";
+import { migrateDb } from "./migrate-db.ts";
+import { openDb } from "./open.ts";
+import { createTestDatabase, usePgCluster } from "./pg/_test-cluster.ts";
+import { pgBackend } from "./pg/backend.ts";
+import { sqliteBackend } from "./sqlite-backend.ts";
+
+usePgCluster();
+
+const clock = () => new Date("2026-11-25T12:00:00Z");
+
+/** What a client sees through the API: the answers that must not change with the database. */
+async function answers(backend: Backend, tokens: string[], ids: string[]) {
+  const app = createApp({ backend, log: silentLogger, clock });
+  const get = async (path: string, token: string) => {
+    const res = await app.handle(
+      new Request(`http://loom${path}`, { headers: { authorization: `Bearer ${token}` } }),
+    );
+    // Search ranks are each engine's own score (bm25, ts_rank): the order is what must match.
+    const text = (await res.text()).replace(/,"rank":[-0-9.e]+/g, "");
+    return [res.status, res.headers.get("etag"), text];
+  };
+  const out: unknown[] = [];
+  for (const t of tokens) {
+    out.push(await get("/api/auth/me", t));
+    out.push(await get("/api/threads?limit=200", t));
+    out.push(await get("/api/threads/search?q=parser", t));
+    out.push(await get("/api/threads/search?q=tokeni*", t));
+    out.push(await get("/api/usage", t));
+    for (const id of ids) out.push(await get(`/api/threads/${id}`, t));
+  }
+  return out;
+}
+
+describe("loom admin migrate-db", () => {
+  test("a SQLite server's threads, tokens and usage answer the same from Postgres; a rerun changes nothing", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "loom-migrate-db-")), "server.db");
+    const db = openDb(path);
+    const lite = sqliteBackend(db, { clock, log: silentLogger });
+    const alice = await lite.tokens.create({ name: "alice" });
+    const bob = await lite.tokens.create({ name: "bob", rateLimitPerMinute: 7 });
+    const gone = await lite.tokens.create({ name: "gone" });
+    await lite.tokens.revoke(gone.id);
+    const ap = { userId: "alice", via: "token" as const, tokenId: alice.id };
+    const threads = [
+      sampleThread({ title: "parser hang", updatedAt: "2026-11-02T10:00:00.000Z" }),
+      sampleThread({
+        title: "tokenizer notes",
+        visibility: "private",
+        updatedAt: "2026-11-03T10:00:00+02:00",
+      }),
+      sampleThread({ title: "deleted one" }),
+      sampleThread({ title: "updated", git: { branch: "fix/lexer-crash", commits: ["a1b2c3d"] } }),
+    ];
+    for (const t of threads) await lite.threads.put(ap, t, undefined);
+    await lite.threads.put(ap, { ...threads[3]!, title: "updated twice" }, 1);
+    await lite.threads.softDelete(threads[2]!.id, clock());
+    lite.usage.record(ap, {
+      provider: "anthropic",
+      model: "claude-sonnet-4-5",
+      inputTokens: 1000,
+      outputTokens: 20,
+    });
+    lite.usage.record(ap, {
+      provider: "anthropic",
+      model: "claude-sonnet-4-5",
+      inputTokens: 5,
+      outputTokens: 1,
+    });
+    lite.usage.record(
+      { ...ap, userId: "bob", tokenId: bob.id },
+      { provider: "openai", model: "made-up", inputTokens: 3, outputTokens: 4 },
+    );
+    await lite.usage.flush();
+    const ids = threads.map((t) => t.id);
+    const tokens = [alice.token, bob.token, gone.token];
+    const before = await answers(lite, tokens, ids);
+    db.$client.close();
+
+    const url = await createTestDatabase();
+    const first = await migrateDb({ from: `sqlite:${path}`, to: url, batch: 2 });
+    expect(first.map((r) => [r.table, r.rows, r.ok])).toEqual([
+      ["tokens", 3, true],
+      ["threads", 4, true],
+      ["usage", 2, true],
+    ]);
+    const second = await migrateDb({ from: `sqlite:${path}`, to: url });
+    expect(second).toEqual(first);
+
+    const pg = await pgBackend(url, { clock, log: silentLogger, max: 2 });
+    try {
+      expect(await answers(pg, tokens, ids)).toEqual(before);
+      // New threads on Postgres get index rows of their own (the sequence is past the copied ones).
+      const t = sampleThread({ title: "parser again" });
+      expect((await pg.threads.put(ap, t, undefined)).kind).toBe("created");
+      expect((await pg.threads.search(ap, "again", 10)).map((r) => r.id)).toEqual([t.id]);
+      expect(await pg.threads.search(ap, "parser", 10)).toHaveLength(4);
+    } finally {
+      await pg.close();
+    }
+  });
+
+  test("a missing source is one line", async () => {
+    const url = await createTestDatabase();
+    expect(
+      String(await migrateDb({ from: "sqlite:/nonexistent/server.db", to: url }).catch((e) => e)),
+    ).toContain("--from: no SQLite database at /nonexistent/server.db");
+  });
+});

@@ -1,0 +1,11 @@
+/**
+ * The PostgreSQL migrations as text inside the bundle (`dist/loom` has no `server/migrations-pg/`).
+ * Add each new file here; `migrate.test.ts` checks this list against the folder.
+ */
+import m000 from "../../../migrations-pg/000_init.sql" with { type: "text" };
+import m001 from "../../../migrations-pg/001_threads_fts.sql" with { type: "text" };
+
+export const BUNDLED_PG_MIGRATIONS: Readonly<Record<string, string>> = {
+  "000_init.sql": m000,
+  "001_threads_fts.sql": m001,
+};

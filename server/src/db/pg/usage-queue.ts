@@ -1,0 +1,191 @@
+/**
+ * Usage accounting on PostgreSQL, with the SQLite queue's promises (`proxy/usage.ts`): recording never
+ * fails or delays the caller's call. Calls are merged in memory by (day, token, provider, model) and
+ * written by one statement at a time (`INSERT … ON CONFLICT DO UPDATE SET requests = requests + …`,
+ * so replicas adding to the same row add up, never overwrite); rows that arrive while a write is in
+ * flight wait for the next. A failed write puts its rows back and is retried with backoff; the queue
+ * is bounded; `close()` flushes until its deadline and logs what it could not write.
+ */
+import { costOf } from "@loom/runtime/providers/catalogue";
+import type { Logger } from "../../logger.ts";
+import {
+  type CostLookup,
+  keyOf,
+  type UsageQueue,
+  type UsageRecorder,
+  type UsageRow,
+} from "../../proxy/usage.ts";
+
+export interface PgUsageQueueOptions {
+  clock: () => Date;
+  log: Logger;
+  cost?: CostLookup;
+  maxPending?: number;
+  retry?: { initialMs: number; maxMs: number };
+  /** Default deadline of `flush`/`close` (ms). */
+  timeoutMs?: number;
+}
+
+const merge = (into: UsageRow, r: UsageRow) => {
+  into.requests += r.requests;
+  into.inputTokens += r.inputTokens;
+  into.outputTokens += r.outputTokens;
+  into.costUsd += r.costUsd;
+};
+
+export function createPgUsageQueue(sql: Bun.SQL, o: PgUsageQueueOptions): UsageQueue {
+  const costFn = o.cost ?? costOf;
+  const maxPending = o.maxPending ?? 10_000;
+  const retry = o.retry ?? { initialMs: 50, maxMs: 5000 };
+  const timeoutMs = o.timeoutMs ?? 5000;
+  let pending = new Map<string, UsageRow>();
+  let inflight: Promise<void> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let delay = retry.initialMs;
+  let closed = false;
+  let reportedFailure = false;
+  let reportedDrop = false;
+
+  const write = async (rows: UsageRow[]) => {
+    const cols = {
+      day: rows.map((r) => r.day),
+      token: rows.map((r) => r.tokenId),
+      user: rows.map((r) => r.userId),
+      provider: rows.map((r) => r.provider),
+      model: rows.map((r) => r.model),
+      requests: rows.map((r) => r.requests),
+      input: rows.map((r) => r.inputTokens),
+      output: rows.map((r) => r.outputTokens),
+      cost: rows.map((r) => r.costUsd),
+    };
+    // One statement for any number of rows: arrays unnested into rows.
+    await sql`
+      INSERT INTO usage (day, token_id, user_id, provider, model, requests, input_tokens, output_tokens, cost_usd)
+      SELECT * FROM unnest(${cols.day}::text[], ${cols.token}::text[], ${cols.user}::text[], ${cols.provider}::text[],
+                           ${cols.model}::text[], ${cols.requests}::bigint[], ${cols.input}::bigint[],
+                           ${cols.output}::bigint[], ${cols.cost}::float8[])
+      ON CONFLICT (day, token_id, provider, model) DO UPDATE SET
+        requests = usage.requests + excluded.requests,
+        input_tokens = usage.input_tokens + excluded.input_tokens,
+        output_tokens = usage.output_tokens + excluded.output_tokens,
+        cost_usd = usage.cost_usd + excluded.cost_usd`;
+  };
+
+  /** Writes what is pending now (one statement); on failure the rows go back into the queue. */
+  const attempt = async (): Promise<boolean> => {
+    if (pending.size === 0) return true;
+    const batch = pending;
+    pending = new Map();
+    try {
+      await write([...batch.values()]);
+    } catch (e) {
+      for (const [k, r] of batch) {
+        const cur = pending.get(k);
+        if (cur) merge(cur, r);
+        else pending.set(k, r);
+      }
+      if (!reportedFailure) {
+        reportedFailure = true;
+        const err = e as { errno?: unknown; message?: unknown };
+        o.log.error("usage.write_failed", {
+          code: typeof err.errno === "string" ? err.errno : undefined,
+          message: String(err.message ?? e)
+            .split("\n")[0]
+            ?.slice(0, 200),
+          pendingRows: pending.size,
+          retrying: !closed,
+        });
+      }
+      return false;
+    }
+    reportedFailure = false;
+    reportedDrop = false;
+    delay = retry.initialMs;
+    return true;
+  };
+
+  const kick = () => {
+    if (inflight || timer || closed) return;
+    inflight = attempt().then((ok) => {
+      inflight = undefined;
+      if (closed) return;
+      if (!ok) {
+        timer = setTimeout(() => {
+          timer = undefined;
+          kick();
+        }, delay);
+        (timer as { unref?: () => void }).unref?.();
+        delay = Math.min(delay * 2, retry.maxMs);
+      } else if (pending.size > 0) kick();
+    });
+  };
+
+  const totals = () => {
+    const t = { rows: pending.size, requests: 0, inputTokens: 0, outputTokens: 0 };
+    for (const r of pending.values()) {
+      t.requests += r.requests;
+      t.inputTokens += r.inputTokens;
+      t.outputTokens += r.outputTokens;
+    }
+    return t;
+  };
+
+  const flush = async (ms = timeoutMs): Promise<boolean> => {
+    const start = performance.now();
+    for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+      if (inflight) await inflight;
+      if (pending.size === 0) return true;
+      if (await attempt()) return true;
+      const left = ms - (performance.now() - start);
+      if (left <= 0) return false;
+      await Bun.sleep(Math.min(wait, left));
+    }
+  };
+
+  const record: UsageRecorder = (principal, e) => {
+    const row: UsageRow = {
+      day: o.clock().toISOString().slice(0, 10),
+      tokenId: principal.tokenId ?? `user:${principal.userId}`,
+      userId: principal.userId,
+      provider: e.provider,
+      model: e.model,
+      requests: 1,
+      inputTokens: e.inputTokens,
+      outputTokens: e.outputTokens,
+      costUsd: costFn(e.model, e) ?? 0,
+    };
+    const key = keyOf(row);
+    const cur = pending.get(key);
+    if (cur) merge(cur, row);
+    else if (pending.size >= maxPending) {
+      if (!reportedDrop) {
+        reportedDrop = true;
+        o.log.error("usage.lost", {
+          reason: `queue full (${maxPending} rows waiting for the database)`,
+          provider: row.provider,
+          model: row.model,
+          requests: row.requests,
+          inputTokens: row.inputTokens,
+          outputTokens: row.outputTokens,
+        });
+      }
+      return;
+    } else pending.set(key, row);
+    kick();
+  };
+
+  return {
+    record,
+    flush,
+    pending: () => pending.size,
+    async close(ms = timeoutMs) {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (!(await flush(ms)) && pending.size > 0) {
+        o.log.error("usage.lost", { reason: `database unreachable for ${ms} ms at shutdown`, ...totals() });
+        pending.clear();
+      }
+    },
+  };
+}

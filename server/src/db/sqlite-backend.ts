@@ -1,0 +1,121 @@
+/**
+ * The embedded default: one `loom serve` process over a SQLite file. Thread events go to this
+ * process's subscribers only (there is no other replica); rate-limit buckets are kept in memory.
+ */
+import { and, asc, eq, gte, lte, type SQL } from "drizzle-orm";
+import { sqliteTokens } from "../auth/tokens.ts";
+import type { Logger } from "../logger.ts";
+import { createRateLimiter, type RateLimiter } from "../proxy/rate-limit.ts";
+import { type CostLookup, createUsageQueue, type UsageQueue } from "../proxy/usage.ts";
+import { createThreadStore } from "../threads/store.ts";
+import type { Backend, ThreadEvent, ThreadStoreApi } from "./backend.ts";
+import { createLocalEvents } from "./local-events.ts";
+import type { Db } from "./open.ts";
+import { usage } from "./schema.ts";
+import { createDbWriter, type DbWriter } from "./writer.ts";
+
+export interface SqliteBackendOptions {
+  writer?: DbWriter;
+  usage?: UsageQueue;
+  limiter?: RateLimiter;
+  rateLimitPerMinute?: number;
+  clock: () => Date;
+  log: Logger;
+  cost?: CostLookup;
+  /** Runs after the usage queue is closed (maintenance worker, the connection). */
+  onClose?: () => Promise<void> | void;
+}
+
+export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: Db } {
+  const writer = o.writer ?? createDbWriter(db.$client);
+  const store = createThreadStore(db, writer);
+  const events = createLocalEvents();
+  const emit = (e: ThreadEvent) => events.publish(e);
+  const threads: ThreadStoreApi = {
+    get: (id) => store.get(id),
+    list: (p, opts) => store.list(p, opts),
+    search: (p, q, limit) => store.search(p, q, limit),
+    async put(p, input, ifMatch) {
+      const out = await store.put(p, input, ifMatch);
+      if (out.kind === "created" || out.kind === "updated") {
+        const t = out.thread;
+        emit({
+          id: t.id,
+          version: t.version,
+          updatedAt: t.updatedAt,
+          ownerId: p.userId,
+          visibility: t.visibility,
+          deleted: false,
+        });
+      }
+      return out;
+    },
+    async softDelete(id, now) {
+      await store.softDelete(id, now);
+      const r = store.get(id);
+      if (r)
+        emit({
+          id,
+          version: r.version,
+          updatedAt: r.updatedAt,
+          ownerId: r.ownerId,
+          visibility: r.visibility,
+          deleted: true,
+        });
+    },
+    async setVisibility(id, visibility) {
+      const t = await store.setVisibility(id, visibility);
+      const r = t && store.get(id);
+      if (t && r)
+        emit({
+          id,
+          version: t.version,
+          updatedAt: r.updatedAt,
+          ownerId: r.ownerId,
+          visibility,
+          deleted: false,
+        });
+      return t;
+    },
+  };
+  const usageQueue = o.usage ?? createUsageQueue(db, { writer, cost: o.cost, clock: o.clock, log: o.log });
+  return {
+    kind: "sqlite",
+    db,
+    threads,
+    tokens: sqliteTokens(db),
+    usageRows(userId, from, to) {
+      const conds: SQL[] = [eq(usage.userId, userId)];
+      if (from) conds.push(gte(usage.day, from));
+      if (to) conds.push(lte(usage.day, to));
+      return db
+        .select({
+          day: usage.day,
+          tokenId: usage.tokenId,
+          provider: usage.provider,
+          model: usage.model,
+          requests: usage.requests,
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          costUsd: usage.costUsd,
+        })
+        .from(usage)
+        .where(and(...conds))
+        .orderBy(asc(usage.day), asc(usage.provider), asc(usage.model))
+        .limit(10_000)
+        .all();
+    },
+    usage: usageQueue,
+    limiter:
+      o.limiter ??
+      createRateLimiter({ perMinute: o.rateLimitPerMinute ?? 600, now: () => o.clock().getTime() }),
+    events,
+    ping() {
+      db.$client.query("SELECT 1").get();
+    },
+    async close() {
+      await usageQueue.close();
+      await o.onClose?.();
+    },
+  };
+}
