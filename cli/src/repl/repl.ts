@@ -3,7 +3,6 @@
  * built in the background meanwhile, so start-up stays near Bun's own. Ctrl-C cancels a running
  * turn and keeps the session; Ctrl-C on an empty prompt, Ctrl-D or /exit saves and quits.
  */
-import { createInterface, type Interface } from "node:readline";
 import { formatError } from "@loom/runtime/errors";
 import type { ToolCall } from "@loom/runtime/llm";
 import { stateDir } from "@loom/runtime/paths";
@@ -12,12 +11,15 @@ import { VERSION } from "@loom/runtime/version";
 import type { AskAnswer } from "../session/permissions.ts";
 import type { Session, SessionInit } from "../session/session.ts";
 import { parseAnswer, permissionPreview, permissionQuestion } from "../session/terminal-ask.ts";
+import { createComposer } from "./compose.ts";
 import { appendHistory, loadHistory } from "./history.ts";
 import { createLineAssembler } from "./input.ts";
 import { createRenderer } from "./render.ts";
+import { createReplInput, editorPickerIo } from "./repl-input.ts";
 import { createRunningTools } from "./running-tools.ts";
-import { runSlash, type SlashContext } from "./slash.ts";
+import { runSlash, SLASH_COMMANDS, type SlashContext } from "./slash.ts";
 import { colorEnabled, createStyle } from "./style.ts";
+import { pickThread } from "./thread-picker.ts";
 import { formatCost, formatTokens, formatUsage } from "./tool-display.ts";
 
 const PROMPT = "› ";
@@ -26,16 +28,30 @@ const CONTINUE = "… ";
 export async function startRepl(init: SessionInit): Promise<void> {
   const stdin = process.stdin;
   const stdout = process.stdout;
-  const style = createStyle(colorEnabled(stdout));
+  const color = colorEnabled(stdout);
+  const style = createStyle(color);
   const historyFile = `${stateDir()}/history`;
-  const rl: Interface = createInterface({
-    input: stdin,
-    output: stdout,
-    terminal: stdin.isTTY === true,
-    history: loadHistory(historyFile),
-    historySize: 1000,
-    prompt: PROMPT,
+  // `@` mentions, `!` commands and clipboard images (compose.ts); the editor on a terminal (repl-input.ts).
+  const composer = createComposer({
+    session: () => session(),
+    print: (line) => print(line),
+    note: (line) => above(line),
+    style,
+    ...(init.sandboxMode ? { sandboxMode: init.sandboxMode } : {}),
   });
+  const inputOptions = {
+    stdin,
+    stdout,
+    prompt: PROMPT,
+    history: loadHistory(historyFile),
+    style,
+    color,
+    session: () => session(),
+    fallbackRoot: init.workspace ?? process.cwd(),
+    commands: () => Object.entries(SLASH_COMMANDS).map(([name, c]) => ({ name, help: c.help, args: c.args })),
+    pasteImage: () => composer.pasteImage(),
+  };
+  const rl = createReplInput(inputOptions);
   // Calls still running: a live status line on a terminal, a note every 30 s when piped.
   const running = createRunningTools(stdout, style, stdout.isTTY === true);
   const renderer = createRenderer(stdout, style, undefined, running);
@@ -144,8 +160,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
   const above = (line: string) => {
     if (closing) return;
     if (!stdout.isTTY) return void process.stderr.write(`loom: ${line}\n`);
-    stdout.write("\r\x1b[K");
-    print(style.yellow(line));
+    rl.clear();
+    print(line.includes("\x1b[") ? line : style.yellow(line));
     if (stdin.isTTY && !turn && !question) rl.prompt(true);
   };
   const sessionReady: Promise<Session> = import("../session/session.ts").then((m) =>
@@ -171,7 +187,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
         if (!closing) rl.prompt();
       } else if (!turn && !question) {
         // Above the prompt, keeping what was typed (as the session's error would be).
-        stdout.write(`\r\x1b[K${sessionLine(s)}\n`);
+        rl.clear();
+        stdout.write(`${sessionLine(s)}\n`);
         attach(s);
         rl.prompt(true);
       } else {
@@ -185,7 +202,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
       exitCode = 1;
       // Say it now (above the prompt, keeping what was typed), not only at the first message.
       if (init.resume || closing) return;
-      if (stdin.isTTY) stdout.write("\r\x1b[K");
+      if (stdin.isTTY) rl.clear();
       stdout.write(`${style.red(formatError(e))}\n`);
       if (stdin.isTTY && !turn && !question) rl.prompt(true);
     },
@@ -238,6 +255,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
     showThread,
     width: () => stdout.columns ?? 80,
   };
+  const pickerIo = editorPickerIo(rl, inputOptions);
+  if (pickerIo) slashContext.pickThread = (threads) => pickThread(threads, pickerIo);
 
   /** Set by Ctrl-C while a submitted turn still waits for the session to be ready. */
   let cancelBeforeStart = false;
@@ -259,7 +278,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
         stdout.write(style.dim("thinking…"));
         thinking = true;
       }
-      const result = await s.send(text);
+      const message = await composer.compose(text);
+      const result = await s.send(message.text, message.images);
       clearThinking();
       renderer.newline();
       const { usage, costUsd, costPartial } = s.cost();
@@ -275,6 +295,17 @@ export async function startRepl(init: SessionInit): Promise<void> {
     }
   };
 
+  /** `!command`: runs it (Ctrl-C or Esc stops it); its output goes to the model with the next message. */
+  let shellAbort: AbortController | undefined;
+  const runShell = async (command: string) => {
+    shellAbort = new AbortController();
+    try {
+      await composer.runShell(command, shellAbort.signal);
+    } finally {
+      shellAbort = undefined;
+    }
+  };
+
   const submit = (raw: string) => {
     const text = raw.trim();
     if (turn) {
@@ -287,7 +318,11 @@ export async function startRepl(init: SessionInit): Promise<void> {
     }
     appendHistory(historyFile, text);
     turn = (
-      text.startsWith("/") && !text.includes("\n") ? runSlash(text, slashContext) : runTurn(text)
+      text.startsWith("/") && !text.includes("\n")
+        ? runSlash(text, slashContext)
+        : text.startsWith("!") && text.length > 1
+          ? runShell(text.slice(1).trim())
+          : runTurn(text)
     ).finally(afterTurn);
   };
   function afterTurn() {
@@ -300,8 +335,9 @@ export async function startRepl(init: SessionInit): Promise<void> {
       rl.prompt();
     } else void exit();
   }
-  // A terminal paste arrives as lines in one burst; piped input is one input per line.
-  const lines = createLineAssembler(submit, stdin.isTTY ? 8 : 0);
+  // Piped input is one input per line; the editor joins a terminal's pastes itself (readline on a
+  // terminal whose output is not one still gets lines in a burst).
+  const lines = createLineAssembler(submit, stdin.isTTY && !stdout.isTTY ? 8 : 0);
 
   rl.on("line", (line) => {
     if (question) return question(line);
@@ -316,27 +352,33 @@ export async function startRepl(init: SessionInit): Promise<void> {
     } else rl.setPrompt(PROMPT);
   });
 
-  rl.on("SIGINT", () => {
+  /** Ctrl-C or Esc: answers a question "no" and cancels the running turn; false when there is neither. */
+  const interrupt = (): boolean => {
     if (question) {
       question("n");
       void session().then((s) => s.cancel());
-      return;
+      return true;
     }
     if (turn) {
       cancelBeforeStart = true;
+      shellAbort?.abort();
       void session().then(
         (s) => s.cancel(),
         () => undefined,
       );
-      return;
+      return true;
     }
-    const hadText = lines.clear() || rl.line.length > 0;
-    if (hadText) {
+    return false;
+  };
+  rl.on("escape", () => void interrupt());
+
+  rl.on("SIGINT", () => {
+    if (interrupt()) return;
+    const assembled = lines.clear();
+    const typed = rl.clearLine();
+    if (assembled || typed) {
       stdout.write("\n");
       rl.setPrompt(PROMPT);
-      // Clear readline's half-typed line before drawing a fresh prompt.
-      (rl as unknown as { line: string; cursor: number }).line = "";
-      (rl as unknown as { cursor: number }).cursor = 0;
       rl.prompt();
       return;
     }

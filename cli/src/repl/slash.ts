@@ -2,8 +2,10 @@
 import { didYouMean } from "@loom/runtime/did-you-mean";
 import { formatError } from "@loom/runtime/errors";
 import { MODELS } from "@loom/runtime/providers/catalogue";
+import type { ThreadSummary } from "@loom/runtime/threads/store";
 import { parsePermissionMode } from "../session/permissions.ts";
 import type { Session } from "../session/session.ts";
+import type { ArgSource } from "./completion.ts";
 import type { Style } from "./style.ts";
 import { formatCost, formatTokens } from "./tool-display.ts";
 import { wrapWords } from "./wrap.ts";
@@ -17,11 +19,15 @@ export interface SlashContext {
   showThread(session: Session): void;
   /** The terminal's width in columns (default 80). */
   width?(): number;
+  /** An interactive thread picker (a terminal); undefined when cancelled. */
+  pickThread?(threads: ThreadSummary[]): Promise<string | undefined>;
 }
 
 interface SlashCommand {
   usage: string;
   help: string;
+  /** What Tab offers for the argument (completion.ts). */
+  args?: ArgSource;
   run(arg: string, ctx: SlashContext): Promise<void> | void;
 }
 
@@ -81,14 +87,17 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
   },
   resume: {
     usage: "/resume [id]",
-    help: "continue a thread (default: the latest other one here)",
+    help: "continue a thread (a picker on a terminal; else the latest other one here)",
+    args: "threads",
     async run(arg, ctx) {
       const s = await ctx.session();
       let id = arg.trim();
       if (!id) {
-        const other = s.store.list({ workspace: s.workspace }).find((t) => t.id !== s.thread.id);
-        if (!other) return ctx.print(ctx.style.dim("no other thread in this workspace"));
-        id = other.id;
+        const others = s.store.list({ workspace: s.workspace }).filter((t) => t.id !== s.thread.id);
+        if (others.length === 0) return ctx.print(ctx.style.dim("no other thread in this workspace"));
+        const chosen = ctx.pickThread ? await ctx.pickThread(others) : others[0]!.id;
+        if (!chosen) return;
+        id = chosen;
       }
       s.save();
       s.switchThread(id);
@@ -98,6 +107,7 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
   model: {
     usage: "/model [id]",
     help: "show or switch the model",
+    args: "models",
     async run(arg, ctx) {
       const s = await ctx.session();
       const id = arg.trim();
@@ -116,6 +126,7 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
   mode: {
     usage: "/mode [ask|auto|read-only]",
     help: "show or change the permission mode",
+    args: ["ask", "auto", "read-only"],
     async run(arg, ctx) {
       const s = await ctx.session();
       const next = arg.trim();
@@ -130,6 +141,7 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
   undo: {
     usage: "/undo [list]",
     help: "revert the files changed in the last turn (again to go further back)",
+    args: ["list", "force"],
     async run(arg, ctx) {
       const s = await ctx.session();
       if (arg.trim() === "list") {

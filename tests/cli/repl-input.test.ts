@@ -1,0 +1,97 @@
+/**
+ * The REPL's input in a real terminal (tmux): Tab completion of slash commands, their arguments
+ * and `@` paths; `@` attaching a file and a listing; `!` running a command whose output reaches the
+ * model; Esc cancelling a turn; multi-line input; a large paste collapsed to a placeholder; the
+ * thread picker of `/resume` and `loom resume`.
+ */
+import { afterAll, beforeAll, expect } from "bun:test";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
+import { createSandbox, type Sandbox } from "./_harness.ts";
+import { testNeeding } from "./_needs-tool.ts";
+import { hasTmux, tmuxTerminal } from "./_tmux.ts";
+
+const testWithTmux = testNeeding("tmux", hasTmux);
+let up: FakeUpstream;
+let sb: Sandbox;
+const term = tmuxTerminal();
+const { keys, waitFor } = term;
+
+function start(name: string, args: string[] = []) {
+  term.start(name, args, { ...sb.env, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: up.url }, sb.workspace);
+}
+
+/** The text of the user's last message in the request the model got last. */
+function lastUserText(): string {
+  const body = up.requests.at(-1)?.body as { messages: { role: string; content: unknown }[] };
+  const m = body.messages.filter((x) => x.role === "user").at(-1)!;
+  if (typeof m.content === "string") return m.content;
+  return (m.content as { type: string; text?: string }[])
+    .filter((c) => c.type === "text")
+    .map((c) => c.text)
+    .join("");
+}
+
+beforeAll(async () => {
+  up = await startFakeUpstream({ script: { turns: [{ text: "ok" }], onExhausted: "repeat" } });
+  sb = createSandbox({
+    "src/parser.ts": "export const parse = 1; // PARSER-BODY\n",
+    "src/printer.ts": "export const print = 2;\n",
+    "docs/guide.md": "# Guide\n",
+    "build/out.js": "ignored\n",
+    ".gitignore": "build/\n",
+  });
+  mkdirSync(join(sb.root, "outside"), { recursive: true });
+  writeFileSync(join(sb.root, "outside", "secret.txt"), "TOP-SECRET\n");
+  symlinkSync(join(sb.root, "outside", "secret.txt"), join(sb.workspace, "leak.txt"));
+});
+
+afterAll(async () => {
+  if (hasTmux) term.close();
+  await up.stop();
+  sb.cleanup();
+});
+
+testWithTmux(
+  "Tab completes slash commands and their arguments; @ completes and attaches files",
+  async () => {
+    start("complete");
+    await waitFor("(anthropic) · ask mode", "the session line");
+    keys("/mo");
+    // The live menu lists the commands that start with what was typed, from the registry.
+    await waitFor("/model", "the live menu");
+    await waitFor("/mode");
+    keys("Tab");
+    await waitFor(/^› \/model$/m, "the first entry chosen");
+    keys("Tab");
+    await waitFor(/^› \/mode$/m, "the second entry chosen");
+    keys("Enter");
+    await waitFor(/^› \/mode $/m, "the entry accepted");
+    keys("au", "Tab");
+    await waitFor(/^› \/mode auto $/m, "the mode argument completed");
+    keys("Enter");
+    await waitFor("permission mode: auto");
+
+    keys("explain @prs");
+    await waitFor("@src/parser.ts", "the fuzzy @ menu");
+    keys("Tab", "Enter");
+    await waitFor(/› explain @src\/parser\.ts $/m, "the mention completed");
+    keys("Enter");
+    await waitFor("attached @src/parser.ts");
+    await waitFor(/\n› $/m, "the next prompt");
+    expect(lastUserText()).toContain("PARSER-BODY");
+    expect(lastUserText()).toContain('<context ref="src/parser.ts">');
+
+    keys("what is in @src/ and @leak.txt", "Enter");
+    await waitFor("@leak.txt not attached: it is a link out of the workspace");
+    await waitFor("attached @src/ (listing, 2 entries)");
+    await waitFor(/ok\n[^\n]*\n› $/m, "the reply");
+    const sent = lastUserText();
+    expect(sent).toContain("parser.ts\nprinter.ts");
+    expect(sent).not.toContain("TOP-SECRET");
+    keys("C-d");
+    await waitFor("exit=0");
+  },
+  60_000,
+);
