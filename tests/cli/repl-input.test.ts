@@ -95,3 +95,90 @@ testWithTmux(
   },
   60_000,
 );
+
+testWithTmux(
+  "! runs a command whose output reaches the model; Esc cancels a turn; \\ continues a line; a large paste collapses",
+  async () => {
+    up.setScript({
+      turns: [
+        { text: "seen" },
+        { text: ["Working on it"], fault: "stall" },
+        { text: "after esc" },
+        { text: "multi" },
+        { text: "pasted" },
+      ],
+      stallMs: 20_000,
+    });
+    start("shell");
+    await waitFor("(anthropic) · ask mode", "the session line");
+    keys("!echo from-the-shell; ls src", "Enter");
+    await waitFor("│ from-the-shell");
+    await waitFor("the model sees this output with your next message");
+    expect(up.requests).toHaveLength(0);
+    keys("what did it print", "Enter");
+    await waitFor("seen");
+    const first = lastUserText();
+    expect(first.startsWith("what did it print\n\n")).toBe(true);
+    expect(first).toContain('<shell-command command="echo from-the-shell; ls src" status="exit code 0">');
+    expect(first).toContain("from-the-shell\nparser.ts\nprinter.ts");
+
+    keys("think long", "Enter");
+    await waitFor("Working on it");
+    keys("Escape");
+    await waitFor("cancelled");
+    keys("still there?", "Enter");
+    await waitFor("after esc");
+
+    // A trailing backslash continues the input on a line drawn under "… ".
+    keys("first line\\", "Enter");
+    await waitFor(/^… $/m, "the continuation line");
+    keys("second line", "Enter");
+    await waitFor("multi");
+    expect(lastUserText()).toBe("first line\nsecond line");
+
+    // A bracketed paste of many lines shows as a placeholder and is sent whole.
+    const big = Array.from({ length: 40 }, (_, i) => `pasted line ${i}`).join("\n");
+    term.paste(big);
+    await waitFor("[Pasted text #1 +40 lines]");
+    keys(" summarise", "Enter");
+    await waitFor("pasted");
+    expect(lastUserText()).toBe(`${big} summarise`);
+    keys("C-d");
+    await waitFor("exit=0");
+  },
+  60_000,
+);
+
+testWithTmux(
+  "the thread picker: loom resume and /resume search as you type; Esc cancels",
+  async () => {
+    // The two earlier tests left two threads in this workspace.
+    up.setScript({ turns: [{ text: "resumed" }], onExhausted: "repeat" });
+    start("picker", ["resume"]);
+    await waitFor("Resume a thread", "the picker");
+    await waitFor("what did it print");
+    await waitFor("explain @src/parser.ts");
+    keys("prnt");
+    await waitFor(/› prnt\n▸ what did it print {2}· .* · T-\S+\n$/m, "only the matching thread");
+    keys("Enter");
+    await waitFor(/thread T-\S+ · \d+ messages/, "the chosen thread shown");
+    await waitFor("› first line");
+
+    // tmux keeps a cleared screen in its history: look only below the last `/resume`.
+    const below = (marker: string, text: RegExp) =>
+      waitFor({ test: (s: string) => text.test(s.slice(s.lastIndexOf(marker))) } as RegExp, String(text));
+    keys("/resume", "Enter");
+    await below("› /resume", /Resume a thread/);
+    keys("Escape");
+    await below("› /resume", /^› $/m);
+    keys("/resume", "Enter");
+    await below("› /resume", /Resume a thread/);
+    keys("parser");
+    await below("› /resume", /› parser\n▸ explain/);
+    keys("Enter");
+    await below("› /resume", /› explain @src\/parser\.ts/);
+    keys("C-d");
+    await waitFor("exit=0");
+  },
+  60_000,
+);

@@ -1,7 +1,7 @@
 /**
  * From what the user typed to what the model gets: `@` mentions attached (mentions.ts), clipboard
  * images pasted as `[Image #N]`, and the output of `!` commands run since the last message, which
- * goes to the model ahead of the next one. `!command` runs here, through the bash tool in the
+ * goes to the model with the next one. `!command` runs here, through the bash tool in the
  * same command sandbox `loom tools call` uses (the user typed the command: when no sandbox can be
  * made, it says so and runs it without one).
  */
@@ -126,8 +126,9 @@ export function createComposer(deps: ComposerDeps): Composer {
       const images = [...attached.images];
       for (const [label, image] of clip) if (text.includes(label)) images.push(image);
       clip.clear();
-      const before = pending.splice(0);
-      return { text: [...before, attached.text].join("\n\n"), images };
+      // After the user's words, as attached files are: the thread's title stays what was typed.
+      const shellOutputs = pending.splice(0);
+      return { text: [attached.text, ...shellOutputs].join("\n\n"), images };
     },
   };
 }

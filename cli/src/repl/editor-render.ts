@@ -26,7 +26,6 @@ export interface Drawn {
   cursorRow: number;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI sequences are what is stripped.
 const ANSI = /\x1b\[[0-9;]*m/g;
 export const visibleWidth = (s: string): number => [...s.replace(ANSI, "")].length;
 

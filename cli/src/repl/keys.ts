@@ -1,7 +1,7 @@
 /**
  * Raw terminal input as key events. Stateful only across chunks of a bracketed paste (and an
  * escape sequence cut between two reads); everything else is decided per chunk. A lone ESC at the
- * end of a chunk is the Esc key. A carriage return followed by more input in the same chunk is a
+ * end of a chunk is the Esc key. A carriage return followed by more text in the same chunk is a
  * pasted line break (a terminal without bracketed paste), not Enter.
  */
 
@@ -176,8 +176,9 @@ export function createKeyDecoder(): KeyDecoder {
           continue;
         }
         if (c === "\r") {
-          // More input in the same read: a pasted line break, not the user pressing Enter.
-          if (i + 1 < s.length) text += "\n";
+          // Text after it in the same read: a pasted line break, not the user pressing Enter.
+          const after = s[s[i + 1] === "\n" ? i + 2 : i + 1];
+          if (after !== undefined && after !== "\x1b") text += "\n";
           else push("enter");
           i += s[i + 1] === "\n" ? 2 : 1;
           continue;

@@ -10,7 +10,7 @@ export interface PickItem {
   id: string;
   /** What is searched and shown (a thread's title). */
   label: string;
-  /** Shown dim before the label (age, id). */
+  /** Shown after the label (age, id). */
   hint?: string;
 }
 
@@ -84,7 +84,7 @@ export function pickerLines(
   const top = Math.max(0, s.selected - ROWS + 1);
   for (let i = top; i < Math.min(s.shown.length, top + ROWS); i++) {
     const it = s.shown[i]!;
-    const text = fit(`${it.hint ? `${it.hint}  ` : ""}${it.label}`);
+    const text = fit(`${it.label}${it.hint ? `  ${it.hint}` : ""}`);
     lines.push(i === s.selected ? io.inverse(`▸ ${text}`) : `  ${text}`);
   }
   if (s.shown.length === 0) lines.push(io.dim("  no match"));

@@ -18,7 +18,7 @@ export function threadItems(threads: readonly ThreadSummary[], now = Date.now())
   return threads.map((t) => ({
     id: t.id,
     label: t.title || "(untitled)",
-    hint: `${t.id}  ${ago(t.updatedAt, now).padEnd(8)} ${String(t.messageCount).padStart(3)} msgs`,
+    hint: `· ${ago(t.updatedAt, now)} · ${t.messageCount} messages · ${t.id}`,
   }));
 }
 
