@@ -133,7 +133,7 @@ function imageOf(
   }
   if (!f) return refuse(m, "no such file in the workspace");
   if (f.truncated) return refuse(m, `the image is larger than ${IMAGE_MAX_BYTES / 1024 / 1024} MB`);
-  if (!type.magic(f.bytes)) return refuse(m, `it is not a ${type.mime} image`);
+  if (!type.magic(f.bytes)) return refuse(m, `it is not a ${type.mime.slice(6).toUpperCase()} image`);
   return {
     kind: "image",
     image: { mimeType: type.mime, data: f.bytes.toString("base64") },
