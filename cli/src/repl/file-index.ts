@@ -2,14 +2,18 @@
  * The workspace's files and directories for `@` completion: the fs plugin's gitignore-aware walk
  * (cached directory listings, so a rebuild costs one lstat per directory), built on the first `@`
  * and rebuilt in the background once older than `freshMs`, while the old list still answers.
+ * A query that extends the previous one (the next keystroke) is matched only against the paths
+ * the previous one matched.
  */
-import { fuzzyFilter } from "./fuzzy.ts";
+import { fuzzyFilter, isSubsequence } from "./fuzzy.ts";
 
 export interface FileIndex {
   /** Best matches for `query` (workspace-relative; directories end in `/`). */
   search(query: string, limit: number): Promise<string[]>;
   /** Starts building, if not already built (the first `@` typed). */
   warm(): void;
+  /** Resolves once a build in progress (if any) is done. */
+  settled(): Promise<void>;
 }
 
 export interface FileIndexOptions {
@@ -23,6 +27,8 @@ interface Snapshot {
   paths: string[];
   lower: string[];
   builtAt: number;
+  /** The last query and the paths (and their lower-case forms) it matched. */
+  last?: { query: string; paths: string[]; lower: string[] };
 }
 
 export async function listWorkspace(root: string, maxEntries = 500_000): Promise<string[]> {
@@ -64,13 +70,27 @@ export function createFileIndex(root: string, opts: FileIndexOptions = {}): File
     warm() {
       if (!current) void build();
     },
+    async settled() {
+      await building;
+    },
     async search(query, limit) {
       let snap = current ?? (await build());
       if (now() - snap.builtAt > freshMs) {
         void build();
         snap = current ?? snap;
       }
-      return fuzzyFilter(query, snap.paths, limit, snap.lower);
+      const q = query.toLowerCase();
+      const last = snap.last;
+      const from = last && q.startsWith(last.query) ? last : snap;
+      const paths: string[] = [];
+      const lower: string[] = [];
+      for (let i = 0; i < from.lower.length; i++)
+        if (isSubsequence(q, from.lower[i]!)) {
+          paths.push(from.paths[i]!);
+          lower.push(from.lower[i]!);
+        }
+      snap.last = { query: q, paths, lower };
+      return fuzzyFilter(q, paths, limit, lower);
     },
   };
 }
