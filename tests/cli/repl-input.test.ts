@@ -5,7 +5,7 @@
  * thread picker of `/resume` and `loom resume`.
  */
 import { afterAll, beforeAll, expect } from "bun:test";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
 import { createSandbox, type Sandbox } from "./_harness.ts";
@@ -18,8 +18,13 @@ let sb: Sandbox;
 const term = tmuxTerminal();
 const { keys, waitFor } = term;
 
-function start(name: string, args: string[] = []) {
-  term.start(name, args, { ...sb.env, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: up.url }, sb.workspace);
+function start(name: string, args: string[] = [], env: Record<string, string> = {}) {
+  term.start(
+    name,
+    args,
+    { ...sb.env, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: up.url, ...env },
+    sb.workspace,
+  );
 }
 
 /** The text of the user's last message in the request the model got last. */
@@ -181,4 +186,35 @@ testWithTmux(
     await waitFor("exit=0");
   },
   60_000,
+);
+
+testWithTmux(
+  "Ctrl-V pastes the clipboard's image as [Image #1], sent beside the text",
+  async () => {
+    // xclip needs an X server: a stand-in on PATH answers as it does.
+    const bin = join(sb.root, "bin");
+    mkdirSync(bin, { recursive: true });
+    const png = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.from("fake-png-body")]);
+    writeFileSync(join(sb.root, "clip.png"), png);
+    writeFileSync(
+      join(bin, "xclip"),
+      `#!/bin/sh\ncase "$*" in *TARGETS*) printf 'image/png\\n' ;; *image/png*) cat '${join(sb.root, "clip.png")}' ;; *) exit 1 ;; esac\n`,
+    );
+    chmodSync(join(bin, "xclip"), 0o755);
+    up.setScript({ turns: [{ text: "a picture" }] });
+    start("clip", [], { PATH: `${bin}:${sb.env.PATH}`, DISPLAY: ":0" });
+    await waitFor("(anthropic) · ask mode", "the session line");
+    keys("what is this ", "C-v");
+    await waitFor("› what is this [Image #1]");
+    keys("Enter");
+    await waitFor("a picture");
+    const body = up.requests.at(-1)?.body as {
+      messages: { role: string; content: { type: string; source?: { data: string } }[] }[];
+    };
+    const content = body.messages.at(-1)!.content;
+    expect(content.find((c) => c.type === "image")?.source?.data).toBe(png.toString("base64"));
+    keys("C-d");
+    await waitFor("exit=0");
+  },
+  30_000,
 );

@@ -20,6 +20,10 @@ export interface DrawStyle {
   inverse(s: string): string;
 }
 
+/** Reverse video for a chosen row; plain text without colour (a marker still shows it). */
+export const inverseOf = (color: boolean): ((s: string) => string) =>
+  color ? (s) => `\x1b[7m${s}\x1b[27m` : (s) => s;
+
 export interface Drawn {
   out: string;
   /** The cursor's row below the first row drawn. */

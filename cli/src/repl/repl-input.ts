@@ -5,12 +5,12 @@
  */
 import type { Session } from "../session/session.ts";
 import type { CommandInfo, CompletionSources } from "./completion.ts";
+import { inverseOf } from "./editor-render.ts";
 import type { LineBuffer } from "./line-buffer.ts";
 import { createLineEditor } from "./line-editor.ts";
 import { type LineInput, readlineInput } from "./line-input.ts";
 import type { PickerIo } from "./picker.ts";
 import type { Style } from "./style.ts";
-import { inverseOf } from "./thread-picker.ts";
 
 export interface ReplInputOptions {
   stdin: NodeJS.ReadStream;

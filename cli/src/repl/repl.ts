@@ -11,7 +11,7 @@ import { VERSION } from "@loom/runtime/version";
 import type { AskAnswer } from "../session/permissions.ts";
 import type { Session, SessionInit } from "../session/session.ts";
 import { parseAnswer, permissionPreview, permissionQuestion } from "../session/terminal-ask.ts";
-import { createComposer } from "./compose.ts";
+import type { Composer } from "./compose.ts";
 import { appendHistory, loadHistory } from "./history.ts";
 import { createLineAssembler } from "./input.ts";
 import { createRenderer } from "./render.ts";
@@ -19,7 +19,6 @@ import { createReplInput, editorPickerIo } from "./repl-input.ts";
 import { createRunningTools } from "./running-tools.ts";
 import { runSlash, SLASH_COMMANDS, type SlashContext } from "./slash.ts";
 import { colorEnabled, createStyle } from "./style.ts";
-import { pickThread } from "./thread-picker.ts";
 import { formatCost, formatTokens, formatUsage } from "./tool-display.ts";
 
 const PROMPT = "› ";
@@ -32,13 +31,18 @@ export async function startRepl(init: SessionInit): Promise<void> {
   const style = createStyle(color);
   const historyFile = `${stateDir()}/history`;
   // `@` mentions, `!` commands and clipboard images (compose.ts); the editor on a terminal (repl-input.ts).
-  const composer = createComposer({
-    session: () => session(),
-    print: (line) => print(line),
-    note: (line) => above(line),
-    style,
-    ...(init.sandboxMode ? { sandboxMode: init.sandboxMode } : {}),
-  });
+  // Imported on first use: nothing of it is needed before the prompt.
+  let composerReady: Promise<Composer> | undefined;
+  const composer = (): Promise<Composer> =>
+    (composerReady ??= import("./compose.ts").then((m) =>
+      m.createComposer({
+        session: () => session(),
+        print: (line) => print(line),
+        note: (line) => above(line),
+        style,
+        ...(init.sandboxMode ? { sandboxMode: init.sandboxMode } : {}),
+      }),
+    ));
   const inputOptions = {
     stdin,
     stdout,
@@ -49,7 +53,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
     session: () => session(),
     fallbackRoot: init.workspace ?? process.cwd(),
     commands: () => Object.entries(SLASH_COMMANDS).map(([name, c]) => ({ name, help: c.help, args: c.args })),
-    pasteImage: () => composer.pasteImage(),
+    pasteImage: async () => (await composer()).pasteImage(),
   };
   const rl = createReplInput(inputOptions);
   // Calls still running: a live status line on a terminal, a note every 30 s when piped.
@@ -256,7 +260,9 @@ export async function startRepl(init: SessionInit): Promise<void> {
     width: () => stdout.columns ?? 80,
   };
   const pickerIo = editorPickerIo(rl, inputOptions);
-  if (pickerIo) slashContext.pickThread = (threads) => pickThread(threads, pickerIo);
+  if (pickerIo)
+    slashContext.pickThread = async (threads) =>
+      (await import("./thread-picker.ts")).pickThread(threads, pickerIo);
 
   /** Set by Ctrl-C while a submitted turn still waits for the session to be ready. */
   let cancelBeforeStart = false;
@@ -278,7 +284,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
         stdout.write(style.dim("thinking…"));
         thinking = true;
       }
-      const message = await composer.compose(text);
+      const message = await (await composer()).compose(text);
       const result = await s.send(message.text, message.images);
       clearThinking();
       renderer.newline();
@@ -300,7 +306,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
   const runShell = async (command: string) => {
     shellAbort = new AbortController();
     try {
-      await composer.runShell(command, shellAbort.signal);
+      await (await composer()).runShell(command, shellAbort.signal);
     } finally {
       shellAbort = undefined;
     }

@@ -1,5 +1,6 @@
 /** The thread picker: the workspace's threads in `pick`, on a raw terminal or inside the REPL. */
 import type { ThreadSummary } from "@loom/runtime/threads/store";
+import { inverseOf } from "./editor-render.ts";
 import { createKeyDecoder } from "./keys.ts";
 import { type PickerIo, type PickItem, pick } from "./picker.ts";
 import type { Style } from "./style.ts";
@@ -24,10 +25,6 @@ export function threadItems(threads: readonly ThreadSummary[], now = Date.now())
 
 export const pickThread = (threads: readonly ThreadSummary[], io: PickerIo): Promise<string | undefined> =>
   pick(PICKER_TITLE, threadItems(threads), io);
-
-/** Reverse video for the chosen row; plain text without colour (the `▸` still marks it). */
-export const inverseOf = (color: boolean): ((s: string) => string) =>
-  color ? (s) => `\x1b[7m${s}\x1b[27m` : (s) => s;
 
 /** A picker on the terminal before the REPL starts (`loom resume`): raw mode while it is shown. */
 export function rawTerminalIo(
