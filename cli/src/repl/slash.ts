@@ -55,8 +55,9 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
         for (const line of more) ctx.print(`${pad}${ctx.style.dim(line)}`);
       }
       const notes = [
-        "End a line with \\ to continue it.",
-        "Ctrl-C cancels a turn; Ctrl-C on an empty prompt or Ctrl-D exits.",
+        "Tab completes commands, their arguments and paths; @path attaches a file (or a directory's listing), !command runs a shell command for the model to see.",
+        "End a line with \\ (or Alt-Enter) to continue it.",
+        "Ctrl-C or Esc cancels a turn; Ctrl-C on an empty prompt or Ctrl-D exits.",
       ];
       for (const note of notes)
         for (const line of wrapWords(note, width - 2, "")) ctx.print(ctx.style.dim(`  ${line}`));
