@@ -173,7 +173,8 @@ export function createLineEditor(opts: LineEditorOptions): LineInput {
     buf = B.EMPTY;
     historyAt = -1;
     completionSeq++;
-    if (text.trim() && history[0] !== text) {
+    // Answers to questions (a permission's "y") are not history.
+    if (prompt === opts.prompt && text.trim() && history[0] !== text) {
       history.unshift(text);
       if (history.length > HISTORY_SIZE) history.pop();
     }
