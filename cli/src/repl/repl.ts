@@ -280,11 +280,13 @@ export async function startRepl(init: SessionInit): Promise<void> {
       return;
     }
     try {
+      // Mentions are attached (and their notes printed) before the turn starts.
+      const message = await (await composer()).compose(text);
+      if (cancelBeforeStart) return void print(style.yellow("cancelled"));
       if (fancy) {
         stdout.write(style.dim("thinking…"));
         thinking = true;
       }
-      const message = await (await composer()).compose(text);
       const result = await s.send(message.text, message.images);
       clearThinking();
       renderer.newline();
