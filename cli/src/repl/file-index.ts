@@ -5,7 +5,7 @@
  * A query that extends the previous one (the next keystroke) is matched only against the paths
  * the previous one matched.
  */
-import { fuzzyFilter, isSubsequence } from "./fuzzy.ts";
+import { fuzzyRank } from "./fuzzy.ts";
 
 export interface FileIndex {
   /** Best matches for `query` (workspace-relative; directories end in `/`). */
@@ -27,8 +27,8 @@ interface Snapshot {
   paths: string[];
   lower: string[];
   builtAt: number;
-  /** The last query and the paths (and their lower-case forms) it matched. */
-  last?: { query: string; paths: string[]; lower: string[] };
+  /** The last query and the indices of the paths it matched. */
+  last?: { query: string; matched: Int32Array };
 }
 
 export async function listWorkspace(root: string, maxEntries = 500_000): Promise<string[]> {
@@ -80,17 +80,10 @@ export function createFileIndex(root: string, opts: FileIndexOptions = {}): File
         snap = current ?? snap;
       }
       const q = query.toLowerCase();
-      const last = snap.last;
-      const from = last && q.startsWith(last.query) ? last : snap;
-      const paths: string[] = [];
-      const lower: string[] = [];
-      for (let i = 0; i < from.lower.length; i++)
-        if (isSubsequence(q, from.lower[i]!)) {
-          paths.push(from.paths[i]!);
-          lower.push(from.lower[i]!);
-        }
-      snap.last = { query: q, paths, lower };
-      return fuzzyFilter(q, paths, limit, lower);
+      const among = snap.last && q.startsWith(snap.last.query) ? snap.last.matched : undefined;
+      const r = fuzzyRank(q, snap.paths, snap.lower, limit, among);
+      snap.last = { query: q, matched: r.matched };
+      return r.best.map((i) => snap.paths[i]!);
     },
   };
 }

@@ -116,9 +116,7 @@ const RESCORE = 400;
 
 /**
  * The best `limit` items for `query`, best first; equal scores keep the items' order. `lower`
- * (the items in lower case, same order) saves recomputing it on every keystroke. Every candidate
- * gets the O(length) quick score; the best RESCORE of those are ranked by the exact one, which
- * keeps a keystroke over 100k paths within a frame.
+ * (the items in lower case, same order) saves recomputing it on every keystroke.
  */
 export function fuzzyFilter(
   query: string,
@@ -126,43 +124,68 @@ export function fuzzyFilter(
   limit: number,
   lower?: readonly string[],
 ): string[] {
+  const low = lower ?? items.map((i) => i.toLowerCase());
+  return fuzzyRank(query, items, low, limit).best.map((i) => items[i]!);
+}
+
+export interface Ranked {
+  /** Indices of the best items, best first. */
+  best: number[];
+  /** Indices of every item that matched, in order (the candidates for a longer query). */
+  matched: Int32Array;
+}
+
+/**
+ * Ranks `items` (or only the indices in `among`) for `query`. Every candidate gets the O(length)
+ * quick score, which is also the match test; the best RESCORE of those are ranked by the exact
+ * one. One pass, no per-item allocation: a keystroke over 100k paths stays within a frame.
+ */
+export function fuzzyRank(
+  query: string,
+  items: readonly string[],
+  lower: readonly string[],
+  limit: number,
+  among?: Int32Array,
+): Ranked {
   const q = query.toLowerCase();
-  if (q.length === 0) return shortest(items, limit);
-  const pool = topBy(items.length, Math.max(limit, RESCORE), (i) =>
-    quickScore(q, items[i]!, lower?.[i] ?? items[i]!.toLowerCase()),
-  );
-  const exact = pool.map((i) => ({ i, s: fuzzyScore(q, items[i]!, lower?.[i]) ?? Number.NEGATIVE_INFINITY }));
+  const n = among ? among.length : items.length;
+  const at = among ? (c: number) => among[c]! : (c: number) => c;
+  if (scores.length < n) {
+    scores = new Float64Array(n);
+    indices = new Int32Array(n);
+  }
+  if (q.length === 0) {
+    for (let c = 0; c < n; c++) scores[c] = -items[at(c)]!.length;
+    const best = topOf(scores, n, limit).map(at);
+    return { best, matched: among ?? Int32Array.from(items.keys()) };
+  }
+  // The hot loop: the quick score (also the match test) of every candidate.
+  let count = 0;
+  for (let c = 0; c < n; c++) {
+    const i = among ? among[c]! : c;
+    const sc = quickScore(q, items[i]!, lower[i]!);
+    if (sc === undefined) continue;
+    scores[count] = sc;
+    indices[count++] = i;
+  }
+  const matched = indices.slice(0, count);
+  const pool = topOf(scores, count, Math.max(limit, RESCORE)).map((c) => matched[c]!);
+  const exact = pool.map((i) => ({ i, s: fuzzyScore(q, items[i]!, lower[i]) ?? Number.NEGATIVE_INFINITY }));
   exact.sort((a, b) => b.s - a.s || a.i - b.i);
-  return exact.slice(0, limit).map((e) => items[e.i]!);
+  return { best: exact.slice(0, limit).map((e) => e.i), matched };
 }
 
 let scores = new Float64Array(1024);
 let indices = new Int32Array(1024);
 
-/** Indices of the `k` best scores (undefined: no match), best first, ties in index order. */
-function topBy(n: number, k: number, score: (i: number) => number | undefined): number[] {
-  if (scores.length < n) {
-    scores = new Float64Array(n);
-    indices = new Int32Array(n);
-  }
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const s = score(i);
-    if (s === undefined) continue;
-    scores[count] = s;
-    indices[count++] = i;
-  }
+/** Positions (in `0…count`) of the `k` best of `sc`, best first, ties in position order. */
+function topOf(sc: Float64Array, count: number, k: number): number[] {
   let threshold = Number.NEGATIVE_INFINITY;
-  if (count > k) threshold = scores.slice(0, count).sort()[count - k]!;
-  // Those above the threshold, then ties at it in index order up to k: a big tie is never sorted.
+  if (count > k) threshold = sc.slice(0, count).sort()[count - k]!;
+  // Those above the threshold, then ties at it in order up to k: a big tie is never sorted.
   const kept: number[] = [];
-  let ties = 0;
-  for (let c = 0; c < count; c++) if (scores[c]! > threshold) kept.push(c);
-  for (let c = 0; c < count && kept.length < k; c++) if (scores[c] === threshold && ties++ < k) kept.push(c);
-  kept.sort((a, b) => scores[b]! - scores[a]! || a - b);
-  return kept.slice(0, k).map((c) => indices[c]!);
-}
-
-function shortest(items: readonly string[], limit: number): string[] {
-  return topBy(items.length, limit, (i) => -items[i]!.length).map((i) => items[i]!);
+  for (let c = 0; c < count; c++) if (sc[c]! > threshold) kept.push(c);
+  for (let c = 0; c < count && kept.length < k; c++) if (sc[c] === threshold) kept.push(c);
+  kept.sort((a, b) => sc[b]! - sc[a]! || a - b);
+  return kept.slice(0, k);
 }
