@@ -175,9 +175,17 @@ testWithTmux(
     keys("/resume", "Enter");
     await below("› /resume", /Resume a thread/);
     keys("Escape");
+    // The picker's own query line is "› " too: wait for the picker to be gone.
+    await waitFor(
+      { test: (s: string) => !s.slice(s.lastIndexOf("› /resume")).includes("Resume a thread") } as RegExp,
+      "the picker erased after Esc",
+    );
     await below("› /resume", /^› $/m);
+    // The first picker is still on screen (in tmux's history): wait for one more.
+    const pickers = (s: string) => s.split("Resume a thread").length;
+    const before = pickers(term.screen());
     keys("/resume", "Enter");
-    await below("› /resume", /Resume a thread/);
+    await waitFor({ test: (s: string) => pickers(s) > before } as RegExp, "the second picker");
     keys("parser");
     await below("› /resume", /› parser\n▸ explain/);
     keys("Enter");
