@@ -30,6 +30,12 @@ function fileText(n: number): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The generated 100k-file repository (shared with bench/mention-complete.ts); its root. */
+export async function ensureSearchTree(): Promise<string> {
+  await ensureTree();
+  return TREE;
+}
+
 async function ensureTree(): Promise<void> {
   if (existsSync(MARKER)) return;
   rmSync(TREE, { recursive: true, force: true });

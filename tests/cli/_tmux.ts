@@ -20,6 +20,8 @@ export interface Terminal {
   ): void;
   screen(): string;
   keys(...k: string[]): void;
+  /** Pastes `text` as a terminal does (bracketed when the program asked for it). */
+  paste(text: string): void;
   /** Waits (bounded, ~10 s) until the screen shows `text`; returns the screen. */
   waitFor(text: string | RegExp, what?: string): Promise<string>;
   /** Ends the tmux server and removes its socket. */
@@ -54,6 +56,10 @@ export function tmuxTerminal(): Terminal {
     },
     screen,
     keys: (...k) => void tmux("send-keys", "-t", target, ...k),
+    paste(text) {
+      tmux("set-buffer", "-b", "loom-test", text);
+      tmux("paste-buffer", "-p", "-d", "-b", "loom-test", "-t", target);
+    },
     async waitFor(text, what = String(text)) {
       for (let i = 0; i < 200; i++) {
         const s = screen();

@@ -112,3 +112,17 @@ it("loom run at a terminal asks too: y runs the refused command once outside the
   expect(existsSync(target)).toBe(true);
   expect(JSON.stringify(up.requests.at(-1)?.body)).toContain("ran_outside_sandbox");
 }, 60_000);
+
+it("!command runs in the sandbox: it writes in the workspace, not outside it", async () => {
+  const beyond = join(outside, "bang.txt");
+  up.setScript({ turns: [{ text: "Noted." }] });
+  term.start("bang", [], env(), sb.workspace);
+  await term.waitFor("(anthropic) · ask mode", "the session line");
+  term.keys(`!touch inside.txt && echo made-inside; echo x > ${beyond}`, "Enter");
+  await term.waitFor("✗ exit code 1", "the refused write's status");
+  await term.waitFor("the model sees this output with your next message");
+  expect(existsSync(join(sb.workspace, "inside.txt"))).toBe(true);
+  expect(existsSync(beyond)).toBe(false);
+  term.keys("C-d");
+  await term.waitFor("exit=0", "loom to exit");
+}, 30_000);

@@ -3,7 +3,6 @@
  * built in the background meanwhile, so start-up stays near Bun's own. Ctrl-C cancels a running
  * turn and keeps the session; Ctrl-C on an empty prompt, Ctrl-D or /exit saves and quits.
  */
-import { createInterface, type Interface } from "node:readline";
 import { formatError } from "@loom/runtime/errors";
 import type { ToolCall } from "@loom/runtime/llm";
 import { stateDir } from "@loom/runtime/paths";
@@ -13,14 +12,16 @@ import { loadCustomCommands } from "../session/custom-commands.ts";
 import type { AskAnswer } from "../session/permissions.ts";
 import type { Session, SessionInit } from "../session/session.ts";
 import { parseAnswer, permissionPreview, permissionQuestion } from "../session/terminal-ask.ts";
+import type { Composer } from "./compose.ts";
 import { editPath } from "./diff-view.ts";
 import { expandOutput, runPager, type ToolOutput } from "./expand-output.ts";
 import { appendHistory, loadHistory } from "./history.ts";
 import { createLineAssembler } from "./input.ts";
 import { createRenderer } from "./render.ts";
+import { createReplInput, editorPickerIo } from "./repl-input.ts";
 import { createRichOutput } from "./rich-output.ts";
 import { createRunningTools } from "./running-tools.ts";
-import { registerCustomCommands, runSlash, type SlashContext } from "./slash.ts";
+import { registerCustomCommands, runSlash, SLASH_COMMANDS, type SlashContext } from "./slash.ts";
 import { colorEnabled, createStyle } from "./style.ts";
 import { formatCost, formatTokens, formatUsage } from "./tool-display.ts";
 
@@ -30,16 +31,35 @@ const CONTINUE = "… ";
 export async function startRepl(init: SessionInit): Promise<void> {
   const stdin = process.stdin;
   const stdout = process.stdout;
-  const style = createStyle(colorEnabled(stdout));
+  const color = colorEnabled(stdout);
+  const style = createStyle(color);
   const historyFile = `${stateDir()}/history`;
-  const rl: Interface = createInterface({
-    input: stdin,
-    output: stdout,
-    terminal: stdin.isTTY === true,
-    history: loadHistory(historyFile),
-    historySize: 1000,
+  // `@` mentions, `!` commands and clipboard images (compose.ts); the editor on a terminal (repl-input.ts).
+  // Imported on first use: nothing of it is needed before the prompt.
+  let composerReady: Promise<Composer> | undefined;
+  const composer = (): Promise<Composer> =>
+    (composerReady ??= import("./compose.ts").then((m) =>
+      m.createComposer({
+        session: () => session(),
+        print: (line) => print(line),
+        note: (line) => above(line),
+        style,
+        ...(init.sandboxMode ? { sandboxMode: init.sandboxMode } : {}),
+      }),
+    ));
+  const inputOptions = {
+    stdin,
+    stdout,
     prompt: PROMPT,
-  });
+    history: loadHistory(historyFile),
+    style,
+    color,
+    session: () => session(),
+    fallbackRoot: init.workspace ?? process.cwd(),
+    commands: () => Object.entries(SLASH_COMMANDS).map(([name, c]) => ({ name, help: c.help, args: c.args })),
+    pasteImage: async () => (await composer()).pasteImage(),
+  };
+  const rl = createReplInput(inputOptions);
   const fancy = stdin.isTTY === true && stdout.isTTY === true;
   // Markdown and the status line on a terminal, loaded with the first turn.
   const rich = createRichOutput(stdout, style, { markdown: stdout.isTTY === true, statusLine: fancy });
@@ -175,8 +195,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
   const above = (line: string) => {
     if (closing) return;
     if (!stdout.isTTY) return void process.stderr.write(`loom: ${line}\n`);
-    stdout.write("\r\x1b[K");
-    print(style.yellow(line));
+    rl.clear();
+    print(line.includes("\x1b[") ? line : style.yellow(line));
     if (stdin.isTTY && !turn && !question) rl.prompt(true);
   };
   const sessionReady: Promise<Session> = import("../session/session.ts").then((m) =>
@@ -202,7 +222,8 @@ export async function startRepl(init: SessionInit): Promise<void> {
         if (!closing) rl.prompt();
       } else if (!turn && !question) {
         // Above the prompt, keeping what was typed (as the session's error would be).
-        stdout.write(`\r\x1b[K${sessionLine(s)}\n`);
+        rl.clear();
+        stdout.write(`${sessionLine(s)}\n`);
         attach(s);
         rl.prompt(true);
       } else {
@@ -216,7 +237,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
       exitCode = 1;
       // Say it now (above the prompt, keeping what was typed), not only at the first message.
       if (init.resume || closing) return;
-      if (stdin.isTTY) stdout.write("\r\x1b[K");
+      if (stdin.isTTY) rl.clear();
       stdout.write(`${style.red(formatError(e))}\n`);
       if (stdin.isTTY && !turn && !question) rl.prompt(true);
     },
@@ -278,6 +299,10 @@ export async function startRepl(init: SessionInit): Promise<void> {
           : {}),
       }),
   };
+  const pickerIo = editorPickerIo(rl, inputOptions);
+  if (pickerIo)
+    slashContext.pickThread = async (threads) =>
+      (await import("./thread-picker.ts")).pickThread(threads, pickerIo);
 
   /** Set by Ctrl-C while a submitted turn still waits for the session to be ready. */
   let cancelBeforeStart = false;
@@ -295,6 +320,9 @@ export async function startRepl(init: SessionInit): Promise<void> {
       return;
     }
     try {
+      // Mentions are attached (and their notes printed) before the turn starts.
+      const message = await (await composer()).compose(text);
+      if (cancelBeforeStart) return void print(style.yellow("cancelled"));
       await rich.load();
       if (fancy && rich.ready) {
         rich.phase = "thinking…";
@@ -303,7 +331,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
         stdout.write(style.dim("thinking…"));
         thinking = true;
       }
-      const result = await s.send(text, undefined, options);
+      const result = await s.send(message.text, message.images, options);
       clearThinking();
       renderer.newline();
       const { usage, costUsd, costPartial } = s.cost();
@@ -319,6 +347,17 @@ export async function startRepl(init: SessionInit): Promise<void> {
     }
   };
 
+  /** `!command`: runs it (Ctrl-C or Esc stops it); its output goes to the model with the next message. */
+  let shellAbort: AbortController | undefined;
+  const runShell = async (command: string) => {
+    shellAbort = new AbortController();
+    try {
+      await (await composer()).runShell(command, shellAbort.signal);
+    } finally {
+      shellAbort = undefined;
+    }
+  };
+
   const submit = (raw: string) => {
     const text = raw.trim();
     if (turn) {
@@ -331,7 +370,11 @@ export async function startRepl(init: SessionInit): Promise<void> {
     }
     appendHistory(historyFile, text);
     turn = (
-      text.startsWith("/") && !text.includes("\n") ? runSlash(text, slashContext) : runTurn(text)
+      text.startsWith("/") && !text.includes("\n")
+        ? runSlash(text, slashContext)
+        : text.startsWith("!") && text.length > 1
+          ? runShell(text.slice(1).trim())
+          : runTurn(text)
     ).finally(afterTurn);
   };
   function afterTurn() {
@@ -344,8 +387,9 @@ export async function startRepl(init: SessionInit): Promise<void> {
       rl.prompt();
     } else void exit();
   }
-  // A terminal paste arrives as lines in one burst; piped input is one input per line.
-  const lines = createLineAssembler(submit, stdin.isTTY ? 8 : 0);
+  // Piped input is one input per line; the editor joins a terminal's pastes itself (readline on a
+  // terminal whose output is not one still gets lines in a burst).
+  const lines = createLineAssembler(submit, stdin.isTTY && !stdout.isTTY ? 8 : 0);
 
   rl.on("line", (line) => {
     if (question) return question(line);
@@ -361,34 +405,40 @@ export async function startRepl(init: SessionInit): Promise<void> {
   });
 
   // Ctrl-O at the prompt: the last tool call's whole output, as /expand.
-  stdin.on("keypress", (_s: string, key: { ctrl?: boolean; name?: string } | undefined) => {
-    if (!key?.ctrl || key.name !== "o" || turn || question || closing) return;
-    stdout.write("\n");
+  rl.on("expand", () => {
+    if (turn || question || closing) return;
+    rl.clear();
     slashContext.expand?.();
     rl.prompt(true);
   });
 
-  rl.on("SIGINT", () => {
+  /** Ctrl-C or Esc: answers a question "no" and cancels the running turn; false when there is neither. */
+  const interrupt = (): boolean => {
     if (question) {
       question("n");
       void session().then((s) => s.cancel());
-      return;
+      return true;
     }
     if (turn) {
       cancelBeforeStart = true;
+      shellAbort?.abort();
       void session().then(
         (s) => s.cancel(),
         () => undefined,
       );
-      return;
+      return true;
     }
-    const hadText = lines.clear() || rl.line.length > 0;
-    if (hadText) {
+    return false;
+  };
+  rl.on("escape", () => void interrupt());
+
+  rl.on("SIGINT", () => {
+    if (interrupt()) return;
+    const assembled = lines.clear();
+    const typed = rl.clearLine();
+    if (assembled || typed) {
       stdout.write("\n");
       rl.setPrompt(PROMPT);
-      // Clear readline's half-typed line before drawing a fresh prompt.
-      (rl as unknown as { line: string; cursor: number }).line = "";
-      (rl as unknown as { cursor: number }).cursor = 0;
       rl.prompt();
       return;
     }

@@ -2,9 +2,11 @@
 import { didYouMean } from "@loom/runtime/did-you-mean";
 import { formatError } from "@loom/runtime/errors";
 import { MODELS } from "@loom/runtime/providers/catalogue";
+import type { ThreadSummary } from "@loom/runtime/threads/store";
 import type { CustomCommand } from "../session/custom-commands.ts";
 import { parsePermissionMode } from "../session/permissions.ts";
 import type { Session } from "../session/session.ts";
+import type { ArgSource } from "./completion.ts";
 import { customSlashCommand } from "./slash-custom.ts";
 import { INFO_COMMANDS } from "./slash-info.ts";
 import { WORK_COMMANDS } from "./slash-work.ts";
@@ -28,6 +30,8 @@ export interface SlashContext {
   runPrompt?(text: string, options?: { tools?: readonly string[] }): Promise<void>;
   /** Shows the last tool call's whole output. */
   expand?(): void;
+  /** An interactive thread picker (a terminal); undefined when cancelled. */
+  pickThread?(threads: ThreadSummary[]): Promise<string | undefined>;
 }
 
 export interface SlashCommand {
@@ -35,6 +39,8 @@ export interface SlashCommand {
   help: string;
   /** A user's own command (a Markdown file), not a built-in. */
   custom?: boolean;
+  /** What Tab offers for the argument (completion.ts). */
+  args?: ArgSource;
   run(arg: string, ctx: SlashContext): Promise<void> | void;
 }
 
@@ -62,8 +68,9 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
         for (const line of more) ctx.print(`${pad}${ctx.style.dim(line)}`);
       }
       const notes = [
-        "End a line with \\ to continue it.",
-        "Ctrl-C cancels a turn; Ctrl-C on an empty prompt or Ctrl-D exits.",
+        "Tab completes commands, their arguments and paths; @path attaches a file (or a directory's listing), !command runs a shell command for the model to see.",
+        "End a line with \\ (or Alt-Enter) to continue it.",
+        "Ctrl-C or Esc cancels a turn; Ctrl-C on an empty prompt or Ctrl-D exits.",
       ];
       for (const note of notes)
         for (const line of wrapWords(note, width - 2, "")) ctx.print(ctx.style.dim(`  ${line}`));
@@ -94,14 +101,17 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
   },
   resume: {
     usage: "/resume [id]",
-    help: "continue a thread (default: the latest other one here)",
+    help: "continue a thread (a picker on a terminal; else the latest other one here)",
+    args: "threads",
     async run(arg, ctx) {
       const s = await ctx.session();
       let id = arg.trim();
       if (!id) {
-        const other = s.store.list({ workspace: s.workspace }).find((t) => t.id !== s.thread.id);
-        if (!other) return ctx.print(ctx.style.dim("no other thread in this workspace"));
-        id = other.id;
+        const others = s.store.list({ workspace: s.workspace }).filter((t) => t.id !== s.thread.id);
+        if (others.length === 0) return ctx.print(ctx.style.dim("no other thread in this workspace"));
+        const chosen = ctx.pickThread ? await ctx.pickThread(others) : others[0]!.id;
+        if (!chosen) return;
+        id = chosen;
       }
       s.save();
       s.switchThread(id);
@@ -111,6 +121,7 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
   model: {
     usage: "/model [id]",
     help: "show or switch the model",
+    args: "models",
     async run(arg, ctx) {
       const s = await ctx.session();
       const id = arg.trim();
@@ -129,6 +140,7 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
   mode: {
     usage: "/mode [ask|auto|read-only]",
     help: "show or change the permission mode",
+    args: ["ask", "auto", "read-only"],
     async run(arg, ctx) {
       const s = await ctx.session();
       const next = arg.trim();
@@ -143,6 +155,7 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
   undo: {
     usage: "/undo [list]",
     help: "revert the files changed in the last turn (again to go further back)",
+    args: ["list", "force"],
     async run(arg, ctx) {
       const s = await ctx.session();
       if (arg.trim() === "list") {
