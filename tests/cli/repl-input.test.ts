@@ -128,7 +128,8 @@ testWithTmux(
     expect(first).toContain("from-the-shell\nparser.ts\nprinter.ts");
 
     keys("think long", "Enter");
-    await waitFor("Working on it");
+    // The reply's paragraph is held until it completes (Markdown blocks): the status line says so.
+    await waitFor("⋯ writing…");
     keys("Escape");
     await waitFor("cancelled");
     keys("still there?", "Enter");
