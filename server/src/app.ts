@@ -29,6 +29,7 @@ import { type CostLookup, createUsageQueue, type UsageQueue } from "./proxy/usag
 import { usageRoutes } from "./proxy/usage-routes.ts";
 import { createRedactor } from "./redact.ts";
 import { threadRoutes } from "./threads/routes.ts";
+import type { SearchIndexer } from "./threads/search-indexer.ts";
 import { createThreadStore } from "./threads/store.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -56,6 +57,8 @@ export interface AppOptions {
   writer?: DbWriter;
   /** Usage accounting queue (default: one over `writer`); the owner calls `close()` on shutdown. */
   usage?: UsageQueue;
+  /** Who indexes thread writes for search (default: this thread; `loom serve`: the maintenance worker). */
+  searchIndexer?: SearchIndexer;
 }
 
 export function createApp(o: AppOptions) {
@@ -116,7 +119,7 @@ export function createApp(o: AppOptions) {
     )
     .use(opsRoutes({ db: o.db, metrics, providers: configured }))
     .use(authRoutes(resolvers))
-    .use(threadRoutes({ store: createThreadStore(o.db, writer), resolvers, clock }))
+    .use(threadRoutes({ store: createThreadStore(o.db, writer, o.searchIndexer), resolvers, clock }))
     .use(usageRoutes({ db: o.db, resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))
     .use(

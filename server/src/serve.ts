@@ -13,6 +13,7 @@ import { createLogger } from "./logger.ts";
 import { createProviderClients, loadProviderDefinitions } from "./providers.ts";
 import { loadUpstreams } from "./proxy/keys.ts";
 import { createUsageQueue } from "./proxy/usage.ts";
+import { closeSearchConnection } from "./threads/fts-index.ts";
 
 export interface ServeOptions {
   host?: string;
@@ -104,7 +105,9 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   const dbPath = o.dbPath ?? serverDbPath(env);
   const db = openServerDb(dbPath);
   const maintenance =
-    dbPath === ":memory:" ? { async stop() {} } : startDbMaintenance(db.$client, dbPath, { log });
+    dbPath === ":memory:"
+      ? { indexer: undefined, async stop() {} }
+      : startDbMaintenance(db.$client, dbPath, { log });
   const writer = createDbWriter(db.$client, { timeoutMs: busyTimeoutMs });
   const usage = createUsageQueue(db, { writer, clock: () => new Date(), log });
   const defs = await loadProviderDefinitions(Object.keys(upstreams), log);
@@ -119,12 +122,14 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     fetch: o.fetch,
     writer,
     usage,
+    searchIndexer: maintenance.indexer,
   });
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = listen(o.host ?? "127.0.0.1", o.port ?? 8080, maxBodyBytes, (req) => app.handle(req));
   } catch (e) {
     await maintenance.stop();
+    closeSearchConnection(db.$client);
     db.$client.close();
     throw e;
   }
@@ -148,6 +153,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
       // Usage still waiting for the lock gets one more busy timeout; what is left is logged as lost.
       await usage.close();
       await maintenance.stop();
+      closeSearchConnection(db.$client);
       db.$client.close();
     },
   };

@@ -92,7 +92,7 @@ export function threadRoutes(opts: {
     )
     .get(
       "/search",
-      ({ principal, query }) => ({ items: store.search(principal, query.q, query.limit ?? 20) }),
+      async ({ principal, query }) => ({ items: await store.search(principal, query.q, query.limit ?? 20) }),
       {
         auth: true,
         query: t.Object({
