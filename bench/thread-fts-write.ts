@@ -9,7 +9,7 @@
  * and a 120 s deadline for the load. `BENCH_PROF=<dir>` writes the server's CPU profile there.
  */
 import type { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Thread } from "@loom/runtime/thread";
@@ -106,7 +106,27 @@ function seed(path: string, count: number): { token: string; userId: string } {
   return { token, userId };
 }
 
-async function startChildServer(dbPath: string): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * CPU time (ms) the server has used so far: its main thread (the event loop: every request) and the
+ * whole process (the maintenance worker's indexing and merging too), from /proc; undefined elsewhere.
+ * CPU time, unlike latency, hardly moves with the other load on the machine.
+ */
+function cpuOf(pid: number): { main: number; all: number } | undefined {
+  const ticks = (file: string) => {
+    const f = readFileSync(file, "utf8");
+    const fields = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
+  };
+  try {
+    return { main: ticks(`/proc/${pid}/task/${pid}/stat`), all: ticks(`/proc/${pid}/stat`) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function startChildServer(
+  dbPath: string,
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const script = `import { startServer } from "@loom/server/serve";
 const s = await startServer({ port: 0, dbPath: ${JSON.stringify(dbPath)}, env: {}, logSink: () => {} });
 process.stdout.write(s.url + "\\n");
@@ -133,6 +153,7 @@ process.on("SIGTERM", () => s.stop().then(() => process.exit(0)));`;
   }
   return {
     url: out.trim(),
+    pid: child.pid,
     async stop() {
       child.kill("SIGTERM");
       await child.exited;
@@ -177,9 +198,13 @@ process.stdout.write(JSON.stringify(out));`;
 }
 
 /** 8 writers updating their own threads while one client polls /health; then /health alone. */
-async function measure(
-  count: number,
-): Promise<{ put: number[]; health: number[]; outsideHealth: number[]; idleHealth: number[] }> {
+async function measure(count: number): Promise<{
+  put: number[];
+  health: number[];
+  outsideHealth: number[];
+  idleHealth: number[];
+  cpu?: { main: number; all: number };
+}> {
   const dir = mkdtempSync(join(tmpdir(), "loom-bench-fts-"));
   const dbPath = join(dir, "server.db");
   const { token } = seed(dbPath, count);
@@ -219,18 +244,27 @@ async function measure(
       while (writing && performance.now() < deadline) healthUnderLoad.push(await health());
     };
     const loadStart = performance.now();
+    const cpuStart = cpuOf(server.pid);
     const probing = prober();
     const outside = startOutsideProber(server.url);
     await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
     writing = false;
     await probing;
     const outsideHealth = await outside.stop();
+    // Until the worker has indexed what the load left pending (a search waits for exactly that).
+    const searched = await fetch(`${server.url}/api/threads/search?q=bench`, { headers });
+    if (!searched.ok) throw new Error(`HTTP ${searched.status} from the bench server's search`);
+    const cpuEnd = cpuOf(server.pid);
+    const cpu =
+      cpuStart && cpuEnd
+        ? { main: (cpuEnd.main - cpuStart.main) / put.length, all: (cpuEnd.all - cpuStart.all) / put.length }
+        : undefined;
     process.stderr.write(
       `bench: ${count} threads: ${put.length} PUTs p50 ${percentile(put, 50).toFixed(1)} p90 ${percentile(put, 90).toFixed(1)} p99 ${percentile(put, 99).toFixed(1)} ms in ${Math.round(performance.now() - loadStart)} ms\n`,
     );
     const idleHealth: number[] = [];
     for (let i = 0; i < 200; i++) idleHealth.push(await health());
-    return { put, health: healthUnderLoad, outsideHealth, idleHealth };
+    return { put, health: healthUnderLoad, outsideHealth, idleHealth, cpu };
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -270,6 +304,24 @@ export async function run(): Promise<BenchResult[]> {
       goal: "report",
       ok: true,
     },
+    ...(large.cpu
+      ? [
+          {
+            name: "  server CPU per PUT, event-loop thread (the /health probes served meanwhile included)",
+            value: large.cpu.main,
+            unit: "ms",
+            goal: "report",
+            ok: true,
+          },
+          {
+            name: "  server CPU per PUT, whole process (indexing and merging on the worker included)",
+            value: large.cpu.all,
+            unit: "ms",
+            goal: "report",
+            ok: true,
+          },
+        ]
+      : []),
   ];
 }
 

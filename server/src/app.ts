@@ -78,7 +78,9 @@ export function createApp(o: AppOptions) {
   const recordUsage = (o.usage ?? createUsageQueue(o.db, { writer, cost: o.cost, clock, log })).record;
   const started = new WeakMap<Request, number>();
   const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const configured = () => [...new Set([...Object.keys(providers), ...Object.keys(upstreams)])].sort();
+  // Fixed for the app's life; /health answers it on every probe.
+  const configuredNames = [...new Set([...Object.keys(providers), ...Object.keys(upstreams)])].sort();
+  const configured = () => configuredNames;
 
   return new Elysia({ name: "loom.server" })
     .use(errorsPlugin({ maxBodyBytes, log }))

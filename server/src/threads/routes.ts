@@ -1,5 +1,6 @@
 /** `/api/threads…`: CRUD with If-Match, paging, search and visibility. Bodies use the shared ThreadSchema. */
 import { ThreadSchema, Visibility } from "@loom/runtime/thread";
+import { Type } from "@sinclair/typebox";
 import { Elysia, t } from "elysia";
 import { authPlugin } from "../auth/plugin.ts";
 import type { Principal, PrincipalResolver } from "../auth/principal.ts";
@@ -7,9 +8,15 @@ import { HttpError } from "../http-error.ts";
 import { canAccessThread, type ThreadAction } from "./policy.ts";
 import type { ThreadStore } from "./store.ts";
 
+/**
+ * Versions in responses are typebox's plain integer: Elysia's `t.Integer` is a transform (it also takes
+ * numeric strings, for query input), which made every response pass through an encode walk.
+ */
+const Version = Type.Integer();
+
 const ThreadSummary = t.Object({
   id: t.String(),
-  version: t.Integer(),
+  version: Version,
   title: t.Nullable(t.String()),
   workspace: t.String(),
   visibility: t.String(),
@@ -18,7 +25,7 @@ const ThreadSummary = t.Object({
   updatedAt: t.String(),
 });
 
-const WriteResult = t.Object({ id: t.String(), version: t.Integer(), updatedAt: t.String() });
+const WriteResult = t.Object({ id: t.String(), version: Version, updatedAt: t.String() });
 
 const IdParams = t.Object({ id: t.String({ pattern: "^T-[0-9a-f-]{36}$" }) });
 
@@ -193,7 +200,7 @@ export function threadRoutes(opts: {
         params: IdParams,
         body: t.Object({ visibility: Visibility }),
         parse: "json",
-        response: t.Object({ id: t.String(), version: t.Integer(), visibility: Visibility }),
+        response: t.Object({ id: t.String(), version: Version, visibility: Visibility }),
         detail: { summary: "Change who can see a thread", operationId: "thread.visibility" },
       },
     );
