@@ -14,7 +14,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Thread } from "@loom/runtime/thread";
 import { openDb } from "@loom/server/db";
-import { closeSearchConnection, createFtsIndexer, searchConnection } from "@loom/server/search-index";
+import {
+  closeSearchConnection,
+  createFtsIndexer,
+  indexAll,
+  searchConnection,
+} from "@loom/server/search-index";
 import { createToken } from "@loom/server/tokens";
 import { type BenchResult, percentile } from "./types.ts";
 
@@ -98,8 +103,7 @@ function seed(path: string, count: number): { token: string; userId: string } {
       row.run(t.id, userId, t.workspace, t.title ?? null, t.createdAt, t.updatedAt, JSON.stringify(t), i);
     }
   })();
-  const indexer = createFtsIndexer(searchConnection(sqlite));
-  while (indexer.indexBatch(1000) > 0);
+  indexAll(createFtsIndexer(searchConnection(sqlite)), 1000);
   closeSearchConnection(sqlite);
   sqlite.close();
   process.stderr.write(`bench: seeded ${count} threads in ${Math.round(performance.now() - t0)} ms\n`);

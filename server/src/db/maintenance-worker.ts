@@ -8,8 +8,8 @@
  *   and writers);
  * - merging the index's segments (`'merge'`, a few pages per step; the table's `automerge` is 0 and its
  *   `crisismerge` raised while this runs, so indexing commits do not merge themselves).
- * The index is its own file, so none of this takes the server database's write lock except deleting
- * indexed marks (one short transaction per batch).
+ * The index is its own file, so none of this takes the server database's write lock: the server's
+ * thread deletes the marks a batch indexed when it gets the `indexed` report.
  */
 import { Database } from "bun:sqlite";
 import { attachSearchIndex, createFtsIndexer, type FtsIndexer } from "../threads/fts-index.ts";
@@ -23,7 +23,7 @@ export type MaintenanceMessage =
 export type MaintenanceReport =
   | { type: "checkpoint"; log: number; checkpointed: number }
   | { type: "merged"; pages: number }
-  | { type: "indexed"; rows: number }
+  | { type: "indexed"; rows: number; seqs: number[] }
   | { type: "drained"; id: number }
   | { type: "failed"; message: string }
   | { type: "stopped" };
@@ -37,6 +37,8 @@ const INDEX_DELAY_MS = 2;
 let db: Database | undefined;
 let indexer: FtsIndexer | undefined;
 let indexTimer: ReturnType<typeof setTimeout> | undefined;
+/** Every mark up to this one is indexed (marks commit in `seq` order: no older one can appear later). */
+let lastSeq = 0;
 const drains: { id: number; upTo: number }[] = [];
 const timers: ReturnType<typeof setTimeout>[] = [];
 let lastLog = -1;
@@ -63,13 +65,11 @@ function checkpoint(): void {
 
 const isBusy = (e: unknown) => String((e as { code?: unknown }).code ?? "").startsWith("SQLITE_BUSY");
 
-/** Answers the drains whose marks are all indexed. */
-function answerDrains(): void {
-  if (!indexer || drains.length === 0) return;
-  const oldest = indexer.oldestPending();
+/** Answers the drains whose marks are all indexed (`caughtUp`: no mark newer than `lastSeq` exists). */
+function answerDrains(caughtUp: boolean): void {
   for (let i = drains.length - 1; i >= 0; i--) {
     const d = drains[i];
-    if (d && (oldest === 0 || oldest > d.upTo)) {
+    if (d && (caughtUp || lastSeq >= d.upTo)) {
       drains.splice(i, 1);
       report({ type: "drained", id: d.id });
     }
@@ -82,9 +82,15 @@ function indexNow(): void {
   if (!indexer) return;
   let rows = 0;
   try {
-    rows = indexer.indexBatch(INDEX_BATCH);
-    if (rows > 0) report({ type: "indexed", rows });
-    answerDrains();
+    const seqs = indexer.indexBatch(INDEX_BATCH, lastSeq);
+    rows = seqs.length;
+    // The server's thread deletes the marks: this thread never takes the server database's write lock,
+    // so a PUT never waits for the worker.
+    if (rows > 0) {
+      lastSeq = seqs[rows - 1] ?? lastSeq;
+      report({ type: "indexed", rows, seqs });
+    }
+    answerDrains(rows < INDEX_BATCH);
   } catch (e) {
     // Busy past the worker's timeout: try again shortly.
     if (!isBusy(e)) failed(e);

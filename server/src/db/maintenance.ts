@@ -17,6 +17,7 @@ import {
   type SearchIndexer,
 } from "../threads/search-indexer.ts";
 import type { MaintenanceMessage, MaintenanceReport } from "./maintenance-worker.ts";
+import { createDbWriter } from "./writer.ts";
 
 /**
  * In `dist/loom` the worker is its own entry point (scripts/build.ts), kept at its path from the
@@ -65,6 +66,16 @@ export function startDbMaintenance(
   const drains = new Map<number, { resolve(): void; fallback(): void }>();
   let nextDrain = 1;
   const newest = sqlite.prepare<{ n: number | null }, []>("SELECT max(seq) AS n FROM threads_fts_pending");
+  // Deleting the marks the worker indexed: a short write on this thread's connection, waiting for the
+  // lock like any write (a mark left behind is only indexed again, harmlessly).
+  const forgetMark = sqlite.prepare<unknown, [number]>("DELETE FROM threads_fts_pending WHERE seq = ?");
+  const writer = createDbWriter(sqlite);
+  const forget = (seqs: number[]) =>
+    writer
+      .run(() => {
+        for (const seq of seqs) forgetMark.run(seq);
+      })
+      .catch(() => {});
   let worker: Worker;
   try {
     worker = new Worker(WORKER);
@@ -85,12 +96,13 @@ export function startDbMaintenance(
   };
   worker.onmessage = (ev: MessageEvent<MaintenanceReport>) => {
     const r = ev.data;
-    o.onReport?.(r);
-    if (r.type === "drained") {
+    if (r.type === "indexed") forget(r.seqs);
+    else if (r.type === "drained") {
       drains.get(r.id)?.resolve();
       drains.delete(r.id);
     } else if (r.type === "stopped") stopped?.();
     else if (r.type === "failed") fail(r.message);
+    o.onReport?.(r);
   };
   worker.onerror = (ev) => {
     dead = true;

@@ -107,25 +107,32 @@ interface PendingRow {
 }
 
 export interface FtsIndexer {
-  /** Indexes up to `limit` pending threads, oldest mark first; returns how many pending rows it took. */
-  indexBatch(limit: number): number;
-  /** The newest pending mark (0 when nothing is pending). */
-  newestPending(): number;
-  /** The oldest pending mark (0 when nothing is pending). */
-  oldestPending(): number;
+  /**
+   * Indexes up to `limit` pending marks newer than `afterSeq`, oldest first; returns their `seq`s
+   * (ascending; empty when none). The marks stay until `forget`.
+   */
+  indexBatch(limit: number, afterSeq?: number): number[];
+  /** Deletes indexed marks (a short write transaction on the server database). */
+  forget(seqs: number[]): void;
+}
+
+/** Indexes and forgets everything pending, on this thread. */
+export function indexAll(indexer: FtsIndexer, batch = 64): void {
+  for (let seqs = indexer.indexBatch(batch); seqs.length > 0; seqs = indexer.indexBatch(batch))
+    indexer.forget(seqs);
 }
 
 /**
- * Indexing over a connection with the index attached (`searchConnection`, or the worker's own). Each
- * batch is two short transactions: the index file's (deferred: it takes only that file's lock), then
- * the server database's, deleting exactly the marks it read (a thread written again meanwhile has a
- * newer mark and is indexed again).
+ * Indexing over a connection with the index attached (`searchConnection`, or the worker's own). A
+ * batch is one transaction on the index file (deferred: it takes only that file's lock). Its marks are
+ * deleted apart (`forget`): the worker leaves that to the server's thread, so the worker never holds the
+ * server database's write lock; a thread written again meanwhile has a newer mark and is indexed again.
  */
 export function createFtsIndexer(conn: Database): FtsIndexer {
-  const pending = conn.prepare<PendingRow, [number]>(
+  const pending = conn.prepare<PendingRow, [number, number]>(
     `SELECT p.seq, p.fts_rowid AS ftsRowid, t.body, t.version, t.deleted_at AS deletedAt
        FROM main.threads_fts_pending p LEFT JOIN main.threads t ON t.fts_rowid = p.fts_rowid
-      ORDER BY p.seq LIMIT ?`,
+      WHERE p.seq > ? ORDER BY p.seq LIMIT ?`,
   );
   const indexedVersion = conn.prepare<{ version: number }, [number]>(
     "SELECT version FROM search.threads_indexed WHERE fts_rowid = ?",
@@ -141,8 +148,6 @@ export function createFtsIndexer(conn: Database): FtsIndexer {
     "DELETE FROM search.threads_indexed WHERE fts_rowid = ?",
   );
   const done = conn.prepare<unknown, [number]>("DELETE FROM main.threads_fts_pending WHERE seq = ?");
-  const newest = conn.prepare<{ n: number | null }, []>("SELECT max(seq) AS n FROM main.threads_fts_pending");
-  const oldest = conn.prepare<{ n: number | null }, []>("SELECT min(seq) AS n FROM main.threads_fts_pending");
 
   const indexRows = conn.transaction((rows: PendingRow[]) => {
     for (const r of rows) {
@@ -159,19 +164,18 @@ export function createFtsIndexer(conn: Database): FtsIndexer {
       setIndexed.run(r.ftsRowid, r.version);
     }
   });
-  const forget = conn.transaction((rows: PendingRow[]) => {
-    for (const r of rows) done.run(r.seq);
+  const forget = conn.transaction((seqs: number[]) => {
+    for (const seq of seqs) done.run(seq);
   });
 
   return {
-    indexBatch(limit) {
-      const rows = pending.all(limit);
-      if (rows.length === 0) return 0;
-      indexRows(rows);
-      forget(rows);
-      return rows.length;
+    indexBatch(limit, afterSeq = 0) {
+      const rows = pending.all(afterSeq, limit);
+      if (rows.length > 0) indexRows(rows);
+      return rows.map((r) => r.seq);
     },
-    newestPending: () => newest.get()?.n ?? 0,
-    oldestPending: () => oldest.get()?.n ?? 0,
+    forget(seqs) {
+      if (seqs.length > 0) forget(seqs);
+    },
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { Database } from "bun:sqlite";
 import { isBusy } from "../db/writer.ts";
-import { createFtsIndexer, type FtsIndexer, searchConnection } from "./fts-index.ts";
+import { createFtsIndexer, type FtsIndexer, indexAll, searchConnection } from "./fts-index.ts";
 
 export interface SearchIndexer {
   notify(): void;
@@ -48,7 +48,7 @@ export function createInProcessIndexer(
     const conn = searchConnection(sqlite);
     conn.run("PRAGMA busy_timeout = 0");
     try {
-      while (get().indexBatch(INDEX_BATCH) > 0);
+      indexAll(get(), INDEX_BATCH);
       return true;
     } catch (e) {
       if (isBusy(e)) return false;

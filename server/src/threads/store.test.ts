@@ -74,6 +74,39 @@ describe("thread store: full-text index keyed by rowid", () => {
     expect(await ids("marks")).toEqual([]);
   });
 
+  test("the indexer is told of each write that changed indexed text, and of nothing else", async () => {
+    const db = openDb(":memory:");
+    let hints = 0;
+    const store = createThreadStore(db, createDbWriter(db.$client), {
+      notify: () => hints++,
+      catchUp: async () => {},
+    });
+    const t = sampleThread();
+    expect((await store.put(ada, t, undefined)).kind).toBe("created");
+    expect(hints).toBe(1);
+    expect((await store.put(ada, t, 7)).kind).toBe("conflict");
+    expect((await store.put(ada, t, undefined)).kind).toBe("precondition_required");
+    expect((await store.put({ userId: "bob", via: "token" }, t, 1)).kind).toBe("forbidden");
+    expect(hints).toBe(1);
+    expect((await store.put(ada, t, 1)).kind).toBe("updated");
+    expect(hints).toBe(2);
+    await store.setVisibility(t.id, "private");
+    await store.softDelete("T-00000000-0000-7000-8000-000000000000", new Date());
+    expect(hints).toBe(2);
+    await store.softDelete(t.id, new Date());
+    expect(hints).toBe(3);
+    expect(pendingCount(db)).toBe(1);
+    // A row from before `fts_rowid` existed was never indexed: deleting it marks nothing.
+    const old = sampleThread();
+    await store.put(ada, old, undefined);
+    db.$client.run("DELETE FROM threads_fts_pending");
+    db.$client.run("UPDATE threads SET fts_rowid = NULL WHERE id = ?", [old.id]);
+    await store.softDelete(old.id, new Date());
+    expect(hints).toBe(4);
+    expect(pendingCount(db)).toBe(0);
+    expect(store.get(old.id)?.deletedAt).toBeString();
+  });
+
   test("search follows creates, updates, deletes and revivals", async () => {
     const { store, ids } = setup();
     const a = sampleThread({ title: "alpha parser" });

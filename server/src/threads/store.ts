@@ -157,10 +157,11 @@ export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchInde
           .set({ deletedAt: body.deletedAt, version: body.version, body: JSON.stringify(body) })
           .where(eq(threads.id, id))
           .run();
-        // Searches skip deleted threads at once (they join on `deleted_at IS NULL`); this drops the
-        // index rows.
-        if (cur.ftsRowid !== null) markPending.run(cur.ftsRowid);
-        return cur.ftsRowid !== null;
+        // Searches skip deleted threads at once (they join on `deleted_at IS NULL`); the mark drops the
+        // index rows. A row from before `fts_rowid` existed was never indexed: nothing to drop.
+        if (cur.ftsRowid === null) return false;
+        markPending.run(cur.ftsRowid);
+        return true;
       });
       if (marked) fts.notify();
     },
