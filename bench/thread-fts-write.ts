@@ -1,8 +1,9 @@
 /**
  * Thread writes at scale (issue 11 #6): `PUT /api/threads/:id` p50 and `GET /health` p99 with 10,000
  * threads of ~15 KB stored and indexed, under 8 concurrent writers, over a real socket on 127.0.0.1.
- * Goals: PUT p50 <= 5 ms, health p99 <= 20 ms. Baselines from the same run: the PUT at 200 threads
- * (a write must not cost more as the index grows) and /health with no writers.
+ * Goals: PUT p50 <= 5 ms, health p99 <= 20 ms (from a prober in its own process; the one sharing the
+ * writers' process is reported too). Baselines from the same run: the PUT at 200 threads (a write must
+ * not cost more as the index grows) and /health with no writers.
  *
  * The server runs in a child process (`loom serve`'s startServer), so the clients' own work is not on
  * its event loop. Seeding writes the rows directly (one transaction, no HTTP). Bounded: 8 x 40 PUTs,
@@ -281,6 +282,7 @@ export async function run(): Promise<BenchResult[]> {
   const put = percentile(large.put, 50);
   const putSmall = percentile(small.put, 50);
   const health = percentile(large.health, 99);
+  const outside = percentile(large.outsideHealth, 99);
   const idle = percentile(large.idleHealth, 99);
   return [
     {
@@ -293,17 +295,21 @@ export async function run(): Promise<BenchResult[]> {
       ratio: put / putSmall,
     },
     {
-      name: `/health p99 under ${WRITERS} writers, 10,000 threads (${large.health.length} probes)`,
-      value: health,
+      // The goal is the server's answer time, so it is measured from a process of its own: the
+      // in-process prober shares its event loop and fetch client with the 8 writers, and once PUTs are
+      // answered quickly that process, not the server, is what it waits for (40–130 probes per load
+      // where the outside prober gets ~1,200).
+      name: `/health p99 under ${WRITERS} writers, 10,000 threads, prober in its own process (${large.outsideHealth.length} probes)`,
+      value: outside,
       unit: "ms",
       goal: "<= 20 ms",
-      ok: health <= 20,
+      ok: outside <= 20,
       baseline: { name: "/health p99 with no writers", value: idle },
-      ratio: health / idle,
+      ratio: outside / idle,
     },
     {
-      name: `  the same from a prober in its own process (${large.outsideHealth.length} probes)`,
-      value: percentile(large.outsideHealth, 99),
+      name: `  the same from a prober sharing the writers' process (${large.health.length} probes)`,
+      value: health,
       unit: "ms",
       goal: "report",
       ok: true,
