@@ -1,19 +1,26 @@
 /**
  * Thread writes at scale (issue 11 #6): `PUT /api/threads/:id` p50 and `GET /health` p99 with 10,000
  * threads of ~15 KB stored and indexed, under 8 concurrent writers, over a real socket on 127.0.0.1.
- * Goals: PUT p50 <= 5 ms, health p99 <= 20 ms. Baselines from the same run: the PUT at 200 threads
- * (a write must not cost more as the index grows) and /health with no writers.
+ * Goals: PUT p50 <= 5 ms, health p99 <= 20 ms (from a prober in its own process; the one sharing the
+ * writers' process is reported too). Baselines from the same run: the PUT at 200 threads (a write must
+ * not cost more as the index grows) and /health with no writers.
  *
  * The server runs in a child process (`loom serve`'s startServer), so the clients' own work is not on
  * its event loop. Seeding writes the rows directly (one transaction, no HTTP). Bounded: 8 x 40 PUTs,
  * and a 120 s deadline for the load. `BENCH_PROF=<dir>` writes the server's CPU profile there.
  */
 import type { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Thread } from "@loom/runtime/thread";
 import { openDb } from "@loom/server/db";
+import {
+  closeSearchConnection,
+  createFtsIndexer,
+  indexAll,
+  searchConnection,
+} from "@loom/server/search-index";
 import { createToken } from "@loom/server/tokens";
 import { type BenchResult, percentile } from "./types.ts";
 
@@ -77,7 +84,10 @@ function thread(id: string, i: number, text: Text, version: number): Thread {
 
 const idOf = (i: number) => `T-00000000-0000-7000-8000-${i.toString(16).padStart(12, "0")}`;
 
-/** Rows written straight into `threads` and `threads_fts`, as the store would, in one transaction. */
+/**
+ * Rows written straight into `threads` (one transaction), then indexed by the server's own indexer
+ * code (the index file, created empty, marks them all pending), so the server starts with nothing to do.
+ */
 function seed(path: string, count: number): { token: string; userId: string } {
   const db = openDb(path);
   const { token, userId } = createToken(db, { name: "bench" });
@@ -87,21 +97,41 @@ function seed(path: string, count: number): { token: string; userId: string } {
     `INSERT INTO threads (id, owner_id, version, workspace, title, visibility, created_at, updated_at, body, fts_rowid)
      VALUES (?, ?, 1, ?, ?, 'team', ?, ?, ?, ?)`,
   );
-  const fts = sqlite.prepare("INSERT INTO threads_fts (rowid, title, messages, git) VALUES (?, ?, ?, '')");
   const t0 = performance.now();
   sqlite.transaction(() => {
     for (let i = 1; i <= count; i++) {
       const t = thread(idOf(i), i, text, 1);
       row.run(t.id, userId, t.workspace, t.title ?? null, t.createdAt, t.updatedAt, JSON.stringify(t), i);
-      fts.run(i, t.title ?? "", t.messages.map((m) => m.content).join("\n"));
     }
   })();
+  indexAll(createFtsIndexer(searchConnection(sqlite)), 1000);
+  closeSearchConnection(sqlite);
   sqlite.close();
   process.stderr.write(`bench: seeded ${count} threads in ${Math.round(performance.now() - t0)} ms\n`);
   return { token, userId };
 }
 
-async function startChildServer(dbPath: string): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * CPU time (ms) the server has used so far: its main thread (the event loop: every request) and the
+ * whole process (the maintenance worker's indexing and merging too), from /proc; undefined elsewhere.
+ * CPU time, unlike latency, hardly moves with the other load on the machine.
+ */
+function cpuOf(pid: number): { main: number; all: number } | undefined {
+  const ticks = (file: string) => {
+    const f = readFileSync(file, "utf8");
+    const fields = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
+  };
+  try {
+    return { main: ticks(`/proc/${pid}/task/${pid}/stat`), all: ticks(`/proc/${pid}/stat`) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function startChildServer(
+  dbPath: string,
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const script = `import { startServer } from "@loom/server/serve";
 const s = await startServer({ port: 0, dbPath: ${JSON.stringify(dbPath)}, env: {}, logSink: () => {} });
 process.stdout.write(s.url + "\\n");
@@ -128,6 +158,7 @@ process.on("SIGTERM", () => s.stop().then(() => process.exit(0)));`;
   }
   return {
     url: out.trim(),
+    pid: child.pid,
     async stop() {
       child.kill("SIGTERM");
       await child.exited;
@@ -172,9 +203,13 @@ process.stdout.write(JSON.stringify(out));`;
 }
 
 /** 8 writers updating their own threads while one client polls /health; then /health alone. */
-async function measure(
-  count: number,
-): Promise<{ put: number[]; health: number[]; outsideHealth: number[]; idleHealth: number[] }> {
+async function measure(count: number): Promise<{
+  put: number[];
+  health: number[];
+  outsideHealth: number[];
+  idleHealth: number[];
+  cpu?: { main: number; all: number };
+}> {
   const dir = mkdtempSync(join(tmpdir(), "loom-bench-fts-"));
   const dbPath = join(dir, "server.db");
   const { token } = seed(dbPath, count);
@@ -214,18 +249,27 @@ async function measure(
       while (writing && performance.now() < deadline) healthUnderLoad.push(await health());
     };
     const loadStart = performance.now();
+    const cpuStart = cpuOf(server.pid);
     const probing = prober();
     const outside = startOutsideProber(server.url);
     await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
     writing = false;
     await probing;
     const outsideHealth = await outside.stop();
+    // Until the worker has indexed what the load left pending (a search waits for exactly that).
+    const searched = await fetch(`${server.url}/api/threads/search?q=bench`, { headers });
+    if (!searched.ok) throw new Error(`HTTP ${searched.status} from the bench server's search`);
+    const cpuEnd = cpuOf(server.pid);
+    const cpu =
+      cpuStart && cpuEnd
+        ? { main: (cpuEnd.main - cpuStart.main) / put.length, all: (cpuEnd.all - cpuStart.all) / put.length }
+        : undefined;
     process.stderr.write(
       `bench: ${count} threads: ${put.length} PUTs p50 ${percentile(put, 50).toFixed(1)} p90 ${percentile(put, 90).toFixed(1)} p99 ${percentile(put, 99).toFixed(1)} ms in ${Math.round(performance.now() - loadStart)} ms\n`,
     );
     const idleHealth: number[] = [];
     for (let i = 0; i < 200; i++) idleHealth.push(await health());
-    return { put, health: healthUnderLoad, outsideHealth, idleHealth };
+    return { put, health: healthUnderLoad, outsideHealth, idleHealth, cpu };
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -238,6 +282,7 @@ export async function run(): Promise<BenchResult[]> {
   const put = percentile(large.put, 50);
   const putSmall = percentile(small.put, 50);
   const health = percentile(large.health, 99);
+  const outside = percentile(large.outsideHealth, 99);
   const idle = percentile(large.idleHealth, 99);
   return [
     {
@@ -250,21 +295,43 @@ export async function run(): Promise<BenchResult[]> {
       ratio: put / putSmall,
     },
     {
-      name: `/health p99 under ${WRITERS} writers, 10,000 threads (${large.health.length} probes)`,
-      value: health,
+      // The goal is the server's answer time, so it is measured from a process of its own: the
+      // in-process prober shares its event loop and fetch client with the 8 writers, and once PUTs are
+      // answered quickly that process, not the server, is what it waits for (40–130 probes per load
+      // where the outside prober gets ~1,200).
+      name: `/health p99 under ${WRITERS} writers, 10,000 threads, prober in its own process (${large.outsideHealth.length} probes)`,
+      value: outside,
       unit: "ms",
       goal: "<= 20 ms",
-      ok: health <= 20,
+      ok: outside <= 20,
       baseline: { name: "/health p99 with no writers", value: idle },
-      ratio: health / idle,
+      ratio: outside / idle,
     },
     {
-      name: `  the same from a prober in its own process (${large.outsideHealth.length} probes)`,
-      value: percentile(large.outsideHealth, 99),
+      name: `  the same from a prober sharing the writers' process (${large.health.length} probes)`,
+      value: health,
       unit: "ms",
       goal: "report",
       ok: true,
     },
+    ...(large.cpu
+      ? [
+          {
+            name: "  server CPU per PUT, event-loop thread (the /health probes served meanwhile included)",
+            value: large.cpu.main,
+            unit: "ms",
+            goal: "report",
+            ok: true,
+          },
+          {
+            name: "  server CPU per PUT, whole process (indexing and merging on the worker included)",
+            value: large.cpu.all,
+            unit: "ms",
+            goal: "report",
+            ok: true,
+          },
+        ]
+      : []),
   ];
 }
 

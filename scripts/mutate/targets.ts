@@ -205,7 +205,7 @@ export const TARGETS: MutationTarget[] = [
       {
         original: "1",
         replacement: "2",
-        line: 129,
+        line: 126,
         column: 68,
         reason: "the `?? 1` default is never used (see above)",
       },

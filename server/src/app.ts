@@ -30,6 +30,7 @@ import type { CostLookup, UsageQueue } from "./proxy/usage.ts";
 import { usageRoutes } from "./proxy/usage-routes.ts";
 import { createRedactor } from "./redact.ts";
 import { threadRoutes } from "./threads/routes.ts";
+import type { SearchIndexer } from "./threads/search-indexer.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -59,6 +60,8 @@ export interface AppOptions {
   writer?: DbWriter;
   /** SQLite usage accounting queue (default: one over `writer`); the owner calls `close()` on shutdown. */
   usage?: UsageQueue;
+  /** Who indexes thread writes for search (default: this thread; `loom serve`: the maintenance worker). */
+  searchIndexer?: SearchIndexer;
 }
 
 export function createApp(o: AppOptions) {
@@ -78,7 +81,9 @@ export function createApp(o: AppOptions) {
   const recordUsage = backend.usage.record;
   const started = new WeakMap<Request, number>();
   const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const configured = () => [...new Set([...Object.keys(providers), ...Object.keys(upstreams)])].sort();
+  // Fixed for the app's life; /health answers it on every probe.
+  const configuredNames = [...new Set([...Object.keys(providers), ...Object.keys(upstreams)])].sort();
+  const configured = () => configuredNames;
 
   return new Elysia({ name: "loom.server" })
     .use(errorsPlugin({ maxBodyBytes, log }))

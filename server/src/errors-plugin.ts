@@ -10,6 +10,7 @@ import { DbBusyError } from "./db/writer.ts";
 import { HttpError, jsonError } from "./http-error.ts";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json-depth.ts";
 import type { Logger } from "./logger.ts";
+import { SearchIndexBehindError } from "./threads/search-indexer.ts";
 
 export function validationMessage(e: ValidationError): string {
   const first = e.all[0];
@@ -116,6 +117,10 @@ function toErrorResponse(code: unknown, error: unknown, request: Request, log: L
   // Another process held the write lock for the whole busy timeout: nothing was written, try again.
   if (error instanceof DbBusyError)
     return new HttpError(503, "DATABASE_BUSY", error.message, undefined, {
+      "retry-after": String(error.retryAfterSeconds),
+    }).toResponse();
+  if (error instanceof SearchIndexBehindError)
+    return new HttpError(503, "SEARCH_INDEX_BEHIND", error.message, undefined, {
       "retry-after": String(error.retryAfterSeconds),
     }).toResponse();
   switch (code) {

@@ -12,6 +12,7 @@ export type ApiErrorCode =
   | "PROVIDER_NOT_CONFIGURED"
   | "UPSTREAM_ERROR"
   | "DATABASE_BUSY"
+  | "SEARCH_INDEX_BEHIND"
   | "INTERNAL";
 
 export interface ApiErrorBody {

@@ -18,6 +18,7 @@ import { createLogger } from "./logger.ts";
 import { createProviderClients, loadProviderDefinitions } from "./providers.ts";
 import { loadUpstreams, readSecret } from "./proxy/keys.ts";
 import { createUsageQueue } from "./proxy/usage.ts";
+import { closeSearchConnection } from "./threads/fts-index.ts";
 
 export interface ServeOptions {
   host?: string;
@@ -178,7 +179,9 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     const db = openServerDb(dbPath);
     sqliteDb = db;
     const maintenance =
-      dbPath === ":memory:" ? { async stop() {} } : startDbMaintenance(db.$client, dbPath, { log });
+      dbPath === ":memory:"
+        ? { indexer: undefined, async stop() {} }
+        : startDbMaintenance(db.$client, dbPath, { log });
     const writer = createDbWriter(db.$client, { timeoutMs: busyTimeoutMs });
     const usage = createUsageQueue(db, { writer, clock, log });
     backend = sqliteBackend(db, {
@@ -187,8 +190,10 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
       clock,
       log,
       rateLimitPerMinute,
+      searchIndexer: maintenance.indexer,
       async onClose() {
         await maintenance.stop();
+        closeSearchConnection(db.$client);
         db.$client.close();
       },
     });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sampleThread } from "../_test-helpers.ts";
 import { silentLogger } from "../logger.ts";
+import { closeSearchConnection, searchConnection } from "../threads/fts-index.ts";
 import { createThreadStore } from "../threads/store.ts";
 import { startDbMaintenance } from "./maintenance.ts";
 import type { MaintenanceReport } from "./maintenance-worker.ts";
@@ -11,17 +12,20 @@ import { openDb } from "./open.ts";
 import { createDbWriter } from "./writer.ts";
 
 const ftsConfig = (db: ReturnType<typeof openDb>, k: string) =>
-  db.$client.query<{ v: number }, [string]>("SELECT v FROM threads_fts_config WHERE k = ?").get(k)?.v;
+  searchConnection(db.$client)
+    .query<{ v: number }, [string]>("SELECT v FROM search.threads_fts_config WHERE k = ?")
+    .get(k)?.v;
 const walAutocheckpoint = (db: ReturnType<typeof openDb>) =>
   db.$client.query<{ wal_autocheckpoint: number }, []>("PRAGMA wal_autocheckpoint").get()?.wal_autocheckpoint;
 
 describe("database upkeep on a worker thread", () => {
-  test("commits on the server's connection neither checkpoint nor merge; the worker does both", async () => {
+  test("commits on the server's connection neither checkpoint, index nor merge; the worker does all three", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "loom-maint-")), "server.db");
     const db = openDb(path);
     const reports: MaintenanceReport[] = [];
     let checkpointed = () => {};
     let merged = () => {};
+    let indexed = () => {};
     const done = Promise.all([
       new Promise<void>((r) => (checkpointed = r)),
       new Promise<void>((r) => (merged = r)),
@@ -34,19 +38,29 @@ describe("database upkeep on a worker thread", () => {
         reports.push(r);
         if (r.type === "checkpoint" && r.checkpointed === r.log) checkpointed();
         if (r.type === "merged") merged();
+        if (r.type === "indexed") indexed();
       },
     });
     expect(walAutocheckpoint(db)).toBe(0);
-    const store = createThreadStore(db, createDbWriter(db.$client));
+    // An indexer that never indexes on this thread: what gets indexed, the worker indexed.
+    const store = createThreadStore(db, createDbWriter(db.$client), {
+      notify: () => m.indexer.notify(),
+      catchUp: async () => {},
+    });
     const ada = { userId: "ada", via: "token" as const };
-    // Enough separate commits to leave several index segments for the worker to merge.
-    for (let i = 0; i < 12; i++) await store.put(ada, sampleThread({ title: `word${i} common` }), undefined);
+    // Enough separate index commits (one batch each) to leave several segments for the worker to merge.
+    for (let i = 0; i < 12; i++) {
+      const batch = new Promise<void>((r) => (indexed = r));
+      await store.put(ada, sampleThread({ title: `word${i} common` }), undefined);
+      await batch;
+    }
     await done;
     expect(ftsConfig(db, "automerge")).toBe(0);
-    expect(store.search(ada, "common", 20)).toHaveLength(12);
+    expect(await store.search(ada, "common", 20)).toHaveLength(12);
     await m.stop();
     expect(reports.filter((r) => r.type === "failed")).toEqual([]);
     expect(reports.at(-1)).toEqual({ type: "stopped" });
+    closeSearchConnection(db.$client);
     db.$client.close();
   });
 
@@ -65,6 +79,13 @@ describe("database upkeep on a worker thread", () => {
     expect(lines).toEqual(["db.maintenance_failed"]);
     expect(walAutocheckpoint(db)).toBe(1000);
     expect(ftsConfig(db, "automerge")).toBe(4);
+    // Indexing moved to this thread: a search still finds the write acknowledged before it.
+    const store = createThreadStore(db, createDbWriter(db.$client), m.indexer);
+    const ada = { userId: "ada", via: "token" as const };
+    const t = sampleThread({ title: "fallback indexing" });
+    await store.put(ada, t, undefined);
+    expect((await store.search(ada, "fallback", 5)).map((r) => r.id)).toEqual([t.id]);
+    closeSearchConnection(db.$client);
     db.$client.close();
   });
 });

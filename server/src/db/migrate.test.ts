@@ -1,8 +1,9 @@
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { closeSearchConnection, searchConnection } from "../threads/fts-index.ts";
 import { BUNDLED_MIGRATIONS } from "./bundled-migrations.ts";
 import { listMigrations, MIGRATIONS_DIR, migrate } from "./migrate.ts";
 import { openDb } from "./open.ts";
@@ -59,15 +60,22 @@ console.log(db.$client.query("SELECT count(*) AS n FROM _migrations").get().n);`
     expect(outs).toEqual(procs.map(() => [0, String(listMigrations().length)]));
   });
 
-  test("a file database opens in WAL mode with the FTS5 table", () => {
-    const db = openDb(join(mkdtempSync(join(tmpdir(), "loom-db-")), "nested", "server.db"));
+  test("a file database opens in WAL mode, its FTS5 index in its own file", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "loom-db-")), "nested", "server.db");
+    const db = openDb(path);
     expect(db.$client.query<{ journal_mode: string }, []>("PRAGMA journal_mode").get()?.journal_mode).toBe(
       "wal",
     );
-    const fts = db.$client
-      .query<{ sql: string }, []>("SELECT sql FROM sqlite_master WHERE name = 'threads_fts'")
+    const conn = searchConnection(db.$client);
+    const fts = conn
+      .query<{ sql: string }, []>("SELECT sql FROM search.sqlite_master WHERE name = 'threads_fts'")
       .get();
     expect(fts?.sql).toContain("fts5");
+    expect(conn.query<{ journal_mode: string }, []>("PRAGMA search.journal_mode").get()?.journal_mode).toBe(
+      "wal",
+    );
+    expect(statSync(`${path}-search`).mode & 0o777).toBe(0o600);
+    closeSearchConnection(db.$client);
     db.$client.close();
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The server's tables. Thread bodies are stored whole (validated JSON); the columns beside them
- * exist for listing, filtering and access checks. Full-text search lives in the `threads_fts`
- * FTS5 table (contentless-delete, keyed by `threads.fts_rowid`), created by hand-written migrations
- * (drizzle has no FTS5 support).
+ * exist for listing, filtering and access checks. Full-text search lives in its own database file
+ * (`threads/fts-index.ts`: FTS5, contentless-delete, keyed by `threads.fts_rowid`); thread writes mark
+ * their thread in `threads_fts_pending` (hand-written migration 005) for the indexer.
  */
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
@@ -35,8 +35,8 @@ export const threads = sqliteTable(
     /** The whole thread as JSON, with the server's version. */
     body: text("body").notNull(),
     /**
-     * The thread's rowid in `threads_fts` (assigned once, on insert): the index is keyed by it, so a
-     * write touches only its own rows. Not the table's implicit rowid, which VACUUM may renumber.
+     * The thread's rowid in the search index (assigned once, on insert): the index is keyed by it, so
+     * indexing a write touches only its own rows. Not the table's implicit rowid, which VACUUM may renumber.
      */
     ftsRowid: integer("fts_rowid"),
   },

@@ -7,6 +7,7 @@ import { sqliteTokens } from "../auth/tokens.ts";
 import type { Logger } from "../logger.ts";
 import { createRateLimiter, type RateLimiter } from "../proxy/rate-limit.ts";
 import { type CostLookup, createUsageQueue, type UsageQueue } from "../proxy/usage.ts";
+import type { SearchIndexer } from "../threads/search-indexer.ts";
 import { createThreadStore } from "../threads/store.ts";
 import type { Backend, ThreadEvent, ThreadStoreApi } from "./backend.ts";
 import { createLocalEvents } from "./local-events.ts";
@@ -22,13 +23,15 @@ export interface SqliteBackendOptions {
   clock: () => Date;
   log: Logger;
   cost?: CostLookup;
+  /** Who indexes thread writes for search (default: this thread; `loom serve`: the maintenance worker). */
+  searchIndexer?: SearchIndexer;
   /** Runs after the usage queue is closed (maintenance worker, the connection). */
   onClose?: () => Promise<void> | void;
 }
 
 export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: Db } {
   const writer = o.writer ?? createDbWriter(db.$client);
-  const store = createThreadStore(db, writer);
+  const store = createThreadStore(db, writer, o.searchIndexer);
   const events = createLocalEvents();
   const emit = (e: ThreadEvent) => events.publish(e);
   const threads: ThreadStoreApi = {

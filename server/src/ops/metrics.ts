@@ -18,18 +18,34 @@ export function createMetrics() {
   const models = new Set<string>();
   let streamsActive = 0;
 
+  /**
+   * Label texts by a plain concatenation of the values: escaping and joining the labels on every
+   * request showed in a request's cost (routes and statuses are few, so this stays small).
+   */
+  const labelTexts = new Map<string, { request: string; duration: string }>();
+  const labelsOf = (method: string, route: string, status: number) => {
+    const raw = `${method} ${status} ${route}`;
+    let k = labelTexts.get(raw);
+    if (!k) {
+      k = { request: key({ method, route, status: String(status) }), duration: key({ method, route }) };
+      labelTexts.set(raw, k);
+    }
+    return k;
+  };
+
   return {
     observeRequest(l: { method: string; route: string; status: number }, seconds: number) {
-      const rk = key({ method: l.method, route: l.route, status: String(l.status) });
-      requests.set(rk, (requests.get(rk) ?? 0) + 1);
-      const dk = key({ method: l.method, route: l.route });
-      const d = durations.get(dk) ?? { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 };
-      BUCKETS.forEach((b, i) => {
-        if (seconds <= b) d.buckets[i] = (d.buckets[i] ?? 0) + 1;
-      });
+      const k = labelsOf(l.method, l.route, l.status);
+      requests.set(k.request, (requests.get(k.request) ?? 0) + 1);
+      let d = durations.get(k.duration);
+      if (!d) {
+        d = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 };
+        durations.set(k.duration, d);
+      }
+      for (let i = 0; i < BUCKETS.length; i++)
+        if (seconds <= (BUCKETS[i] ?? 0)) d.buckets[i] = (d.buckets[i] ?? 0) + 1;
       d.sum += seconds;
       d.count += 1;
-      durations.set(dk, d);
     },
     addTokens(provider: string, requested: string, input: number, output: number) {
       const known = models.has(`${provider}/${requested}`) || models.size < MAX_MODEL_LABELS;

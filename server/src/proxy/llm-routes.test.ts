@@ -114,6 +114,7 @@ forEachBackend(({ kind, testApp }) => {
         { clock: () => new Date("2026-11-25T12:00:00Z"), cost: () => undefined },
       );
       await s.llm.complete(req);
+      await s.backend.usage.flush();
       const api = (await (await s.call("GET", "/api/usage", { token: s.alice })).json()) as {
         items: { model: string; inputTokens: number; costUsd: number | null }[];
       };

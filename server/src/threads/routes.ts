@@ -5,6 +5,7 @@
 
 import { encodeSse } from "@loom/runtime/sync/sse";
 import { ThreadSchema, Visibility } from "@loom/runtime/thread";
+import { Type } from "@sinclair/typebox";
 import { Elysia, t } from "elysia";
 import { authPlugin } from "../auth/plugin.ts";
 import type { Principal, PrincipalResolver } from "../auth/principal.ts";
@@ -12,9 +13,15 @@ import type { ThreadEvents, ThreadStoreApi } from "../db/backend.ts";
 import { HttpError } from "../http-error.ts";
 import { canAccessThread, type ThreadAction } from "./policy.ts";
 
+/**
+ * Versions in responses are typebox's plain integer: Elysia's `t.Integer` is a transform (it also takes
+ * numeric strings, for query input), which made every response pass through an encode walk.
+ */
+const Version = Type.Integer();
+
 const ThreadSummary = t.Object({
   id: t.String(),
-  version: t.Integer(),
+  version: Version,
   title: t.Nullable(t.String()),
   workspace: t.String(),
   visibility: t.String(),
@@ -23,7 +30,7 @@ const ThreadSummary = t.Object({
   updatedAt: t.String(),
 });
 
-const WriteResult = t.Object({ id: t.String(), version: t.Integer(), updatedAt: t.String() });
+const WriteResult = t.Object({ id: t.String(), version: Version, updatedAt: t.String() });
 
 const IdParams = t.Object({ id: t.String({ pattern: "^T-[0-9a-f-]{36}$" }) });
 
@@ -252,7 +259,7 @@ export function threadRoutes(opts: {
         params: IdParams,
         body: t.Object({ visibility: Visibility }),
         parse: "json",
-        response: t.Object({ id: t.String(), version: t.Integer(), visibility: Visibility }),
+        response: t.Object({ id: t.String(), version: Version, visibility: Visibility }),
         detail: { summary: "Change who can see a thread", operationId: "thread.visibility" },
       },
     );

@@ -1,8 +1,9 @@
 /**
  * Thread persistence: optimistic concurrency on `version`, soft delete, newest-first paging, FTS5 search.
  * Every write is one IMMEDIATE transaction (through the DbWriter, which waits for another process's
- * lock) and keeps `threads_fts` in step: the index is keyed by the thread's `fts_rowid`, so a write
- * deletes and inserts its own index rows only.
+ * lock). The full-text index is off the request path (`fts-index.ts`): a write marks its thread's
+ * `fts_rowid` pending in the same transaction and tells the indexer; a search first waits until every
+ * write acknowledged before it is indexed, then queries the index.
  */
 import type { Thread, Visibility } from "@loom/runtime/thread";
 import { and, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
@@ -10,7 +11,9 @@ import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/open.ts";
 import { threads } from "../db/schema.ts";
 import type { DbWriter } from "../db/writer.ts";
-import { ftsDocument, ftsQuery } from "./fts.ts";
+import { ftsQuery } from "./fts.ts";
+import { searchConnection } from "./fts-index.ts";
+import { createInProcessIndexer, type SearchIndexer } from "./search-indexer.ts";
 
 export type ThreadRow = typeof threads.$inferSelect;
 
@@ -65,24 +68,18 @@ function decodeCursor(c: string): [string, string] | undefined {
   }
 }
 
-export function createThreadStore(db: Db, writer: DbWriter) {
+/** `indexer`: the maintenance worker's in `loom serve`; by default indexing runs on this thread. */
+export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchIndexer) {
   const sqlite = db.$client;
-  const ftsDelete = sqlite.prepare<unknown, [number]>("DELETE FROM threads_fts WHERE rowid = ?");
-  const ftsInsert = sqlite.prepare<unknown, [number, string, string, string]>(
-    "INSERT INTO threads_fts (rowid, title, messages, git) VALUES (?, ?, ?, ?)",
+  const search = searchConnection(sqlite);
+  const fts = indexer ?? createInProcessIndexer(sqlite);
+  /** (Re)index this thread: a fresh mark (new `seq`) replaces an older one. */
+  const markPending = sqlite.prepare<unknown, [number]>(
+    "INSERT OR REPLACE INTO threads_fts_pending (fts_rowid) VALUES (?)",
   );
   const nextFtsRowid = sqlite.prepare<{ n: number }, []>(
     "SELECT coalesce(max(fts_rowid), 0) + 1 AS n FROM threads",
   );
-
-  /** Drops the thread's index rows if it has any (a live thread), so a deleted one leaves no tombstone. */
-  const unindex = (cur: ThreadRow | undefined) => {
-    if (cur && !cur.deletedAt && cur.ftsRowid !== null) ftsDelete.run(cur.ftsRowid);
-  };
-  const index = (ftsRowid: number, t: Thread) => {
-    const doc = ftsDocument(t);
-    ftsInsert.run(ftsRowid, doc.title, doc.messages, doc.git);
-  };
 
   // Prepared once: a query built by drizzle is prepared again on every call, which showed in a PUT's cost.
   const byId = sqlite.prepare<ThreadRow, [string]>(
@@ -114,8 +111,8 @@ export function createThreadStore(db: Db, writer: DbWriter) {
     get: row,
 
     /** Creates when absent; otherwise requires `ifMatch` equal to the stored version. */
-    put(p: Principal, input: Thread, ifMatch: number | undefined): Promise<PutOutcome> {
-      return writer.run((): PutOutcome => {
+    async put(p: Principal, input: Thread, ifMatch: number | undefined): Promise<PutOutcome> {
+      const out = await writer.run((): PutOutcome => {
         const cur = row(input.id);
         if (cur && cur.ownerId !== p.userId) return { kind: "forbidden" };
         // A soft-deleted thread written again comes back (its version keeps counting): nothing is lost.
@@ -140,16 +137,17 @@ export function createThreadStore(db: Db, writer: DbWriter) {
           JSON.stringify(thread),
           ftsRowid,
         );
-        unindex(cur);
-        index(ftsRowid, thread);
+        markPending.run(ftsRowid);
         return { kind: cur ? "updated" : "created", thread };
       });
+      if (out.kind === "created" || out.kind === "updated") fts.notify();
+      return out;
     },
 
-    softDelete(id: string, now: Date): Promise<void> {
-      return writer.run(() => {
+    async softDelete(id: string, now: Date): Promise<void> {
+      const marked = await writer.run((): boolean => {
         const cur = row(id);
-        if (!cur) return;
+        if (!cur) return false;
         const body = {
           ...(JSON.parse(cur.body) as Thread),
           deletedAt: now.toISOString(),
@@ -159,8 +157,13 @@ export function createThreadStore(db: Db, writer: DbWriter) {
           .set({ deletedAt: body.deletedAt, version: body.version, body: JSON.stringify(body) })
           .where(eq(threads.id, id))
           .run();
-        unindex(cur);
+        // Searches skip deleted threads at once (they join on `deleted_at IS NULL`); the mark drops the
+        // index rows. A row from before `fts_rowid` existed was never indexed: nothing to drop.
+        if (cur.ftsRowid === null) return false;
+        markPending.run(cur.ftsRowid);
+        return true;
       });
+      if (marked) fts.notify();
     },
 
     setVisibility(id: string, visibility: Visibility): Promise<Thread | undefined> {
@@ -204,15 +207,16 @@ export function createThreadStore(db: Db, writer: DbWriter) {
       };
     },
 
-    search(p: Principal, q: string, limit: number): (ThreadSummary & { rank: number })[] {
+    async search(p: Principal, q: string, limit: number): Promise<(ThreadSummary & { rank: number })[]> {
       const match = ftsQuery(q);
       if (!match) return [];
-      const rows = sqlite
+      await fts.catchUp();
+      const rows = search
         .query<ThreadRow & { rank: number }, [string, string, number]>(
           `SELECT t.id, t.owner_id AS ownerId, t.version, t.workspace, t.title, t.visibility,
                   t.created_at AS createdAt, t.updated_at AS updatedAt, t.deleted_at AS deletedAt, '' AS body,
                   bm25(threads_fts, 10.0, 1.0, 5.0) AS rank
-             FROM threads_fts JOIN threads t ON t.fts_rowid = threads_fts.rowid
+             FROM search.threads_fts JOIN main.threads t ON t.fts_rowid = threads_fts.rowid
             WHERE threads_fts MATCH ?1 AND t.deleted_at IS NULL
               AND (t.owner_id = ?2 OR t.visibility != 'private')
             ORDER BY rank, t.updated_at DESC

@@ -133,7 +133,8 @@ export function createPgUsageQueue(sql: Bun.SQL, o: PgUsageQueueOptions): UsageQ
   const flush = async (ms = timeoutMs): Promise<boolean> => {
     const start = performance.now();
     for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
-      if (inflight) await inflight;
+      // A finished write may start the next one (rows recorded meanwhile): wait for every write.
+      while (inflight) await inflight;
       if (pending.size === 0) return true;
       if (await attempt()) return true;
       const left = ms - (performance.now() - start);
