@@ -15,7 +15,7 @@ test("flush waits for every write, including one that starts when the write in f
     log: createLogger({ write: () => {} }),
     cost: () => 0,
   });
-  const alice = { userId: "alice", tokenId: "tok_a" };
+  const alice = { userId: "alice", via: "token", tokenId: "tok_a" };
   const use = (model: string) => ({ provider: "anthropic", model, inputTokens: 10, outputTokens: 1 });
   q.record(alice, use("m1")); // starts a write
   q.record(alice, use("m2")); // waits for it: the next write starts when the first one ends
