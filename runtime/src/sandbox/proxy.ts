@@ -61,10 +61,11 @@ function handle(client: Socket, rules: readonly HostRule[], idleMs: number, maxH
   const onData = (chunk: Buffer) => {
     head = Buffer.concat([head, chunk]);
     const end = head.indexOf("\r\n\r\n");
-    if (end < 0) {
-      if (head.length > maxHead) reply(client, 431, "request head too large\n");
-      return;
+    if (end < 0 ? head.length > maxHead : end > maxHead) {
+      client.off("data", onData);
+      return reply(client, 431, "loom sandbox proxy: request head too large\n");
     }
+    if (end < 0) return;
     client.off("data", onData);
     client.pause();
     const rest = head.subarray(end + 4);
