@@ -5,6 +5,7 @@
  * keeps its own network namespace).
  */
 import { afterAll, describe, expect } from "bun:test";
+import { closeNetProxies } from "@loom/runtime/sandbox/net-proxy";
 import { findBwrap, probeSandbox } from "@loom/runtime/sandbox/probe";
 import { testNeeding } from "../cli/_needs-tool.ts";
 import { bash, makeWorld, worldSandbox } from "./_fixture.ts";
@@ -40,6 +41,7 @@ const other = Bun.serve({
 const w = makeWorld();
 const sandbox = worldSandbox(w, "workspace-write", [`127.0.0.1:${listed.port}`, `localhost:${named.port}`]);
 afterAll(() => {
+  closeNetProxies();
   for (const s of [listed, named, other]) s.stop(true);
   w.cleanup();
 });

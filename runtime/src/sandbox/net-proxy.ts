@@ -4,7 +4,7 @@
  * (mode 0700, under the system temp dir) holds the Unix socket and the relay script; bwrap binds it
  * read-only into the sandbox.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,8 +46,12 @@ export function closeNetProxies(): void {
 
 const openClosers = new Set<() => void>();
 
+/** Folder names: `loom-net-<pid>-<random>`, so a folder left by a killed Loom can be found and removed. */
+const PREFIX = "loom-net-";
+
 export async function openNetProxy(rules: readonly HostRule[]): Promise<NetProxy> {
-  const dir = mkdtempSync(join(tmpdir(), "loom-net-"));
+  removeStale(tmpdir());
+  const dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
   chmodSync(dir, 0o700);
   try {
     writeFileSync(join(dir, RELAY_FILE), RELAY_SOURCE, { mode: 0o500 });
@@ -66,5 +70,29 @@ export async function openNetProxy(rules: readonly HostRule[]): Promise<NetProxy
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/** Removes proxy folders whose Loom process is gone (killed by a signal: no exit hook ran). */
+export function removeStale(parent: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
