@@ -63,7 +63,8 @@ function handle(client: Socket, rules: readonly HostRule[], idleMs: number, maxH
     const end = head.indexOf("\r\n\r\n");
     if (end < 0 ? head.length > maxHead : end > maxHead) {
       client.off("data", onData);
-      return reply(client, 431, "loom sandbox proxy: request head too large\n");
+      reply(client, 431, "loom sandbox proxy: request head too large\n");
+      return;
     }
     if (end < 0) return;
     client.off("data", onData);
@@ -74,13 +75,14 @@ function handle(client: Socket, rules: readonly HostRule[], idleMs: number, maxH
   client.on("data", onData);
 }
 
+/** Refuses (false) or forwards (true) one request by its request line. */
 function route(
   client: Socket,
   headText: string,
   rest: Buffer,
   rules: readonly HostRule[],
   idleMs: number,
-): void {
+): boolean {
   const lines = headText.split("\r\n");
   const m = /^([A-Z]+) (\S+) (HTTP\/1\.[01])$/.exec(lines[0] ?? "");
   if (!m) return reply(client, 400, "loom sandbox proxy: not an HTTP/1 request\n");
@@ -123,7 +125,7 @@ function route(
     "",
     "",
   ].join("\r\n");
-  tunnel(client, bare(url.hostname), port, idleMs, (upstream) => {
+  return tunnel(client, bare(url.hostname), port, idleMs, (upstream) => {
     upstream.write(Buffer.concat([Buffer.from(out, "latin1"), rest]));
   });
 }
@@ -135,7 +137,7 @@ function tunnel(
   port: number,
   idleMs: number,
   ready: (upstream: Socket) => void,
-): void {
+): true {
   const upstream = createConnection({ host, port });
   let connected = false;
   upstream.setTimeout(idleMs, () => {
@@ -157,9 +159,10 @@ function tunnel(
   upstream.on("close", () => {
     if (connected) client.end();
   });
+  return true;
 }
 
-function reply(client: Socket, status: number, body: string): void {
+function reply(client: Socket, status: number, body: string): false {
   const reason = {
     400: "Bad Request",
     403: "Forbidden",
@@ -169,6 +172,7 @@ function reply(client: Socket, status: number, body: string): void {
   client.end(
     `HTTP/1.1 ${status} ${reason ?? "Error"}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+  return false;
 }
 
 function bare(host: string): string {
