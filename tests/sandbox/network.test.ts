@@ -5,6 +5,8 @@
  * keeps its own network namespace).
  */
 import { afterAll, describe, expect } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { closeNetProxies } from "@loom/runtime/sandbox/net-proxy";
 import { findBwrap, probeSandbox } from "@loom/runtime/sandbox/probe";
 import { testNeeding } from "../cli/_needs-tool.ts";
@@ -98,9 +100,13 @@ describe("[sandbox] network allow-list", () => {
     expect(hits.listed).toBe(before);
   });
 
-  it("the command's exit status and its own loopback servers are unchanged under the relay", async () => {
+  it("the command's exit status, cwd, env and its own loopback servers are unchanged under the relay", async () => {
     const r = await bash(w, sandbox, "exit 7");
     expect(r.exit_code).toBe(7);
+    // The relay (Bun) starts outside the workspace: a workspace .env does not leak into the command.
+    writeFileSync(join(w.ws, ".env"), "FROM_DOTENV=leaked\n");
+    const where = await bash(w, sandbox, 'pwd; echo "[$FROM_DOTENV][$BUN_BE_BUN]"');
+    expect(where.stdout).toBe(`${w.ws}\n[][]\n`);
     // A list naming no loopback host leaves localhost/127.0.0.1 to the sandbox's own loopback (NO_PROXY).
     const remote = worldSandbox(w, "workspace-write", ["registry.npmjs.org"]);
     const script =

@@ -111,11 +111,13 @@ describe("bwrapArgs", () => {
     expect(a.indexOf("/host/net")).toBeGreaterThan(a.indexOf("/tmp"));
     expect(a[a.indexOf("/host/net") - 1]).toBe("--ro-bind");
     expect(a[a.indexOf("/host/net") + 1]).toBe("/tmp/.loom-net");
+    expect(a[a.indexOf("--chdir") + 1]).toBe("/tmp/.loom-net");
     expect(a.slice(a.indexOf("--") + 1)).toEqual([
       process.execPath,
       "/tmp/.loom-net/relay.mjs",
       "/tmp/.loom-net/proxy.sock",
       "127.0.0.1,::1",
+      ws,
       "bash",
       "-c",
       "x",

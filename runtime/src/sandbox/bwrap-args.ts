@@ -59,8 +59,9 @@ export function bwrapArgs(policy: SandboxPolicy, where: BwrapWhere, argv: string
   if (policy.network === "hosts" && where.proxyDir) {
     // Loom's own binary runs the relay as Bun (BUN_BE_BUN: a single-file build would run Loom).
     args.push("--ro-bind", where.proxyDir, SANDBOX_NET_DIR, "--setenv", "BUN_BE_BUN", "1");
-    args.push("--chdir", where.cwd, "--", process.execPath, `${SANDBOX_NET_DIR}/${RELAY_FILE}`);
-    args.push(`${SANDBOX_NET_DIR}/${PROXY_SOCKET}`, noProxyFor(policy.hosts ?? []), ...argv);
+    // The relay starts outside the workspace (Bun would load its .env and bunfig.toml) and runs the command in cwd.
+    args.push("--chdir", SANDBOX_NET_DIR, "--", process.execPath, `${SANDBOX_NET_DIR}/${RELAY_FILE}`);
+    args.push(`${SANDBOX_NET_DIR}/${PROXY_SOCKET}`, noProxyFor(policy.hosts ?? []), where.cwd, ...argv);
     return args;
   }
   args.push("--chdir", where.cwd, "--", ...argv);

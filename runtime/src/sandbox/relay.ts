@@ -3,7 +3,8 @@
  * own 127.0.0.1 (a free port), forwards every connection to the proxy's Unix socket bound into the
  * sandbox, points the proxy variables at itself, then runs the command and exits with its status.
  * Run by Bun (Loom's own binary, read-only inside); written to a file next to the socket because a
- * single-file Loom binary has no source tree on disk.
+ * single-file Loom binary has no source tree on disk. It starts in its own folder, not the
+ * workspace, so Bun reads no workspace `.env` or `bunfig.toml`; the command gets the real cwd.
  */
 import { parseHostRules } from "./host-rules.ts";
 
@@ -19,7 +20,7 @@ export const RELAY_SOURCE = `// Loom sandbox relay: 127.0.0.1:<free port> -> the
 import { createServer, createConnection } from "node:net";
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-const [socketPath, noProxy, ...argv] = process.argv.slice(2);
+const [socketPath, noProxy, cwd, ...argv] = process.argv.slice(2);
 const server = createServer((c) => {
   const u = createConnection(socketPath);
   c.pipe(u);
@@ -36,7 +37,7 @@ server.listen(0, "127.0.0.1", () => {
   for (const k of ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"]) env[k] = url;
   env.NO_PROXY = env.no_proxy = noProxy;
   env.NODE_USE_ENV_PROXY = "1";
-  const child = spawn(argv[0], argv.slice(1), { stdio: "inherit", env });
+  const child = spawn(argv[0], argv.slice(1), { stdio: "inherit", env, cwd });
   child.on("error", (e) => {
     process.stderr.write("loom sandbox relay: " + e.message + "\\n");
     process.exit(127);
