@@ -90,16 +90,21 @@ describe("sandbox flags and config", () => {
     expect(run.code).toBe(2);
   });
 
-  it("a per-host network allow-list in [sandbox] is refused with a reason", async () => {
+  it("a malformed [sandbox] network entry is one CONFIG_INVALID line; an allow-list is accepted", async () => {
     const env = await against({ turns: [{ text: "hi" }] });
     const dir = join(sb.env.XDG_CONFIG_HOME ?? "", "loom");
     mkdirSync(dir, { recursive: true });
     const cfg = join(dir, "config.toml");
-    writeFileSync(cfg, '[sandbox]\nnetwork = ["github.com"]\n');
+    writeFileSync(cfg, '[sandbox]\nnetwork = ["https://github.com"]\n');
     try {
       const r = await loom(sb, ["run", "hi"], { env });
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain("per-host allow-lists are not supported");
+      expect(r.stderr).toContain("sandbox.network: 'https://github.com': not a host");
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      writeFileSync(cfg, '[sandbox]\nnetwork = ["registry.npmjs.org", "*.github.com", "localhost:8080"]\n');
+      const ok = await loom(sb, ["tools", "call", "bash", '{"command":"echo $HTTPS_PROXY"}']);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain("http://127.0.0.1:");
     } finally {
       rmSync(cfg);
     }

@@ -131,7 +131,7 @@ export const INFO_COMMANDS: Record<string, SlashCommand> = {
       const s = await ctx.session();
       const p = s.sandboxPolicy;
       ctx.print(
-        `sandbox: ${p.mode} · network ${p.network === "host" ? "the host's" : "none (loopback only)"}`,
+        `sandbox: ${p.mode} · network ${p.network === "host" ? "the host's" : p.network === "hosts" ? `only ${(p.hosts ?? []).join(", ")} (through Loom's proxy)` : "none (loopback only)"}`,
       );
       if (p.writable.length) ctx.print(`  also writable: ${p.writable.join(", ")}`);
       if (p.hidden.length) ctx.print(`  hidden: ${p.hidden.join(", ")}`);

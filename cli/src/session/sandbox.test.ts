@@ -61,10 +61,10 @@ describe("sessionSandboxes when no sandbox can be made", () => {
   test("bad [sandbox] settings fail when the session starts", () => {
     expect(() =>
       sessionSandboxes({
-        config: { sandbox: { ...config.sandbox, network: ["x.com"] } },
+        config: { sandbox: { ...config.sandbox, network: ["https://x.com"] } },
         env,
         notice: () => {},
       }),
-    ).toThrow(/per-host/);
+    ).toThrow(/\[sandbox\] network: 'https:\/\/x.com': not a host/);
   });
 });

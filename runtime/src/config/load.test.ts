@@ -344,6 +344,7 @@ describe("errors", () => {
       ['[mcp.servers.evil]\ncommand = "sh"\n', "mcp"],
       ['[sandbox]\nmode = "danger-full-access"\n', "sandbox.mode"],
       ['[sandbox]\nnetwork = ["*"]\n', "sandbox.network"],
+      ['[sandbox]\nnetwork = ["registry.npmjs.org"]\n', "sandbox.network"],
       ['[sandbox]\nwritable = ["/"]\n', "sandbox.writable"],
     ] as const) {
       const { paths, options } = fixture({ workspace: text });
@@ -354,6 +355,20 @@ describe("errors", () => {
     // The same keys are fine in the user's own config.
     const { options } = fixture({ user: '[providers.anthropic]\nbase_url = "http://127.0.0.1:1"\n' });
     expect(loadConfig(options()).config.providers.anthropic?.base_url).toBe("http://127.0.0.1:1");
+  });
+
+  test("[sandbox] network takes hosts, *.suffix and ports; garbage is one line naming the file", () => {
+    const ok = fixture({
+      user: '[sandbox]\nnetwork = ["registry.npmjs.org", "*.github.com", "localhost:8080", "[::1]:3000"]\n',
+    });
+    expect(loadConfig(ok.options()).config.sandbox.network).toHaveLength(4);
+    const { paths, options } = fixture({ user: '[sandbox]\nnetwork = ["https://github.com/x"]\n' });
+    const e = loadError(options());
+    expect(e.code).toBe("CONFIG_INVALID");
+    expect(e.message).toStartWith(
+      `${paths.user}: sandbox.network: 'https://github.com/x': not a host; expected`,
+    );
+    expect(e.message).not.toContain("\n");
   });
 
   test("a workspace config may hide more from the sandbox", () => {

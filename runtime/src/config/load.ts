@@ -9,12 +9,13 @@
  */
 import { LoomError } from "../errors.ts";
 import { type Env, SYSTEM_CONFIG_FILE, userConfigFile, workspaceConfigFile } from "../paths.ts";
+import { sandboxNetwork } from "../sandbox/policy.ts";
 import { envLayer } from "./env.ts";
 import { isTable, type Layer, mergeLayers, type Table, uniformLayer } from "./merge.ts";
 import type { ConfigOverrides, LoomConfig } from "./schema.ts";
 import { defaultsOf } from "./schema-walk.ts";
 import { wrapSecrets } from "./secrets.ts";
-import { type ConfigSource, keyPath } from "./source.ts";
+import { type ConfigSource, describeSource, keyPath } from "./source.ts";
 import { readTomlFile } from "./toml-file.ts";
 import { CONFIG_SCHEMA, validateConfig } from "./validate.ts";
 
@@ -98,7 +99,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
 
   const merged = mergeLayers(layers);
   const config = wrapSecrets(validateConfig(merged.values, merged.origins));
-  return { config, sources: { layers: found, keys: leafOrigins(merged.values, merged.origins) } };
+  const keys = leafOrigins(merged.values, merged.origins);
+  checkSandboxNetwork(config.sandbox.network, keys["sandbox.network"]);
+  return { config, sources: { layers: found, keys } };
 }
 
 /**
@@ -135,6 +138,19 @@ function rejectUntrustedKeys(values: Table, path: string): void {
       "CONFIG_INVALID",
       `${path}: ${bad[0]}: not allowed in a workspace config (a repository must not grant permissions or redirect credentials); set it in ${"$"}XDG_CONFIG_HOME/loom/config.toml or the environment`,
       { file: path, keys: bad },
+    );
+  }
+}
+
+/** `[sandbox] network` entries the schema cannot check (host allow-list syntax): one line naming the source. */
+function checkSandboxNetwork(entries: readonly string[], source: ConfigSource | undefined): void {
+  try {
+    sandboxNetwork(entries);
+  } catch (e) {
+    if (!(e instanceof LoomError) || !source) throw e;
+    throw new LoomError(
+      "CONFIG_INVALID",
+      `${describeSource(source)}: ${e.message.replace("[sandbox] network", "sandbox.network")}`,
     );
   }
 }

@@ -178,7 +178,11 @@ export const SandboxConfig = Type.Object(
         Type.Literal("danger-full-access"),
       ]),
     ),
-    /** `[]` or `["loopback"]`: the sandbox's own loopback only; `["*"]`: the host's network, unfiltered. */
+    /**
+     * `[]` or `["loopback"]`: the sandbox's own loopback only; `["*"]`: the host's network, unfiltered;
+     * hosts (`"registry.npmjs.org"`, `"*.github.com"`, `"localhost:8080"`, no port: 80 and 443): only
+     * those, through Loom's filtering proxy (specs/sandbox.md, "Network").
+     */
     network: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
     /** More paths hidden even from reads (absolute or `~/…`), besides the built-in credential stores. */
     hidden: Type.Array(Type.String({ minLength: 1 }), { default: [] }),

@@ -100,6 +100,29 @@ describe("bwrapArgs", () => {
     expect(args({ network: "host" })).toContain("--share-net");
     expect(a.slice(-4)).toEqual(["--", "bash", "-c", "x"]);
   });
+
+  test("an allow-list: own network namespace, the proxy folder bound read-only after /tmp, the command under the relay", () => {
+    const a = bwrapArgs(
+      policy({ network: "hosts", hosts: ["localhost:8080", "*.github.com"] }),
+      { workspaceRoot: ws, cwd: ws, path: "/usr/bin:/bin", proxyDir: "/host/net" },
+      ["bash", "-c", "x"],
+    );
+    expect(a).not.toContain("--share-net");
+    expect(a.indexOf("/host/net")).toBeGreaterThan(a.indexOf("/tmp"));
+    expect(a[a.indexOf("/host/net") - 1]).toBe("--ro-bind");
+    expect(a[a.indexOf("/host/net") + 1]).toBe("/tmp/.loom-net");
+    expect(a[a.indexOf("--chdir") + 1]).toBe("/tmp/.loom-net");
+    expect(a.slice(a.indexOf("--") + 1)).toEqual([
+      process.execPath,
+      "/tmp/.loom-net/relay.mjs",
+      "/tmp/.loom-net/proxy.sock",
+      "127.0.0.1,::1",
+      ws,
+      "bash",
+      "-c",
+      "x",
+    ]);
+  });
 });
 
 describe("gitDirsOf", () => {

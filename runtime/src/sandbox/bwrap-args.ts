@@ -7,6 +7,7 @@
 import { lstatSync, readdirSync, realpathSync, type Stats } from "node:fs";
 import { dirname, join } from "node:path";
 import { gitDirsOf } from "./git-dirs.ts";
+import { noProxyFor, PROXY_SOCKET, RELAY_FILE, SANDBOX_NET_DIR } from "./relay.ts";
 import type { SandboxPolicy } from "./types.ts";
 
 /** The sandbox's private /tmp (a tmpfs): bounded, so filling it cannot fill a disk. */
@@ -20,6 +21,11 @@ export interface BwrapWhere {
   cwd: string;
   /** The command's PATH (default: Loom's own): its folders under /tmp stay visible, read-only. */
   path?: string;
+  /**
+   * With `network: "hosts"`: the host folder of the filtering proxy (net-proxy.ts), bound read-only
+   * at SANDBOX_NET_DIR; the command then runs under the relay, which gives it the proxy variables.
+   */
+  proxyDir?: string;
 }
 
 export function bwrapArgs(policy: SandboxPolicy, where: BwrapWhere, argv: string[]): string[] {
@@ -49,7 +55,16 @@ export function bwrapArgs(policy: SandboxPolicy, where: BwrapWhere, argv: string
   args.push("--unshare-all", "--unshare-user", "--disable-userns");
   if (policy.network === "host") args.push("--share-net");
   args.push("--cap-drop", "ALL", "--die-with-parent", "--new-session");
-  args.push("--setenv", "TMPDIR", "/tmp", "--chdir", where.cwd, "--", ...argv);
+  args.push("--setenv", "TMPDIR", "/tmp");
+  if (policy.network === "hosts" && where.proxyDir) {
+    // Loom's own binary runs the relay as Bun (BUN_BE_BUN: a single-file build would run Loom).
+    args.push("--ro-bind", where.proxyDir, SANDBOX_NET_DIR, "--setenv", "BUN_BE_BUN", "1");
+    // The relay starts outside the workspace (Bun would load its .env and bunfig.toml) and runs the command in cwd.
+    args.push("--chdir", SANDBOX_NET_DIR, "--", process.execPath, `${SANDBOX_NET_DIR}/${RELAY_FILE}`);
+    args.push(`${SANDBOX_NET_DIR}/${PROXY_SOCKET}`, noProxyFor(policy.hosts ?? []), where.cwd, ...argv);
+    return args;
+  }
+  args.push("--chdir", where.cwd, "--", ...argv);
   return args;
 }
 

@@ -19,4 +19,11 @@ describe("explainDenial", () => {
     expect(explainDenial("error: test failed", policy)).toBeUndefined();
     expect(denialKind("Could not resolve host: x", { ...policy, network: "host" })).toBeUndefined();
   });
+
+  test("with an allow-list: the proxy's refusal is a network denial naming the list", () => {
+    const hosts: SandboxPolicy = { ...policy, network: "hosts", hosts: ["registry.npmjs.org"] };
+    expect(denialKind("curl: (56) CONNECT tunnel failed, response 403", hosts)).toBe("network");
+    expect(denialKind("loom sandbox: evil.com:80 is not in [sandbox] network, …", hosts)).toBe("network");
+    expect(explainDenial("Could not resolve host: evil.com", hosts)).toContain("registry.npmjs.org");
+  });
 });

@@ -46,11 +46,23 @@ describe("sandboxPolicy", () => {
     expect(() => sandboxPolicy({ ...none, writable: ["out"] }, "auto", { HOME: "/h" })).toThrow(/absolute/);
   });
 
-  test("network: loopback is the sandbox's own, * the host's; host names are refused", () => {
+  test("network: loopback is the sandbox's own, * the host's, host entries an allow-list; garbage refused", () => {
     expect(sandboxNetwork([])).toBe("none");
     expect(sandboxNetwork(["loopback"])).toBe("none");
     expect(sandboxNetwork(["*"])).toBe("host");
-    expect(() => sandboxNetwork(["github.com"])).toThrow(/per-host allow-lists are not supported/);
+    expect(sandboxNetwork(["github.com", "*"])).toBe("host");
+    expect(sandboxNetwork(["loopback", "github.com"])).toBe("hosts");
+    expect(() => sandboxNetwork(["https://github.com"])).toThrow(
+      /\[sandbox\] network: 'https:\/\/github.com'/,
+    );
+    expect(() => sandboxNetwork(["*", "a b"])).toThrow(/CONFIG_INVALID|not a host/);
+    const p = sandboxPolicy(
+      { ...none, network: ["Registry.npmjs.org", "*.github.com", "loopback"] },
+      "auto",
+      {},
+    );
+    expect(p).toMatchObject({ network: "hosts", hosts: ["registry.npmjs.org", "*.github.com"] });
+    expect(sandboxPolicy(none, "auto", {}).hosts).toBeUndefined();
   });
 
   test("parseSandboxMode", () => {

@@ -7,6 +7,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { LoomError } from "../errors.ts";
 import { cacheDir, configDir, type Env } from "../paths.ts";
+import { parseHostRules } from "./host-rules.ts";
 import type { SandboxMode, SandboxNetwork, SandboxPolicy } from "./types.ts";
 
 export const SANDBOX_MODES: readonly SandboxMode[] = ["read-only", "workspace-write", "danger-full-access"];
@@ -63,9 +64,11 @@ export function sandboxPolicy(settings: SandboxSettings, permissionMode: string,
     ...(home ? WRITABLE_IN_HOME.map((p) => join(home, p)) : []),
     ...settings.writable.map(expand),
   ];
+  const network = sandboxNetwork(settings.network);
   return {
     mode: settings.mode ?? defaultSandboxMode(permissionMode),
-    network: sandboxNetwork(settings.network),
+    network,
+    ...(network === "hosts" ? { hosts: sandboxHosts(settings.network) } : {}),
     hidden: [...new Set(hidden)],
     writable: [...new Set(writable)],
   };
@@ -73,19 +76,19 @@ export function sandboxPolicy(settings: SandboxSettings, permissionMode: string,
 
 /**
  * `[]` or `["loopback"]`: the sandbox's own loopback only (a server the command starts itself is
- * reachable; the host's are not). `["*"]`: the host's network, unfiltered. Host names are refused:
- * bubblewrap cannot filter by host, and pretending to would be worse than saying so.
+ * reachable; the host's are not). `["*"]`: the host's network, unfiltered. Host entries
+ * (`registry.npmjs.org`, `*.github.com`, `localhost:8080`): those hosts only, through the filtering
+ * proxy. `"*"` wins over hosts. A malformed entry is CONFIG_INVALID.
  */
 export function sandboxNetwork(entries: readonly string[]): SandboxNetwork {
-  let network: SandboxNetwork = "none";
-  for (const e of entries) {
-    if (e === "loopback") continue;
-    if (e === "*") network = "host";
-    else
-      throw new LoomError(
-        "CONFIG_INVALID",
-        `[sandbox] network: '${e}': per-host allow-lists are not supported; use "loopback" (the sandbox's own) or "*" (the host's network, unfiltered)`,
-      );
-  }
-  return network;
+  const hosts = sandboxHosts(entries);
+  if (entries.includes("*")) return "host";
+  return hosts.length ? "hosts" : "none";
+}
+
+/** The host entries of `[sandbox] network`, validated and without "loopback"/"*". */
+export function sandboxHosts(entries: readonly string[]): string[] {
+  const hosts = entries.filter((e) => e !== "loopback" && e !== "*");
+  parseHostRules(hosts);
+  return [...new Set(hosts.map((h) => h.trim().toLowerCase()))];
 }

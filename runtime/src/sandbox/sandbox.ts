@@ -7,6 +7,8 @@
  * const launch = await sandbox.launch(["bash", "-c", "make"], { workspaceRoot, cwd: workspaceRoot });
  */
 import { bwrapArgs } from "./bwrap-args.ts";
+import { parseHostRules } from "./host-rules.ts";
+import { sharedNetProxy } from "./net-proxy.ts";
 import { findBwrap, probeSandbox } from "./probe.ts";
 import type { Launch, Sandbox, SandboxPolicy } from "./types.ts";
 
@@ -41,8 +43,14 @@ export function createSandbox(policy: SandboxPolicy, opts: SandboxOptions): Sand
     async launch(argv, where): Promise<Launch> {
       if (policy.mode === "danger-full-access") return { kind: "run", argv, sandboxed: false };
       const d = await decide();
-      if ("bwrap" in d)
-        return { kind: "run", argv: [d.bwrap, ...bwrapArgs(policy, where, argv)], sandboxed: true };
+      if ("bwrap" in d) {
+        const proxyDir =
+          policy.network === "hosts"
+            ? (await sharedNetProxy(parseHostRules(policy.hosts ?? []))).dir
+            : undefined;
+        const args = bwrapArgs(policy, { ...where, ...(proxyDir ? { proxyDir } : {}) }, argv);
+        return { kind: "run", argv: [d.bwrap, ...args], sandboxed: true };
+      }
       if (d.unsandboxed) return { kind: "run", argv, sandboxed: false };
       return { kind: "refused", message: unavailableRefusal(d.reason) };
     },

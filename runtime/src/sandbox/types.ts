@@ -6,12 +6,17 @@
 
 export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
 
-/** `none`: the sandbox's own loopback only; `host`: the host's network, unfiltered. */
-export type SandboxNetwork = "none" | "host";
+/**
+ * `none`: the sandbox's own loopback only; `host`: the host's network, unfiltered; `hosts`: its own
+ * loopback plus the hosts of `SandboxPolicy.hosts`, through Loom's filtering proxy.
+ */
+export type SandboxNetwork = "none" | "host" | "hosts";
 
 export interface SandboxPolicy {
   mode: SandboxMode;
   network: SandboxNetwork;
+  /** With `network: "hosts"`: the allow-list, as `[sandbox] network` entries (host-rules.ts). */
+  hosts?: string[];
   /** Absolute paths hidden even from reads (credential stores); missing ones are skipped. */
   hidden: string[];
   /** Absolute paths writable in `workspace-write` besides the workspace, its git dirs and /tmp. */
