@@ -13,6 +13,7 @@ import { createLogger } from "./logger.ts";
 import { createProviderClients, loadProviderDefinitions } from "./providers.ts";
 import { loadUpstreams } from "./proxy/keys.ts";
 import { createUsageQueue } from "./proxy/usage.ts";
+import { loadWebAssets, type WebAssets } from "./web/web-assets.ts";
 
 export interface ServeOptions {
   host?: string;
@@ -23,6 +24,8 @@ export interface ServeOptions {
   /** Where log lines go (default stderr); they pass through the key redactor either way. */
   logSink?: (line: string) => void;
   fetch?: typeof fetch;
+  /** The web UI to serve at `/`; default the built one (`loadWebAssets()`), null for none. */
+  web?: WebAssets | null;
 }
 
 export interface RunningServer {
@@ -119,6 +122,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     fetch: o.fetch,
     writer,
     usage,
+    web: o.web === undefined ? await loadWebAssets() : o.web,
   });
   let server: ReturnType<typeof Bun.serve>;
   try {
