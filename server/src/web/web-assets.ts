@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative } from "node:path";
 
 export interface WebAsset {
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
   type: string;
 }
 export type WebAssets = Map<string, WebAsset>;
