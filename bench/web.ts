@@ -82,7 +82,16 @@ export async function run(): Promise<BenchResult[]> {
       });
       await page.waitForTimeout(100);
       longest.push(
-        await page.evaluate(() => Math.max(0, ...(window as unknown as { __long: number[] }).__long)),
+        await page.evaluate(
+          (t0) =>
+            Math.max(
+              0,
+              ...(window as unknown as { __long: { start: number; ms: number }[] }).__long
+                .filter((e) => e.start >= t0)
+                .map((e) => e.ms),
+            ),
+          scrollStart,
+        ),
       );
       await context.close();
     }

@@ -66,10 +66,19 @@ const marked = new Marked({
   },
 });
 
+/** Rows scrolled back into view of a long thread are not parsed again. */
+const cache = new Map<string, string>();
+const CACHE_ENTRIES = 500;
+
 /** Sanitised HTML of a Markdown string. Links open in a new tab without an opener. */
 export function renderMarkdown(src: string): string {
+  const hit = cache.get(src);
+  if (hit !== undefined) return hit;
   const html = marked.parse(src, { async: false });
-  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_ATTR: ["style"] });
+  const safe = DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_ATTR: ["style"] });
+  if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  cache.set(src, safe);
+  return safe;
 }
 
 DOMPurify.addHook("afterSanitizeAttributes", (node) => {
