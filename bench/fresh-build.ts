@@ -14,6 +14,9 @@ function sources(): string[] {
   return [
     join(root, "cli/src"),
     join(root, "runtime/src"),
+    join(root, "server/src"),
+    join(root, "web/src"),
+    join(root, "web/index.html"),
     ...plugins,
     join(root, "bun.lock"),
     join(root, "package.json"),

@@ -3,6 +3,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { webAssetsModule } from "./web-assets-module.ts";
 
 const root = join(import.meta.dir, "..");
 
@@ -23,6 +24,15 @@ if (existsSync(editPkg) && (await Bun.file(editPkg).json()).scripts?.build) {
     join(root, "plugins/edit"),
   );
 }
+
+// The web UI: Vite builds web/dist, then its files become a generated module the binary carries
+// (server/src/web/web-assets.gen.ts, base64; not committed; loadWebAssets imports it).
+step(
+  "web (Vite → web/dist)",
+  [process.execPath, "x", "--bun", "vite", "build", "--logLevel", "warn"],
+  join(root, "web"),
+);
+await Bun.write(join(root, "server/src/web/web-assets.gen.ts"), webAssetsModule(join(root, "web/dist")));
 
 step("dist/loom", [
   process.execPath,

@@ -3,6 +3,7 @@
 # bwrap (Debian package bubblewrap: the sandbox the agent's commands run in, and its escape suite),
 # clang and wasm-ld (Debian packages clang and lld: C plugins compiled to wasm32; the lld package
 # puts wasm-ld on PATH, and clang also finds its versioned copy in /usr/lib/llvm-N/bin).
+# chromium (Debian's package): the web UI's browser tests (tests/web), driven by playwright-core.
 # Installed from Debian's packages when missing and we are root. A tool still missing after that
 # is a warning on a developer's machine (its tests skip), and a failure in CI (CI=true): a CI run
 # whose REPL or sandbox tests skip silently proves nothing.
@@ -24,7 +25,7 @@ has_versioned() {
 missing_tools() {
   missing=""
   packages=""
-  for tool in tmux git bwrap clang wasm-ld; do
+  for tool in tmux git bwrap clang wasm-ld chromium; do
     if ! command -v "$tool" >/dev/null 2>&1 && ! has_versioned "$tool"; then
       missing="$missing $tool"
       packages="$packages $(package_of "$tool")"

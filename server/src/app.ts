@@ -31,6 +31,8 @@ import { usageRoutes } from "./proxy/usage-routes.ts";
 import { createRedactor } from "./redact.ts";
 import { threadRoutes } from "./threads/routes.ts";
 import type { SearchIndexer } from "./threads/search-indexer.ts";
+import type { WebAssets } from "./web/web-assets.ts";
+import { docsRoute, webFallback } from "./web/web-routes.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -62,6 +64,8 @@ export interface AppOptions {
   usage?: UsageQueue;
   /** Who indexes thread writes for search (default: this thread; `loom serve`: the maintenance worker). */
   searchIndexer?: SearchIndexer;
+  /** The built web UI served at `/` (`loadWebAssets()`); null or absent: `/` says how to build it. */
+  web?: WebAssets | null;
 }
 
 export function createApp(o: AppOptions) {
@@ -85,8 +89,8 @@ export function createApp(o: AppOptions) {
   const configuredNames = [...new Set([...Object.keys(providers), ...Object.keys(upstreams)])].sort();
   const configured = () => configuredNames;
 
-  return new Elysia({ name: "loom.server" })
-    .use(errorsPlugin({ maxBodyBytes, log }))
+  const app = new Elysia({ name: "loom.server" })
+    .use(errorsPlugin({ maxBodyBytes, log, notFound: webFallback(o.web ?? null) }))
     .onRequest(({ request }) => {
       started.set(request, performance.now());
     })
@@ -106,11 +110,11 @@ export function createApp(o: AppOptions) {
     })
     .use(
       openapi({
-        path: "/api/docs",
+        path: "/api/openapi",
         specPath: "/api/openapi.json",
-        // The plugin's default makes the page fetch "api/openapi.json" relative to /api/docs, which is
-        // /api/api/openapi.json (a 404 and an empty page); an absolute path resolves from anywhere.
-        scalar: { url: "/api/openapi.json" },
+        // No Scalar/Swagger page (they load scripts from a CDN): /api/docs is a script-free page
+        // rendered from this document (web/docs-page.ts).
+        provider: null,
         documentation: {
           info: {
             title: "Loom server",
@@ -139,7 +143,14 @@ export function createApp(o: AppOptions) {
         fetch: o.fetch ?? fetch,
         maxBodyBytes,
       }),
+    )
+    .use(
+      docsRoute({
+        openapi: async (): Promise<unknown> =>
+          (await app.handle(new Request("http://loom/api/openapi.json"))).json(),
+      }),
     );
+  return app;
 }
 
 function requireDb(db: Db | undefined): Db {

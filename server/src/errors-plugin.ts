@@ -51,7 +51,12 @@ type BodyProblem = "not-json" | "too-deep" | "empty";
 const problemError = (p: BodyProblem) =>
   p === "too-deep" ? tooDeep() : p === "empty" ? emptyBody() : notJson();
 
-export function errorsPlugin(opts: { maxBodyBytes: number; log: Logger }) {
+export function errorsPlugin(opts: {
+  maxBodyBytes: number;
+  log: Logger;
+  /** Asked first for a GET/HEAD no route matched (the web UI's files and SPA fallback). */
+  notFound?: (request: Request) => Response | undefined;
+}) {
   const problems = new WeakMap<Request, BodyProblem>();
   return (
     new Elysia({ name: "loom.errors" })
@@ -98,6 +103,14 @@ export function errorsPlugin(opts: { maxBodyBytes: number; log: Logger }) {
       .onError({ as: "global" }, ({ code, error, request, set }) => {
         // The stand-in (`{}`, or null for no body) failed the schema: the real problem is the body.
         const p = problems.get(request);
+        const page =
+          code === "NOT_FOUND" && (request.method === "GET" || request.method === "HEAD")
+            ? opts.notFound?.(request)
+            : undefined;
+        if (page) {
+          set.status = page.status;
+          return page;
+        }
         const res =
           p !== undefined && error instanceof ValidationError && error.type === "body"
             ? problemError(p).toResponse()

@@ -19,6 +19,7 @@ import { createProviderClients, loadProviderDefinitions } from "./providers.ts";
 import { loadUpstreams, readSecret } from "./proxy/keys.ts";
 import { createUsageQueue } from "./proxy/usage.ts";
 import { closeSearchConnection } from "./threads/fts-index.ts";
+import { loadWebAssets, type WebAssets } from "./web/web-assets.ts";
 
 export interface ServeOptions {
   host?: string;
@@ -35,6 +36,8 @@ export interface ServeOptions {
   /** Where log lines go (default stderr); they pass through the key redactor either way. */
   logSink?: (line: string) => void;
   fetch?: typeof fetch;
+  /** The web UI to serve at `/`; default the built one (`loadWebAssets()`), null for none. */
+  web?: WebAssets | null;
 }
 
 export interface RunningServer {
@@ -209,6 +212,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     maxBodyBytes,
     log,
     fetch: o.fetch,
+    web: o.web === undefined ? await loadWebAssets() : o.web,
   });
   let server: ReturnType<typeof Bun.serve>;
   try {

@@ -53,8 +53,8 @@ test("tmux missing with CI=true: a clear error line and a non-zero exit", () => 
     const r = runScript(dir, ci);
     expect(r.code).not.toBe(0);
     // wasm-ld counts as present when a versioned copy (lld-N) is installed on this machine.
-    expect(r.stderr).toMatch(/test: error: missing tmux bwrap clang( wasm-ld)? and CI=true/);
-    expect(r.stderr).toMatch(/apt-get install tmux bubblewrap clang( lld)?/);
+    expect(r.stderr).toMatch(/test: error: missing tmux bwrap clang( wasm-ld)? chromium and CI=true/);
+    expect(r.stderr).toMatch(/apt-get install tmux bubblewrap clang( lld)? chromium/);
   }
   expect(runScript(dir, "false").code).toBe(0);
 });

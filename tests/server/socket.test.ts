@@ -160,7 +160,7 @@ describe("server over a socket", () => {
   });
 
   test("unknown routes and bad tokens answer JSON errors", async () => {
-    const nf = await call("/no/such/route");
+    const nf = await call("/api/no/such/route"); // other GET paths are the web UI's
     expect(nf.status).toBe(404);
     expect(((await nf.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
     const bad = await fetch(`${server.url}/api/auth/me`, { headers: { authorization: "Bearer lt_wrong" } });

@@ -1,0 +1,40 @@
+import { expect, test } from "bun:test";
+import { useDom } from "../../test/dom.ts";
+
+useDom();
+// Vue keeps the `document` it finds when first loaded: load it only once the DOM is in place.
+const { mount } = await import("@vue/test-utils");
+const { threadRows } = await import("../lib/thread-items.ts");
+const { default: MessageRow } = await import("./MessageRow.vue");
+
+const rows = threadRows([
+  { role: "user", content: "Fix it" },
+  {
+    role: "assistant",
+    content: "Fixed:\n\n```ts\nconst x: number = 1;\n```",
+    toolCalls: [
+      { id: "c1", name: "edit_file", input: { path: "src/tok.ts", edits: [{ old: "a", new: "b" }] } },
+    ],
+  },
+  { role: "tool", toolCallId: "c1", name: "edit_file", content: "edited src/tok.ts" },
+]);
+
+// Markdown and its sanitising are checked in real Chromium (tests/web/web.e2e.test.ts): under
+// happy-dom 21 DOMPurify reports itself supported yet drops <p> and keeps <script>, so a check here
+// would test happy-dom, not the app.
+test("an assistant turn: tool call collapsed with highlighted input, diff and output", () => {
+  const w = mount(MessageRow, { props: { row: rows[1]! } });
+  expect(w.get(".msg-head .role").text()).toBe("Assistant");
+  const details = w.get("details.tool");
+  expect(details.attributes("open")).toBeUndefined();
+  expect(details.get(".tool-name").text()).toBe("edit_file");
+  expect(details.get(".tool-hint").text()).toBe("src/tok.ts");
+  expect(details.get("code.hljs .hljs-attr").text()).toBe('"path"');
+  expect(details.findAll(".diff .d-del").map((l) => l.text())).toEqual(["-a"]);
+  expect(details.findAll(".diff .d-add").map((l) => l.text())).toEqual(["+b"]);
+  expect(details.get(".output").text()).toBe("edited src/tok.ts");
+});
+
+test("tool results are folded into their call, not drawn as rows of their own", () => {
+  expect(rows.map((r) => r.role)).toEqual(["user", "assistant"]);
+});

@@ -1,0 +1,8 @@
+import { createApp } from "vue";
+import App from "./App.vue";
+import { applyTheme, storedTheme } from "./lib/theme.ts";
+import { createLoomRouter } from "./router.ts";
+import "./styles.css";
+
+applyTheme(storedTheme());
+createApp(App).use(createLoomRouter()).mount("#app");
