@@ -42,7 +42,7 @@ export const EXAMPLES: Record<string, string[]> = {
   "plugin list": ["loom plugin list --json"],
   "plugin remove": ["loom plugin remove word-count"],
   tools: ["loom tools list", `loom tools call grep '{"pattern":"TODO"}'`],
-  "tools list": ["loom tools list --json"],
+  "tools list": ["loom tools list --json", "loom tools list --no-mcp"],
   "tools call": [
     `loom tools call read_file '{"path":"README.md"}'`,
     `echo '{"pattern":"src/**/*.ts"}' | loom tools call glob -`,
@@ -57,6 +57,12 @@ export const EXAMPLES: Record<string, string[]> = {
   ],
   "mcp remove": ["loom mcp remove everything"],
   "mcp test": ["loom mcp test everything", "loom mcp test everything --json"],
+  "mcp login": [
+    "loom mcp add docs --url https://mcp.example.com/mcp",
+    "loom mcp login docs",
+    "loom mcp login docs --port 33418",
+  ],
+  "mcp logout": ["loom mcp logout docs"],
   "mcp serve": [
     "loom mcp serve --workspace ~/src/app",
     "loom mcp serve --permission-mode auto",

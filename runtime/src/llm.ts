@@ -12,7 +12,7 @@ export interface ToolCall {
   input: unknown;
 }
 
-/** An image the user attached (base64 bytes), sent to the model beside the message's text. */
+/** An image the user attached, or a tool returned (base64 bytes), sent to the model beside the message's text. */
 export interface ImagePart {
   /** `image/png`, `image/jpeg`, `image/gif` or `image/webp` (what the providers take). */
   mimeType: string;
@@ -24,7 +24,15 @@ export type Message =
   | { role: "user"; content: string; images?: ImagePart[] }
   /** `interrupted`: the reply was cut off (cancel, shutdown, failed stream); `content` is what was shown. */
   | { role: "assistant"; content: string; toolCalls?: ToolCall[]; interrupted?: boolean }
-  | { role: "tool"; toolCallId: string; name: string; content: string; isError?: boolean };
+  /** `images`: pictures the tool returned (an MCP tool's image content), sent beside its text. */
+  | {
+      role: "tool";
+      toolCallId: string;
+      name: string;
+      content: string;
+      isError?: boolean;
+      images?: ImagePart[];
+    };
 
 export type AssistantMessage = Extract<Message, { role: "assistant" }>;
 export type UserMessage = Extract<Message, { role: "user" }>;

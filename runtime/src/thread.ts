@@ -32,6 +32,7 @@ export const MessageSchema = Type.Union([
     name: Type.String(),
     content: Type.String(),
     isError: Type.Optional(Type.Boolean()),
+    images: Type.Optional(Type.Array(Type.Object({ mimeType: Type.String(), data: Type.String() }))),
   }),
 ]);
 

@@ -1,7 +1,7 @@
 /**
  * The tool contract. Every tool, whatever its source (TypeScript, WASM, later MCP), is one of these.
  */
-import type { LlmClient, ToolSpec } from "./llm.ts";
+import type { ImagePart, LlmClient, ToolSpec } from "./llm.ts";
 import type { Sandbox } from "./sandbox/types.ts";
 
 export interface ToolProgress {
@@ -37,6 +37,8 @@ export interface ToolResult {
   /** JSON-serialisable output; strings go to the model as they are, anything else as JSON. */
   output: unknown;
   isError?: boolean;
+  /** Images the tool returned, sent to the model beside `output` (as image blocks of the tool result). */
+  images?: ImagePart[];
 }
 
 export interface Tool extends ToolSpec {

@@ -95,6 +95,8 @@ describe("help", () => {
       ["plugin", "remove"],
       ["tools", "list"],
       ["tools", "call"],
+      ["mcp", "login"],
+      ["mcp", "logout"],
       ["models"],
       ["version"],
       ["serve"],

@@ -23,7 +23,15 @@ test("add a stdio server, list it, test it (tools and timings), remove it; comme
     expect(add.stderr).toBe("");
     expect(add.stdout).toBe(`added MCP server ev to ${file}; check it: loom mcp test ev\n`);
     writeFileSync(file, `# my settings\n[agent]\nmax_steps = 50\n\n${readFileSync(file, "utf8")}`);
-    await loom(sb, ["mcp", "add", "other", "--url", "http://127.0.0.1:9/mcp"]);
+    await loom(sb, [
+      "mcp",
+      "add",
+      "other",
+      "--url",
+      "http://127.0.0.1:9/mcp",
+      "--header",
+      "Authorization=Bearer lit3ral",
+    ]);
 
     const list = await loom(sb, ["mcp", "list", "--json"], { env: { MY_TOKEN: "s3cret" } });
     const rows = JSON.parse(list.stdout).servers;
@@ -32,7 +40,31 @@ test("add a stdio server, list it, test it (tools and timings), remove it; comme
       ["other", "http"],
     ]);
     expect(rows[0].envKeys).toEqual(["TOKEN"]);
+    expect(rows[1].headerKeys).toEqual(["Authorization"]);
     expect(list.stdout).not.toContain("s3cret");
+    expect(list.stdout).not.toContain("lit3ral");
+    const plain = await loom(sb, ["mcp", "list"], { env: { MY_TOKEN: "s3cret" } });
+    expect(plain.stdout).toBe(
+      `ev  stdio  ${process.execPath} ${EVERYTHING} stdio\nother  http  http://127.0.0.1:9/mcp\n`,
+    );
+
+    // loom tools list starts the servers and lists their tools beside the built-ins; a server
+    // that cannot be reached is one warning line.
+    const tools = await loom(sb, ["tools", "list", "--json"], { env: { MY_TOKEN: "s3cret" } });
+    const toolRows = JSON.parse(tools.stdout).tools as Array<Record<string, unknown>>;
+    expect(toolRows.find((r) => r.name === "read_file")).toBeDefined();
+    expect(toolRows.find((r) => r.name === "ev__echo")).toMatchObject({
+      plugin: "mcp:ev",
+      server: "ev",
+      mutating: false,
+    });
+    expect(toolRows.find((r) => r.name === "ev__toggle-simulated-logging")?.mutating).toBe(true);
+    expect(tools.stderr).toStartWith("loom: MCP server other not available: ");
+    expect(tools.stderr.trim().split("\n")).toHaveLength(1);
+    const table = await loom(sb, ["tools", "list", "--no-mcp"], { env: { MY_TOKEN: "s3cret" } });
+    expect(table.stdout).toContain("read_file");
+    expect(table.stdout).not.toContain("ev__echo");
+    expect(table.stderr).toBe("");
 
     const t = await loom(sb, ["mcp", "test", "ev"], { env: { MY_TOKEN: "s3cret" } });
     expect(t.code).toBe(0);

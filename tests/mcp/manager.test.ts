@@ -1,6 +1,6 @@
 /** The MCP client against real servers from npm: tools listed and called, failures and restarts. */
 import { afterEach, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMcpManager, type McpManager } from "@loom/runtime/mcp/manager";
@@ -44,13 +44,76 @@ test("server-everything: tools named <server>__<tool> with their schemas; read-o
   expect(tools.find((t) => t.name === "ev__toggle-simulated-logging")?.mutating).toBe(true);
   expect(await call(tools, "ev__echo", { message: "hi" })).toEqual({ output: "Echo: hi", isError: false });
   expect((await call(tools, "ev__get-sum", { a: 2, b: 3 })).output).toContain("5");
-  // Images are placeholders in Loom's text results; structured content is passed on as JSON.
-  expect((await call(tools, "ev__get-tiny-image", {})).output).toMatch(/\[image image\/png, \d+ bytes\]/);
+  // Images are attached beside a marker in the text; structured content is passed on as JSON.
+  const image = await call(tools, "ev__get-tiny-image", {});
+  expect(image.output).toMatch(/\[image image\/png, \d+ bytes, attached\]/);
+  expect(image.images?.map((i) => i.mimeType)).toEqual(["image/png"]);
   const weather = (await call(tools, "ev__get-structured-content", { location: "Chicago" })).output as string;
   expect(weather).toContain("temperature");
+  // Resources: listed and read through the two read-only resource tools.
+  expect(tools.find((t) => t.name === "ev__read_resource")?.mutating).toBe(false);
+  const listed = (await call(tools, "ev__list_resources", {})).output as string;
+  const uri = listed.match(/^(demo:\/\/resource\/static\/document\/\S+)/m)?.[1];
+  expect(uri).toBeDefined();
+  const read = (await call(tools, "ev__read_resource", { uri })).output as string;
+  expect(read).toStartWith(`[resource ${uri}]\n`);
+  expect(read.length).toBeGreaterThan(`[resource ${uri}]\n`.length);
   const info = m.servers()[0]!;
   expect(info.status).toBe("ready");
   expect(info.tools).toContain("ev__echo");
+});
+
+test(`secrets reach the server from \${VAR}, VAR_FILE and \${file:PATH} references`, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "loom-mcp-secret-"));
+  try {
+    writeFileSync(join(dir, "a"), "from-file-a\n");
+    writeFileSync(join(dir, "b"), "from-file-b\n");
+    const m = createMcpManager({
+      servers: {
+        ev: everything({
+          env: {
+            A_TOKEN: `\${file:${join(dir, "a")}}`,
+            B_TOKEN: `\${LOOM_TEST_B}`,
+            C_TOKEN: `x-\${LOOM_TEST_C}`,
+          },
+        }),
+      },
+      workspace: dir,
+      env: { ...process.env, LOOM_TEST_B_FILE: join(dir, "b"), LOOM_TEST_C: "plain" },
+    });
+    open.push(m);
+    await m.settled();
+    const seen = JSON.parse((await call(m.tools(), "ev__get-env", {})).output as string);
+    expect([seen.A_TOKEN, seen.B_TOKEN, seen.C_TOKEN]).toEqual(["from-file-a", "from-file-b", "x-plain"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("roots/list is answered with the workspace; sampling and elicitation are not offered", async () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "loom-mcp-roots-")));
+  try {
+    let wake = () => {};
+    const m = createMcpManager({
+      servers: { ev: everything() },
+      workspace: dir,
+      env: process.env,
+      onChange: () => wake(),
+    });
+    open.push(m);
+    // server-everything adds its roots tool (tools/list_changed) once the client says it has roots.
+    const ready = () => m.tools().some((t) => t.name === "ev__get-roots-list");
+    for (let i = 0; i < 10 && !ready(); i++)
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    const roots = (await call(m.tools(), "ev__get-roots-list", {})).output as string;
+    expect(roots).toContain(`file://${dir}`);
+    const names = m.tools().map((t) => t.name);
+    expect(names.filter((n) => /sampling|elicitation/.test(n))).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("tools.allow and tools.deny choose which tools are offered", async () => {

@@ -57,6 +57,7 @@ test("loom run: the model's MCP calls reach the servers; mutating ones go throug
             toolCalls: [
               { name: "ev__echo", input: { message: "hello mcp" } },
               { name: "ev__get-sum", input: { a: 20, b: 22 } },
+              { name: "ev__get-tiny-image", input: {} },
               { name: "fs__write_file", input: { path: target, content: "x" } },
               { name: "slow__anything", input: {} },
             ],
@@ -89,6 +90,20 @@ test("loom run: the model's MCP calls reach the servers; mutating ones go throug
       tools: Array<{ name: string; input_schema: unknown }>;
     };
     expect(JSON.stringify(second)).toContain("Echo: hello mcp");
+    // The image the server returned reaches the model as an image block of the tool result.
+    const blocks = (second as unknown as { messages: Array<{ content: unknown }> }).messages.flatMap((m) =>
+      Array.isArray(m.content) ? (m.content as Array<{ type: string; content?: unknown }>) : [],
+    );
+    const imageResult = blocks.find(
+      (b) => b.type === "tool_result" && JSON.stringify(b.content).includes('"type":"image"'),
+    ) as { content: Array<{ type: string; source?: { media_type: string; data: string } }> } | undefined;
+    const image = imageResult?.content.find((c) => c.type === "image");
+    expect(image?.source?.media_type).toBe("image/png");
+    expect(
+      Buffer.from(image?.source?.data ?? "", "base64")
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
     expect(second.tools.find((t) => t.name === "ev__echo")?.input_schema).toMatchObject({
       properties: { message: { type: "string" } },
     });

@@ -33,6 +33,8 @@ const list = defineCommand({
   args: { json: { type: "boolean", description: "Print JSON" } },
   async run({ args }) {
     const servers = await loadServers();
+    const { mcpOAuthFile } = await import("@loom/runtime/mcp/oauth-store");
+    const { existsSync } = await import("node:fs");
     const rows = Object.entries(servers).map(([name, s]) => ({
       name,
       transport: s.command ? "stdio" : "http",
@@ -42,6 +44,7 @@ const list = defineCommand({
       headerKeys: Object.keys(s.headers ?? {}),
       ...(s.tools?.allow ? { allow: s.tools.allow } : {}),
       ...(s.tools?.deny?.length ? { deny: s.tools.deny } : {}),
+      ...(s.url && existsSync(mcpOAuthFile(name, process.env)) ? { oauth: "logged in" } : {}),
     }));
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ servers: rows }, null, 2)}\n`);
@@ -53,7 +56,8 @@ const list = defineCommand({
     }
     for (const r of rows) {
       const off = r.enabled ? "" : "  (disabled)";
-      process.stdout.write(`${r.name}  ${r.transport}  ${r.target}${off}\n`);
+      const oauth = r.oauth ? "  (OAuth: logged in)" : "";
+      process.stdout.write(`${r.name}  ${r.transport}  ${r.target}${off}${oauth}\n`);
     }
   },
 });
@@ -112,6 +116,48 @@ const test = defineCommand({
   },
 });
 
+const login = defineCommand({
+  meta: {
+    name: "login",
+    description:
+      "Authorize Loom with a remote MCP server by OAuth (prints a URL to open; waits for the redirect)",
+  },
+  args: {
+    ...nameArg,
+    port: { type: "string", description: "Loopback port for the redirect (default: any free one)" },
+  },
+  async run({ args }) {
+    const port = args.port === undefined ? undefined : Number(args.port);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
+      throw new UsageError("--port takes a port number");
+    const { runMcpLogin } = await import("../mcp/login.ts");
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once("SIGINT", onSignal);
+    try {
+      await runMcpLogin(args.name, await loadServers(), {
+        ...(port !== undefined ? { port } : {}),
+        signal: controller.signal,
+        out: (line) => process.stdout.write(`${line}\n`),
+      });
+    } finally {
+      process.off("SIGINT", onSignal);
+    }
+  },
+});
+
+const logout = defineCommand({
+  meta: { name: "logout", description: "Forget the OAuth tokens saved for a remote MCP server" },
+  args: nameArg,
+  async run({ args }) {
+    const { removeMcpOAuth } = await import("@loom/runtime/mcp/oauth-store");
+    const had = removeMcpOAuth(args.name, process.env);
+    process.stdout.write(
+      had ? `logged out of MCP server ${args.name}\n` : `no saved login for MCP server ${args.name}\n`,
+    );
+  },
+});
+
 const serve = defineCommand({
   meta: {
     name: "serve",
@@ -147,5 +193,5 @@ const serve = defineCommand({
 
 export default defineCommand({
   meta: { name: "mcp", description: "Manage MCP servers (tool sources) and serve Loom's tools over MCP" },
-  subCommands: { list, add, remove, test, serve },
+  subCommands: { list, add, remove, test, login, logout, serve },
 });

@@ -4,32 +4,60 @@
  * stderr and exits 1.
  */
 import { formatError } from "@loom/runtime/errors";
+import type { Tool } from "@loom/runtime/tool";
 import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
 import { sandboxModeArg } from "../session/from-args.ts";
 import { workspaceRegistry } from "./plugin-env.ts";
 import { directCallSandbox } from "./tool-sandbox.ts";
-import { toolTable } from "./tool-table.ts";
+import { type ToolRow, toolTable } from "./tool-table.ts";
 import { invokeWithTimeout } from "./tool-timeout.ts";
 
 const list = defineCommand({
-  meta: { name: "list", description: "List every tool the agent can use, with the plugin that provides it" },
-  args: { json: { type: "boolean", description: "Print JSON" } },
+  meta: {
+    name: "list",
+    description:
+      "List every tool the agent can use, with the plugin (or MCP server, mcp:<name>) that provides it",
+  },
+  args: {
+    json: { type: "boolean", description: "Print JSON" },
+    mcp: {
+      type: "boolean",
+      default: true,
+      description: "Start the configured MCP servers and list their tools too (--no-mcp skips them)",
+    },
+  },
   async run({ args }) {
-    const { registry } = await workspaceRegistry();
+    const { root, registry, config } = await workspaceRegistry();
     try {
-      const rows = registry.tools.map((t) => ({
+      const row = (t: Tool) => ({
         name: t.name,
         plugin: t.source ?? "",
         mutating: t.mutating === true,
         description: t.description.split("\n")[0] ?? "",
-      }));
+      });
+      const rows: Array<ToolRow & { server?: string }> = registry.tools.map(row);
+      const conflicts = [...registry.conflicts];
+      if (args.mcp) {
+        const { listMcpTools } = await import("../mcp/list-tools.ts");
+        const mcpTools = await listMcpTools(config.mcp.servers, {
+          workspace: root,
+          env: process.env,
+          onWarning: (w) => process.stderr.write(`loom: ${w}\n`),
+        });
+        // As in a session: a name a built-in or plugin already has stays theirs; [tools] disabled applies.
+        for (const t of mcpTools.filter((m) => !config.tools.disabled.includes(m.name))) {
+          const kept = registry.get(t.name);
+          if (kept) conflicts.push({ tool: t.name, kept: kept.source ?? "", dropped: t.source ?? "" });
+          else rows.push({ ...row(t), server: (t.source ?? "").replace(/^mcp:/, "") });
+        }
+      }
       if (args.json) {
-        process.stdout.write(`${JSON.stringify({ tools: rows, conflicts: registry.conflicts }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ tools: rows, conflicts }, null, 2)}\n`);
         return;
       }
       for (const line of toolTable(rows)) process.stdout.write(`${line}\n`);
-      for (const c of registry.conflicts) {
+      for (const c of conflicts) {
         process.stdout.write(`clash: ${c.tool} kept from ${c.kept}, not from ${c.dropped}\n`);
       }
     } finally {

@@ -82,7 +82,12 @@ export function createLoomMcpServer(options: ServeOptions): Server {
         onProgress: () => {},
       },
     );
-    return { content: [{ type: "text", text: result.content }], isError: result.isError };
+    const images = (result.images ?? []).map((i) => ({
+      type: "image" as const,
+      data: i.data,
+      mimeType: i.mimeType,
+    }));
+    return { content: [{ type: "text" as const, text: result.content }, ...images], isError: result.isError };
   });
   return server;
 }

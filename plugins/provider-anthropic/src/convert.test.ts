@@ -117,3 +117,29 @@ test("an empty assistant turn is left out", () => {
     },
   ]);
 });
+
+test("a tool result with images sends them as image blocks of the tool_result", () => {
+  const messages = toAnthropicMessages([
+    { role: "assistant", content: "", toolCalls: [{ id: "t1", name: "ev__img", input: {} }] },
+    {
+      role: "tool",
+      toolCallId: "t1",
+      name: "ev__img",
+      content: "[image image/png, 3 bytes, attached]",
+      images: [{ mimeType: "image/png", data: "AAAA" }],
+    },
+  ]);
+  expect(messages[1]).toEqual({
+    role: "user",
+    content: [
+      {
+        type: "tool_result",
+        tool_use_id: "t1",
+        content: [
+          { type: "text", text: "[image image/png, 3 bytes, attached]" },
+          { type: "image", source: { type: "base64", media_type: "image/png", data: "AAAA" } },
+        ],
+      },
+    ],
+  });
+});

@@ -3,6 +3,7 @@ import type {
   Message as AnthropicMessage,
   Base64ImageSource,
   ContentBlockParam,
+  ImageBlockParam,
   MessageCreateParamsBase,
   MessageParam,
   StopReason,
@@ -11,6 +12,7 @@ import type {
 import {
   assistantMessage,
   type FinishReason,
+  type ImagePart,
   type LlmRequest,
   type LlmResponse,
   type Message,
@@ -73,6 +75,17 @@ export function markCacheBreakpoints(messages: MessageParam[]): void {
   }
 }
 
+function imageBlock(image: ImagePart): ImageBlockParam {
+  return {
+    type: "image",
+    source: {
+      type: "base64",
+      media_type: image.mimeType as Base64ImageSource["media_type"],
+      data: image.data,
+    },
+  };
+}
+
 /** Tool results travel as `tool_result` blocks in the next user turn; consecutive ones share it. */
 export function toAnthropicMessages(messages: readonly Message[]): MessageParam[] {
   const out: MessageParam[] = [];
@@ -88,15 +101,7 @@ export function toAnthropicMessages(messages: readonly Message[]): MessageParam[
       case "user": {
         const blocks = userBlocks();
         // Images first: Anthropic's guidance is image-then-text.
-        for (const image of m.images ?? [])
-          blocks.push({
-            type: "image",
-            source: {
-              type: "base64",
-              media_type: image.mimeType as Base64ImageSource["media_type"],
-              data: image.data,
-            },
-          });
+        for (const image of m.images ?? []) blocks.push(imageBlock(image));
         blocks.push({ type: "text", text: m.content });
         break;
       }
@@ -104,7 +109,10 @@ export function toAnthropicMessages(messages: readonly Message[]): MessageParam[
         userBlocks().push({
           type: "tool_result",
           tool_use_id: m.toolCallId,
-          content: m.content,
+          // A tool that returned images (an MCP tool) sends them as image blocks of its result.
+          content: m.images?.length
+            ? [{ type: "text", text: m.content }, ...m.images.map(imageBlock)]
+            : m.content,
           ...(m.isError ? { is_error: true } : {}),
         });
         break;

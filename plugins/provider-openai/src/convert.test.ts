@@ -53,3 +53,55 @@ test("finish reasons", () => {
   expect(toFinishReason("length")).toBe("max_tokens");
   expect(toFinishReason("content_filter")).toBe("refusal");
 });
+
+test("images tools returned follow the turn's tool messages as one user message (tool messages carry text only)", () => {
+  const img = { mimeType: "image/png", data: "AAAA" };
+  const p = toOpenAiParams(
+    {
+      model: "m",
+      messages: [
+        {
+          role: "assistant",
+          content: "",
+          toolCalls: [
+            { id: "c1", name: "ev__img", input: {} },
+            { id: "c2", name: "ev__echo", input: {} },
+          ],
+        },
+        { role: "tool", toolCallId: "c1", name: "ev__img", content: "[image]", images: [img] },
+        { role: "tool", toolCallId: "c2", name: "ev__echo", content: "hi" },
+      ],
+    },
+    { maxTokensField: "max_tokens" },
+  );
+  expect(p.messages.map((m) => m.role)).toEqual(["assistant", "tool", "tool", "user"]);
+  expect(p.messages[3]).toEqual({
+    role: "user",
+    content: [
+      { type: "text", text: "Images returned by ev__img (call c1):" },
+      { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
+    ],
+  });
+});
+
+test("Responses: a function_call_output with images is a list of input_text and input_image", async () => {
+  const { toResponsesInput } = await import("./responses-convert.ts");
+  expect(
+    toResponsesInput({
+      role: "tool",
+      toolCallId: "c1",
+      name: "ev__img",
+      content: "[image]",
+      images: [{ mimeType: "image/png", data: "AAAA" }],
+    }),
+  ).toEqual([
+    {
+      type: "function_call_output",
+      call_id: "c1",
+      output: [
+        { type: "input_text", text: "[image]" },
+        { type: "input_image", image_url: "data:image/png;base64,AAAA", detail: "auto" },
+      ],
+    },
+  ]);
+});

@@ -3,6 +3,7 @@
 import {
   assistantMessage,
   type FinishReason,
+  type ImagePart,
   type LlmRequest,
   type LlmResponse,
   type Message,
@@ -12,6 +13,7 @@ import {
 import { parseToolArgs } from "@loom/runtime/providers/stream";
 import type {
   ChatCompletion,
+  ChatCompletionContentPart,
   ChatCompletionCreateParamsBase,
   ChatCompletionMessageParam,
   ChatCompletionMessageToolCall,
@@ -27,7 +29,7 @@ export function toOpenAiParams(request: LlmRequest, opts: ConvertOptions): ChatC
   const messages: ChatCompletionMessageParam[] = request.system
     ? [{ role: "system", content: request.system }]
     : [];
-  messages.push(...request.messages.map(toOpenAiMessage));
+  messages.push(...withToolImages(request.messages));
   const params: ChatCompletionCreateParamsBase = { model: request.model, messages };
   if (request.tools?.length) {
     params.tools = request.tools.map((t) => ({
@@ -40,19 +42,40 @@ export function toOpenAiParams(request: LlmRequest, opts: ConvertOptions): ChatC
   return params;
 }
 
+/**
+ * The messages, in order. A Chat Completions tool message carries text only, so the images tools
+ * returned (MCP tools) follow the turn's tool messages as one user message naming the calls.
+ */
+function withToolImages(messages: readonly Message[]): ChatCompletionMessageParam[] {
+  const out: ChatCompletionMessageParam[] = [];
+  let images: ChatCompletionContentPart[] = [];
+  messages.forEach((m, i) => {
+    out.push(toOpenAiMessage(m));
+    if (m.role !== "tool") return;
+    if (m.images?.length)
+      images.push(
+        { type: "text", text: `Images returned by ${m.name} (call ${m.toolCallId}):` },
+        ...m.images.map((img) => imageUrlPart(img)),
+      );
+    if (images.length && messages[i + 1]?.role !== "tool") {
+      out.push({ role: "user", content: images });
+      images = [];
+    }
+  });
+  return out;
+}
+
+function imageUrlPart(i: ImagePart): ChatCompletionContentPart {
+  return { type: "image_url", image_url: { url: `data:${i.mimeType};base64,${i.data}` } };
+}
+
 export function toOpenAiMessage(m: Message): ChatCompletionMessageParam {
   switch (m.role) {
     case "user":
       return m.images?.length
         ? {
             role: "user",
-            content: [
-              { type: "text", text: m.content },
-              ...m.images.map((i) => ({
-                type: "image_url" as const,
-                image_url: { url: `data:${i.mimeType};base64,${i.data}` },
-              })),
-            ],
+            content: [{ type: "text", text: m.content }, ...m.images.map(imageUrlPart)],
           }
         : { role: "user", content: m.content };
     case "tool":

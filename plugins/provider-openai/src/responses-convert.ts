@@ -67,7 +67,18 @@ export function toResponsesInput(m: Message): ResponseInputItem[] {
         {
           type: "function_call_output",
           call_id: m.toolCallId,
-          output: m.isError ? `Error: ${m.content}` : m.content,
+          output: m.images?.length
+            ? [
+                { type: "input_text", text: m.isError ? `Error: ${m.content}` : m.content },
+                ...m.images.map((i) => ({
+                  type: "input_image" as const,
+                  image_url: `data:${i.mimeType};base64,${i.data}`,
+                  detail: "auto" as const,
+                })),
+              ]
+            : m.isError
+              ? `Error: ${m.content}`
+              : m.content,
         },
       ];
     case "assistant": {

@@ -91,3 +91,33 @@ test("thought parts are not answer text; thinking tokens count as output", () =>
 test("an empty model turn is left out", () => {
   expect(toGeminiContents([{ role: "assistant", content: "" }], new Map())).toEqual([]);
 });
+
+test("images a tool returned travel as inline parts of its functionResponse", () => {
+  const contents = toGeminiContents(
+    [
+      {
+        role: "tool",
+        toolCallId: "c1",
+        name: "ev__img",
+        content: "[image]",
+        images: [{ mimeType: "image/png", data: "AAAA" }],
+      },
+    ],
+    new Map(),
+  );
+  expect(contents).toEqual([
+    {
+      role: "user",
+      parts: [
+        {
+          functionResponse: {
+            id: "c1",
+            name: "ev__img",
+            response: { output: "[image]" },
+            parts: [{ inlineData: { mimeType: "image/png", data: "AAAA" } }],
+          },
+        },
+      ],
+    },
+  ]);
+});

@@ -62,6 +62,10 @@ export function toGeminiContents(messages: readonly Message[], signatures: Signa
             ...idOf(m.toolCallId),
             name: m.name,
             response: m.isError ? { error: m.content } : { output: m.content },
+            // Images a tool returned (an MCP tool) travel as inline parts of its response.
+            ...(m.images?.length
+              ? { parts: m.images.map((i) => ({ inlineData: { mimeType: i.mimeType, data: i.data } })) }
+              : {}),
           },
         };
         const last = out.at(-1);

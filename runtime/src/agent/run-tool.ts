@@ -80,7 +80,11 @@ async function invoke(tool: Tool, call: RequestedToolCall, deps: RunToolDeps): P
       ...(deps.oracle ? { llm: deps.oracle.llm, oracleModel: deps.oracle.model } : {}),
       ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
     });
-    return { content: toolOutputText(result) ?? "", isError: result.isError === true };
+    return {
+      content: toolOutputText(result) ?? "",
+      isError: result.isError === true,
+      ...(result.images?.length ? { images: result.images } : {}),
+    };
   })().catch(errorResult);
   try {
     return await Promise.race([run, timedOut, cancelled]);

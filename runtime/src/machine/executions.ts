@@ -43,6 +43,7 @@ export function toolMessages(executions: ToolExecution[]): ToolMessage[] {
       content: e.result.content,
     };
     if (e.result.isError) msg.isError = true;
+    if (e.result.images?.length) msg.images = e.result.images;
     out.push(msg);
   }
   return out;

@@ -29,6 +29,7 @@ export interface RequestedToolCall extends ToolCall {
 export interface ToolCallResult {
   content: string;
   isError: boolean;
+  images?: ImagePart[];
 }
 
 export type ToolExecution =

@@ -1,17 +1,24 @@
 /**
  * Opens one MCP server as a client: a stdio child (`command`) or a remote server (`url`, streamable
- * HTTP, falling back to the legacy SSE transport). `${VAR}` in env and header values is taken from
- * Loom's environment. A stdio server's stderr is kept (its tail names why it failed), not printed.
+ * HTTP, falling back to the legacy SSE transport). References in env and header values are
+ * expanded (secret-refs.ts). A stdio server's stderr is kept (its tail names why it failed), not printed.
  */
+
+import { basename } from "node:path";
+import { pathToFileURL } from "node:url";
+import { auth, UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { ListRootsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "../config/schema.ts";
 import { formatError, LoomError } from "../errors.ts";
 import type { Env } from "../paths.ts";
 import { VERSION } from "../version.ts";
+import { createMcpOAuthProvider, type McpOAuthProvider } from "./oauth-provider.ts";
+import { expandRefs } from "./secret-refs.ts";
 
 const STDERR_TAIL = 2_000;
 
@@ -23,20 +30,6 @@ export interface McpConnection {
   close(): Promise<void>;
 }
 
-/** `${VAR}` → the variable's value; a missing one is an error naming it (never its neighbours' values). */
-export function expandRefs(values: Record<string, string>, env: Env, what: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(values)) {
-    out[key] = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-      const v = env[name];
-      if (v === undefined)
-        throw new LoomError("CONFIG_INVALID", `${what} ${key} names \${${name}}, which is not set`);
-      return v;
-    });
-  }
-  return out;
-}
-
 export interface ConnectOptions {
   workspace: string;
   env: Env;
@@ -46,8 +39,20 @@ export interface ConnectOptions {
   onClose?: () => void;
 }
 
-function newClient(): Client {
-  return new Client({ name: "loom", version: VERSION }, { capabilities: {} });
+/**
+ * Loom's side of the protocol: `roots` (answered with the workspace, so servers that confine
+ * themselves to the client's roots work there). Sampling and elicitation are not declared:
+ * servers do not offer tools that need them, and such a request is refused (method not found).
+ */
+function newClient(workspace: string): Client {
+  const client = new Client(
+    { name: "loom", version: VERSION },
+    { capabilities: { roots: { listChanged: false } } },
+  );
+  client.setRequestHandler(ListRootsRequestSchema, () => ({
+    roots: [{ uri: pathToFileURL(workspace).href, name: basename(workspace) || workspace }],
+  }));
+  return client;
 }
 
 /** Terminates a stdio child at once: one that never finished start-up gets no grace period. */
@@ -80,6 +85,33 @@ async function open(client: Client, transport: Transport, signal: AbortSignal): 
   }
 }
 
+/** The login is what is missing (or was refused): SSE would fail the same way, less clearly. */
+function isAuthError(e: unknown): boolean {
+  return e instanceof UnauthorizedError || (e instanceof LoomError && e.code === "MISSING_CREDENTIALS");
+}
+
+function authFailure(name: string, e: unknown): LoomError {
+  if (e instanceof LoomError) return e;
+  return new LoomError(
+    "MISSING_CREDENTIALS",
+    `MCP server ${name} needs authorization: run loom mcp login ${name}`,
+  );
+}
+
+/**
+ * Refreshes saved tokens whose access token has expired before connecting, so the first request
+ * carries a good one. A server that refuses (or cannot be reached) is left to the connection: the
+ * SDK refreshes again on a 401, and a login that is needed is reported there.
+ */
+async function refreshIfExpired(provider: McpOAuthProvider, url: URL): Promise<void> {
+  if (!provider.expired() || !provider.tokens()?.refresh_token) return;
+  try {
+    await auth(provider, { serverUrl: url });
+  } catch {
+    // Reported by the connection.
+  }
+}
+
 export async function connectMcpServer(
   name: string,
   config: McpServerConfig,
@@ -98,7 +130,7 @@ export async function connectMcpServer(
     transport.stderr?.on("data", (chunk: Buffer) => {
       tail = (tail + chunk.toString("utf8")).slice(-STDERR_TAIL);
     });
-    const client = newClient();
+    const client = newClient(options.workspace);
     await open(client, transport, signal);
     client.onclose = () => options.onClose?.();
     const connection: McpConnection = { client, stderrTail: () => tail.trim(), close: () => client.close() };
@@ -107,21 +139,30 @@ export async function connectMcpServer(
   }
   if (config.url) {
     const url = new URL(config.url);
-    const requestInit = { headers: expandRefs(config.headers ?? {}, env, `mcp.servers.${name}.headers`) };
-    let client = newClient();
+    const headers = expandRefs(config.headers ?? {}, env, `mcp.servers.${name}.headers`);
+    const requestInit = { headers };
+    // A server given its own Authorization header is not sent through OAuth.
+    const hasAuthorization = Object.keys(headers).some((k) => k.toLowerCase() === "authorization");
+    const authProvider = hasAuthorization
+      ? undefined
+      : createMcpOAuthProvider({ server: name, url: config.url, env });
+    if (authProvider) await refreshIfExpired(authProvider, url);
+    const http = { requestInit, ...(authProvider ? { authProvider } : {}) };
+    let client = newClient(options.workspace);
     try {
       if (config.transport === "sse") {
-        await open(client, new SSEClientTransport(url, { requestInit }), signal);
+        await open(client, new SSEClientTransport(url, http), signal);
         client.onclose = () => options.onClose?.();
         return { client, stderrTail: () => "", close: () => client.close() };
       }
-      await open(client, new StreamableHTTPClientTransport(url, { requestInit }), signal);
+      await open(client, new StreamableHTTPClientTransport(url, http), signal);
     } catch (e) {
       if (signal.aborted || config.transport !== undefined) throw e;
+      if (isAuthError(e)) throw authFailure(name, e);
       // Servers of the 2024-11-05 protocol speak SSE only.
-      client = newClient();
+      client = newClient(options.workspace);
       try {
-        await open(client, new SSEClientTransport(url, { requestInit }), signal);
+        await open(client, new SSEClientTransport(url, http), signal);
       } catch (sse) {
         if (signal.aborted) throw sse;
         throw new LoomError("TOOL_FAILED", `streamable HTTP: ${formatError(e)}; SSE: ${formatError(sse)}`);

@@ -8,7 +8,10 @@
  * const mcp = createMcpManager({ servers: config.mcp.servers, workspace, env, onChange, onWarning });
  * mcp.tools(); // the tools of the servers ready so far
  */
-import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type Tool as McpToolSpec,
+  ToolListChangedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "../config/schema.ts";
 import { formatError, LoomError } from "../errors.ts";
 import { backoffDelay } from "../machine/backoff.ts";
@@ -16,6 +19,7 @@ import type { Env } from "../paths.ts";
 import type { Tool } from "../tool.ts";
 import { connectMcpServer, type McpConnection } from "./connect.ts";
 import { MCP_NAME_SEPARATOR, mcpTool } from "./mcp-tool.ts";
+import { RESOURCE_TOOLS, resourceTools } from "./resource-tools.ts";
 
 export const MAX_RESTARTS = 5;
 const RESTART_BACKOFF = { baseMs: 500, factor: 2, capMs: 30_000 };
@@ -114,7 +118,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
   async function listTools(entry: Entry): Promise<Tool[]> {
     const client = entry.connection?.client;
     if (!client) return [];
-    const specs = [];
+    const specs: McpToolSpec[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const r = await client.listTools(cursor ? { cursor } : {}, { timeout: timeoutOf(entry.config) });
@@ -122,15 +126,17 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
       cursor = r.nextCursor;
       if (!cursor) break;
     }
-    return specs
-      .filter((s) => toolAllowed(entry.config, s.name))
-      .map((s) =>
-        mcpTool(s, {
-          server: entry.name,
-          client: () => entry.connection?.client,
-          timeoutMs: timeoutOf(entry.config),
-        }),
-      );
+    const options = {
+      server: entry.name,
+      client: () => entry.connection?.client,
+      timeoutMs: timeoutOf(entry.config),
+    };
+    const tools = specs.filter((s) => toolAllowed(entry.config, s.name)).map((s) => mcpTool(s, options));
+    if (!client.getServerCapabilities()?.resources) return tools;
+    const extra = RESOURCE_TOOLS.filter(
+      (n) => toolAllowed(entry.config, n) && !specs.some((s) => s.name === n),
+    );
+    return [...tools, ...resourceTools(extra, options)];
   }
 
   async function start(entry: Entry): Promise<void> {

@@ -1,12 +1,13 @@
 /**
  * An MCP server's tool as a Loom `Tool`: named `<server>__<tool>`, its JSON schema passed on,
  * mutating unless the server marks it `readOnlyHint`, called with the turn's signal (the SDK sends
- * `notifications/cancelled` when it fires) and progress, and its result rendered for the model.
+ * `notifications/cancelled` when it fires) and progress, and its result rendered for the model
+ * (text, and the images it returned).
  */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
 import type { Tool, ToolResult } from "../tool.ts";
-import { mcpResultText } from "./mcp-result.ts";
+import { mcpResult } from "./mcp-result.ts";
 
 /** Separates the server's name from its tool's in the names the model sees. */
 export const MCP_NAME_SEPARATOR = "__";
@@ -47,7 +48,8 @@ export function mcpTool(spec: McpTool, options: McpToolOptions): Tool {
           onprogress: (p) => ctx.onProgress?.({ ...(p.message ? { message: p.message } : {}), data: p }),
         },
       );
-      return { output: mcpResultText(result), isError: result.isError === true };
+      const { text, images } = mcpResult(result);
+      return { output: text, isError: result.isError === true, ...(images.length ? { images } : {}) };
     },
   };
 }

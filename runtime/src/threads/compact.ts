@@ -40,7 +40,7 @@ export function estimateTokens(messages: readonly Message[], systemChars = 0): n
   for (const m of messages) {
     chars += m.content.length;
     if (m.role === "assistant" && m.toolCalls) chars += JSON.stringify(m.toolCalls).length;
-    if (m.role === "user" && m.images) images += m.images.length;
+    if ((m.role === "user" || m.role === "tool") && m.images) images += m.images.length;
   }
   return Math.ceil(chars / 4) + messages.length * PER_MESSAGE_TOKENS + images * PER_IMAGE_TOKENS;
 }
