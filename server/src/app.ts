@@ -10,7 +10,7 @@ import type { LlmClient } from "@loom/runtime/llm";
 import { costOf } from "@loom/runtime/providers/catalogue";
 import { VERSION } from "@loom/runtime/version";
 import { Elysia } from "elysia";
-import { tokenResolver } from "./auth/plugin.ts";
+import { createAuthKit } from "./auth/kit.ts";
 import type { PrincipalResolver } from "./auth/principal.ts";
 import { authRoutes } from "./auth/routes.ts";
 import type { Backend } from "./db/backend.ts";
@@ -52,8 +52,10 @@ export interface AppOptions {
   log?: Logger;
   clock?: () => Date;
   fetch?: typeof fetch;
-  /** Extra principal resolvers tried after API tokens (sessions, later). */
+  /** Extra principal resolvers tried after the built-in credentials (sessions, tokens, API keys). */
   resolvers?: PrincipalResolver[];
+  /** `[server] public_url`: links in mail, the CSRF origin, and a Secure cookie when https. */
+  publicUrl?: string;
   metrics?: Metrics;
   /** SQLite write transactions (default: `createDbWriter(db.$client)`, 5 s busy timeout). */
   writer?: DbWriter;
@@ -70,7 +72,8 @@ export function createApp(o: AppOptions) {
   const log = o.log ?? createLogger({ secrets });
   const metrics = o.metrics ?? createMetrics();
   const backend = o.backend ?? sqliteBackend(requireDb(o.db), { ...o, clock, log });
-  const resolvers = [tokenResolver(backend.tokens), ...(o.resolvers ?? [])];
+  const kit = createAuthKit({ accounts: backend.accounts, tokens: backend.tokens, publicUrl: o.publicUrl });
+  const resolvers = [kit.resolver, ...(o.resolvers ?? [])];
   const guard = createProxyGuard({
     allowModel: createModelAllowlist(o.allowedModels ?? []),
     limiter: backend.limiter,
@@ -118,7 +121,7 @@ export function createApp(o: AppOptions) {
       }),
     )
     .use(opsRoutes({ ping: () => backend.ping(), metrics, providers: configured }))
-    .use(authRoutes(resolvers))
+    .use(authRoutes(resolvers, kit))
     .use(threadRoutes({ store: backend.threads, events: backend.events, resolvers, clock }))
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))

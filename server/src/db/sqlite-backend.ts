@@ -3,6 +3,7 @@
  * process's subscribers only (there is no other replica); rate-limit buckets are kept in memory.
  */
 import { and, asc, eq, gte, lte, type SQL } from "drizzle-orm";
+import { createAccounts } from "../accounts/accounts.ts";
 import { createToken, findToken, listTokens, revokeToken } from "../auth/tokens.ts";
 import type { Logger } from "../logger.ts";
 import { createRateLimiter, type RateLimiter } from "../proxy/rate-limit.ts";
@@ -12,6 +13,7 @@ import type { Backend, ThreadEvent, ThreadStoreApi } from "./backend.ts";
 import { createLocalEvents } from "./local-events.ts";
 import type { Db } from "./open.ts";
 import { usage } from "./schema.ts";
+import { sqliteRunner } from "./sql-runner.ts";
 import { createDbWriter, type DbWriter } from "./writer.ts";
 
 export interface SqliteBackendOptions {
@@ -83,6 +85,7 @@ export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: 
     kind: "sqlite",
     db,
     threads,
+    accounts: createAccounts(sqliteRunner(db.$client, writer), o.clock),
     tokens: {
       create: (c) => createToken(db, c),
       find: (token) => findToken(db, token),

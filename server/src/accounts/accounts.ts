@@ -1,0 +1,20 @@
+/**
+ * Everything about people and access that lives in the database, written once over a `SqlRunner`
+ * so SQLite and Postgres share it: users and roles, sessions, orgs and teams, API keys, the audit log.
+ */
+import type { SqlRunner } from "../db/sql-runner.ts";
+import { createApiKeyStore } from "./api-keys.ts";
+import { createAuditLog } from "./audit.ts";
+import { createSessionStore } from "./sessions.ts";
+import { createUserStore } from "./users.ts";
+
+export function createAccounts(db: SqlRunner, clock: () => Date) {
+  return {
+    users: createUserStore(db, clock),
+    sessions: createSessionStore(db, clock),
+    apiKeys: createApiKeyStore(db, clock),
+    audit: createAuditLog(db, clock),
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;
