@@ -5,7 +5,7 @@
  * - anonymous: Read of a public thread or through a share link, nothing else;
  * - global roles add only what they name: system_admin manages orgs and accounts and impersonates,
  *   support reads threads shared with support, auditor reads (orgs, accounts, the audit log) and
- *   never writes;
+ *   never changes anything (an auditor account is read-only, its own threads included);
  * - org membership is the root of every org right: team rights need the org membership too, so a
  *   removed member loses every org resource whatever rows are left;
  * - an API key gets an action only when a scope names it, the resource is in the key's org (or a
@@ -48,7 +48,12 @@ function anonymous(action: Action, r: Resource): Decision {
   return deny("sign in first");
 }
 
+/** Actions that change something; an auditor account is read-only. */
+const CHANGES: ReadonlySet<Action> = new Set(["Write", "Delete", "Share", "ManageOrg", "Impersonate"]);
+
 function user(s: UserSubject, action: Action, r: Resource): Decision {
+  if (CHANGES.has(action) && has(s, "auditor") && r.type !== "none")
+    return deny("an auditor account is read-only");
   switch (r.type) {
     case "none":
       return allow("open route");
