@@ -21,6 +21,7 @@ import { errorsPlugin } from "./errors-plugin.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./ops/metrics.ts";
 import { opsRoutes } from "./ops/routes.ts";
+import { orgRoutes } from "./orgs/routes.ts";
 import { createModelAllowlist } from "./proxy/allowlist.ts";
 import { createProxyGuard } from "./proxy/guard.ts";
 import type { Upstream } from "./proxy/keys.ts";
@@ -122,6 +123,7 @@ export function createApp(o: AppOptions) {
     )
     .use(opsRoutes({ ping: () => backend.ping(), metrics, providers: configured }))
     .use(authRoutes(resolvers, kit))
+    .use(orgRoutes(resolvers, kit))
     .use(threadRoutes({ store: backend.threads, events: backend.events, resolvers, clock }))
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))

@@ -5,6 +5,7 @@
 import type { SqlRunner } from "../db/sql-runner.ts";
 import { createApiKeyStore } from "./api-keys.ts";
 import { createAuditLog } from "./audit.ts";
+import { createOrgStore } from "./orgs.ts";
 import { createSessionStore } from "./sessions.ts";
 import { createUserStore } from "./users.ts";
 
@@ -12,6 +13,7 @@ export function createAccounts(db: SqlRunner, clock: () => Date) {
   return {
     users: createUserStore(db, clock),
     sessions: createSessionStore(db, clock),
+    orgs: createOrgStore(db, clock),
     apiKeys: createApiKeyStore(db, clock),
     audit: createAuditLog(db, clock),
   };
