@@ -159,7 +159,8 @@ function thread(s: UserSubject, action: Action, r: Extract<Resource, { type: "th
   return deny(`${action} does not apply to a thread`);
 }
 
-const SCOPE_OF: Partial<Record<Action, Record<string, ApiKeySubject["scopes"][number]>>> = {
+/** The scope an API key needs for an action on a kind of resource (none: keys cannot do it). */
+export const SCOPE_OF: Partial<Record<Action, Record<string, ApiKeySubject["scopes"][number]>>> = {
   Read: { thread: "threads:read" },
   Write: { thread: "threads:write" },
   Delete: { thread: "threads:delete" },

@@ -79,6 +79,7 @@ export function authRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
     .post(
       "/logout",
       async ({ principal, request, set }) => {
+        sessionOwner(principal);
         if (!principal.sessionId)
           throw new HttpError(400, "INVALID_INPUT", "not signed in with a session (revoke a token instead)");
         await kit.accounts.sessions.revoke(principal.sessionId, principal.userId);

@@ -43,6 +43,7 @@ export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
   const { orgs, apiKeys } = kit.accounts;
   /** The org if the principal may `action` it: 404 when they may not even read it, else 403. */
   const orgFor = async (p: Principal, request: Request, idOrSlug: string, action: Action) => {
+    if (p.via === "apikey") throw new HttpError(403, "FORBIDDEN", "API keys cannot read or manage orgs");
     const org = await orgs.get(idOrSlug);
     const subject = subjectOf(p);
     const resource: Resource = { type: "org", orgId: org?.id ?? "" };
@@ -100,11 +101,19 @@ export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
         },
       },
     )
-    .get("", async ({ principal }) => ({ items: await orgs.listForUser(principal.userId) }), {
-      auth: true,
-      response: t.Object({ items: t.Array(t.Composite([Org, t.Object({ role: t.String() })])) }),
-      detail: { summary: "My orgs", operationId: "org.list", ...access("Read", "org") },
-    })
+    .get(
+      "",
+      async ({ principal }) => {
+        if (principal.via === "apikey")
+          throw new HttpError(403, "FORBIDDEN", "API keys cannot read or manage orgs");
+        return { items: await orgs.listForUser(principal.userId) };
+      },
+      {
+        auth: true,
+        response: t.Object({ items: t.Array(t.Composite([Org, t.Object({ role: t.String() })])) }),
+        detail: { summary: "My orgs", operationId: "org.list", ...access("Read", "org") },
+      },
+    )
     .get(
       "/:org/members",
       async ({ principal, params, request }) => {

@@ -7,6 +7,7 @@ import { encodeSse } from "@loom/runtime/sync/sse";
 import { ThreadSchema, Visibility } from "@loom/runtime/thread";
 import { Elysia, t } from "elysia";
 import { access } from "../access/declare.ts";
+import { requireKeyScope } from "../access/key-scope.ts";
 import { authPlugin } from "../auth/plugin.ts";
 import { type Principal, type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import type { ThreadEvents, ThreadStoreApi } from "../db/backend.ts";
@@ -72,6 +73,7 @@ export function threadRoutes(opts: {
   const notFound = (id: string) => new HttpError(404, "NOT_FOUND", `thread ${id} not found`);
   /** The live thread `id` if `principal` may do `action` on it; otherwise 404 (no hint it exists). */
   const accessible = async (principal: Principal, action: ThreadAction, id: string) => {
+    requireKeyScope(principal, action === "thread.delete" ? "Delete" : "Read", "thread");
     const row = await store.get(id);
     if (!row || row.deletedAt || !canAccessThread(principal, action, row)) throw notFound(id);
     return row;
@@ -82,6 +84,7 @@ export function threadRoutes(opts: {
     .get(
       "",
       async ({ principal, query }) => {
+        requireKeyScope(principal, "Read", "thread");
         const page = await store.list(principal, {
           limit: query.limit ?? 50,
           cursor: query.cursor,
@@ -110,6 +113,7 @@ export function threadRoutes(opts: {
     .get(
       "/events",
       ({ principal, request }) => {
+        requireKeyScope(principal, "Read", "thread");
         const enc = new TextEncoder();
         let stop = () => {};
         const body = new ReadableStream<Uint8Array>({
@@ -161,11 +165,11 @@ export function threadRoutes(opts: {
     )
     .get(
       "/search",
-      async ({ principal, query }) => ({
-        items: (await store.search(principal, query.q, query.limit ?? 20)).filter((i) =>
-          canAccessThread(principal, "thread.read", i),
-        ),
-      }),
+      async ({ principal, query }) => {
+        requireKeyScope(principal, "Read", "thread");
+        const found = await store.search(principal, query.q, query.limit ?? 20);
+        return { items: found.filter((i) => canAccessThread(principal, "thread.read", i)) };
+      },
       {
         auth: true,
         query: t.Object({
@@ -203,6 +207,7 @@ export function threadRoutes(opts: {
           throw new HttpError(400, "INVALID_INPUT", "body id does not match the path");
         if (body.isPrivate) throw new HttpError(400, "INVALID_INPUT", "private threads are never synced");
         checkTimestamps(body);
+        requireKeyScope(principal, "Write", "thread");
         const subject = subjectOf(principal);
         const facts = {
           ownerId: principal.userId,
