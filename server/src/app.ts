@@ -126,7 +126,16 @@ export function createApp(o: AppOptions) {
     .use(authRoutes(resolvers, kit))
     .use(orgRoutes(resolvers, kit))
     .use(adminRoutes(resolvers, kit))
-    .use(threadRoutes({ store: backend.threads, events: backend.events, resolvers, clock }))
+    .use(
+      threadRoutes({
+        store: backend.threads,
+        events: backend.events,
+        resolvers,
+        clock,
+        setScope: (id, org, team) => backend.accounts.threadScope(id, org, team),
+        audit: kit.audit,
+      }),
+    )
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))
     .use(

@@ -68,12 +68,24 @@ forEachBackend(({ kind, testApp }) => {
         (await h.backend.accounts.audit.query({ action: "access.denied", limit: 5 })).items,
       ).toHaveLength(1);
 
-      // Carol shares a thread with the org (org set directly: the org-assignment route is not built yet).
-      const th = sampleThread({ visibility: "organization" });
+      // Carol shares a thread with the org (only an org she is in); the change is audited.
+      const th = sampleThread({ visibility: "private" });
       expect((await h.call("PUT", `/api/threads/${th.id}`, { token: carolToken, body: th })).status).toBe(
         201,
       );
-      await h.rows(`UPDATE threads SET org_id = '${org.id}' WHERE id = '${th.id}'`);
+      const share = (orgId: string) =>
+        h.call("POST", `/api/threads/${th.id}/visibility`, {
+          token: carolToken,
+          body: { visibility: "organization", orgId },
+        });
+      expect((await share("org_other")).status).toBe(403);
+      expect((await share(org.id)).status).toBe(200);
+      const vis = await h.backend.accounts.audit.query({ action: "thread.visibility", limit: 5 });
+      expect(vis.items[0]).toMatchObject({
+        actorId: carol.id,
+        orgId: org.id,
+        detail: { from: "private", to: "organization" },
+      });
       expect((await h.call("GET", `/api/threads/${th.id}`, { token: h.bob })).status).toBe(200);
       expect((await h.call("GET", `/api/threads/${th.id}`, { token: h.alice })).status).toBe(404);
       const aliceList = (await (await h.call("GET", "/api/threads", { token: h.alice })).json()) as {

@@ -16,6 +16,10 @@ export function createAccounts(db: SqlRunner, clock: () => Date) {
     orgs: createOrgStore(db, clock),
     apiKeys: createApiKeyStore(db, clock),
     audit: createAuditLog(db, clock),
+    /** Which org and team a thread is shared with (set beside its visibility). */
+    async threadScope(threadId: string, orgId: string | null, teamId: string | null): Promise<void> {
+      await db.run("UPDATE threads SET org_id = ?, team_id = ? WHERE id = ?", [orgId, teamId, threadId]);
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { ThreadSchema, Visibility } from "@loom/runtime/thread";
 import { Elysia, t } from "elysia";
 import { access } from "../access/declare.ts";
 import { requireKeyScope } from "../access/key-scope.ts";
+import type { AuthKit } from "../auth/kit.ts";
 import { authPlugin } from "../auth/plugin.ts";
 import { type Principal, type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import type { ThreadEvents, ThreadStoreApi } from "../db/backend.ts";
@@ -61,6 +62,17 @@ export function parseIfMatch(v: string | undefined): number | undefined {
   return Number(m[1]);
 }
 
+/** The owner may share only with an org (and a team of it) they belong to. */
+function checkScope(p: Principal, orgId: string | null, teamId: string | null) {
+  const s = subjectOf(p);
+  if (orgId === null) return { orgId: null, teamId: null };
+  if (s.kind !== "user" || !s.orgs.some((m) => m.orgId === orgId))
+    throw new HttpError(403, "FORBIDDEN", `you are not a member of org ${orgId}`);
+  if (teamId !== null && !s.teams.some((t) => t.teamId === teamId && t.orgId === orgId))
+    throw new HttpError(403, "FORBIDDEN", `you are not a member of team ${teamId} in org ${orgId}`);
+  return { orgId, teamId };
+}
+
 export function threadRoutes(opts: {
   store: ThreadStoreApi;
   events: ThreadEvents;
@@ -68,6 +80,10 @@ export function threadRoutes(opts: {
   clock: () => Date;
   /** SSE comment line interval keeping idle event streams open through proxies (ms). */
   heartbeatMs?: number;
+  /** Records which org/team a thread is shared with (`accounts.threadScope`). */
+  setScope?: (id: string, orgId: string | null, teamId: string | null) => Promise<void>;
+  /** Appends an audit event (visibility changes). */
+  audit?: AuthKit["audit"];
 }) {
   const { store } = opts;
   const notFound = (id: string) => new HttpError(404, "NOT_FOUND", `thread ${id} not found`);
@@ -277,19 +293,34 @@ export function threadRoutes(opts: {
     )
     .post(
       "/:id/visibility",
-      async ({ principal, params, body }) => {
+      async ({ principal, params, body, request }) => {
         const row = await accessible(principal, "thread.read", params.id);
         if (!canAccessThread(principal, "thread.share", row)) {
           throw new HttpError(403, "FORBIDDEN", "only the owner can change visibility");
         }
+        const scope =
+          body.orgId === undefined ? undefined : checkScope(principal, body.orgId, body.teamId ?? null);
         const updated = await store.setVisibility(params.id, body.visibility);
         if (!updated) throw notFound(params.id);
+        if (scope && opts.setScope) await opts.setScope(params.id, scope.orgId, scope.teamId);
+        await opts.audit?.(request, principal, {
+          action: "thread.visibility",
+          targetType: "thread",
+          targetId: params.id,
+          orgId: scope?.orgId ?? row.orgId ?? null,
+          detail: { from: row.visibility, to: body.visibility, ...(scope ? { teamId: scope.teamId } : {}) },
+        });
         return { id: updated.id, version: updated.version, visibility: updated.visibility };
       },
       {
         auth: true,
         params: IdParams,
-        body: t.Object({ visibility: Visibility }),
+        body: t.Object({
+          visibility: Visibility,
+          /** Share with this org (and team): the owner must be a member of both; null: server-wide. */
+          orgId: t.Optional(t.Nullable(t.String({ maxLength: 100 }))),
+          teamId: t.Optional(t.Nullable(t.String({ maxLength: 100 }))),
+        }),
         parse: "json",
         response: t.Object({ id: t.String(), version: t.Integer(), visibility: Visibility }),
         detail: {
