@@ -1,4 +1,4 @@
-/** `loom org create|list|members|add|remove`: organisations on the team server. */
+/** `loom org create|list|members|add|invite|remove`: organisations on the team server. */
 import { defineCommand } from "citty";
 import { serverApi } from "../server-api.ts";
 
@@ -68,6 +68,30 @@ export default defineCommand({
           },
         );
         out(`${args.user} is ${role} of ${args.org}`);
+      },
+    }),
+    invite: defineCommand({
+      meta: {
+        name: "invite",
+        description: "Invite an e-mail address (7 days, single use); prints the invitation token",
+      },
+      args: {
+        org: { type: "positional", description: "Org slug or id", required: true },
+        email: { type: "positional", description: "Address to invite", required: true },
+        role: { type: "string", description: "owner, admin or member (default member)" },
+        server,
+      },
+      async run({ args }) {
+        const api = await serverApi(args.server);
+        const inv = await api.call<{ email: string; expiresAt: string; token: string }>(
+          "POST",
+          `/api/orgs/${encodeURIComponent(args.org)}/invitations`,
+          { email: args.email, role: args.role ?? "member" },
+        );
+        process.stderr.write(
+          `invited ${inv.email} to ${args.org} until ${inv.expiresAt}; they accept with this token:\n`,
+        );
+        out(inv.token);
       },
     }),
     remove: defineCommand({

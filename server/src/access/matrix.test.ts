@@ -35,6 +35,7 @@ interface Ctx {
   frankId: string;
   session2: string;
   key3: string;
+  invite: string;
 }
 interface Case {
   method: string;
@@ -154,6 +155,20 @@ const CASES: Record<string, Case> = {
     right: "carol",
     other: "hidden",
   },
+  "org.invitations.create": {
+    method: "POST",
+    path: () => "/api/orgs/acme/invitations",
+    body: () => ({ email: "someone@example.com" }),
+    right: "carol",
+    other: "hidden",
+  },
+  "org.invitations.accept": {
+    method: "POST",
+    path: () => "/api/orgs/invitations/accept",
+    body: (c) => ({ token: c.invite }),
+    right: "carol",
+    other: "hidden",
+  },
   "org.apikeys.list": {
     method: "GET",
     path: () => "/api/orgs/acme/api-keys",
@@ -256,6 +271,14 @@ forEachBackend(({ kind, testApp }) => {
         frankId: frank.id,
         session2,
         key3,
+        invite: (
+          (await (
+            await h.call("POST", "/api/orgs/acme/invitations", {
+              token: carol,
+              body: { email: "carol@example.com" },
+            })
+          ).json()) as { token: string }
+        ).token,
       };
 
       const doc = (await (await h.call("GET", "/api/openapi.json")).json()) as {

@@ -116,6 +116,22 @@ forEachBackend(({ kind, testApp }) => {
       expect(keys.items[0]?.lastUsedAt).not.toBeNull();
       expect(JSON.stringify(keys)).not.toContain(key);
 
+      // Invitations: single use, only for the invited address.
+      const eve = await kit.userForVerifiedEmail("eve@example.com");
+      const eveToken = (await h.backend.tokens.create({ name: "eve-cli", userId: eve.id })).token;
+      const inv = (await (
+        await h.call("POST", "/api/orgs/acme/invitations", {
+          token: h.bob,
+          body: { email: "Eve@Example.com" },
+        })
+      ).json()) as { token: string; expiresAt: string };
+      const accept = (token: string) =>
+        h.call("POST", "/api/orgs/invitations/accept", { token, body: { token: inv.token } });
+      expect((await accept(dan)).status).toBe(404);
+      expect((await accept(eveToken)).status).toBe(200);
+      expect((await accept(eveToken)).status).toBe(404);
+      expect((await h.call("GET", "/api/orgs/acme/members", { token: eveToken })).status).toBe(200);
+
       // Bob leaves nothing behind: removing him is refused (last owner); removing carol revokes her access.
       expect((await h.call("DELETE", "/api/orgs/acme/members/bob", { token: h.bob })).status).toBe(400);
       expect((await h.call("DELETE", `/api/orgs/acme/members/${carol.id}`, { token: h.bob })).status).toBe(

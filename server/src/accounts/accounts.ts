@@ -5,6 +5,7 @@
 import type { SqlRunner } from "../db/sql-runner.ts";
 import { createApiKeyStore } from "./api-keys.ts";
 import { createAuditLog } from "./audit.ts";
+import { createInvitationStore } from "./invitations.ts";
 import { createOrgStore } from "./orgs.ts";
 import { createSessionStore } from "./sessions.ts";
 import { createUserStore } from "./users.ts";
@@ -14,6 +15,7 @@ export function createAccounts(db: SqlRunner, clock: () => Date) {
     users: createUserStore(db, clock),
     sessions: createSessionStore(db, clock),
     orgs: createOrgStore(db, clock),
+    invitations: createInvitationStore(db, clock),
     apiKeys: createApiKeyStore(db, clock),
     audit: createAuditLog(db, clock),
     /** Which org and team a thread is shared with (set beside its visibility). */

@@ -184,6 +184,71 @@ export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
       },
     )
     .post(
+      "/:org/invitations",
+      async ({ principal, params, body, request, set }) => {
+        const org = await orgFor(principal, request, params.org, "ManageOrg");
+        const inv = await kit.accounts.invitations.create({
+          orgId: org.id,
+          email: body.email,
+          role: body.role ?? "member",
+          invitedBy: principal.userId,
+        });
+        await kit.audit(request, principal, {
+          action: "org.invite",
+          targetType: "invitation",
+          targetId: inv.id,
+          orgId: org.id,
+          detail: { email: inv.email, role: inv.role },
+        });
+        set.status = 201;
+        // Sent by mail once SMTP is configured; until then the inviter passes the token on.
+        return { id: inv.id, email: inv.email, role: inv.role, expiresAt: inv.expiresAt, token: inv.token };
+      },
+      {
+        auth: true,
+        params: OrgParams,
+        body: t.Object({ email: t.String({ format: "email", maxLength: 320 }), role: t.Optional(Role) }),
+        parse: "json",
+        detail: {
+          summary: "Invite an e-mail address to the org (7 days, single use)",
+          operationId: "org.invitations.create",
+          ...access("ManageOrg", "org"),
+        },
+      },
+    )
+    .post(
+      "/invitations/accept",
+      async ({ principal, body, request }) => {
+        if (principal.via === "apikey") throw new HttpError(403, "FORBIDDEN", "API keys cannot join orgs");
+        const user = await kit.accounts.users.get(principal.userId);
+        const inv = user && (await kit.accounts.invitations.accept(body.token, user));
+        if (!inv)
+          throw new HttpError(
+            404,
+            "NOT_FOUND",
+            "invitation not found, used, expired, or for another e-mail address",
+          );
+        await kit.audit(request, principal, {
+          action: "org.join",
+          targetType: "invitation",
+          targetId: inv.id,
+          orgId: inv.orgId,
+          detail: { role: inv.role },
+        });
+        return { orgId: inv.orgId, role: inv.role };
+      },
+      {
+        auth: true,
+        body: t.Object({ token: t.String({ maxLength: 200 }) }),
+        parse: "json",
+        detail: {
+          summary: "Accept an invitation (signed in with the invited e-mail)",
+          operationId: "org.invitations.accept",
+          ...access("Write", "user"),
+        },
+      },
+    )
+    .post(
       "/:org/api-keys",
       async ({ principal, params, body, request, set }) => {
         const org = await orgFor(principal, request, params.org, "ManageOrg");
