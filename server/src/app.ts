@@ -10,7 +10,8 @@ import type { LlmClient } from "@loom/runtime/llm";
 import { costOf } from "@loom/runtime/providers/catalogue";
 import { VERSION } from "@loom/runtime/version";
 import { Elysia } from "elysia";
-import { tokenResolver } from "./auth/plugin.ts";
+import { adminRoutes } from "./admin/routes.ts";
+import { createAuthKit } from "./auth/kit.ts";
 import type { PrincipalResolver } from "./auth/principal.ts";
 import { authRoutes } from "./auth/routes.ts";
 import type { Backend } from "./db/backend.ts";
@@ -21,6 +22,7 @@ import { errorsPlugin } from "./errors-plugin.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./ops/metrics.ts";
 import { opsRoutes } from "./ops/routes.ts";
+import { orgRoutes } from "./orgs/routes.ts";
 import { createModelAllowlist } from "./proxy/allowlist.ts";
 import { createProxyGuard } from "./proxy/guard.ts";
 import type { Upstream } from "./proxy/keys.ts";
@@ -55,8 +57,10 @@ export interface AppOptions {
   log?: Logger;
   clock?: () => Date;
   fetch?: typeof fetch;
-  /** Extra principal resolvers tried after API tokens (sessions, later). */
+  /** Extra principal resolvers tried after the built-in credentials (sessions, tokens, API keys). */
   resolvers?: PrincipalResolver[];
+  /** `[server] public_url`: links in mail, the CSRF origin, and a Secure cookie when https. */
+  publicUrl?: string;
   metrics?: Metrics;
   /** SQLite write transactions (default: `createDbWriter(db.$client)`, 5 s busy timeout). */
   writer?: DbWriter;
@@ -77,7 +81,8 @@ export function createApp(o: AppOptions) {
   const log = o.log ?? createLogger({ secrets });
   const metrics = o.metrics ?? createMetrics();
   const backend = o.backend ?? sqliteBackend(requireDb(o.db), { ...o, clock, log });
-  const resolvers = [tokenResolver(backend.tokens), ...(o.resolvers ?? [])];
+  const kit = createAuthKit({ accounts: backend.accounts, tokens: backend.tokens, publicUrl: o.publicUrl });
+  const resolvers = [kit.resolver, ...(o.resolvers ?? [])];
   const guard = createProxyGuard({
     allowModel: createModelAllowlist(o.allowedModels ?? []),
     limiter: backend.limiter,
@@ -127,8 +132,19 @@ export function createApp(o: AppOptions) {
       }),
     )
     .use(opsRoutes({ ping: () => backend.ping(), metrics, providers: configured }))
-    .use(authRoutes(resolvers))
-    .use(threadRoutes({ store: backend.threads, events: backend.events, resolvers, clock }))
+    .use(authRoutes(resolvers, kit))
+    .use(orgRoutes(resolvers, kit))
+    .use(adminRoutes(resolvers, kit))
+    .use(
+      threadRoutes({
+        store: backend.threads,
+        events: backend.events,
+        resolvers,
+        clock,
+        setScope: (id, org, team) => backend.accounts.threadScope(id, org, team),
+        audit: kit.audit,
+      }),
+    )
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))
     .use(

@@ -3,6 +3,7 @@ export type ApiErrorCode =
   | "INVALID_INPUT"
   | "UNAUTHORIZED"
   | "FORBIDDEN"
+  | "CSRF_REJECTED"
   | "NOT_FOUND"
   | "CONFLICT"
   | "PRECONDITION_REQUIRED"

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { formatError, LoomError } from "@loom/runtime/errors";
 import { dataDir, type Env } from "@loom/runtime/paths";
 import { createApp, DEFAULT_MAX_BODY_BYTES } from "./app.ts";
+import { setClientIp } from "./client-ip.ts";
 import type { Backend } from "./db/backend.ts";
 import { startDbMaintenance } from "./db/maintenance.ts";
 import { type Db, openDb } from "./db/open.ts";
@@ -131,7 +132,7 @@ function listen(
   host: string,
   port: number,
   maxBodyBytes: number,
-  fetch: (req: Request) => Response | Promise<Response>,
+  fetch: (req: Request, srv: Bun.Server<unknown>) => Response | Promise<Response>,
 ) {
   try {
     return Bun.serve({
@@ -216,7 +217,10 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   });
   let server: ReturnType<typeof Bun.serve>;
   try {
-    server = listen(o.host ?? "127.0.0.1", o.port ?? 8080, maxBodyBytes, (req) => app.handle(req));
+    server = listen(o.host ?? "127.0.0.1", o.port ?? 8080, maxBodyBytes, (req, srv) => {
+      setClientIp(req, srv.requestIP(req)?.address);
+      return app.handle(req);
+    });
   } catch (e) {
     await backend.close();
     throw e;

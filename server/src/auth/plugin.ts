@@ -2,28 +2,12 @@
  * The auth plugin: resolves a principal for every request and offers the `auth` macro; a route with
  * `{ auth: true }` answers 401 without one and receives `principal` in its context.
  * @example
- * app.use(authPlugin([tokenResolver(backend.tokens)])).get("/api/auth/me", ({ principal }) => principal, { auth: true })
+ * app.use(authPlugin([credentialResolver(deps)])).get("/api/auth/me", ({ principal }) => principal, { auth: true })
  */
 import { Elysia } from "elysia";
-import type { TokenStore } from "../db/backend.ts";
 import { HttpError } from "../http-error.ts";
+import { readCookie, SESSION_COOKIE } from "./cookies.ts";
 import { bearerOf, type Principal, type PrincipalResolver } from "./principal.ts";
-
-export function tokenResolver(tokens: TokenStore): PrincipalResolver {
-  return async (request) => {
-    const token = bearerOf(request);
-    if (!token) return undefined;
-    const rec = await tokens.find(token);
-    if (!rec) return undefined;
-    return {
-      userId: rec.userId,
-      via: "token",
-      tokenId: rec.id,
-      name: rec.name,
-      ...(rec.rateLimitPerMinute === null ? {} : { rateLimitPerMinute: rec.rateLimitPerMinute }),
-    };
-  };
-}
 
 export async function resolvePrincipal(
   resolvers: PrincipalResolver[],
@@ -43,7 +27,8 @@ export function authPlugin(resolvers: PrincipalResolver[]) {
     if (seen.has(request)) return;
     const principal = await resolvePrincipal(resolvers, request);
     if (!principal) {
-      const hasCredential = bearerOf(request) !== undefined;
+      const hasCredential =
+        bearerOf(request) !== undefined || readCookie(request, SESSION_COOKIE) !== undefined;
       throw new HttpError(
         401,
         "UNAUTHORIZED",

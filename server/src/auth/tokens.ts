@@ -1,4 +1,7 @@
 /** Loom API tokens: `lt_<random>`, shown once, stored as sha256. */
+
+import type { SQLQueryBindings } from "bun:sqlite";
+import { ensureUserStmts } from "../accounts/users.ts";
 import type { TokenStore } from "../db/backend.ts";
 import type { Db } from "../db/open.ts";
 import { tokens } from "../db/schema.ts";
@@ -23,7 +26,10 @@ export interface TokenRecord {
   rateLimitPerMinute: number | null;
 }
 
-/** Creates a token; the returned `token` is the only time the secret exists outside the caller. */
+/**
+ * Creates a token; the returned `token` is the only time the secret exists outside the caller. Its
+ * user is created when absent (the first user on a server becomes system_admin).
+ */
 export function createToken(
   db: Db,
   opts: { name: string; userId?: string; rateLimitPerMinute?: number; now?: Date },
@@ -36,9 +42,13 @@ export function createToken(
     createdAt: (opts.now ?? new Date()).toISOString(),
     rateLimitPerMinute: opts.rateLimitPerMinute ?? null,
   };
-  db.insert(tokens)
-    .values({ ...rec, hash: hashToken(token) })
-    .run();
+  db.$client.transaction(() => {
+    for (const [q, p] of ensureUserStmts(rec.userId, rec.createdAt))
+      db.$client.query(q).run(...(p as SQLQueryBindings[]));
+    db.insert(tokens)
+      .values({ ...rec, hash: hashToken(token) })
+      .run();
+  })();
   return { ...rec, token };
 }
 
@@ -57,8 +67,9 @@ export function findToken(db: Db, token: string): TokenRecord | undefined {
   // would be prepared again each time).
   const row = db.$client
     .query<TokenRecord, [string]>(
-      `SELECT id, name, user_id AS userId, created_at AS createdAt, rate_limit_per_minute AS rateLimitPerMinute
-         FROM tokens WHERE hash = ? AND revoked_at IS NULL`,
+      `SELECT t.id, t.name, t.user_id AS userId, t.created_at AS createdAt, t.rate_limit_per_minute AS rateLimitPerMinute
+         FROM tokens t JOIN users u ON u.id = t.user_id AND u.disabled_at IS NULL
+        WHERE t.hash = ? AND t.revoked_at IS NULL`,
     )
     .get(hashToken(token));
   return row ?? undefined;

@@ -7,6 +7,7 @@
  * rate-limit buckets, usage rows, thread events (SSE fan-out) and periodic upkeep.
  */
 import type { Thread, Visibility } from "@loom/runtime/thread";
+import type { Accounts } from "../accounts/accounts.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { TokenRecord } from "../auth/tokens.ts";
 import type { RateLimiter } from "../proxy/rate-limit.ts";
@@ -70,6 +71,8 @@ export interface Backend {
   kind: "sqlite" | "postgres";
   threads: ThreadStoreApi;
   tokens: TokenStore;
+  /** Users, sessions, orgs and teams, API keys, the audit log (`accounts/`, one implementation over both). */
+  accounts: Accounts;
   usageRows(userId: string, from?: string, to?: string): Awaitable<UsageItem[]>;
   usage: UsageQueue;
   limiter: RateLimiter;

@@ -9,6 +9,7 @@ import m002 from "../../migrations/002_token_rate_limit.sql" with { type: "text"
 import m003 from "../../migrations/003_threads_fts_rowid.sql" with { type: "text" };
 import m004 from "../../migrations/004_threads_fts_contentless.sql" with { type: "text" };
 import m005 from "../../migrations/005_rate_limits.sql" with { type: "text" };
+import m006 from "../../migrations/006_accounts.sql" with { type: "text" };
 import m008 from "../../migrations/008_threads_fts_pending.sql" with { type: "text" };
 
 export const BUNDLED_MIGRATIONS: Readonly<Record<string, string>> = {
@@ -18,5 +19,6 @@ export const BUNDLED_MIGRATIONS: Readonly<Record<string, string>> = {
   "003_threads_fts_rowid.sql": m003,
   "004_threads_fts_contentless.sql": m004,
   "005_rate_limits.sql": m005,
+  "006_accounts.sql": m006,
   "008_threads_fts_pending.sql": m008,
 };

@@ -11,7 +11,25 @@ describe("one schema on both databases", () => {
     const sql = new Bun.SQL(await createTestDatabase(), { max: 1 });
     const pg = await pgShape(sql);
     await sql.close();
-    expect(Object.keys(lite).sort()).toEqual(["rate_limits", "threads", "tokens", "usage"]);
+    expect(Object.keys(lite).sort()).toEqual([
+      "api_keys",
+      "audit_log",
+      "invitations",
+      "join_requests",
+      "org_members",
+      "orgs",
+      "rate_limits",
+      "sessions",
+      "share_links",
+      "support_grants",
+      "team_members",
+      "teams",
+      "threads",
+      "tokens",
+      "usage",
+      "user_roles",
+      "users",
+    ]);
     expect(pg).toEqual(lite);
   });
 

@@ -39,6 +39,9 @@ export const threads = sqliteTable(
      * indexing a write touches only its own rows. Not the table's implicit rowid, which VACUUM may renumber.
      */
     ftsRowid: integer("fts_rowid"),
+    /** The org (and team) a `team`/`organization` thread is shared with; null: the owner's server-wide scope. */
+    orgId: text("org_id"),
+    teamId: text("team_id"),
   },
   (t) => [
     uniqueIndex("threads_fts_rowid").on(t.ftsRowid),
@@ -75,3 +78,197 @@ export const rateLimits = sqliteTable("rate_limits", {
   /** When `tokens` was last computed, ms since the epoch. */
   at: integer("at").notNull(),
 });
+
+// ---- Accounts and access (specs/server.md "Accounts"). No integer columns: timestamps are ISO text,
+// so rows read back the same from both databases.
+
+/** A person. `email` is the verified address sign-in methods link by (lower-cased); null for users made from API tokens. */
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").unique(),
+  displayName: text("display_name").notNull(),
+  createdAt: text("created_at").notNull(),
+  /** Set by an admin: every session, token and key of the user stops at once. */
+  disabledAt: text("disabled_at"),
+});
+
+/** Global roles: `system_admin`, `support`, `auditor`. */
+export const userRoles = sqliteTable(
+  "user_roles",
+  {
+    userId: text("user_id").notNull(),
+    role: text("role").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.role] })],
+);
+
+/**
+ * Sign-in sessions: web (cookie) and cli (bearer). The secret `ls_…` is stored as sha256 only; `id`
+ * is the public handle (listing, revoking). Sliding expiry: each use moves `expires_at`.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    hash: text("hash").notNull().unique(),
+    userId: text("user_id").notNull(),
+    kind: text("kind").notNull(),
+    createdAt: text("created_at").notNull(),
+    lastUsedAt: text("last_used_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    revokedAt: text("revoked_at"),
+    /** Set on an impersonation session: the system_admin acting as `user_id` (its expiry does not slide). */
+    impersonatorId: text("impersonator_id"),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+export const orgs = sqliteTable("orgs", {
+  id: text("id").primaryKey(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  createdAt: text("created_at").notNull(),
+  createdBy: text("created_by").notNull(),
+});
+
+/** Org roles: owner, admin, member. */
+export const orgMembers = sqliteTable(
+  "org_members",
+  {
+    orgId: text("org_id").notNull(),
+    userId: text("user_id").notNull(),
+    role: text("role").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index("org_members_user").on(t.userId)],
+);
+
+export const teams = sqliteTable(
+  "teams",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("teams_org_slug").on(t.orgId, t.slug)],
+);
+
+/** Team roles: maintainer, member. */
+export const teamMembers = sqliteTable(
+  "team_members",
+  {
+    teamId: text("team_id").notNull(),
+    userId: text("user_id").notNull(),
+    role: text("role").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index("team_members_user").on(t.userId)],
+);
+
+/** Invitations to an org by e-mail: the secret is sent once and stored as sha256; they expire. */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    email: text("email").notNull(),
+    role: text("role").notNull(),
+    hash: text("hash").notNull().unique(),
+    invitedBy: text("invited_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    acceptedAt: text("accepted_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("invitations_org").on(t.orgId)],
+);
+
+/** A user asking to join an org; an org admin approves or declines. */
+export const joinRequests = sqliteTable(
+  "join_requests",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    userId: text("user_id").notNull(),
+    createdAt: text("created_at").notNull(),
+    /** approved | declined, or null while open. */
+    decision: text("decision"),
+    decidedBy: text("decided_by"),
+    decidedAt: text("decided_at"),
+  },
+  (t) => [index("join_requests_org").on(t.orgId)],
+);
+
+/** Org API keys `lk_…`: sha256 stored, scopes space-separated, bounded by the creator's rights. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    name: text("name").notNull(),
+    hash: text("hash").notNull().unique(),
+    scopes: text("scopes").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("api_keys_org").on(t.orgId)],
+);
+
+/** Security events. The API only appends and reads; ids are UUIDv7, so they sort by time. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    at: text("at").notNull(),
+    actorId: text("actor_id"),
+    /** The system_admin behind an impersonated actor. */
+    impersonatorId: text("impersonator_id"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    orgId: text("org_id"),
+    ip: text("ip"),
+    /** JSON object with event details (never a secret). */
+    detail: text("detail").notNull(),
+  },
+  (t) => [
+    index("audit_log_at").on(t.at),
+    index("audit_log_actor_at").on(t.actorId, t.at),
+    index("audit_log_action_at").on(t.action, t.at),
+  ],
+);
+
+/** Thread share links: a 48-hex token (stored as sha256), read-only, revocable, optional expiry. */
+export const shareLinks = sqliteTable(
+  "share_links",
+  {
+    id: text("id").primaryKey(),
+    threadId: text("thread_id").notNull(),
+    hash: text("hash").notNull().unique(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("share_links_thread").on(t.threadId)],
+);
+
+/** A thread's owner letting support staff read it, for 31 days. */
+export const supportGrants = sqliteTable(
+  "support_grants",
+  {
+    id: text("id").primaryKey(),
+    threadId: text("thread_id").notNull(),
+    grantedBy: text("granted_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("support_grants_thread").on(t.threadId)],
+);

@@ -3,6 +3,7 @@
  * process's subscribers only (there is no other replica); rate-limit buckets are kept in memory.
  */
 import { and, asc, eq, gte, lte, type SQL } from "drizzle-orm";
+import { createAccounts } from "../accounts/accounts.ts";
 import { sqliteTokens } from "../auth/tokens.ts";
 import type { Logger } from "../logger.ts";
 import { createRateLimiter, type RateLimiter } from "../proxy/rate-limit.ts";
@@ -13,6 +14,7 @@ import type { Backend, ThreadEvent, ThreadStoreApi } from "./backend.ts";
 import { createLocalEvents } from "./local-events.ts";
 import type { Db } from "./open.ts";
 import { usage } from "./schema.ts";
+import { sqliteRunner } from "./sql-runner.ts";
 import { createDbWriter, type DbWriter } from "./writer.ts";
 
 export interface SqliteBackendOptions {
@@ -86,6 +88,7 @@ export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: 
     kind: "sqlite",
     db,
     threads,
+    accounts: createAccounts(sqliteRunner(db.$client, writer), o.clock),
     tokens: sqliteTokens(db),
     usageRows(userId, from, to) {
       const conds: SQL[] = [eq(usage.userId, userId)];

@@ -7,8 +7,11 @@ import { encodeSse } from "@loom/runtime/sync/sse";
 import { ThreadSchema, Visibility } from "@loom/runtime/thread";
 import { Type } from "@sinclair/typebox";
 import { Elysia, t } from "elysia";
+import { access } from "../access/declare.ts";
+import { requireKeyScope } from "../access/key-scope.ts";
+import type { AuthKit } from "../auth/kit.ts";
 import { authPlugin } from "../auth/plugin.ts";
-import type { Principal, PrincipalResolver } from "../auth/principal.ts";
+import { type Principal, type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import type { ThreadEvents, ThreadStoreApi } from "../db/backend.ts";
 import { HttpError } from "../http-error.ts";
 import { canAccessThread, type ThreadAction } from "./policy.ts";
@@ -28,6 +31,8 @@ const ThreadSummary = t.Object({
   ownerId: t.String(),
   createdAt: t.String(),
   updatedAt: t.String(),
+  orgId: t.Nullable(t.String()),
+  teamId: t.Nullable(t.String()),
 });
 
 const WriteResult = t.Object({ id: t.String(), version: Version, updatedAt: t.String() });
@@ -64,6 +69,17 @@ export function parseIfMatch(v: string | undefined): number | undefined {
   return Number(m[1]);
 }
 
+/** The owner may share only with an org (and a team of it) they belong to. */
+function checkScope(p: Principal, orgId: string | null, teamId: string | null) {
+  const s = subjectOf(p);
+  if (orgId === null) return { orgId: null, teamId: null };
+  if (s.kind !== "user" || !s.orgs.some((m) => m.orgId === orgId))
+    throw new HttpError(403, "FORBIDDEN", `you are not a member of org ${orgId}`);
+  if (teamId !== null && !s.teams.some((t) => t.teamId === teamId && t.orgId === orgId))
+    throw new HttpError(403, "FORBIDDEN", `you are not a member of team ${teamId} in org ${orgId}`);
+  return { orgId, teamId };
+}
+
 export function threadRoutes(opts: {
   store: ThreadStoreApi;
   events: ThreadEvents;
@@ -71,11 +87,16 @@ export function threadRoutes(opts: {
   clock: () => Date;
   /** SSE comment line interval keeping idle event streams open through proxies (ms). */
   heartbeatMs?: number;
+  /** Records which org/team a thread is shared with (`accounts.threadScope`). */
+  setScope?: (id: string, orgId: string | null, teamId: string | null) => Promise<void>;
+  /** Appends an audit event (visibility changes). */
+  audit?: AuthKit["audit"];
 }) {
   const { store } = opts;
   const notFound = (id: string) => new HttpError(404, "NOT_FOUND", `thread ${id} not found`);
   /** The live thread `id` if `principal` may do `action` on it; otherwise 404 (no hint it exists). */
   const accessible = async (principal: Principal, action: ThreadAction, id: string) => {
+    requireKeyScope(principal, action === "thread.delete" ? "Delete" : "Read", "thread");
     const row = await store.get(id);
     if (!row || row.deletedAt || !canAccessThread(principal, action, row)) throw notFound(id);
     return row;
@@ -86,13 +107,16 @@ export function threadRoutes(opts: {
     .get(
       "",
       async ({ principal, query }) => {
+        requireKeyScope(principal, "Read", "thread");
         const page = await store.list(principal, {
           limit: query.limit ?? 50,
           cursor: query.cursor,
           workspace: query.workspace,
         });
         if (!page) throw new HttpError(400, "INVALID_INPUT", "cursor is not one this server issued");
-        return page;
+        // The store's filter is the coarse one (owner or shared); the policy has the last word (orgs,
+        // teams, API keys), so a page may hold fewer items than `limit`; the cursor stays right.
+        return { ...page, items: page.items.filter((i) => canAccessThread(principal, "thread.read", i)) };
       },
       {
         auth: true,
@@ -102,12 +126,17 @@ export function threadRoutes(opts: {
           workspace: t.Optional(t.String()),
         }),
         response: t.Object({ items: t.Array(ThreadSummary), nextCursor: t.Nullable(t.String()) }),
-        detail: { summary: "List threads, newest first", operationId: "thread.list" },
+        detail: {
+          summary: "List threads, newest first",
+          operationId: "thread.list",
+          ...access("Read", "thread"),
+        },
       },
     )
     .get(
       "/events",
       ({ principal, request }) => {
+        requireKeyScope(principal, "Read", "thread");
         const enc = new TextEncoder();
         let stop = () => {};
         const body = new ReadableStream<Uint8Array>({
@@ -153,12 +182,17 @@ export function threadRoutes(opts: {
         detail: {
           summary: "Committed thread writes the caller may read, as SSE `thread.updated` events",
           operationId: "thread.events",
+          ...access("Read", "thread"),
         },
       },
     )
     .get(
       "/search",
-      async ({ principal, query }) => ({ items: await store.search(principal, query.q, query.limit ?? 20) }),
+      async ({ principal, query }) => {
+        requireKeyScope(principal, "Read", "thread");
+        const found = await store.search(principal, query.q, query.limit ?? 20);
+        return { items: found.filter((i) => canAccessThread(principal, "thread.read", i)) };
+      },
       {
         auth: true,
         query: t.Object({
@@ -166,7 +200,11 @@ export function threadRoutes(opts: {
           limit: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
         }),
         response: t.Object({ items: t.Array(t.Composite([ThreadSummary, t.Object({ rank: t.Number() })])) }),
-        detail: { summary: "Full-text search (bm25, then recency)", operationId: "thread.search" },
+        detail: {
+          summary: "Full-text search (bm25, then recency)",
+          operationId: "thread.search",
+          ...access("Read", "thread"),
+        },
       },
     )
     .get(
@@ -182,7 +220,7 @@ export function threadRoutes(opts: {
         auth: true,
         params: IdParams,
         response: { 200: ThreadSchema },
-        detail: { summary: "Get a thread", operationId: "thread.get" },
+        detail: { summary: "Get a thread", operationId: "thread.get", ...access("Read", "thread") },
       },
     )
     .put(
@@ -192,6 +230,15 @@ export function threadRoutes(opts: {
           throw new HttpError(400, "INVALID_INPUT", "body id does not match the path");
         if (body.isPrivate) throw new HttpError(400, "INVALID_INPUT", "private threads are never synced");
         checkTimestamps(body);
+        requireKeyScope(principal, "Write", "thread");
+        const subject = subjectOf(principal);
+        const facts = {
+          ownerId: principal.userId,
+          visibility: body.visibility,
+          orgId: subject.kind === "apikey" ? subject.orgId : null,
+        };
+        if (!canAccessThread(principal, "thread.write", facts))
+          throw new HttpError(403, "FORBIDDEN", "not allowed to write threads with these credentials");
         const out = await store.put(principal, body, parseIfMatch(headers["if-match"]));
         switch (out.kind) {
           case "forbidden":
@@ -227,7 +274,11 @@ export function threadRoutes(opts: {
         parse: "json",
         headers: t.Object({ "if-match": t.Optional(t.String()) }),
         response: { 200: WriteResult, 201: WriteResult },
-        detail: { summary: "Create or update a thread (If-Match: version)", operationId: "thread.put" },
+        detail: {
+          summary: "Create or update a thread (If-Match: version)",
+          operationId: "thread.put",
+          ...access("Write", "thread"),
+        },
       },
     )
     .delete(
@@ -240,27 +291,50 @@ export function threadRoutes(opts: {
       {
         auth: true,
         params: IdParams,
-        detail: { summary: "Delete a thread (soft)", operationId: "thread.delete" },
+        detail: {
+          summary: "Delete a thread (soft)",
+          operationId: "thread.delete",
+          ...access("Delete", "thread"),
+        },
       },
     )
     .post(
       "/:id/visibility",
-      async ({ principal, params, body }) => {
+      async ({ principal, params, body, request }) => {
         const row = await accessible(principal, "thread.read", params.id);
         if (!canAccessThread(principal, "thread.share", row)) {
           throw new HttpError(403, "FORBIDDEN", "only the owner can change visibility");
         }
+        const scope =
+          body.orgId === undefined ? undefined : checkScope(principal, body.orgId, body.teamId ?? null);
         const updated = await store.setVisibility(params.id, body.visibility);
         if (!updated) throw notFound(params.id);
+        if (scope && opts.setScope) await opts.setScope(params.id, scope.orgId, scope.teamId);
+        await opts.audit?.(request, principal, {
+          action: "thread.visibility",
+          targetType: "thread",
+          targetId: params.id,
+          orgId: scope?.orgId ?? row.orgId ?? null,
+          detail: { from: row.visibility, to: body.visibility, ...(scope ? { teamId: scope.teamId } : {}) },
+        });
         return { id: updated.id, version: updated.version, visibility: updated.visibility };
       },
       {
         auth: true,
         params: IdParams,
-        body: t.Object({ visibility: Visibility }),
+        body: t.Object({
+          visibility: Visibility,
+          /** Share with this org (and team): the owner must be a member of both; null: server-wide. */
+          orgId: t.Optional(t.Nullable(t.String({ maxLength: 100 }))),
+          teamId: t.Optional(t.Nullable(t.String({ maxLength: 100 }))),
+        }),
         parse: "json",
         response: t.Object({ id: t.String(), version: Version, visibility: Visibility }),
-        detail: { summary: "Change who can see a thread", operationId: "thread.visibility" },
+        detail: {
+          summary: "Change who can see a thread",
+          operationId: "thread.visibility",
+          ...access("Share", "thread"),
+        },
       },
     );
 }

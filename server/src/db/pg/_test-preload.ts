@@ -6,7 +6,8 @@
 import { afterAll } from "bun:test";
 import { stopTestCluster } from "./_test-cluster.ts";
 
-// Its own timeout: a fast shutdown and removing the data folder may take seconds on a loaded machine.
+// Stopping waits for the cluster's shutdown checkpoint, which takes more than bun's 5 s hook default
+// on a loaded machine once many test databases exist.
 afterAll(async () => {
   await stopTestCluster();
 }, 60_000);

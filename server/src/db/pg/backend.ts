@@ -5,9 +5,11 @@
  * (LISTEN/NOTIFY) and periodic cleanup (advisory lock). A replica keeps in memory only usage not yet
  * written (merged, flushed within milliseconds) and its own SSE subscribers.
  */
+import { createAccounts } from "../../accounts/accounts.ts";
 import type { Logger } from "../../logger.ts";
 import type { CostLookup } from "../../proxy/usage.ts";
 import type { Backend, UsageItem } from "../backend.ts";
+import { pgRunner } from "../sql-runner.ts";
 import { startCleanup } from "./cleanup.ts";
 import { listenThreadEvents } from "./events.ts";
 import { openPg, type PgDb } from "./open.ts";
@@ -52,6 +54,7 @@ export async function pgBackend(url: string, o: PgBackendOptions): Promise<PgBac
     pg,
     threads: createPgThreadStore(sql),
     tokens: createPgTokenStore(sql),
+    accounts: createAccounts(pgRunner(sql), o.clock),
     async usageRows(userId, from, to) {
       const rows: (Omit<UsageItem, "requests" | "inputTokens" | "outputTokens"> & {
         requests: string;

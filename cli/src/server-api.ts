@@ -1,0 +1,55 @@
+/**
+ * Calls to the team server's JSON API for commands like `loom org` and `loom apikey`: the server is
+ * `--server`, else config `server.url`; the credential is `LOOM_TOKEN` or the one `loom login` saved.
+ * A failure is one line (the server's own error message) and exit 1.
+ */
+import { formatError } from "@loom/runtime/errors";
+import { ExitError, UsageError } from "./cli.ts";
+import { serverToken } from "./session/server-token.ts";
+
+export interface ServerApi {
+  base: string;
+  call<T>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+export async function serverApi(serverFlag: string | undefined): Promise<ServerApi> {
+  let server = serverFlag;
+  if (!server) {
+    const { loadConfig } = await import("@loom/runtime/config");
+    server = loadConfig({}).config.server.url;
+  }
+  if (!server) throw new UsageError("no server: pass --server URL or set server.url in config");
+  const { normalizeServerUrl } = await import("@loom/runtime/sync/credentials");
+  const base = normalizeServerUrl(server);
+  const token = serverToken(base, process.env);
+  if (!token) throw new UsageError(`not logged in to ${base}: run \`loom login --server ${base}\``);
+  return {
+    base,
+    async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+      let res: Response;
+      try {
+        res = await fetch(`${base}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token.expose()}`,
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      } catch (e) {
+        process.stderr.write(`loom: cannot reach ${base}: ${formatError(e)}\n`);
+        throw new ExitError(1);
+      }
+      const text = await res.text();
+      if (!res.ok) {
+        let message = `${res.status} ${res.statusText}`;
+        try {
+          message = (JSON.parse(text) as { error: { message: string } }).error.message ?? message;
+        } catch {}
+        process.stderr.write(`loom: ${method} ${path}: ${message}\n`);
+        throw new ExitError(1);
+      }
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+  };
+}

@@ -1,0 +1,323 @@
+/**
+ * Walks every operation of the OpenAPI document (an operation missing from CASES fails the test):
+ * no credentials → 401; another user's credentials → 403/404, or their own (empty) view without the
+ * owner's data; an API key without the scope → 403; the right principal → 2xx.
+ */
+import { describe, expect, test } from "bun:test";
+import type { LlmClient, LlmResponse } from "@loom/runtime/llm";
+import { Secret } from "@loom/runtime/secret";
+import { forEachBackend } from "../_backends.ts";
+import { sampleThread } from "../_test-helpers.ts";
+import { createAuthKit } from "../auth/kit.ts";
+
+const MARK = "CAROLSECRETMARK";
+const answer: LlmResponse = {
+  model: "m",
+  message: { role: "assistant", content: "ok" },
+  usage: { inputTokens: 1, outputTokens: 1 },
+  finishReason: "end_turn",
+};
+const provider: LlmClient = {
+  provider: "anthropic",
+  complete: async () => answer,
+  async *stream() {
+    yield { type: "completed", response: answer };
+  },
+};
+
+interface Ctx {
+  carol: string;
+  alice: string;
+  thread: string;
+  thread2: string;
+  carolId: string;
+  eveId: string;
+  frankId: string;
+  session2: string;
+  key3: string;
+  invite: string;
+}
+interface Case {
+  method: string;
+  path: (c: Ctx) => string;
+  body?: (c: Ctx) => unknown;
+  headers?: Record<string, string>;
+  /** Who succeeds: the owner (carol) or the system_admin (alice). */
+  right: "carol" | "alice";
+  /** hidden: a stranger gets 403/404; own: a stranger gets their own view, without carol's data. */
+  other: "hidden" | "own";
+  open?: boolean;
+}
+
+const llm = { model: "m", messages: [{ role: "user", content: "hi" }] };
+const CASES: Record<string, Case> = {
+  "ops.health": { method: "GET", path: () => "/health", right: "carol", other: "own", open: true },
+  "ops.metrics": { method: "GET", path: () => "/metrics", right: "carol", other: "own", open: true },
+  "auth.me": { method: "GET", path: () => "/api/auth/me", right: "carol", other: "own" },
+  "auth.logout": { method: "POST", path: () => "/api/auth/logout", right: "carol", other: "own" },
+  "auth.sessions.list": { method: "GET", path: () => "/api/auth/sessions", right: "carol", other: "own" },
+  "auth.sessions.revoke": {
+    method: "DELETE",
+    path: (c) => `/api/auth/sessions/${c.session2}`,
+    right: "carol",
+    other: "hidden",
+  },
+  "thread.list": { method: "GET", path: () => "/api/threads", right: "carol", other: "own" },
+  "thread.events": { method: "GET", path: () => "/api/threads/events", right: "carol", other: "own" },
+  "thread.search": {
+    method: "GET",
+    path: () => `/api/threads/search?q=${MARK}`,
+    right: "carol",
+    other: "own",
+  },
+  "thread.get": { method: "GET", path: (c) => `/api/threads/${c.thread}`, right: "carol", other: "hidden" },
+  "thread.put": {
+    method: "PUT",
+    path: (c) => `/api/threads/${c.thread}`,
+    body: (c) => sampleThread({ id: c.thread, title: MARK, visibility: "private", version: 1 }),
+    headers: { "if-match": "1" },
+    right: "carol",
+    other: "hidden",
+  },
+  "thread.delete": {
+    method: "DELETE",
+    path: (c) => `/api/threads/${c.thread2}`,
+    right: "carol",
+    other: "hidden",
+  },
+  "thread.visibility": {
+    method: "POST",
+    path: (c) => `/api/threads/${c.thread}/visibility`,
+    body: () => ({ visibility: "private" }),
+    right: "carol",
+    other: "hidden",
+  },
+  "usage.list": { method: "GET", path: () => "/api/usage", right: "carol", other: "own" },
+  "proxy.complete": {
+    method: "POST",
+    path: () => "/proxy/anthropic/complete",
+    body: () => llm,
+    right: "carol",
+    other: "own",
+  },
+  "proxy.stream": {
+    method: "POST",
+    path: () => "/proxy/anthropic/stream",
+    body: () => llm,
+    right: "carol",
+    other: "own",
+  },
+  "proxy.anthropic.messages": {
+    method: "POST",
+    path: () => "/proxy/anthropic/v1/messages",
+    body: () => ({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "hi" }] }),
+    right: "carol",
+    other: "own",
+  },
+  "proxy.openai.chat": {
+    method: "POST",
+    path: () => "/proxy/openai/v1/chat/completions",
+    body: () => ({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+    right: "carol",
+    other: "own",
+  },
+  "org.create": {
+    method: "POST",
+    path: () => "/api/orgs",
+    body: () => ({ slug: `o${Math.random().toString(36).slice(2, 9)}` }),
+    right: "carol",
+    other: "own",
+  },
+  "org.list": { method: "GET", path: () => "/api/orgs", right: "carol", other: "own" },
+  "org.members.list": {
+    method: "GET",
+    path: () => "/api/orgs/acme/members",
+    right: "carol",
+    other: "hidden",
+  },
+  "org.members.set": {
+    method: "PUT",
+    path: (c) => `/api/orgs/acme/members/${c.eveId}`,
+    body: () => ({ role: "member" }),
+    right: "carol",
+    other: "hidden",
+  },
+  "org.members.remove": {
+    method: "DELETE",
+    path: (c) => `/api/orgs/acme/members/${c.frankId}`,
+    right: "carol",
+    other: "hidden",
+  },
+  "org.apikeys.create": {
+    method: "POST",
+    path: () => "/api/orgs/acme/api-keys",
+    body: () => ({ name: "k", scopes: ["threads:read"] }),
+    right: "carol",
+    other: "hidden",
+  },
+  "org.invitations.create": {
+    method: "POST",
+    path: () => "/api/orgs/acme/invitations",
+    body: () => ({ email: "someone@example.com" }),
+    right: "carol",
+    other: "hidden",
+  },
+  "org.invitations.accept": {
+    method: "POST",
+    path: () => "/api/orgs/invitations/accept",
+    body: (c) => ({ token: c.invite }),
+    right: "carol",
+    other: "hidden",
+  },
+  "org.apikeys.list": {
+    method: "GET",
+    path: () => "/api/orgs/acme/api-keys",
+    right: "carol",
+    other: "hidden",
+  },
+  "org.apikeys.revoke": {
+    method: "DELETE",
+    path: (c) => `/api/orgs/acme/api-keys/${c.key3}`,
+    right: "carol",
+    other: "hidden",
+  },
+  "admin.users.list": { method: "GET", path: () => "/api/admin/users", right: "alice", other: "hidden" },
+  "admin.users.disable": {
+    method: "POST",
+    path: (c) => `/api/admin/users/${c.eveId}/disable`,
+    right: "alice",
+    other: "hidden",
+  },
+  "admin.users.enable": {
+    method: "POST",
+    path: (c) => `/api/admin/users/${c.eveId}/enable`,
+    right: "alice",
+    other: "hidden",
+  },
+  "admin.users.roles": {
+    method: "PUT",
+    path: (c) => `/api/admin/users/${c.eveId}/roles`,
+    body: () => ({ roles: [] }),
+    right: "alice",
+    other: "hidden",
+  },
+  "admin.impersonate": {
+    method: "POST",
+    path: () => "/api/admin/impersonate",
+    body: (c) => ({ userId: c.carolId, minutes: 5 }),
+    right: "alice",
+    other: "hidden",
+  },
+  "audit.list": { method: "GET", path: () => "/api/audit", right: "alice", other: "hidden" },
+};
+
+forEachBackend(({ kind, testApp }) => {
+  describe(`route matrix [${kind}]`, () => {
+    test("every route: 401 without credentials, nothing of another user's, 403 for a key without scope, 2xx for the right principal", async () => {
+      const h = await testApp({
+        providers: { anthropic: provider },
+        upstreams: {
+          anthropic: {
+            name: "anthropic",
+            apiKey: new Secret("sk-ant-test-0000000000"),
+            baseUrl: "http://up.invalid",
+            passthrough: true,
+          },
+          openai: {
+            name: "openai",
+            apiKey: new Secret("sk-openai-test-000000000"),
+            baseUrl: "http://up.invalid/v1",
+            passthrough: true,
+          },
+        },
+        fetch: (async () =>
+          new Response('{"id":"x","usage":{}}', {
+            headers: { "content-type": "application/json" },
+          })) as unknown as typeof fetch,
+      });
+      const kit = createAuthKit({ accounts: h.backend.accounts, tokens: h.backend.tokens });
+      const carolUser = await kit.userForVerifiedEmail("carol@example.com");
+      const eve = await kit.userForVerifiedEmail("eve@example.com");
+      const frank = await kit.userForVerifiedEmail("frank@example.com");
+      const carol = (await kit.startSession(carolUser.id, "cli", new Request("http://x"))).secret;
+      const session2 = (await kit.startSession(carolUser.id, "cli", new Request("http://x"))).session.id;
+      const danUser = await kit.userForVerifiedEmail("dan@example.com");
+      const dan = (await kit.startSession(danUser.id, "cli", new Request("http://x"))).secret;
+      const as = (token: string | undefined, c: Case, ctx: Ctx) =>
+        h.call(c.method, c.path(ctx), { token, body: c.body?.(ctx), headers: c.headers });
+
+      expect((await h.call("POST", "/api/orgs", { token: carol, body: { slug: "acme" } })).status).toBe(201);
+      await h.call("PUT", `/api/orgs/acme/members/${frank.id}`, { token: carol, body: { role: "member" } });
+      const mk = async (scopes: string[]) =>
+        (await (
+          await h.call("POST", "/api/orgs/acme/api-keys", { token: carol, body: { name: "k", scopes } })
+        ).json()) as {
+          key: string;
+          id: string;
+        };
+      const keyNone = (await mk(["tools:use"])).key;
+      const key3 = (await mk(["threads:read"])).id;
+      const t1 = sampleThread({ title: MARK, visibility: "private" });
+      const t2 = sampleThread({ title: MARK, visibility: "private" });
+      for (const t of [t1, t2])
+        expect((await h.call("PUT", `/api/threads/${t.id}`, { token: carol, body: t })).status).toBe(201);
+      const ctx: Ctx = {
+        carol,
+        alice: h.alice,
+        thread: t1.id,
+        thread2: t2.id,
+        carolId: carolUser.id,
+        eveId: eve.id,
+        frankId: frank.id,
+        session2,
+        key3,
+        invite: (
+          (await (
+            await h.call("POST", "/api/orgs/acme/invitations", {
+              token: carol,
+              body: { email: "carol@example.com" },
+            })
+          ).json()) as { token: string }
+        ).token,
+      };
+
+      const doc = (await (await h.call("GET", "/api/openapi.json")).json()) as {
+        paths: Record<string, Record<string, { operationId?: string }>>;
+      };
+      const ops = Object.values(doc.paths).flatMap((m) => Object.values(m).map((o) => o.operationId ?? "?"));
+      expect(ops.filter((o) => !CASES[o])).toEqual([]);
+
+      const problems: string[] = [];
+      // The logout case would end carol's session: it runs last, and events are read only for the status.
+      const order = ops
+        .filter((o) => o !== "auth.logout")
+        .concat(ops.includes("auth.logout") ? ["auth.logout"] : []);
+      for (const op of order) {
+        const c = CASES[op] as Case;
+        const noCred = await as(undefined, c, ctx);
+        if (!c.open && noCred.status !== 401) problems.push(`${op}: no credentials → ${noCred.status}`);
+        await noCred.body?.cancel();
+        if (c.open) continue;
+
+        const other = await as(dan, c, ctx);
+        const text = op === "thread.events" ? "" : await other.text();
+        if (op === "thread.events") await other.body?.cancel();
+        if (c.other === "hidden" && other.status !== 403 && other.status !== 404)
+          problems.push(`${op}: another user → ${other.status}`);
+        if (c.other === "own" && (other.status >= 300 || text.includes(MARK) || text.includes(carolUser.id)))
+          problems.push(`${op}: another user → ${other.status} ${text.slice(0, 80)}`);
+
+        const key = await as(keyNone, c, ctx);
+        const expectKey = op === "auth.me" ? 200 : 403;
+        if (key.status !== expectKey) problems.push(`${op}: key without scope → ${key.status}`);
+        await key.body?.cancel();
+
+        const right = await as(c.right === "carol" ? carol : h.alice, c, ctx);
+        if (right.status < 200 || right.status >= 300)
+          problems.push(`${op}: right principal → ${right.status} ${(await right.text()).slice(0, 120)}`);
+        else await right.body?.cancel();
+      }
+      expect(problems).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * Everything about people and access that lives in the database, written once over a `SqlRunner`
+ * so SQLite and Postgres share it: users and roles, sessions, orgs and teams, API keys, the audit log.
+ */
+import type { SqlRunner } from "../db/sql-runner.ts";
+import { createApiKeyStore } from "./api-keys.ts";
+import { createAuditLog } from "./audit.ts";
+import { createInvitationStore } from "./invitations.ts";
+import { createOrgStore } from "./orgs.ts";
+import { createSessionStore } from "./sessions.ts";
+import { createUserStore } from "./users.ts";
+
+export function createAccounts(db: SqlRunner, clock: () => Date) {
+  return {
+    users: createUserStore(db, clock),
+    sessions: createSessionStore(db, clock),
+    orgs: createOrgStore(db, clock),
+    invitations: createInvitationStore(db, clock),
+    apiKeys: createApiKeyStore(db, clock),
+    audit: createAuditLog(db, clock),
+    /** Which org and team a thread is shared with (set beside its visibility). */
+    async threadScope(threadId: string, orgId: string | null, teamId: string | null): Promise<void> {
+      await db.run("UPDATE threads SET org_id = ?, team_id = ? WHERE id = ?", [orgId, teamId, threadId]);
+    },
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;

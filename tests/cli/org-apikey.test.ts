@@ -1,0 +1,68 @@
+/** `loom org …` and `loom apikey …` against a real `loom serve` (the server started in-process). */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { join } from "node:path";
+import { type RunningServer, startServer } from "@loom/server/serve";
+import { createToken } from "@loom/server/tokens";
+import { createSandbox, loom, type Sandbox } from "./_harness.ts";
+
+let server: RunningServer;
+let sb: Sandbox;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  sb = createSandbox({ "README.md": "x\n" });
+  server = await startServer({ port: 0, dbPath: join(sb.root, "server.db"), env: {}, logSink: () => {} });
+  createToken(server.db, { name: "root" }); // the first user (system_admin); ada is a plain user
+  env = { LOOM_SERVER__URL: server.url, LOOM_TOKEN: createToken(server.db, { name: "ada" }).token };
+});
+afterAll(async () => {
+  await server?.stop();
+  sb?.cleanup();
+});
+
+test("org create/list/add/members and apikey create/list/revoke", async () => {
+  const made = await loom(sb, ["org", "create", "acme", "--name", "Acme Inc"], { env });
+  expect(made.stderr).toBe("");
+  expect(made.code).toBe(0);
+  expect(made.stdout).toMatch(/^created org acme \(org_/);
+  expect((await loom(sb, ["org", "list"], { env })).stdout).toBe("acme\towner\tAcme Inc\n");
+  expect((await loom(sb, ["org", "add", "acme", "root", "--role", "admin"], { env })).code).toBe(0);
+  const members = (await loom(sb, ["org", "members", "acme"], { env })).stdout;
+  expect(members).toContain("ada\towner");
+  expect(members).toContain("root\tadmin");
+
+  const key = await loom(
+    sb,
+    ["apikey", "create", "ci", "--org", "acme", "--scopes", "threads:read,llm:use"],
+    { env },
+  );
+  expect(key.code).toBe(0);
+  const secret = key.stdout.trim();
+  expect(secret).toMatch(/^lk_[A-Za-z0-9_-]{43}$/);
+  const me = await fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${secret}` } });
+  expect(((await me.json()) as { apiKey: { scopes: string[] } }).apiKey.scopes).toEqual([
+    "llm:use",
+    "threads:read",
+  ]);
+  const list = (await loom(sb, ["apikey", "list", "--org", "acme"], { env })).stdout;
+  expect(list).not.toContain(secret);
+  const id = list.split("\t")[0] as string;
+  expect(list).toContain("ci\tllm:use,threads:read\t");
+  expect((await loom(sb, ["apikey", "revoke", id, "--org", "acme"], { env })).code).toBe(0);
+  const after = await fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${secret}` } });
+  expect(after.status).toBe(401);
+});
+
+test("bad input is one line and a non-zero exit", async () => {
+  const scopes = await loom(sb, ["apikey", "create", "x", "--org", "acme", "--scopes", "root:all"], { env });
+  expect(scopes.code).toBe(2);
+  expect(scopes.stderr).toContain("--scopes: unknown root:all");
+  const nope = await loom(sb, ["org", "members", "no-such-org"], { env });
+  expect(nope.code).toBe(1);
+  expect(nope.stderr.trim().split("\n")).toEqual([
+    "loom: GET /api/orgs/no-such-org/members: org no-such-org not found",
+  ]);
+  const noServer = await loom(sb, ["org", "list"], { env: { LOOM_TOKEN: "lt_x" } });
+  expect(noServer.code).toBe(2);
+  expect(noServer.stderr).toContain("no server");
+});
