@@ -6,6 +6,7 @@
 import type { McpServerConfig, PermissionMode } from "@loom/runtime/config/schema";
 import type { FinishReason, ImagePart, Message, ToolCall, Usage } from "@loom/runtime/llm";
 import type { Tool, ToolProgress, ToolResult } from "@loom/runtime/tool";
+import type { CustomCommand } from "../session/custom-commands.ts";
 
 export type { PermissionMode };
 
@@ -55,12 +56,18 @@ export interface EngineSession {
   readonly models: readonly string[];
   /** Size of the model's context window in tokens (for `usage_update`). */
   readonly contextWindow: number;
-  /** Runs one user turn to its end; aborting `signal` cancels it. The thread is saved. */
+  /** The user's Markdown commands for this session's workspace (published with the built-ins). */
+  readonly customCommands?: readonly CustomCommand[];
+  /**
+   * Runs one user turn to its end; aborting `signal` cancels it. The thread is saved. `tools`
+   * limits the turn's tools (a custom command's `allowed-tools`).
+   */
   prompt(
     text: string,
     signal: AbortSignal,
     onEvent: (e: TurnEvent) => void,
     images?: ImagePart[],
+    tools?: readonly string[],
   ): Promise<TurnStopReason>;
   /** Applies a permission mode (after the running turn, if any). */
   setMode(mode: PermissionMode): void;

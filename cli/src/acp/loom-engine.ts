@@ -4,6 +4,7 @@
  */
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
+import type { SubagentProgress } from "@loom/runtime/agent/subagent";
 import type { FinishReason, LlmClient, ToolCall } from "@loom/runtime/llm";
 import { dataDir, type Env } from "@loom/runtime/paths";
 import { MODELS } from "@loom/runtime/providers/catalogue";
@@ -12,6 +13,7 @@ import type { Tool } from "@loom/runtime/tool";
 import { providerType } from "../providers.ts";
 import { SLASH_COMMANDS } from "../repl/slash.ts";
 import { createStyle } from "../repl/style.ts";
+import { type CustomCommand, loadCustomCommands } from "../session/custom-commands.ts";
 import type { SessionEvent } from "../session/events.ts";
 import { createSessionLlm } from "../session/llm.ts";
 import { createSession, type Session, type SessionInit } from "../session/session.ts";
@@ -94,8 +96,11 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
           }),
       },
     );
+    const custom = loadCustomCommands(session.workspace, env);
+    for (const w of custom.warnings) process.stderr.write(`loom acp-agent: ${w}\n`);
     return engineSession(
       session,
+      custom.commands,
       tools,
       () => lastFinish,
       (v) => {
@@ -142,6 +147,7 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
 
 function engineSession(
   session: Session,
+  customCommands: readonly CustomCommand[],
   tools: ReadonlyMap<string, Tool>,
   lastFinish: () => FinishReason | undefined,
   setLastFinish: (v: undefined) => void,
@@ -158,6 +164,7 @@ function engineSession(
       return session.thread.id;
     },
     cwd: session.workspace,
+    customCommands,
     get messages() {
       return session.thread.messages;
     },
@@ -202,7 +209,7 @@ function engineSession(
       return lines.join("\n");
     },
     close: () => session.close(),
-    async prompt(text, signal, onEvent, images): Promise<TurnStopReason> {
+    async prompt(text, signal, onEvent, images, only): Promise<TurnStopReason> {
       if (signal.aborted) return "cancelled";
       setLastFinish(undefined);
       const calls = new Map<string, ToolCall>();
@@ -217,7 +224,7 @@ function engineSession(
       const onAbort = () => session.cancel();
       signal.addEventListener("abort", onAbort, { once: true });
       try {
-        const result = await session.send(text, images);
+        const result = await session.send(text, images, only ? { tools: only } : {});
         if (result.reason === "cancelled" || result.reason === "shutdown" || signal.aborted)
           return "cancelled";
         if (result.reason === "error" && stepLimit) return "max_turn_requests";
@@ -245,8 +252,20 @@ function translate(
       calls.set(e.callId, call);
       return { type: "tool.started", call, tool: tools.get(e.name) };
     }
-    case "tool.progress":
-      return { type: "tool.progress", callId: e.callId, progress: e.progress };
+    case "tool.progress": {
+      // A sub-agent's own calls (the task tool) are tool calls of their own for the editor.
+      const sub = subagentEvent(e.progress.data);
+      if (!sub) return { type: "tool.progress", callId: e.callId, progress: e.progress };
+      const id = `${e.callId}/${sub.callId}`;
+      if (sub.type === "tool.started") {
+        const call: ToolCall = { id, name: sub.name, input: sub.input };
+        calls.set(id, call);
+        return { type: "tool.started", call, tool: tools.get(sub.name) };
+      }
+      const call = calls.get(id) ?? { id, name: sub.name, input: {} };
+      calls.delete(id);
+      return { type: "tool.completed", call, result: { output: sub.result, isError: sub.isError } };
+    }
     case "tool.completed": {
       const call = calls.get(e.callId) ?? { id: e.callId, name: e.name, input: {} };
       return { type: "tool.completed", call, result: { output: e.result, isError: e.isError } };
@@ -256,4 +275,10 @@ function translate(
     default:
       return undefined;
   }
+}
+
+function subagentEvent(data: unknown): SubagentProgress | undefined {
+  if (data === null || typeof data !== "object") return undefined;
+  const sub = (data as { subagent?: SubagentProgress }).subagent;
+  return sub && typeof sub === "object" && typeof sub.callId === "string" ? sub : undefined;
 }

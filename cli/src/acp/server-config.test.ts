@@ -73,7 +73,17 @@ describe("acp server: config options and commands", () => {
       const announced = await h.waitFor((u) => u.sessionUpdate === "available_commands_update");
       const commands =
         announced.sessionUpdate === "available_commands_update" ? announced.availableCommands : [];
-      expect(commands.map((c) => c.name)).toEqual(["model", "mode", "undo", "cost"]);
+      expect(commands.map((c) => c.name)).toEqual([
+        "model",
+        "mode",
+        "undo",
+        "cost",
+        "compact",
+        "diff",
+        "context",
+        "status",
+        "permissions",
+      ]);
       expect(commands.find((c) => c.name === "model")?.input).toEqual({ hint: "id" });
 
       const reply = () =>

@@ -8,7 +8,7 @@ import { methods, RequestError } from "@agentclientprotocol/sdk";
 import { formatError, isLoomError } from "@loom/runtime/errors";
 import type { Logger } from "@loom/runtime/log";
 import { wrapForClient } from "./client-tools.ts";
-import { availableCommands, type CommandName, parseCommand } from "./commands.ts";
+import { availableCommands, type CommandName, customPrompt, parseCommand } from "./commands.ts";
 import { configOptions, MODE_OPTION, MODEL_OPTION, modelChoices } from "./config-options.ts";
 import type { AcpEngine, EngineSession, PermissionMode, SessionHooks } from "./engine.ts";
 import { AUTH_METHOD_ID, initializeResponse } from "./initialize.ts";
@@ -171,7 +171,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     setTimeout(() => {
       notify(client, s, {
         sessionUpdate: "available_commands_update",
-        availableCommands: availableCommands(),
+        availableCommands: availableCommands(s.engine.customCommands),
       }).catch((e) => log.warn(`session ${s.engine.id}: commands not sent: ${formatError(e)}`));
     }, 0);
   };
@@ -319,8 +319,10 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
     .onRequest(methods.agent.session.prompt, async ({ params, client, signal }) => {
       const s = live(params.sessionId);
       if (s.turn) throw RequestError.invalidRequest(undefined, "a prompt is already running in this session");
-      const text = promptText(params.prompt);
+      let text = promptText(params.prompt);
       const command = parseCommand(text);
+      const custom = command ? undefined : customPrompt(text, s.engine.customCommands ?? []);
+      if (custom) text = custom.text;
       if (command) {
         // Holds the session like a turn, so no prompt starts while the command runs.
         const busy = new AbortController();
@@ -363,6 +365,7 @@ export function createAcpAgent(opts: AcpServerOptions): AcpAgent {
           turn.signal,
           (e) => render.render(e),
           promptImages(params.prompt),
+          custom?.tools,
         );
         render.closeOpen(turn.signal.aborted ? "Cancelled." : "Not run.");
         send({ sessionUpdate: "session_info_update", title: s.engine.title, updatedAt: s.engine.updatedAt });

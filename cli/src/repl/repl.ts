@@ -9,6 +9,7 @@ import type { ToolCall } from "@loom/runtime/llm";
 import { stateDir } from "@loom/runtime/paths";
 import type { PermissionRequest } from "@loom/runtime/plugins/permissions";
 import { VERSION } from "@loom/runtime/version";
+import { loadCustomCommands } from "../session/custom-commands.ts";
 import type { AskAnswer } from "../session/permissions.ts";
 import type { Session, SessionInit } from "../session/session.ts";
 import { parseAnswer, permissionPreview, permissionQuestion } from "../session/terminal-ask.ts";
@@ -16,7 +17,7 @@ import { appendHistory, loadHistory } from "./history.ts";
 import { createLineAssembler } from "./input.ts";
 import { createRenderer } from "./render.ts";
 import { createRunningTools } from "./running-tools.ts";
-import { runSlash, type SlashContext } from "./slash.ts";
+import { registerCustomCommands, runSlash, type SlashContext } from "./slash.ts";
 import { colorEnabled, createStyle } from "./style.ts";
 import { formatCost, formatTokens, formatUsage } from "./tool-display.ts";
 
@@ -114,6 +115,9 @@ export async function startRepl(init: SessionInit): Promise<void> {
   };
 
   const where = init.workspace ?? process.cwd();
+  // The user's Markdown commands join the registry (help, completion) before the first prompt.
+  const custom = loadCustomCommands(where, process.env);
+  const skipped = [...custom.warnings, ...registerCustomCommands(custom.commands)];
   const tag = init.isPrivate ? " · private (never synced)" : "";
   const banner = () =>
     stdout.write(`${style.bold("loom")} ${VERSION} ${style.dim(`· ${where}${tag} · /help for commands`)}\n`);
@@ -132,11 +136,13 @@ export async function startRepl(init: SessionInit): Promise<void> {
    * typo in tools.disabled): callers attach right after the session line, above the prompt, never
    * over it.
    */
-  const attach = (s: Session) =>
+  const attach = (s: Session) => {
     s.on((e) => {
       if (!QUIET.has(e.type)) clearThinking();
       renderer.event(e);
     });
+    for (const line of skipped.splice(0)) print(style.yellow(line));
+  };
 
   let sessionError: unknown;
   let exitCode = 0;
@@ -237,11 +243,12 @@ export async function startRepl(init: SessionInit): Promise<void> {
     exit: () => void exit(),
     showThread,
     width: () => stdout.columns ?? 80,
+    runPrompt: (text, options) => runTurn(text, options),
   };
 
   /** Set by Ctrl-C while a submitted turn still waits for the session to be ready. */
   let cancelBeforeStart = false;
-  const runTurn = async (text: string) => {
+  const runTurn = async (text: string, options?: { tools?: readonly string[] }) => {
     let s: Session;
     cancelBeforeStart = false;
     try {
@@ -259,7 +266,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
         stdout.write(style.dim("thinking…"));
         thinking = true;
       }
-      const result = await s.send(text);
+      const result = await s.send(text, undefined, options);
       clearThinking();
       renderer.newline();
       const { usage, costUsd, costPartial } = s.cost();

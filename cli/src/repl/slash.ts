@@ -2,8 +2,12 @@
 import { didYouMean } from "@loom/runtime/did-you-mean";
 import { formatError } from "@loom/runtime/errors";
 import { MODELS } from "@loom/runtime/providers/catalogue";
+import type { CustomCommand } from "../session/custom-commands.ts";
 import { parsePermissionMode } from "../session/permissions.ts";
 import type { Session } from "../session/session.ts";
+import { customSlashCommand } from "./slash-custom.ts";
+import { INFO_COMMANDS } from "./slash-info.ts";
+import { WORK_COMMANDS } from "./slash-work.ts";
 import type { Style } from "./style.ts";
 import { formatCost, formatTokens } from "./tool-display.ts";
 import { wrapWords } from "./wrap.ts";
@@ -17,11 +21,18 @@ export interface SlashContext {
   showThread(session: Session): void;
   /** The terminal's width in columns (default 80). */
   width?(): number;
+  /**
+   * Runs `text` as a user turn, as if typed (rendered like one); `tools` limits the turn's tools.
+   * Absent where a command cannot start a turn (ACP commands answer with text only).
+   */
+  runPrompt?(text: string, options?: { tools?: readonly string[] }): Promise<void>;
 }
 
-interface SlashCommand {
+export interface SlashCommand {
   usage: string;
   help: string;
+  /** A user's own command (a Markdown file), not a built-in. */
+  custom?: boolean;
   run(arg: string, ctx: SlashContext): Promise<void> | void;
 }
 
@@ -165,6 +176,8 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
       ctx.print(`${formatTokens(usage.inputTokens)} in · ${formatTokens(usage.outputTokens)} out · ${cost}`);
     },
   },
+  ...WORK_COMMANDS,
+  ...INFO_COMMANDS,
   exit: {
     usage: "/exit",
     help: "save and quit",
@@ -175,6 +188,23 @@ export const SLASH_COMMANDS: Record<string, SlashCommand> = {
 };
 
 const widthOf = (ctx: SlashContext): number => Math.max(40, ctx.width?.() || 80);
+
+/**
+ * Adds the user's Markdown commands to the registry (so `/help`, completion and the dispatcher see
+ * them); a built-in keeps its name. Returns a line for each file skipped.
+ */
+export function registerCustomCommands(commands: readonly CustomCommand[]): string[] {
+  const skipped: string[] = [];
+  for (const c of commands) {
+    const existing = SLASH_COMMANDS[c.name];
+    if ((existing && !existing.custom) || c.name === "quit") {
+      skipped.push(`${c.path}: /${c.name} is a built-in command; skipped`);
+      continue;
+    }
+    SLASH_COMMANDS[c.name] = customSlashCommand(c);
+  }
+  return skipped;
+}
 
 export async function runSlash(line: string, ctx: SlashContext): Promise<void> {
   const [word = "", ...rest] = line.slice(1).split(" ");

@@ -64,7 +64,7 @@ describe("session", () => {
     const llm = scriptedLlm([say("ok")]);
     const { session } = await open(llm, { permissionMode: "read-only" });
     await session.send("hi");
-    expect(llm.requests[0]?.tools?.map((t) => t.name)).toEqual(["read_file"]);
+    expect(llm.requests[0]?.tools?.map((t) => t.name)).toEqual(["read_file", "task"]);
     await session.close();
   });
 

@@ -2,17 +2,20 @@ import { createAgent } from "@loom/runtime/agent";
 import type { Agent, TurnResult } from "@loom/runtime/agent/types";
 import type { LoomConfig, McpServerConfig } from "@loom/runtime/config/schema";
 import { formatError, LoomError } from "@loom/runtime/errors";
+import type { HookEventName } from "@loom/runtime/hooks";
 import type { ImagePart, LlmClient, Usage } from "@loom/runtime/llm";
 import type { Env } from "@loom/runtime/paths";
 import type { AskConsent } from "@loom/runtime/plugins/permissions";
 import { buildSystemPrompt } from "@loom/runtime/prompt";
-import type { SandboxMode } from "@loom/runtime/sandbox/types";
+import { createNestedInstructions } from "@loom/runtime/prompt/nested-instructions";
+import type { SandboxMode, SandboxPolicy } from "@loom/runtime/sandbox/types";
 import type { Thread } from "@loom/runtime/thread";
 import { type CompactionResult, compactMessages, llmSummarizer } from "@loom/runtime/threads/compact";
 import { repairMessages } from "@loom/runtime/threads/repair";
 import { createThread, type ThreadStore, threadTitle } from "@loom/runtime/threads/store";
 import type { Tool } from "@loom/runtime/tool";
 import { type UndoEntry, type UndoResult, undoLatest } from "@loom/runtime/undo/snapshots";
+import { type CompactNow, compactNow } from "./compact-now.ts";
 import { budgetedLlm, budgetFor } from "./context-budget.ts";
 import { unknownDisabledTools } from "./disabled-tools.ts";
 import type { SessionEvent, SessionListener } from "./events.ts";
@@ -20,10 +23,14 @@ import { createSessionLlm } from "./llm.ts";
 import { type SessionMcp, startSessionMcp } from "./mcp.ts";
 import { checkModel, providerFor } from "./model-choice.ts";
 import { type AskFn, createApprover, type PermissionMode, toolsForMode } from "./permissions.ts";
+import { planPermission } from "./plan-mode.ts";
 import { type SessionSandboxOptions, sessionSandboxes } from "./sandbox.ts";
+import { sessionDiff } from "./session-diff.ts";
+import { blockedTurn, createSessionHooks, withStartContext } from "./session-hooks.ts";
 import { createSessionLog, logSessionEvent } from "./session-log.ts";
 import { gitContext, lastThread, resolveStart } from "./setup.ts";
 import { createSessionSync } from "./sync.ts";
+import { sessionTaskTool } from "./task-tool.ts";
 import { loadSessionTools, type SessionTools } from "./tools.ts";
 import { createUndoHook } from "./undo-hook.ts";
 import { addUsage } from "./usage.ts";
@@ -94,8 +101,11 @@ export interface Session {
   readonly contextWindow: number;
   readonly busy: boolean;
   on(listener: SessionListener): () => void;
-  /** Runs one user turn to its end. Rejects with CONFLICT while another turn runs. */
-  send(text: string, images?: ImagePart[]): Promise<TurnResult>;
+  /**
+   * Runs one user turn to its end. Rejects with CONFLICT while another turn runs. `tools` limits
+   * the turn to those tools (a custom command's `allowed-tools`).
+   */
+  send(text: string, images?: ImagePart[], options?: { tools?: readonly string[] }): Promise<TurnResult>;
   /** Cancels the running turn, if any; the session stays usable. */
   cancel(): void;
   /** Starts a fresh thread in the same workspace. */
@@ -104,6 +114,21 @@ export interface Session {
   switchThread(idOrLast: string): Thread;
   setModel(model: string): Promise<void>;
   setPermissionMode(mode: PermissionMode): void;
+  /** Plan mode (plan-mode.ts): mutating calls are refused until it is turned off. */
+  readonly planning: boolean;
+  setPlanning(on: boolean): void;
+  /** The system prompt the model gets (instructions and start hooks included). */
+  readonly system: string;
+  /** The tools the model is offered now. */
+  tools(): readonly Tool[];
+  /** Tools the user allowed "always" in this session. */
+  readonly alwaysAllowed: ReadonlySet<string>;
+  readonly sandboxPolicy: SandboxPolicy;
+  readonly hookCounts: Readonly<Record<HookEventName, number>>;
+  /** `/compact`: replaces the conversation by a model-written summary (focused on `focus`). */
+  compact(focus?: string): Promise<CompactNow | undefined>;
+  /** What the agent changed in this thread, turn by turn, as a unified diff ("" when nothing). */
+  diff(): string;
   undo(options?: { force?: boolean }): UndoResult;
   undoList(): UndoEntry[];
   /** Tokens and cost of this thread so far. */
@@ -128,6 +153,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   let provider = chosen.provider;
   let model = chosen.model;
   let mode: PermissionMode = config.agent.permission_mode;
+  let planning = false;
 
   // A provider's own warnings (a deprecated model) reach the user as session notices, once each.
   // Before a front end listens, notices wait with the start-up ones.
@@ -162,16 +188,38 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     tools
       .filter((t) => !config.tools.disabled.includes(t.name))
       .map((t) => (init.wrapTool ? init.wrapTool(t) : t));
-  const ownTools = offered(loaded.tools);
+  let turnOnly: readonly string[] | undefined;
+  const task = sessionTaskTool({
+    config,
+    llm: () => llm,
+    model: () => model,
+    system: () => system,
+    // A custom command's allowed-tools hold for its sub-agents too.
+    tools: () => agentTools().filter((t) => !turnOnly || turnOnly.includes(t.name)),
+    hooks: () => hooks.agentHooks,
+    onUsage: (u, m) => {
+      thread.usage = addUsage(thread.usage, m, u);
+    },
+  });
+  const ownTools = offered([...loaded.tools, task]);
   let allTools = ownTools;
   let toolMap = new Map(allTools.map((t) => [t.name, t]));
-  const agentTools = (): Tool[] => undo.wrap(toolsForMode(allTools, mode, init.ask !== undefined));
+  const nested = createNestedInstructions(workspace);
+  const agentTools = (): Tool[] =>
+    undo.wrap(nested.wrap(toolsForMode(allTools, mode, init.ask !== undefined)));
   // Held for the first listener: front ends attach only after the session is built.
   let startNotices = [
     ...(modelNotice ? [modelNotice] : []),
-    ...unknownDisabledTools(config.tools.disabled, loaded.tools),
+    ...unknownDisabledTools(config.tools.disabled, [...loaded.tools, task]),
   ].map((message): SessionEvent => ({ type: "session.notice", level: "warn", message }));
-  const system = buildSystemPrompt({ workspace, gitRoot: repo?.root, gitBranch: repo?.branch });
+  const hooks = createSessionHooks({
+    config: config.hooks,
+    workspace,
+    env,
+    threadId: () => thread.id,
+    permissionMode: () => mode,
+    warn: (message) => notice(message),
+  });
   const listeners = new Set<SessionListener>();
   const emit = (e: SessionEvent): void => {
     try {
@@ -197,6 +245,11 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     resumed ??
     createThread({ workspace, isPrivate: init.isPrivate ?? false, provider, model, git: gitContext(repo) });
   log.info("session.started", { threadId: thread.id, provider, model, resumed: resumed !== undefined });
+  const system = await withStartContext(
+    hooks,
+    buildSystemPrompt({ workspace, gitRoot: repo?.root, gitBranch: repo?.branch }),
+    resumed ? "resume" : "startup",
+  );
   const approver = createApprover(
     () => mode,
     () => toolMap,
@@ -240,12 +293,15 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         ? { continueAtStepLimit: ({ steps, signal }) => init.askContinue!(steps, signal) }
         : {}),
       toolTimeoutMs: config.agent.tool_timeout_ms,
-      permission: (call) => approver.check(call),
+      permission: planPermission(
+        () => planning,
+        (call) => approver.check(call),
+      ),
       workspaceRoot: workspace,
       sandbox: sandboxFor(mode, init.ask !== undefined),
       oracle: { llm, model: config.agent.oracle_model ?? model },
       messages: repairMessages(thread.messages),
-      hooks: { postTools: () => undo.postTools() },
+      hooks: { postTools: () => undo.postTools(), ...hooks.agentHooks },
     });
     unsubscribe = agent.on((e) => {
       // Mid-turn checkpoint: after each round of tools, before asking the model (or the user, at the
@@ -342,14 +398,20 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       for (const e of held) listener(e);
       return () => listeners.delete(listener);
     },
-    async send(text, images) {
+    async send(text, images, options = {}) {
       if (busy) throw new LoomError("CONFLICT", "a turn is already running; cancel it first");
       busy = true;
       cancelRequested = false;
+      const only = options.tools;
+      turnOnly = only;
       try {
+        const prompt = await hooks.beforePrompt(text);
+        if ("blocked" in prompt) return blockedTurn(prompt.blocked, emit);
+        text = prompt.text;
         toldThisTurn = false;
         await compactIfNeeded();
         undo.beginTurn(text);
+        if (only) agent.setTools(agentTools().filter((t) => only.includes(t.name)));
         const pending = agent.send(text, images);
         // A cancel that came while the turn was being prepared (compaction) applies now.
         if (cancelRequested) agent.cancel();
@@ -371,8 +433,11 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         thread.usage = addUsage(thread.usage, model, result.usage);
         undo.endTurn(text);
         save();
+        await hooks.afterTurn(result);
         return result;
       } finally {
+        if (only) agent.setTools(agentTools());
+        turnOnly = undefined;
         busy = false;
       }
     },
@@ -390,12 +455,14 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         model,
         git: gitContext(repo),
       });
+      nested.reset();
       makeAgent();
       return thread;
     },
     switchThread(idOrLast) {
       if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
       thread = idOrLast === "last" ? lastThread(store, workspace) : store.resolve(idOrLast);
+      nested.reset();
       makeAgent();
       return thread;
     },
@@ -413,6 +480,52 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
       mode = next;
       makeAgent();
+    },
+    get planning() {
+      return planning;
+    },
+    setPlanning(on) {
+      if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
+      planning = on;
+    },
+    get system() {
+      return system;
+    },
+    tools: () => agentTools(),
+    alwaysAllowed: approver.always,
+    get sandboxPolicy() {
+      return sandboxFor(mode, init.ask !== undefined).policy;
+    },
+    hookCounts: hooks.runner.counts,
+    async compact(focus) {
+      if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");
+      busy = true;
+      try {
+        const r = await compactNow(agent.messages, {
+          llm,
+          model,
+          systemChars: system.length,
+          ...(focus ? { focus } : {}),
+        });
+        if (!r) return undefined;
+        thread.messages = r.messages;
+        makeAgent();
+        // Logged, not emitted: the command that asked reports it.
+        logSessionEvent(log, {
+          type: "context.compacted",
+          stage: "summarized",
+          beforeTokens: r.beforeTokens,
+          afterTokens: r.afterTokens,
+          summarySource: r.summarySource,
+        });
+        save();
+        return r;
+      } finally {
+        busy = false;
+      }
+    },
+    diff() {
+      return sessionDiff(undo.current().target, undo.current().list());
     },
     undo(o = {}) {
       if (busy) throw new LoomError("CONFLICT", "a turn is running; cancel it first");

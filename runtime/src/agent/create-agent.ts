@@ -262,6 +262,8 @@ export function createAgent(options: AgentOptions): Agent {
       oracle: options.oracle,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       permission,
+      ...(options.hooks?.beforeTool ? { beforeTool: options.hooks.beforeTool.bind(options.hooks) } : {}),
+      ...(options.hooks?.afterTool ? { afterTool: options.hooks.afterTool.bind(options.hooks) } : {}),
       signal: controller.signal,
       onInvoke: () => {
         startedAt = clock.now();

@@ -9,7 +9,7 @@ import { CANCELLED_RESULT } from "../machine/types.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import { type Tool, type ToolCapabilities, type ToolProgress, toolOutputText } from "../tool.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
-import type { PermissionCheck } from "./types.ts";
+import type { AgentHooks, PermissionCheck } from "./types.ts";
 
 export interface RunToolDeps {
   tools: Pick<ReadonlyMap<string, Tool>, "get" | "keys">;
@@ -25,6 +25,9 @@ export interface RunToolDeps {
   permission?: PermissionCheck;
   /** Aborted when the turn is cancelled. */
   signal: AbortSignal;
+  /** `AgentHooks.beforeTool` / `afterTool`. */
+  beforeTool?: AgentHooks["beforeTool"];
+  afterTool?: AgentHooks["afterTool"];
   /** Called when the tool is actually invoked (after lookup and permission). */
   onInvoke(): void;
   onProgress(progress: ToolProgress): void;
@@ -46,6 +49,7 @@ async function askPermission(
 ): Promise<ToolCallResult | null> {
   try {
     const decision = await check({ id: call.id, name: call.name, input: call.input }, signal);
+    if (typeof decision === "object") return fail(`PERMISSION_DENIED: ${decision.deny}`);
     return decision === "allow" ? null : fail("PERMISSION_DENIED: permission denied by user");
   } catch (e) {
     return fail(`PERMISSION_DENIED: permission check failed: ${formatError(e)}`);
@@ -108,10 +112,19 @@ export async function runToolCall(call: RequestedToolCall, deps: RunToolDeps): P
     const known = [...deps.tools.keys()].join(", ") || "none";
     return fail(`TOOL_NOT_FOUND: no tool named "${call.name}". Available tools: ${known}`);
   }
+  const asked = { id: call.id, name: call.name, input: call.input };
+  if (deps.beforeTool) {
+    const reason = await deps.beforeTool(asked, deps.signal).catch(() => undefined);
+    if (deps.signal.aborted) return CANCELLED_RESULT;
+    if (reason !== undefined) return fail(`BLOCKED_BY_HOOK: ${reason}`);
+  }
   if (tool.mutating && deps.permission) {
     const denied = await askPermission(deps.permission, call, deps.signal);
     if (denied) return denied;
   }
   if (deps.signal.aborted) return CANCELLED_RESULT;
-  return invoke(tool, call, deps);
+  const result = await invoke(tool, call, deps);
+  if (!deps.afterTool || deps.signal.aborted) return result;
+  const note = await deps.afterTool(asked, result, deps.signal).catch(() => undefined);
+  return note === undefined ? result : { ...result, content: `${result.content}\n\n[hook] ${note}` };
 }

@@ -24,7 +24,8 @@ import type { Sandbox } from "../sandbox/types.ts";
 import type { Tool, ToolCapabilities, ToolProgress } from "../tool.ts";
 import type { Clock } from "./clock.ts";
 
-export type PermissionDecision = "allow" | "deny";
+/** `{ deny: reason }` refuses with that reason for the model (plan mode) instead of the user's "no". */
+export type PermissionDecision = "allow" | "deny" | { deny: string };
 
 /**
  * Asked before each call of a mutating tool, one call at a time, in call order. `signal` fires when the
@@ -44,6 +45,17 @@ export interface PostToolsContext {
 export interface AgentHooks {
   /** Runs after a batch of tool calls that included a mutating tool (e.g. a git snapshot). May throw. */
   postTools?(ctx: PostToolsContext): Promise<void> | void;
+  /**
+   * Before each tool call, before its permission question: a string refuses the call with that
+   * reason (the model reads it). A throw counts as no objection.
+   */
+  beforeTool?(call: ToolCall, signal: AbortSignal): Promise<string | undefined>;
+  /** After each tool call that ran: a string is added to its result for the model. A throw adds nothing. */
+  afterTool?(
+    call: ToolCall,
+    result: { content: string; isError: boolean },
+    signal: AbortSignal,
+  ): Promise<string | undefined>;
 }
 
 export interface AgentOptions {

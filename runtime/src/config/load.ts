@@ -122,6 +122,8 @@ function rejectUntrustedKeys(values: Table, path: string): void {
   if (isTable(server) && "url" in server) bad.push("server.url");
   // An MCP server is a command Loom starts (or a URL it sends headers to): the user's choice, not a repository's.
   if ("mcp" in values) bad.push("mcp");
+  // Hooks are commands Loom runs, unsandboxed, on every tool call: the user's choice too.
+  if ("hooks" in values) bad.push("hooks");
   // A repository may hide more from its commands, never open the sandbox up.
   const sandbox = values.sandbox;
   if (isTable(sandbox))

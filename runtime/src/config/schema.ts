@@ -178,6 +178,47 @@ export const SandboxConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/**
+ * One hook: a shell command run on a session event with the event as JSON on stdin (specs/runtime.md,
+ * "Hooks"). `matcher` (tool events only) is a regular expression over the whole tool name.
+ */
+export const HookCommand = Type.Object(
+  {
+    command: Type.String({ minLength: 1 }),
+    matcher: Type.Optional(Type.String({ minLength: 1 })),
+    /** Absent: 30 000 ms. */
+    timeout_ms: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type HookCommand = Static<typeof HookCommand>;
+
+/** User-configured commands by event; never from a workspace config (they run unsandboxed). */
+export const HooksConfig = Type.Object(
+  {
+    pre_tool_use: Type.Array(HookCommand, { default: [] }),
+    post_tool_use: Type.Array(HookCommand, { default: [] }),
+    user_prompt_submit: Type.Array(HookCommand, { default: [] }),
+    stop: Type.Array(HookCommand, { default: [] }),
+    session_start: Type.Array(HookCommand, { default: [] }),
+  },
+  { additionalProperties: false, default: {} },
+);
+export type HooksConfig = Static<typeof HooksConfig>;
+
+/** The `task` tool's sub-conversations (specs/runtime.md, "Subagents"). */
+export const SubagentsConfig = Type.Object(
+  {
+    /** Sub-conversations running at once; more `task` calls wait for a free slot. */
+    max_parallel: Type.Integer({ minimum: 1, maximum: 16, default: 3 }),
+    /** Model requests one sub-conversation may make. */
+    max_steps: Type.Integer({ minimum: 1, default: 30 }),
+    /** Absent: the session's own model. */
+    model: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     agent: AgentConfig,
@@ -189,6 +230,8 @@ export const ConfigSchema = Type.Object(
     tools: ToolsConfig,
     mcp: McpConfig,
     sandbox: SandboxConfig,
+    hooks: HooksConfig,
+    subagents: SubagentsConfig,
   },
   { additionalProperties: false, $id: "https://loom.dev/schemas/config.json", title: "Loom configuration" },
 );

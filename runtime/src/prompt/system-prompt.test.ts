@@ -72,3 +72,18 @@ test("instructions linked out of the repository, FIFOs and devices are skipped, 
   expect(files[0]?.text).toBe("shared rules");
   expect(buildSystemPrompt({ workspace: ws, gitRoot: repo })).not.toContain("CANARY");
 });
+
+test("CLAUDE.md is read as well as AGENTS.md, and alone; one linked to the other counts once", () => {
+  const ws = join(root, "ws");
+  mkdirSync(join(ws, "linked"), { recursive: true });
+  writeFileSync(join(ws, "CLAUDE.md"), "Claude rules: run make check.");
+  expect(findInstructionFiles(ws).map((f) => f.text)).toEqual(["Claude rules: run make check."]);
+  writeFileSync(join(ws, "AGENTS.md"), "Agent rules.");
+  const prompt = buildSystemPrompt({ workspace: ws });
+  expect(prompt).toContain("# Instructions from AGENTS.md\nAgent rules.");
+  expect(prompt).toContain("# Instructions from CLAUDE.md\nClaude rules: run make check.");
+  const linked = join(ws, "linked");
+  writeFileSync(join(linked, "AGENTS.md"), "Same rules.");
+  symlinkSync(join(linked, "AGENTS.md"), join(linked, "CLAUDE.md"));
+  expect(findInstructionFiles(linked).map((f) => f.path.slice(linked.length))).toEqual(["/AGENTS.md"]);
+});

@@ -1,7 +1,8 @@
 /**
  * System prompt assembly: the base prompt, then facts about the environment, then the
- * workspace's own instructions (AGENTS.md files from the repository root down to the workspace,
- * and `.loom/instructions*.md`), each under a heading that names its file.
+ * workspace's own instructions (AGENTS.md and CLAUDE.md files from the repository root down to the
+ * workspace, and `.loom/instructions*.md`), each under a heading that names its file. Instruction
+ * files of folders below the workspace come later, when the agent works there (nested-instructions.ts).
  */
 import { readdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -28,7 +29,13 @@ export interface InstructionFile {
   truncated: boolean;
 }
 
-/** AGENTS.md from the git root down to the workspace, then `.loom/instructions*.md` in name order. */
+/** The instruction files a folder may hold, in the order they are read. */
+export const INSTRUCTION_NAMES = ["AGENTS.md", "CLAUDE.md"] as const;
+
+/**
+ * AGENTS.md and CLAUDE.md from the git root down to the workspace, then `.loom/instructions*.md` in
+ * name order. A CLAUDE.md with the same text as the AGENTS.md beside it (often a link) is read once.
+ */
 export function findInstructionFiles(workspace: string, gitRoot?: string): InstructionFile[] {
   const dirs: string[] = [];
   let dir = workspace;
@@ -39,7 +46,7 @@ export function findInstructionFiles(workspace: string, gitRoot?: string): Instr
     if (up === dir || relative(gitRoot, up).startsWith("..")) break;
     dir = up;
   }
-  const paths = dirs.map((d) => join(d, "AGENTS.md"));
+  const paths = dirs.flatMap((d) => INSTRUCTION_NAMES.map((n) => join(d, n)));
   for (const name of listDir(join(workspace, ".loom")).sort()) {
     if (/^instructions.*\.md$/.test(name)) paths.push(join(workspace, ".loom", name));
   }
@@ -47,7 +54,7 @@ export function findInstructionFiles(workspace: string, gitRoot?: string): Instr
   const root = gitRoot ?? workspace;
   for (const path of paths) {
     const f = readCapped(path, root);
-    if (f) out.push(f);
+    if (f && !out.some((o) => dirname(o.path) === dirname(f.path) && o.text === f.text)) out.push(f);
   }
   return out;
 }
@@ -65,7 +72,7 @@ function listDir(dir: string): string[] {
  * The file's first MAX_INSTRUCTION_BYTES, if it is a regular file inside `root` (see own-file.ts);
  * a FIFO, a device or a link out of the repository is skipped like a missing file.
  */
-function readCapped(path: string, root: string): InstructionFile | undefined {
+export function readCapped(path: string, root: string): InstructionFile | undefined {
   try {
     const f = readOwnFile(path, { root, maxBytes: MAX_INSTRUCTION_BYTES });
     if (f === undefined) return undefined;

@@ -92,7 +92,7 @@ export function extractiveSummary(messages: readonly Message[]): string {
 }
 
 /** Folds a summary into the first kept user message, so roles still alternate. */
-function withSummary(tail: Message[], summary: string, source: string): Message[] {
+export function withSummary(tail: Message[], summary: string, source: string): Message[] {
   const note = `[Earlier conversation, summarised (${source}) to fit the context window]\n${summary}\n[End of summary]`;
   const [first, ...rest] = tail;
   if (first?.role === "user") return [{ role: "user", content: `${note}\n\n${first.content}` }, ...rest];
@@ -139,8 +139,12 @@ const SUMMARY_PROMPT =
   "files read or changed (with paths), commands run and their outcome, and what is still open. " +
   "Be factual and brief (at most 400 words). Do not invent anything.";
 
-/** A `summarize` that asks the model itself; the transcript is clipped to fit a small budget. */
-export function llmSummarizer(llm: LlmClient, model: string, maxChars = 200_000) {
+/**
+ * A `summarize` that asks the model itself; the transcript is clipped to fit a small budget.
+ * `focus` (`/compact <focus>`) tells it what to keep in most detail.
+ */
+export function llmSummarizer(llm: LlmClient, model: string, maxChars = 200_000, focus?: string) {
+  const system = focus?.trim() ? `${SUMMARY_PROMPT}\nFocus the summary on: ${focus.trim()}` : SUMMARY_PROMPT;
   return async (head: Message[], signal?: AbortSignal): Promise<string> => {
     const lines: string[] = [];
     for (const m of head) {
@@ -153,7 +157,7 @@ export function llmSummarizer(llm: LlmClient, model: string, maxChars = 200_000)
     let transcript = lines.join("\n\n");
     if (transcript.length > maxChars) transcript = transcript.slice(transcript.length - maxChars);
     const res = await llm.complete(
-      { model, system: SUMMARY_PROMPT, messages: [{ role: "user", content: transcript }], maxTokens: 1024 },
+      { model, system, messages: [{ role: "user", content: transcript }], maxTokens: 1024 },
       signal,
     );
     return res.message.content;
