@@ -10,6 +10,7 @@ import type { LlmClient } from "@loom/runtime/llm";
 import { costOf } from "@loom/runtime/providers/catalogue";
 import { VERSION } from "@loom/runtime/version";
 import { Elysia } from "elysia";
+import { deviceCodeRoutes } from "./auth/device-code.ts";
 import { createAuthKit } from "./auth/kit.ts";
 import type { PrincipalResolver } from "./auth/principal.ts";
 import { authRoutes } from "./auth/routes.ts";
@@ -122,6 +123,7 @@ export function createApp(o: AppOptions) {
     )
     .use(opsRoutes({ ping: () => backend.ping(), metrics, providers: configured }))
     .use(authRoutes(resolvers, kit))
+    .use(deviceCodeRoutes(resolvers, kit))
     .use(threadRoutes({ store: backend.threads, events: backend.events, resolvers, clock }))
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))

@@ -2,6 +2,7 @@
  * Everything about people and access that lives in the database, written once over a `SqlRunner`
  * so SQLite and Postgres share it: users and roles, sessions, orgs and teams, API keys, the audit log.
  */
+import { createDeviceCodeStore } from "../auth/device-code-store.ts";
 import type { SqlRunner } from "../db/sql-runner.ts";
 import { createApiKeyStore } from "./api-keys.ts";
 import { createAuditLog } from "./audit.ts";
@@ -14,6 +15,8 @@ export function createAccounts(db: SqlRunner, clock: () => Date) {
     sessions: createSessionStore(db, clock),
     apiKeys: createApiKeyStore(db, clock),
     audit: createAuditLog(db, clock),
+    /** Sign-in methods' own state (`auth/device-code-store.ts`, `auth/magic-link-store.ts`). */
+    deviceCodes: createDeviceCodeStore(db, clock),
   };
 }
 
