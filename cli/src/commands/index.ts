@@ -8,6 +8,8 @@ export const subCommands: Record<string, Lazy> = {
   serve: () => import("./serve.ts").then((m) => m.default as CommandDef),
   admin: () => import("./admin.ts").then((m) => m.default as CommandDef),
   login: () => import("./login.ts").then((m) => m.default as CommandDef),
+  logout: () => import("./logout.ts").then((m) => m.default as CommandDef),
+  whoami: () => import("./whoami.ts").then((m) => m.default as CommandDef),
   "acp-agent": () => import("./acp-agent.ts").then((m) => m.default as CommandDef),
   run: () => import("./run.ts").then((m) => m.default as CommandDef),
   repl: () => import("./repl.ts").then((m) => m.default as CommandDef),
