@@ -4,7 +4,7 @@
  * `loom whoami` and `loom logout` (which revokes the session on the server).
  */
 import { afterAll, expect, test } from "bun:test";
-import { statSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createApp } from "@loom/server/app";
 import { createAuthKit } from "@loom/server/auth-kit";
@@ -134,4 +134,33 @@ test("a denied device sign-in ends the CLI with one line and exit 1; nothing is 
   expect(await Bun.file(join(env.XDG_CONFIG_HOME as string, "loom", "credentials.json")).exists()).toBe(
     false,
   );
+}, 60_000);
+
+test("ACP terminal auth (`loom acp-agent --login`) with [server] url signs in with the same device flow", async () => {
+  const env = isolatedEnv(tempDir());
+  const configDir = join(env.XDG_CONFIG_HOME as string, "loom");
+  mkdirSync(configDir, { recursive: true });
+  writeFileSync(join(configDir, "config.toml"), `[server]\nurl = "${url}"\n`);
+  const kit = createAuthKit({ accounts: backend.accounts, tokens: backend.tokens });
+  const cy = await kit.userForVerifiedEmail("cy@example.com");
+  const web = await kit.startSession(cy.id, "web", new Request(`${url}/`));
+  const login = Bun.spawn(["bun", MAIN, "acp-agent", "--login"], {
+    env,
+    cwd: tempDir(),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  procs.push(login);
+  const out = collect(login.stdout as ReadableStream<Uint8Array>);
+  const m = await out.until(/enter the code (\d{3}-\d{3}-\d{3})/);
+  const approve = await fetch(`${url}/api/auth/device/approve`, {
+    method: "POST",
+    headers: { cookie: `loom_session=${web.secret}`, origin: url, "content-type": "application/json" },
+    body: JSON.stringify({ user_code: m[1] }),
+  });
+  expect(approve.status).toBe(204);
+  expect(await login.exited).toBe(0);
+  expect(await out.all).toContain(`Signed in to ${url} as ${cy.id}.`);
+  const who = await loom(["whoami"], env);
+  expect(who.stdout).toContain(`cy@example.com (${cy.id})`);
 }, 60_000);
