@@ -12,6 +12,8 @@ import { VERSION } from "@loom/runtime/version";
 import { Elysia } from "elysia";
 import { deviceCodeRoutes } from "./auth/device-code.ts";
 import { createAuthKit } from "./auth/kit.ts";
+import { magicLinkRoutes } from "./auth/magic-link.ts";
+import type { Mailer } from "./auth/mailer.ts";
 import type { PrincipalResolver } from "./auth/principal.ts";
 import { authRoutes } from "./auth/routes.ts";
 import type { Backend } from "./db/backend.ts";
@@ -57,6 +59,10 @@ export interface AppOptions {
   resolvers?: PrincipalResolver[];
   /** `[server] public_url`: links in mail, the CSRF origin, and a Secure cookie when https. */
   publicUrl?: string;
+  /** Sends magic links (`[auth.smtp]`); without one, magic-link sign-in is off. */
+  mailer?: Mailer;
+  /** A magic link for an unknown address creates the account (`[auth] open_signup`, default true). */
+  openSignup?: boolean;
   metrics?: Metrics;
   /** SQLite write transactions (default: `createDbWriter(db.$client)`, 5 s busy timeout). */
   writer?: DbWriter;
@@ -124,6 +130,7 @@ export function createApp(o: AppOptions) {
     .use(opsRoutes({ ping: () => backend.ping(), metrics, providers: configured }))
     .use(authRoutes(resolvers, kit))
     .use(deviceCodeRoutes(resolvers, kit))
+    .use(magicLinkRoutes(kit, { mailer: o.mailer, limiter: backend.limiter, openSignup: o.openSignup, log }))
     .use(threadRoutes({ store: backend.threads, events: backend.events, resolvers, clock }))
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { formatError, LoomError } from "@loom/runtime/errors";
 import { dataDir, type Env } from "@loom/runtime/paths";
 import { createApp, DEFAULT_MAX_BODY_BYTES } from "./app.ts";
+import { createSmtpMailer } from "./auth/mailer.ts";
+import type { OAuthProviderSettings } from "./auth/oauth-config.ts";
 import { setClientIp } from "./client-ip.ts";
 import { startDbMaintenance } from "./db/maintenance.ts";
 import { type Db, openDb } from "./db/open.ts";
@@ -24,6 +26,16 @@ export interface ServeOptions {
   /** Where log lines go (default stderr); they pass through the key redactor either way. */
   logSink?: (line: string) => void;
   fetch?: typeof fetch;
+  /** `[server] public_url`. */
+  publicUrl?: string;
+  /** `[auth]`: SMTP for magic links, sign-up policy, OAuth providers. */
+  auth?: ServerAuthConfig;
+}
+
+export interface ServerAuthConfig {
+  smtp?: { url: string; from?: string };
+  open_signup?: boolean;
+  oauth?: Record<string, OAuthProviderSettings>;
 }
 
 export interface RunningServer {
@@ -120,6 +132,16 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     fetch: o.fetch,
     writer,
     usage,
+    publicUrl: o.publicUrl,
+    ...(o.auth?.smtp
+      ? {
+          mailer: createSmtpMailer({
+            url: o.auth.smtp.url,
+            from: o.auth.smtp.from ?? "Loom <loom@localhost>",
+          }),
+        }
+      : {}),
+    openSignup: o.auth?.open_signup,
   });
   let server: ReturnType<typeof Bun.serve>;
   try {

@@ -33,7 +33,12 @@ export default defineCommand({
       flagNames: { "server.host": "--host", "server.port": "--port" },
     });
     const { startServer, serverDbPath } = await import("@loom/server/serve");
-    const server = await startServer({ host: config.server.host, port: config.server.port });
+    const server = await startServer({
+      host: config.server.host,
+      port: config.server.port,
+      publicUrl: config.server.public_url,
+      auth: config.auth,
+    });
     process.stdout.write(`loom server listening on ${server.url} (database ${serverDbPath(process.env)})\n`);
     await new Promise<void>((resolve) => {
       const stop = () => {

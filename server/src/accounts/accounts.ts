@@ -3,6 +3,7 @@
  * so SQLite and Postgres share it: users and roles, sessions, orgs and teams, API keys, the audit log.
  */
 import { createDeviceCodeStore } from "../auth/device-code-store.ts";
+import { createMagicLinkStore } from "../auth/magic-link-store.ts";
 import type { SqlRunner } from "../db/sql-runner.ts";
 import { createApiKeyStore } from "./api-keys.ts";
 import { createAuditLog } from "./audit.ts";
@@ -17,6 +18,7 @@ export function createAccounts(db: SqlRunner, clock: () => Date) {
     audit: createAuditLog(db, clock),
     /** Sign-in methods' own state (`auth/device-code-store.ts`, `auth/magic-link-store.ts`). */
     deviceCodes: createDeviceCodeStore(db, clock),
+    magicLinks: createMagicLinkStore(db, clock),
   };
 }
 
