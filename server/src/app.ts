@@ -14,6 +14,9 @@ import { deviceCodeRoutes } from "./auth/device-code.ts";
 import { createAuthKit } from "./auth/kit.ts";
 import { magicLinkRoutes } from "./auth/magic-link.ts";
 import type { Mailer } from "./auth/mailer.ts";
+import { oauthRoutes } from "./auth/oauth.ts";
+import { oauthClients } from "./auth/oauth-clients.ts";
+import type { OAuthProviderSettings } from "./auth/oauth-config.ts";
 import type { PrincipalResolver } from "./auth/principal.ts";
 import { authRoutes } from "./auth/routes.ts";
 import type { Backend } from "./db/backend.ts";
@@ -63,6 +66,8 @@ export interface AppOptions {
   mailer?: Mailer;
   /** A magic link for an unknown address creates the account (`[auth] open_signup`, default true). */
   openSignup?: boolean;
+  /** `[auth.oauth.<name>]`: GitHub, Google, OIDC issuers. */
+  oauth?: Record<string, OAuthProviderSettings>;
   metrics?: Metrics;
   /** SQLite write transactions (default: `createDbWriter(db.$client)`, 5 s busy timeout). */
   writer?: DbWriter;
@@ -131,6 +136,12 @@ export function createApp(o: AppOptions) {
     .use(authRoutes(resolvers, kit))
     .use(deviceCodeRoutes(resolvers, kit))
     .use(magicLinkRoutes(kit, { mailer: o.mailer, limiter: backend.limiter, openSignup: o.openSignup, log }))
+    .use(
+      oauthRoutes(kit, {
+        clients: oauthClients(o.oauth ?? {}, { skewSeconds: () => (clock().getTime() - Date.now()) / 1000 }),
+        magicLink: o.mailer !== undefined,
+      }),
+    )
     .use(threadRoutes({ store: backend.threads, events: backend.events, resolvers, clock }))
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))

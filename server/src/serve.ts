@@ -142,6 +142,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
         }
       : {}),
     openSignup: o.auth?.open_signup,
+    oauth: o.auth?.oauth,
   });
   let server: ReturnType<typeof Bun.serve>;
   try {
