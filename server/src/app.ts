@@ -10,6 +10,7 @@ import type { LlmClient } from "@loom/runtime/llm";
 import { costOf } from "@loom/runtime/providers/catalogue";
 import { VERSION } from "@loom/runtime/version";
 import { Elysia } from "elysia";
+import { adminRoutes } from "./admin/routes.ts";
 import { deviceCodeRoutes } from "./auth/device-code.ts";
 import { createAuthKit } from "./auth/kit.ts";
 import { magicLinkRoutes } from "./auth/magic-link.ts";
@@ -27,6 +28,7 @@ import { errorsPlugin } from "./errors-plugin.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./ops/metrics.ts";
 import { opsRoutes } from "./ops/routes.ts";
+import { orgRoutes } from "./orgs/routes.ts";
 import { createModelAllowlist } from "./proxy/allowlist.ts";
 import { createProxyGuard } from "./proxy/guard.ts";
 import type { Upstream } from "./proxy/keys.ts";
@@ -142,6 +144,8 @@ export function createApp(o: AppOptions) {
         magicLink: o.mailer !== undefined,
       }),
     )
+    .use(orgRoutes(resolvers, kit))
+    .use(adminRoutes(resolvers, kit))
     .use(threadRoutes({ store: backend.threads, events: backend.events, resolvers, clock }))
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))

@@ -7,6 +7,7 @@ import { createMagicLinkStore } from "../auth/magic-link-store.ts";
 import type { SqlRunner } from "../db/sql-runner.ts";
 import { createApiKeyStore } from "./api-keys.ts";
 import { createAuditLog } from "./audit.ts";
+import { createOrgStore } from "./orgs.ts";
 import { createSessionStore } from "./sessions.ts";
 import { createUserStore } from "./users.ts";
 
@@ -14,6 +15,7 @@ export function createAccounts(db: SqlRunner, clock: () => Date) {
   return {
     users: createUserStore(db, clock),
     sessions: createSessionStore(db, clock),
+    orgs: createOrgStore(db, clock),
     apiKeys: createApiKeyStore(db, clock),
     audit: createAuditLog(db, clock),
     /** Sign-in methods' own state (`auth/device-code-store.ts`, `auth/magic-link-store.ts`). */

@@ -8,6 +8,7 @@
  * - `POST /api/auth/device/approve {user_code, approve?}`: a signed-in person approves (or denies).
  */
 import { Elysia, t } from "elysia";
+import { access } from "../access/declare.ts";
 import { HttpError } from "../http-error.ts";
 import type { AuthKit } from "./kit.ts";
 import { authPlugin } from "./plugin.ts";
@@ -50,7 +51,11 @@ export function deviceCodeRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
       },
       {
         body: t.Optional(t.Object({ client_name: t.Optional(t.String({ maxLength: 100 })) })),
-        detail: { summary: "Start a device-code sign-in (RFC 8628)", operationId: "auth.device.code" },
+        detail: {
+          summary: "Start a device-code sign-in (RFC 8628)",
+          operationId: "auth.device.code",
+          ...access("Write", "none"),
+        },
       },
     )
     .post(
@@ -80,7 +85,11 @@ export function deviceCodeRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
           device_code: t.String({ minLength: 1, maxLength: 200 }),
           grant_type: t.Optional(t.String({ maxLength: 200 })),
         }),
-        detail: { summary: "Poll a device-code sign-in", operationId: "auth.device.token" },
+        detail: {
+          summary: "Poll a device-code sign-in",
+          operationId: "auth.device.token",
+          ...access("Write", "none"),
+        },
       },
     )
     .post(
@@ -108,7 +117,11 @@ export function deviceCodeRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
           user_code: t.String({ minLength: 1, maxLength: 20 }),
           approve: t.Optional(t.Boolean()),
         }),
-        detail: { summary: "Approve (or deny) a device-code sign-in", operationId: "auth.device.approve" },
+        detail: {
+          summary: "Approve (or deny) a device-code sign-in",
+          operationId: "auth.device.approve",
+          ...access("Write", "user"),
+        },
       },
     );
 }

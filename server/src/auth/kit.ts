@@ -71,7 +71,8 @@ export function createAuthKit(d: AuthKitDeps) {
         userAgent: request.headers.get("user-agent"),
         impersonatorId: o.impersonatorId,
         expiresAt: o.expiresAt,
-        replaces: readCookie(request, SESSION_COOKIE),
+        // An impersonation runs beside the admin's own session, which it must not end.
+        replaces: o.impersonatorId ? undefined : readCookie(request, SESSION_COOKIE),
       });
       await audit(request, undefined, {
         action: o.impersonatorId ? "auth.impersonate" : "auth.sign_in",

@@ -8,6 +8,7 @@
  *   single use, 10 minutes; sets the session cookie and redirects to `/`.
  */
 import { Elysia, t } from "elysia";
+import { access } from "../access/declare.ts";
 import { clientIp } from "../client-ip.ts";
 import { HttpError } from "../http-error.ts";
 import type { Logger } from "../logger.ts";
@@ -82,7 +83,11 @@ export function magicLinkRoutes(kit: AuthKit, o: MagicLinkOptions) {
       {
         body: t.Object({ email: t.String({ format: "email", maxLength: 254 }) }),
         response: { 202: t.Object({ ok: t.Boolean(), message: t.String() }) },
-        detail: { summary: "E-mail a sign-in link", operationId: "auth.magicLink.request" },
+        detail: {
+          summary: "E-mail a sign-in link",
+          operationId: "auth.magicLink.request",
+          ...access("Write", "none"),
+        },
       },
     )
     .get(
@@ -110,7 +115,11 @@ export function magicLinkRoutes(kit: AuthKit, o: MagicLinkOptions) {
       },
       {
         query: t.Object({ token: t.String({ maxLength: 200 }) }),
-        detail: { summary: "Sign in with an e-mailed link", operationId: "auth.magicLink.verify" },
+        detail: {
+          summary: "Sign in with an e-mailed link",
+          operationId: "auth.magicLink.verify",
+          ...access("Write", "none"),
+        },
       },
     );
 }

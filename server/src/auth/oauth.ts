@@ -7,6 +7,7 @@
  *   verified address, sets the session cookie and redirects to `/`. A refusal is audited and 400.
  */
 import { Elysia, t } from "elysia";
+import { access } from "../access/declare.ts";
 import { HttpError } from "../http-error.ts";
 import { readCookie } from "./cookies.ts";
 import type { AuthKit } from "./kit.ts";
@@ -74,7 +75,11 @@ export function oauthRoutes(kit: AuthKit, o: { clients: Map<string, OAuthClient>
           magicLink: t.Boolean(),
           deviceCode: t.Boolean(),
         }),
-        detail: { summary: "Sign-in methods this server offers", operationId: "auth.providers" },
+        detail: {
+          summary: "Sign-in methods this server offers",
+          operationId: "auth.providers",
+          ...access("Read", "none"),
+        },
       },
     )
     .get(
@@ -103,7 +108,11 @@ export function oauthRoutes(kit: AuthKit, o: { clients: Map<string, OAuthClient>
       },
       {
         params: t.Object({ name: t.String({ maxLength: 64 }) }),
-        detail: { summary: "Start signing in with a provider", operationId: "auth.oauth.start" },
+        detail: {
+          summary: "Start signing in with a provider",
+          operationId: "auth.oauth.start",
+          ...access("Write", "none"),
+        },
       },
     )
     .get(
@@ -136,7 +145,11 @@ export function oauthRoutes(kit: AuthKit, o: { clients: Map<string, OAuthClient>
       },
       {
         params: t.Object({ name: t.String({ maxLength: 64 }) }),
-        detail: { summary: "Provider callback: finish signing in", operationId: "auth.oauth.callback" },
+        detail: {
+          summary: "Provider callback: finish signing in",
+          operationId: "auth.oauth.callback",
+          ...access("Write", "none"),
+        },
       },
     );
 }

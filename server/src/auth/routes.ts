@@ -2,7 +2,9 @@
  * `/api/auth`: who am I (with impersonation), sign out, my sessions. Sign-in routes (OIDC, magic
  * link, device code) build on the same kit (`kit.ts`).
  */
+
 import { Elysia, t } from "elysia";
+import { access } from "../access/declare.ts";
 import { SESSION_KINDS } from "../accounts/sessions.ts";
 import { HttpError } from "../http-error.ts";
 import { clearSessionCookie } from "./cookies.ts";
@@ -71,7 +73,7 @@ export function authRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
       {
         auth: true,
         response: PrincipalSchema,
-        detail: { summary: "The calling principal", operationId: "auth.me" },
+        detail: { summary: "The calling principal", operationId: "auth.me", ...access("Read", "none") },
       },
     )
     .post(
@@ -88,7 +90,14 @@ export function authRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
         set.headers["set-cookie"] = clearSessionCookie({ secure: kit.secureCookie });
         set.status = 204;
       },
-      { auth: true, detail: { summary: "End the current session", operationId: "auth.logout" } },
+      {
+        auth: true,
+        detail: {
+          summary: "End the current session",
+          operationId: "auth.logout",
+          ...access("Write", "user"),
+        },
+      },
     )
     .get(
       "/sessions",
@@ -101,7 +110,7 @@ export function authRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
       {
         auth: true,
         response: t.Object({ items: t.Array(Session) }),
-        detail: { summary: "My live sessions", operationId: "auth.sessions.list" },
+        detail: { summary: "My live sessions", operationId: "auth.sessions.list", ...access("Read", "user") },
       },
     )
     .delete(
@@ -119,7 +128,11 @@ export function authRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
       {
         auth: true,
         params: t.Object({ id: t.String({ maxLength: 100 }) }),
-        detail: { summary: "Revoke one of my sessions", operationId: "auth.sessions.revoke" },
+        detail: {
+          summary: "Revoke one of my sessions",
+          operationId: "auth.sessions.revoke",
+          ...access("Write", "user"),
+        },
       },
     );
 }

@@ -1,6 +1,8 @@
 /** `/health` (database and configured providers, names only) and `/metrics` (Prometheus text). */
+
 import { VERSION } from "@loom/runtime/version";
 import { Elysia, t } from "elysia";
+import { access } from "../access/declare.ts";
 import type { Awaitable } from "../db/backend.ts";
 import type { Metrics } from "./metrics.ts";
 
@@ -41,12 +43,20 @@ export function opsRoutes(d: { ping: () => Awaitable<void>; metrics: Metrics; pr
           summary: "Health of the server and its components",
           operationId: "ops.health",
           security: [],
+          ...access("Read", "none"),
         },
       },
     )
     .get(
       "/metrics",
       () => new Response(d.metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4" } }),
-      { detail: { summary: "Prometheus metrics", operationId: "ops.metrics", security: [] } },
+      {
+        detail: {
+          summary: "Prometheus metrics",
+          operationId: "ops.metrics",
+          security: [],
+          ...access("Read", "none"),
+        },
+      },
     );
 }

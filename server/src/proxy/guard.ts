@@ -1,5 +1,6 @@
 /** The checks every proxied call passes: model name shape, model allowlist, then the caller's rate limit. */
-import type { Principal } from "../auth/principal.ts";
+import { can } from "../access/policy.ts";
+import { type Principal, subjectOf } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
@@ -28,6 +29,9 @@ export function createProxyGuard(opts: {
 }): ProxyGuard {
   return {
     async admit(principal, provider, model) {
+      const decision = can(subjectOf(principal), "UseLlm", { type: "llm" });
+      if (!decision.allow)
+        throw new HttpError(403, "FORBIDDEN", `not allowed to use the LLM proxy: ${decision.reason}`);
       const problem = modelNameProblem(model);
       if (problem)
         throw new HttpError(

@@ -2,9 +2,11 @@
  * `/proxy/{provider}/complete` (JSON) and `/proxy/{provider}/stream` (SSE of LlmEvent). The server's
  * LlmClients hold the keys; the caller holds a Loom token. A client disconnect aborts the upstream call.
  */
+
 import type { LlmClient, LlmEvent } from "@loom/runtime/llm";
 import { encodeSse } from "@loom/runtime/sync/sse";
 import { Elysia, t } from "elysia";
+import { access } from "../access/declare.ts";
 import { authPlugin } from "../auth/plugin.ts";
 import type { Principal } from "../auth/principal.ts";
 import { HttpError, jsonError } from "../http-error.ts";
@@ -72,7 +74,11 @@ export function llmRoutes(d: LlmRouteDeps) {
         params,
         body: LlmRequestSchema,
         parse: "json",
-        detail: { summary: "One LLM completion (LlmRequest → LlmResponse)", operationId: "proxy.complete" },
+        detail: {
+          summary: "One LLM completion (LlmRequest → LlmResponse)",
+          operationId: "proxy.complete",
+          ...access("UseLlm", "llm"),
+        },
       },
     )
     .post(
@@ -152,6 +158,7 @@ export function llmRoutes(d: LlmRouteDeps) {
           summary:
             "Stream an LLM completion as SSE (events named by LlmEvent type; `error` carries LlmErrorInfo)",
           operationId: "proxy.stream",
+          ...access("UseLlm", "llm"),
         },
       },
     );

@@ -4,7 +4,9 @@
  * place of the caller's Loom token (`x-api-key: lt_…` or `Authorization: Bearer lt_…`); the
  * response streams back as-is while usage is read off it. Error bodies are redacted.
  */
+
 import { Elysia } from "elysia";
+import { access } from "../access/declare.ts";
 import { authPlugin } from "../auth/plugin.ts";
 import type { Principal } from "../auth/principal.ts";
 import { rawBodyOf, readBodyLimited } from "../body-limit.ts";
@@ -195,6 +197,7 @@ export function passthroughRoutes(d: PassthroughDeps) {
         detail: {
           summary: "Anthropic Messages API pass-through (x-api-key: lt_…)",
           operationId: "proxy.anthropic.messages",
+          ...access("UseLlm", "llm"),
         },
       },
     )
@@ -206,6 +209,7 @@ export function passthroughRoutes(d: PassthroughDeps) {
         detail: {
           summary: "OpenAI Chat Completions pass-through (Authorization: Bearer lt_…)",
           operationId: "proxy.openai.chat",
+          ...access("UseLlm", "llm"),
         },
       },
     );

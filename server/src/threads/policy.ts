@@ -1,14 +1,38 @@
 /**
- * Who may do what with a thread. The one place access is decided, so an ABAC policy engine can
- * replace it later without touching the routes.
+ * Who may do what with a thread: the thread's facts as a policy resource, judged by the one policy
+ * (`access/policy.ts`). A thread with no org is shared server-wide when its visibility is `team` or
+ * `organization` (as before orgs existed).
  */
-import type { Principal } from "../auth/principal.ts";
+import { can } from "../access/policy.ts";
+import type { Action, Resource, ThreadVisibility } from "../access/subject.ts";
+import { type Principal, subjectOf } from "../auth/principal.ts";
 
 export type ThreadAction = "thread.read" | "thread.write" | "thread.delete" | "thread.share";
+
+const ACTION: Record<ThreadAction, Action> = {
+  "thread.read": "Read",
+  "thread.write": "Write",
+  "thread.delete": "Delete",
+  "thread.share": "Share",
+};
 
 export interface ThreadAccessFacts {
   ownerId: string;
   visibility: string;
+  orgId?: string | null;
+  teamId?: string | null;
+  sharedWithSupport?: boolean;
+}
+
+export function threadResource(t: ThreadAccessFacts): Resource {
+  return {
+    type: "thread",
+    ownerId: t.ownerId,
+    orgId: t.orgId ?? null,
+    teamId: t.teamId ?? null,
+    visibility: t.visibility as ThreadVisibility,
+    sharedWithSupport: t.sharedWithSupport ?? false,
+  };
 }
 
 export function canAccessThread(
@@ -16,18 +40,5 @@ export function canAccessThread(
   action: ThreadAction,
   thread: ThreadAccessFacts,
 ): boolean {
-  const owner = thread.ownerId === principal.userId;
-  switch (action) {
-    case "thread.read":
-      // Without orgs yet, every authenticated user is in the one team and the one organization.
-      return owner || thread.visibility !== "private";
-    case "thread.write":
-    case "thread.delete":
-    case "thread.share":
-      return owner;
-    default: {
-      const never: never = action;
-      return never;
-    }
-  }
+  return can(subjectOf(principal), ACTION[action], threadResource(thread)).allow;
 }

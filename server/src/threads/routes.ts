@@ -6,8 +6,9 @@
 import { encodeSse } from "@loom/runtime/sync/sse";
 import { ThreadSchema, Visibility } from "@loom/runtime/thread";
 import { Elysia, t } from "elysia";
+import { access } from "../access/declare.ts";
 import { authPlugin } from "../auth/plugin.ts";
-import type { Principal, PrincipalResolver } from "../auth/principal.ts";
+import { type Principal, type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import type { ThreadEvents, ThreadStoreApi } from "../db/backend.ts";
 import { HttpError } from "../http-error.ts";
 import { canAccessThread, type ThreadAction } from "./policy.ts";
@@ -21,6 +22,8 @@ const ThreadSummary = t.Object({
   ownerId: t.String(),
   createdAt: t.String(),
   updatedAt: t.String(),
+  orgId: t.Nullable(t.String()),
+  teamId: t.Nullable(t.String()),
 });
 
 const WriteResult = t.Object({ id: t.String(), version: t.Integer(), updatedAt: t.String() });
@@ -85,7 +88,9 @@ export function threadRoutes(opts: {
           workspace: query.workspace,
         });
         if (!page) throw new HttpError(400, "INVALID_INPUT", "cursor is not one this server issued");
-        return page;
+        // The store's filter is the coarse one (owner or shared); the policy has the last word (orgs,
+        // teams, API keys), so a page may hold fewer items than `limit`; the cursor stays right.
+        return { ...page, items: page.items.filter((i) => canAccessThread(principal, "thread.read", i)) };
       },
       {
         auth: true,
@@ -95,7 +100,11 @@ export function threadRoutes(opts: {
           workspace: t.Optional(t.String()),
         }),
         response: t.Object({ items: t.Array(ThreadSummary), nextCursor: t.Nullable(t.String()) }),
-        detail: { summary: "List threads, newest first", operationId: "thread.list" },
+        detail: {
+          summary: "List threads, newest first",
+          operationId: "thread.list",
+          ...access("Read", "thread"),
+        },
       },
     )
     .get(
@@ -146,12 +155,17 @@ export function threadRoutes(opts: {
         detail: {
           summary: "Committed thread writes the caller may read, as SSE `thread.updated` events",
           operationId: "thread.events",
+          ...access("Read", "thread"),
         },
       },
     )
     .get(
       "/search",
-      async ({ principal, query }) => ({ items: await store.search(principal, query.q, query.limit ?? 20) }),
+      async ({ principal, query }) => ({
+        items: (await store.search(principal, query.q, query.limit ?? 20)).filter((i) =>
+          canAccessThread(principal, "thread.read", i),
+        ),
+      }),
       {
         auth: true,
         query: t.Object({
@@ -159,7 +173,11 @@ export function threadRoutes(opts: {
           limit: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
         }),
         response: t.Object({ items: t.Array(t.Composite([ThreadSummary, t.Object({ rank: t.Number() })])) }),
-        detail: { summary: "Full-text search (bm25, then recency)", operationId: "thread.search" },
+        detail: {
+          summary: "Full-text search (bm25, then recency)",
+          operationId: "thread.search",
+          ...access("Read", "thread"),
+        },
       },
     )
     .get(
@@ -175,7 +193,7 @@ export function threadRoutes(opts: {
         auth: true,
         params: IdParams,
         response: { 200: ThreadSchema },
-        detail: { summary: "Get a thread", operationId: "thread.get" },
+        detail: { summary: "Get a thread", operationId: "thread.get", ...access("Read", "thread") },
       },
     )
     .put(
@@ -185,6 +203,14 @@ export function threadRoutes(opts: {
           throw new HttpError(400, "INVALID_INPUT", "body id does not match the path");
         if (body.isPrivate) throw new HttpError(400, "INVALID_INPUT", "private threads are never synced");
         checkTimestamps(body);
+        const subject = subjectOf(principal);
+        const facts = {
+          ownerId: principal.userId,
+          visibility: body.visibility,
+          orgId: subject.kind === "apikey" ? subject.orgId : null,
+        };
+        if (!canAccessThread(principal, "thread.write", facts))
+          throw new HttpError(403, "FORBIDDEN", "not allowed to write threads with these credentials");
         const out = await store.put(principal, body, parseIfMatch(headers["if-match"]));
         switch (out.kind) {
           case "forbidden":
@@ -220,7 +246,11 @@ export function threadRoutes(opts: {
         parse: "json",
         headers: t.Object({ "if-match": t.Optional(t.String()) }),
         response: { 200: WriteResult, 201: WriteResult },
-        detail: { summary: "Create or update a thread (If-Match: version)", operationId: "thread.put" },
+        detail: {
+          summary: "Create or update a thread (If-Match: version)",
+          operationId: "thread.put",
+          ...access("Write", "thread"),
+        },
       },
     )
     .delete(
@@ -233,7 +263,11 @@ export function threadRoutes(opts: {
       {
         auth: true,
         params: IdParams,
-        detail: { summary: "Delete a thread (soft)", operationId: "thread.delete" },
+        detail: {
+          summary: "Delete a thread (soft)",
+          operationId: "thread.delete",
+          ...access("Delete", "thread"),
+        },
       },
     )
     .post(
@@ -253,7 +287,11 @@ export function threadRoutes(opts: {
         body: t.Object({ visibility: Visibility }),
         parse: "json",
         response: t.Object({ id: t.String(), version: t.Integer(), visibility: Visibility }),
-        detail: { summary: "Change who can see a thread", operationId: "thread.visibility" },
+        detail: {
+          summary: "Change who can see a thread",
+          operationId: "thread.visibility",
+          ...access("Share", "thread"),
+        },
       },
     );
 }

@@ -29,6 +29,8 @@ export interface ThreadSummary {
   ownerId: string;
   createdAt: string;
   updatedAt: string;
+  orgId: string | null;
+  teamId: string | null;
 }
 
 /** A valid timestamp as `toISOString()` UTC; anything else unchanged (the route rejects it first). */
@@ -47,6 +49,8 @@ function summary(r: ThreadRow): ThreadSummary {
     ownerId: r.ownerId,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+    orgId: r.orgId ?? null,
+    teamId: r.teamId ?? null,
   };
 }
 
@@ -87,7 +91,8 @@ export function createThreadStore(db: Db, writer: DbWriter) {
   // Prepared once: a query built by drizzle is prepared again on every call, which showed in a PUT's cost.
   const byId = sqlite.prepare<ThreadRow, [string]>(
     `SELECT id, owner_id AS ownerId, version, workspace, title, visibility, created_at AS createdAt,
-            updated_at AS updatedAt, deleted_at AS deletedAt, body, fts_rowid AS ftsRowid
+            updated_at AS updatedAt, deleted_at AS deletedAt, body, fts_rowid AS ftsRowid,
+            org_id AS orgId, team_id AS teamId
        FROM threads WHERE id = ?`,
   );
   const row = (id: string): ThreadRow | undefined => byId.get(id) ?? undefined;
@@ -211,7 +216,7 @@ export function createThreadStore(db: Db, writer: DbWriter) {
         .query<ThreadRow & { rank: number }, [string, string, number]>(
           `SELECT t.id, t.owner_id AS ownerId, t.version, t.workspace, t.title, t.visibility,
                   t.created_at AS createdAt, t.updated_at AS updatedAt, t.deleted_at AS deletedAt, '' AS body,
-                  bm25(threads_fts, 10.0, 1.0, 5.0) AS rank
+                  t.org_id AS orgId, t.team_id AS teamId, bm25(threads_fts, 10.0, 1.0, 5.0) AS rank
              FROM threads_fts JOIN threads t ON t.fts_rowid = threads_fts.rowid
             WHERE threads_fts MATCH ?1 AND t.deleted_at IS NULL
               AND (t.owner_id = ?2 OR t.visibility != 'private')

@@ -20,7 +20,8 @@ import { THREAD_EVENTS_CHANNEL } from "./events.ts";
 import { ftsText, tsQuery } from "./tsquery.ts";
 
 const COLS = `id, owner_id AS "ownerId", version, workspace, title, visibility, created_at AS "createdAt",
-  updated_at AS "updatedAt", deleted_at AS "deletedAt", body, fts_rowid AS "ftsRowid"`;
+  updated_at AS "updatedAt", deleted_at AS "deletedAt", body, fts_rowid AS "ftsRowid",
+  org_id AS "orgId", team_id AS "teamId"`;
 
 type Raw = Omit<ThreadRow, "version" | "ftsRowid"> & { version: string | number; ftsRowid: string | null };
 
@@ -40,6 +41,8 @@ function summary(r: ThreadRow): ThreadSummary {
     ownerId: r.ownerId,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+    orgId: r.orgId ?? null,
+    teamId: r.teamId ?? null,
   };
 }
 
@@ -200,7 +203,8 @@ export function createPgThreadStore(sql: Bun.SQL): ThreadStoreApi {
       const ws = opts.workspace ? sql`AND workspace = ${opts.workspace}` : sql``;
       const rows: Raw[] = await sql`
         SELECT id, owner_id AS "ownerId", version, workspace, title, visibility, created_at AS "createdAt",
-               updated_at AS "updatedAt", deleted_at AS "deletedAt", '' AS body, fts_rowid AS "ftsRowid"
+               updated_at AS "updatedAt", deleted_at AS "deletedAt", '' AS body, fts_rowid AS "ftsRowid",
+               org_id AS "orgId", team_id AS "teamId"
           FROM threads
          WHERE deleted_at IS NULL AND ${readable(p)} ${ws} ${after}
          ORDER BY updated_at DESC, id DESC
@@ -219,7 +223,7 @@ export function createPgThreadStore(sql: Bun.SQL): ThreadStoreApi {
       const rows: (Raw & { rank: number })[] = await sql`
         SELECT t.id, t.owner_id AS "ownerId", t.version, t.workspace, t.title, t.visibility,
                t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.deleted_at AS "deletedAt",
-               '' AS body, t.fts_rowid AS "ftsRowid",
+               '' AS body, t.fts_rowid AS "ftsRowid", t.org_id AS "orgId", t.team_id AS "teamId",
                -ts_rank('{0.1, 0, 0.5, 1.0}', f.document, q.q)::float8 AS rank
           FROM to_tsquery('simple', ${query}) AS q(q), threads_fts f
           JOIN threads t ON t.fts_rowid = f.rowid
