@@ -17,8 +17,8 @@ export function createBrowser(
 ): Browser {
   const jar = new Map<string, Map<string, string>>();
   const cookiesOf = (host: string) => {
-    let m = jar.get(host);
-    if (!m) jar.set(host, (m = new Map()));
+    const m = jar.get(host) ?? new Map<string, string>();
+    jar.set(host, m);
     return m;
   };
   async function request(url: URL | string, init: RequestInit = {}): Promise<Response> {
