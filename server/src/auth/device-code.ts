@@ -74,7 +74,7 @@ export function deviceCodeRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
           {
             access_token: secret,
             token_type: "Bearer",
-            expires_in: Math.floor((Date.parse(session.expiresAt) - Date.now()) / 1000),
+            expires_in: Math.floor((Date.parse(session.expiresAt) - Date.parse(session.createdAt)) / 1000),
             user_id: out.userId,
           },
           { headers: { "cache-control": "no-store" } },
