@@ -12,7 +12,12 @@ export const EXAMPLES: Record<string, string[]> = {
   "admin token create": ["loom admin token create --name alice --rate-limit 60"],
   "admin token list": ["loom admin token list"],
   "admin token revoke": ["loom admin token revoke tok_0123"],
-  login: ["loom login --server https://loom.example.com --token lt_…"],
+  login: [
+    "loom login --server https://loom.example.com",
+    "loom login --server https://loom.example.com --token lt_…",
+  ],
+  logout: ["loom logout", "loom logout --server https://loom.example.com"],
+  whoami: ["loom whoami", "loom whoami --server https://loom.example.com"],
   "acp-agent": ["loom acp-agent --permission-mode ask"],
   run: [
     'loom run "add a test for parse()"',

@@ -11,7 +11,13 @@ import { costOf } from "@loom/runtime/providers/catalogue";
 import { VERSION } from "@loom/runtime/version";
 import { Elysia } from "elysia";
 import { adminRoutes } from "./admin/routes.ts";
+import { deviceCodeRoutes } from "./auth/device-code.ts";
 import { createAuthKit } from "./auth/kit.ts";
+import { magicLinkRoutes } from "./auth/magic-link.ts";
+import type { Mailer } from "./auth/mailer.ts";
+import { oauthRoutes } from "./auth/oauth.ts";
+import { oauthClients } from "./auth/oauth-clients.ts";
+import type { OAuthProviderSettings } from "./auth/oauth-config.ts";
 import type { PrincipalResolver } from "./auth/principal.ts";
 import { authRoutes } from "./auth/routes.ts";
 import type { Backend } from "./db/backend.ts";
@@ -61,6 +67,12 @@ export interface AppOptions {
   resolvers?: PrincipalResolver[];
   /** `[server] public_url`: links in mail, the CSRF origin, and a Secure cookie when https. */
   publicUrl?: string;
+  /** Sends magic links (`[auth.smtp]`); without one, magic-link sign-in is off. */
+  mailer?: Mailer;
+  /** A magic link for an unknown address creates the account (`[auth] open_signup`, default true). */
+  openSignup?: boolean;
+  /** `[auth.oauth.<name>]`: GitHub, Google, OIDC issuers. */
+  oauth?: Record<string, OAuthProviderSettings>;
   metrics?: Metrics;
   /** SQLite write transactions (default: `createDbWriter(db.$client)`, 5 s busy timeout). */
   writer?: DbWriter;
@@ -133,6 +145,14 @@ export function createApp(o: AppOptions) {
     )
     .use(opsRoutes({ ping: () => backend.ping(), metrics, providers: configured }))
     .use(authRoutes(resolvers, kit))
+    .use(deviceCodeRoutes(resolvers, kit))
+    .use(magicLinkRoutes(kit, { mailer: o.mailer, limiter: backend.limiter, openSignup: o.openSignup, log }))
+    .use(
+      oauthRoutes(kit, {
+        clients: oauthClients(o.oauth ?? {}, { skewSeconds: () => (clock().getTime() - Date.now()) / 1000 }),
+        magicLink: o.mailer !== undefined,
+      }),
+    )
     .use(orgRoutes(resolvers, kit))
     .use(adminRoutes(resolvers, kit))
     .use(

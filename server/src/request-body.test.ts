@@ -11,7 +11,21 @@ import { MAX_JSON_DEPTH } from "./json-depth.ts";
 import type { Upstream } from "./proxy/keys.ts";
 
 const ID = "T-00000000-0000-0000-0000-000000000000";
-const PUBLIC = new Set(["/health", "/metrics", "/api/openapi.json", "/api/docs"]);
+const PUBLIC = new Set([
+  "/health",
+  "/metrics",
+  "/api/openapi.json",
+  "/api/docs",
+  // Sign-in: open by nature (each refuses a bad body with 400; tested in auth/ and tests/server).
+  "/api/auth/device/code",
+  "/api/auth/device/token",
+  "/api/auth/magic-link",
+  "/api/auth/magic-link/",
+  "/api/auth/magic-link/verify",
+  "/api/auth/providers",
+  "/api/auth/oauth/:name/start",
+  "/api/auth/oauth/:name/callback",
+]);
 
 /** A provider that serialises what it is sent, as every SDK does, and counts its calls. */
 function serialisingProvider() {

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { formatError, LoomError } from "@loom/runtime/errors";
 import { dataDir, type Env } from "@loom/runtime/paths";
 import { createApp, DEFAULT_MAX_BODY_BYTES } from "./app.ts";
+import { createSmtpMailer } from "./auth/mailer.ts";
+import type { OAuthProviderSettings } from "./auth/oauth-config.ts";
 import { setClientIp } from "./client-ip.ts";
 import type { Backend } from "./db/backend.ts";
 import { startDbMaintenance } from "./db/maintenance.ts";
@@ -39,6 +41,16 @@ export interface ServeOptions {
   fetch?: typeof fetch;
   /** The web UI to serve at `/`; default the built one (`loadWebAssets()`), null for none. */
   web?: WebAssets | null;
+  /** `[server] public_url`. */
+  publicUrl?: string;
+  /** `[auth]`: SMTP for magic links, sign-up policy, OAuth providers. */
+  auth?: ServerAuthConfig;
+}
+
+export interface ServerAuthConfig {
+  smtp?: { url: string; from?: string };
+  open_signup?: boolean;
+  oauth?: Record<string, OAuthProviderSettings>;
 }
 
 export interface RunningServer {
@@ -214,6 +226,17 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     log,
     fetch: o.fetch,
     web: o.web === undefined ? await loadWebAssets() : o.web,
+    publicUrl: o.publicUrl,
+    ...(o.auth?.smtp
+      ? {
+          mailer: createSmtpMailer({
+            url: o.auth.smtp.url,
+            from: o.auth.smtp.from ?? "Loom <loom@localhost>",
+          }),
+        }
+      : {}),
+    openSignup: o.auth?.open_signup,
+    oauth: o.auth?.oauth,
   });
   let server: ReturnType<typeof Bun.serve>;
   try {

@@ -101,6 +101,8 @@ describe("help", () => {
       ["version"],
       ["serve"],
       ["login"],
+      ["logout"],
+      ["whoami"],
       ["acp-agent"],
       ["admin", "token", "create"],
     ];

@@ -12,6 +12,7 @@ const rec = {
   shown: 0,
   config: { autoStart: false } as Record<string, unknown>,
   messages: [] as string[],
+  terminals: [] as { shellPath: string; shellArgs: string[] }[],
 };
 
 const disposable = () => ({ dispose() {} });
@@ -32,6 +33,10 @@ const vscodeMock = {
     showInformationMessage: (m: string) => rec.messages.push(m),
     showErrorMessage: (m: string) => rec.messages.push(m),
     activeTextEditor: undefined as unknown,
+    createTerminal: (o: { shellPath: string; shellArgs: string[] }) => {
+      rec.terminals.push(o);
+      return { show() {}, dispose() {} };
+    },
   },
   commands: {
     registerCommand: (id: string, fn: () => unknown) => {
@@ -90,6 +95,7 @@ describe("extension activation", () => {
       "loom.refactorSelection",
       "loom.restartAgent",
       "loom.showLogs",
+      "loom.signIn",
     ]);
     expect([...rec.views.keys()]).toEqual(pkg.contributes.views.loom.map((v) => v.id));
     expect(subscriptions.length).toBeGreaterThanOrEqual(declared.length + 2);
@@ -105,6 +111,13 @@ describe("extension activation", () => {
     ]);
     expect(props["loom.autoStart"].default).toBe(true);
     expect(props["loom.loomPath"].default).toBe("loom");
+  });
+
+  test("Sign In runs `loom acp-agent --login` (the device-code flow with a team server) in a terminal", async () => {
+    await rec.commands.get("loom.signIn")?.();
+    expect(rec.terminals).toHaveLength(1);
+    expect(rec.terminals[0]?.shellPath).toBe("loom");
+    expect(rec.terminals[0]?.shellArgs).toEqual(["acp-agent", "--login"]);
   });
 
   test("commands work without a running agent: logs open, cancel is a no-op, selection needs an editor", async () => {

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { homedir } from "node:os";
 import * as vscode from "vscode";
 import { LoomAcpClient, streamOf } from "./acp-client.ts";
-import { AgentSupervisor } from "./agent-process.ts";
+import { type AgentCommand, AgentSupervisor } from "./agent-process.ts";
 import { ChatController } from "./chat-controller.ts";
 import { readTextFile, writeTextFile } from "./editor-fs.ts";
 import type { Logger } from "./register-log.ts";
@@ -19,6 +19,8 @@ export interface LoomAgent {
   /** Starts the agent unless it is running (or waiting to restart). */
   ensureStarted(): void;
   restart(): void;
+  /** The command that runs the agent (`loom acp-agent …`), for a sign-in terminal. */
+  command(): AgentCommand;
 }
 
 export function registerAgent(context: vscode.ExtensionContext, logger: Logger): LoomAgent {
@@ -71,5 +73,6 @@ export function registerAgent(context: vscode.ExtensionContext, logger: Logger):
     view,
     ensureStarted: () => supervisor.start(),
     restart: () => supervisor.restart(),
+    command: () => agentCommand(settings(), cwd, process.env),
   };
 }

@@ -47,6 +47,24 @@ async function askAboutSelection(agent: LoomAgent, action: "explain" | "refactor
   }
 }
 
+/**
+ * Signs in to the team server the way ACP's terminal auth method does: `loom acp-agent --login` in a
+ * terminal, which shows a device code and URL to approve in the browser (or asks for a provider key
+ * when no team server is configured). The agent reads the saved token at the next session.
+ */
+export function signInTerminal(agent: LoomAgent): vscode.Terminal {
+  const c = agent.command();
+  const terminal = vscode.window.createTerminal({
+    name: "Loom sign-in",
+    shellPath: c.command,
+    shellArgs: [...c.args, "--login"],
+    cwd: c.cwd,
+    env: c.env,
+  });
+  terminal.show();
+  return terminal;
+}
+
 export function registerCommands(context: vscode.ExtensionContext, agent: LoomAgent, logger: Logger): void {
   const run = (id: string, fn: () => unknown) =>
     context.subscriptions.push(
@@ -66,6 +84,7 @@ export function registerCommands(context: vscode.ExtensionContext, agent: LoomAg
   run("loom.cancelCurrentTurn", () => agent.controller.cancel());
   run("loom.restartAgent", () => agent.restart());
   run("loom.showLogs", () => logger.show());
+  run("loom.signIn", () => signInTerminal(agent));
   run("loom.explainSelection", () => askAboutSelection(agent, "explain"));
   run("loom.refactorSelection", () => askAboutSelection(agent, "refactor"));
 }

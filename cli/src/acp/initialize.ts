@@ -19,7 +19,7 @@ export const AUTH_METHODS: acp.AuthMethod[] = [
     description:
       "Loom reads the model provider's key from its environment (ANTHROPIC_API_KEY, OPENAI_API_KEY, …) " +
       "or from [providers.<name>] api_key in ~/.config/loom/config.toml; for a team server, run " +
-      "`loom login --server <url> --token <token>`. Set one, then sign in again.",
+      "`loom login --server <url>` (a device code approved in the browser). Set one, then sign in again.",
   },
 ];
 
@@ -27,9 +27,11 @@ export const AUTH_METHODS: acp.AuthMethod[] = [
 export const TERMINAL_AUTH_METHOD: acp.AuthMethod = {
   type: "terminal",
   id: "terminal-login",
-  name: "Enter an API key in a terminal",
+  name: "Sign in in a terminal",
   description:
-    "Runs `loom acp-agent --login`: asks for the provider's API key and saves it in Loom's user config.",
+    "Runs `loom acp-agent --login`: with a team server ([server] url), shows a device code to approve in " +
+    "the browser and saves the session token; otherwise asks for the provider's API key and saves it in " +
+    "Loom's user config.",
   args: ["--login"],
 };
 

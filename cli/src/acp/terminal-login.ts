@@ -1,7 +1,9 @@
 /**
- * `loom acp-agent --login`: ACP's terminal auth method. The editor runs it in a terminal; it asks
- * for the session provider's API key and saves it as `[providers.<name>] api_key` in the user's
- * config file (mode 0600). Exit 0 means signed in (ACP: zero exit = success).
+ * `loom acp-agent --login`: ACP's terminal auth method. The editor runs it in a terminal. With a
+ * team server (`[server] url`) it signs in with a device code, as `loom login` does (shows the code
+ * and URL, waits for approval in the browser, saves the session token 0600); otherwise it asks for
+ * the session provider's API key and saves it as `[providers.<name>] api_key` in the user's config
+ * file (mode 0600). Exit 0 means signed in (ACP: zero exit = success).
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -44,10 +46,19 @@ export async function terminalLogin(o: TerminalLoginOptions): Promise<number> {
     return 1;
   }
   if (config.server.url) {
-    o.print(
-      `Models go through ${config.server.url}: run \`loom login --server ${config.server.url} --token <token>\`.`,
-    );
-    return 1;
+    const { deviceLogin } = await import("../session/device-login.ts");
+    try {
+      const { base, userId } = await deviceLogin(config.server.url, {
+        env: o.env,
+        print: o.print,
+        clientName: "loom acp-agent",
+      });
+      o.print(`Signed in to ${base} as ${userId}.`);
+      return 0;
+    } catch (e) {
+      o.print(formatError(e));
+      return 1;
+    }
   }
   if (providerType(provider, config.providers as Record<string, Record<string, unknown>>) === "vertex") {
     o.print(

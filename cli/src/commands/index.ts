@@ -10,6 +10,8 @@ export const subCommands: Record<string, Lazy> = {
   login: () => import("./login.ts").then((m) => m.default as CommandDef),
   org: () => import("./org.ts").then((m) => m.default as CommandDef),
   apikey: () => import("./apikey.ts").then((m) => m.default as CommandDef),
+  logout: () => import("./logout.ts").then((m) => m.default as CommandDef),
+  whoami: () => import("./whoami.ts").then((m) => m.default as CommandDef),
   "acp-agent": () => import("./acp-agent.ts").then((m) => m.default as CommandDef),
   run: () => import("./run.ts").then((m) => m.default as CommandDef),
   repl: () => import("./repl.ts").then((m) => m.default as CommandDef),

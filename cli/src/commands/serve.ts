@@ -46,6 +46,8 @@ export default defineCommand({
       host: config.server.host,
       port: config.server.port,
       databaseUrl: config.server.database_url,
+      publicUrl: config.server.public_url,
+      auth: config.auth,
     });
     process.stdout.write(`loom server listening on ${server.url} (database ${server.database})\n`);
     await new Promise<void>((resolve) => {

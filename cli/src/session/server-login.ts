@@ -14,6 +14,11 @@ export function loginInputProblem(server: string, token: string): string | undef
   // mistake to report here, not a confusing network error later.
   if (!/^lt_[A-Za-z0-9_-]+$/.test(token))
     return "the token must look like lt_… (from `loom admin token create` on the server)";
+  return serverUrlProblem(server);
+}
+
+/** Why `server` is not a usable server URL, else undefined. */
+export function serverUrlProblem(server: string): string | undefined {
   let url: URL;
   try {
     url = new URL(server);

@@ -167,6 +167,26 @@ describe("environment", () => {
     expect(config.log.level).toBe("info");
   });
 
+  test("the server's sign-in: [auth.smtp] from LOOM_AUTH__SMTP__URL, [server] public_url; never from a workspace", () => {
+    const { options } = fixture({
+      user: '[auth.oauth.okta]\ntype = "oidc"\nclient_id = "loom"\nissuer = "https://okta.example"\n',
+    });
+    const { config } = loadConfig(
+      options({
+        env: {
+          LOOM_AUTH__SMTP__URL: "smtp://127.0.0.1:2525",
+          LOOM_SERVER__PUBLIC_URL: "https://loom.example",
+        },
+      }),
+    );
+    expect(config.auth.smtp).toEqual({ url: "smtp://127.0.0.1:2525" });
+    expect(config.auth.open_signup).toBe(true);
+    expect(config.auth.oauth.okta).toMatchObject({ type: "oidc", issuer: "https://okta.example" });
+    expect(config.server.public_url).toBe("https://loom.example");
+    const ws = fixture({ workspace: '[auth.smtp]\nurl = "smtp://evil.example:25"\n' });
+    expect(loadError(ws.options()).message).toContain("auth: not allowed in a workspace config");
+  });
+
   test("provider variables fill providers.*, LOOM_PROVIDERS__ overrides them, keys are Secrets", () => {
     const { options } = fixture({ user: '[providers.anthropic]\nbase_url = "https://file.example"\n' });
     const { config, sources } = loadConfig(
@@ -276,7 +296,7 @@ describe("errors", () => {
     const { paths, options } = fixture({ user: "[zzz]\na = 1\n" });
     const e = loadError(options());
     expect(e.message).toBe(
-      `${paths.user}: zzz: unknown key (known keys: agent, providers, server, log, plugins, git, tools, mcp, sandbox, hooks, subagents)`,
+      `${paths.user}: zzz: unknown key (known keys: agent, providers, server, auth, log, plugins, git, tools, mcp, sandbox, hooks, subagents)`,
     );
   });
 

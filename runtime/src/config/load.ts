@@ -125,6 +125,8 @@ function rejectUntrustedKeys(values: Table, path: string): void {
   const server = values.server;
   if (isTable(server) && "url" in server) bad.push("server.url");
   if (isTable(server) && "database_url" in server) bad.push("server.database_url");
+  // The server's sign-in (mail relay, OAuth client secrets) belongs to its operator.
+  if ("auth" in values) bad.push("auth");
   // An MCP server is a command Loom starts (or a URL it sends headers to): the user's choice, not a repository's.
   if ("mcp" in values) bad.push("mcp");
   // Hooks are commands Loom runs, unsandboxed, on every tool call: the user's choice too.

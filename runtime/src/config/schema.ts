@@ -62,6 +62,43 @@ export const ServerConfig = Type.Object(
      * (or `LOOM_SERVER_DATABASE_URL_FILE`, a file holding it) and `loom serve --database`.
      */
     database_url: Type.Optional(Type.String({ minLength: 1 })),
+    /** `loom serve`: the URL people reach the server at (links in mail, OAuth redirects, the CSRF origin, Secure cookies). */
+    public_url: Type.Optional(Type.String({ pattern: "^https?://" })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** One sign-in provider of `loom serve` (`[auth.oauth.<name>]`): GitHub, Google or any OIDC issuer. */
+export const OAuthProviderConfig = Type.Object(
+  {
+    type: Type.Union([Type.Literal("github"), Type.Literal("google"), Type.Literal("oidc")]),
+    client_id: Type.String({ minLength: 1 }),
+    client_secret: Type.Optional(Type.String({ minLength: 1 })),
+    /** OIDC: the issuer URL (its `/.well-known/openid-configuration` is read). Google's is built in. */
+    issuer: Type.Optional(Type.String({ pattern: "^https?://" })),
+    /** The button's text; default the name. */
+    display_name: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Sign-in for `loom serve`: SMTP for magic links, OAuth/OIDC providers. */
+export const AuthConfig = Type.Object(
+  {
+    smtp: Type.Optional(
+      Type.Object(
+        {
+          /** `smtp://host:port` or `smtps://user:pass@host:465`. */
+          url: Type.String({ pattern: "^smtps?://" }),
+          /** The sender; default `Loom <loom@localhost>`. */
+          from: Type.Optional(Type.String({ minLength: 3 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** A magic link for an address with no account creates one; false: existing accounts only. */
+    open_signup: Type.Boolean({ default: true }),
+    oauth: Type.Record(Type.String({ pattern: "^[a-z0-9_-]+$" }), OAuthProviderConfig, { default: {} }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -238,6 +275,7 @@ export const ConfigSchema = Type.Object(
     agent: AgentConfig,
     providers: Type.Record(Type.String(), ProviderConfig, { default: {} }),
     server: ServerConfig,
+    auth: AuthConfig,
     log: LogConfig,
     plugins: PluginsConfig,
     git: GitConfig,

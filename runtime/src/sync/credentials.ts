@@ -65,3 +65,19 @@ export function writeCredentials(
   chmodSync(path, 0o600);
   return path;
 }
+
+/** The server URLs that have saved credentials. */
+export function credentialServers(env: Env = process.env): string[] {
+  return Object.keys(read(env).servers);
+}
+
+/** Forgets the credentials for one server; false when there were none. */
+export function deleteCredentials(serverUrl: string, env: Env = process.env): boolean {
+  const file = read(env);
+  const key = normalizeServerUrl(serverUrl);
+  if (!(key in file.servers)) return false;
+  delete file.servers[key];
+  writeFileAtomic(credentialsPath(env), `${JSON.stringify(file, null, 2)}\n`);
+  chmodSync(credentialsPath(env), 0o600);
+  return true;
+}

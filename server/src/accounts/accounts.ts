@@ -2,6 +2,8 @@
  * Everything about people and access that lives in the database, written once over a `SqlRunner`
  * so SQLite and Postgres share it: users and roles, sessions, orgs and teams, API keys, the audit log.
  */
+import { createDeviceCodeStore } from "../auth/device-code-store.ts";
+import { createMagicLinkStore } from "../auth/magic-link-store.ts";
 import type { SqlRunner } from "../db/sql-runner.ts";
 import { createApiKeyStore } from "./api-keys.ts";
 import { createAuditLog } from "./audit.ts";
@@ -22,6 +24,9 @@ export function createAccounts(db: SqlRunner, clock: () => Date) {
     async threadScope(threadId: string, orgId: string | null, teamId: string | null): Promise<void> {
       await db.run("UPDATE threads SET org_id = ?, team_id = ? WHERE id = ?", [orgId, teamId, threadId]);
     },
+    /** Sign-in methods' own state (`auth/device-code-store.ts`, `auth/magic-link-store.ts`). */
+    deviceCodes: createDeviceCodeStore(db, clock),
+    magicLinks: createMagicLinkStore(db, clock),
   };
 }
 

@@ -10,6 +10,7 @@ import m003 from "../../migrations/003_threads_fts_rowid.sql" with { type: "text
 import m004 from "../../migrations/004_threads_fts_contentless.sql" with { type: "text" };
 import m005 from "../../migrations/005_rate_limits.sql" with { type: "text" };
 import m006 from "../../migrations/006_accounts.sql" with { type: "text" };
+import m007 from "../../migrations/007_sign_in.sql" with { type: "text" };
 import m008 from "../../migrations/008_threads_fts_pending.sql" with { type: "text" };
 
 export const BUNDLED_MIGRATIONS: Readonly<Record<string, string>> = {
@@ -20,5 +21,6 @@ export const BUNDLED_MIGRATIONS: Readonly<Record<string, string>> = {
   "004_threads_fts_contentless.sql": m004,
   "005_rate_limits.sql": m005,
   "006_accounts.sql": m006,
+  "007_sign_in.sql": m007,
   "008_threads_fts_pending.sql": m008,
 };

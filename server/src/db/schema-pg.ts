@@ -81,3 +81,5 @@ export const apiKeys = pgTwin(one.apiKeys);
 export const auditLog = pgTwin(one.auditLog);
 export const shareLinks = pgTwin(one.shareLinks);
 export const supportGrants = pgTwin(one.supportGrants);
+export const deviceCodes = pgTwin(one.deviceCodes);
+export const magicLinks = pgTwin(one.magicLinks);

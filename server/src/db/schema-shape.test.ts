@@ -14,8 +14,10 @@ describe("one schema on both databases", () => {
     expect(Object.keys(lite).sort()).toEqual([
       "api_keys",
       "audit_log",
+      "device_codes",
       "invitations",
       "join_requests",
+      "magic_links",
       "org_members",
       "orgs",
       "rate_limits",

@@ -272,3 +272,35 @@ export const supportGrants = sqliteTable(
   },
   (t) => [index("support_grants_thread").on(t.threadId)],
 );
+
+/**
+ * Device-code sign-in (RFC 8628): the CLI holds `device_code` (stored as sha256), the person types
+ * `user_code` after signing in in a browser. `status`: pending → approved (with `user_id`) or denied;
+ * consumed once the CLI has its session. `interval_s` grows on `slow_down`.
+ */
+export const deviceCodes = sqliteTable("device_codes", {
+  id: text("id").primaryKey(),
+  hash: text("hash").notNull().unique(),
+  userCode: text("user_code").notNull().unique(),
+  status: text("status").notNull(),
+  userId: text("user_id"),
+  clientName: text("client_name"),
+  intervalS: text("interval_s").notNull(),
+  lastPollAt: text("last_poll_at"),
+  createdAt: text("created_at").notNull(),
+  expiresAt: text("expires_at").notNull(),
+});
+
+/** Magic sign-in links: the token is stored as sha256, single use, 10 minutes. */
+export const magicLinks = sqliteTable(
+  "magic_links",
+  {
+    id: text("id").primaryKey(),
+    hash: text("hash").notNull().unique(),
+    email: text("email").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+  },
+  (t) => [index("magic_links_email").on(t.email)],
+);

@@ -1,0 +1,33 @@
+/** `loom whoami [--server <url>]`: who the saved credentials sign in as. */
+import { isLoomError } from "@loom/runtime/errors";
+import { defineCommand } from "citty";
+import { ExitError, UsageError } from "../cli.ts";
+
+export default defineCommand({
+  meta: { name: "whoami", description: "Show who you are logged in as on a Loom team server" },
+  args: {
+    server: { type: "string", description: "Server URL (default [server] url, or the one logged in to)" },
+  },
+  async run({ args }) {
+    const { pickServer, whoAmI } = await import("../session/server-account.ts");
+    const { loadConfig } = await import("@loom/runtime/config");
+    let base: string;
+    try {
+      base = pickServer(args.server, loadConfig({}).config.server.url, process.env);
+    } catch (e) {
+      if (isLoomError(e)) throw new UsageError(e.message);
+      throw e;
+    }
+    try {
+      const me = await whoAmI(base, process.env);
+      const name = me.email ?? me.displayName ?? me.userId;
+      const roles = me.roles.length ? ` [${me.roles.join(", ")}]` : "";
+      const imp = me.impersonatedBy ? ` (impersonated by ${me.impersonatedBy})` : "";
+      process.stdout.write(`${name} (${me.userId}) on ${me.base}${roles}${imp}\n`);
+    } catch (e) {
+      if (!isLoomError(e)) throw e;
+      process.stderr.write(`loom: ${e.message}\n`);
+      throw new ExitError(1);
+    }
+  },
+});
