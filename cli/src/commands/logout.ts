@@ -2,22 +2,14 @@
 import { isLoomError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
 import { UsageError } from "../cli.ts";
+import { accountServer, serverArg } from "./account-server.ts";
 
 export default defineCommand({
   meta: { name: "logout", description: "Log out of a Loom team server (revoke and forget the token)" },
-  args: {
-    server: { type: "string", description: "Server URL (default [server] url, or the one logged in to)" },
-  },
+  args: serverArg,
   async run({ args }) {
-    const { logout, pickServer } = await import("../session/server-account.ts");
-    const { loadConfig } = await import("@loom/runtime/config");
-    let base: string;
-    try {
-      base = pickServer(args.server, loadConfig({}).config.server.url, process.env);
-    } catch (e) {
-      if (isLoomError(e)) throw new UsageError(e.message);
-      throw e;
-    }
+    const { logout } = await import("../session/server-account.ts");
+    const base = await accountServer(args.server);
     try {
       const { revoked } = await logout(base, process.env);
       process.stdout.write(

@@ -1,23 +1,15 @@
 /** `loom whoami [--server <url>]`: who the saved credentials sign in as. */
 import { isLoomError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
-import { ExitError, UsageError } from "../cli.ts";
+import { ExitError } from "../cli.ts";
+import { accountServer, serverArg } from "./account-server.ts";
 
 export default defineCommand({
   meta: { name: "whoami", description: "Show who you are logged in as on a Loom team server" },
-  args: {
-    server: { type: "string", description: "Server URL (default [server] url, or the one logged in to)" },
-  },
+  args: serverArg,
   async run({ args }) {
-    const { pickServer, whoAmI } = await import("../session/server-account.ts");
-    const { loadConfig } = await import("@loom/runtime/config");
-    let base: string;
-    try {
-      base = pickServer(args.server, loadConfig({}).config.server.url, process.env);
-    } catch (e) {
-      if (isLoomError(e)) throw new UsageError(e.message);
-      throw e;
-    }
+    const { whoAmI } = await import("../session/server-account.ts");
+    const base = await accountServer(args.server);
     try {
       const me = await whoAmI(base, process.env);
       const name = me.email ?? me.displayName ?? me.userId;
