@@ -42,6 +42,8 @@ test("migrate-db copies a SQLite server into Postgres and verifies it; rerunning
         .filter(Boolean)
         .map((l) => l.replace(/sha256 \w+/, "sha256 …")),
     ).toEqual([
+      "users\t1 rows\tsha256 …\tverified",
+      "user_roles\t1 rows\tsha256 …\tverified",
       "tokens\t1 rows\tsha256 …\tverified",
       "threads\t0 rows\tsha256 …\tverified",
       "usage\t0 rows\tsha256 …\tverified",

@@ -36,6 +36,8 @@ interface Ctx {
   session2: string;
   key3: string;
   invite: string;
+  /** Fresh device-login user codes, one taken by each call of auth.device.approve. */
+  userCodes: string[];
 }
 interface Case {
   method: string;
@@ -55,6 +57,66 @@ const CASES: Record<string, Case> = {
   "ops.metrics": { method: "GET", path: () => "/metrics", right: "carol", other: "own", open: true },
   "auth.me": { method: "GET", path: () => "/api/auth/me", right: "carol", other: "own" },
   "auth.logout": { method: "POST", path: () => "/api/auth/logout", right: "carol", other: "own" },
+  // Sign-in methods: open routes (they are how one gets credentials); their own tests are in auth/.
+  "auth.providers": {
+    method: "GET",
+    path: () => "/api/auth/providers",
+    right: "carol",
+    other: "own",
+    open: true,
+  },
+  "auth.device.code": {
+    method: "POST",
+    path: () => "/api/auth/device/code",
+    right: "carol",
+    other: "own",
+    open: true,
+  },
+  "auth.device.token": {
+    method: "POST",
+    path: () => "/api/auth/device/token",
+    body: () => ({ device_code: "unknown" }),
+    right: "carol",
+    other: "own",
+    open: true,
+  },
+  "auth.magicLink.request": {
+    method: "POST",
+    path: () => "/api/auth/magic-link",
+    body: () => ({ email: "nobody@example.com" }),
+    right: "carol",
+    other: "own",
+    open: true,
+  },
+  "auth.magicLink.verify": {
+    method: "GET",
+    path: () => "/api/auth/magic-link/verify?token=unknown",
+    right: "carol",
+    other: "own",
+    open: true,
+  },
+  "auth.oauth.start": {
+    method: "GET",
+    path: () => "/api/auth/oauth/none/start",
+    right: "carol",
+    other: "own",
+    open: true,
+  },
+  "auth.oauth.callback": {
+    method: "GET",
+    path: () => "/api/auth/oauth/none/callback",
+    right: "carol",
+    other: "own",
+    open: true,
+  },
+  // A signed-in person approves a code: a stranger approving a code of their own sees nothing of carol's.
+  "auth.device.approve": {
+    method: "POST",
+    path: () => "/api/auth/device/approve",
+    body: (c) => ({ user_code: c.userCodes.shift() ?? "none" }),
+    right: "carol",
+    other: "own",
+  },
   "auth.sessions.list": { method: "GET", path: () => "/api/auth/sessions", right: "carol", other: "own" },
   "auth.sessions.revoke": {
     method: "DELETE",
@@ -261,7 +323,13 @@ forEachBackend(({ kind, testApp }) => {
       const t2 = sampleThread({ title: MARK, visibility: "private" });
       for (const t of [t1, t2])
         expect((await h.call("PUT", `/api/threads/${t.id}`, { token: carol, body: t })).status).toBe(201);
+      const userCodes: string[] = [];
+      for (let i = 0; i < 4; i++)
+        userCodes.push(
+          ((await (await h.call("POST", "/api/auth/device/code")).json()) as { user_code: string }).user_code,
+        );
       const ctx: Ctx = {
+        userCodes,
         carol,
         alice: h.alice,
         thread: t1.id,

@@ -87,6 +87,8 @@ describe("loom admin migrate-db", () => {
     const url = await createTestDatabase();
     const first = await migrateDb({ from: `sqlite:${path}`, to: url, batch: 2 });
     expect(first.map((r) => [r.table, r.rows, r.ok])).toEqual([
+      ["users", 3, true],
+      ["user_roles", 1, true],
       ["tokens", 3, true],
       ["threads", 4, true],
       ["usage", 2, true],

@@ -27,6 +27,9 @@ type Row = Record<string, string | number | null>;
 
 /** Each table's key and columns, as both databases name them (the one schema). */
 const TABLES: { table: string; key: string[]; columns: string[] }[] = [
+  // Users first: a token, a thread or usage names its user (token lookups join users).
+  { table: "users", key: ["id"], columns: ["id", "email", "display_name", "created_at", "disabled_at"] },
+  { table: "user_roles", key: ["user_id", "role"], columns: ["user_id", "role"] },
   {
     table: "tokens",
     key: ["id"],
@@ -55,6 +58,8 @@ const TABLES: { table: string; key: string[]; columns: string[] }[] = [
       "updated_at",
       "deleted_at",
       "body",
+      "org_id",
+      "team_id",
     ],
   },
   {
@@ -122,7 +127,7 @@ export async function migrateDb(o: { from: string; to: string; batch?: number })
           await tx.unsafe(
             `INSERT INTO ${t.table} (${t.columns.join(", ")}${extra})
              SELECT *${extraValue} FROM unnest(${params})
-             ON CONFLICT (${t.key.join(", ")}) DO UPDATE SET ${updates}`,
+             ON CONFLICT (${t.key.join(", ")}) ${updates ? `DO UPDATE SET ${updates}` : "DO NOTHING"}`,
             arrays,
           );
           if (t.table === "threads") await reindex(tx, chunk);
