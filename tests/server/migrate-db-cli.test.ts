@@ -45,8 +45,19 @@ test("migrate-db copies a SQLite server into Postgres and verifies it; rerunning
       "users\t1 rows\tsha256 …\tverified",
       "user_roles\t1 rows\tsha256 …\tverified",
       "tokens\t1 rows\tsha256 …\tverified",
+      "orgs\t0 rows\tsha256 …\tverified",
+      "org_members\t0 rows\tsha256 …\tverified",
+      "teams\t0 rows\tsha256 …\tverified",
+      "team_members\t0 rows\tsha256 …\tverified",
       "threads\t0 rows\tsha256 …\tverified",
       "usage\t0 rows\tsha256 …\tverified",
+      "api_keys\t0 rows\tsha256 …\tverified",
+      "sessions\t0 rows\tsha256 …\tverified",
+      "share_links\t0 rows\tsha256 …\tverified",
+      "support_grants\t0 rows\tsha256 …\tverified",
+      "invitations\t0 rows\tsha256 …\tverified",
+      "join_requests\t0 rows\tsha256 …\tverified",
+      "audit_log\t0 rows\tsha256 …\tverified",
     ]);
   }
   const pg = { ...lite, LOOM_SERVER_DB_PATH: "", LOOM_SERVER_DATABASE_URL: url };

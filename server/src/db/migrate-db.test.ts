@@ -34,6 +34,7 @@ async function answers(backend: Backend, tokens: string[], ids: string[]) {
     out.push(await get("/api/threads/search?q=parser", t));
     out.push(await get("/api/threads/search?q=tokeni*", t));
     out.push(await get("/api/usage", t));
+    out.push(await get("/api/orgs", t));
     for (const id of ids) out.push(await get(`/api/threads/${id}`, t));
   }
   return out;
@@ -79,8 +80,22 @@ describe("loom admin migrate-db", () => {
       { provider: "openai", model: "made-up", inputTokens: 3, outputTokens: 4 },
     );
     await lite.usage.flush();
+    // An org with a member and an API key (the account tables travel too).
+    const app = createApp({ backend: lite, log: silentLogger, clock });
+    const post = async (path: string, body: unknown) =>
+      app.handle(
+        new Request(`http://loom${path}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${alice.token}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
+    expect((await post("/api/orgs", { slug: "acme" })).status).toBe(201);
+    const keyRes = await post("/api/orgs/acme/api-keys", { name: "ci", scopes: ["threads:read"] });
+    expect(keyRes.status).toBe(201);
+    const { key } = (await keyRes.json()) as { key: string };
     const ids = threads.map((t) => t.id);
-    const tokens = [alice.token, bob.token, gone.token];
+    const tokens = [alice.token, bob.token, gone.token, key];
     const before = await answers(lite, tokens, ids);
     db.$client.close();
 
@@ -90,8 +105,19 @@ describe("loom admin migrate-db", () => {
       ["users", 3, true],
       ["user_roles", 1, true],
       ["tokens", 3, true],
+      ["orgs", 1, true],
+      ["org_members", 1, true],
+      ["teams", 0, true],
+      ["team_members", 0, true],
       ["threads", 4, true],
       ["usage", 2, true],
+      ["api_keys", 1, true],
+      ["sessions", 0, true],
+      ["share_links", 0, true],
+      ["support_grants", 0, true],
+      ["invitations", 0, true],
+      ["join_requests", 0, true],
+      ["audit_log", 2, true],
     ]);
     const second = await migrateDb({ from: `sqlite:${path}`, to: url });
     expect(second).toEqual(first);

@@ -44,6 +44,8 @@ const TABLES: { table: string; key: string[]; columns: string[] }[] = [
       "rate_limit_per_minute",
     ],
   },
+  ...["orgs:id:slug,name,created_at,created_by", "org_members:org_id,user_id:role,created_at"].map(textTable),
+  ...["teams:id:org_id,slug,name,created_at", "team_members:team_id,user_id:role,created_at"].map(textTable),
   {
     table: "threads",
     key: ["id"],
@@ -77,7 +79,23 @@ const TABLES: { table: string; key: string[]; columns: string[] }[] = [
       "cost_usd",
     ],
   },
+  ...[
+    "api_keys:id:org_id,name,hash,scopes,created_by,created_at,last_used_at,revoked_at",
+    "sessions:id:hash,user_id,kind,created_at,last_used_at,expires_at,ip,user_agent,revoked_at,impersonator_id",
+    "share_links:id:thread_id,hash,created_by,created_at,expires_at,revoked_at",
+    "support_grants:id:thread_id,granted_by,created_at,expires_at,revoked_at",
+    "invitations:id:org_id,email,role,hash,invited_by,created_at,expires_at,accepted_at,revoked_at",
+    "join_requests:id:org_id,user_id,created_at,decision,decided_by,decided_at",
+    "audit_log:id:at,actor_id,impersonator_id,action,target_type,target_id,org_id,ip,detail",
+  ].map(textTable),
 ];
+
+/** `table:key1,key2:other,columns` for a table of text columns only (the account tables). */
+function textTable(spec: string): { table: string; key: string[]; columns: string[] } {
+  const [table = "", key = "", rest = ""] = spec.split(":");
+  const keys = key.split(",");
+  return { table, key: keys, columns: [...keys, ...rest.split(",")] };
+}
 
 const INTEGER = new Set(["rate_limit_per_minute", "version", "requests", "input_tokens", "output_tokens"]);
 
