@@ -21,47 +21,15 @@ import { createPgTokenStore } from "@loom/server/pg-tokens";
 import { startServer } from "@loom/server/serve";
 import { createToken } from "@loom/server/tokens";
 import { startFakeUpstream } from "../tests/fixtures/fake-upstream/server.ts";
+import { textSource } from "./fixtures/thread-text.ts";
 import { type BenchResult, percentile } from "./types.ts";
 
 const THREADS = 10_000;
 const WRITERS = 8;
 const PUTS_PER_WRITER = 40;
 const SEARCHES = 200;
-const BODY_BYTES = 15_000;
 const DEADLINE_MS = 180_000;
 
-/** Skewed (Zipf-like) words from a fixed vocabulary, composed from a pool of blocks: cheap to make. */
-function textSource(seed: number) {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
-  const letters = "etaoinshrdlucmfwypvbgkjqxz";
-  const vocab = Array.from({ length: 5000 }, () => {
-    let w = "";
-    for (let i = 3 + (next() % 7); i > 0; i--) w += letters[next() % 26];
-    return w;
-  });
-  const block = (bytes: number) => {
-    const out: string[] = [];
-    for (let len = 0; len < bytes; ) {
-      const r = next() / 2 ** 32;
-      const w = vocab[Math.floor(r * r * r * vocab.length)] ?? "x";
-      out.push(w);
-      len += w.length + 1;
-    }
-    return out.join(" ");
-  };
-  const pool = Array.from({ length: 97 }, () => block(BODY_BYTES / 6));
-  return {
-    text: (i: number, m: number, v: number) => `${pool[(i * 31 + m * 7 + v) % pool.length]} t${i}m${m} v${v}`,
-    /** A word of middling frequency (a realistic query). */
-    word: (k: number) => vocab[200 + ((k * 37) % 2000)] ?? "x",
-  };
-}
 type Source = ReturnType<typeof textSource>;
 
 const idOf = (i: number) => `T-00000000-0000-7000-8000-${i.toString(16).padStart(12, "0")}`;

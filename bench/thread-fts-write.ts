@@ -22,48 +22,14 @@ import {
   searchConnection,
 } from "@loom/server/search-index";
 import { createToken } from "@loom/server/tokens";
+import { textSource } from "./fixtures/thread-text.ts";
 import { type BenchResult, percentile } from "./types.ts";
 
 const WRITERS = 8;
 const PUTS_PER_WRITER = 40;
-const BODY_BYTES = 15_000;
 const DEADLINE_MS = 120_000;
 
-/**
- * Conversation-like text: words from a fixed vocabulary with a skewed (Zipf-like) frequency, as real
- * messages have. Seeding builds a pool of blocks once and composes threads from it, so it spends its
- * time in SQLite, not in generating text.
- */
-function textSource(seed: number) {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
-  const letters = "etaoinshrdlucmfwypvbgkjqxz";
-  const vocab = Array.from({ length: 5000 }, () => {
-    let w = "";
-    for (let i = 3 + (next() % 7); i > 0; i--) w += letters[next() % 26];
-    return w;
-  });
-  const block = (bytes: number) => {
-    const out: string[] = [];
-    for (let len = 0; len < bytes; ) {
-      const r = next() / 2 ** 32;
-      const w = vocab[Math.floor(r * r * r * vocab.length)] ?? "x";
-      out.push(w);
-      len += w.length + 1;
-    }
-    return out.join(" ");
-  };
-  const pool = Array.from({ length: 97 }, () => block(BODY_BYTES / 6));
-  /** Message `m` of thread `i`, version `v`: pooled text plus words only this thread has. */
-  return (i: number, m: number, v: number) => `${pool[(i * 31 + m * 7 + v) % pool.length]} t${i}m${m} v${v}`;
-}
-
-type Text = ReturnType<typeof textSource>;
+type Text = ReturnType<typeof textSource>["text"];
 
 function thread(id: string, i: number, text: Text, version: number): Thread {
   const messages: Thread["messages"] = [];
@@ -92,7 +58,7 @@ function seed(path: string, count: number): { token: string; userId: string } {
   const db = openDb(path);
   const { token, userId } = createToken(db, { name: "bench" });
   const sqlite: Database = db.$client;
-  const text = textSource(42);
+  const text = textSource(42).text;
   const row = sqlite.prepare(
     `INSERT INTO threads (id, owner_id, version, workspace, title, visibility, created_at, updated_at, body, fts_rowid)
      VALUES (?, ?, 1, ?, ?, 'team', ?, ?, ?, ?)`,
@@ -223,7 +189,7 @@ async function measure(count: number): Promise<{
     const healthUnderLoad: number[] = [];
     let writing = true;
     const writer = async (w: number) => {
-      const text = textSource(1000 + w);
+      const text = textSource(1000 + w).text;
       // Each writer owns a spread of threads (as 8 users would), updating each with fresh text.
       const mine = Array.from(
         { length: PUTS_PER_WRITER },
