@@ -89,7 +89,11 @@ export function joinRequestRoutes(resolvers: PrincipalResolver[], kit: AuthKit) 
           targetType: "user",
           targetId: jr.userId,
           orgId: org.id,
-          detail: { via: "join_request", requestId: jr.id, ...(decision === "approved" ? { role: "member" } : {}) },
+          detail: {
+            via: "join_request",
+            requestId: jr.id,
+            ...(decision === "approved" ? { role: "member" } : {}),
+          },
         });
         return jr;
       },

@@ -10,7 +10,9 @@ export const Org = t.Object({
   createdBy: t.String(),
 });
 export const OrgParams = t.Object({ org: t.String({ maxLength: 100 }) });
-export const OrgRoleT = t.Union(ORG_ROLES.map((r) => t.Literal(r)) as [ReturnType<typeof t.Literal<OrgRole>>]);
+export const OrgRoleT = t.Union(
+  ORG_ROLES.map((r) => t.Literal(r)) as [ReturnType<typeof t.Literal<OrgRole>>],
+);
 export const TeamRoleT = t.Union(
   TEAM_ROLES.map((r) => t.Literal(r)) as [ReturnType<typeof t.Literal<TeamRole>>],
 );

@@ -55,7 +55,11 @@ export function teamRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
         body: t.Object({ slug: Slug, name: t.Optional(t.String({ minLength: 1, maxLength: 100 })) }),
         parse: "json",
         response: { 201: Team },
-        detail: { summary: "Create a team in an org", operationId: "team.create", ...access("ManageOrg", "org") },
+        detail: {
+          summary: "Create a team in an org",
+          operationId: "team.create",
+          ...access("ManageOrg", "org"),
+        },
       },
     )
     .get(

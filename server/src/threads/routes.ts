@@ -108,7 +108,8 @@ export function threadRoutes(opts: {
     if (!row || row.deletedAt) throw notFound(id);
     // Support grants are looked up only for support staff reading: nobody else gains from one.
     const support = action === "thread.read" && isSupport(principal) && (await opts.supportAccess?.(id));
-    if (!canAccessThread(principal, action, { ...row, sharedWithSupport: support === true })) throw notFound(id);
+    if (!canAccessThread(principal, action, { ...row, sharedWithSupport: support === true }))
+      throw notFound(id);
     return row;
   };
 
