@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouterHistory } from "vue-router";
 import { getToken } from "./api/session.ts";
+import { orgRoutes } from "./pages/org/routes.ts";
 import SignIn from "./pages/SignIn.vue";
 import Threads from "./pages/Threads.vue";
 
@@ -12,6 +13,7 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
       { path: "/threads", component: Threads, meta: { title: "Threads" } },
       // Markdown and highlighting load with the first thread opened, not with the first page.
       { path: "/threads/:id", component: () => import("./pages/ThreadView.vue"), meta: { title: "Thread" } },
+      ...orgRoutes,
       {
         path: "/:rest(.*)*",
         component: () => import("./pages/NotFound.vue"),

@@ -13,7 +13,7 @@ import { authPlugin } from "../auth/plugin.ts";
 import { type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
 import { orgGuard } from "./org-guard.ts";
-import { Org, OrgParams, OrgRoleT as Role } from "./schemas.ts";
+import { Org, OrgParams, Person, OrgRoleT as Role } from "./schemas.ts";
 
 const ScopeT = t.Union(SCOPES.map((s) => t.Literal(s)) as [ReturnType<typeof t.Literal<Scope>>]);
 const ApiKey = t.Object({
@@ -91,6 +91,9 @@ export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
       {
         auth: true,
         params: OrgParams,
+        response: t.Object({
+          items: t.Array(t.Composite([Person, t.Object({ role: t.String(), createdAt: t.String() })])),
+        }),
         detail: { summary: "Members of an org", operationId: "org.members.list", ...access("Read", "org") },
       },
     )

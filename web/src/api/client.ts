@@ -70,3 +70,60 @@ export async function apiGet<P extends GetPaths>(
   }
   return (await res.json()) as GetResult<P>;
 }
+
+type SendMethod = "post" | "put" | "delete";
+type SendPaths<M extends SendMethod> = {
+  [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never;
+}[keyof paths];
+type SendOp<M extends SendMethod, P extends SendPaths<M>> = paths[P][M];
+type BodyOf<O> = O extends { requestBody?: infer R }
+  ? [NonNullable<R>] extends [never]
+    ? never
+    : NonNullable<R> extends { content: { "application/json": infer B } }
+      ? B
+      : never
+  : never;
+type Created<O> = O extends { responses: { 201: { content: { "application/json": infer T } } } }
+  ? T
+  : O extends { responses: { 200: { content: { "application/json": infer T } } } }
+    ? T
+    : undefined;
+
+export type SendOptions<M extends SendMethod, P extends SendPaths<M>> = ([PathOf<SendOp<M, P>>] extends [
+  never,
+]
+  ? { path?: undefined }
+  : { path: PathOf<SendOp<M, P>> }) &
+  ([BodyOf<SendOp<M, P>>] extends [never] ? { body?: undefined } : { body: BodyOf<SendOp<M, P>> });
+
+export type SendResult<M extends SendMethod, P extends SendPaths<M>> = Created<SendOp<M, P>>;
+
+/** POST/PUT/DELETE with a typed JSON body; the answer's body (201 or 200), undefined for 204. */
+export async function apiSend<M extends SendMethod, P extends SendPaths<M>>(
+  method: M,
+  path: P,
+  opts: SendOptions<M, P>,
+  init: { token?: string | null; fetch?: typeof fetch } = {},
+): Promise<SendResult<M, P>> {
+  const o = opts as { path?: Record<string, string>; body?: unknown };
+  const token = init.token === undefined ? getToken() : init.token;
+  const res = await (init.fetch ?? fetch)(fillPath(path, o.path), {
+    method: method.toUpperCase(),
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(o.body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: o.body === undefined ? undefined : JSON.stringify(o.body),
+  });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as {
+      error?: { code?: string; message?: string };
+    } | null;
+    throw new ApiError(
+      res.status,
+      body?.error?.code ?? "HTTP_ERROR",
+      body?.error?.message ?? `${res.status} ${res.statusText}`,
+    );
+  }
+  return (res.status === 204 ? undefined : await res.json()) as SendResult<M, P>;
+}
