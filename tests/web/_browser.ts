@@ -52,22 +52,38 @@ export function buildWeb(outDir: string): void {
   if (p.exitCode !== 0) throw new Error(`vite build failed: ${p.stderr.toString().slice(0, 2000)}`);
 }
 
+let sharedDist: string | undefined;
+/**
+ * One fresh build per test process: the browser test files (run in one `bun test` process) serve the
+ * same build instead of each paying for Vite. Removed when the process exits.
+ */
+function webBuild(): string {
+  if (sharedDist && existsSync(join(sharedDist, "index.html"))) return sharedDist;
+  const dist = mkdtempSync(join(tmpdir(), "loom-web-dist-"));
+  buildWeb(dist);
+  process.once("exit", () => rmSync(dist, { recursive: true, force: true }));
+  sharedDist = dist;
+  return dist;
+}
+
 export async function startWebServer() {
   const dir = mkdtempSync(join(tmpdir(), "loom-web-"));
-  buildWeb(join(dir, "dist"));
+  const dist = webBuild();
   const server = await startServer({
     port: 0,
     dbPath: join(dir, "server.db"),
     env: { HOME: dir, XDG_DATA_HOME: dir },
     logSink: () => {},
-    web: webAssetsFromDir(join(dir, "dist")),
+    web: webAssetsFromDir(dist),
   });
   const token = createToken(server.db, { name: "ada" }).token;
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
     url: server.url,
     token,
-    distDir: join(dir, "dist"),
+    distDir: dist,
+    /** Users, orgs, sessions of this server (to seed accounts the way sign-in would). */
+    backend: server.backend,
     async put(t: Thread) {
       const res = await fetch(`${server.url}/api/threads/${t.id}`, {
         method: "PUT",

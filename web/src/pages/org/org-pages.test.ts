@@ -190,6 +190,18 @@ describe("org admin pages", () => {
     await wrapper.get("form").trigger("submit");
     await until(() => wrapper.findAll(".audit-row").every((r) => r.text().includes("org.join")));
     expect(wrapper.findAll(".audit-row")).toHaveLength(2); // jo by request, ivy by invitation
+    // By actor: a member is picked by name and shown by name and address.
+    await wrapper.get("#audit-action").setValue("");
+    await until(() => wrapper.findAll("#audit-actor option").some((o) => o.text() === "Ivy"));
+    const ivyId = wrapper
+      .findAll("#audit-actor option")
+      .find((o) => o.text() === "Ivy")
+      ?.attributes("value");
+    await wrapper.get("#audit-actor").setValue(ivyId);
+    await wrapper.get("form").trigger("submit");
+    await until(() => wrapper.findAll(".audit-row").length === 1);
+    expect(wrapper.get(".audit-row").text()).toContain("Ivy <ivy@example.com>");
+    expect(wrapper.get(".audit-row").text()).toContain("org.join");
     wrapper.unmount();
   });
 
