@@ -47,7 +47,13 @@ export function buildWeb(outDir: string): void {
       "--logLevel",
       "error",
     ],
-    { cwd: join(root, "web"), stdout: "pipe", stderr: "pipe" },
+    // `bun test` sets NODE_ENV=test, which would give Vue's development build: test what ships.
+    {
+      cwd: join(root, "web"),
+      env: { ...process.env, NODE_ENV: "production" },
+      stdout: "pipe",
+      stderr: "pipe",
+    },
   );
   if (p.exitCode !== 0) throw new Error(`vite build failed: ${p.stderr.toString().slice(0, 2000)}`);
 }
