@@ -52,8 +52,8 @@ async function axe(page: Page, label: string) {
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 
-/** Asks for a link on the sign-in page `page` is at, reads the mail, opens the link there. */
-async function signInByMail(page: Page, label?: string) {
+/** Asks for a link on the sign-in page `page` is at, reads the mail, opens the link there; answers the link. */
+async function signInByMail(page: Page, label?: string): Promise<string> {
   await page.locator("#email").waitFor();
   if (label) await axe(page, label);
   await page.fill("#email", EMAIL);
@@ -67,6 +67,7 @@ async function signInByMail(page: Page, label?: string) {
   )?.[0];
   expect(link).toBeDefined();
   await page.goto(link as string);
+  return link as string;
 }
 
 /** A process's stdout so far; `until(re)` waits for it to match. */
@@ -134,10 +135,17 @@ suite("account pages in Chromium", () => {
     async () => {
       await pageA.goto(`${web.url}/threads`);
       await pageA.waitForURL(/\/sign-in\?next=\/threads$/);
-      await signInByMail(pageA, "sign-in");
+      const link = await signInByMail(pageA, "sign-in");
       await pageA.waitForURL(/\/threads$/);
       await pageA.locator(".top .who", { hasText: EMAIL }).waitFor();
       await shot(pageA, "account-magic-link");
+      // The link works once: opened again (in a fresh browser), it leads to the sign-in page, which says so.
+      const other = await browser.newContext();
+      const again = watchCsp(await other.newPage());
+      await again.goto(link);
+      await again.waitForURL(/\/sign-in\?error=link$/);
+      expect(await again.locator("[role=alert]").textContent()).toContain("expired or already used");
+      await other.close();
     },
     T,
   );
