@@ -55,7 +55,10 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACT
 /** Asks for a link on the sign-in page `page` is at, reads the mail, opens the link there; answers the link. */
 async function signInByMail(page: Page, label?: string): Promise<string> {
   await page.locator("#email").waitFor();
-  if (label) await axe(page, label);
+  if (label) {
+    await axe(page, label);
+    await shot(page, "account-sign-in");
+  }
   await page.fill("#email", EMAIL);
   await page.getByRole("button", { name: "E-mail me a sign-in link" }).click();
   await page.getByRole("heading", { name: "Check your mail" }).waitFor();
@@ -114,7 +117,13 @@ async function loom(args: string[]) {
 suite("account pages in Chromium", () => {
   beforeAll(async () => {
     smtp = await startSmtp();
-    web = await startWebServer({ auth: { smtp: { url: smtp.url, from: "Loom <loom@example.com>" } } });
+    web = await startWebServer({
+      auth: {
+        smtp: { url: smtp.url, from: "Loom <loom@example.com>" },
+        // Shown as a button (the provider is not reached: OAuth sign-in is tested in tests/server/oauth.test.ts).
+        oauth: { github: { type: "github", client_id: "loom-e2e", client_secret: "unused" } },
+      },
+    });
     browser = await launchChromium();
     a = await browser.newContext({ viewport: { width: 1100, height: 760 } });
     b = await browser.newContext({ viewport: { width: 1100, height: 760 } });
@@ -135,6 +144,8 @@ suite("account pages in Chromium", () => {
     async () => {
       await pageA.goto(`${web.url}/threads`);
       await pageA.waitForURL(/\/sign-in\?next=\/threads$/);
+      const github = pageA.getByRole("link", { name: "Continue with GitHub" });
+      expect(await github.getAttribute("href")).toBe("/api/auth/oauth/github/start");
       const link = await signInByMail(pageA, "sign-in");
       await pageA.waitForURL(/\/threads$/);
       await pageA.locator(".top .who", { hasText: EMAIL }).waitFor();
