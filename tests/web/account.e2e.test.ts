@@ -258,6 +258,13 @@ suite("account pages in Chromium", () => {
       expect(await pageA.locator(".session-row.current").textContent()).toContain("this browser");
       await axe(pageA, "sessions");
       await shot(pageA, "account-sessions");
+      // A phone's width: the table scrolls inside its box, the page does not scroll sideways.
+      await pageA.setViewportSize({ width: 375, height: 740 });
+      expect(await pageA.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
+        true,
+      );
+      await shot(pageA, "account-sessions-phone");
+      await pageA.setViewportSize({ width: 1100, height: 760 });
       const other = pageA.locator(".session-row:not(.current)", { hasText: "Browser" });
       await other.getByRole("button").click();
       await pageA.locator(".session-row").nth(2).waitFor({ state: "detached" });
