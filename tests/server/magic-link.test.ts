@@ -75,6 +75,13 @@ forEachBackend(({ kind, testApp }) => {
       const bad = await h.backend.accounts.audit.query({ action: "auth.sign_in_failed", limit: 5 });
       expect(bad.items[0]?.detail).toEqual({ method: "magic-link", reason: "expired" });
       expect((await follow(h, `${PUBLIC}/api/auth/magic-link/verify?token=lml_forged`)).status).toBe(400);
+      // A browser following an old link lands on the sign-in page, which says why.
+      const page = await h.app.handle(
+        new Request(link.replace(PUBLIC, "http://localhost"), { headers: { accept: "text/html,*/*" } }),
+      );
+      expect(page.status).toBe(303);
+      expect(page.headers.get("location")).toBe("/sign-in?error=link");
+      expect(page.headers.get("set-cookie")).toBeNull();
     });
 
     test("the same answer for an address with no account; without open sign-up it gets no mail", async () => {

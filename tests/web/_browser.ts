@@ -3,11 +3,11 @@
  * browser download), a real `loom serve` (startServer) on 127.0.0.1:0 over a temporary database
  * serving a fresh Vite build of web/, and one API token.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Thread } from "@loom/runtime/thread";
-import { startServer } from "@loom/server/serve";
+import { type ServerAuthConfig, startServer } from "@loom/server/serve";
 import { createToken } from "@loom/server/tokens";
 import { webAssetsFromDir } from "@loom/server/web-assets";
 import { type Browser, chromium } from "playwright-core";
@@ -47,26 +47,56 @@ export function buildWeb(outDir: string): void {
       "--logLevel",
       "error",
     ],
-    { cwd: join(root, "web"), stdout: "pipe", stderr: "pipe" },
+    // `bun test` sets NODE_ENV=test, which would give Vue's development build: test what ships.
+    {
+      cwd: join(root, "web"),
+      env: { ...process.env, NODE_ENV: "production" },
+      stdout: "pipe",
+      stderr: "pipe",
+    },
   );
   if (p.exitCode !== 0) throw new Error(`vite build failed: ${p.stderr.toString().slice(0, 2000)}`);
 }
 
-let sharedDist: string | undefined;
-/**
- * One fresh build per test process: the browser test files (run in one `bun test` process) serve the
- * same build instead of each paying for Vite. Removed when the process exits.
- */
-function webBuild(): string {
-  if (sharedDist && existsSync(join(sharedDist, "index.html"))) return sharedDist;
-  const dist = mkdtempSync(join(tmpdir(), "loom-web-dist-"));
-  buildWeb(dist);
-  process.once("exit", () => rmSync(dist, { recursive: true, force: true }));
-  sharedDist = dist;
-  return dist;
+/** A hash of everything a Vite build of web/ reads: its sources, config and the lockfile. */
+function webSourcesHash(): string {
+  const h = new Bun.CryptoHasher("sha256");
+  const add = (path: string) => {
+    h.update(path);
+    h.update(readFileSync(path));
+  };
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (!e.name.endsWith(".test.ts")) add(p);
+    }
+  };
+  walk(join(root, "web/src"));
+  for (const f of ["web/index.html", "web/vite.config.ts", "web/package.json", "bun.lock"])
+    add(join(root, f));
+  return h.digest("hex").slice(0, 16);
 }
 
-export async function startWebServer() {
+/**
+ * A Vite build of the current web/ sources, made once and shared by the browser test files and the
+ * bench of a run (and later runs while the sources are unchanged): a folder in the temp dir named by
+ * the sources' hash, written under another name and renamed into place.
+ */
+export function webBuild(): string {
+  const out = join(tmpdir(), `loom-web-build-${webSourcesHash()}`);
+  if (existsSync(join(out, "index.html"))) return out;
+  const tmp = `${out}.${process.pid}.tmp`;
+  buildWeb(tmp);
+  try {
+    renameSync(tmp, out);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another run built it first
+  }
+  return out;
+}
+
+export async function startWebServer(o: { auth?: ServerAuthConfig } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "loom-web-"));
   const dist = webBuild();
   const server = await startServer({
@@ -75,6 +105,7 @@ export async function startWebServer() {
     env: { HOME: dir, XDG_DATA_HOME: dir },
     logSink: () => {},
     web: webAssetsFromDir(dist),
+    auth: o.auth,
   });
   const token = createToken(server.db, { name: "ada" }).token;
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -84,6 +115,7 @@ export async function startWebServer() {
     distDir: dist,
     /** Users, orgs, sessions of this server (to seed accounts the way sign-in would). */
     backend: server.backend,
+    server,
     async put(t: Thread) {
       const res = await fetch(`${server.url}/api/threads/${t.id}`, {
         method: "PUT",

@@ -355,6 +355,13 @@ const CASES: Record<string, Case> = {
     right: "carol",
     other: "hidden",
   },
+  // The last code is never taken by auth.device.approve: it stays pending for the /device page's look-up.
+  "auth.device.pending": {
+    method: "GET",
+    path: (c) => `/api/auth/device/pending?user_code=${c.userCodes.at(-1)}`,
+    right: "carol",
+    other: "own",
+  },
 };
 
 forEachBackend(({ kind, testApp }) => {
@@ -440,7 +447,7 @@ forEachBackend(({ kind, testApp }) => {
         201,
       );
       const userCodes: string[] = [];
-      for (let i = 0; i < 4; i++)
+      for (let i = 0; i < 5; i++)
         userCodes.push(
           ((await (await h.call("POST", "/api/auth/device/code")).json()) as { user_code: string }).user_code,
         );

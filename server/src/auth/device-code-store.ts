@@ -108,6 +108,17 @@ export function createDeviceCodeStore(db: SqlRunner, clock: () => Date) {
       return { kind: tooSoon ? "slow_down" : "authorization_pending" };
     },
 
+    /** What a live pending code would sign in (for the approval page); undefined when there is none. */
+    async describe(userCode: string) {
+      const digits = normaliseUserCode(userCode);
+      if (!digits) return undefined;
+      return await db.get<{ clientName: string | null; createdAt: string; expiresAt: string }>(
+        `SELECT client_name AS "clientName", created_at AS "createdAt", expires_at AS "expiresAt"
+           FROM device_codes WHERE user_code = ? AND status = 'pending' AND expires_at > ?`,
+        [digits, clock().toISOString()],
+      );
+    },
+
     /** The person's answer for a live pending code; false when there is none. */
     async decide(userCode: string, userId: string, approve: boolean): Promise<boolean> {
       const digits = normaliseUserCode(userCode);

@@ -166,5 +166,35 @@ forEachBackend(({ kind, testApp }) => {
       expect(csrf.status).toBe(403);
       expect((await poll(h, g.device_code)).body.error).toBe("authorization_pending");
     });
+    test("pending: what a live code would sign in, for signed-in people only; gone once decided", async () => {
+      const t = clockAt("2026-12-03T12:00:00.000Z");
+      const h = await testApp({ clock: t.clock });
+      const g = await start(h);
+      const { cookie } = await signedInUser(h, "di@example.com");
+      const look = (code: string, headers: Record<string, string> = cookie) =>
+        h.call("GET", `/api/auth/device/pending?user_code=${encodeURIComponent(code)}`, { headers });
+      expect((await look(g.user_code, {})).status).toBe(401);
+      const res = await look(g.user_code.replaceAll("-", " "));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        userCode: g.user_code,
+        clientName: "loom cli",
+        createdAt: "2026-12-03T12:00:00.000Z",
+        expiresAt: "2026-12-03T12:10:00.000Z",
+      });
+      expect((await look("123")).status).toBe(404);
+      expect(
+        (
+          await h.call("POST", "/api/auth/device/approve", {
+            body: { user_code: g.user_code },
+            headers: cookie,
+          })
+        ).status,
+      ).toBe(204);
+      expect((await look(g.user_code)).status).toBe(404);
+      const late = await start(h);
+      t.advance(600_000);
+      expect((await look(late.user_code)).status).toBe(404);
+    });
   });
 });

@@ -5,11 +5,14 @@
  * - `POST /api/auth/device/token {device_code}` → `{ access_token, token_type: "Bearer" }` (a new
  *   `cli` session, bearer `ls_…`) or 400 `{ error }` with the RFC's codes: `authorization_pending`,
  *   `slow_down` (the interval grows by 5 s), `expired_token`, `access_denied`, `invalid_grant`;
+ * - `GET /api/auth/device/pending?user_code=…`: what a live code would sign in (client name, when
+ *   asked, expiry), for the `/device` page to show before the person approves;
  * - `POST /api/auth/device/approve {user_code, approve?}`: a signed-in person approves (or denies).
  */
 import { Elysia, t } from "elysia";
 import { access } from "../access/declare.ts";
 import { HttpError } from "../http-error.ts";
+import { formatUserCode, normaliseUserCode } from "./device-code-store.ts";
 import type { AuthKit } from "./kit.ts";
 import { authPlugin } from "./plugin.ts";
 import type { PrincipalResolver } from "./principal.ts";
@@ -89,6 +92,36 @@ export function deviceCodeRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
           summary: "Poll a device-code sign-in",
           operationId: "auth.device.token",
           ...access("Write", "none"),
+        },
+      },
+    )
+    .get(
+      "/pending",
+      async ({ query, principal }) => {
+        if (principal.via === "apikey")
+          throw new HttpError(403, "FORBIDDEN", "an API key cannot sign anyone in");
+        const d = await codes.describe(query.user_code);
+        if (!d)
+          throw new HttpError(
+            404,
+            "NOT_FOUND",
+            "no pending sign-in with that code (expired or already used?)",
+          );
+        return { userCode: formatUserCode(normaliseUserCode(query.user_code) as string), ...d };
+      },
+      {
+        auth: true,
+        query: t.Object({ user_code: t.String({ minLength: 1, maxLength: 20 }) }),
+        response: t.Object({
+          userCode: t.String(),
+          clientName: t.Nullable(t.String()),
+          createdAt: t.String(),
+          expiresAt: t.String(),
+        }),
+        detail: {
+          summary: "What a pending device-code sign-in would sign in",
+          operationId: "auth.device.pending",
+          ...access("Read", "user"),
         },
       },
     )

@@ -5,7 +5,8 @@
  *   account; without, it gets nothing). The mail is sent after the answer, so timing does not tell
  *   either. Rate-limited per address and per IP (429).
  * - `GET /api/auth/magic-link/verify?token=…` (the link, `<public_url>/api/auth/magic-link/verify`):
- *   single use, 10 minutes; sets the session cookie and redirects to `/`.
+ *   single use, 10 minutes; sets the session cookie and redirects to `/`. A used or expired link is
+ *   a 400, or for a browser (Accept: text/html) a 303 to `/sign-in?error=link`.
  */
 import { Elysia, t } from "elysia";
 import { access } from "../access/declare.ts";
@@ -28,6 +29,9 @@ export interface MagicLinkOptions {
   openSignup?: boolean;
   log: Logger;
 }
+
+/** A browser navigation (Accept: text/html), as opposed to an API client. */
+const wantsPage = (r: Request) => (r.headers.get("accept") ?? "").includes("text/html");
 
 const ACCEPTED = { ok: true, message: "If that address can sign in here, a link is on its way." };
 
@@ -96,6 +100,12 @@ export function magicLinkRoutes(kit: AuthKit, o: MagicLinkOptions) {
         const got = await links.consume(query.token);
         if ("error" in got) {
           await kit.signInFailed(request, METHOD, got.error);
+          // A person clicking an old link gets the sign-in page with one line, not a JSON body.
+          if (wantsPage(request))
+            return new Response(null, {
+              status: 303,
+              headers: { location: "/sign-in?error=link", "cache-control": "no-store" },
+            });
           throw new HttpError(
             400,
             "INVALID_INPUT",

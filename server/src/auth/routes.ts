@@ -88,7 +88,9 @@ export function authRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
           targetType: "session",
           targetId: principal.sessionId,
         });
-        set.headers["set-cookie"] = clearSessionCookie({ secure: kit.secureCookie });
+        // Only a cookie session clears the cookie: ending a bearer session (a tab's impersonation
+        // session, sent alongside the browser's own cookie) must not sign the browser out.
+        if (principal.cookie) set.headers["set-cookie"] = clearSessionCookie({ secure: kit.secureCookie });
         set.status = 204;
       },
       {

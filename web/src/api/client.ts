@@ -1,6 +1,8 @@
 /**
  * A typed client over the server's generated OpenAPI types: the path, its parameters and the 200
  * body all come from `paths`, so a renamed route or a changed field fails `bun run typecheck`.
+ * Requests carry the session cookie (same-origin) or, when this tab holds one, a bearer token; a 401
+ * calls the handler set by `onUnauthorized` (the router sends the person to sign in).
  */
 import type { paths } from "./generated/openapi";
 import { getToken } from "./session.ts";
@@ -46,84 +48,85 @@ export function queryString(q: Record<string, unknown> | undefined): string {
   return out ? `?${out}` : "";
 }
 
+export interface RequestInit_ {
+  /** Override this tab's bearer token (null: none, the cookie only). */
+  token?: string | null;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+  /** A 401 is the caller's answer, not a signed-out session (`/api/auth/me` at start-up). */
+  quiet401?: boolean;
+}
+
+let unauthorized: (() => void) | undefined;
+
+/** Called on every 401 not marked `quiet401`: the session ended (revoked, expired, signed out elsewhere). */
+export function onUnauthorized(handler: (() => void) | undefined): void {
+  unauthorized = handler;
+}
+
+async function request(url: string, init: RequestInit_, method = "GET", body?: unknown): Promise<Response> {
+  const token = init.token === undefined ? getToken() : init.token;
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const res = await (init.fetch ?? fetch)(url, {
+    method,
+    headers,
+    credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: init.signal,
+  });
+  if (res.ok) return res;
+  const err = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  if (res.status === 401 && !init.quiet401) unauthorized?.();
+  throw new ApiError(
+    res.status,
+    err?.error?.code ?? "HTTP_ERROR",
+    err?.error?.message ?? `${res.status} ${res.statusText}`,
+  );
+}
+
 export async function apiGet<P extends GetPaths>(
   path: P,
   opts: GetOptions<P> = {} as GetOptions<P>,
-  init: { token?: string | null; fetch?: typeof fetch; signal?: AbortSignal } = {},
+  init: RequestInit_ = {},
 ): Promise<GetResult<P>> {
   const o = opts as { path?: Record<string, string>; query?: Record<string, unknown> };
-  const url = fillPath(path, o.path) + queryString(o.query);
-  const token = init.token === undefined ? getToken() : init.token;
-  const res = await (init.fetch ?? fetch)(url, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-    signal: init.signal,
-  });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as {
-      error?: { code?: string; message?: string };
-    } | null;
-    throw new ApiError(
-      res.status,
-      body?.error?.code ?? "HTTP_ERROR",
-      body?.error?.message ?? `${res.status} ${res.statusText}`,
-    );
-  }
+  const res = await request(fillPath(path, o.path) + queryString(o.query), init);
   return (await res.json()) as GetResult<P>;
 }
 
-type SendMethod = "post" | "put" | "delete";
-type SendPaths<M extends SendMethod> = {
-  [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never;
+type Method = "post" | "put" | "delete";
+type SendPaths<M extends Method> = {
+  [P in keyof paths]: paths[P] extends Record<M, object> ? P : never;
 }[keyof paths];
-type SendOp<M extends SendMethod, P extends SendPaths<M>> = paths[P][M];
-type BodyOf<O> = O extends { requestBody?: infer R }
-  ? [NonNullable<R>] extends [never]
-    ? never
-    : NonNullable<R> extends { content: { "application/json": infer B } }
-      ? B
-      : never
-  : never;
-type Created<O> = O extends { responses: { 201: { content: { "application/json": infer T } } } }
+type SendOp<M extends Method, P extends SendPaths<M>> = paths[P][M];
+type Answer<O> = O extends { responses: { 200: { content: { "application/json": infer T } } } }
   ? T
-  : O extends { responses: { 200: { content: { "application/json": infer T } } } }
+  : O extends { responses: { 201: { content: { "application/json": infer T } } } }
     ? T
-    : undefined;
+    : O extends { responses: { 202: { content: { "application/json": infer T } } } }
+      ? T
+      : undefined;
 
-export type SendOptions<M extends SendMethod, P extends SendPaths<M>> = ([PathOf<SendOp<M, P>>] extends [
-  never,
-]
+export type SendOptions<M extends Method, P extends SendPaths<M>> = ([PathOf<SendOp<M, P>>] extends [never]
   ? { path?: undefined }
-  : { path: PathOf<SendOp<M, P>> }) &
-  ([BodyOf<SendOp<M, P>>] extends [never] ? { body?: undefined } : { body: BodyOf<SendOp<M, P>> });
+  : { path: PathOf<SendOp<M, P>> }) & { body?: unknown };
 
-export type SendResult<M extends SendMethod, P extends SendPaths<M>> = Created<SendOp<M, P>>;
+/** What `apiSend` answers for that method and path. */
+export type SendResult<M extends Method, P extends SendPaths<M>> = Answer<SendOp<M, P>>;
 
-/** POST/PUT/DELETE with a typed JSON body; the answer's body (201 or 200), undefined for 204. */
-export async function apiSend<M extends SendMethod, P extends SendPaths<M>>(
+/**
+ * POST/PUT/DELETE: the path and its parameters are typed; the body is plain JSON (the server's
+ * OpenAPI document does not describe request bodies behind the auth macro). A 204 answers undefined.
+ */
+export async function apiSend<M extends Method, P extends SendPaths<M>>(
   method: M,
   path: P,
-  opts: SendOptions<M, P>,
-  init: { token?: string | null; fetch?: typeof fetch } = {},
-): Promise<SendResult<M, P>> {
+  opts: SendOptions<M, P> = {} as SendOptions<M, P>,
+  init: RequestInit_ = {},
+): Promise<Answer<SendOp<M, P>>> {
   const o = opts as { path?: Record<string, string>; body?: unknown };
-  const token = init.token === undefined ? getToken() : init.token;
-  const res = await (init.fetch ?? fetch)(fillPath(path, o.path), {
-    method: method.toUpperCase(),
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(o.body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: o.body === undefined ? undefined : JSON.stringify(o.body),
-  });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as {
-      error?: { code?: string; message?: string };
-    } | null;
-    throw new ApiError(
-      res.status,
-      body?.error?.code ?? "HTTP_ERROR",
-      body?.error?.message ?? `${res.status} ${res.statusText}`,
-    );
-  }
-  return (res.status === 204 ? undefined : await res.json()) as SendResult<M, P>;
+  const res = await request(fillPath(path, o.path), init, method.toUpperCase(), o.body);
+  if (res.status === 204) return undefined as Answer<SendOp<M, P>>;
+  return (await res.json().catch(() => undefined)) as Answer<SendOp<M, P>>;
 }

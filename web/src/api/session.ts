@@ -1,6 +1,8 @@
 /**
- * The signed-in API token. Temporary: until cookie sessions land (issue 13) the UI signs in by
- * pasting an `lt_` token, kept in sessionStorage so it dies with the tab.
+ * A bearer token this tab signs in with instead of the session cookie: an `lt_` API token (servers
+ * without a sign-in method) or an `ls_` session secret (an impersonation session from
+ * `POST /api/admin/impersonate`). Kept in sessionStorage, so it dies with the tab and other tabs keep
+ * the cookie's account.
  */
 const KEY = "loom.token";
 
@@ -16,7 +18,7 @@ export function clearToken(): void {
   sessionStorage.removeItem(KEY);
 }
 
-/** A plausible token, checked before asking the server: `lt_` and no whitespace. */
+/** A plausible token, checked before asking the server: `lt_` or `ls_` and no whitespace. */
 export function looksLikeToken(v: string): boolean {
-  return /^lt_\S{8,}$/.test(v.trim());
+  return /^l[ts]_\S{8,}$/.test(v.trim());
 }

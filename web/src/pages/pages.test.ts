@@ -9,6 +9,7 @@ const { flushPromises, mount } = await import("@vue/test-utils");
 const { createMemoryHistory } = await import("vue-router");
 const { default: App } = await import("../App.vue");
 const { setToken } = await import("../api/session.ts");
+const { forgetMe } = await import("../api/me.ts");
 const { createLoomRouter } = await import("../router.ts");
 
 const { app, alice, call } = testApp();
@@ -62,8 +63,13 @@ async function until(ok: () => boolean) {
 describe("web pages", () => {
   test("signed out, any page goes to sign-in; a bad token is refused with one line", async () => {
     sessionStorage.clear();
+    forgetMe();
     const { wrapper, router } = await mountAt("/threads");
     expect(router.currentRoute.value.path).toBe("/sign-in");
+    // No sign-in method on this server: the token form is open, and says why.
+    await until(() => wrapper.find("#token").exists());
+    expect(wrapper.get("details.token").attributes("open")).toBeDefined();
+    expect(wrapper.text()).toContain("no sign-in method configured");
     await wrapper.get("#token").setValue("lt_not-a-real-token-at-all");
     await wrapper.get("form").trigger("submit");
     await until(() => wrapper.find("[role=alert]").exists());
@@ -72,12 +78,15 @@ describe("web pages", () => {
     await wrapper.get("form").trigger("submit");
     await flushPromises();
     expect(wrapper.get("[role=alert]").text()).toContain("starts with lt_");
+    expect(router.currentRoute.value.path).toBe("/sign-in");
     wrapper.unmount();
   });
 
   test("a good token signs in and lands on the thread list", async () => {
     sessionStorage.clear();
+    forgetMe();
     const { wrapper, router } = await mountAt("/sign-in?next=/threads");
+    await until(() => wrapper.find("#token").exists());
     await wrapper.get("#token").setValue(alice);
     await wrapper.get("form").trigger("submit");
     await until(
@@ -90,6 +99,7 @@ describe("web pages", () => {
 
   test("search shows only matching threads with the words marked", async () => {
     setToken(alice);
+    forgetMe();
     const { wrapper } = await mountAt("/threads?q=parser");
     await until(() => wrapper.findAll(".thread-row").length === 1);
     expect(wrapper.get(".thread-row mark").text()).toBe("Parser");
@@ -98,6 +108,7 @@ describe("web pages", () => {
 
   test("visibility filter hides threads of another visibility", async () => {
     setToken(alice);
+    forgetMe();
     const { wrapper } = await mountAt("/threads?visibility=public");
     await until(() => wrapper.text().includes("No threads yet"));
     expect(wrapper.findAll(".thread-row")).toHaveLength(0);
@@ -106,6 +117,7 @@ describe("web pages", () => {
 
   test("thread view: sanitised Markdown, highlighted code, collapsible tool call with diff, usage", async () => {
     setToken(alice);
+    forgetMe();
     const { wrapper } = await mountAt(`/threads/${toolThread.id}`);
     await until(() => wrapper.find("h1").text() === "Edit the tokenizer");
     expect(wrapper.text()).toContain("1,200 in · 340 out");

@@ -136,6 +136,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/device/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a pending device-code sign-in would sign in */
+        get: operations["auth.device.pending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/device/token": {
         parameters: {
             query?: never;
@@ -955,6 +972,33 @@ export interface operations {
             };
         };
         responses: never;
+    };
+    "auth.device.pending": {
+        parameters: {
+            query: {
+                user_code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clientName: ((string | null) | null) | null;
+                        createdAt: string;
+                        expiresAt: string;
+                        userCode: string;
+                    };
+                };
+            };
+        };
     };
     "auth.device.token": {
         parameters: {
