@@ -11,12 +11,19 @@ const Quantity = (fallback: string) =>
 export const WeaversKubernetesConfig = Type.Object(
   {
     /** Where weaver pods live; the server's Role grants pods there only (deploy/kubernetes/). */
-    namespace: Type.String({ pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength: 63, default: "loom-weavers" }),
+    namespace: Type.String({
+      pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+      maxLength: 63,
+      default: "loom-weavers",
+    }),
     /** The Loom runtime image (deploy/Dockerfile): carries `loom` and `git`, runs as uid 1000. */
     image: Type.String({ minLength: 1, default: "loom:latest" }),
-    image_pull_policy: Type.Union([Type.Literal("Always"), Type.Literal("IfNotPresent"), Type.Literal("Never")], {
-      default: "IfNotPresent",
-    }),
+    image_pull_policy: Type.Union(
+      [Type.Literal("Always"), Type.Literal("IfNotPresent"), Type.Literal("Never")],
+      {
+        default: "IfNotPresent",
+      },
+    ),
     /** Memory limit of a weaver's container (a weaver's own `resources.memory` overrides it). */
     memory: Quantity("16Gi"),
     /** CPU limit of a weaver's container. */
