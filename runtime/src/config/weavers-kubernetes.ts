@@ -31,6 +31,11 @@ export const WeaversKubernetesConfig = Type.Object(
     /** What the scheduler reserves; the limits above cap it. */
     memory_request: Quantity("1Gi"),
     cpu_request: Quantity("500m"),
+    /**
+     * The URL weaver pods reach the server at (LOOM_SERVER_URL inside them), e.g.
+     * "http://loom-server.loom.svc"; absent: the one the server gives each weaver.
+     */
+    server_url: Type.Optional(Type.String({ pattern: "^https?://" })),
     /** A RuntimeClass for a stronger sandbox (e.g. gVisor's "gvisor"); absent: the cluster's default. */
     runtime_class: Type.Optional(Type.String({ minLength: 1 })),
     /** Use the pod's service account (the server runs in the cluster). Otherwise `kubeconfig`, then the usual lookup. */

@@ -29,6 +29,7 @@ export function podOptions(config: WeaversKubernetesConfig): PodOptions {
     memoryRequest: config.memory_request,
     cpuRequest: config.cpu_request,
     ...(config.runtime_class ? { runtimeClass: config.runtime_class } : {}),
+    ...(config.server_url ? { serverUrl: config.server_url } : {}),
   };
 }
 

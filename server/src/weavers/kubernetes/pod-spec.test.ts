@@ -146,6 +146,11 @@ describe("weaver pod spec", () => {
     expect(main?.env).toContainEqual({ name: "LOOM_SERVER_URL", value: "http://loom-server.loom.svc:80" });
     expect(main?.env).toContainEqual({ name: "HOME", value: "/tmp/home" });
     expect(pods.repl.spec).toMatchObject({ restartPolicy: "Never", activeDeadlineSeconds: 4 * 3600 });
+    const inCluster = buildWeaverPod(repl, { ...options, serverUrl: "http://loom-server.loom.svc" }, now);
+    expect(inCluster.spec?.containers[0]?.env).toContainEqual({
+      name: "LOOM_SERVER_URL",
+      value: "http://loom-server.loom.svc",
+    });
     expect(pods.gvisor.spec?.runtimeClassName).toBe("gvisor");
     expect(pods.repl.spec?.runtimeClassName).toBeUndefined();
   });

@@ -41,6 +41,8 @@ export interface PodOptions {
   memoryRequest: string;
   cpuRequest: string;
   runtimeClass?: string;
+  /** Overrides the LOOM_SERVER_URL the routes pass: the in-cluster address of the server. */
+  serverUrl?: string;
 }
 
 const WEAVER_ID = /^weaver-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -76,7 +78,7 @@ function containerSecurity(): V1SecurityContext {
 }
 
 /** HOME and XDG dirs live on the writable /tmp; the pod is the sandbox, so Loom's own bwrap is off. */
-function runtimeEnv(spec: WeaverSpec): V1EnvVar[] {
+function runtimeEnv(spec: WeaverSpec, options: PodOptions): V1EnvVar[] {
   const base: Record<string, string> = {
     HOME: "/tmp/home",
     XDG_CONFIG_HOME: "/tmp/home/.config",
@@ -86,7 +88,11 @@ function runtimeEnv(spec: WeaverSpec): V1EnvVar[] {
     LOOM_SANDBOX__MODE: "danger-full-access",
     LOOM_WEAVER_ID: spec.id,
   };
-  const merged = { ...base, ...spec.env };
+  const merged = {
+    ...base,
+    ...spec.env,
+    ...(options.serverUrl ? { LOOM_SERVER_URL: options.serverUrl } : {}),
+  };
   return Object.entries(merged).map(([name, value]) => ({ name, value }));
 }
 
@@ -127,7 +133,7 @@ function runtimeContainer(spec: WeaverSpec, options: PodOptions): V1Container {
     // The REPL needs a terminal to attach to; a task runs headless and its output is the log.
     stdin: repl,
     tty: repl,
-    env: runtimeEnv(spec),
+    env: runtimeEnv(spec, options),
     securityContext: containerSecurity(),
     resources: {
       limits: { memory, cpu },
