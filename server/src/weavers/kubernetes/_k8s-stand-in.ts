@@ -331,6 +331,11 @@ export class KubernetesStandIn {
     return new Response(body, { headers: { "content-type": "application/json" } });
   }
 
+  /** Ends every open watch, as an API server does when a watch times out. */
+  dropWatches(): void {
+    for (const w of [...this.watchers]) w.send({ type: "__end", object: null });
+  }
+
   /** How many watches are open (tests wait for the driver to be watching). */
   get watching(): number {
     return this.watchers.size;

@@ -60,9 +60,10 @@ function watchOnce(ctx: WaitContext, pod: V1Pod, deadline: number, signal: Abort
             finish({ kind: "settled", pod: object });
         },
         (err) => {
-          if (err && (err as { statusCode?: number }).statusCode !== 410)
-            finish(kubernetesError(err, `watch pod ${name}`));
-          else finish({ kind: "resume" });
+          // Ended by the server, expired (410 Gone), or idle past the client's 30 s: watch again.
+          const e = err as { statusCode?: number; name?: string } | null;
+          if (!e || e.statusCode === 410 || e.name === "TimeoutError") finish({ kind: "resume" });
+          else finish(kubernetesError(err, `watch pod ${name}`));
         },
       )
       .then(
