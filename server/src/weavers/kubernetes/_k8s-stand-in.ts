@@ -19,6 +19,15 @@ import {
   type Plan,
   type StandInPod,
 } from "./_k8s-stand-in-pods.ts";
+import {
+  fieldMatcher,
+  labelMatcher,
+  negotiate,
+  parseFrame,
+  status,
+  statusFrame,
+  stdoutFrame,
+} from "./_k8s-stand-in-wire.ts";
 
 export type { Plan, StandInPod };
 
@@ -30,38 +39,8 @@ interface Watcher {
 }
 type Terminal = { pod: StandInPod; protocol: string };
 
-const POD_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?(?:\/(log|attach|exec))?$/;
+const POD_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?(?:\/(log|attach))?$/;
 const DNS_1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
-
-export function status(code: number, reason: string, message: string, details?: Json): Response {
-  const body = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code };
-  return Response.json(details ? { ...body, details } : body, { status: code });
-}
-
-function labelMatcher(selector: string | null): (labels: Record<string, string>) => boolean {
-  const terms = (selector ?? "").split(",").filter(Boolean);
-  return (labels) =>
-    terms.every((term) => {
-      const ne = term.split("!=");
-      if (ne.length === 2) return labels[ne[0] as string] !== ne[1];
-      const eq = term.split(/==?/);
-      if (eq.length === 2) return labels[eq[0] as string] === eq[1];
-      return term.startsWith("!") ? !(term.slice(1) in labels) : term in labels;
-    });
-}
-
-function fieldMatcher(selector: string | null): (pod: Json) => boolean {
-  const terms = (selector ?? "").split(",").filter(Boolean);
-  return (pod) =>
-    terms.every((term) => {
-      const [key, value] = term.split("=");
-      if (key === "metadata.name") return pod.metadata.name === value;
-      if (key === "metadata.namespace") return pod.metadata.namespace === value;
-      if (key === "status.phase") return pod.status.phase === value;
-      return false;
-    });
-}
 
 export class KubernetesStandIn {
   readonly token = `stand-in-${crypto.randomUUID()}`;
@@ -460,8 +439,7 @@ export class KubernetesStandIn {
       return status(400, "BadRequest", `container ${container.name} is not running`);
     if (url.searchParams.get("stdin") === "true" && !container.stdin)
       return status(400, "BadRequest", `Stdin is not enabled for this container`);
-    const offered = (req.headers.get("sec-websocket-protocol") ?? "").split(",").map((s) => s.trim());
-    const protocol = PROTOCOLS.find((p) => offered.includes(p));
+    const protocol = negotiate(req.headers.get("sec-websocket-protocol"));
     if (!protocol)
       return status(400, "BadRequest", "unable to upgrade connection: no supported subprotocol offered");
     const ok = server.upgrade(req, {
@@ -488,22 +466,17 @@ export class KubernetesStandIn {
 
   /** The tty echoes input; Ctrl-D (0x04) ends the process with exit 0. */
   private onFrame(ws: ServerWebSocket<Terminal>, message: string | Buffer): void {
-    const frame = typeof message === "string" ? Buffer.from(message) : message;
     const pod = ws.data.pod;
-    const channel = frame[0];
-    const data = frame.subarray(1);
-    if (channel === 0) {
-      const text = data.toString("utf8");
-      pod.stdin += text;
+    const frame = parseFrame(typeof message === "string" ? Buffer.from(message) : message, ws.data.protocol);
+    if (frame.kind === "stdin") {
+      pod.stdin += frame.text;
       this.notify();
-      if (text.includes("\u0004")) this.exit(pod.object.metadata.name, 0);
-      else this.output(pod, text.replaceAll("\r", "\r\n"));
-    } else if (channel === 4) {
-      const size = JSON.parse(data.toString("utf8")) as Record<string, number>;
-      const pick = (k: string) => size[k] ?? size[k.toLowerCase()] ?? 0;
-      pod.resizes.push({ width: pick("Width"), height: pick("Height") });
+      if (frame.text.includes("\u0004")) this.exit(pod.object.metadata.name, 0);
+      else this.output(pod, frame.text.replaceAll("\r", "\r\n"));
+    } else if (frame.kind === "resize") {
+      pod.resizes.push(frame.size);
       this.notify();
-    } else if (channel === 255 && ws.data.protocol === "v5.channel.k8s.io" && data[0] === 0) {
+    } else if (frame.kind === "close-stdin") {
       pod.stdinClosed = true;
       this.notify();
     }
@@ -511,8 +484,7 @@ export class KubernetesStandIn {
 
   private output(pod: StandInPod, text: string): void {
     const name = pod.object.spec.containers[0].name;
-    const frame = Buffer.concat([Buffer.from([1]), Buffer.from(text)]);
-    for (const ws of this.terminals.get(pod) ?? []) ws.sendBinary(frame);
+    for (const ws of this.terminals.get(pod) ?? []) ws.sendBinary(stdoutFrame(text));
     const entry = { time: nanoTime(), text: text.replace(/\r?\n$/, "") };
     const list = pod.logs.get(name) ?? [];
     list.push(entry);
@@ -522,17 +494,7 @@ export class KubernetesStandIn {
   }
 
   private endTerminal(ws: ServerWebSocket<Terminal>, exitCode: number): void {
-    const done =
-      exitCode === 0
-        ? { metadata: {}, status: "Success" }
-        : {
-            metadata: {},
-            status: "Failure",
-            message: `command terminated with non-zero exit code: exit status ${exitCode}`,
-            reason: "NonZeroExitCode",
-            details: { causes: [{ reason: "ExitCode", message: String(exitCode) }] },
-          };
-    ws.sendBinary(Buffer.concat([Buffer.from([3]), Buffer.from(JSON.stringify(done))]));
+    ws.sendBinary(statusFrame(exitCode));
     ws.close(1000);
   }
 }
