@@ -275,9 +275,9 @@ describe("kubernetes driver", () => {
   });
 
   test("bad settings fail at creation as one CONFIG_INVALID line", () => {
-    const bad = (extra: Partial<WeaversKubernetesConfig>) => {
+    const bad = (extra: Partial<WeaversKubernetesConfig>, env: Record<string, string> = {}) => {
       try {
-        createKubernetesDriver({ ...config, ...extra });
+        createKubernetesDriver({ ...config, ...extra }, { env });
       } catch (e) {
         return e as LoomError;
       }
@@ -291,6 +291,17 @@ describe("kubernetes driver", () => {
     );
     expect(bad({ context: "other" }).message).toBe(
       "weavers.kubernetes.context: no context 'other' in the kubeconfig",
+    );
+    expect(bad({ in_cluster: true }).message).toBe(
+      "weavers.kubernetes.in_cluster: not running in a Kubernetes pod (no KUBERNETES_SERVICE_HOST or service account token)",
+    );
+    // No kubeconfig anywhere: no silent fallback to http://localhost:8080.
+    expect(bad({ kubeconfig: undefined }, { HOME: dir }).message).toStartWith(
+      "weavers.kubernetes: no cluster configured",
+    );
+    writeFileSync(join(dir, "garbage"), "clusters: [oops");
+    expect(bad({ kubeconfig: join(dir, "garbage") }).message).toStartWith(
+      "weavers.kubernetes: cannot load the cluster's configuration: ",
     );
     expect(bad({ memory: "16 GB" }).code).toBe("CONFIG_INVALID");
   });

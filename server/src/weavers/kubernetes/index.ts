@@ -35,9 +35,9 @@ export function podOptions(config: WeaversKubernetesConfig): PodOptions {
 
 export function createKubernetesDriver(
   config: WeaversKubernetesConfig,
-  deps: { kubeConfig?: KubeConfig; now?: () => Date } = {},
+  deps: { kubeConfig?: KubeConfig; now?: () => Date; env?: Record<string, string | undefined> } = {},
 ): WeaverDriver {
   const pod = podOptions(config);
-  const kubeConfig = deps.kubeConfig ?? loadKubeConfig(config);
+  const kubeConfig = deps.kubeConfig ?? loadKubeConfig(config, deps.env);
   return new KubernetesDriver({ kubeConfig, pod, ...(deps.now ? { now: deps.now } : {}) });
 }
