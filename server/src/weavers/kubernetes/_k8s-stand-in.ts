@@ -48,6 +48,8 @@ export class KubernetesStandIn {
   readonly pods = new Map<string, StandInPod>();
   /** "METHOD path?query" of every request, for tests that check what the driver asked. */
   readonly requests: string[] = [];
+  /** Subresources RBAC denies ("attach", "log"), as a Role missing them would. */
+  readonly forbidden = new Set<string>();
   /** The plan for the next pods created; tests change it. */
   planFor: (pod: Json) => Plan = () => ({ outcome: "run" });
   private rv = 1000;
@@ -194,6 +196,13 @@ export class KubernetesStandIn {
     }
     const pod = this.pods.get(`${ns}/${name}`);
     if (!pod) return status(404, "NotFound", `pods "${name}" not found`, { name, kind: "pods" });
+    if (sub && this.forbidden.has(sub))
+      return status(
+        403,
+        "Forbidden",
+        `pods "${name}" is forbidden: User "system:serviceaccount:loom:loom-server" cannot ${sub === "log" ? "get" : "create"} resource "pods/${sub}" in API group "" in the namespace "${ns}"`,
+        { name, kind: "pods" },
+      );
     if (sub === "log") return this.log(pod, url, req.signal);
     if (sub === "attach" || sub === "exec") return this.upgrade(pod, req, url, server);
     if (req.method === "GET") return Response.json(pod.object);

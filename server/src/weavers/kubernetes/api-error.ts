@@ -40,6 +40,9 @@ function httpStatus(e: { code?: unknown; statusCode?: unknown }): number | undef
 function causeText(e: unknown): string {
   let cur: unknown = e;
   let text = "";
+  // A WebSocket ErrorEvent is no Error but carries a message ("Unexpected server response: 403").
+  if (!(e instanceof Error) && typeof (e as { message?: unknown })?.message === "string")
+    return ((e as { message: string }).message.split("\n")[0] ?? "").trim();
   for (let depth = 0; depth < 4 && cur instanceof Error; depth++) {
     const code = (cur as { code?: unknown }).code;
     text = typeof code === "string" ? code : cur.message;
@@ -62,6 +65,17 @@ export function kubernetesError(e: unknown, doing: string, server?: string): Loo
     return new LoomError(codeFor(status), oneLine(`Kubernetes API: ${doing}: ${what} (${status}${why})`), {
       status,
     });
+  }
+  const refused = /Unexpected server response: (\d{3})/.exec(causeText(e));
+  if (refused) {
+    const code = Number(refused[1]);
+    return new LoomError(
+      codeFor(code),
+      `Kubernetes API: ${doing}: the WebSocket upgrade was refused (${code})`,
+      {
+        status: code,
+      },
+    );
   }
   const where = server ? ` at ${server}` : "";
   return new LoomError(

@@ -269,9 +269,26 @@ describe("kubernetes driver", () => {
     const down = await failure(createKubernetesDriver({ ...config, kubeconfig: join(dir, "down") }).list());
     expect(down.message).toStartWith(`Kubernetes API at ${url}: list pods in loom-weavers: `);
 
+    const id = await running();
+    standIn.forbidden.add("attach").add("log");
+    const noAttach = await failure(driver.attach(id));
+    expect(noAttach.code).toBe("PERMISSION_DENIED");
+    expect(noAttach.message).toBe(`Kubernetes API: attach to ${id}: the WebSocket upgrade was refused (403)`);
+    const noLog = await failure(
+      (async () => {
+        for await (const _ of driver.logs(id)) break;
+      })(),
+    );
+    expect(noLog.code).toBe("PERMISSION_DENIED");
+    expect(noLog.message).toBe(
+      `Kubernetes API: read the log of ${id}: forbidden: the server's Role needs get on pods/log (403)`,
+    );
+    standIn.forbidden.clear();
+
     const tooBig = await failure(driver.create(spec({ resources: { memory: "lots" } })));
     expect(tooBig.message).toBe("resources.memory: 'lots' is not a Kubernetes quantity (e.g. 8Gi, 2, 500m)");
-    for (const e of [conflict, ns, denied, down, tooBig]) expect(e.message).not.toContain("\n");
+    for (const e of [conflict, ns, denied, down, noAttach, noLog, tooBig])
+      expect(e.message).not.toContain("\n");
   });
 
   test("bad settings fail at creation as one CONFIG_INVALID line", () => {

@@ -18,28 +18,39 @@ function inCluster(env: Env): boolean {
   return !!env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN);
 }
 
-function load(kc: KubeConfig, config: Source, env: Env): void {
+/** Which source to load, decided before anything is read. */
+function source(
+  config: Source,
+  env: Env,
+): { kind: "cluster" } | { kind: "file"; path: string } | { kind: "env" } {
   if (config.in_cluster) {
     if (!inCluster(env))
       throw new LoomError(
         "CONFIG_INVALID",
         "weavers.kubernetes.in_cluster: not running in a Kubernetes pod (no KUBERNETES_SERVICE_HOST or service account token)",
       );
-    return kc.loadFromCluster();
+    return { kind: "cluster" };
   }
   if (config.kubeconfig !== undefined) {
     if (!existsSync(config.kubeconfig))
       throw new LoomError("CONFIG_INVALID", `weavers.kubernetes.kubeconfig: no file at ${config.kubeconfig}`);
-    return kc.loadFromFile(config.kubeconfig);
+    return { kind: "file", path: config.kubeconfig };
   }
+  if (env.KUBECONFIG) return { kind: "env" };
   const home = env.HOME ? join(env.HOME, ".kube", "config") : undefined;
-  if (env.KUBECONFIG) return kc.loadFromDefault();
-  if (home && existsSync(home)) return kc.loadFromFile(home);
-  if (inCluster(env)) return kc.loadFromCluster();
+  if (home && existsSync(home)) return { kind: "file", path: home };
+  if (inCluster(env)) return { kind: "cluster" };
   throw new LoomError(
     "CONFIG_INVALID",
     "weavers.kubernetes: no cluster configured (set in_cluster = true in a pod, or kubeconfig = a file; $KUBECONFIG and ~/.kube/config are empty)",
   );
+}
+
+function load(kc: KubeConfig, config: Source, env: Env): void {
+  const from = source(config, env);
+  if (from.kind === "cluster") kc.loadFromCluster();
+  else if (from.kind === "file") kc.loadFromFile(from.path);
+  else kc.loadFromDefault();
 }
 
 export function loadKubeConfig(config: Source, env: Env = process.env): KubeConfig {

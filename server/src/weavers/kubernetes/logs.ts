@@ -6,9 +6,16 @@
 import { createInterface } from "node:readline";
 import { PassThrough } from "node:stream";
 import { type KubeConfig, Log } from "@kubernetes/client-node";
+import { LoomError, type LoomErrorCode } from "@loom/runtime/errors";
 import type { LogLine, LogOptions } from "../driver.ts";
-import { kubernetesError } from "./api-error.ts";
+import { kubernetesError, statusOf } from "./api-error.ts";
 import { MAIN_CONTAINER } from "./pod-spec.ts";
+
+const LOG_REFUSALS: Record<number, { code: LoomErrorCode; message: string }> = {
+  400: { code: "CONFLICT", message: "its container is not running" },
+  403: { code: "PERMISSION_DENIED", message: "forbidden: the server's Role needs get on pods/log" },
+  404: { code: "NOT_FOUND", message: "no such pod" },
+};
 
 /** `2026-12-03T14:00:00.123456789Z text` → its time and text; a line without a time keeps all of it. */
 export function parseLogLine(raw: string, now: Date): LogLine {
@@ -41,7 +48,11 @@ export async function* podLogs(
       ...since,
     });
   } catch (e) {
-    throw kubernetesError(e, `read the log of ${name}`);
+    // The client drops the Status body of a refused log request: say what its code means here.
+    const hint = LOG_REFUSALS[statusOf(e) ?? 0];
+    throw hint
+      ? new LoomError(hint.code, `Kubernetes API: read the log of ${name}: ${hint.message} (${statusOf(e)})`)
+      : kubernetesError(e, `read the log of ${name}`);
   }
   const stop = () => {
     controller.abort();
