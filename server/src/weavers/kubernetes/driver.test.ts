@@ -205,6 +205,16 @@ describe("kubernetes driver", () => {
     standIn.planFor = () => ({ outcome: "run" });
   });
 
+  test("a weaver whose process fails is failed, with its message and exit code", async () => {
+    const id = await running();
+    standIn.exit(id, 137, "OOMKilled: memory limit 16Gi reached");
+    expect(await driver.get(id)).toMatchObject({
+      status: "failed",
+      exitCode: 137,
+      reason: "OOMKilled: memory limit 16Gi reached",
+    });
+  });
+
   test("delete removes the pod; deleting it again or an unknown id is false", async () => {
     const id = await running();
     expect(await driver.delete(id)).toBe(true);
