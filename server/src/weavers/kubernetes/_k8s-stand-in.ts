@@ -64,6 +64,8 @@ export class KubernetesStandIn {
     this.server = Bun.serve<Terminal>({
       hostname: "127.0.0.1",
       port: 0,
+      // Watches and followed logs stay open while nothing happens, as on a real API server.
+      idleTimeout: 0,
       fetch: (req, server) => this.route(req, server),
       websocket: {
         open: (ws) => this.terminal(ws.data.pod, ws, "open"),

@@ -215,6 +215,27 @@ describe("kubernetes driver", () => {
     });
   });
 
+  test("close() ends what a driver has open: followed logs, attached terminals, waits", async () => {
+    const id = await running();
+    const other = createKubernetesDriver(config);
+    const session = await other.attach(id);
+    const lines: string[] = [];
+    const follow = (async () => {
+      for await (const l of other.logs(id, { follow: true, tail: 0 })) lines.push(l.line);
+    })();
+    standIn.planFor = () => ({ outcome: "run", hold: true });
+    const held = await other.create(spec());
+    const waiting = failure(other.waitReady(held.id, 60_000));
+    await standIn.until(() => standIn.following(id) > 0 && standIn.attached(id) > 0 && standIn.watching > 0);
+    await other.close();
+    await follow;
+    for await (const _ of session.output) break;
+    expect((await waiting).message).toBe("the Kubernetes driver was closed");
+    await standIn.until(() => standIn.following(id) === 0 && standIn.attached(id) === 0);
+    expect((await driver.get(id))?.status).toBe("running");
+    standIn.planFor = () => ({ outcome: "run" });
+  });
+
   test("delete removes the pod; deleting it again or an unknown id is false", async () => {
     const id = await running();
     expect(await driver.delete(id)).toBe(true);
@@ -291,7 +312,7 @@ describe("kubernetes driver", () => {
     );
     expect(noLog.code).toBe("PERMISSION_DENIED");
     expect(noLog.message).toBe(
-      `Kubernetes API: read the log of ${id}: forbidden: the server's Role needs get on pods/log (403)`,
+      `Kubernetes API: read the log of ${id}: pods "${id}" is forbidden: User "system:serviceaccount:loom:loom-server" cannot get resource "pods/log" in API group "" in the namespace "loom-weavers" (403 Forbidden)`,
     );
     standIn.forbidden.clear();
 

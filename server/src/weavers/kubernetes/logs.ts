@@ -1,21 +1,15 @@
 /**
  * A weaver's log through `pods/log` (follow, tailLines, timestamps=true): each line arrives as
- * `<RFC 3339 time> <text>` and becomes a LogLine.
+ * `<RFC 3339 time> <text>` and becomes a LogLine. The request is made here, authenticated by the
+ * client's KubeConfig and sent with the client's own HTTP stack (undici and the dispatcher that
+ * carries the cluster's CA and client certificates), because the client's `Log` takes no abort
+ * signal until the response starts and drops the Status body of a refusal.
  */
-
-import { createInterface } from "node:readline";
-import { PassThrough } from "node:stream";
-import { type KubeConfig, Log } from "@kubernetes/client-node";
-import { LoomError, type LoomErrorCode } from "@loom/runtime/errors";
+import { HttpMethod, type KubeConfig, RequestContext } from "@kubernetes/client-node";
+import { fetch } from "undici";
 import type { LogLine, LogOptions } from "../driver.ts";
-import { kubernetesError, statusOf } from "./api-error.ts";
+import { kubernetesError } from "./api-error.ts";
 import { MAIN_CONTAINER } from "./pod-spec.ts";
-
-const LOG_REFUSALS: Record<number, { code: LoomErrorCode; message: string }> = {
-  400: { code: "CONFLICT", message: "its container is not running" },
-  403: { code: "PERMISSION_DENIED", message: "forbidden: the server's Role needs get on pods/log" },
-  404: { code: "NOT_FOUND", message: "no such pod" },
-};
 
 /** `2026-12-03T14:00:00.123456789Z text` → its time and text; a line without a time keeps all of it. */
 export function parseLogLine(raw: string, now: Date): LogLine {
@@ -26,46 +20,52 @@ export function parseLogLine(raw: string, now: Date): LogLine {
   return { line: space > 0 ? raw.slice(space + 1) : "", timestamp: new Date(time).toISOString() };
 }
 
+function logUrl(server: string, namespace: string, name: string, options: LogOptions): URL {
+  const url = new URL(`${server}/api/v1/namespaces/${namespace}/pods/${name}/log`);
+  url.searchParams.set("container", MAIN_CONTAINER);
+  url.searchParams.set("timestamps", "true");
+  if (options.follow) url.searchParams.set("follow", "true");
+  if (options.tail !== undefined) url.searchParams.set("tailLines", String(options.tail));
+  return url;
+}
+
 export async function* podLogs(
   kubeConfig: KubeConfig,
   namespace: string,
   name: string,
   options: LogOptions,
 ): AsyncGenerator<LogLine> {
-  const sink = new PassThrough();
-  // The client skips tailLines: 0 (falsy); "nothing old" is asked as "since now" instead.
-  const since = options.tail === 0 ? { sinceTime: new Date().toISOString() } : {};
-  const tail = options.tail !== undefined && options.tail > 0 ? { tailLines: options.tail } : {};
-  // The client pipes the response into the sink without watching it for errors (an abort is one):
-  // the sink listens to its source itself, and ends with it.
-  sink.on("pipe", (source) => source.on("error", () => sink.end()));
-  let controller: AbortController;
+  const server = kubeConfig.getCurrentCluster()?.server ?? "";
+  const url = logUrl(server, namespace, name, options);
+  const doing = `read the log of ${name}`;
+  const ctx = new RequestContext(url.toString(), HttpMethod.GET);
+  let body: ReadableStream<Uint8Array>;
   try {
-    controller = await new Log(kubeConfig).log(namespace, name, MAIN_CONTAINER, sink, {
-      follow: options.follow === true,
-      timestamps: true,
-      ...tail,
-      ...since,
+    await kubeConfig.applySecurityAuthentication(ctx);
+    const res = await fetch(url, {
+      headers: ctx.getHeaders(),
+      dispatcher: ctx.getDispatcher(),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
+    if (res.status !== 200) throw { code: res.status, body: await res.text() };
+    if (!res.body) return;
+    body = res.body as ReadableStream<Uint8Array>;
   } catch (e) {
-    // The client drops the Status body of a refused log request: say what its code means here.
-    const hint = LOG_REFUSALS[statusOf(e) ?? 0];
-    throw hint
-      ? new LoomError(hint.code, `Kubernetes API: read the log of ${name}: ${hint.message} (${statusOf(e)})`)
-      : kubernetesError(e, `read the log of ${name}`);
+    if (options.signal?.aborted) return;
+    throw kubernetesError(e, doing, server);
   }
-  const stop = () => {
-    controller.abort();
-    sink.end();
-  };
-  if (options.signal?.aborted) stop();
-  options.signal?.addEventListener("abort", stop, { once: true });
+  let rest = "";
+  const decoder = new TextDecoder();
   try {
-    for await (const raw of createInterface({ input: sink, crlfDelay: Number.POSITIVE_INFINITY })) {
-      yield parseLogLine(raw, new Date());
+    for await (const chunk of body) {
+      const lines = (rest + decoder.decode(chunk, { stream: true })).split("\n");
+      rest = lines.pop() ?? "";
+      for (const raw of lines) yield parseLogLine(raw.replace(/\r$/, ""), new Date());
     }
+    if (rest) yield parseLogLine(rest, new Date());
+  } catch (e) {
+    if (!options.signal?.aborted) throw kubernetesError(e, doing, server);
   } finally {
-    options.signal?.removeEventListener("abort", stop);
-    stop();
+    await body.cancel().catch(() => {});
   }
 }
