@@ -39,7 +39,8 @@ export async function* podLogs(
   const url = logUrl(server, namespace, name, options);
   const doing = `read the log of ${name}`;
   const ctx = new RequestContext(url.toString(), HttpMethod.GET);
-  let body: ReadableStream<Uint8Array>;
+  // undici's web stream (Node's): async-iterable and cancellable; its type is not Bun's ReadableStream.
+  let body: AsyncIterable<Uint8Array> & { cancel(): Promise<void> };
   try {
     await kubeConfig.applySecurityAuthentication(ctx);
     const res = await fetch(url, {
@@ -49,7 +50,7 @@ export async function* podLogs(
     });
     if (res.status !== 200) throw { code: res.status, body: await res.text() };
     if (!res.body) return;
-    body = res.body as ReadableStream<Uint8Array>;
+    body = res.body as unknown as typeof body;
   } catch (e) {
     if (options.signal?.aborted) return;
     throw kubernetesError(e, doing, server);
