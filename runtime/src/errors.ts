@@ -22,6 +22,7 @@ export type LoomErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "INVALID_INPUT"
+  | "WEAVER_FAILED"
   | "INTERNAL";
 
 export class LoomError extends Error {

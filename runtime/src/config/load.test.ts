@@ -296,7 +296,7 @@ describe("errors", () => {
     const { paths, options } = fixture({ user: "[zzz]\na = 1\n" });
     const e = loadError(options());
     expect(e.message).toBe(
-      `${paths.user}: zzz: unknown key (known keys: agent, providers, server, auth, log, plugins, git, tools, mcp, sandbox, hooks, subagents)`,
+      `${paths.user}: zzz: unknown key (known keys: agent, providers, server, auth, log, plugins, git, tools, mcp, sandbox, hooks, subagents, weavers)`,
     );
   });
 
@@ -389,6 +389,16 @@ describe("errors", () => {
       `${paths.user}: sandbox.network: 'https://github.com/x': not a host; expected`,
     );
     expect(e.message).not.toContain("\n");
+  });
+
+  test("[weavers.kubernetes] has defaults and takes its own keys", () => {
+    const ok = fixture({ user: '[weavers.kubernetes]\nnamespace = "team-weavers"\nmemory = "8Gi"\n' });
+    const k8s = loadConfig(ok.options()).config.weavers.kubernetes;
+    expect(k8s).toMatchObject({ namespace: "team-weavers", memory: "8Gi", cpu: "4", in_cluster: false });
+    const { paths, options } = fixture({ user: "[weavers.kubernetes]\nmemroy = 1\n" });
+    expect(loadError(options()).message).toBe(
+      `${paths.user}: weavers.kubernetes.memroy: unknown key (did you mean weavers.kubernetes.memory?)`,
+    );
   });
 
   test("a workspace config may hide more from the sandbox", () => {

@@ -7,6 +7,7 @@
  */
 import { type Static, Type } from "@sinclair/typebox";
 import type { Secret } from "../secret.ts";
+import { WeaversKubernetesConfig } from "./weavers-kubernetes.ts";
 
 const Milliseconds = (fallback: number) => Type.Integer({ minimum: 1, default: fallback });
 
@@ -270,6 +271,14 @@ export const SubagentsConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** Weavers: remote agent environments the server starts (specs/weavers-kubernetes.md). */
+export const WeaversConfig = Type.Object(
+  {
+    kubernetes: WeaversKubernetesConfig,
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     agent: AgentConfig,
@@ -284,6 +293,7 @@ export const ConfigSchema = Type.Object(
     sandbox: SandboxConfig,
     hooks: HooksConfig,
     subagents: SubagentsConfig,
+    weavers: WeaversConfig,
   },
   { additionalProperties: false, $id: "https://loom.dev/schemas/config.json", title: "Loom configuration" },
 );
