@@ -78,7 +78,11 @@ export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
     if (!state) return base;
     const ended = state.status === "succeeded" || state.status === "failed";
     if (!ended && !supervisorAlive(state))
-      return { ...base, status: "failed", reason: "the weaver's process is gone (machine restarted or killed)" };
+      return {
+        ...base,
+        status: "failed",
+        reason: "the weaver's process is gone (machine restarted or killed)",
+      };
     return {
       ...base,
       status: state.status,
@@ -174,8 +178,10 @@ export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
         const i = info(id);
         if (!i) throw new LoomError("NOT_FOUND", `weaver ${id} not found`);
         if (i.status === "running") return i;
-        if (i.status !== "pending") throw new LoomError("TOOL_FAILED", i.reason ?? `weaver ${id} ${i.status}`);
-        if (Date.now() > deadline) throw new LoomError("TOOL_TIMEOUT", `weaver ${id} was not ready within ${timeoutMs} ms`);
+        if (i.status !== "pending")
+          throw new LoomError("TOOL_FAILED", i.reason ?? `weaver ${id} ${i.status}`);
+        if (Date.now() > deadline)
+          throw new LoomError("TOOL_TIMEOUT", `weaver ${id} was not ready within ${timeoutMs} ms`);
         await Bun.sleep(10);
       }
     },

@@ -7,7 +7,8 @@ import { appendFileSync, closeSync, openSync, readSync, statSync } from "node:fs
 import type { LogLine, LogOptions } from "../driver.ts";
 
 // CSI, OSC (to BEL or ST), and other two-byte escapes; then stray control characters but tab.
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f]/g;
+const ANSI =
+  /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f]/g;
 
 export function stripTerminal(text: string): string {
   return text.replace(ANSI, "");
@@ -16,7 +17,8 @@ export function stripTerminal(text: string): string {
 /** Appends output, a line at a time; keeps an unfinished line until its end arrives (or `flush`). */
 export function createLogWriter(path: string, clock: () => Date = () => new Date()) {
   let pending = "";
-  const write = (line: string) => appendFileSync(path, `${clock().toISOString()}\t${line}\n`, { mode: 0o600 });
+  const write = (line: string) =>
+    appendFileSync(path, `${clock().toISOString()}\t${line}\n`, { mode: 0o600 });
   return {
     text(chunk: string) {
       pending += chunk;
@@ -51,7 +53,10 @@ const POLL_MS = 100;
  * Reads the log: the last `tail` lines (all by default), then with `follow` polls for more until
  * `done()` is true and nothing new is left, or the signal aborts.
  */
-export async function* readLog(path: string, o: LogOptions & { done: () => boolean }): AsyncIterable<LogLine> {
+export async function* readLog(
+  path: string,
+  o: LogOptions & { done: () => boolean },
+): AsyncIterable<LogLine> {
   let offset = 0;
   let rest = "";
   const readNew = (): string[] => {
@@ -75,7 +80,8 @@ export async function* readLog(path: string, o: LogOptions & { done: () => boole
     }
   };
   const first = readNew();
-  for (const l of o.tail === undefined ? first : first.slice(Math.max(0, first.length - o.tail))) yield parse(l);
+  for (const l of o.tail === undefined ? first : first.slice(Math.max(0, first.length - o.tail)))
+    yield parse(l);
   if (!o.follow) return;
   while (!o.signal?.aborted) {
     const finished = o.done();

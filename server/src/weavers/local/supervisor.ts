@@ -8,8 +8,8 @@
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { dirname, join } from "node:path";
-import { type NetProxy, openNetProxy } from "@loom/runtime/sandbox/net-proxy";
 import { parseHostRules } from "@loom/runtime/sandbox/host-rules";
+import { type NetProxy, openNetProxy } from "@loom/runtime/sandbox/net-proxy";
 import type { WeaverSpec } from "../driver.ts";
 import { createFrameReader, FRAME_INPUT, FRAME_RESIZE } from "./attach-frames.ts";
 import { createLogWriter } from "./log-file.ts";
@@ -61,7 +61,8 @@ export async function superviseWeaver(dir: string): Promise<number> {
     size: { cols: 120, rows: 40 },
   };
   writeState(dir, w.state);
-  const end = (status: "succeeded" | "failed", reason?: string, exitCode?: number) => finish(w, status, reason, exitCode);
+  const end = (status: "succeeded" | "failed", reason?: string, exitCode?: number) =>
+    finish(w, status, reason, exitCode);
   process.on("SIGTERM", () => end("failed", "deleted"));
   const expiresIn = Date.parse(spec.createdAt) + spec.ttlMs - Date.now();
   setTimeout(() => end("failed", "expired (ttl reached)"), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)));
@@ -77,7 +78,11 @@ export async function superviseWeaver(dir: string): Promise<number> {
   setState(w, { status: "running", readyAt: new Date().toISOString() });
   w.log.line(`weaver ${spec.id}: running ${spec.task ? "loom run (task)" : "the loom REPL"}`);
   const code = await (w.child as Bun.Subprocess).exited;
-  return end(code === 0 ? "succeeded" : "failed", code === 0 ? undefined : `loom exited with code ${code}`, code);
+  return end(
+    code === 0 ? "succeeded" : "failed",
+    code === 0 ? undefined : `loom exited with code ${code}`,
+    code,
+  );
 }
 
 function setState(w: Supervised, patch: Partial<WeaverState>) {
@@ -257,7 +262,16 @@ function joinCgroup(w: Supervised, pid: number) {
 export function quantityBytes(q: string): number {
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(q.trim());
   if (!m) throw new Error(`not a memory quantity: ${q}`);
-  const mult: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  const mult: Record<string, number> = {
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+  };
   return Math.floor(Number(m[1]) * (m[2] ? (mult[m[2]] ?? 1) : 1));
 }
 
