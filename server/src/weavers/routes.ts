@@ -75,6 +75,7 @@ export function weaverRoutes(o: WeaverRouteOptions) {
   const { driver, settings: s } = o;
   /** The weaver if the principal may `action` it: 404 when they may not even read it. */
   const weaverFor = async (p: Principal, id: string, action: Action): Promise<WeaverInfo> => {
+    if (p.via === "apikey") throw new HttpError(403, "FORBIDDEN", "API keys cannot use weavers");
     const w = await driver.get(id);
     if (!w || !can(subjectOf(p), "Read", resourceOf(w)).allow)
       throw new HttpError(404, "NOT_FOUND", `weaver ${id} not found`);

@@ -31,17 +31,17 @@ export function weaverBwrapArgs(w: WeaverBwrap): string[] {
   };
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
   args.push("--size", String(TMP_SIZE_BYTES), "--tmpfs", "/tmp");
-  for (const h of w.hidden) {
-    const r = real(h);
-    if (r && r !== "/") args.push("--tmpfs", r);
-  }
-  for (const p of w.reveal) {
-    const r = real(p);
-    if (r) args.push("--ro-bind", r, r);
-  }
+  const hidden = w.hidden.map(real).filter((r): r is string => r !== undefined && r !== "/");
+  for (const r of hidden) args.push("--tmpfs", r);
+  const shown = w.reveal.map(real).filter((r): r is string => r !== undefined);
+  for (const r of shown) args.push("--ro-bind", r, r);
+  // A hidden folder inside a revealed one (the data dir inside a checkout) is covered again.
+  for (const r of hidden) if (shown.some((s) => r.startsWith(`${s}/`))) args.push("--tmpfs", r);
   const ws = real(w.workspace) ?? w.workspace;
   const home = real(w.home) ?? w.home;
   args.push("--bind", ws, ws, "--bind", home, home);
+  // The covers are read-only once the workspace and home are bound inside them: a write there fails.
+  for (const r of hidden) args.push("--remount-ro", r);
   args.push("--unshare-all", "--unshare-user", "--disable-userns");
   args.push("--cap-drop", "ALL", "--die-with-parent", "--new-session");
   args.push("--setenv", "TMPDIR", "/tmp", "--setenv", "HOME", home);
