@@ -9,7 +9,7 @@ import { existsSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
-import { findBwrap, probeSandbox } from "@loom/runtime/sandbox/probe";
+import { findBwrap, type ProbeResult, probeSandbox } from "@loom/runtime/sandbox/probe";
 import type { AttachSession, LogLine, LogOptions, WeaverDriver, WeaverInfo, WeaverSpec } from "../driver.ts";
 import { encodeFrame, FRAME_INPUT, FRAME_RESIZE } from "./attach-frames.ts";
 import { readLog } from "./log-file.ts";
@@ -40,15 +40,17 @@ export interface LocalDriverOptions {
   loom?: string[];
   /** Environment every weaver gets (PATH, LANG) before its own. */
   baseEnv?: Record<string, string>;
+  /** Can a sandbox be made (default: probe bubblewrap once)? */
+  probe?: () => Promise<ProbeResult>;
 }
 
 const ID = /^weaver-[0-9a-f-]{36}$/;
 
 export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
-  let probe: Promise<{ ok: true; bwrap: string } | { ok: false; reason: string }> | undefined;
+  let probe: Promise<ProbeResult> | undefined;
   const sandbox = async (): Promise<string | null> => {
     if (o.sandbox === "none") return null;
-    probe ??= probeSandbox(findBwrap());
+    probe ??= o.probe ? o.probe() : probeSandbox(findBwrap());
     const p = await probe;
     if (!p.ok)
       throw new LoomError(

@@ -65,7 +65,8 @@ test.skipIf(!usable)(
     const args = weaverBwrapArgs({
       workspace,
       home,
-      hidden: [homedir(), hostHome, data],
+      // Nested covers (the data dir inside the database's folder) as `loom serve` passes them.
+      hidden: [homedir(), hostHome, data, root],
       reveal: [join(import.meta.dir, "../../../.."), process.execPath.replace(/\/[^/]+$/, "")],
       proxyDir: proxy.dir,
       serverHost: `127.0.0.1:${server.port}`,

@@ -1,8 +1,8 @@
 /**
  * The bubblewrap command line for a local weaver: the host's root read-only, the weaver's workspace
- * and home bound read-write, a private 1 GiB /tmp, the server's home and data dir covered (so neither
- * the host's home nor the server's database can be read), Loom's own install shown again read-only
- * when it lies under them, fresh PID/IPC/UTS/user/network namespaces, no capabilities. The network is
+ * and home bound read-write, a private 1 GiB /tmp, the server's home and data dir covered by empty
+ * read-only folders (so neither the host's home nor the server's database can be read, and nothing
+ * can be written there), Loom's own install shown again read-only when it lies under them, fresh PID/IPC/UTS/user/network namespaces, no capabilities. The network is
  * the sandbox's own loopback plus the server's address, through the filtering proxy and its relay
  * (specs/sandbox.md, "Network"); the relay runs the command in the workspace.
  */
@@ -31,7 +31,9 @@ export function weaverBwrapArgs(w: WeaverBwrap): string[] {
   };
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
   args.push("--size", String(TMP_SIZE_BYTES), "--tmpfs", "/tmp");
-  const hidden = w.hidden.map(real).filter((r): r is string => r !== undefined && r !== "/");
+  // Outermost folders only: a cover inside another cover would be gone by the time it is made read-only.
+  const all = [...new Set(w.hidden.map(real).filter((r): r is string => r !== undefined && r !== "/"))];
+  const hidden = all.filter((r) => !all.some((o) => r.startsWith(`${o}/`)));
   for (const r of hidden) args.push("--tmpfs", r);
   const shown = w.reveal.map(real).filter((r): r is string => r !== undefined);
   for (const r of shown) args.push("--ro-bind", r, r);
