@@ -225,3 +225,34 @@ test("after kill -9 and a restart the server finds the running weaver and attach
   expect(gone.code).toBe(1);
   expect(gone.stderr).toBe(`loom: GET /api/weaver/${replId}: weaver ${replId} not found\n`);
 }, 60_000);
+
+test("bad input to loom new and loom weaver is one line and a non-zero exit", async () => {
+  const cases: [string[], number, string][] = [
+    [["new", "--server-url", url], 2, "loom new needs --repo URL (a git URL or a local path)"],
+    [
+      ["new", "--repo", repo, "--ttl", "soon", "--server-url", url],
+      2,
+      "--ttl must be a duration like 30m, 8h or 2d (got 'soon')",
+    ],
+    [
+      ["new", "--repo", repo, "--ttl", "49h", "--server-url", url],
+      1,
+      "ttl 49h is longer than the 48 h a weaver may live",
+    ],
+    [["weaver", "logs", "weaver-nope", "--server-url", url], 1, "weaver weaver-nope not found"],
+    [
+      ["weaver", "logs", "weaver-nope", "--tail", "x", "--server-url", url],
+      2,
+      "--tail must be a number of lines (got 'x')",
+    ],
+  ];
+  for (const [args, code, message] of cases) {
+    const r = await loom(args, cliEnv);
+    expect({ args, code: r.code, lines: r.stderr.trim().split("\n").length }).toEqual({
+      args,
+      code,
+      lines: 1,
+    });
+    expect(r.stderr).toContain(message);
+  }
+}, 60_000);
