@@ -67,4 +67,15 @@ test("a weaver whose supervisor is gone (or whose pid now belongs to another pro
   expect(w?.status).toBe("failed");
   expect(w?.reason).toBe("the weaver's process is gone (machine restarted or killed)");
   expect(await d.get("../../etc")).toBeUndefined();
+
+  // A folder whose supervisor never wrote its state: pending at first, failed after 30 s.
+  const late = spec();
+  writeJson(join(makeWeaverDir(r, late.id), "spec.json"), {
+    ...late,
+    createdAt: new Date(Date.now() - 60_000).toISOString(),
+  });
+  expect(await d.get(late.id)).toMatchObject({
+    status: "failed",
+    reason: "the weaver's supervisor did not start",
+  });
 });

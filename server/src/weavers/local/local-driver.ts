@@ -45,6 +45,8 @@ export interface LocalDriverOptions {
 }
 
 const ID = /^weaver-[0-9a-f-]{36}$/;
+/** A supervisor writes its state within moments of starting; this long without one, it never started. */
+const SUPERVISOR_START_MS = 30_000;
 
 export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
   let probe: Promise<ProbeResult> | undefined;
@@ -77,7 +79,10 @@ export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
       createdAt: spec.createdAt,
       expiresAt: new Date(Date.parse(spec.createdAt) + spec.ttlMs).toISOString(),
     };
-    if (!state) return base;
+    if (!state)
+      return Date.now() - Date.parse(spec.createdAt) > SUPERVISOR_START_MS
+        ? { ...base, status: "failed", reason: "the weaver's supervisor did not start" }
+        : base;
     const ended = state.status === "succeeded" || state.status === "failed";
     if (!ended && !supervisorAlive(state))
       return {
