@@ -16,6 +16,7 @@ export type ApiErrorCode =
   | "SEARCH_INDEX_BEHIND"
   | "WEAVER_LIMIT"
   | "WEAVERS_UNAVAILABLE"
+  | "WEAVER_FAILED"
   | "UPGRADE_REQUIRED"
   | "INTERNAL";
 
