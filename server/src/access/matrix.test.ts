@@ -271,6 +271,8 @@ const CASES: Record<string, Case> = {
     other: "hidden",
   },
   "audit.list": { method: "GET", path: () => "/api/audit", right: "alice", other: "hidden" },
+  "usage.report": { method: "GET", path: () => "/api/usage/report", right: "carol", other: "own" },
+  "org.usage": { method: "GET", path: () => "/api/orgs/acme/usage", right: "carol", other: "hidden" },
 };
 
 forEachBackend(({ kind, testApp }) => {

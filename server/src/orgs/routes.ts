@@ -17,6 +17,7 @@ import type { AuthKit } from "../auth/kit.ts";
 import { authPlugin } from "../auth/plugin.ts";
 import { type Principal, type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
+import { orgFor as orgForKit } from "./org-for.ts";
 
 const Org = t.Object({
   id: t.String(),
@@ -42,26 +43,8 @@ const ApiKey = t.Object({
 export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
   const { orgs, apiKeys } = kit.accounts;
   /** The org if the principal may `action` it: 404 when they may not even read it, else 403. */
-  const orgFor = async (p: Principal, request: Request, idOrSlug: string, action: Action) => {
-    if (p.via === "apikey") throw new HttpError(403, "FORBIDDEN", "API keys cannot read or manage orgs");
-    const org = await orgs.get(idOrSlug);
-    const subject = subjectOf(p);
-    const resource: Resource = { type: "org", orgId: org?.id ?? "" };
-    if (!org || !can(subject, "Read", resource).allow)
-      throw new HttpError(404, "NOT_FOUND", `org ${idOrSlug} not found`);
-    const d = can(subject, action, resource);
-    if (!d.allow) {
-      await kit.audit(request, p, {
-        action: "access.denied",
-        targetType: "org",
-        targetId: org.id,
-        orgId: org.id,
-        detail: { want: action, reason: d.reason },
-      });
-      throw new HttpError(403, "FORBIDDEN", d.reason);
-    }
-    return org;
-  };
+  const orgFor = (p: Principal, request: Request, idOrSlug: string, action: Action) =>
+    orgForKit(kit, p, request, idOrSlug, action);
 
   return new Elysia({ prefix: "/api/orgs", detail: { tags: ["orgs"] } })
     .use(authPlugin(resolvers))
