@@ -29,9 +29,9 @@ const Report = t.Object({
       user: t.String(),
       provider: t.String(),
       model: t.String(),
-      requests: t.Integer(),
-      inputTokens: t.Integer(),
-      outputTokens: t.Integer(),
+      requests: t.Number(),
+      inputTokens: t.Number(),
+      outputTokens: t.Number(),
       /** null: no known price for this model (its tokens are counted, its cost is not). */
       costUsd: t.Nullable(t.Number()),
     }),

@@ -1282,11 +1282,11 @@ export interface operations {
                         items: {
                             costUsd: ((number | null) | null) | null;
                             day: string;
-                            inputTokens: string | number;
+                            inputTokens: number;
                             model: string;
-                            outputTokens: string | number;
+                            outputTokens: number;
                             provider: string;
-                            requests: string | number;
+                            requests: number;
                             user: string;
                             userId: string;
                         }[];
@@ -1690,11 +1690,11 @@ export interface operations {
                         items: {
                             costUsd: ((number | null) | null) | null;
                             day: string;
-                            inputTokens: string | number;
+                            inputTokens: number;
                             model: string;
-                            outputTokens: string | number;
+                            outputTokens: number;
                             provider: string;
-                            requests: string | number;
+                            requests: number;
                             user: string;
                             userId: string;
                         }[];
