@@ -67,6 +67,8 @@ export async function startWebServer() {
   return {
     url: server.url,
     token,
+    /** The server's database (tests seed rows no API writes directly, such as usage). */
+    db: server.db,
     distDir: join(dir, "dist"),
     async put(t: Thread) {
       const res = await fetch(`${server.url}/api/threads/${t.id}`, {
