@@ -45,6 +45,8 @@ export interface ServeOptions {
   publicUrl?: string;
   /** `[auth]`: SMTP for magic links, sign-up policy, OAuth providers. */
   auth?: ServerAuthConfig;
+  /** The SQLite maintenance worker thread's nice value (default 10; the thread-fts bench compares 0). */
+  maintenanceNice?: number;
 }
 
 export interface ServerAuthConfig {
@@ -197,7 +199,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     const maintenance =
       dbPath === ":memory:"
         ? { indexer: undefined, async stop() {} }
-        : startDbMaintenance(db.$client, dbPath, { log });
+        : startDbMaintenance(db.$client, dbPath, { log, nice: o.maintenanceNice });
     const writer = createDbWriter(db.$client, { timeoutMs: busyTimeoutMs });
     const usage = createUsageQueue(db, { writer, clock, log });
     backend = sqliteBackend(db, {
