@@ -5,14 +5,7 @@
 import { Elysia, t } from "elysia";
 import { access } from "../access/declare.ts";
 import { can } from "../access/policy.ts";
-import {
-  type Action,
-  ORG_ROLES,
-  type OrgRole,
-  type Resource,
-  SCOPES,
-  type Scope,
-} from "../access/subject.ts";
+import { type Action, ORG_ROLES, type OrgRole, SCOPES, type Scope } from "../access/subject.ts";
 import type { AuthKit } from "../auth/kit.ts";
 import { authPlugin } from "../auth/plugin.ts";
 import { type Principal, type PrincipalResolver, subjectOf } from "../auth/principal.ts";
