@@ -3,14 +3,17 @@
  * threads of ~15 KB stored and indexed, under 8 concurrent writers, over a real socket on 127.0.0.1.
  * Goals: PUT p50 <= 5 ms, health p99 <= 20 ms (from a prober in its own process; the one sharing the
  * writers' process is reported too). Baselines from the same run: the PUT at 200 threads (a write must
- * not cost more as the index grows) and /health with no writers.
+ * not cost more as the index grows) and /health with no writers. Before/after in the same minutes: the
+ * 10,000-thread load runs four times on copies of one seeded database, the server's maintenance worker
+ * at nice 0 (before) and at its default nice 10, interleaved (0, 10, 10, 0); the goals are judged on
+ * the pooled nice-10 loads.
  *
  * The server runs in a child process (`loom serve`'s startServer), so the clients' own work is not on
  * its event loop. Seeding writes the rows directly (one transaction, no HTTP). Bounded: 8 x 40 PUTs,
- * and a 120 s deadline for the load. `BENCH_PROF=<dir>` writes the server's CPU profile there.
+ * and a 120 s deadline per load. `BENCH_PROF=<dir>` writes the server's CPU profile there.
  */
 import type { Database } from "bun:sqlite";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Thread } from "@loom/runtime/thread";
@@ -26,6 +29,8 @@ import { textSource } from "./fixtures/thread-text.ts";
 import { type BenchResult, percentile } from "./types.ts";
 
 const WRITERS = 8;
+/** The server's default for its maintenance worker thread (`server/src/db/maintenance.ts`). */
+const WORKER_NICE = 10;
 const PUTS_PER_WRITER = 40;
 const DEADLINE_MS = 120_000;
 
@@ -97,9 +102,10 @@ function cpuOf(pid: number): { main: number; all: number } | undefined {
 
 async function startChildServer(
   dbPath: string,
+  nice: number,
 ): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const script = `import { startServer } from "@loom/server/serve";
-const s = await startServer({ port: 0, dbPath: ${JSON.stringify(dbPath)}, env: {}, logSink: () => {} });
+const s = await startServer({ port: 0, dbPath: ${JSON.stringify(dbPath)}, env: {}, logSink: () => {}, maintenanceNice: ${nice} });
 process.stdout.write(s.url + "\\n");
 process.on("SIGTERM", () => s.stop().then(() => process.exit(0)));`;
   const child = Bun.spawn(
@@ -168,18 +174,36 @@ process.stdout.write(JSON.stringify(out));`;
   };
 }
 
-/** 8 writers updating their own threads while one client polls /health; then /health alone. */
-async function measure(count: number): Promise<{
+interface Seeded {
+  dir: string;
+  token: string;
+  count: number;
+}
+
+/** A seeded database (and its index file) to copy for each load, so variants start alike. */
+function seeded(count: number): Seeded {
+  const dir = mkdtempSync(join(tmpdir(), "loom-bench-fts-seed-"));
+  return { dir, count, ...seed(join(dir, "server.db"), count) };
+}
+
+interface Load {
   put: number[];
   health: number[];
   outsideHealth: number[];
   idleHealth: number[];
   cpu?: { main: number; all: number };
-}> {
+}
+
+/**
+ * 8 writers updating their own threads while one client polls /health; then /health alone. On a copy
+ * of `from`, with the server's maintenance worker at `nice`.
+ */
+async function measure(from: Seeded, nice: number): Promise<Load> {
   const dir = mkdtempSync(join(tmpdir(), "loom-bench-fts-"));
+  for (const f of readdirSync(from.dir)) copyFileSync(join(from.dir, f), join(dir, f));
   const dbPath = join(dir, "server.db");
-  const { token } = seed(dbPath, count);
-  const server = await startChildServer(dbPath);
+  const { token, count } = from;
+  const server = await startChildServer(dbPath, nice);
   try {
     const deadline = performance.now() + DEADLINE_MS;
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
@@ -231,7 +255,7 @@ async function measure(count: number): Promise<{
         ? { main: (cpuEnd.main - cpuStart.main) / put.length, all: (cpuEnd.all - cpuStart.all) / put.length }
         : undefined;
     process.stderr.write(
-      `bench: ${count} threads: ${put.length} PUTs p50 ${percentile(put, 50).toFixed(1)} p90 ${percentile(put, 90).toFixed(1)} p99 ${percentile(put, 99).toFixed(1)} ms in ${Math.round(performance.now() - loadStart)} ms\n`,
+      `bench: ${count} threads, worker nice ${nice}: ${put.length} PUTs p50 ${percentile(put, 50).toFixed(1)} p90 ${percentile(put, 90).toFixed(1)} p99 ${percentile(put, 99).toFixed(1)} ms in ${Math.round(performance.now() - loadStart)} ms\n`,
     );
     const idleHealth: number[] = [];
     for (let i = 0; i < 200; i++) idleHealth.push(await health());
@@ -243,8 +267,33 @@ async function measure(count: number): Promise<{
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const small = await measure(200);
-  const large = await measure(10_000);
+  const smallSeed = seeded(200);
+  const largeSeed = seeded(10_000);
+  let small: Load;
+  const loads: Record<0 | 10, Load[]> = { 0: [], 10: [] };
+  try {
+    small = await measure(smallSeed, WORKER_NICE);
+    // Before (worker at the event loop's priority) and after (nice 10), interleaved: the machine's
+    // other load moves between runs, so each variant gets two loads spread over the same minutes.
+    for (const nice of [0, 10, 10, 0] as const) loads[nice].push(await measure(largeSeed, nice));
+  } finally {
+    rmSync(smallSeed.dir, { recursive: true, force: true });
+    rmSync(largeSeed.dir, { recursive: true, force: true });
+  }
+  const pool = (ls: Load[]): Load => ({
+    put: ls.flatMap((l) => l.put),
+    health: ls.flatMap((l) => l.health),
+    outsideHealth: ls.flatMap((l) => l.outsideHealth),
+    idleHealth: ls.flatMap((l) => l.idleHealth),
+    cpu: ls.every((l) => l.cpu)
+      ? {
+          main: ls.reduce((a, l) => a + (l.cpu?.main ?? 0), 0) / ls.length,
+          all: ls.reduce((a, l) => a + (l.cpu?.all ?? 0), 0) / ls.length,
+        }
+      : undefined,
+  });
+  const large = pool(loads[10]);
+  const before = pool(loads[0]);
   const put = percentile(large.put, 50);
   const putSmall = percentile(small.put, 50);
   const health = percentile(large.health, 99);
@@ -280,6 +329,38 @@ export async function run(): Promise<BenchResult[]> {
       goal: "report",
       ok: true,
     },
+    {
+      name: "  before: PUT p50 with the worker at the event loop's priority (nice 0), same minutes",
+      value: percentile(before.put, 50),
+      unit: "ms",
+      goal: "report",
+      ok: true,
+    },
+    {
+      name: "  before: /health p99 out of process with the worker at nice 0",
+      value: percentile(before.outsideHealth, 99),
+      unit: "ms",
+      goal: "report",
+      ok: true,
+    },
+    ...(before.cpu
+      ? [
+          {
+            name: "  before: server CPU per PUT at nice 0, event-loop thread",
+            value: before.cpu.main,
+            unit: "ms",
+            goal: "report",
+            ok: true,
+          },
+          {
+            name: "  before: server CPU per PUT at nice 0, whole process",
+            value: before.cpu.all,
+            unit: "ms",
+            goal: "report",
+            ok: true,
+          },
+        ]
+      : []),
     ...(large.cpu
       ? [
           {

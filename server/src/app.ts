@@ -38,6 +38,7 @@ import type { Upstream } from "./proxy/keys.ts";
 import { llmRoutes } from "./proxy/llm-routes.ts";
 import { passthroughRoutes } from "./proxy/passthrough.ts";
 import type { CostLookup, UsageQueue } from "./proxy/usage.ts";
+import { usageReportRoutes } from "./proxy/usage-report-routes.ts";
 import { usageRoutes } from "./proxy/usage-routes.ts";
 import { createRedactor } from "./redact.ts";
 import { threadRoutes } from "./threads/routes.ts";
@@ -180,6 +181,15 @@ export function createApp(o: AppOptions) {
     .use(supportRoutes({ store: backend.threads, resolvers, kit }))
     .use(o.weavers ? weaverRoutes({ ...o.weavers, resolvers }) : new Elysia())
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
+    .use(
+      usageReportRoutes({
+        report: async (scope, f, t) => backend.usageReport(scope, f, t),
+        resolvers,
+        kit,
+        cost: o.cost ?? costOf,
+        clock,
+      }),
+    )
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))
     .use(
       passthroughRoutes({

@@ -53,6 +53,8 @@ export interface ServeOptions {
   auth?: ServerAuthConfig;
   /** `[weavers]`: absent, no weaver routes (tests that do not need them); `loom serve` passes the config's. */
   weavers?: ConfigInput["weavers"];
+  /** The SQLite maintenance worker thread's nice value (default 10; the thread-fts bench compares 0). */
+  maintenanceNice?: number;
 }
 
 export interface ServerAuthConfig {
@@ -208,7 +210,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     const maintenance =
       dbPath === ":memory:"
         ? { indexer: undefined, async stop() {} }
-        : startDbMaintenance(db.$client, dbPath, { log });
+        : startDbMaintenance(db.$client, dbPath, { log, nice: o.maintenanceNice });
     const writer = createDbWriter(db.$client, { timeoutMs: busyTimeoutMs });
     const usage = createUsageQueue(db, { writer, clock, log });
     backend = sqliteBackend(db, {

@@ -116,6 +116,8 @@ export async function startWebServer(o: { auth?: ServerAuthConfig } = {}) {
     /** Users, orgs, sessions of this server (to seed accounts the way sign-in would). */
     backend: server.backend,
     server,
+    /** The server's database (tests seed rows no API writes directly, such as usage). */
+    db: server.db,
     async put(t: Thread) {
       const res = await fetch(`${server.url}/api/threads/${t.id}`, {
         method: "PUT",

@@ -209,6 +209,55 @@ suite("web UI in Chromium", () => {
   );
 
   test(
+    "usage: a Chart.js chart with its summary and table, totals, CSV download of the rows",
+    async () => {
+      const insert = web.db.$client.query(
+        "INSERT INTO usage (day, token_id, user_id, provider, model, requests, input_tokens, output_tokens, cost_usd) VALUES (?, 'tok_e2e', 'ada', 'anthropic', ?, ?, ?, ?, ?)",
+      );
+      insert.run("2026-11-20", "claude-sonnet-4-5", 3, 3000, 300, 0.5);
+      insert.run("2026-11-21", "claude-sonnet-4-5", 1, 1000, 100, 0.25);
+      insert.run("2026-11-21", "gpt-4o", 2, 2000, 200, 0.125);
+      await page.goto(`${web.url}/threads`);
+      await page.getByRole("link", { name: "Usage" }).click();
+      await page.waitForURL(/\/usage$/);
+      await page.fill("#usage-from", "2026-11-19");
+      await page.fill("#usage-to", "2026-11-21");
+      await page.getByRole("button", { name: "Show" }).click();
+      await page.waitForURL(/from=2026-11-19/);
+      await page.locator(".usage-totals").getByText("$0.88").waitFor();
+      // Chart.js drew on the canvas (it sizes it and paints non-transparent pixels).
+      await page.waitForFunction(() => {
+        const c = document.querySelector<HTMLCanvasElement>(".chart-box canvas");
+        const d = c?.getContext("2d")?.getImageData(0, 0, c.width, c.height).data;
+        return !!d && d.some((v, i) => i % 4 === 3 && v > 0);
+      });
+      const canvas = page.locator(".chart-box canvas");
+      expect(await canvas.getAttribute("aria-label")).toContain(
+        "Cost per day by model: $0.88 in total over 3 days",
+      );
+      await page.locator(".chart-data summary").click();
+      expect(await page.locator(".chart-data tbody tr").count()).toBe(3);
+      expect(await page.locator(".usage-table").first().locator("tbody tr").count()).toBe(2);
+      await axe("usage");
+      await shot("usage");
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Download CSV" }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe("loom-usage-me-2026-11-19-2026-11-21.csv");
+      const csv = await Bun.file((await download.path()) ?? "").text();
+      expect(csv.split("\r\n")).toEqual([
+        "day,user,user_id,provider,model,requests,input_tokens,output_tokens,cost_usd",
+        "2026-11-20,ada,ada,anthropic,claude-sonnet-4-5,3,3000,300,0.5",
+        "2026-11-21,ada,ada,anthropic,claude-sonnet-4-5,1,1000,100,0.25",
+        "2026-11-21,ada,ada,anthropic,gpt-4o,2,2000,200,0.125",
+        "",
+      ]);
+    },
+    T,
+  );
+
+  test(
     "no Content-Security-Policy violation on any page; docs page has no script",
     async () => {
       await page.goto(`${web.url}/api/docs`);

@@ -23,6 +23,7 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
         meta: { title: "Approve a sign-in" },
       },
       { path: "/sessions", component: () => import("./pages/SessionList.vue"), meta: { title: "Sessions" } },
+      { path: "/usage", component: () => import("./pages/UsageReport.vue"), meta: { title: "Usage" } },
       {
         path: "/:rest(.*)*",
         component: () => import("./pages/NotFound.vue"),

@@ -399,6 +399,8 @@ const CASES: Record<string, Case> = {
     rightStatus: 426,
   },
   "weaver.cleanup": { method: "POST", path: () => "/api/weavers/cleanup", right: "alice", other: "hidden" },
+  "usage.report": { method: "GET", path: () => "/api/usage/report", right: "carol", other: "own" },
+  "org.usage": { method: "GET", path: () => "/api/orgs/acme/usage", right: "carol", other: "hidden" },
 };
 
 forEachBackend(({ kind, testApp }) => {

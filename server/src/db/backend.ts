@@ -12,6 +12,7 @@ import type { Principal } from "../auth/principal.ts";
 import type { TokenRecord } from "../auth/tokens.ts";
 import type { RateLimiter } from "../proxy/rate-limit.ts";
 import type { UsageQueue } from "../proxy/usage.ts";
+import type { UsageReportItem, UsageScope } from "../proxy/usage-report.ts";
 import type { PutOutcome, ThreadRow, ThreadSummary } from "../threads/store.ts";
 
 export type Awaitable<T> = T | Promise<T>;
@@ -74,6 +75,12 @@ export interface Backend {
   /** Users, sessions, orgs and teams, API keys, the audit log (`accounts/`, one implementation over both). */
   accounts: Accounts;
   usageRows(userId: string, from?: string, to?: string): Awaitable<UsageItem[]>;
+  /** Usage per day, user, provider and model of one user or one org's members (`proxy/usage-report.ts`). */
+  usageReport(
+    scope: UsageScope,
+    from: string,
+    to: string,
+  ): Promise<{ items: UsageReportItem[]; truncated: boolean }>;
   usage: UsageQueue;
   limiter: RateLimiter;
   events: ThreadEvents;

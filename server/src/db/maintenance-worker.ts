@@ -12,15 +12,27 @@
  * thread deletes the marks a batch indexed when it gets the `indexed` report.
  */
 import { Database } from "bun:sqlite";
+import { readlinkSync } from "node:fs";
+import { getPriority, setPriority } from "node:os";
 import { attachSearchIndex, createFtsIndexer, type FtsIndexer } from "../threads/fts-index.ts";
 
 export type MaintenanceMessage =
-  | { type: "start"; path: string; checkpointMs: number; mergeMs: number; indexMs: number }
+  | {
+      type: "start";
+      path: string;
+      checkpointMs: number;
+      mergeMs: number;
+      indexMs: number;
+      /** This thread's nice value (0: unchanged). */
+      nice: number;
+    }
   | { type: "index" }
   | { type: "drain"; id: number; upTo: number }
   | { type: "stop" };
 
 export type MaintenanceReport =
+  /** `tid`/`nice`: this thread's id and nice value where the OS lets one thread be reniced (Linux). */
+  | { type: "started"; tid?: number; nice?: number }
   | { type: "checkpoint"; log: number; checkpointed: number }
   | { type: "merged"; pages: number }
   | { type: "indexed"; rows: number; seqs: number[] }
@@ -122,7 +134,24 @@ function mergeStep(): boolean {
   }
 }
 
+/**
+ * Lowers this thread's priority only: on Linux a thread id is a pid for setpriority(2), so the event
+ * loop keeps its own. Elsewhere (no /proc/thread-self) nothing changes.
+ */
+function renice(nice: number): { tid?: number; nice?: number } {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (!Number.isInteger(tid) || tid <= 0) return {};
+    // Never raised: a server already started under `nice` keeps at least that for its worker.
+    if (nice > getPriority(tid)) setPriority(tid, nice);
+    return { tid, nice: getPriority(tid) };
+  } catch {
+    return {};
+  }
+}
+
 function start(m: Extract<MaintenanceMessage, { type: "start" }>): void {
+  report({ type: "started", ...renice(m.nice) });
   try {
     db = new Database(m.path, { readwrite: true, create: false });
     // Waiting here blocks this thread only.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { sampleThread } from "../_test-helpers.ts";
 import { silentLogger } from "../logger.ts";
@@ -63,6 +63,34 @@ describe("database upkeep on a worker thread", () => {
     closeSearchConnection(db.$client);
     db.$client.close();
   });
+
+  // Linux only: elsewhere one thread's priority cannot be set apart from the process's.
+  test.if(existsSync("/proc/thread-self"))(
+    "the worker thread runs at nice 10, the event loop's thread keeps its priority",
+    async () => {
+      const mainNice = getPriority(process.pid);
+      const path = join(mkdtempSync(join(tmpdir(), "loom-maint-")), "server.db");
+      const db = openDb(path);
+      let onStarted: (r: Extract<MaintenanceReport, { type: "started" }>) => void = () => {};
+      const started = new Promise<Extract<MaintenanceReport, { type: "started" }>>((r) => (onStarted = r));
+      const m = startDbMaintenance(db.$client, path, {
+        log: silentLogger,
+        onReport: (r) => r.type === "started" && onStarted(r),
+      });
+      const niceOf = (tid: number) => {
+        const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      };
+      const r = await started;
+      expect(r.tid).toBeGreaterThan(0);
+      expect(r.tid).not.toBe(process.pid);
+      expect(niceOf(r.tid ?? 0)).toBe(Math.max(10, mainNice));
+      expect(r.nice).toBe(Math.max(10, mainNice));
+      expect(niceOf(process.pid)).toBe(mainNice);
+      await m.stop();
+      db.$client.close();
+    },
+  );
 
   test("a worker that cannot open the database turns automatic upkeep back on, with one log line", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "loom-maint-")), "server.db");

@@ -27,6 +27,8 @@ const WORKER = import.meta.url.includes("/$bunfs/")
   ? "/$bunfs/root/server/src/db/maintenance-worker.ts"
   : new URL("./maintenance-worker.ts", import.meta.url).href;
 
+export const WORKER_NICE = 10;
+
 export interface DbMaintenance {
   /** For the thread store: the worker indexes (or this thread, once the worker has failed). */
   indexer: SearchIndexer;
@@ -42,6 +44,11 @@ export function startDbMaintenance(
     mergeMs?: number;
     /** How often the worker looks for pending writes it was not told about (default 250 ms). */
     indexMs?: number;
+    /**
+     * The worker thread's nice value (default 10): indexing and merging yield the two cores to the
+     * event loop, which answers requests; searches wait for the index (up to `catchUpTimeoutMs`).
+     */
+    nice?: number;
     /** How long a search waits for the index (default 10 s), then 503. */
     catchUpTimeoutMs?: number;
     onReport?: (r: MaintenanceReport) => void;
@@ -115,6 +122,7 @@ export function startDbMaintenance(
     checkpointMs: o.checkpointMs ?? 1000,
     mergeMs: o.mergeMs ?? 100,
     indexMs: o.indexMs ?? 250,
+    nice: o.nice ?? WORKER_NICE,
   } satisfies MaintenanceMessage);
   handle.unref?.();
   const catchUpTimeoutMs = o.catchUpTimeoutMs ?? CATCH_UP_TIMEOUT_MS;

@@ -8,6 +8,7 @@ import { sqliteTokens } from "../auth/tokens.ts";
 import type { Logger } from "../logger.ts";
 import { createRateLimiter, type RateLimiter } from "../proxy/rate-limit.ts";
 import { type CostLookup, createUsageQueue, type UsageQueue } from "../proxy/usage.ts";
+import { usageReport } from "../proxy/usage-report.ts";
 import type { SearchIndexer } from "../threads/search-indexer.ts";
 import { createThreadStore } from "../threads/store.ts";
 import type { Backend, ThreadEvent, ThreadStoreApi } from "./backend.ts";
@@ -84,11 +85,13 @@ export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: 
     },
   };
   const usageQueue = o.usage ?? createUsageQueue(db, { writer, cost: o.cost, clock: o.clock, log: o.log });
+  const runner = sqliteRunner(db.$client, writer);
   return {
     kind: "sqlite",
     db,
     threads,
-    accounts: createAccounts(sqliteRunner(db.$client, writer), o.clock),
+    accounts: createAccounts(runner, o.clock),
+    usageReport: (scope, from, to) => usageReport(runner, scope, from, to),
     tokens: sqliteTokens(db),
     usageRows(userId, from, to) {
       const conds: SQL[] = [eq(usage.userId, userId)];

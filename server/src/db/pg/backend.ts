@@ -8,6 +8,7 @@
 import { createAccounts } from "../../accounts/accounts.ts";
 import type { Logger } from "../../logger.ts";
 import type { CostLookup } from "../../proxy/usage.ts";
+import { usageReport } from "../../proxy/usage-report.ts";
 import type { Backend, UsageItem } from "../backend.ts";
 import { pgRunner } from "../sql-runner.ts";
 import { startCleanup } from "./cleanup.ts";
@@ -55,6 +56,7 @@ export async function pgBackend(url: string, o: PgBackendOptions): Promise<PgBac
     threads: createPgThreadStore(sql),
     tokens: createPgTokenStore(sql),
     accounts: createAccounts(pgRunner(sql), o.clock),
+    usageReport: (scope, from, to) => usageReport(pgRunner(sql), scope, from, to),
     async usageRows(userId, from, to) {
       const rows: (Omit<UsageItem, "requests" | "inputTokens" | "outputTokens"> & {
         requests: string;

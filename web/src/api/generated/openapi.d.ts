@@ -568,6 +568,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orgs/{org}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An org's usage per day, member, provider and model (owners and admins) */
+        get: operations["org.usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orgs/invitations/accept": {
         parameters: {
             query?: never;
@@ -699,6 +716,23 @@ export interface paths {
         };
         /** The caller's proxy usage by day, token, provider and model */
         get: operations["usage.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/usage/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's usage per day, provider and model over a range of days */
+        get: operations["usage.report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1931,6 +1965,46 @@ export interface operations {
         requestBody?: never;
         responses: never;
     };
+    "org.usage": {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        items: {
+                            costUsd: ((number | null) | null) | null;
+                            day: string;
+                            inputTokens: number;
+                            model: string;
+                            outputTokens: number;
+                            provider: string;
+                            requests: number;
+                            user: string;
+                            userId: string;
+                        }[];
+                        to: string;
+                        truncated: boolean;
+                    };
+                };
+            };
+        };
+    };
     "org.invitations.accept": {
         parameters: {
             query?: never;
@@ -2349,6 +2423,44 @@ export interface operations {
                             requests: string | number;
                             tokenId: string;
                         }[];
+                    };
+                };
+            };
+        };
+    };
+    "usage.report": {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        items: {
+                            costUsd: ((number | null) | null) | null;
+                            day: string;
+                            inputTokens: number;
+                            model: string;
+                            outputTokens: number;
+                            provider: string;
+                            requests: number;
+                            user: string;
+                            userId: string;
+                        }[];
+                        to: string;
+                        truncated: boolean;
                     };
                 };
             };
