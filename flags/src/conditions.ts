@@ -79,7 +79,7 @@ export function matches(c: Condition, ctx: EvaluationContext): boolean {
     case "regex": {
       const a = asText(actual);
       const re = typeof expected === "string" ? compileRegex(expected) : null;
-      return a !== undefined && re !== null && re.test(a);
+      return a !== undefined && re?.test(a) === true;
     }
     case "in":
     case "not_in": {

@@ -23,13 +23,13 @@ import type {
 /** Prerequisite chains longer than this are treated as a cycle (the server rejects cycles on write). */
 export const MAX_PREREQUISITE_DEPTH = 16;
 
-function valueOf(flag: FlagRules, variant: string): JsonValue {
+function variantValue(flag: FlagRules, variant: string): JsonValue {
   for (const v of flag.variants) if (v.key === variant) return v.value;
   return null;
 }
 
 function serve(flag: FlagRules, variant: string, reason: Reason, extra?: Partial<Evaluation>): Evaluation {
-  return { key: flag.key, value: valueOf(flag, variant), variant, reason, ...extra };
+  return { key: flag.key, value: variantValue(flag, variant), variant, reason, ...extra };
 }
 
 /** On: a boolean flag serving `true`, a multi-variant flag serving anything but its off variant. */
