@@ -25,6 +25,9 @@ import type { Db } from "./db/open.ts";
 import { sqliteBackend } from "./db/sqlite-backend.ts";
 import type { DbWriter } from "./db/writer.ts";
 import { errorsPlugin } from "./errors-plugin.ts";
+import { createFlagHub } from "./flags/hub.ts";
+import { flagRoutes } from "./flags/routes.ts";
+import { flagSdkRoutes } from "./flags/sdk-routes.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./ops/metrics.ts";
 import { opsRoutes } from "./ops/routes.ts";
@@ -82,6 +85,8 @@ export interface AppOptions {
   searchIndexer?: SearchIndexer;
   /** The built web UI served at `/` (`loadWebAssets()`); null or absent: `/` says how to build it. */
   web?: WebAssets | null;
+  /** How often `/api/flags/stream` sends `heartbeat` (ms; default 30 s). */
+  flagsHeartbeatMs?: number;
 }
 
 export function createApp(o: AppOptions) {
@@ -105,6 +110,9 @@ export function createApp(o: AppOptions) {
   // Fixed for the app's life; /health answers it on every probe.
   const configuredNames = [...new Set([...Object.keys(providers), ...Object.keys(upstreams)])].sort();
   const configured = () => configuredNames;
+  const flagHub = createFlagHub(backend.flags.store, backend.flags.bus, (e) =>
+    log.error("flags.fanout_failed", { detail: String(e) }),
+  );
 
   const app = new Elysia({ name: "loom.server" })
     .use(errorsPlugin({ maxBodyBytes, log, notFound: webFallback(o.web ?? null) }))
@@ -155,6 +163,10 @@ export function createApp(o: AppOptions) {
     )
     .use(orgRoutes(resolvers, kit))
     .use(adminRoutes(resolvers, kit))
+    .use(flagRoutes(resolvers, kit, backend.flags))
+    .use(
+      flagSdkRoutes(resolvers, kit, backend.flags, { hub: flagHub, clock, heartbeatMs: o.flagsHeartbeatMs }),
+    )
     .use(
       threadRoutes({
         store: backend.threads,
