@@ -200,7 +200,7 @@ test("changes arrive over the stream: an update, a kill switch on and off, an ar
   );
   await api("POST", "/api/orgs/acme/flags/ui.banner/archive");
   await changed;
-  expect((await client.getObjectDetails("ui.banner", {})).errorCode).toBe("FLAG_NOT_FOUND");
+  expect(String((await client.getObjectDetails("ui.banner", {})).errorCode)).toBe("FLAG_NOT_FOUND");
   // Evaluated locally: no rule fetch per evaluation.
   expect(ruleRequests).toBe(rulesBefore);
 });
