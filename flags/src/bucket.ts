@@ -1,3 +1,4 @@
+/// <reference path="./murmurhash3js-revisited.d.ts" />
 /**
  * Percentage rollout buckets: `murmur3_32("<flag>.<targetingKey>") % 100` (x86 32-bit MurmurHash3,
  * seed 0, over the UTF-8 bytes), so a user keeps their bucket for a flag on every server, SDK and

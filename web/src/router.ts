@@ -12,6 +12,7 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
       { path: "/threads", component: Threads, meta: { title: "Threads" } },
       // Markdown and highlighting load with the first thread opened, not with the first page.
       { path: "/threads/:id", component: () => import("./pages/ThreadView.vue"), meta: { title: "Thread" } },
+      { path: "/flags", component: () => import("./pages/Flags.vue"), meta: { title: "Feature flags" } },
       {
         path: "/:rest(.*)*",
         component: () => import("./pages/NotFound.vue"),
