@@ -92,8 +92,11 @@ async function fanOut(): Promise<number> {
   );
   const lines = (async function* () {
     let buf = "";
-    for await (const chunk of child.stdout as ReadableStream<Uint8Array>) {
-      buf += new TextDecoder().decode(chunk);
+    const reader = (child.stdout as ReadableStream<Uint8Array>).getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buf += new TextDecoder().decode(value);
       let nl = buf.indexOf("\n");
       while (nl >= 0) {
         yield buf.slice(0, nl);
