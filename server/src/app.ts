@@ -25,6 +25,9 @@ import type { Db } from "./db/open.ts";
 import { sqliteBackend } from "./db/sqlite-backend.ts";
 import type { DbWriter } from "./db/writer.ts";
 import { errorsPlugin } from "./errors-plugin.ts";
+import { createFlagHub } from "./flags/hub.ts";
+import { flagRoutes } from "./flags/routes.ts";
+import { flagSdkRoutes } from "./flags/sdk-routes.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./ops/metrics.ts";
 import { opsRoutes } from "./ops/routes.ts";
@@ -91,6 +94,8 @@ export interface AppOptions {
   web?: WebAssets | null;
   /** Weavers (`createWeaverService`): the `/api/weaver…` routes and weaver tokens; absent: no weavers. */
   weavers?: WeaverService;
+  /** How often `/api/flags/stream` sends `heartbeat` (ms; default 30 s). */
+  flagsHeartbeatMs?: number;
 }
 
 export function createApp(o: AppOptions) {
@@ -114,6 +119,9 @@ export function createApp(o: AppOptions) {
   // Fixed for the app's life; /health answers it on every probe.
   const configuredNames = [...new Set([...Object.keys(providers), ...Object.keys(upstreams)])].sort();
   const configured = () => configuredNames;
+  const flagHub = createFlagHub(backend.flags.store, backend.flags.bus, (e) =>
+    log.error("flags.fanout_failed", { detail: String(e) }),
+  );
 
   const app = new Elysia({ name: "loom.server" })
     .use(errorsPlugin({ maxBodyBytes, log, notFound: webFallback(o.web ?? null) }))
@@ -167,6 +175,10 @@ export function createApp(o: AppOptions) {
     .use(joinRequestRoutes(resolvers, kit))
     .use(teamRoutes(resolvers, kit))
     .use(adminRoutes(resolvers, kit))
+    .use(flagRoutes(resolvers, kit, backend.flags))
+    .use(
+      flagSdkRoutes(resolvers, kit, backend.flags, { hub: flagHub, clock, heartbeatMs: o.flagsHeartbeatMs }),
+    )
     .use(
       threadRoutes({
         store: backend.threads,

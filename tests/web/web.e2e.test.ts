@@ -258,6 +258,50 @@ suite("web UI in Chromium", () => {
   );
 
   test(
+    "flags page: rule builder with live preview, save, kill switch after confirmation",
+    async () => {
+      const api = async (method: string, path: string, body: unknown) => {
+        const res = await fetch(`${web.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${web.token}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        if (res.status >= 300) throw new Error(`${path}: ${res.status}`);
+      };
+      await api("POST", "/api/orgs", { slug: "acme" });
+      await api("POST", "/api/orgs/acme/flags", {
+        key: "checkout.new_flow",
+        kind: "boolean",
+        description: "New checkout",
+        environments: { prod: { enabled: true, defaultVariant: "off", rules: [] } },
+      });
+      await api("PUT", "/api/orgs/acme/kill-switches/ops.checkout_incident", {
+        flags: ["checkout.new_flow"],
+      });
+      await page.goto(`${web.url}/flags?org=acme&env=prod`);
+      await page.getByRole("button", { name: "checkout.new_flow" }).click();
+      await page.getByRole("button", { name: "Add rule" }).click();
+      await page.getByLabel("Rule 1 condition 1 attribute").fill("plan");
+      await page.getByLabel("Rule 1 condition 1 value").fill("pro");
+      await expect(page.getByTestId("preview").textContent()).resolves.toContain(
+        "serves on = true (TARGETING_MATCH, rule 1)",
+      );
+      await axe("flags editor");
+      await shot("flags-editor");
+      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByText("(boolean, v2)").waitFor();
+      await page.getByRole("button", { name: "Activate ops.checkout_incident" }).click();
+      await page.getByRole("alertdialog").waitFor();
+      await page.fill("#kill-reason", "payments down");
+      await page.getByRole("button", { name: "Turn off everywhere" }).click();
+      await page.getByText("killed (ops.checkout_incident)").waitFor();
+      await axe("flags killed");
+      await shot("flags-killed");
+    },
+    T,
+  );
+
+  test(
     "no Content-Security-Policy violation on any page; docs page has no script",
     async () => {
       await page.goto(`${web.url}/api/docs`);

@@ -24,6 +24,7 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
       },
       { path: "/sessions", component: () => import("./pages/SessionList.vue"), meta: { title: "Sessions" } },
       { path: "/usage", component: () => import("./pages/UsageReport.vue"), meta: { title: "Usage" } },
+      { path: "/flags", component: () => import("./pages/Flags.vue"), meta: { title: "Feature flags" } },
       {
         path: "/:rest(.*)*",
         component: () => import("./pages/NotFound.vue"),

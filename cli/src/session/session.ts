@@ -19,6 +19,7 @@ import { type CompactNow, compactNow } from "./compact-now.ts";
 import { budgetedLlm, budgetFor } from "./context-budget.ts";
 import { unknownDisabledTools } from "./disabled-tools.ts";
 import type { SessionEvent, SessionListener } from "./events.ts";
+import { createKillSwitchGate } from "./kill-switch-gate.ts";
 import { createSessionLlm } from "./llm.ts";
 import { type SessionMcp, startSessionMcp } from "./mcp.ts";
 import { checkModel, providerFor } from "./model-choice.ts";
@@ -170,6 +171,16 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   // overlap tools, thread and prompt set-up instead of following them.
   llm.warm?.();
   const log = createSessionLog(config, env, { workspace });
+  // Team mode: the server's kill switches for tools and models, followed from now on. Their notices
+  // wait until the session can emit (below).
+  const gateNotices: string[] = [];
+  let gateNotice = (message: string): void => {
+    gateNotices.push(message);
+  };
+  const gate = createKillSwitchGate(config, env, {
+    notice: (message) => gateNotice(message),
+    log: (message) => log.info("flags.stream", { message }),
+  });
   const sandboxFor = sessionSandboxes({
     config,
     env,
@@ -187,11 +198,12 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   const offered = (tools: readonly Tool[]): Tool[] =>
     tools
       .filter((t) => !config.tools.disabled.includes(t.name))
-      .map((t) => (init.wrapTool ? init.wrapTool(t) : t));
+      .map((t) => (init.wrapTool ? init.wrapTool(t) : t))
+      .map((t) => (gate ? gate.wrapTool(t) : t));
   let turnOnly: readonly string[] | undefined;
   const task = sessionTaskTool({
     config,
-    llm: () => llm,
+    llm: () => (gate ? gate.wrapLlm(llm) : llm),
     model: () => model,
     system: () => system,
     // A custom command's allowed-tools hold for its sub-agents too.
@@ -237,6 +249,8 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   };
 
   for (const e of startNotices) logSessionEvent(log, e);
+  gateNotice = notice;
+  for (const m of gateNotices.splice(0)) notice(m);
 
   const sync = await createSessionSync(config, env, store, emit, (from, to) => {
     if (thread.id === from) thread.id = to;
@@ -274,7 +288,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
   // Within a turn, requests that outgrow the window are trimmed on the way out (told once per turn).
   let toldThisTurn = false;
   const agentLlm = (): LlmClient =>
-    budgetedLlm(llm, budget, (r) => {
+    budgetedLlm(gate ? gate.wrapLlm(llm) : llm, budget, (r) => {
       if (toldThisTurn) return;
       toldThisTurn = true;
       emit(compactedEvent(r));
@@ -556,6 +570,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       } finally {
         // Released even when the last save fails: a plugin host left running keeps the process alive.
         sync?.close();
+        gate?.close();
         loaded.close();
         await mcp?.close().catch(() => undefined);
         log.info("session.closed", { threadId: thread.id });
@@ -563,5 +578,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       }
     },
   };
+  // Switches already on apply from the first turn (bounded wait: a slow server does not hold the start).
+  await gate?.ready();
   return session;
 }

@@ -65,6 +65,13 @@ export const ServerConfig = Type.Object(
     database_url: Type.Optional(Type.String({ minLength: 1 })),
     /** `loom serve`: the URL people reach the server at (links in mail, OAuth redirects, the CSRF origin, Secure cookies). */
     public_url: Type.Optional(Type.String({ pattern: "^https?://" })),
+    /**
+     * Team mode: the org (id or slug) whose kill switches this client honours (`tool.<name>.disabled`,
+     * `model.<id>.disabled`); absent: every org the user belongs to.
+     */
+    flags_org: Type.Optional(Type.String({ minLength: 1 })),
+    /** The flag environment this client reads (`dev`, `prod`, …). */
+    flags_environment: Type.String({ pattern: "^[a-z][a-z0-9]{0,19}$", default: "prod" }),
   },
   { additionalProperties: false, default: {} },
 );

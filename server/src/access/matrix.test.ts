@@ -50,6 +50,8 @@ interface Ctx {
   /** carol's weavers: one to read, one to delete. */
   weaver: string;
   weaver2: string;
+  /** A flag SDK key of acme (flagkeys.revoke). */
+  flagKey?: string;
 }
 interface Case {
   method: string;
@@ -401,6 +403,94 @@ const CASES: Record<string, Case> = {
   "weaver.cleanup": { method: "POST", path: () => "/api/weavers/cleanup", right: "alice", other: "hidden" },
   "usage.report": { method: "GET", path: () => "/api/usage/report", right: "carol", other: "own" },
   "org.usage": { method: "GET", path: () => "/api/orgs/acme/usage", right: "carol", other: "hidden" },
+  // Feature flags (server/src/flags/): members read, org admins change; API keys have no flag scope.
+  "flags.list": { method: "GET", path: () => "/api/orgs/acme/flags", right: "carol", other: "hidden" },
+  "flags.create": {
+    method: "POST",
+    path: () => "/api/orgs/acme/flags",
+    body: () => ({ key: `m.f${Math.random().toString(36).slice(2, 9)}`, kind: "boolean" }),
+    right: "carol",
+    other: "hidden",
+  },
+  "flags.get": { method: "GET", path: () => "/api/orgs/acme/flags/m.flag", right: "carol", other: "hidden" },
+  "flags.update": {
+    method: "PUT",
+    path: () => "/api/orgs/acme/flags/m.flag",
+    body: () => ({ kind: "boolean" }),
+    right: "carol",
+    other: "hidden",
+  },
+  "flags.archive": {
+    method: "POST",
+    path: () => "/api/orgs/acme/flags/m.arch/archive",
+    right: "carol",
+    other: "hidden",
+  },
+  "flags.restore": {
+    method: "POST",
+    path: () => "/api/orgs/acme/flags/m.rest/restore",
+    right: "carol",
+    other: "hidden",
+  },
+  "killswitches.list": {
+    method: "GET",
+    path: () => "/api/orgs/acme/kill-switches",
+    right: "carol",
+    other: "hidden",
+  },
+  "killswitches.put": {
+    method: "PUT",
+    path: () => "/api/orgs/acme/kill-switches/m.ks",
+    body: () => ({ flags: ["m.flag"] }),
+    right: "carol",
+    other: "hidden",
+  },
+  "killswitches.activate": {
+    method: "POST",
+    path: () => "/api/orgs/acme/kill-switches/m.on/activate",
+    body: () => ({ reason: "matrix" }),
+    right: "carol",
+    other: "hidden",
+  },
+  "killswitches.deactivate": {
+    method: "POST",
+    path: () => "/api/orgs/acme/kill-switches/m.off/deactivate",
+    right: "carol",
+    other: "hidden",
+  },
+  "flagkeys.create": {
+    method: "POST",
+    path: () => "/api/orgs/acme/flag-keys",
+    body: () => ({ name: "k", kind: "server", environment: "prod" }),
+    right: "carol",
+    other: "hidden",
+  },
+  "flagkeys.list": { method: "GET", path: () => "/api/orgs/acme/flag-keys", right: "carol", other: "hidden" },
+  "flagkeys.revoke": {
+    method: "DELETE",
+    path: (c) => `/api/orgs/acme/flag-keys/${c.flagKey}`,
+    right: "carol",
+    other: "hidden",
+  },
+  "flags.sdk.rules": {
+    method: "GET",
+    path: () => "/api/flags/rules?org=acme",
+    right: "carol",
+    other: "hidden",
+  },
+  "flags.sdk.evaluate": {
+    method: "POST",
+    path: () => "/api/flags/evaluate?org=acme",
+    body: () => ({ context: { targetingKey: "u" } }),
+    right: "carol",
+    other: "hidden",
+  },
+  "flags.sdk.stream": {
+    method: "GET",
+    path: () => "/api/flags/stream?org=acme",
+    right: "carol",
+    other: "hidden",
+  },
 };
 
 forEachBackend(({ kind, testApp }) => {
@@ -529,6 +619,23 @@ forEachBackend(({ kind, testApp }) => {
         ).token,
       };
 
+      // Flags the flag cases act on (m.arch is archived once, m.rest restored once, m.off turned off once).
+      for (const key of ["m.flag", "m.arch", "m.rest"])
+        await h.call("POST", "/api/orgs/acme/flags", { token: carol, body: { key, kind: "boolean" } });
+      await h.call("POST", "/api/orgs/acme/flags/m.rest/archive", { token: carol });
+      await h.call("POST", "/api/orgs/acme/kill-switches/m.off/activate", {
+        token: carol,
+        body: { reason: "r" },
+      });
+      ctx.flagKey = (
+        (await (
+          await h.call("POST", "/api/orgs/acme/flag-keys", {
+            token: carol,
+            body: { name: "k", kind: "server", environment: "prod" },
+          })
+        ).json()) as { id: string }
+      ).id;
+
       const doc = (await (await h.call("GET", "/api/openapi.json")).json()) as {
         paths: Record<string, Record<string, { operationId?: string }>>;
       };
@@ -548,8 +655,9 @@ forEachBackend(({ kind, testApp }) => {
         if (c.open) continue;
 
         const other = await as(dan, c, ctx);
-        const text = op === "thread.events" ? "" : await other.text();
-        if (op === "thread.events") await other.body?.cancel();
+        const streams = op === "thread.events" || op === "flags.sdk.stream";
+        const text = streams ? "" : await other.text();
+        if (streams) await other.body?.cancel();
         if (c.other === "hidden" && other.status !== 403 && other.status !== 404)
           problems.push(`${op}: another user → ${other.status}`);
         if (c.other === "own" && (other.status >= 300 || text.includes(MARK) || text.includes(carolUser.id)))

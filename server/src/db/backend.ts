@@ -10,6 +10,7 @@ import type { Thread, Visibility } from "@loom/runtime/thread";
 import type { Accounts } from "../accounts/accounts.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { TokenRecord } from "../auth/tokens.ts";
+import type { FlagsBackend } from "../flags/flags-backend.ts";
 import type { RateLimiter } from "../proxy/rate-limit.ts";
 import type { UsageQueue } from "../proxy/usage.ts";
 import type { UsageReportItem, UsageScope } from "../proxy/usage-report.ts";
@@ -84,6 +85,8 @@ export interface Backend {
   usage: UsageQueue;
   limiter: RateLimiter;
   events: ThreadEvents;
+  /** Feature flags, kill switches, SDK keys and their change bus (LISTEN/NOTIFY on Postgres). */
+  flags: FlagsBackend;
   /** Throws when the database does not answer (`/health`). */
   ping(): Awaitable<void>;
   /** Flushes usage and closes connections. */

@@ -94,6 +94,11 @@ describe("loom admin migrate-db", () => {
     const keyRes = await post("/api/orgs/acme/api-keys", { name: "ci", scopes: ["threads:read"] });
     expect(keyRes.status).toBe(201);
     const { key } = (await keyRes.json()) as { key: string };
+    // Flags, a kill switch (on, with its reason) and a flag SDK key travel too.
+    expect((await post("/api/orgs/acme/flags", { key: "beta.search", kind: "boolean" })).status).toBe(201);
+    expect((await post("/api/orgs/acme/kill-switches/ops.stop/activate", { reason: "r" })).status).toBe(200);
+    const sdk = await post("/api/orgs/acme/flag-keys", { name: "s", kind: "server", environment: "prod" });
+    const sdkKey = ((await sdk.json()) as { key: string }).key;
     const ids = threads.map((t) => t.id);
     const tokens = [alice.token, bob.token, gone.token, key];
     const before = await answers(lite, tokens, ids);
@@ -117,7 +122,10 @@ describe("loom admin migrate-db", () => {
       ["support_grants", 0, true],
       ["invitations", 0, true],
       ["join_requests", 0, true],
-      ["audit_log", 2, true],
+      ["audit_log", 5, true],
+      ["flags", 1, true],
+      ["kill_switches", 1, true],
+      ["flag_sdk_keys", 1, true],
     ]);
     const second = await migrateDb({ from: `sqlite:${path}`, to: url });
     expect(second).toEqual(first);
@@ -125,6 +133,14 @@ describe("loom admin migrate-db", () => {
     const pg = await pgBackend(url, { clock, log: silentLogger, max: 2 });
     try {
       expect(await answers(pg, tokens, ids)).toEqual(before);
+      const flagsApp = createApp({ backend: pg, log: silentLogger, clock });
+      const rules = await flagsApp.handle(
+        new Request("http://loom/api/flags/rules", { headers: { authorization: `Bearer ${sdkKey}` } }),
+      );
+      expect(await rules.json()).toMatchObject({
+        flags: { "beta.search": { killedBy: null } },
+        killSwitches: [{ key: "ops.stop", active: true, reason: "r" }],
+      });
       // New threads on Postgres get index rows of their own (the sequence is past the copied ones).
       const t = sampleThread({ title: "parser again" });
       expect((await pg.threads.put(ap, t, undefined)).kind).toBe("created");

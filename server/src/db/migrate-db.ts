@@ -87,6 +87,9 @@ const TABLES: { table: string; key: string[]; columns: string[] }[] = [
     "invitations:id:org_id,email,role,hash,invited_by,created_at,expires_at,accepted_at,revoked_at",
     "join_requests:id:org_id,user_id,created_at,decision,decided_by,decided_at",
     "audit_log:id:at,actor_id,impersonator_id,action,target_type,target_id,org_id,ip,detail",
+    "flags:id:org_id,key,kind,description,definition,version,created_by,created_at,updated_at,archived_at",
+    "kill_switches:id:org_id,key,description,flags,active,reason,activated_at,activated_by,created_at,updated_at",
+    "flag_sdk_keys:id:org_id,name,kind,environment,hash,created_by,created_at,last_used_at,revoked_at",
   ].map(textTable),
 ];
 
@@ -97,7 +100,14 @@ function textTable(spec: string): { table: string; key: string[]; columns: strin
   return { table, key: keys, columns: [...keys, ...rest.split(",")] };
 }
 
-const INTEGER = new Set(["rate_limit_per_minute", "version", "requests", "input_tokens", "output_tokens"]);
+const INTEGER = new Set([
+  "rate_limit_per_minute",
+  "version",
+  "requests",
+  "input_tokens",
+  "output_tokens",
+  "active",
+]);
 
 /** Postgres answers bigint as text: compare numbers as numbers. */
 const norm = (r: Row, cols: string[]): (string | number | null)[] =>

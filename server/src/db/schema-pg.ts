@@ -83,3 +83,6 @@ export const shareLinks = pgTwin(one.shareLinks);
 export const supportGrants = pgTwin(one.supportGrants);
 export const deviceCodes = pgTwin(one.deviceCodes);
 export const magicLinks = pgTwin(one.magicLinks);
+export const flags = pgTwin(one.flags);
+export const killSwitches = pgTwin(one.killSwitches);
+export const flagSdkKeys = pgTwin(one.flagSdkKeys);

@@ -304,3 +304,63 @@ export const magicLinks = sqliteTable(
   },
   (t) => [index("magic_links_email").on(t.email)],
 );
+
+/**
+ * Feature flags (specs/flags.md), one row per org and key. `definition` is the JSON of the flag's
+ * variants, off variant, prerequisites and per-environment rules (`@loom/flags/types`); `version`
+ * grows by one per write. Archived flags keep their row (`archived_at`) and can be restored.
+ */
+export const flags = sqliteTable(
+  "flags",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    key: text("key").notNull(),
+    kind: text("kind").notNull(),
+    description: text("description").notNull(),
+    definition: text("definition").notNull(),
+    version: integer("version").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    archivedAt: text("archived_at"),
+  },
+  (t) => [uniqueIndex("flags_org_key").on(t.orgId, t.key)],
+);
+
+/** Kill switches: while `active` is 1 every flag in `flags` (JSON array of keys) is off everywhere. */
+export const killSwitches = sqliteTable(
+  "kill_switches",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    key: text("key").notNull(),
+    description: text("description").notNull(),
+    flags: text("flags").notNull(),
+    active: integer("active").notNull(),
+    reason: text("reason"),
+    activatedAt: text("activated_at"),
+    activatedBy: text("activated_by"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("kill_switches_org_key").on(t.orgId, t.key)],
+);
+
+/** Flag SDK keys `loom_sdk_{client|server}_{env}_{hex}`: sha256 stored, shown once, revocable. */
+export const flagSdkKeys = sqliteTable(
+  "flag_sdk_keys",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    name: text("name").notNull(),
+    kind: text("kind").notNull(),
+    environment: text("environment").notNull(),
+    hash: text("hash").notNull().unique(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("flag_sdk_keys_org").on(t.orgId)],
+);

@@ -5,6 +5,8 @@
 import { and, asc, eq, gte, lte, type SQL } from "drizzle-orm";
 import { createAccounts } from "../accounts/accounts.ts";
 import { sqliteTokens } from "../auth/tokens.ts";
+import { localFlagBus } from "../flags/events.ts";
+import { createFlagsBackend } from "../flags/flags-backend.ts";
 import type { Logger } from "../logger.ts";
 import { createRateLimiter, type RateLimiter } from "../proxy/rate-limit.ts";
 import { type CostLookup, createUsageQueue, type UsageQueue } from "../proxy/usage.ts";
@@ -92,6 +94,7 @@ export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: 
     threads,
     accounts: createAccounts(runner, o.clock),
     usageReport: (scope, from, to) => usageReport(runner, scope, from, to),
+    flags: createFlagsBackend(runner, o.clock, localFlagBus()),
     tokens: sqliteTokens(db),
     usageRows(userId, from, to) {
       const conds: SQL[] = [eq(usage.userId, userId)];

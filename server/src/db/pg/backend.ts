@@ -6,6 +6,8 @@
  * written (merged, flushed within milliseconds) and its own SSE subscribers.
  */
 import { createAccounts } from "../../accounts/accounts.ts";
+import { type FlagBus, pgFlagBus } from "../../flags/events.ts";
+import { createFlagsBackend } from "../../flags/flags-backend.ts";
 import type { Logger } from "../../logger.ts";
 import type { CostLookup } from "../../proxy/usage.ts";
 import { usageReport } from "../../proxy/usage-report.ts";
@@ -38,8 +40,10 @@ export async function pgBackend(url: string, o: PgBackendOptions): Promise<PgBac
   const pg = await openPg(url, { max: o.max });
   const { sql } = pg;
   let events: Awaited<ReturnType<typeof listenThreadEvents>>;
+  let flagBus: FlagBus;
   try {
     events = await listenThreadEvents(sql);
+    flagBus = await pgFlagBus(sql);
   } catch (e) {
     await sql.close().catch(() => {});
     throw e;
@@ -57,6 +61,7 @@ export async function pgBackend(url: string, o: PgBackendOptions): Promise<PgBac
     tokens: createPgTokenStore(sql),
     accounts: createAccounts(pgRunner(sql), o.clock),
     usageReport: (scope, from, to) => usageReport(pgRunner(sql), scope, from, to),
+    flags: createFlagsBackend(pgRunner(sql), o.clock, flagBus),
     async usageRows(userId, from, to) {
       const rows: (Omit<UsageItem, "requests" | "inputTokens" | "outputTokens"> & {
         requests: string;
@@ -89,6 +94,7 @@ export async function pgBackend(url: string, o: PgBackendOptions): Promise<PgBac
       await cleanup.stop();
       await usage.close();
       await events.close();
+      await flagBus.close();
       await sql.close();
     },
   };

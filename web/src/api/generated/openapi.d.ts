@@ -323,6 +323,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/flags/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Evaluated flag values for a context (any SDK key) */
+        post: operations["flags.sdk.evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flags/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every live flag's rules in one environment, for local evaluation (server SDK keys, members) */
+        get: operations["flags.sdk.rules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flags/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Flag changes as SSE: init, flag.updated, flag.archived, flag.restored, killswitch.activated, killswitch.deactivated, heartbeat */
+        get: operations["flags.sdk.stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orgs": {
         parameters: {
             query?: never;
@@ -393,6 +444,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orgs/{org}/flag-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An org's flag SDK keys (never the secrets) */
+        get: operations["flagkeys.list"];
+        put?: never;
+        /** Create a flag SDK key (shown once) */
+        post: operations["flagkeys.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/flag-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a flag SDK key */
+        delete: operations["flagkeys.revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An org's flags */
+        get: operations["flags.list"];
+        put?: never;
+        /** Create a flag */
+        post: operations["flags.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/flags/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One flag */
+        get: operations["flags.get"];
+        /** Replace a flag's settings */
+        put: operations["flags.update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/flags/{key}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a flag (SDKs no longer see it) */
+        post: operations["flags.archive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/flags/{key}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore an archived flag */
+        post: operations["flags.restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orgs/{org}/invitations": {
         parameters: {
             query?: never;
@@ -457,6 +613,74 @@ export interface paths {
         put?: never;
         /** Approve (joins as member) or deny a join request */
         post: operations["org.joinRequests.decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/kill-switches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An org's kill switches */
+        get: operations["killswitches.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/kill-switches/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Create a kill switch or change the flags it turns off */
+        put: operations["killswitches.put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/kill-switches/{key}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn a kill switch on (its flags are off everywhere); the reason goes to the audit log */
+        post: operations["killswitches.activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/kill-switches/{key}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn a kill switch off */
+        post: operations["killswitches.deactivate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1349,6 +1573,95 @@ export interface operations {
         requestBody?: never;
         responses: never;
     };
+    "flags.sdk.evaluate": {
+        parameters: {
+            query?: {
+                environment?: string;
+                org?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "*/*"?: never;
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        environment: string;
+                        items: {
+                            errorCode?: string;
+                            errorMessage?: string;
+                            key: string;
+                            killSwitch?: string;
+                            reason: string;
+                            ruleIndex?: number;
+                            value: unknown;
+                            variant: ((string | null) | null) | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    "flags.sdk.rules": {
+        parameters: {
+            query?: {
+                environment?: string;
+                org?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        environment: string;
+                        flags: {
+                            [key: string]: unknown;
+                        };
+                        killSwitches: {
+                            activatedAt: ((string | null) | null) | null;
+                            activatedBy: ((string | null) | null) | null;
+                            active: boolean;
+                            description: string;
+                            flags: string[];
+                            key: string;
+                            reason: ((string | null) | null) | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    "flags.sdk.stream": {
+        parameters: {
+            query?: {
+                environment?: string;
+                org?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
     "org.list": {
         parameters: {
             query?: never;
@@ -1534,6 +1847,559 @@ export interface operations {
                             targetType: ((string | null) | null) | null;
                         }[];
                         nextCursor: ((string | null) | null) | null;
+                    };
+                };
+            };
+        };
+    };
+    "flagkeys.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            createdBy: string;
+                            environment: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "client" | "server";
+                            lastUsedAt: ((string | null) | null) | null;
+                            name: string;
+                            orgId: string;
+                            revokedAt: ((string | null) | null) | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    "flagkeys.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    environment: string;
+                    /** @enum {string} */
+                    kind: "client" | "server";
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 201 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        createdBy: string;
+                        environment: string;
+                        id: string;
+                        key: string;
+                        /** @enum {string} */
+                        kind: "client" | "server";
+                        lastUsedAt: ((string | null) | null) | null;
+                        name: string;
+                        orgId: string;
+                        revokedAt: ((string | null) | null) | null;
+                    };
+                };
+            };
+        };
+    };
+    "flagkeys.revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "flags.list": {
+        parameters: {
+            query?: {
+                archived?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            archivedAt: ((string | null) | null) | null;
+                            createdAt: string;
+                            createdBy: string;
+                            description: string;
+                            environments: {
+                                [key: string]: {
+                                    defaultVariant: string;
+                                    enabled: boolean;
+                                    rules: {
+                                        conditions: {
+                                            attribute: string;
+                                            operator: "equals" | "not_equals" | "contains" | "starts_with" | "ends_with" | "regex" | "in" | "not_in" | "gt" | "gte" | "lt" | "lte" | "semver_eq" | "semver_gt" | "semver_gte" | "semver_lt" | "semver_lte";
+                                            value: (string | number) | (string | number)[];
+                                        }[];
+                                        description?: string;
+                                        percentage?: number;
+                                        schedule?: {
+                                            from?: string;
+                                            until?: string;
+                                        };
+                                        variant: string;
+                                    }[];
+                                };
+                            };
+                            id: string;
+                            key: string;
+                            /** @enum {string} */
+                            kind: "boolean" | "multivariate";
+                            offVariant: string;
+                            orgId: string;
+                            prerequisites: {
+                                flag: string;
+                                variant?: string;
+                            }[];
+                            updatedAt: string;
+                            variants: {
+                                key: string;
+                                value: unknown;
+                            }[];
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    "flags.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    environments?: {
+                        [key: string]: {
+                            defaultVariant: string;
+                            enabled: boolean;
+                            rules: {
+                                conditions: {
+                                    attribute: string;
+                                    operator: "equals" | "not_equals" | "contains" | "starts_with" | "ends_with" | "regex" | "in" | "not_in" | "gt" | "gte" | "lt" | "lte" | "semver_eq" | "semver_gt" | "semver_gte" | "semver_lt" | "semver_lte";
+                                    value: (string | number) | (string | number)[];
+                                }[];
+                                description?: string;
+                                percentage?: number;
+                                schedule?: {
+                                    from?: string;
+                                    until?: string;
+                                };
+                                variant: string;
+                            }[];
+                        };
+                    };
+                    key: string;
+                    /** @enum {string} */
+                    kind: "boolean" | "multivariate";
+                    offVariant?: string;
+                    prerequisites?: {
+                        flag: string;
+                        variant?: string;
+                    }[];
+                    variants?: {
+                        key: string;
+                        value: unknown;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 201 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        archivedAt: ((string | null) | null) | null;
+                        createdAt: string;
+                        createdBy: string;
+                        description: string;
+                        environments: {
+                            [key: string]: {
+                                defaultVariant: string;
+                                enabled: boolean;
+                                rules: {
+                                    conditions: {
+                                        attribute: string;
+                                        operator: "equals" | "not_equals" | "contains" | "starts_with" | "ends_with" | "regex" | "in" | "not_in" | "gt" | "gte" | "lt" | "lte" | "semver_eq" | "semver_gt" | "semver_gte" | "semver_lt" | "semver_lte";
+                                        value: (string | number) | (string | number)[];
+                                    }[];
+                                    description?: string;
+                                    percentage?: number;
+                                    schedule?: {
+                                        from?: string;
+                                        until?: string;
+                                    };
+                                    variant: string;
+                                }[];
+                            };
+                        };
+                        id: string;
+                        key: string;
+                        /** @enum {string} */
+                        kind: "boolean" | "multivariate";
+                        offVariant: string;
+                        orgId: string;
+                        prerequisites: {
+                            flag: string;
+                            variant?: string;
+                        }[];
+                        updatedAt: string;
+                        variants: {
+                            key: string;
+                            value: unknown;
+                        }[];
+                        version: number;
+                    };
+                };
+            };
+        };
+    };
+    "flags.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        archivedAt: ((string | null) | null) | null;
+                        createdAt: string;
+                        createdBy: string;
+                        description: string;
+                        environments: {
+                            [key: string]: {
+                                defaultVariant: string;
+                                enabled: boolean;
+                                rules: {
+                                    conditions: {
+                                        attribute: string;
+                                        operator: "equals" | "not_equals" | "contains" | "starts_with" | "ends_with" | "regex" | "in" | "not_in" | "gt" | "gte" | "lt" | "lte" | "semver_eq" | "semver_gt" | "semver_gte" | "semver_lt" | "semver_lte";
+                                        value: (string | number) | (string | number)[];
+                                    }[];
+                                    description?: string;
+                                    percentage?: number;
+                                    schedule?: {
+                                        from?: string;
+                                        until?: string;
+                                    };
+                                    variant: string;
+                                }[];
+                            };
+                        };
+                        id: string;
+                        key: string;
+                        /** @enum {string} */
+                        kind: "boolean" | "multivariate";
+                        offVariant: string;
+                        orgId: string;
+                        prerequisites: {
+                            flag: string;
+                            variant?: string;
+                        }[];
+                        updatedAt: string;
+                        variants: {
+                            key: string;
+                            value: unknown;
+                        }[];
+                        version: number;
+                    };
+                };
+            };
+        };
+    };
+    "flags.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    environments?: {
+                        [key: string]: {
+                            defaultVariant: string;
+                            enabled: boolean;
+                            rules: {
+                                conditions: {
+                                    attribute: string;
+                                    operator: "equals" | "not_equals" | "contains" | "starts_with" | "ends_with" | "regex" | "in" | "not_in" | "gt" | "gte" | "lt" | "lte" | "semver_eq" | "semver_gt" | "semver_gte" | "semver_lt" | "semver_lte";
+                                    value: (string | number) | (string | number)[];
+                                }[];
+                                description?: string;
+                                percentage?: number;
+                                schedule?: {
+                                    from?: string;
+                                    until?: string;
+                                };
+                                variant: string;
+                            }[];
+                        };
+                    };
+                    /** @enum {string} */
+                    kind: "boolean" | "multivariate";
+                    offVariant?: string;
+                    prerequisites?: {
+                        flag: string;
+                        variant?: string;
+                    }[];
+                    variants?: {
+                        key: string;
+                        value: unknown;
+                    }[];
+                    version?: string | number;
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        archivedAt: ((string | null) | null) | null;
+                        createdAt: string;
+                        createdBy: string;
+                        description: string;
+                        environments: {
+                            [key: string]: {
+                                defaultVariant: string;
+                                enabled: boolean;
+                                rules: {
+                                    conditions: {
+                                        attribute: string;
+                                        operator: "equals" | "not_equals" | "contains" | "starts_with" | "ends_with" | "regex" | "in" | "not_in" | "gt" | "gte" | "lt" | "lte" | "semver_eq" | "semver_gt" | "semver_gte" | "semver_lt" | "semver_lte";
+                                        value: (string | number) | (string | number)[];
+                                    }[];
+                                    description?: string;
+                                    percentage?: number;
+                                    schedule?: {
+                                        from?: string;
+                                        until?: string;
+                                    };
+                                    variant: string;
+                                }[];
+                            };
+                        };
+                        id: string;
+                        key: string;
+                        /** @enum {string} */
+                        kind: "boolean" | "multivariate";
+                        offVariant: string;
+                        orgId: string;
+                        prerequisites: {
+                            flag: string;
+                            variant?: string;
+                        }[];
+                        updatedAt: string;
+                        variants: {
+                            key: string;
+                            value: unknown;
+                        }[];
+                        version: number;
+                    };
+                };
+            };
+        };
+    };
+    "flags.archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        archivedAt: ((string | null) | null) | null;
+                        createdAt: string;
+                        createdBy: string;
+                        description: string;
+                        environments: {
+                            [key: string]: {
+                                defaultVariant: string;
+                                enabled: boolean;
+                                rules: {
+                                    conditions: {
+                                        attribute: string;
+                                        operator: "equals" | "not_equals" | "contains" | "starts_with" | "ends_with" | "regex" | "in" | "not_in" | "gt" | "gte" | "lt" | "lte" | "semver_eq" | "semver_gt" | "semver_gte" | "semver_lt" | "semver_lte";
+                                        value: (string | number) | (string | number)[];
+                                    }[];
+                                    description?: string;
+                                    percentage?: number;
+                                    schedule?: {
+                                        from?: string;
+                                        until?: string;
+                                    };
+                                    variant: string;
+                                }[];
+                            };
+                        };
+                        id: string;
+                        key: string;
+                        /** @enum {string} */
+                        kind: "boolean" | "multivariate";
+                        offVariant: string;
+                        orgId: string;
+                        prerequisites: {
+                            flag: string;
+                            variant?: string;
+                        }[];
+                        updatedAt: string;
+                        variants: {
+                            key: string;
+                            value: unknown;
+                        }[];
+                        version: number;
+                    };
+                };
+            };
+        };
+    };
+    "flags.restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        archivedAt: ((string | null) | null) | null;
+                        createdAt: string;
+                        createdBy: string;
+                        description: string;
+                        environments: {
+                            [key: string]: {
+                                defaultVariant: string;
+                                enabled: boolean;
+                                rules: {
+                                    conditions: {
+                                        attribute: string;
+                                        operator: "equals" | "not_equals" | "contains" | "starts_with" | "ends_with" | "regex" | "in" | "not_in" | "gt" | "gte" | "lt" | "lte" | "semver_eq" | "semver_gt" | "semver_gte" | "semver_lt" | "semver_lte";
+                                        value: (string | number) | (string | number)[];
+                                    }[];
+                                    description?: string;
+                                    percentage?: number;
+                                    schedule?: {
+                                        from?: string;
+                                        until?: string;
+                                    };
+                                    variant: string;
+                                }[];
+                            };
+                        };
+                        id: string;
+                        key: string;
+                        /** @enum {string} */
+                        kind: "boolean" | "multivariate";
+                        offVariant: string;
+                        orgId: string;
+                        prerequisites: {
+                            flag: string;
+                            variant?: string;
+                        }[];
+                        updatedAt: string;
+                        variants: {
+                            key: string;
+                            value: unknown;
+                        }[];
+                        version: number;
                     };
                 };
             };
@@ -1742,6 +2608,130 @@ export interface operations {
                 };
             };
         };
+    };
+    "killswitches.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            activatedAt: ((string | null) | null) | null;
+                            activatedBy: ((string | null) | null) | null;
+                            active: boolean;
+                            description: string;
+                            flags: string[];
+                            key: string;
+                            reason: ((string | null) | null) | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    "killswitches.put": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    flags: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activatedAt: ((string | null) | null) | null;
+                        activatedBy: ((string | null) | null) | null;
+                        active: boolean;
+                        description: string;
+                        flags: string[];
+                        key: string;
+                        reason: ((string | null) | null) | null;
+                    };
+                };
+            };
+        };
+    };
+    "killswitches.activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activatedAt: ((string | null) | null) | null;
+                        activatedBy: ((string | null) | null) | null;
+                        active: boolean;
+                        description: string;
+                        flags: string[];
+                        key: string;
+                        reason: ((string | null) | null) | null;
+                    };
+                };
+            };
+        };
+    };
+    "killswitches.deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "*/*"?: never;
+            };
+        };
+        responses: never;
     };
     "org.members.list": {
         parameters: {
