@@ -8,6 +8,7 @@
  */
 import type { Thread, Visibility } from "@loom/runtime/thread";
 import type { Accounts } from "../accounts/accounts.ts";
+import type { Analytics } from "../analytics/analytics.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { TokenRecord } from "../auth/tokens.ts";
 import type { RateLimiter } from "../proxy/rate-limit.ts";
@@ -73,6 +74,8 @@ export interface Backend {
   tokens: TokenStore;
   /** Users, sessions, orgs and teams, API keys, the audit log (`accounts/`, one implementation over both). */
   accounts: Accounts;
+  /** Product analytics: keys, events and persons, queries (`analytics/`, one implementation over both). */
+  analytics: Analytics;
   usageRows(userId: string, from?: string, to?: string): Awaitable<UsageItem[]>;
   usage: UsageQueue;
   limiter: RateLimiter;

@@ -12,6 +12,7 @@ import m005 from "../../migrations/005_rate_limits.sql" with { type: "text" };
 import m006 from "../../migrations/006_accounts.sql" with { type: "text" };
 import m007 from "../../migrations/007_sign_in.sql" with { type: "text" };
 import m008 from "../../migrations/008_threads_fts_pending.sql" with { type: "text" };
+import m010 from "../../migrations/010_analytics.sql" with { type: "text" };
 
 export const BUNDLED_MIGRATIONS: Readonly<Record<string, string>> = {
   "000_init.sql": m000,
@@ -23,4 +24,5 @@ export const BUNDLED_MIGRATIONS: Readonly<Record<string, string>> = {
   "006_accounts.sql": m006,
   "007_sign_in.sql": m007,
   "008_threads_fts_pending.sql": m008,
+  "010_analytics.sql": m010,
 };

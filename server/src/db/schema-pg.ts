@@ -83,3 +83,7 @@ export const shareLinks = pgTwin(one.shareLinks);
 export const supportGrants = pgTwin(one.supportGrants);
 export const deviceCodes = pgTwin(one.deviceCodes);
 export const magicLinks = pgTwin(one.magicLinks);
+export const analyticsKeys = pgTwin(one.analyticsKeys);
+export const analyticsEvents = pgTwin(one.analyticsEvents);
+export const analyticsPersons = pgTwin(one.analyticsPersons);
+export const analyticsPersonIds = pgTwin(one.analyticsPersonIds);

@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, gte, lte, type SQL } from "drizzle-orm";
 import { createAccounts } from "../accounts/accounts.ts";
+import { createAnalytics } from "../analytics/analytics.ts";
 import { sqliteTokens } from "../auth/tokens.ts";
 import type { Logger } from "../logger.ts";
 import { createRateLimiter, type RateLimiter } from "../proxy/rate-limit.ts";
@@ -83,12 +84,14 @@ export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: 
       return t;
     },
   };
+  const runner = sqliteRunner(db.$client, writer);
   const usageQueue = o.usage ?? createUsageQueue(db, { writer, cost: o.cost, clock: o.clock, log: o.log });
   return {
     kind: "sqlite",
     db,
     threads,
-    accounts: createAccounts(sqliteRunner(db.$client, writer), o.clock),
+    accounts: createAccounts(runner, o.clock),
+    analytics: createAnalytics(runner, o.clock),
     tokens: sqliteTokens(db),
     usageRows(userId, from, to) {
       const conds: SQL[] = [eq(usage.userId, userId)];

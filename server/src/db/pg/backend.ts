@@ -6,6 +6,7 @@
  * written (merged, flushed within milliseconds) and its own SSE subscribers.
  */
 import { createAccounts } from "../../accounts/accounts.ts";
+import { createAnalytics } from "../../analytics/analytics.ts";
 import type { Logger } from "../../logger.ts";
 import type { CostLookup } from "../../proxy/usage.ts";
 import type { Backend, UsageItem } from "../backend.ts";
@@ -55,6 +56,7 @@ export async function pgBackend(url: string, o: PgBackendOptions): Promise<PgBac
     threads: createPgThreadStore(sql),
     tokens: createPgTokenStore(sql),
     accounts: createAccounts(pgRunner(sql), o.clock),
+    analytics: createAnalytics(pgRunner(sql), o.clock),
     async usageRows(userId, from, to) {
       const rows: (Omit<UsageItem, "requests" | "inputTokens" | "outputTokens"> & {
         requests: string;
