@@ -87,6 +87,10 @@ const TABLES: { table: string; key: string[]; columns: string[] }[] = [
     "invitations:id:org_id,email,role,hash,invited_by,created_at,expires_at,accepted_at,revoked_at",
     "join_requests:id:org_id,user_id,created_at,decision,decided_by,decided_at",
     "audit_log:id:at,actor_id,impersonator_id,action,target_type,target_id,org_id,ip,detail",
+    "analytics_keys:id:org_id,kind,name,hash,created_by,created_at,revoked_at",
+    "analytics_persons:id:org_id,identified,properties,created_at,updated_at",
+    "analytics_person_ids:org_id,distinct_id:person_id",
+    "analytics_events:id:org_id,name,distinct_id,timestamp,properties",
   ].map(textTable),
 ];
 
@@ -97,7 +101,14 @@ function textTable(spec: string): { table: string; key: string[]; columns: strin
   return { table, key: keys, columns: [...keys, ...rest.split(",")] };
 }
 
-const INTEGER = new Set(["rate_limit_per_minute", "version", "requests", "input_tokens", "output_tokens"]);
+const INTEGER = new Set([
+  "rate_limit_per_minute",
+  "version",
+  "requests",
+  "input_tokens",
+  "output_tokens",
+  "identified",
+]);
 
 /** Postgres answers bigint as text: compare numbers as numbers. */
 const norm = (r: Row, cols: string[]): (string | number | null)[] =>
