@@ -94,6 +94,22 @@ describe("loom admin migrate-db", () => {
     const keyRes = await post("/api/orgs/acme/api-keys", { name: "ci", scopes: ["threads:read"] });
     expect(keyRes.status).toBe(201);
     const { key } = (await keyRes.json()) as { key: string };
+    // Analytics: a key, two events of an anonymous id, then identified (one person, two ids).
+    expect((await post("/api/analytics/keys", { org: "acme", kind: "rw", name: "web" })).status).toBe(201);
+    const anon = "0190f3a2-0000-7000-8000-00000000000a";
+    expect(
+      (
+        await post("/api/analytics/batch", {
+          batch: [
+            { event: "a", distinct_id: anon },
+            { event: "b", distinct_id: anon },
+          ],
+        })
+      ).status,
+    ).toBe(200);
+    expect((await post("/api/analytics/identify", { distinct_id: "x", anon_distinct_id: anon })).status).toBe(
+      200,
+    );
     const ids = threads.map((t) => t.id);
     const tokens = [alice.token, bob.token, gone.token, key];
     const before = await answers(lite, tokens, ids);
@@ -117,7 +133,11 @@ describe("loom admin migrate-db", () => {
       ["support_grants", 0, true],
       ["invitations", 0, true],
       ["join_requests", 0, true],
-      ["audit_log", 2, true],
+      ["audit_log", 3, true],
+      ["analytics_keys", 1, true],
+      ["analytics_persons", 1, true],
+      ["analytics_person_ids", 2, true],
+      ["analytics_events", 2, true],
     ]);
     const second = await migrateDb({ from: `sqlite:${path}`, to: url });
     expect(second).toEqual(first);
