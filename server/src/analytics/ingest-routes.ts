@@ -42,7 +42,7 @@ function target(caller: AnalyticsCaller): { orgId: string; forcedId?: string } {
   return { orgId: SERVER_SCOPE, forcedId: p.userId };
 }
 
-function toRow(e: EventIn, index: number, now: Date, forcedId?: string): EventRow {
+function toRow(e: EventIn, index: number, now: string, forcedId?: string): EventRow {
   const properties = JSON.stringify(e.properties ?? {});
   // JSON text is mostly ASCII: the length bounds the bytes from below, so most events skip the count.
   if (properties.length * 3 > MAX_PROPERTIES_BYTES) {
@@ -54,7 +54,7 @@ function toRow(e: EventIn, index: number, now: Date, forcedId?: string): EventRo
         `event ${index}: properties are ${bytes} bytes as JSON, over the limit of ${MAX_PROPERTIES_BYTES}`,
       );
   }
-  let timestamp = now.toISOString();
+  let timestamp = now;
   if (e.timestamp !== undefined) {
     const ms = /^\d{4}-\d{2}-\d{2}T/.test(e.timestamp) ? Date.parse(e.timestamp) : Number.NaN;
     if (Number.isNaN(ms))
@@ -92,7 +92,7 @@ export function analyticsIngestRoutes(d: {
   const { store } = d.analytics;
   const ingest = async (caller: AnalyticsCaller, events: EventIn[]) => {
     const { orgId, forcedId } = target(caller);
-    const now = d.clock();
+    const now = d.clock().toISOString();
     const rows = events.map((e, i) => toRow(e, i, now, forcedId));
     const { inserted } = await store.insertEvents(orgId, rows);
     return { accepted: inserted, duplicates: rows.length - inserted };

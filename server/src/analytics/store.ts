@@ -1,7 +1,8 @@
 /**
  * Events and persons, written once over a `SqlRunner` for SQLite and Postgres. Ingest is one
  * transaction per call (`batch`): multi-row inserts of events (a repeated event id is skipped, so a
- * retried batch counts once) and of the persons and distinct-id mappings of ids seen for the first time.
+ * retried batch counts once) and of the persons and distinct-id mappings of ids this process has not
+ * seen yet (mapping rows are never deleted, so a remembered id needs nothing).
  * Identity changes (identify, alias, set) are serialised in this process (`exclusive`) and commit their
  * writes together; the person of an event is looked up through `analytics_person_ids` when read, so a
  * merge re-points every event sent before it.
@@ -76,7 +77,12 @@ interface RawPerson {
   properties: string;
 }
 
+/** Distinct ids this process knows to have a person (their mapping rows are never deleted). */
+const KNOWN_MAX = 200_000;
+
 export function createAnalyticsStore(db: SqlRunner, clock: () => Date) {
+  /** `org\0distinct_id` of ids whose mapping exists: ingest skips creating their person. */
+  const known = new Set<string>();
   let chain: Promise<unknown> = Promise.resolve();
   /** Runs identity changes one at a time in this process (read, decide, write together). */
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -139,7 +145,8 @@ export function createAnalyticsStore(db: SqlRunner, clock: () => Date) {
     async insertEvents(orgId: string, events: EventRow[]): Promise<{ inserted: number }> {
       if (events.length === 0) return { inserted: 0 };
       const now = clock().toISOString();
-      const stmts = ensurePersons(orgId, [...new Set(events.map((e) => e.distinctId))], now);
+      const fresh = [...new Set(events.map((e) => e.distinctId))].filter((d) => !known.has(`${orgId}\0${d}`));
+      const stmts = ensurePersons(orgId, fresh, now);
       const first = stmts.length;
       for (const part of chunks(events, CHUNK))
         stmts.push([
@@ -148,6 +155,8 @@ export function createAnalyticsStore(db: SqlRunner, clock: () => Date) {
           part.flatMap((e) => [e.id, orgId, e.name, e.distinctId, e.timestamp, e.properties]),
         ]);
       const changed = await db.batch(stmts);
+      if (known.size + fresh.length > KNOWN_MAX) known.clear();
+      for (const d of fresh) known.add(`${orgId}\0${d}`);
       return { inserted: changed.slice(first).reduce((a, b) => a + b, 0) };
     },
     /** `distinctId` is now known to be a person (identified); `anonId`'s events join it. */
