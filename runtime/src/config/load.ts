@@ -131,6 +131,10 @@ function rejectUntrustedKeys(values: Table, path: string): void {
   if ("mcp" in values) bad.push("mcp");
   // Hooks are commands Loom runs, unsandboxed, on every tool call: the user's choice too.
   if ("hooks" in values) bad.push("hooks");
+  // A repository may turn Loom's own product events off, never on against the user's choice.
+  const telemetry = values.telemetry;
+  if (isTable(telemetry) && "enabled" in telemetry && telemetry.enabled !== false)
+    bad.push("telemetry.enabled");
   // A repository may hide more from its commands, never open the sandbox up.
   const sandbox = values.sandbox;
   if (isTable(sandbox))
