@@ -30,6 +30,30 @@ const Common = {
   /** JSON array of `{ key, op, value? }` (op: eq, neq, contains, gt, lt, set, not_set). */
   where: t.Optional(t.String({ maxLength: 20_000 })),
 };
+const EventOutT = t.Object({
+  id: t.String(),
+  name: t.String(),
+  distinctId: t.String(),
+  personId: t.String(),
+  timestamp: t.String(),
+  properties: t.Record(t.String(), t.Unknown()),
+});
+const Count = t.Object({ events: t.Integer(), persons: t.Integer() });
+const TrendsOut = t.Object({
+  interval: t.String(),
+  breakdown: t.Nullable(t.String()),
+  series: t.Array(
+    t.Object({
+      label: t.String(),
+      points: t.Array(t.Object({ bucket: t.String(), events: t.Integer(), persons: t.Integer() })),
+    }),
+  ),
+  totals: Count,
+});
+const FunnelOut = t.Object({
+  windowSeconds: t.Number(),
+  steps: t.Array(t.Object({ name: t.String(), persons: t.Integer(), conversion: t.Number() })),
+});
 type CommonQuery = { [K in keyof typeof Common]?: string };
 
 const iso = (s: string | undefined) => (s === undefined ? undefined : new Date(Date.parse(s)).toISOString());
@@ -154,6 +178,7 @@ export function analyticsQueryRoutes(d: {
           limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000 })),
           cursor: t.Optional(t.String({ maxLength: 300 })),
         }),
+        response: t.Object({ items: t.Array(EventOutT), nextCursor: t.Nullable(t.String()) }),
         detail: detail("analytics.events", "Events by name, person, time and properties, newest first"),
       },
     )
@@ -205,6 +230,7 @@ export function analyticsQueryRoutes(d: {
           /** Seconds from the first step within which the others must follow (default a day). */
           window: t.Optional(t.Integer({ minimum: 1, maximum: 90 * 86_400 })),
         }),
+        response: FunnelOut,
         detail: detail("analytics.funnel", "Persons reaching each step in order within a window"),
       },
     )
