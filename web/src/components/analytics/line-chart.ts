@@ -52,7 +52,7 @@ export function renderLineChart(
         data: s.values,
         borderColor: PALETTE[i % PALETTE.length],
         backgroundColor: PALETTE[i % PALETTE.length],
-        tension: 0.2,
+        tension: 0,
         pointRadius: 2,
       })),
     },
