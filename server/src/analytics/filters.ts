@@ -80,14 +80,15 @@ function filterSql(dialect: Dialect, f: PropertyFilter): [string, unknown[]] {
 export function fromWhere(dialect: Dialect, q: EventQuery): [sql: string, params: unknown[]] {
   const conds = ["e.org_id = ?"];
   const params: unknown[] = [q.orgId];
-  if (q.from) conds.push("e.timestamp >= ?"), params.push(q.from);
-  if (q.to) conds.push("e.timestamp < ?"), params.push(q.to);
-  if (q.names?.length) {
-    conds.push(`e.name IN (${q.names.map(() => "?").join(", ")})`);
-    params.push(...q.names);
-  }
-  if (q.personId) conds.push("m.person_id = ?"), params.push(q.personId);
-  if (q.distinctId) conds.push("e.distinct_id = ?"), params.push(q.distinctId);
+  const add = (cond: string, ...values: unknown[]) => {
+    conds.push(cond);
+    params.push(...values);
+  };
+  if (q.from) add("e.timestamp >= ?", q.from);
+  if (q.to) add("e.timestamp < ?", q.to);
+  if (q.names?.length) add(`e.name IN (${q.names.map(() => "?").join(", ")})`, ...q.names);
+  if (q.personId) add("m.person_id = ?", q.personId);
+  if (q.distinctId) add("e.distinct_id = ?", q.distinctId);
   for (const f of q.where ?? []) {
     const [s, p] = filterSql(dialect, f);
     conds.push(s);

@@ -200,6 +200,7 @@ export function analyticsQueryRoutes(d: {
           /** A property key: one series per value (top 10, the rest as `$other`). */
           breakdown: t.Optional(t.String({ minLength: 1, maxLength: 200, pattern: '^[^"\\\\]+$' })),
         }),
+        response: TrendsOut,
         detail: detail(
           "analytics.trends",
           "Events and unique persons per hour or day, optionally by a property",

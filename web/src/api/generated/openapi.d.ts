@@ -1314,7 +1314,32 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
-        responses: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        breakdown: ((string | null) | null) | null;
+                        interval: string;
+                        series: {
+                            label: string;
+                            points: {
+                                bucket: string;
+                                events: string | number;
+                                persons: string | number;
+                            }[];
+                        }[];
+                        totals: {
+                            events: string | number;
+                            persons: string | number;
+                        };
+                    };
+                };
+            };
+        };
     };
     "audit.list": {
         parameters: {
