@@ -42,6 +42,8 @@ function target(caller: AnalyticsCaller): { orgId: string; forcedId?: string } {
   return { orgId: SERVER_SCOPE, forcedId: p.userId };
 }
 
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 function toRow(e: EventIn, index: number, now: string, forcedId?: string): EventRow {
   const properties = JSON.stringify(e.properties ?? {});
   // JSON text is mostly ASCII: the length bounds the bytes from below, so most events skip the count.
@@ -55,7 +57,10 @@ function toRow(e: EventIn, index: number, now: string, forcedId?: string): Event
       );
   }
   let timestamp = now;
-  if (e.timestamp !== undefined) {
+  // Already canonical (what SDKs and Loom send): kept as is, no parse.
+  if (e.timestamp !== undefined && CANONICAL.test(e.timestamp) && !Number.isNaN(Date.parse(e.timestamp)))
+    timestamp = e.timestamp;
+  else if (e.timestamp !== undefined) {
     const ms = /^\d{4}-\d{2}-\d{2}T/.test(e.timestamp) ? Date.parse(e.timestamp) : Number.NaN;
     if (Number.isNaN(ms))
       throw new HttpError(
