@@ -58,6 +58,10 @@ test("migrate-db copies a SQLite server into Postgres and verifies it; rerunning
       "invitations\t0 rows\tsha256 …\tverified",
       "join_requests\t0 rows\tsha256 …\tverified",
       "audit_log\t0 rows\tsha256 …\tverified",
+      "analytics_keys\t0 rows\tsha256 …\tverified",
+      "analytics_persons\t0 rows\tsha256 …\tverified",
+      "analytics_person_ids\t0 rows\tsha256 …\tverified",
+      "analytics_events\t0 rows\tsha256 …\tverified",
     ]);
   }
   const pg = { ...lite, LOOM_SERVER_DB_PATH: "", LOOM_SERVER_DATABASE_URL: url };

@@ -72,13 +72,23 @@ forEachBackend(({ kind, testApp }) => {
       expect(
         (await post("capture", write, { event: "t", distinct_id: "lim", timestamp: "yesterday" })).status,
       ).toBe(400);
+      // Offsets are stored as the UTC instant.
+      await post("capture", write, {
+        event: "tz",
+        distinct_id: "lim",
+        timestamp: "2026-05-01T12:00:00+02:00",
+      });
+      const tz = await h.rows<{ timestamp: string }>(
+        "SELECT timestamp FROM analytics_events WHERE name = 'tz'",
+      );
+      expect(tz.map((r) => r.timestamp)).toEqual(["2026-05-01T10:00:00.000Z"]);
       const uuid = "0190f3a2-1111-7000-8000-000000000001";
       const first = await post("capture", write, { event: "retry", distinct_id: "lim", uuid });
       expect(await first.json()).toEqual({ accepted: 1, duplicates: 0 });
       const again = await post("capture", write, { event: "retry", distinct_id: "lim", uuid });
       expect(await again.json()).toEqual({ accepted: 0, duplicates: 1 });
       const rows = await h.rows<{ n: number }>(
-        "SELECT count(*) AS n FROM analytics_events WHERE distinct_id = 'lim'",
+        "SELECT count(*) AS n FROM analytics_events WHERE distinct_id = 'lim' AND name = 'retry'",
       );
       expect(Number(rows[0]?.n)).toBe(1);
     });

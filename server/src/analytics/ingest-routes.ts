@@ -44,6 +44,11 @@ function target(caller: AnalyticsCaller): { orgId: string; forcedId?: string } {
 
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+function isRealDay(ts: string): boolean {
+  const ms = Date.parse(ts);
+  return !Number.isNaN(ms) && new Date(ms).getUTCDate() === Number(ts.slice(8, 10));
+}
+
 function toRow(e: EventIn, index: number, now: string, forcedId?: string): EventRow {
   const properties = JSON.stringify(e.properties ?? {});
   // JSON text is mostly ASCII: the length bounds the bytes from below, so most events skip the count.
@@ -57,8 +62,8 @@ function toRow(e: EventIn, index: number, now: string, forcedId?: string): Event
       );
   }
   let timestamp = now;
-  // Already canonical (what SDKs and Loom send): kept as is, no parse.
-  if (e.timestamp !== undefined && CANONICAL.test(e.timestamp) && !Number.isNaN(Date.parse(e.timestamp)))
+  // Already canonical (what SDKs and Loom send) and a real day (not 2026-02-31): kept as is.
+  if (e.timestamp !== undefined && CANONICAL.test(e.timestamp) && isRealDay(e.timestamp))
     timestamp = e.timestamp;
   else if (e.timestamp !== undefined) {
     const ms = /^\d{4}-\d{2}-\d{2}T/.test(e.timestamp) ? Date.parse(e.timestamp) : Number.NaN;
