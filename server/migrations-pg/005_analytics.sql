@@ -37,7 +37,7 @@ CREATE TABLE "analytics_persons" (
 --> statement-breakpoint
 CREATE INDEX "analytics_events_org_time" ON "analytics_events" USING btree ("org_id","timestamp");--> statement-breakpoint
 CREATE INDEX "analytics_events_org_name_time" ON "analytics_events" USING btree ("org_id","name","timestamp");--> statement-breakpoint
-CREATE INDEX "analytics_events_org_distinct" ON "analytics_events" USING btree ("org_id","distinct_id");--> statement-breakpoint
+CREATE INDEX "analytics_events_distinct" ON "analytics_events" USING btree ("distinct_id");--> statement-breakpoint
 CREATE INDEX "analytics_keys_org" ON "analytics_keys" USING btree ("org_id");--> statement-breakpoint
 CREATE INDEX "analytics_person_ids_person" ON "analytics_person_ids" USING btree ("person_id");--> statement-breakpoint
 CREATE INDEX "analytics_persons_org" ON "analytics_persons" USING btree ("org_id");

@@ -9,7 +9,7 @@ CREATE TABLE `analytics_events` (
 --> statement-breakpoint
 CREATE INDEX `analytics_events_org_time` ON `analytics_events` (`org_id`,`timestamp`);--> statement-breakpoint
 CREATE INDEX `analytics_events_org_name_time` ON `analytics_events` (`org_id`,`name`,`timestamp`);--> statement-breakpoint
-CREATE INDEX `analytics_events_org_distinct` ON `analytics_events` (`org_id`,`distinct_id`);--> statement-breakpoint
+CREATE INDEX `analytics_events_distinct` ON `analytics_events` (`distinct_id`);--> statement-breakpoint
 CREATE TABLE `analytics_keys` (
 	`id` text PRIMARY KEY NOT NULL,
 	`org_id` text NOT NULL,
