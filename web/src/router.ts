@@ -3,6 +3,9 @@ import { getToken } from "./api/session.ts";
 import SignIn from "./pages/SignIn.vue";
 import Threads from "./pages/Threads.vue";
 
+/** chart.js comes with this page's chunk, not the entry. */
+const AnalyticsExplorer = () => import("./pages/AnalyticsExplorer.vue");
+
 export function createLoomRouter(history: RouterHistory = createWebHistory()) {
   const router = createRouter({
     history,
@@ -12,11 +15,7 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
       { path: "/threads", component: Threads, meta: { title: "Threads" } },
       // Markdown and highlighting load with the first thread opened, not with the first page.
       { path: "/threads/:id", component: () => import("./pages/ThreadView.vue"), meta: { title: "Thread" } },
-      {
-        path: "/analytics",
-        component: () => import("./pages/AnalyticsExplorer.vue"),
-        meta: { title: "Analytics" },
-      },
+      { path: "/analytics", component: AnalyticsExplorer, meta: { title: "Analytics" } },
       {
         path: "/:rest(.*)*",
         component: () => import("./pages/NotFound.vue"),
