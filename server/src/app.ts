@@ -11,6 +11,8 @@ import { costOf } from "@loom/runtime/providers/catalogue";
 import { VERSION } from "@loom/runtime/version";
 import { Elysia } from "elysia";
 import { adminRoutes } from "./admin/routes.ts";
+import { analyticsIngestRoutes } from "./analytics/ingest-routes.ts";
+import { analyticsQueryRoutes } from "./analytics/query-routes.ts";
 import { deviceCodeRoutes } from "./auth/device-code.ts";
 import { createAuthKit } from "./auth/kit.ts";
 import { magicLinkRoutes } from "./auth/magic-link.ts";
@@ -179,6 +181,8 @@ export function createApp(o: AppOptions) {
     .use(
       flagSdkRoutes(resolvers, kit, backend.flags, { hub: flagHub, clock, heartbeatMs: o.flagsHeartbeatMs }),
     )
+    .use(analyticsIngestRoutes({ analytics: backend.analytics, resolvers, clock }))
+    .use(analyticsQueryRoutes({ analytics: backend.analytics, resolvers, kit }))
     .use(
       threadRoutes({
         store: backend.threads,

@@ -61,6 +61,10 @@ test("migrate-db copies a SQLite server into Postgres and verifies it; rerunning
       "flags\t0 rows\tsha256 …\tverified",
       "kill_switches\t0 rows\tsha256 …\tverified",
       "flag_sdk_keys\t0 rows\tsha256 …\tverified",
+      "analytics_keys\t0 rows\tsha256 …\tverified",
+      "analytics_persons\t0 rows\tsha256 …\tverified",
+      "analytics_person_ids\t0 rows\tsha256 …\tverified",
+      "analytics_events\t0 rows\tsha256 …\tverified",
     ]);
   }
   const pg = { ...lite, LOOM_SERVER_DB_PATH: "", LOOM_SERVER_DATABASE_URL: url };

@@ -302,6 +302,50 @@ suite("web UI in Chromium", () => {
   );
 
   test(
+    "analytics explorer: a drawn chart with its text alternative, a breakdown and a funnel",
+    async () => {
+      const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+      const batch = [3, 2, 2, 1, 0, 0].map((n, i) => ({
+        event: "session.started",
+        distinct_id: "self",
+        timestamp: day(n),
+        properties: { surface: i % 2 ? "run" : "repl" },
+      }));
+      batch.push({
+        event: "tool.used",
+        distinct_id: "self",
+        timestamp: day(0),
+        properties: { surface: "run" },
+      });
+      const res = await fetch(`${web.url}/api/analytics/batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${web.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ batch }),
+      });
+      expect(res.status).toBe(200);
+      await page.goto(`${web.url}/analytics`);
+      await page.locator(".totals").waitFor();
+      expect(await page.locator(".totals").textContent()).toContain("7 events");
+      await page.fill("#breakdown", "surface");
+      await page.fill("#steps", "session.started,tool.used");
+      await page.click("form.analytics-form button[type=submit]");
+      await page.locator(".funnel-step").nth(1).waitFor();
+      await page.waitForFunction(() =>
+        (document.querySelector("canvas")?.getAttribute("aria-label") ?? "").includes("repl"),
+      );
+      // chart.js drew on the canvas (its chunk loaded with the page), and the label says the numbers.
+      expect(await page.evaluate(() => document.querySelector("canvas")?.style.boxSizing)).toBe("border-box");
+      expect(await page.locator("canvas").getAttribute("aria-label")).toContain("run 4, repl 3");
+      expect(await page.locator(".funnel-step").first().textContent()).toContain("1 person (100%)");
+      await page.locator("details summary").click();
+      expect(await page.locator(".trend-table tbody tr").count()).toBe(7);
+      await axe("analytics");
+      await shot("analytics");
+    },
+    T,
+  );
+
+  test(
     "no Content-Security-Policy violation on any page; docs page has no script",
     async () => {
       await page.goto(`${web.url}/api/docs`);

@@ -6,6 +6,9 @@ import { orgRoutes } from "./pages/org/routes.ts";
 import SignIn from "./pages/SignIn.vue";
 import Threads from "./pages/Threads.vue";
 
+/** chart.js comes with this page's chunk, not the entry. */
+const AnalyticsExplorer = () => import("./pages/AnalyticsExplorer.vue");
+
 export function createLoomRouter(history: RouterHistory = createWebHistory()) {
   const router = createRouter({
     history,
@@ -25,6 +28,7 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
       { path: "/sessions", component: () => import("./pages/SessionList.vue"), meta: { title: "Sessions" } },
       { path: "/usage", component: () => import("./pages/UsageReport.vue"), meta: { title: "Usage" } },
       { path: "/flags", component: () => import("./pages/Flags.vue"), meta: { title: "Feature flags" } },
+      { path: "/analytics", component: AnalyticsExplorer, meta: { title: "Analytics" } },
       {
         path: "/:rest(.*)*",
         component: () => import("./pages/NotFound.vue"),

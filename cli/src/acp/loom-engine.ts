@@ -72,6 +72,7 @@ export function createLoomEngine(opts: LoomEngineOptions = {}): AcpEngine {
         ...opts.flags,
         ...init,
         env,
+        surface: "acp",
         ask: async (call, tool) => ((await hooks.approve(call, tool)) ? "yes" : "no"),
         askContinue: (steps) => hooks.continueAtStepLimit(steps),
         ...(hooks.askUnsandboxed

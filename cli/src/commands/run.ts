@@ -99,7 +99,7 @@ export default defineCommand({
     const { createSession } = await import("../session/session.ts");
     let session: Awaited<ReturnType<typeof createSession>>;
     try {
-      session = await createSession(init);
+      session = await createSession({ ...init, surface: "run" });
       workspace = session.workspace;
     } catch (e) {
       if (json) emitJson({ type: "final", reason: "error", error: formatError(e) });

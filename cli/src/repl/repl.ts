@@ -202,6 +202,7 @@ export async function startRepl(init: SessionInit): Promise<void> {
   const sessionReady: Promise<Session> = import("../session/session.ts").then((m) =>
     m.createSession({
       ...init,
+      surface: "repl",
       ask: (call) => ask(call),
       consent,
       askContinue,

@@ -32,6 +32,7 @@ import { createSessionLog, logSessionEvent } from "./session-log.ts";
 import { gitContext, lastThread, resolveStart } from "./setup.ts";
 import { createSessionSync } from "./sync.ts";
 import { sessionTaskTool } from "./task-tool.ts";
+import { createSessionTelemetry, type Surface } from "./telemetry.ts";
 import { loadSessionTools, type SessionTools } from "./tools.ts";
 import { createUndoHook } from "./undo-hook.ts";
 import { addUsage } from "./usage.ts";
@@ -71,6 +72,8 @@ export interface SessionInit {
   onWarning?: (warning: string) => void;
   /** MCP servers besides `[mcp.servers]` (ACP's `mcpServers`); a name here replaces the config's. */
   mcpServers?: Record<string, McpServerConfig>;
+  /** Which front end runs the session, for the product events sent to the team server. */
+  surface?: Surface;
 }
 
 /** Replaceable pieces, for tests and for front ends that bring their own. */
@@ -233,11 +236,13 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     warn: (message) => notice(message),
   });
   const listeners = new Set<SessionListener>();
+  const telemetry = createSessionTelemetry(config, env, init.surface ?? "other");
   const emit = (e: SessionEvent): void => {
     try {
       logSessionEvent(log, e);
+      telemetry?.observe(e, provider);
     } catch {
-      // Logging must never break the turn.
+      // Logging and product events must never break the turn.
     }
     for (const l of listeners) {
       try {
@@ -259,6 +264,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
     resumed ??
     createThread({ workspace, isPrivate: init.isPrivate ?? false, provider, model, git: gitContext(repo) });
   log.info("session.started", { threadId: thread.id, provider, model, resumed: resumed !== undefined });
+  telemetry?.started({ provider, model, resumed: resumed !== undefined });
   const system = await withStartContext(
     hooks,
     buildSystemPrompt({ workspace, gitRoot: repo?.root, gitBranch: repo?.branch }),
@@ -566,11 +572,12 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
       await agent.shutdown();
       try {
         session.save();
-        await sync?.flush();
+        await Promise.all([sync?.flush(), telemetry?.flush(2000)]);
       } finally {
         // Released even when the last save fails: a plugin host left running keeps the process alive.
         sync?.close();
         gate?.close();
+        telemetry?.close();
         loaded.close();
         await mcp?.close().catch(() => undefined);
         log.info("session.closed", { threadId: thread.id });

@@ -133,6 +133,10 @@ function rejectUntrustedKeys(values: Table, path: string): void {
   if ("hooks" in values) bad.push("hooks");
   // Weavers are the server operator's: limits, webhooks and their secrets, the local sandbox switch.
   if ("weavers" in values) bad.push("weavers");
+  // A repository may turn Loom's own product events off, never on against the user's choice.
+  const telemetry = values.telemetry;
+  if (isTable(telemetry) && "enabled" in telemetry && telemetry.enabled !== false)
+    bad.push("telemetry.enabled");
   // A repository may hide more from its commands, never open the sandbox up.
   const sandbox = values.sandbox;
   if (isTable(sandbox))

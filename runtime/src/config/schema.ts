@@ -319,6 +319,18 @@ export const WeaversConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/**
+ * Loom's own product events (session started, tool used, model, tokens, cost; never prompt or file
+ * content), sent only to the configured team server (`server.url`) and only in team mode. Also off
+ * with `DO_NOT_TRACK=1`. A workspace config may turn it off, never on.
+ */
+export const TelemetryConfig = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     agent: AgentConfig,
@@ -334,6 +346,7 @@ export const ConfigSchema = Type.Object(
     hooks: HooksConfig,
     subagents: SubagentsConfig,
     weavers: WeaversConfig,
+    telemetry: TelemetryConfig,
   },
   { additionalProperties: false, $id: "https://loom.dev/schemas/config.json", title: "Loom configuration" },
 );

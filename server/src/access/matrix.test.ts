@@ -47,6 +47,8 @@ interface Ctx {
   hankId: string;
   /** Fresh device-login user codes, one taken by each call of auth.device.approve. */
   userCodes: string[];
+  /** An analytics key of acme (revoked by analytics.keys.revoke). */
+  analyticsKey: string;
   /** carol's weavers: one to read, one to delete. */
   weaver: string;
   weaver2: string;
@@ -491,6 +493,86 @@ const CASES: Record<string, Case> = {
     right: "carol",
     other: "hidden",
   },
+  // Analytics ingest: a signed-in caller sends Loom's own events under its own id (an analytics key
+  // sends into its org: analytics/analytics.test.ts); reads need an org owner/admin or an rw key.
+  "analytics.capture": {
+    method: "POST",
+    path: () => "/api/analytics/capture",
+    body: () => ({ event: "m", distinct_id: "x" }),
+    right: "carol",
+    other: "own",
+  },
+  "analytics.batch": {
+    method: "POST",
+    path: () => "/api/analytics/batch",
+    body: () => ({ batch: [{ event: "m", distinct_id: "x" }] }),
+    right: "carol",
+    other: "own",
+  },
+  "analytics.identify": {
+    method: "POST",
+    path: () => "/api/analytics/identify",
+    body: () => ({ distinct_id: "x", set: { a: 1 } }),
+    right: "carol",
+    other: "own",
+  },
+  "analytics.alias": {
+    method: "POST",
+    path: () => "/api/analytics/alias",
+    body: () => ({ distinct_id: "x", alias: `anon-${Math.random().toString(36).slice(2, 9)}` }),
+    right: "carol",
+    other: "own",
+  },
+  "analytics.set": {
+    method: "POST",
+    path: () => "/api/analytics/set",
+    body: () => ({ distinct_id: "x", set: { b: 2 } }),
+    right: "carol",
+    other: "own",
+  },
+  "analytics.events": {
+    method: "GET",
+    path: () => "/api/analytics/events?org=acme",
+    right: "carol",
+    other: "hidden",
+  },
+  "analytics.trends": {
+    method: "GET",
+    path: () => "/api/analytics/trends?org=acme",
+    right: "carol",
+    other: "hidden",
+  },
+  "analytics.funnel": {
+    method: "GET",
+    path: () => "/api/analytics/funnel?org=acme&steps=a,b",
+    right: "carol",
+    other: "hidden",
+  },
+  "analytics.export": {
+    method: "GET",
+    path: () => "/api/analytics/export?org=acme",
+    right: "carol",
+    other: "hidden",
+  },
+  "analytics.keys.create": {
+    method: "POST",
+    path: () => "/api/analytics/keys",
+    body: () => ({ org: "acme", kind: "write", name: "k" }),
+    right: "carol",
+    other: "hidden",
+  },
+  "analytics.keys.list": {
+    method: "GET",
+    path: () => "/api/analytics/keys?org=acme",
+    right: "carol",
+    other: "hidden",
+  },
+  "analytics.keys.revoke": {
+    method: "DELETE",
+    path: (c) => `/api/analytics/keys/${c.analyticsKey}`,
+    right: "carol",
+    other: "hidden",
+  },
 };
 
 forEachBackend(({ kind, testApp }) => {
@@ -593,7 +675,16 @@ forEachBackend(({ kind, testApp }) => {
             await h.call("POST", "/api/weaver", { token: carol, body: { repo: "/srv/r" } })
           ).json()) as { id: string }
         ).id;
+      const analyticsKey = (
+        (await (
+          await h.call("POST", "/api/analytics/keys", {
+            token: carol,
+            body: { org: "acme", kind: "rw", name: "a" },
+          })
+        ).json()) as { id: string }
+      ).id;
       const ctx: Ctx = {
+        analyticsKey,
         weaver: await weaver(),
         weaver2: await weaver(),
         userCodes,

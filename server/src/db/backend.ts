@@ -8,6 +8,7 @@
  */
 import type { Thread, Visibility } from "@loom/runtime/thread";
 import type { Accounts } from "../accounts/accounts.ts";
+import type { Analytics } from "../analytics/analytics.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { TokenRecord } from "../auth/tokens.ts";
 import type { FlagsBackend } from "../flags/flags-backend.ts";
@@ -75,6 +76,8 @@ export interface Backend {
   tokens: TokenStore;
   /** Users, sessions, orgs and teams, API keys, the audit log (`accounts/`, one implementation over both). */
   accounts: Accounts;
+  /** Product analytics: keys, events and persons, queries (`analytics/`, one implementation over both). */
+  analytics: Analytics;
   usageRows(userId: string, from?: string, to?: string): Awaitable<UsageItem[]>;
   /** Usage per day, user, provider and model of one user or one org's members (`proxy/usage-report.ts`). */
   usageReport(

@@ -13,6 +13,7 @@ import m006 from "../../migrations/006_accounts.sql" with { type: "text" };
 import m007 from "../../migrations/007_sign_in.sql" with { type: "text" };
 import m008 from "../../migrations/008_threads_fts_pending.sql" with { type: "text" };
 import m009 from "../../migrations/009_flags.sql" with { type: "text" };
+import m010 from "../../migrations/010_analytics.sql" with { type: "text" };
 
 export const BUNDLED_MIGRATIONS: Readonly<Record<string, string>> = {
   "000_init.sql": m000,
@@ -25,4 +26,5 @@ export const BUNDLED_MIGRATIONS: Readonly<Record<string, string>> = {
   "007_sign_in.sql": m007,
   "008_threads_fts_pending.sql": m008,
   "009_flags.sql": m009,
+  "010_analytics.sql": m010,
 };

@@ -99,6 +99,22 @@ describe("loom admin migrate-db", () => {
     expect((await post("/api/orgs/acme/kill-switches/ops.stop/activate", { reason: "r" })).status).toBe(200);
     const sdk = await post("/api/orgs/acme/flag-keys", { name: "s", kind: "server", environment: "prod" });
     const sdkKey = ((await sdk.json()) as { key: string }).key;
+    // Analytics: a key, two events of an anonymous id, then identified (one person, two ids).
+    expect((await post("/api/analytics/keys", { org: "acme", kind: "rw", name: "web" })).status).toBe(201);
+    const anon = "0190f3a2-0000-7000-8000-00000000000a";
+    expect(
+      (
+        await post("/api/analytics/batch", {
+          batch: [
+            { event: "a", distinct_id: anon },
+            { event: "b", distinct_id: anon },
+          ],
+        })
+      ).status,
+    ).toBe(200);
+    expect((await post("/api/analytics/identify", { distinct_id: "x", anon_distinct_id: anon })).status).toBe(
+      200,
+    );
     const ids = threads.map((t) => t.id);
     const tokens = [alice.token, bob.token, gone.token, key];
     const before = await answers(lite, tokens, ids);
@@ -122,10 +138,14 @@ describe("loom admin migrate-db", () => {
       ["support_grants", 0, true],
       ["invitations", 0, true],
       ["join_requests", 0, true],
-      ["audit_log", 5, true],
+      ["audit_log", 6, true],
       ["flags", 1, true],
       ["kill_switches", 1, true],
       ["flag_sdk_keys", 1, true],
+      ["analytics_keys", 1, true],
+      ["analytics_persons", 1, true],
+      ["analytics_person_ids", 2, true],
+      ["analytics_events", 2, true],
     ]);
     const second = await migrateDb({ from: `sqlite:${path}`, to: url });
     expect(second).toEqual(first);

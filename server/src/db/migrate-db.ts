@@ -90,6 +90,10 @@ const TABLES: { table: string; key: string[]; columns: string[] }[] = [
     "flags:id:org_id,key,kind,description,definition,version,created_by,created_at,updated_at,archived_at",
     "kill_switches:id:org_id,key,description,flags,active,reason,activated_at,activated_by,created_at,updated_at",
     "flag_sdk_keys:id:org_id,name,kind,environment,hash,created_by,created_at,last_used_at,revoked_at",
+    "analytics_keys:id:org_id,kind,name,hash,created_by,created_at,revoked_at",
+    "analytics_persons:id:org_id,identified,properties,created_at,updated_at",
+    "analytics_person_ids:org_id,distinct_id:person_id",
+    "analytics_events:id:org_id,name,distinct_id,timestamp,properties",
   ].map(textTable),
 ];
 
@@ -107,6 +111,7 @@ const INTEGER = new Set([
   "input_tokens",
   "output_tokens",
   "active",
+  "identified",
 ]);
 
 /** Postgres answers bigint as text: compare numbers as numbers. */

@@ -86,3 +86,7 @@ export const magicLinks = pgTwin(one.magicLinks);
 export const flags = pgTwin(one.flags);
 export const killSwitches = pgTwin(one.killSwitches);
 export const flagSdkKeys = pgTwin(one.flagSdkKeys);
+export const analyticsKeys = pgTwin(one.analyticsKeys);
+export const analyticsEvents = pgTwin(one.analyticsEvents);
+export const analyticsPersons = pgTwin(one.analyticsPersons);
+export const analyticsPersonIds = pgTwin(one.analyticsPersonIds);

@@ -12,6 +12,10 @@ describe("one schema on both databases", () => {
     const pg = await pgShape(sql);
     await sql.close();
     expect(Object.keys(lite).sort()).toEqual([
+      "analytics_events",
+      "analytics_keys",
+      "analytics_person_ids",
+      "analytics_persons",
       "api_keys",
       "audit_log",
       "device_codes",

@@ -364,3 +364,75 @@ export const flagSdkKeys = sqliteTable(
   },
   (t) => [index("flag_sdk_keys_org").on(t.orgId)],
 );
+
+/**
+ * Product analytics keys `loom_analytics_{write|rw}_…` (specs/analytics.md): stored as sha256, shown
+ * once. `kind` write only sends events (safe in a browser); rw also reads and exports them.
+ */
+export const analyticsKeys = sqliteTable(
+  "analytics_keys",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    kind: text("kind").notNull(),
+    name: text("name").notNull(),
+    hash: text("hash").notNull().unique(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("analytics_keys_org").on(t.orgId)],
+);
+
+/**
+ * Analytics events, per org (`_server`: Loom's own product events). The person is not stored on the
+ * event: it is the person its `distinct_id` maps to now, so merges reach events sent before them.
+ */
+export const analyticsEvents = sqliteTable(
+  "analytics_events",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    name: text("name").notNull(),
+    distinctId: text("distinct_id").notNull(),
+    /** ISO 8601 UTC, fixed width. */
+    timestamp: text("timestamp").notNull(),
+    /** JSON object. */
+    properties: text("properties").notNull(),
+  },
+  (t) => [
+    index("analytics_events_org_time").on(t.orgId, t.timestamp),
+    index("analytics_events_org_name_time").on(t.orgId, t.name, t.timestamp),
+    // Distinct ids alone (no org prefix): half the key, and ingest's costliest index (random keys).
+    index("analytics_events_distinct").on(t.distinctId),
+  ],
+);
+
+/** A person: merged identities with their properties; `identified` 1 once an identify named it. */
+export const analyticsPersons = sqliteTable(
+  "analytics_persons",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    identified: integer("identified").notNull(),
+    /** JSON object. */
+    properties: text("properties").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("analytics_persons_org").on(t.orgId)],
+);
+
+/** Which person each distinct id (anonymous UUIDv7, user id, alias) belongs to, per org. */
+export const analyticsPersonIds = sqliteTable(
+  "analytics_person_ids",
+  {
+    orgId: text("org_id").notNull(),
+    distinctId: text("distinct_id").notNull(),
+    personId: text("person_id").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.distinctId] }),
+    index("analytics_person_ids_person").on(t.personId),
+  ],
+);

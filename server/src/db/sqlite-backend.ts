@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, gte, lte, type SQL } from "drizzle-orm";
 import { createAccounts } from "../accounts/accounts.ts";
+import { createAnalytics } from "../analytics/analytics.ts";
 import { sqliteTokens } from "../auth/tokens.ts";
 import { localFlagBus } from "../flags/events.ts";
 import { createFlagsBackend } from "../flags/flags-backend.ts";
@@ -95,6 +96,7 @@ export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: 
     accounts: createAccounts(runner, o.clock),
     usageReport: (scope, from, to) => usageReport(runner, scope, from, to),
     flags: createFlagsBackend(runner, o.clock, localFlagBus()),
+    analytics: createAnalytics(runner, o.clock),
     tokens: sqliteTokens(db),
     usageRows(userId, from, to) {
       const conds: SQL[] = [eq(usage.userId, userId)];

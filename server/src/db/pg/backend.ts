@@ -6,6 +6,7 @@
  * written (merged, flushed within milliseconds) and its own SSE subscribers.
  */
 import { createAccounts } from "../../accounts/accounts.ts";
+import { createAnalytics } from "../../analytics/analytics.ts";
 import { type FlagBus, pgFlagBus } from "../../flags/events.ts";
 import { createFlagsBackend } from "../../flags/flags-backend.ts";
 import type { Logger } from "../../logger.ts";
@@ -62,6 +63,7 @@ export async function pgBackend(url: string, o: PgBackendOptions): Promise<PgBac
     accounts: createAccounts(pgRunner(sql), o.clock),
     usageReport: (scope, from, to) => usageReport(pgRunner(sql), scope, from, to),
     flags: createFlagsBackend(pgRunner(sql), o.clock, flagBus),
+    analytics: createAnalytics(pgRunner(sql), o.clock),
     async usageRows(userId, from, to) {
       const rows: (Omit<UsageItem, "requests" | "inputTokens" | "outputTokens"> & {
         requests: string;

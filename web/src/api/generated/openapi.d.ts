@@ -85,6 +85,194 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/alias": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Two distinct ids are one person */
+        post: operations["analytics.alias"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send up to 10,000 events in one transaction */
+        post: operations["analytics.batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one event */
+        post: operations["analytics.capture"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events by name, person, time and properties, newest first */
+        get: operations["analytics.events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The matching events as CSV or JSONL, streamed, oldest first */
+        get: operations["analytics.export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Persons reaching each step in order within a window */
+        get: operations["analytics.funnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Name a person; an anonymous id's events join it */
+        post: operations["analytics.identify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An org's analytics keys */
+        get: operations["analytics.keys.list"];
+        put?: never;
+        /** Create an analytics key (answered once) */
+        post: operations["analytics.keys.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an analytics key */
+        delete: operations["analytics.keys.revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set person properties */
+        post: operations["analytics.set"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events and unique persons per hour or day, optionally by a property */
+        get: operations["analytics.trends"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -1288,6 +1476,406 @@ export interface operations {
             };
         };
         responses: never;
+    };
+    "analytics.alias": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    alias: string;
+                    distinct_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        merged: ((string | null) | null) | null;
+                        personId: string;
+                    };
+                };
+            };
+        };
+    };
+    "analytics.batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    batch: {
+                        distinct_id: string;
+                        event: string;
+                        properties?: {
+                            [key: string]: unknown;
+                        };
+                        timestamp?: string;
+                        /** Format: uuid */
+                        uuid?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accepted: string | number;
+                        duplicates: string | number;
+                    };
+                };
+            };
+        };
+    };
+    "analytics.capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    distinct_id: string;
+                    event: string;
+                    properties?: {
+                        [key: string]: unknown;
+                    };
+                    timestamp?: string;
+                    /** Format: uuid */
+                    uuid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accepted: string | number;
+                        duplicates: string | number;
+                    };
+                };
+            };
+        };
+    };
+    "analytics.events": {
+        parameters: {
+            query?: {
+                cursor?: string;
+                distinct_id?: string;
+                from?: string;
+                limit?: string | number;
+                name?: string;
+                org?: string;
+                person?: string;
+                to?: string;
+                where?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            distinctId: string;
+                            id: string;
+                            name: string;
+                            personId: string;
+                            properties: {
+                                [key: string]: unknown;
+                            };
+                            timestamp: string;
+                        }[];
+                        nextCursor: ((string | null) | null) | null;
+                    };
+                };
+            };
+        };
+    };
+    "analytics.export": {
+        parameters: {
+            query?: {
+                distinct_id?: string;
+                format?: "csv" | "jsonl";
+                from?: string;
+                name?: string;
+                org?: string;
+                person?: string;
+                to?: string;
+                where?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "analytics.funnel": {
+        parameters: {
+            query: {
+                distinct_id?: string;
+                from?: string;
+                name?: string;
+                org?: string;
+                person?: string;
+                steps: string;
+                to?: string;
+                where?: string;
+                window?: string | number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        steps: {
+                            conversion: number;
+                            name: string;
+                            persons: string | number;
+                        }[];
+                        windowSeconds: number;
+                    };
+                };
+            };
+        };
+    };
+    "analytics.identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    anon_distinct_id?: string;
+                    distinct_id: string;
+                    set?: {
+                        [key: string]: unknown;
+                    };
+                    set_once?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        merged: ((string | null) | null) | null;
+                        personId: string;
+                    };
+                };
+            };
+        };
+    };
+    "analytics.keys.list": {
+        parameters: {
+            query: {
+                org: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            kind: string;
+                            name: string;
+                            orgId: string;
+                            revokedAt: ((string | null) | null) | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    "analytics.keys.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "write" | "rw";
+                    name: string;
+                    org: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 201 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        createdBy: string;
+                        id: string;
+                        key: string;
+                        kind: string;
+                        name: string;
+                        orgId: string;
+                        revokedAt: ((string | null) | null) | null;
+                    };
+                };
+            };
+        };
+    };
+    "analytics.keys.revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "analytics.set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    distinct_id: string;
+                    set?: {
+                        [key: string]: unknown;
+                    };
+                    set_once?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        merged: ((string | null) | null) | null;
+                        personId: string;
+                    };
+                };
+            };
+        };
+    };
+    "analytics.trends": {
+        parameters: {
+            query?: {
+                breakdown?: string;
+                distinct_id?: string;
+                from?: string;
+                interval?: "hour" | "day";
+                name?: string;
+                org?: string;
+                person?: string;
+                to?: string;
+                where?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        breakdown: ((string | null) | null) | null;
+                        interval: string;
+                        series: {
+                            label: string;
+                            points: {
+                                bucket: string;
+                                events: string | number;
+                                persons: string | number;
+                            }[];
+                        }[];
+                        totals: {
+                            events: string | number;
+                            persons: string | number;
+                        };
+                    };
+                };
+            };
+        };
     };
     "audit.list": {
         parameters: {
