@@ -28,7 +28,10 @@ import { errorsPlugin } from "./errors-plugin.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type Metrics } from "./ops/metrics.ts";
 import { opsRoutes } from "./ops/routes.ts";
+import { invitationRoutes } from "./orgs/invitation-routes.ts";
+import { joinRequestRoutes } from "./orgs/join-request-routes.ts";
 import { orgRoutes } from "./orgs/routes.ts";
+import { teamRoutes } from "./orgs/team-routes.ts";
 import { createModelAllowlist } from "./proxy/allowlist.ts";
 import { createProxyGuard } from "./proxy/guard.ts";
 import type { Upstream } from "./proxy/keys.ts";
@@ -39,6 +42,7 @@ import { usageRoutes } from "./proxy/usage-routes.ts";
 import { createRedactor } from "./redact.ts";
 import { threadRoutes } from "./threads/routes.ts";
 import type { SearchIndexer } from "./threads/search-indexer.ts";
+import { supportRoutes } from "./threads/support-routes.ts";
 import type { WebAssets } from "./web/web-assets.ts";
 import { docsRoute, webFallback } from "./web/web-routes.ts";
 
@@ -67,7 +71,7 @@ export interface AppOptions {
   resolvers?: PrincipalResolver[];
   /** `[server] public_url`: links in mail, the CSRF origin, and a Secure cookie when https. */
   publicUrl?: string;
-  /** Sends magic links (`[auth.smtp]`); without one, magic-link sign-in is off. */
+  /** Sends magic links and invitations (`[auth.smtp]`); without one, magic-link sign-in is off. */
   mailer?: Mailer;
   /** A magic link for an unknown address creates the account (`[auth] open_signup`, default true). */
   openSignup?: boolean;
@@ -154,6 +158,9 @@ export function createApp(o: AppOptions) {
       }),
     )
     .use(orgRoutes(resolvers, kit))
+    .use(invitationRoutes(resolvers, kit, { mailer: o.mailer, log }))
+    .use(joinRequestRoutes(resolvers, kit))
+    .use(teamRoutes(resolvers, kit))
     .use(adminRoutes(resolvers, kit))
     .use(
       threadRoutes({
@@ -163,8 +170,10 @@ export function createApp(o: AppOptions) {
         clock,
         setScope: (id, org, team) => backend.accounts.threadScope(id, org, team),
         audit: kit.audit,
+        supportAccess: async (id) => (await backend.accounts.supportGrants.live(id)) !== undefined,
       }),
     )
+    .use(supportRoutes({ store: backend.threads, resolvers, kit }))
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))
     .use(

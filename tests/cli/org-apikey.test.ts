@@ -30,6 +30,10 @@ test("org create/list/add/members and apikey create/list/revoke", async () => {
   const members = (await loom(sb, ["org", "members", "acme"], { env })).stdout;
   expect(members).toContain("ada\towner");
   expect(members).toContain("root\tadmin");
+  // No SMTP on this server: the invitation link is printed for the inviter to pass on.
+  const inv = await loom(sb, ["org", "invite", "acme", "bo@example.com"], { env });
+  expect(inv.code).toBe(0);
+  expect(inv.stdout).toMatch(new RegExp(`^${server.url}/invite\\?token=li_[A-Za-z0-9_-]{43}\n$`));
 
   const key = await loom(
     sb,

@@ -113,7 +113,8 @@ export async function startWebServer(o: { auth?: ServerAuthConfig } = {}) {
     url: server.url,
     token,
     distDir: dist,
-    server,
+    /** Users, orgs, sessions of this server (to seed accounts the way sign-in would). */
+    backend: server.backend,
     async put(t: Thread) {
       const res = await fetch(`${server.url}/api/threads/${t.id}`, {
         method: "PUT",

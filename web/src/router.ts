@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouterHistory } from "vue-router";
 import { onUnauthorized } from "./api/client.ts";
 import { forgetMe, loadMe } from "./api/me.ts";
 import { takeReturn } from "./lib/return-path.ts";
+import { orgRoutes } from "./pages/org/routes.ts";
 import SignIn from "./pages/SignIn.vue";
 import Threads from "./pages/Threads.vue";
 
@@ -15,6 +16,7 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
       { path: "/threads", component: Threads, meta: { title: "Threads" } },
       // Markdown and highlighting load with the first thread opened, not with the first page.
       { path: "/threads/:id", component: () => import("./pages/ThreadView.vue"), meta: { title: "Thread" } },
+      ...orgRoutes,
       {
         path: "/device",
         component: () => import("./pages/DeviceApproval.vue"),

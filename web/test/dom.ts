@@ -44,6 +44,9 @@ const NAMES = [
   "DocumentType",
   "NamedNodeMap",
   "HTMLDetailsElement",
+  // v-model's text directive compares `el.getRootNode()` with these.
+  "Document",
+  "ShadowRoot",
 ] as const;
 
 const saved = new Map<string, PropertyDescriptor | undefined>();

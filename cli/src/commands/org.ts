@@ -73,7 +73,8 @@ export default defineCommand({
     invite: defineCommand({
       meta: {
         name: "invite",
-        description: "Invite an e-mail address (7 days, single use); prints the invitation token",
+        description:
+          "Invite an e-mail address (7 days, single use): e-mailed when the server has SMTP, else prints the link to pass on",
       },
       args: {
         org: { type: "positional", description: "Org slug or id", required: true },
@@ -83,15 +84,19 @@ export default defineCommand({
       },
       async run({ args }) {
         const api = await serverApi(args.server);
-        const inv = await api.call<{ email: string; expiresAt: string; token: string }>(
+        const inv = await api.call<{ email: string; expiresAt: string; mailed: boolean; link?: string }>(
           "POST",
           `/api/orgs/${encodeURIComponent(args.org)}/invitations`,
           { email: args.email, role: args.role ?? "member" },
         );
+        if (inv.mailed) {
+          out(`invited ${inv.email} to ${args.org} until ${inv.expiresAt}: the link was e-mailed to them`);
+          return;
+        }
         process.stderr.write(
-          `invited ${inv.email} to ${args.org} until ${inv.expiresAt}; they accept with this token:\n`,
+          `invited ${inv.email} to ${args.org} until ${inv.expiresAt}; the server sends no mail: pass them this link (they open it signed in as ${inv.email}):\n`,
         );
-        out(inv.token);
+        out(inv.link ?? "");
       },
     }),
     remove: defineCommand({

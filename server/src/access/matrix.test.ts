@@ -36,6 +36,12 @@ interface Ctx {
   session2: string;
   key3: string;
   invite: string;
+  /** A second open invitation (withdrawn by org.invitations.revoke). */
+  inviteId2: string;
+  /** gina's open request to join acme. */
+  joinId: string;
+  /** A member of acme and of its team core. */
+  hankId: string;
   /** Fresh device-login user codes, one taken by each call of auth.device.approve. */
   userCodes: string[];
 }
@@ -271,6 +277,84 @@ const CASES: Record<string, Case> = {
     other: "hidden",
   },
   "audit.list": { method: "GET", path: () => "/api/audit", right: "alice", other: "hidden" },
+  "org.audit": { method: "GET", path: () => "/api/orgs/acme/audit", right: "carol", other: "hidden" },
+  "org.invitations.list": {
+    method: "GET",
+    path: () => "/api/orgs/acme/invitations",
+    right: "carol",
+    other: "hidden",
+  },
+  "org.invitations.revoke": {
+    method: "DELETE",
+    path: (c) => `/api/orgs/acme/invitations/${c.inviteId2}`,
+    right: "carol",
+    other: "hidden",
+  },
+  // Anyone signed in asks to join an org (alice's zeta): a stranger gets their own request.
+  "org.joinRequests.create": {
+    method: "POST",
+    path: () => "/api/orgs/zeta/join-requests",
+    right: "carol",
+    other: "own",
+  },
+  "org.joinRequests.list": {
+    method: "GET",
+    path: () => "/api/orgs/acme/join-requests",
+    right: "carol",
+    other: "hidden",
+  },
+  "org.joinRequests.decide": {
+    method: "POST",
+    path: (c) => `/api/orgs/acme/join-requests/${c.joinId}`,
+    body: () => ({ decision: "approve" }),
+    right: "carol",
+    other: "hidden",
+  },
+  "team.create": {
+    method: "POST",
+    path: () => "/api/orgs/acme/teams",
+    body: () => ({ slug: `t${Math.random().toString(36).slice(2, 9)}` }),
+    right: "carol",
+    other: "hidden",
+  },
+  "team.list": { method: "GET", path: () => "/api/orgs/acme/teams", right: "carol", other: "hidden" },
+  "team.delete": {
+    method: "DELETE",
+    path: () => "/api/orgs/acme/teams/gone",
+    right: "carol",
+    other: "hidden",
+  },
+  "team.members.list": {
+    method: "GET",
+    path: () => "/api/orgs/acme/teams/core/members",
+    right: "carol",
+    other: "hidden",
+  },
+  "team.members.set": {
+    method: "PUT",
+    path: (c) => `/api/orgs/acme/teams/core/members/${c.carolId}`,
+    body: () => ({ role: "maintainer" }),
+    right: "carol",
+    other: "hidden",
+  },
+  "team.members.remove": {
+    method: "DELETE",
+    path: (c) => `/api/orgs/acme/teams/core/members/${c.hankId}`,
+    right: "carol",
+    other: "hidden",
+  },
+  "thread.support.grant": {
+    method: "POST",
+    path: (c) => `/api/threads/${c.thread}/support-access`,
+    right: "carol",
+    other: "hidden",
+  },
+  "thread.support.revoke": {
+    method: "DELETE",
+    path: (c) => `/api/threads/${c.thread}/support-access`,
+    right: "carol",
+    other: "hidden",
+  },
   // The last code is never taken by auth.device.approve: it stays pending for the /device page's look-up.
   "auth.device.pending": {
     method: "GET",
@@ -330,6 +414,38 @@ forEachBackend(({ kind, testApp }) => {
       const t2 = sampleThread({ title: MARK, visibility: "private" });
       for (const t of [t1, t2])
         expect((await h.call("PUT", `/api/threads/${t.id}`, { token: carol, body: t })).status).toBe(201);
+      // Teams, a join request, a second invitation, zeta (alice's org) and a support grant.
+      const acme = (await h.backend.accounts.orgs.get("acme"))?.id as string;
+      const hank = await kit.userForVerifiedEmail("hank@example.com");
+      const gina = await kit.userForVerifiedEmail("gina@example.com");
+      await h.backend.accounts.orgs.setMember(acme, hank.id, "member");
+      for (const slug of ["core", "gone"])
+        expect((await h.call("POST", "/api/orgs/acme/teams", { token: carol, body: { slug } })).status).toBe(
+          201,
+        );
+      expect(
+        (
+          await h.call("PUT", `/api/orgs/acme/teams/core/members/${hank.id}`, {
+            token: carol,
+            body: { role: "member" },
+          })
+        ).status,
+      ).toBe(200);
+      const joinId = (await h.backend.accounts.joinRequests.create(acme, gina.id)).request.id;
+      const inviteId2 = (
+        (await (
+          await h.call("POST", "/api/orgs/acme/invitations", {
+            token: carol,
+            body: { email: "x@example.com" },
+          })
+        ).json()) as { id: string }
+      ).id;
+      expect((await h.call("POST", "/api/orgs", { token: h.alice, body: { slug: "zeta" } })).status).toBe(
+        201,
+      );
+      expect((await h.call("POST", `/api/threads/${t1.id}/support-access`, { token: carol })).status).toBe(
+        201,
+      );
       const userCodes: string[] = [];
       for (let i = 0; i < 5; i++)
         userCodes.push(
@@ -346,6 +462,9 @@ forEachBackend(({ kind, testApp }) => {
         frankId: frank.id,
         session2,
         key3,
+        inviteId2,
+        joinId,
+        hankId: hank.id,
         invite: (
           (await (
             await h.call("POST", "/api/orgs/acme/invitations", {

@@ -121,6 +121,38 @@ describe("policy: can(subject, action, resource)", () => {
     );
   });
 
+  test("a team thread is read by others only as members of that team and its org (or when public, linked, support-shared)", () => {
+    fc.assert(
+      fc.property(user, resource, (u, r) => {
+        if (r.type !== "thread" || r.visibility !== "team" || r.orgId === null || r.ownerId === u.userId)
+          return;
+        if (r.viaShareLink || (r.sharedWithSupport && u.roles.includes("support"))) return;
+        const member =
+          u.orgs.some((m) => m.orgId === r.orgId) &&
+          u.teams.some((t) => t.teamId === r.teamId && t.orgId === r.orgId);
+        expect(can(u, "Read", r).allow).toBe(member);
+      }),
+    );
+  });
+
+  test("team members are managed by org owners/admins, the team's own maintainers (while in the org) and system_admin only", () => {
+    fc.assert(
+      fc.property(user, fc.constantFrom(...TEAMS), (u, t) => {
+        const r: Resource = { type: "team", ...t };
+        const role = u.orgs.find((m) => m.orgId === t.orgId)?.role;
+        const maintainer =
+          role !== undefined && u.teams.some((x) => x.teamId === t.teamId && x.role === "maintainer");
+        const expected =
+          !u.roles.includes("auditor") &&
+          (role === "owner" || role === "admin" || maintainer || u.roles.includes("system_admin"));
+        expect(can(u, "ManageOrg", r).allow).toBe(expected);
+        // Deleting a team is for org owners/admins (and system_admin), never a maintainer as such.
+        if (!(role === "owner" || role === "admin" || u.roles.includes("system_admin")))
+          expect(can(u, "Delete", r).allow).toBe(false);
+      }),
+    );
+  });
+
   test("an API key never exceeds its scopes, its org, or its creator's rights", () => {
     const scopeOf: Partial<Record<Action, string>> = {
       Read: "threads:read",

@@ -127,9 +127,9 @@ forEachBackend(({ kind, testApp }) => {
       ).json()) as { token: string; expiresAt: string };
       const accept = (token: string) =>
         h.call("POST", "/api/orgs/invitations/accept", { token, body: { token: inv.token } });
-      expect((await accept(dan)).status).toBe(404);
+      expect((await accept(dan)).status).toBe(403);
       expect((await accept(eveToken)).status).toBe(200);
-      expect((await accept(eveToken)).status).toBe(404);
+      expect((await accept(eveToken)).status).toBe(400);
       expect((await h.call("GET", "/api/orgs/acme/members", { token: eveToken })).status).toBe(200);
 
       // Bob leaves nothing behind: removing him is refused (last owner); removing carol revokes her access.

@@ -8,8 +8,11 @@ import type { SqlRunner } from "../db/sql-runner.ts";
 import { createApiKeyStore } from "./api-keys.ts";
 import { createAuditLog } from "./audit.ts";
 import { createInvitationStore } from "./invitations.ts";
+import { createJoinRequestStore } from "./join-requests.ts";
 import { createOrgStore } from "./orgs.ts";
 import { createSessionStore } from "./sessions.ts";
+import { createSupportGrantStore } from "./support-grants.ts";
+import { createTeamStore } from "./teams.ts";
 import { createUserStore } from "./users.ts";
 
 export function createAccounts(db: SqlRunner, clock: () => Date) {
@@ -17,7 +20,10 @@ export function createAccounts(db: SqlRunner, clock: () => Date) {
     users: createUserStore(db, clock),
     sessions: createSessionStore(db, clock),
     orgs: createOrgStore(db, clock),
+    teams: createTeamStore(db, clock),
     invitations: createInvitationStore(db, clock),
+    joinRequests: createJoinRequestStore(db, clock),
+    supportGrants: createSupportGrantStore(db, clock),
     apiKeys: createApiKeyStore(db, clock),
     audit: createAuditLog(db, clock),
     /** Which org and team a thread is shared with (set beside its visibility). */

@@ -33,6 +33,8 @@ export interface AuditEntry {
 export interface AuditQuery {
   actorId?: string;
   action?: string;
+  /** Events of this org only. */
+  orgId?: string;
   /** ISO instants, inclusive. */
   from?: string;
   to?: string;
@@ -71,6 +73,7 @@ export function createAuditLog(db: SqlRunner, clock: () => Date) {
       };
       if (q.actorId) add("actor_id = ?", q.actorId);
       if (q.action) add("action = ?", q.action);
+      if (q.orgId) add("org_id = ?", q.orgId);
       if (q.from) add("at >= ?", q.from);
       if (q.to) add("at <= ?", q.to);
       if (q.cursor) add("id < ?", q.cursor);

@@ -45,19 +45,43 @@ export function createInvitationStore(db: SqlRunner, clock: () => Date) {
       );
       return { ...inv, token };
     },
+    /** The org's open invitations (not accepted, revoked or expired), newest first; never the secret. */
+    list: (orgId: string) =>
+      db.all<Invitation & { invitedBy: string; createdAt: string }>(
+        `SELECT id, org_id AS "orgId", email, role, expires_at AS "expiresAt", invited_by AS "invitedBy",
+                created_at AS "createdAt"
+           FROM invitations WHERE org_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?
+          ORDER BY created_at DESC, id DESC`,
+        [orgId, clock().toISOString()],
+      ),
+    /** Withdraws an open invitation of the org; false when there is none. */
+    async revoke(orgId: string, id: string): Promise<boolean> {
+      return (
+        (await db.run(
+          "UPDATE invitations SET revoked_at = ? WHERE id = ? AND org_id = ? AND accepted_at IS NULL AND revoked_at IS NULL",
+          [clock().toISOString(), id, orgId],
+        )) > 0
+      );
+    },
     /**
      * Accepts for `user` (whose verified e-mail must be the invited one): adds the membership and
-     * uses the invitation up, in one transaction. Undefined when unknown, used, expired or not theirs.
+     * uses the invitation up, in one transaction. Else why not: unknown (or withdrawn), used,
+     * expired, or sent to another address.
      */
-    async accept(token: string, user: { id: string; email: string | null }): Promise<Invitation | undefined> {
+    async accept(
+      token: string,
+      user: { id: string; email: string | null },
+    ): Promise<Invitation | { error: "unknown" | "used" | "expired" | "other_address" }> {
       const now = clock().toISOString();
-      const inv = await db.get<Invitation>(
-        `SELECT id, org_id AS "orgId", email, role, expires_at AS "expiresAt" FROM invitations
-          WHERE hash = ? AND accepted_at IS NULL AND revoked_at IS NULL`,
+      const inv = await db.get<Invitation & { acceptedAt: string | null }>(
+        `SELECT id, org_id AS "orgId", email, role, expires_at AS "expiresAt", accepted_at AS "acceptedAt"
+           FROM invitations WHERE hash = ? AND revoked_at IS NULL`,
         [hashToken(token)],
       );
-      if (!inv || inv.expiresAt <= now || !user.email || normaliseEmail(user.email) !== inv.email)
-        return undefined;
+      if (!inv) return { error: "unknown" };
+      if (inv.acceptedAt) return { error: "used" };
+      if (inv.expiresAt <= now) return { error: "expired" };
+      if (!user.email || normaliseEmail(user.email) !== inv.email) return { error: "other_address" };
       const [used] = await db.batch([
         ["UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL", [now, inv.id]],
         [
@@ -66,7 +90,9 @@ export function createInvitationStore(db: SqlRunner, clock: () => Date) {
           [inv.orgId, user.id, inv.role, now, inv.id, now],
         ],
       ]);
-      return used ? inv : undefined;
+      if (!used) return { error: "used" };
+      const { acceptedAt: _a, ...out } = inv;
+      return out;
     },
   };
 }

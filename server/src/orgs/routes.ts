@@ -1,32 +1,20 @@
 /**
- * `/api/orgs`: create and list orgs, members (add, change role, remove, leave) and org API keys
- * (`lk_…`, shown once). Every change is audited; removal takes effect on the member's next request.
+ * `/api/orgs`: create and list orgs, members (add, change role, remove, leave), org API keys
+ * (`lk_…`, shown once) and the org's audit log. Every change is audited; removal takes effect on the
+ * member's next request. Teams, invitations and join requests: `team-routes.ts`,
+ * `invitation-routes.ts`, `join-request-routes.ts`.
  */
 import { Elysia, t } from "elysia";
 import { access } from "../access/declare.ts";
 import { can } from "../access/policy.ts";
-import {
-  type Action,
-  ORG_ROLES,
-  type OrgRole,
-  type Resource,
-  SCOPES,
-  type Scope,
-} from "../access/subject.ts";
+import { SCOPES, type Scope } from "../access/subject.ts";
 import type { AuthKit } from "../auth/kit.ts";
 import { authPlugin } from "../auth/plugin.ts";
-import { type Principal, type PrincipalResolver, subjectOf } from "../auth/principal.ts";
+import { type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
+import { orgGuard } from "./org-guard.ts";
+import { Org, OrgParams, Person, OrgRoleT as Role } from "./schemas.ts";
 
-const Org = t.Object({
-  id: t.String(),
-  slug: t.String(),
-  name: t.String(),
-  createdAt: t.String(),
-  createdBy: t.String(),
-});
-const OrgParams = t.Object({ org: t.String({ maxLength: 100 }) });
-const Role = t.Union(ORG_ROLES.map((r) => t.Literal(r)) as [ReturnType<typeof t.Literal<OrgRole>>]);
 const ScopeT = t.Union(SCOPES.map((s) => t.Literal(s)) as [ReturnType<typeof t.Literal<Scope>>]);
 const ApiKey = t.Object({
   id: t.String(),
@@ -41,27 +29,7 @@ const ApiKey = t.Object({
 
 export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
   const { orgs, apiKeys } = kit.accounts;
-  /** The org if the principal may `action` it: 404 when they may not even read it, else 403. */
-  const orgFor = async (p: Principal, request: Request, idOrSlug: string, action: Action) => {
-    if (p.via === "apikey") throw new HttpError(403, "FORBIDDEN", "API keys cannot read or manage orgs");
-    const org = await orgs.get(idOrSlug);
-    const subject = subjectOf(p);
-    const resource: Resource = { type: "org", orgId: org?.id ?? "" };
-    if (!org || !can(subject, "Read", resource).allow)
-      throw new HttpError(404, "NOT_FOUND", `org ${idOrSlug} not found`);
-    const d = can(subject, action, resource);
-    if (!d.allow) {
-      await kit.audit(request, p, {
-        action: "access.denied",
-        targetType: "org",
-        targetId: org.id,
-        orgId: org.id,
-        detail: { want: action, reason: d.reason },
-      });
-      throw new HttpError(403, "FORBIDDEN", d.reason);
-    }
-    return org;
-  };
+  const { orgFor } = orgGuard(kit);
 
   return new Elysia({ prefix: "/api/orgs", detail: { tags: ["orgs"] } })
     .use(authPlugin(resolvers))
@@ -123,6 +91,9 @@ export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
       {
         auth: true,
         params: OrgParams,
+        response: t.Object({
+          items: t.Array(t.Composite([Person, t.Object({ role: t.String(), createdAt: t.String() })])),
+        }),
         detail: { summary: "Members of an org", operationId: "org.members.list", ...access("Read", "org") },
       },
     )
@@ -183,68 +154,48 @@ export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
         },
       },
     )
-    .post(
-      "/:org/invitations",
-      async ({ principal, params, body, request, set }) => {
+    .get(
+      "/:org/audit",
+      async ({ principal, params, request, query }) => {
         const org = await orgFor(principal, request, params.org, "ManageOrg");
-        const inv = await kit.accounts.invitations.create({
+        return kit.accounts.audit.query({
           orgId: org.id,
-          email: body.email,
-          role: body.role ?? "member",
-          invitedBy: principal.userId,
+          actorId: query.actor,
+          action: query.action,
+          limit: query.limit ?? 50,
+          cursor: query.cursor,
         });
-        await kit.audit(request, principal, {
-          action: "org.invite",
-          targetType: "invitation",
-          targetId: inv.id,
-          orgId: org.id,
-          detail: { email: inv.email, role: inv.role },
-        });
-        set.status = 201;
-        // Sent by mail once SMTP is configured; until then the inviter passes the token on.
-        return { id: inv.id, email: inv.email, role: inv.role, expiresAt: inv.expiresAt, token: inv.token };
       },
       {
         auth: true,
         params: OrgParams,
-        body: t.Object({ email: t.String({ format: "email", maxLength: 320 }), role: t.Optional(Role) }),
-        parse: "json",
+        query: t.Object({
+          actor: t.Optional(t.String({ maxLength: 100 })),
+          action: t.Optional(t.String({ maxLength: 100 })),
+          limit: t.Optional(t.Integer({ minimum: 1, maximum: 200 })),
+          cursor: t.Optional(t.String({ maxLength: 100 })),
+        }),
+        response: t.Object({
+          items: t.Array(
+            t.Object({
+              id: t.String(),
+              at: t.String(),
+              action: t.String(),
+              actorId: t.Nullable(t.String()),
+              impersonatorId: t.Nullable(t.String()),
+              targetType: t.Nullable(t.String()),
+              targetId: t.Nullable(t.String()),
+              orgId: t.Nullable(t.String()),
+              ip: t.Nullable(t.String()),
+              detail: t.Record(t.String(), t.Unknown()),
+            }),
+          ),
+          nextCursor: t.Nullable(t.String()),
+        }),
         detail: {
-          summary: "Invite an e-mail address to the org (7 days, single use)",
-          operationId: "org.invitations.create",
+          summary: "The org's audit log, newest first, by actor and action (owners and admins)",
+          operationId: "org.audit",
           ...access("ManageOrg", "org"),
-        },
-      },
-    )
-    .post(
-      "/invitations/accept",
-      async ({ principal, body, request }) => {
-        if (principal.via === "apikey") throw new HttpError(403, "FORBIDDEN", "API keys cannot join orgs");
-        const user = await kit.accounts.users.get(principal.userId);
-        const inv = user && (await kit.accounts.invitations.accept(body.token, user));
-        if (!inv)
-          throw new HttpError(
-            404,
-            "NOT_FOUND",
-            "invitation not found, used, expired, or for another e-mail address",
-          );
-        await kit.audit(request, principal, {
-          action: "org.join",
-          targetType: "invitation",
-          targetId: inv.id,
-          orgId: inv.orgId,
-          detail: { role: inv.role },
-        });
-        return { orgId: inv.orgId, role: inv.role };
-      },
-      {
-        auth: true,
-        body: t.Object({ token: t.String({ maxLength: 200 }) }),
-        parse: "json",
-        detail: {
-          summary: "Accept an invitation (signed in with the invited e-mail)",
-          operationId: "org.invitations.accept",
-          ...access("Write", "user"),
         },
       },
     )

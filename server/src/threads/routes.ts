@@ -69,6 +69,11 @@ export function parseIfMatch(v: string | undefined): number | undefined {
   return Number(m[1]);
 }
 
+const isSupport = (p: Principal) => {
+  const s = subjectOf(p);
+  return s.kind === "user" && s.roles.includes("support");
+};
+
 /** The owner may share only with an org (and a team of it) they belong to. */
 function checkScope(p: Principal, orgId: string | null, teamId: string | null) {
   const s = subjectOf(p);
@@ -91,6 +96,8 @@ export function threadRoutes(opts: {
   setScope?: (id: string, orgId: string | null, teamId: string | null) => Promise<void>;
   /** Appends an audit event (visibility changes). */
   audit?: AuthKit["audit"];
+  /** Whether the thread's owner granted support staff access now (`support-routes.ts`). */
+  supportAccess?: (threadId: string) => Promise<boolean>;
 }) {
   const { store } = opts;
   const notFound = (id: string) => new HttpError(404, "NOT_FOUND", `thread ${id} not found`);
@@ -98,7 +105,11 @@ export function threadRoutes(opts: {
   const accessible = async (principal: Principal, action: ThreadAction, id: string) => {
     requireKeyScope(principal, action === "thread.delete" ? "Delete" : "Read", "thread");
     const row = await store.get(id);
-    if (!row || row.deletedAt || !canAccessThread(principal, action, row)) throw notFound(id);
+    if (!row || row.deletedAt) throw notFound(id);
+    // Support grants are looked up only for support staff reading: nobody else gains from one.
+    const support = action === "thread.read" && isSupport(principal) && (await opts.supportAccess?.(id));
+    if (!canAccessThread(principal, action, { ...row, sharedWithSupport: support === true }))
+      throw notFound(id);
     return row;
   };
 

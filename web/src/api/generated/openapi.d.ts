@@ -376,7 +376,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orgs/{org}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org's audit log, newest first, by actor and action (owners and admins) */
+        get: operations["org.audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orgs/{org}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open invitations of an org (never the secrets) */
+        get: operations["org.invitations.list"];
+        put?: never;
+        /** Invite an e-mail address to the org (mailed when SMTP is set; 7 days, single use) */
+        post: operations["org.invitations.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/invitations/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -385,8 +420,43 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Invite an e-mail address to the org (7 days, single use) */
-        post: operations["org.invitations.create"];
+        post?: never;
+        /** Withdraw an open invitation */
+        delete: operations["org.invitations.revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/join-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open join requests of an org */
+        get: operations["org.joinRequests.list"];
+        put?: never;
+        /** Ask to join an org (by its slug); asking again answers the open request */
+        post: operations["org.joinRequests.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/join-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve (joins as member) or deny a join request */
+        post: operations["org.joinRequests.decide"];
         delete?: never;
         options?: never;
         head?: never;
@@ -423,6 +493,76 @@ export interface paths {
         post?: never;
         /** Remove a member (or leave, for yourself) */
         delete: operations["org.members.remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Teams of an org */
+        get: operations["team.list"];
+        put?: never;
+        /** Create a team in an org */
+        post: operations["team.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/teams/{team}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a team (its memberships go with it) */
+        delete: operations["team.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/teams/{team}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members of a team */
+        get: operations["team.members.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/teams/{team}/members/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Add a team member or change their role (maintainer/member) */
+        put: operations["team.members.set"];
+        post?: never;
+        /** Remove a team member (or leave, for yourself) */
+        delete: operations["team.members.remove"];
         options?: never;
         head?: never;
         patch?: never;
@@ -476,6 +616,24 @@ export interface paths {
         post?: never;
         /** Delete a thread (soft) */
         delete: operations["thread.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{id}/support-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let support staff read this thread for 31 days */
+        post: operations["thread.support.grant"];
+        /** End support access to this thread */
+        delete: operations["thread.support.revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1201,6 +1359,81 @@ export interface operations {
         requestBody?: never;
         responses: never;
     };
+    "org.audit": {
+        parameters: {
+            query?: {
+                action?: string;
+                actor?: string;
+                cursor?: string;
+                limit?: string | number;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            action: string;
+                            actorId: ((string | null) | null) | null;
+                            at: string;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            impersonatorId: ((string | null) | null) | null;
+                            ip: ((string | null) | null) | null;
+                            orgId: ((string | null) | null) | null;
+                            targetId: ((string | null) | null) | null;
+                            targetType: ((string | null) | null) | null;
+                        }[];
+                        nextCursor: ((string | null) | null) | null;
+                    };
+                };
+            };
+        };
+    };
+    "org.invitations.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            email: string;
+                            expiresAt: string;
+                            id: string;
+                            invitedBy: string;
+                            orgId: string;
+                            role: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
     "org.invitations.create": {
         parameters: {
             query?: never;
@@ -1220,7 +1453,158 @@ export interface operations {
                 };
             };
         };
+        responses: {
+            /** @description Response for status 201 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string;
+                        expiresAt: string;
+                        id: string;
+                        link?: string;
+                        mailed: boolean;
+                        orgId: string;
+                        role: string;
+                        token?: string;
+                    };
+                };
+            };
+        };
+    };
+    "org.invitations.revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: never;
+    };
+    "org.joinRequests.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            decidedAt: ((string | null) | null) | null;
+                            decidedBy: ((string | null) | null) | null;
+                            decision: ((string | null) | null) | null;
+                            displayName: string;
+                            email: ((string | null) | null) | null;
+                            id: string;
+                            orgId: string;
+                            userId: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    "org.joinRequests.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        decidedAt: ((string | null) | null) | null;
+                        decidedBy: ((string | null) | null) | null;
+                        decision: ((string | null) | null) | null;
+                        id: string;
+                        orgId: string;
+                        userId: string;
+                    };
+                };
+            };
+            /** @description Response for status 201 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        decidedAt: ((string | null) | null) | null;
+                        decidedBy: ((string | null) | null) | null;
+                        decision: ((string | null) | null) | null;
+                        id: string;
+                        orgId: string;
+                        userId: string;
+                    };
+                };
+            };
+        };
+    };
+    "org.joinRequests.decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approve" | "deny";
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        decidedAt: ((string | null) | null) | null;
+                        decidedBy: ((string | null) | null) | null;
+                        decision: ((string | null) | null) | null;
+                        id: string;
+                        orgId: string;
+                        userId: string;
+                    };
+                };
+            };
+        };
     };
     "org.members.list": {
         parameters: {
@@ -1232,7 +1616,25 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
-        responses: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            displayName: string;
+                            email: ((string | null) | null) | null;
+                            role: string;
+                            userId: string;
+                        }[];
+                    };
+                };
+            };
+        };
     };
     "org.members.set": {
         parameters: {
@@ -1267,6 +1669,165 @@ export interface operations {
         requestBody?: never;
         responses: never;
     };
+    "team.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            id: string;
+                            members: number;
+                            name: string;
+                            orgId: string;
+                            slug: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    "team.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    slug: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 201 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        id: string;
+                        name: string;
+                        orgId: string;
+                        slug: string;
+                    };
+                };
+            };
+        };
+    };
+    "team.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                team: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "team.members.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                team: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            displayName: string;
+                            email: ((string | null) | null) | null;
+                            role: string;
+                            userId: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    "team.members.set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                team: string;
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    role: "maintainer" | "member";
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        role: string;
+                        teamId: string;
+                        userId: string;
+                    };
+                };
+            };
+        };
+    };
+    "team.members.remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                team: string;
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
     "org.invitations.accept": {
         parameters: {
             query?: never;
@@ -1281,7 +1842,22 @@ export interface operations {
                 };
             };
         };
-        responses: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        orgId: string;
+                        role: string;
+                        slug: string;
+                    };
+                };
+            };
+        };
     };
     "thread.list": {
         parameters: {
@@ -1509,6 +2085,44 @@ export interface operations {
         };
     };
     "thread.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "thread.support.grant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 201 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expiresAt: string;
+                        isSharedWithSupport: boolean;
+                        threadId: string;
+                    };
+                };
+            };
+        };
+    };
+    "thread.support.revoke": {
         parameters: {
             query?: never;
             header?: never;
