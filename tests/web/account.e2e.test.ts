@@ -80,8 +80,9 @@ function collect(stream: ReadableStream<Uint8Array>) {
   let ended = false;
   const all = (async () => {
     const decoder = new TextDecoder();
-    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-      text += decoder.decode(chunk);
+    const reader = stream.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      text += decoder.decode(r.value);
       wake();
     }
     ended = true;
@@ -176,7 +177,7 @@ suite("account pages in Chromium", () => {
       });
       procs.push(login);
       const out = collect(login.stdout as ReadableStream<Uint8Array>);
-      const [, uri, code = ""] = (await out.until(
+      const [, uri, code] = (await out.until(
         /open (\S+) and enter the code (\d{3}-\d{3}-\d{3})/,
       )) as string[];
       expect(uri).toBe(`${web.url}/device`);
@@ -188,7 +189,7 @@ suite("account pages in Chromium", () => {
       await pageB.waitForURL(new RegExp(`/device\\?user_code=${code}$`));
       await pageB.locator(".confirm").waitFor();
       expect(await pageB.locator(".confirm h2").textContent()).toBe(`Sign in a device as ${EMAIL}?`);
-      expect(await pageB.locator(".facts-list .code").textContent()).toBe(code);
+      expect(await pageB.locator(".facts-list .code").textContent()).toBe(code as string);
       expect(await pageB.locator(".facts-list").textContent()).toContain("loom cli");
       await axe(pageB, "device: confirm");
       await shot(pageB, "account-device-confirm");

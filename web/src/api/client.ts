@@ -95,38 +95,48 @@ export async function apiGet<P extends GetPaths>(
   return (await res.json()) as GetResult<P>;
 }
 
-type Method = "post" | "put" | "delete";
-type SendPaths<M extends Method> = {
-  [P in keyof paths]: paths[P] extends Record<M, object> ? P : never;
+type SendMethod = "post" | "put" | "delete";
+type SendPaths<M extends SendMethod> = {
+  [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never;
 }[keyof paths];
-type SendOp<M extends Method, P extends SendPaths<M>> = paths[P][M];
-type Answer<O> = O extends { responses: { 200: { content: { "application/json": infer T } } } }
+type SendOp<M extends SendMethod, P extends SendPaths<M>> = paths[P][M];
+/** The JSON body a route declares; `unknown` when it takes one the document does not describe. */
+type BodyOf<O> = O extends { requestBody?: infer R }
+  ? [NonNullable<R>] extends [never]
+    ? never
+    : NonNullable<R> extends { content: { "application/json": infer B } }
+      ? B
+      : unknown
+  : never;
+type Created<O> = O extends { responses: { 201: { content: { "application/json": infer T } } } }
   ? T
-  : O extends { responses: { 201: { content: { "application/json": infer T } } } }
+  : O extends { responses: { 200: { content: { "application/json": infer T } } } }
     ? T
     : O extends { responses: { 202: { content: { "application/json": infer T } } } }
       ? T
       : undefined;
 
-export type SendOptions<M extends Method, P extends SendPaths<M>> = ([PathOf<SendOp<M, P>>] extends [never]
+export type SendOptions<M extends SendMethod, P extends SendPaths<M>> = ([PathOf<SendOp<M, P>>] extends [
+  never,
+]
   ? { path?: undefined }
-  : { path: PathOf<SendOp<M, P>> }) & { body?: unknown };
+  : { path: PathOf<SendOp<M, P>> }) &
+  ([BodyOf<SendOp<M, P>>] extends [never]
+    ? { body?: undefined }
+    : unknown extends BodyOf<SendOp<M, P>>
+      ? { body?: unknown }
+      : { body: BodyOf<SendOp<M, P>> });
 
-/** What `apiSend` answers for that method and path. */
-export type SendResult<M extends Method, P extends SendPaths<M>> = Answer<SendOp<M, P>>;
+export type SendResult<M extends SendMethod, P extends SendPaths<M>> = Created<SendOp<M, P>>;
 
-/**
- * POST/PUT/DELETE: the path and its parameters are typed; the body is plain JSON (the server's
- * OpenAPI document does not describe request bodies behind the auth macro). A 204 answers undefined.
- */
-export async function apiSend<M extends Method, P extends SendPaths<M>>(
+/** POST/PUT/DELETE with a typed JSON body; the answer's body (201, 200 or 202), undefined for 204. */
+export async function apiSend<M extends SendMethod, P extends SendPaths<M>>(
   method: M,
   path: P,
-  opts: SendOptions<M, P> = {} as SendOptions<M, P>,
+  opts: SendOptions<M, P>,
   init: RequestInit_ = {},
-): Promise<Answer<SendOp<M, P>>> {
+): Promise<SendResult<M, P>> {
   const o = opts as { path?: Record<string, string>; body?: unknown };
   const res = await request(fillPath(path, o.path), init, method.toUpperCase(), o.body);
-  if (res.status === 204) return undefined as Answer<SendOp<M, P>>;
-  return (await res.json().catch(() => undefined)) as Answer<SendOp<M, P>>;
+  return (res.status === 204 ? undefined : await res.json().catch(() => undefined)) as SendResult<M, P>;
 }

@@ -12,13 +12,16 @@ export type Me = GetResult<"/api/auth/me">;
 
 export const me = shallowRef<Me | null>(null);
 let loading: Promise<Me | null> | undefined;
+/** The tab's bearer token `me` was loaded with: another token (or none) is another principal. */
+let loadedWith: string | null = null;
 
 /** The signed-in principal, or null (a 401). Cached; `force` asks again. Other errors throw. */
 export function loadMe(force = false): Promise<Me | null> {
-  if (me.value && !force) return Promise.resolve(me.value);
+  if (me.value && !force && loadedWith === getToken()) return Promise.resolve(me.value);
   if (!loading || force)
     loading = apiGet("/api/auth/me", {}, { quiet401: true })
       .then((m) => {
+        loadedWith = getToken();
         me.value = m;
         return m;
       })
