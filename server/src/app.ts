@@ -39,6 +39,7 @@ import { usageRoutes } from "./proxy/usage-routes.ts";
 import { createRedactor } from "./redact.ts";
 import { threadRoutes } from "./threads/routes.ts";
 import type { SearchIndexer } from "./threads/search-indexer.ts";
+import { shareRoutes } from "./threads/share-routes.ts";
 import type { WebAssets } from "./web/web-assets.ts";
 import { docsRoute, webFallback } from "./web/web-routes.ts";
 
@@ -161,9 +162,11 @@ export function createApp(o: AppOptions) {
         events: backend.events,
         resolvers,
         clock,
-        setScope: (id, org, team) => backend.accounts.threadScope(id, org, team),
         audit: kit.audit,
       }),
+    )
+    .use(
+      shareRoutes({ store: backend.threads, accounts: backend.accounts, resolvers, clock, audit: kit.audit }),
     )
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))

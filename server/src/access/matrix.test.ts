@@ -38,6 +38,8 @@ interface Ctx {
   invite: string;
   /** Fresh device-login user codes, one taken by each call of auth.device.approve. */
   userCodes: string[];
+  /** A share link of `thread`, for thread.shareLinks.revoke. */
+  shareLink: string;
 }
 interface Case {
   method: string;
@@ -271,6 +273,33 @@ const CASES: Record<string, Case> = {
     other: "hidden",
   },
   "audit.list": { method: "GET", path: () => "/api/audit", right: "alice", other: "hidden" },
+  "thread.shareLinks.create": {
+    method: "POST",
+    path: (c) => `/api/threads/${c.thread}/share-links`,
+    body: () => ({}),
+    right: "carol",
+    other: "hidden",
+  },
+  "thread.shareLinks.list": {
+    method: "GET",
+    path: (c) => `/api/threads/${c.thread}/share-links`,
+    right: "carol",
+    other: "hidden",
+  },
+  "thread.shareLinks.revoke": {
+    method: "DELETE",
+    path: (c) => `/api/threads/${c.thread}/share-links/${c.shareLink}`,
+    right: "carol",
+    other: "hidden",
+  },
+  // Open: the token is the credential (share.test.ts covers live, expired, revoked and unknown links).
+  "thread.shared.get": {
+    method: "GET",
+    path: () => `/api/shared/${"0".repeat(48)}`,
+    right: "carol",
+    other: "own",
+    open: true,
+  },
 };
 
 forEachBackend(({ kind, testApp }) => {
@@ -328,7 +357,13 @@ forEachBackend(({ kind, testApp }) => {
         userCodes.push(
           ((await (await h.call("POST", "/api/auth/device/code")).json()) as { user_code: string }).user_code,
         );
+      const shareLink = (
+        (await (
+          await h.call("POST", `/api/threads/${t1.id}/share-links`, { token: carol, body: {} })
+        ).json()) as { id: string }
+      ).id;
       const ctx: Ctx = {
+        shareLink,
         userCodes,
         carol,
         alice: h.alice,

@@ -10,6 +10,7 @@ import { createAuditLog } from "./audit.ts";
 import { createInvitationStore } from "./invitations.ts";
 import { createOrgStore } from "./orgs.ts";
 import { createSessionStore } from "./sessions.ts";
+import { createShareLinkStore } from "./share-links.ts";
 import { createUserStore } from "./users.ts";
 
 export function createAccounts(db: SqlRunner, clock: () => Date) {
@@ -20,6 +21,7 @@ export function createAccounts(db: SqlRunner, clock: () => Date) {
     invitations: createInvitationStore(db, clock),
     apiKeys: createApiKeyStore(db, clock),
     audit: createAuditLog(db, clock),
+    shareLinks: createShareLinkStore(db, clock),
     /** Which org and team a thread is shared with (set beside its visibility). */
     async threadScope(threadId: string, orgId: string | null, teamId: string | null): Promise<void> {
       await db.run("UPDATE threads SET org_id = ?, team_id = ? WHERE id = ?", [orgId, teamId, threadId]);
