@@ -13,6 +13,11 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
       // Markdown and highlighting load with the first thread opened, not with the first page.
       { path: "/threads/:id", component: () => import("./pages/ThreadView.vue"), meta: { title: "Thread" } },
       {
+        path: "/s/:token",
+        component: () => import("./pages/SharedThread.vue"),
+        meta: { public: true, title: "Shared thread" },
+      },
+      {
         path: "/:rest(.*)*",
         component: () => import("./pages/NotFound.vue"),
         meta: { public: true, title: "Not found" },

@@ -220,7 +220,7 @@ export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchInde
       const conds: SQL[] = [isNull(threads.deletedAt), readable(p)];
       if (opts.workspace) conds.push(eq(threads.workspace, opts.workspace));
       if (opts.visibility) conds.push(eq(threads.visibility, opts.visibility));
-      // No column for the remote: read from the body (a scan of the owner's rows, newest first).
+      // No column for the remote: read from the body while walking the newest-first order.
       if (opts.repo) conds.push(sql`json_extract(${threads.body}, '$.git.remote') = ${opts.repo}`);
       if (opts.cursor) {
         const c = decodeCursor(opts.cursor);
