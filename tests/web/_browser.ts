@@ -52,22 +52,33 @@ export function buildWeb(outDir: string): void {
   if (p.exitCode !== 0) throw new Error(`vite build failed: ${p.stderr.toString().slice(0, 2000)}`);
 }
 
+/** One build per test process: the web test files of a `bun test` run share it (removed at exit). */
+let sharedDist: string | undefined;
+function builtWeb(): string {
+  if (sharedDist) return sharedDist;
+  const dir = mkdtempSync(join(tmpdir(), "loom-web-dist-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  buildWeb(join(dir, "dist"));
+  sharedDist = join(dir, "dist");
+  return sharedDist;
+}
+
 export async function startWebServer() {
   const dir = mkdtempSync(join(tmpdir(), "loom-web-"));
-  buildWeb(join(dir, "dist"));
+  const distDir = builtWeb();
   const server = await startServer({
     port: 0,
     dbPath: join(dir, "server.db"),
     env: { HOME: dir, XDG_DATA_HOME: dir },
     logSink: () => {},
-    web: webAssetsFromDir(join(dir, "dist")),
+    web: webAssetsFromDir(distDir),
   });
   const token = createToken(server.db, { name: "ada" }).token;
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
     url: server.url,
     token,
-    distDir: join(dir, "dist"),
+    distDir,
     async put(t: Thread) {
       const res = await fetch(`${server.url}/api/threads/${t.id}`, {
         method: "PUT",
