@@ -193,7 +193,8 @@ suite("threads in Chromium: share links, live updates, layout", () => {
     "layout: no empty gap between a code block and the tool call after it; rows sit edge to edge",
     async () => {
       await page.goto(`${web.url}/threads/${parser.id}`);
-      await page.locator(".msg-assistant details.tool").first().waitFor();
+      // Markdown is rendered a frame after the row (the idle queue): wait for the code block.
+      await page.locator(".msg-assistant .md pre").first().waitFor();
       const gaps = await page.evaluate(() => {
         const msg = document.querySelector(".msg-assistant") as HTMLElement;
         const pre = msg.querySelector(".md pre") as HTMLElement;

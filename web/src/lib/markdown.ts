@@ -78,6 +78,11 @@ const isInlineImage = (src: string | null) => src !== null && /^data:image\/(png
 const cache = new Map<string, string>();
 const CACHE_ENTRIES = 500;
 
+/** The sanitised HTML of `src` when it was rendered before (cheap: for rows drawn again). */
+export function cachedMarkdown(src: string): string | undefined {
+  return cache.get(src);
+}
+
 /** Sanitised HTML of a Markdown string. Links open in a new tab without an opener. */
 export function renderMarkdown(src: string): string {
   const hit = cache.get(src);
