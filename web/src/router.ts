@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouterHistory } from "vue-router";
 import { getToken } from "./api/session.ts";
+import { prefetchThread } from "./api/thread-prefetch.ts";
 import SignIn from "./pages/SignIn.vue";
 import Threads from "./pages/Threads.vue";
 
@@ -11,7 +12,12 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
       { path: "/sign-in", component: SignIn, meta: { public: true, title: "Sign in" } },
       { path: "/threads", component: Threads, meta: { title: "Threads" } },
       // Markdown and highlighting load with the first thread opened, not with the first page.
-      { path: "/threads/:id", component: () => import("./pages/ThreadView.vue"), meta: { title: "Thread" } },
+      {
+        path: "/threads/:id",
+        component: () => import("./pages/ThreadView.vue"),
+        meta: { title: "Thread" },
+        beforeEnter: (to) => prefetchThread(String(to.params.id)),
+      },
       {
         path: "/s/:token",
         component: () => import("./pages/SharedThread.vue"),
