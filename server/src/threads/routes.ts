@@ -10,7 +10,7 @@ import { Elysia, t } from "elysia";
 import { access } from "../access/declare.ts";
 import { requireKeyScope } from "../access/key-scope.ts";
 import type { AuthKit } from "../auth/kit.ts";
-import { authPlugin } from "../auth/plugin.ts";
+import { authPlugin, resolvePrincipal } from "../auth/plugin.ts";
 import { type Principal, type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import type { ThreadEvents, ThreadStoreApi } from "../db/backend.ts";
 import { HttpError } from "../http-error.ts";
@@ -34,6 +34,9 @@ const ThreadSummary = t.Object({
   orgId: t.Nullable(t.String()),
   teamId: t.Nullable(t.String()),
 });
+
+/** How long an event stream trusts the subject it last built from the request's credential. */
+const SUBJECT_TTL_MS = 1000;
 
 const WriteResult = t.Object({ id: t.String(), version: Version, updatedAt: t.String() });
 
@@ -152,11 +155,33 @@ export function threadRoutes(opts: {
               }
             };
             // Each event is judged by the policy on the thread's owner, org and team as written, so an
-            // org thread reaches only those who may read it (not even its id goes to anyone else).
+            // org thread reaches only those who may read it (not even its id goes to anyone else). The
+            // subject is rebuilt from the credential when older than a second (memberships change,
+            // sessions end); events stay in order through one chain; a credential gone ends the stream.
+            let current = { principal, at: opts.clock().getTime() };
+            const subject = async () => {
+              if (opts.clock().getTime() - current.at < SUBJECT_TTL_MS) return current.principal;
+              const p = await resolvePrincipal(opts.resolvers, request);
+              current = { principal: p ?? principal, at: opts.clock().getTime() };
+              return p;
+            };
+            let chain = Promise.resolve();
             const unsubscribe = opts.events.subscribe((e) => {
-              if (!canAccessThread(principal, "thread.read", e)) return;
-              const { ownerId: _o, orgId: _g, teamId: _t, ...event } = e;
-              send(encodeSse("thread.updated", event));
+              chain = chain.then(async () => {
+                const p = await subject().catch(() => undefined);
+                if (!p) {
+                  stop();
+                  try {
+                    controller.close();
+                  } catch {
+                    // already closed
+                  }
+                  return;
+                }
+                if (!canAccessThread(p, "thread.read", e)) return;
+                const { ownerId: _o, orgId: _g, teamId: _t, ...event } = e;
+                send(encodeSse("thread.updated", event));
+              });
             });
             const beat = setInterval(() => send(": keep-alive\n\n"), opts.heartbeatMs ?? 15_000);
             stop = () => {
