@@ -4,6 +4,7 @@
  * rows, longest task while scrolling through it). Real Chromium (Debian's) against a real server.
  */
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { newThreadId } from "@loom/runtime/thread";
 import { hasChromium, launchChromium, longThread, startWebServer } from "../tests/web/_browser.ts";
@@ -16,6 +17,22 @@ function initialJsGzip(distDir: string): number {
   const html = readFileSync(join(distDir, "index.html"), "utf8");
   const srcs = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
   return srcs.reduce((n, s) => n + Bun.gzipSync(readFileSync(join(distDir, s))).length, 0);
+}
+
+/** The longest main-thread task's CPU time (`tdur`) in a Chromium trace. */
+function longestTaskCpuMs(trace: Buffer): number {
+  type Ev = { ph: string; name: string; pid: number; tid: number; tdur?: number; args?: { name?: string } };
+  const events = (JSON.parse(trace.toString()) as { traceEvents: Ev[] }).traceEvents;
+  const main = new Set(
+    events
+      .filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  let max = 0;
+  for (const e of events)
+    if (e.ph === "X" && e.name.endsWith("RunTask") && e.tdur && main.has(`${e.pid}:${e.tid}`))
+      max = Math.max(max, e.tdur / 1000);
+  return max;
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -35,6 +52,7 @@ export async function run(): Promise<BenchResult[]> {
     const lcps: number[] = [];
     const ready: number[] = [];
     const longest: number[] = [];
+    const longestCpu: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
       await context.addInitScript((token) => {
@@ -74,6 +92,9 @@ export async function run(): Promise<BenchResult[]> {
       // whole thread in 60 steps, one per frame, counting only tasks that start after scrolling did.
       await page.waitForTimeout(300);
       const scrollStart = await page.evaluate(() => performance.now());
+      // The trace gives each task's main-thread CPU time as well: on a loaded machine the wall time of
+      // a task (what the longtask observer reports) also counts the time the thread waited for a core.
+      await browser.startTracing(page, { categories: ["toplevel"] });
       await page.locator(".scroller").evaluate(async (el) => {
         for (let s = 1; s <= 60; s++) {
           el.scrollTop = (el.scrollHeight * s) / 60;
@@ -81,6 +102,7 @@ export async function run(): Promise<BenchResult[]> {
         }
       });
       await page.waitForTimeout(100);
+      longestCpu.push(longestTaskCpuMs(await browser.stopTracing()));
       longest.push(
         await page.evaluate(
           (t0) =>
@@ -98,6 +120,8 @@ export async function run(): Promise<BenchResult[]> {
     const lcp = median(lcps);
     const rowsAt = median(ready);
     const worstTask = Math.max(...longest);
+    const worstCpu = Math.max(...longestCpu);
+    const load = loadavg()[0]?.toFixed(1) ?? "?";
     return [
       {
         name: "web: initial route JS (gzip)",
@@ -121,11 +145,18 @@ export async function run(): Promise<BenchResult[]> {
         ok: rowsAt <= 300,
       },
       {
-        name: `web: longest task scrolling that thread (worst of ${RUNS})`,
+        name: `web: longest task scrolling that thread, wall clock (worst of ${RUNS}; load ${load})`,
         value: Math.round(worstTask),
         unit: "ms",
         goal: "<= 50 ms",
         ok: worstTask <= 50,
+      },
+      {
+        name: `web: longest task scrolling that thread, main-thread CPU (worst of ${RUNS})`,
+        value: Math.round(worstCpu),
+        unit: "ms",
+        goal: "<= 50 ms",
+        ok: worstCpu <= 50,
       },
     ];
   } finally {

@@ -48,6 +48,7 @@ import { usageRoutes } from "./proxy/usage-routes.ts";
 import { createRedactor } from "./redact.ts";
 import { threadRoutes } from "./threads/routes.ts";
 import type { SearchIndexer } from "./threads/search-indexer.ts";
+import { shareRoutes } from "./threads/share-routes.ts";
 import { supportRoutes } from "./threads/support-routes.ts";
 import { weaverRoutes } from "./weavers/routes.ts";
 import type { WeaverService } from "./weavers/service.ts";
@@ -189,13 +190,15 @@ export function createApp(o: AppOptions) {
         events: backend.events,
         resolvers,
         clock,
-        setScope: (id, org, team) => backend.accounts.threadScope(id, org, team),
         audit: kit.audit,
         supportAccess: async (id) => (await backend.accounts.supportGrants.live(id)) !== undefined,
       }),
     )
     .use(supportRoutes({ store: backend.threads, resolvers, kit }))
     .use(o.weavers ? weaverRoutes({ ...o.weavers, resolvers }) : new Elysia())
+    .use(
+      shareRoutes({ store: backend.threads, accounts: backend.accounts, resolvers, clock, audit: kit.audit }),
+    )
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(
       usageReportRoutes({

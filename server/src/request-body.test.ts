@@ -25,6 +25,8 @@ const PUBLIC = new Set([
   "/api/auth/providers",
   "/api/auth/oauth/:name/start",
   "/api/auth/oauth/:name/callback",
+  // A share link's token is its credential (GET only; tested in threads/share.test.ts).
+  "/api/shared/:token",
 ]);
 
 /** A provider that serialises what it is sent, as every SDK does, and counts its calls. */

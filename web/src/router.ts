@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type RouterHistory } from "vue-router";
 import { onUnauthorized } from "./api/client.ts";
 import { forgetMe, loadMe } from "./api/me.ts";
+import { prefetchThread } from "./api/thread-prefetch.ts";
 import { takeReturn } from "./lib/return-path.ts";
 import { orgRoutes } from "./pages/org/routes.ts";
 import SignIn from "./pages/SignIn.vue";
@@ -18,7 +19,17 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
       { path: "/sign-in", component: SignIn, meta: { public: true, title: "Sign in" } },
       { path: "/threads", component: Threads, meta: { title: "Threads" } },
       // Markdown and highlighting load with the first thread opened, not with the first page.
-      { path: "/threads/:id", component: () => import("./pages/ThreadView.vue"), meta: { title: "Thread" } },
+      {
+        path: "/threads/:id",
+        component: () => import("./pages/ThreadView.vue"),
+        meta: { title: "Thread" },
+        beforeEnter: (to) => prefetchThread(String(to.params.id)),
+      },
+      {
+        path: "/s/:token",
+        component: () => import("./pages/SharedThread.vue"),
+        meta: { public: true, title: "Shared thread" },
+      },
       ...orgRoutes,
       {
         path: "/device",

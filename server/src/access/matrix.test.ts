@@ -54,6 +54,8 @@ interface Ctx {
   weaver2: string;
   /** A flag SDK key of acme (flagkeys.revoke). */
   flagKey?: string;
+  /** A share link of `thread`, for thread.shareLinks.revoke. */
+  shareLink: string;
 }
 interface Case {
   method: string;
@@ -573,6 +575,33 @@ const CASES: Record<string, Case> = {
     right: "carol",
     other: "hidden",
   },
+  "thread.shareLinks.create": {
+    method: "POST",
+    path: (c) => `/api/threads/${c.thread}/share-links`,
+    body: () => ({}),
+    right: "carol",
+    other: "hidden",
+  },
+  "thread.shareLinks.list": {
+    method: "GET",
+    path: (c) => `/api/threads/${c.thread}/share-links`,
+    right: "carol",
+    other: "hidden",
+  },
+  "thread.shareLinks.revoke": {
+    method: "DELETE",
+    path: (c) => `/api/threads/${c.thread}/share-links/${c.shareLink}`,
+    right: "carol",
+    other: "hidden",
+  },
+  // Open: the token is the credential (share.test.ts covers live, expired, revoked and unknown links).
+  "thread.shared.get": {
+    method: "GET",
+    path: () => `/api/shared/${"0".repeat(48)}`,
+    right: "carol",
+    other: "own",
+    open: true,
+  },
 };
 
 forEachBackend(({ kind, testApp }) => {
@@ -683,7 +712,13 @@ forEachBackend(({ kind, testApp }) => {
           })
         ).json()) as { id: string }
       ).id;
+      const shareLink = (
+        (await (
+          await h.call("POST", `/api/threads/${t1.id}/share-links`, { token: carol, body: {} })
+        ).json()) as { id: string }
+      ).id;
       const ctx: Ctx = {
+        shareLink,
         analyticsKey,
         weaver: await weaver(),
         weaver2: await weaver(),

@@ -11,6 +11,7 @@ import { createInvitationStore } from "./invitations.ts";
 import { createJoinRequestStore } from "./join-requests.ts";
 import { createOrgStore } from "./orgs.ts";
 import { createSessionStore } from "./sessions.ts";
+import { createShareLinkStore } from "./share-links.ts";
 import { createSupportGrantStore } from "./support-grants.ts";
 import { createTeamStore } from "./teams.ts";
 import { createUserStore } from "./users.ts";
@@ -26,6 +27,7 @@ export function createAccounts(db: SqlRunner, clock: () => Date) {
     supportGrants: createSupportGrantStore(db, clock),
     apiKeys: createApiKeyStore(db, clock),
     audit: createAuditLog(db, clock),
+    shareLinks: createShareLinkStore(db, clock),
     /** Which org and team a thread is shared with (set beside its visibility). */
     async threadScope(threadId: string, orgId: string | null, teamId: string | null): Promise<void> {
       await db.run("UPDATE threads SET org_id = ?, team_id = ? WHERE id = ?", [orgId, teamId, threadId]);

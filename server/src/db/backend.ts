@@ -15,19 +15,30 @@ import type { FlagsBackend } from "../flags/flags-backend.ts";
 import type { RateLimiter } from "../proxy/rate-limit.ts";
 import type { UsageQueue } from "../proxy/usage.ts";
 import type { UsageReportItem, UsageScope } from "../proxy/usage-report.ts";
-import type { PutOutcome, ThreadRow, ThreadSummary } from "../threads/store.ts";
+import type {
+  ListOptions,
+  PutOutcome,
+  ScopedThread,
+  ThreadRow,
+  ThreadScope,
+  ThreadSummary,
+} from "../threads/store.ts";
 
 export type Awaitable<T> = T | Promise<T>;
 
 export interface ThreadStoreApi {
   get(id: string): Awaitable<ThreadRow | undefined>;
-  /** Creates when absent; otherwise requires `ifMatch` equal to the stored version (checked in the transaction). */
+  /**
+   * Creates when absent (in the writer's org when it is an org API key); otherwise requires `ifMatch`
+   * equal to the stored version (checked in the transaction).
+   */
   put(p: Principal, input: Thread, ifMatch: number | undefined): Promise<PutOutcome>;
   softDelete(id: string, now: Date): Promise<void>;
-  setVisibility(id: string, visibility: Visibility): Promise<Thread | undefined>;
+  /** New visibility and, when `scope` is given, the org (and team) it is shared with: one write, one event. */
+  setVisibility(id: string, visibility: Visibility, scope?: ThreadScope): Promise<ScopedThread | undefined>;
   list(
     p: Principal,
-    opts: { limit: number; cursor?: string; workspace?: string },
+    opts: ListOptions,
   ): Awaitable<{ items: ThreadSummary[]; nextCursor: string | null } | undefined>;
   search(p: Principal, q: string, limit: number): Awaitable<(ThreadSummary & { rank: number })[]>;
 }
@@ -62,6 +73,9 @@ export interface ThreadEvent {
   updatedAt: string;
   ownerId: string;
   visibility: string;
+  /** The org (and team) the thread is in after the write: subscribers are filtered by the policy on them. */
+  orgId: string | null;
+  teamId: string | null;
   deleted: boolean;
 }
 

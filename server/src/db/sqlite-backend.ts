@@ -54,6 +54,8 @@ export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: 
           updatedAt: t.updatedAt,
           ownerId: p.userId,
           visibility: t.visibility,
+          orgId: out.orgId,
+          teamId: out.teamId,
           deleted: false,
         });
       }
@@ -69,20 +71,24 @@ export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: 
           updatedAt: r.updatedAt,
           ownerId: r.ownerId,
           visibility: r.visibility,
+          orgId: r.orgId ?? null,
+          teamId: r.teamId ?? null,
           deleted: true,
         });
     },
-    async setVisibility(id, visibility) {
-      const t = await store.setVisibility(id, visibility);
+    async setVisibility(id, visibility, scope) {
+      const t = await store.setVisibility(id, visibility, scope);
       const r = t && store.get(id);
       if (t && r)
         emit({
           id,
-          version: t.version,
+          version: t.thread.version,
           updatedAt: r.updatedAt,
           ownerId: r.ownerId,
           visibility,
-          deleted: false,
+          orgId: t.orgId,
+          teamId: t.teamId,
+          deleted: Boolean(r.deletedAt),
         });
       return t;
     },

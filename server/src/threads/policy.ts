@@ -24,7 +24,7 @@ export interface ThreadAccessFacts {
   sharedWithSupport?: boolean;
 }
 
-export function threadResource(t: ThreadAccessFacts): Resource {
+export function threadResource(t: ThreadAccessFacts): Extract<Resource, { type: "thread" }> {
   return {
     type: "thread",
     ownerId: t.ownerId,

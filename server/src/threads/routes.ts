@@ -10,7 +10,7 @@ import { Elysia, t } from "elysia";
 import { access } from "../access/declare.ts";
 import { requireKeyScope } from "../access/key-scope.ts";
 import type { AuthKit } from "../auth/kit.ts";
-import { authPlugin } from "../auth/plugin.ts";
+import { authPlugin, resolvePrincipal } from "../auth/plugin.ts";
 import { type Principal, type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import type { ThreadEvents, ThreadStoreApi } from "../db/backend.ts";
 import { HttpError } from "../http-error.ts";
@@ -34,6 +34,9 @@ const ThreadSummary = t.Object({
   orgId: t.Nullable(t.String()),
   teamId: t.Nullable(t.String()),
 });
+
+/** How long an event stream trusts the subject it last built from the request's credential. */
+const SUBJECT_TTL_MS = 1000;
 
 const WriteResult = t.Object({ id: t.String(), version: Version, updatedAt: t.String() });
 
@@ -92,8 +95,6 @@ export function threadRoutes(opts: {
   clock: () => Date;
   /** SSE comment line interval keeping idle event streams open through proxies (ms). */
   heartbeatMs?: number;
-  /** Records which org/team a thread is shared with (`accounts.threadScope`). */
-  setScope?: (id: string, orgId: string | null, teamId: string | null) => Promise<void>;
   /** Appends an audit event (visibility changes). */
   audit?: AuthKit["audit"];
   /** Whether the thread's owner granted support staff access now (`support-routes.ts`). */
@@ -123,6 +124,8 @@ export function threadRoutes(opts: {
           limit: query.limit ?? 50,
           cursor: query.cursor,
           workspace: query.workspace,
+          visibility: query.visibility,
+          repo: query.repo,
         });
         if (!page) throw new HttpError(400, "INVALID_INPUT", "cursor is not one this server issued");
         // The store's filter is the coarse one (owner or shared); the policy has the last word (orgs,
@@ -135,6 +138,9 @@ export function threadRoutes(opts: {
           limit: t.Optional(t.Integer({ minimum: 1, maximum: 200 })),
           cursor: t.Optional(t.String({ maxLength: 512 })),
           workspace: t.Optional(t.String()),
+          visibility: t.Optional(Visibility),
+          /** The git remote the thread was written in (`git.remote`). */
+          repo: t.Optional(t.String({ maxLength: 2000 })),
         }),
         response: t.Object({ items: t.Array(ThreadSummary), nextCursor: t.Nullable(t.String()) }),
         detail: {
@@ -159,10 +165,34 @@ export function threadRoutes(opts: {
                 stop();
               }
             };
+            // Each event is judged by the policy on the thread's owner, org and team as written, so an
+            // org thread reaches only those who may read it (not even its id goes to anyone else). The
+            // subject is rebuilt from the credential when older than a second (memberships change,
+            // sessions end); events stay in order through one chain; a credential gone ends the stream.
+            let current = { principal, at: opts.clock().getTime() };
+            const subject = async () => {
+              if (opts.clock().getTime() - current.at < SUBJECT_TTL_MS) return current.principal;
+              const p = await resolvePrincipal(opts.resolvers, request);
+              current = { principal: p ?? principal, at: opts.clock().getTime() };
+              return p;
+            };
+            let chain = Promise.resolve();
             const unsubscribe = opts.events.subscribe((e) => {
-              if (!canAccessThread(principal, "thread.read", e)) return;
-              const { ownerId: _o, ...event } = e;
-              send(encodeSse("thread.updated", event));
+              chain = chain.then(async () => {
+                const p = await subject().catch(() => undefined);
+                if (!p) {
+                  stop();
+                  try {
+                    controller.close();
+                  } catch {
+                    // already closed
+                  }
+                  return;
+                }
+                if (!canAccessThread(p, "thread.read", e)) return;
+                const { ownerId: _o, orgId: _g, teamId: _t, ...event } = e;
+                send(encodeSse("thread.updated", event));
+              });
             });
             const beat = setInterval(() => send(": keep-alive\n\n"), opts.heartbeatMs ?? 15_000);
             stop = () => {
@@ -250,6 +280,12 @@ export function threadRoutes(opts: {
         };
         if (!canAccessThread(principal, "thread.write", facts))
           throw new HttpError(403, "FORBIDDEN", "not allowed to write threads with these credentials");
+        // A key writes only threads of its own org: an existing thread is judged where it is.
+        if (subject.kind === "apikey") {
+          const cur = await store.get(params.id);
+          if (cur && !cur.deletedAt && !canAccessThread(principal, "thread.write", cur))
+            throw new HttpError(403, "FORBIDDEN", `thread ${params.id} is outside the API key's org`);
+        }
         const out = await store.put(principal, body, parseIfMatch(headers["if-match"]));
         switch (out.kind) {
           case "forbidden":
@@ -318,9 +354,8 @@ export function threadRoutes(opts: {
         }
         const scope =
           body.orgId === undefined ? undefined : checkScope(principal, body.orgId, body.teamId ?? null);
-        const updated = await store.setVisibility(params.id, body.visibility);
+        const updated = await store.setVisibility(params.id, body.visibility, scope);
         if (!updated) throw notFound(params.id);
-        if (scope && opts.setScope) await opts.setScope(params.id, scope.orgId, scope.teamId);
         await opts.audit?.(request, principal, {
           action: "thread.visibility",
           targetType: "thread",
@@ -328,7 +363,8 @@ export function threadRoutes(opts: {
           orgId: scope?.orgId ?? row.orgId ?? null,
           detail: { from: row.visibility, to: body.visibility, ...(scope ? { teamId: scope.teamId } : {}) },
         });
-        return { id: updated.id, version: updated.version, visibility: updated.visibility };
+        const { thread } = updated;
+        return { id: thread.id, version: thread.version, visibility: thread.visibility };
       },
       {
         auth: true,

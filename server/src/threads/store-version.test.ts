@@ -115,7 +115,7 @@ forEachBackend(({ kind }) => {
 
     test("a visibility change bumps the version", async () => {
       const { store, t } = await storeWithThread();
-      expect((await store.setVisibility(t.id, "public"))?.version).toBe(3);
+      expect((await store.setVisibility(t.id, "public"))?.thread.version).toBe(3);
       expect((await store.get(t.id))?.version).toBe(3);
       expect(await store.setVisibility("T-none", "public")).toBeUndefined();
     });

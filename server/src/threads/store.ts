@@ -6,7 +6,7 @@
  * write acknowledged before it is indexed, then queries the index.
  */
 import type { Thread, Visibility } from "@loom/runtime/thread";
-import { and, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/open.ts";
 import { threads } from "../db/schema.ts";
@@ -18,10 +18,27 @@ import { createInProcessIndexer, type SearchIndexer } from "./search-indexer.ts"
 export type ThreadRow = typeof threads.$inferSelect;
 
 export type PutOutcome =
-  | { kind: "created" | "updated"; thread: Thread }
+  /** `orgId`/`teamId`: the org (and team) the stored thread is in after the write. */
+  | { kind: "created" | "updated"; thread: Thread; orgId: string | null; teamId: string | null }
   | { kind: "conflict"; currentVersion: number }
   | { kind: "precondition_required"; currentVersion: number }
   | { kind: "forbidden" };
+
+export interface ListOptions {
+  limit: number;
+  cursor?: string;
+  workspace?: string;
+  visibility?: Visibility;
+  /** The git remote (`git.remote` in the body; the client strips credentials from it). */
+  repo?: string;
+}
+
+export interface ThreadScope {
+  orgId: string | null;
+  teamId: string | null;
+}
+
+export type ScopedThread = ThreadScope & { thread: Thread };
 
 export interface ThreadSummary {
   id: string;
@@ -34,6 +51,11 @@ export interface ThreadSummary {
   updatedAt: string;
   orgId: string | null;
   teamId: string | null;
+}
+
+/** A thread created through an org API key belongs to the key's org; others start in none. */
+export function orgOfWriter(p: Principal): string | null {
+  return p.subject?.kind === "apikey" ? p.subject.orgId : null;
 }
 
 /** A valid timestamp as `toISOString()` UTC; anything else unchanged (the route rejects it first). */
@@ -95,11 +117,12 @@ export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchInde
   const row = (id: string): ThreadRow | undefined => byId.get(id) ?? undefined;
   const upsert = sqlite.prepare<
     unknown,
-    [string, string, number, string, string | null, string, string, string, string, number]
+    [string, string, number, string, string | null, string, string, string, string, number, string | null]
   >(
+    // The org is set on insert only: a later write keeps the thread where it is.
     `INSERT INTO threads (id, owner_id, version, workspace, title, visibility, created_at, updated_at,
-                          deleted_at, body, fts_rowid)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?10)
+                          deleted_at, body, fts_rowid, org_id)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?10, ?11)
      ON CONFLICT (id) DO UPDATE SET owner_id = ?2, version = ?3, workspace = ?4, title = ?5,
        visibility = ?6, created_at = ?7, updated_at = ?8, deleted_at = NULL, body = ?9, fts_rowid = ?10`,
   );
@@ -141,9 +164,12 @@ export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchInde
           utc(thread.updatedAt),
           JSON.stringify(thread),
           ftsRowid,
+          orgOfWriter(p),
         );
         markPending.run(ftsRowid);
-        return { kind: cur ? "updated" : "created", thread };
+        return cur
+          ? { kind: "updated", thread, orgId: cur.orgId ?? null, teamId: cur.teamId ?? null }
+          : { kind: "created", thread, orgId: orgOfWriter(p), teamId: null };
       });
       if (out.kind === "created" || out.kind === "updated") fts.notify();
       return out;
@@ -171,25 +197,31 @@ export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchInde
       if (marked) fts.notify();
     },
 
-    setVisibility(id: string, visibility: Visibility): Promise<Thread | undefined> {
+    /** New visibility and, when `scope` is given, the org (and team) it is shared with, in one write. */
+    setVisibility(
+      id: string,
+      visibility: Visibility,
+      scope?: ThreadScope,
+    ): Promise<ScopedThread | undefined> {
       return writer.run(() => {
         const cur = row(id);
         if (!cur) return undefined;
         const body: Thread = { ...(JSON.parse(cur.body) as Thread), visibility, version: cur.version + 1 };
+        const to = scope ?? { orgId: cur.orgId ?? null, teamId: cur.teamId ?? null };
         db.update(threads)
-          .set({ visibility, version: body.version, body: JSON.stringify(body) })
+          .set({ visibility, version: body.version, body: JSON.stringify(body), ...to })
           .where(eq(threads.id, id))
           .run();
-        return body;
+        return { thread: body, ...to };
       });
     },
 
-    list(
-      p: Principal,
-      opts: { limit: number; cursor?: string; workspace?: string },
-    ): { items: ThreadSummary[]; nextCursor: string | null } | undefined {
+    list(p: Principal, opts: ListOptions): { items: ThreadSummary[]; nextCursor: string | null } | undefined {
       const conds: SQL[] = [isNull(threads.deletedAt), readable(p)];
       if (opts.workspace) conds.push(eq(threads.workspace, opts.workspace));
+      if (opts.visibility) conds.push(eq(threads.visibility, opts.visibility));
+      // No column for the remote: read from the body while walking the newest-first order.
+      if (opts.repo) conds.push(sql`json_extract(${threads.body}, '$.git.remote') = ${opts.repo}`);
       if (opts.cursor) {
         const c = decodeCursor(opts.cursor);
         if (!c) return undefined;

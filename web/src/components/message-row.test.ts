@@ -22,13 +22,17 @@ const rows = threadRows([
 // Markdown and its sanitising are checked in real Chromium (tests/web/web.e2e.test.ts): under
 // happy-dom 21 DOMPurify reports itself supported yet drops <p> and keeps <script>, so a check here
 // would test happy-dom, not the app.
-test("an assistant turn: tool call collapsed with highlighted input, diff and output", () => {
+test("an assistant turn: tool call collapsed; opened, it shows highlighted input, diff and output", async () => {
   const w = mount(MessageRow, { props: { row: rows[1]! } });
   expect(w.get(".msg-head .role").text()).toBe("Assistant");
   const details = w.get("details.tool");
   expect(details.attributes("open")).toBeUndefined();
   expect(details.get(".tool-name").text()).toBe("edit_file");
   expect(details.get(".tool-hint").text()).toBe("src/tok.ts");
+  // Nothing of the body is built until the call is opened (hundreds of calls in a long thread).
+  expect(details.find("pre").exists()).toBe(false);
+  (details.element as HTMLDetailsElement).open = true;
+  await details.trigger("toggle");
   expect(details.get("code.hljs .hljs-attr").text()).toBe('"path"');
   expect(details.findAll(".diff .d-del").map((l) => l.text())).toEqual(["-a"]);
   expect(details.findAll(".diff .d-add").map((l) => l.text())).toEqual(["+b"]);

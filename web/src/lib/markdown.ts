@@ -63,12 +63,25 @@ const marked = new Marked({
         name && hljs.getLanguage(name) ? ` class="hljs language-${escapeHtml(name)}"` : ' class="hljs"';
       return `<pre><code${cls}>${highlightCode(text, name)}</code></pre>\n`;
     },
+    // The CSP loads images only from the server itself or data: URLs; anything else would draw an
+    // empty box, so a Markdown image from elsewhere is a link to it.
+    image({ href, text }) {
+      if (isInlineImage(href)) return `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}">`;
+      return `<a href="${escapeHtml(href)}">image: ${escapeHtml(text || href)}</a>`;
+    },
   },
 });
+
+const isInlineImage = (src: string | null) => src !== null && /^data:image\/(png|gif|jpeg|webp);/i.test(src);
 
 /** Rows scrolled back into view of a long thread are not parsed again. */
 const cache = new Map<string, string>();
 const CACHE_ENTRIES = 500;
+
+/** The sanitised HTML of `src` when it was rendered before (cheap: for rows drawn again). */
+export function cachedMarkdown(src: string): string | undefined {
+  return cache.get(src);
+}
 
 /** Sanitised HTML of a Markdown string. Links open in a new tab without an opener. */
 export function renderMarkdown(src: string): string {
@@ -86,6 +99,15 @@ DOMPurify.addHook("afterSanitizeAttributes", (node) => {
     node.setAttribute("target", "_blank");
     node.setAttribute("rel", "noopener noreferrer");
   }
-  // An image in a model's reply has no description to give; mark it decorative rather than unnamed.
-  if (node.tagName === "IMG" && !node.hasAttribute("alt")) node.setAttribute("alt", "");
+  if (node.tagName === "IMG") {
+    // An image in a model's reply has no description to give; mark it decorative rather than unnamed.
+    if (!node.hasAttribute("alt")) node.setAttribute("alt", "");
+    // Raw HTML <img> from elsewhere would be blocked by the CSP and leave an empty line (the gap
+    // seen between a code block and the next tool call): not loaded, not drawn.
+    if (!isInlineImage(node.getAttribute("src"))) {
+      node.removeAttribute("src");
+      node.removeAttribute("srcset");
+      node.setAttribute("hidden", "");
+    }
+  }
 });

@@ -100,3 +100,21 @@ export function threadRows(messages: Message[]): Row[] {
   });
   return rows;
 }
+
+/**
+ * A row's height before it is drawn (px), close enough that the virtualiser rarely has to shift what
+ * is in view once the real height is measured: header and padding, text lines (wrapped at ~110
+ * characters), code blocks (frame plus a line each), collapsed tool calls.
+ */
+export function estimateRowHeight(row: Row): number {
+  let h = 48;
+  let inCode = false;
+  for (const line of row.content.split("\n")) {
+    if (line.startsWith("```")) {
+      h += inCode ? 0 : 34;
+      inCode = !inCode;
+    } else h += inCode ? 20 : line.trim() === "" ? 8 : 22 * Math.ceil(line.length / 110);
+  }
+  if (row.role === "assistant") h += row.tools.length * 38;
+  return Math.round(h);
+}

@@ -14,7 +14,14 @@
 import type { Thread, Visibility } from "@loom/runtime/thread";
 import type { Principal } from "../../auth/principal.ts";
 import { ftsDocument } from "../../threads/fts.ts";
-import { encodeCursor, type PutOutcome, type ThreadRow, type ThreadSummary } from "../../threads/store.ts";
+import {
+  encodeCursor,
+  orgOfWriter,
+  type PutOutcome,
+  type ThreadRow,
+  type ThreadScope,
+  type ThreadSummary,
+} from "../../threads/store.ts";
 import type { ThreadEvent, ThreadStoreApi } from "../backend.ts";
 import { THREAD_EVENTS_CHANNEL } from "./events.ts";
 import { ftsText, tsQuery } from "./tsquery.ts";
@@ -114,22 +121,27 @@ export function createPgThreadStore(sql: Bun.SQL): ThreadStoreApi {
       } else {
         const r: { rowid: string }[] = await tx`
           INSERT INTO threads (id, owner_id, version, workspace, title, visibility, created_at, updated_at,
-                               deleted_at, body, fts_rowid)
+                               deleted_at, body, fts_rowid, org_id)
           VALUES (${thread.id}, ${p.userId}, ${version}, ${thread.workspace}, ${title}, ${thread.visibility},
-                  ${createdAt}, ${updatedAt}, NULL, ${body}, nextval('threads_fts_rowid_seq'))
+                  ${createdAt}, ${updatedAt}, NULL, ${body}, nextval('threads_fts_rowid_seq'), ${orgOfWriter(p)})
           RETURNING fts_rowid AS rowid`;
         rowid = Number(r[0]?.rowid);
       }
       await index(tx, rowid, thread);
+      // The org is set on insert only: a later write keeps the thread where it is.
+      const scope = cur
+        ? { orgId: cur.orgId ?? null, teamId: cur.teamId ?? null }
+        : { orgId: orgOfWriter(p), teamId: null };
       await notify(tx, {
         id: thread.id,
         version,
         updatedAt: thread.updatedAt,
         ownerId: p.userId,
         visibility: thread.visibility,
+        ...scope,
         deleted: false,
       });
-      return { kind: cur ? "updated" : "created", thread };
+      return { kind: cur ? "updated" : "created", thread, ...scope };
     });
 
   const readable = (p: Principal) => sql`(owner_id = ${p.userId} OR visibility <> 'private')`;
@@ -169,27 +181,31 @@ export function createPgThreadStore(sql: Bun.SQL): ThreadStoreApi {
           updatedAt: cur.updatedAt,
           ownerId: cur.ownerId,
           visibility: cur.visibility,
+          orgId: cur.orgId ?? null,
+          teamId: cur.teamId ?? null,
           deleted: true,
         });
       });
     },
 
-    setVisibility(id: string, visibility: Visibility) {
+    setVisibility(id: string, visibility: Visibility, scope?: ThreadScope) {
       return sql.begin(async (tx) => {
         const cur = await lockRow(tx, id);
         if (!cur) return undefined;
         const body: Thread = { ...(JSON.parse(cur.body) as Thread), visibility, version: cur.version + 1 };
+        const to = scope ?? { orgId: cur.orgId ?? null, teamId: cur.teamId ?? null };
         await tx`UPDATE threads SET visibility = ${visibility}, version = ${body.version},
-            body = ${JSON.stringify(body)} WHERE id = ${id}`;
+            body = ${JSON.stringify(body)}, org_id = ${to.orgId}, team_id = ${to.teamId} WHERE id = ${id}`;
         await notify(tx, {
           id,
           version: body.version,
           updatedAt: cur.updatedAt,
           ownerId: cur.ownerId,
           visibility,
+          ...to,
           deleted: Boolean(cur.deletedAt),
         });
-        return body;
+        return { thread: body, ...to };
       });
     },
 
@@ -201,12 +217,14 @@ export function createPgThreadStore(sql: Bun.SQL): ThreadStoreApi {
         after = sql`AND (updated_at < ${c[0]} OR (updated_at = ${c[0]} AND id < ${c[1]}))`;
       }
       const ws = opts.workspace ? sql`AND workspace = ${opts.workspace}` : sql``;
+      const vis = opts.visibility ? sql`AND visibility = ${opts.visibility}` : sql``;
+      const repo = opts.repo ? sql`AND (body::jsonb) -> 'git' ->> 'remote' = ${opts.repo}` : sql``;
       const rows: Raw[] = await sql`
         SELECT id, owner_id AS "ownerId", version, workspace, title, visibility, created_at AS "createdAt",
                updated_at AS "updatedAt", deleted_at AS "deletedAt", '' AS body, fts_rowid AS "ftsRowid",
                org_id AS "orgId", team_id AS "teamId"
           FROM threads
-         WHERE deleted_at IS NULL AND ${readable(p)} ${ws} ${after}
+         WHERE deleted_at IS NULL AND ${readable(p)} ${ws} ${vis} ${repo} ${after}
          ORDER BY updated_at DESC, id DESC
          LIMIT ${opts.limit + 1}`;
       const page = rows.slice(0, opts.limit).map(toRow);

@@ -1014,6 +1014,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/shared/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a thread through a share link (no sign-in) */
+        get: operations["thread.shared.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/threads": {
         parameters: {
             query?: never;
@@ -1045,6 +1062,41 @@ export interface paths {
         post?: never;
         /** Delete a thread (soft) */
         delete: operations["thread.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{id}/share-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A thread's share links (live, expired and revoked; never the tokens) */
+        get: operations["thread.shareLinks.list"];
+        put?: never;
+        /** Create a read-only share link (the token is answered once) */
+        post: operations["thread.shareLinks.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{id}/share-links/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a share link */
+        delete: operations["thread.shareLinks.revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3614,11 +3666,95 @@ export interface operations {
             };
         };
     };
+    "thread.shared.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agentState?: {
+                            [key: string]: unknown;
+                        };
+                        createdAt: string;
+                        deletedAt?: string;
+                        git?: {
+                            branch?: string;
+                            commit?: string;
+                            commits?: string[];
+                            remote?: string;
+                        };
+                        id: string;
+                        isPrivate: boolean;
+                        messages: ({
+                            content: string;
+                            images?: {
+                                data: string;
+                                mimeType: string;
+                            }[];
+                            /** @constant */
+                            role: "user";
+                        } | {
+                            content: string;
+                            interrupted?: boolean;
+                            /** @constant */
+                            role: "assistant";
+                            toolCalls?: {
+                                id: string;
+                                input: unknown;
+                                name: string;
+                            }[];
+                        } | {
+                            content: string;
+                            images?: {
+                                data: string;
+                                mimeType: string;
+                            }[];
+                            isError?: boolean;
+                            name: string;
+                            /** @constant */
+                            role: "tool";
+                            toolCallId: string;
+                        })[];
+                        model?: string;
+                        provider?: string;
+                        tags?: string[];
+                        title?: string;
+                        updatedAt: string;
+                        usage?: {
+                            costPartial?: boolean;
+                            costUsd?: number;
+                            estimated?: boolean;
+                            inputTokens: number;
+                            outputTokens: number;
+                        };
+                        version: number;
+                        /** @enum {string} */
+                        visibility: "private" | "team" | "organization" | "public";
+                        workspace: string;
+                    };
+                };
+            };
+        };
+    };
     "thread.list": {
         parameters: {
             query?: {
                 cursor?: string;
                 limit?: string | number;
+                repo?: string;
+                visibility?: "private" | "team" | "organization" | "public";
                 workspace?: string;
             };
             header?: never;
@@ -3845,6 +3981,87 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "thread.shareLinks.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            createdAt: string;
+                            createdBy: string;
+                            expiresAt: ((string | null) | null) | null;
+                            id: string;
+                            revokedAt: ((string | null) | null) | null;
+                            threadId: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    "thread.shareLinks.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    expiresAt?: ((string | null) | null) | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 201 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        createdBy: string;
+                        expiresAt: ((string | null) | null) | null;
+                        id: string;
+                        path: string;
+                        revokedAt: ((string | null) | null) | null;
+                        threadId: string;
+                        token: string;
+                    };
+                };
+            };
+        };
+    };
+    "thread.shareLinks.revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                linkId: string;
             };
             cookie?: never;
         };
