@@ -9,6 +9,8 @@ import { serverToken } from "./session/server-token.ts";
 
 export interface ServerApi {
   base: string;
+  /** The `Authorization` header value (for streams and WebSockets the JSON helper does not cover). */
+  authorization: string;
   call<T>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
@@ -25,6 +27,7 @@ export async function serverApi(serverFlag: string | undefined): Promise<ServerA
   if (!token) throw new UsageError(`not logged in to ${base}: run \`loom login --server ${base}\``);
   return {
     base,
+    authorization: `Bearer ${token.expose()}`,
     async call<T>(method: string, path: string, body?: unknown): Promise<T> {
       let res: Response;
       try {

@@ -43,6 +43,8 @@ import { createRedactor } from "./redact.ts";
 import { threadRoutes } from "./threads/routes.ts";
 import type { SearchIndexer } from "./threads/search-indexer.ts";
 import { supportRoutes } from "./threads/support-routes.ts";
+import { weaverRoutes } from "./weavers/routes.ts";
+import type { WeaverService } from "./weavers/service.ts";
 import type { WebAssets } from "./web/web-assets.ts";
 import { docsRoute, webFallback } from "./web/web-routes.ts";
 
@@ -86,6 +88,8 @@ export interface AppOptions {
   searchIndexer?: SearchIndexer;
   /** The built web UI served at `/` (`loadWebAssets()`); null or absent: `/` says how to build it. */
   web?: WebAssets | null;
+  /** Weavers (`createWeaverService`): the `/api/weaver…` routes and weaver tokens; absent: no weavers. */
+  weavers?: WeaverService;
 }
 
 export function createApp(o: AppOptions) {
@@ -98,7 +102,7 @@ export function createApp(o: AppOptions) {
   const metrics = o.metrics ?? createMetrics();
   const backend = o.backend ?? sqliteBackend(requireDb(o.db), { ...o, clock, log });
   const kit = createAuthKit({ accounts: backend.accounts, tokens: backend.tokens, publicUrl: o.publicUrl });
-  const resolvers = [kit.resolver, ...(o.resolvers ?? [])];
+  const resolvers = [kit.resolver, ...(o.weavers ? [o.weavers.resolver] : []), ...(o.resolvers ?? [])];
   const guard = createProxyGuard({
     allowModel: createModelAllowlist(o.allowedModels ?? []),
     limiter: backend.limiter,
@@ -174,6 +178,7 @@ export function createApp(o: AppOptions) {
       }),
     )
     .use(supportRoutes({ store: backend.threads, resolvers, kit }))
+    .use(o.weavers ? weaverRoutes({ ...o.weavers, resolvers }) : new Elysia())
     .use(usageRoutes({ rows: (u, f, t) => backend.usageRows(u, f, t), resolvers, cost: o.cost ?? costOf }))
     .use(llmRoutes({ providers, resolvers, guard, recordUsage, metrics, redact, log }))
     .use(

@@ -14,6 +14,9 @@ export type ApiErrorCode =
   | "UPSTREAM_ERROR"
   | "DATABASE_BUSY"
   | "SEARCH_INDEX_BEHIND"
+  | "WEAVER_LIMIT"
+  | "WEAVERS_UNAVAILABLE"
+  | "UPGRADE_REQUIRED"
   | "INTERNAL";
 
 export interface ApiErrorBody {

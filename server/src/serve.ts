@@ -3,7 +3,8 @@
  * `postgres://` URL is given; migrations applied), reads provider keys from the environment, builds
  * provider clients, listens. Used by `loom serve` and by tests.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import type { ConfigInput } from "@loom/runtime/config/schema";
 import { formatError, LoomError } from "@loom/runtime/errors";
 import { dataDir, type Env } from "@loom/runtime/paths";
 import { createApp, DEFAULT_MAX_BODY_BYTES } from "./app.ts";
@@ -22,6 +23,11 @@ import { createProviderClients, loadProviderDefinitions } from "./providers.ts";
 import { loadUpstreams, readSecret } from "./proxy/keys.ts";
 import { createUsageQueue } from "./proxy/usage.ts";
 import { closeSearchConnection } from "./threads/fts-index.ts";
+import { createLocalDriver } from "./weavers/local/local-driver.ts";
+import { createWeaverService, type WeaverService, weaverTokenKey } from "./weavers/service.ts";
+import { parseDuration } from "./weavers/settings.ts";
+import { pgRoundLock } from "./weavers/sweep-lock.ts";
+import { type SocketHandlers, setUpgrader, websocketHandlers } from "./weavers/ws-upgrade.ts";
 import { loadWebAssets, type WebAssets } from "./web/web-assets.ts";
 
 export interface ServeOptions {
@@ -45,6 +51,8 @@ export interface ServeOptions {
   publicUrl?: string;
   /** `[auth]`: SMTP for magic links, sign-up policy, OAuth providers. */
   auth?: ServerAuthConfig;
+  /** `[weavers]`: absent, no weaver routes (tests that do not need them); `loom serve` passes the config's. */
+  weavers?: ConfigInput["weavers"];
 }
 
 export interface ServerAuthConfig {
@@ -59,6 +67,8 @@ export interface RunningServer {
   /** The SQLite database (throws on a Postgres server: use `backend`). */
   db: Db;
   backend: Backend;
+  /** The weavers (driver, sweeper), when `[weavers]` was given. */
+  weavers?: WeaverService;
   /** Where the data is, for people: the SQLite path or the Postgres URL without its password. */
   database: string;
   stop(): Promise<void>;
@@ -144,10 +154,11 @@ function listen(
   host: string,
   port: number,
   maxBodyBytes: number,
-  fetch: (req: Request, srv: Bun.Server<unknown>) => Response | Promise<Response>,
+  fetch: (req: Request, srv: Bun.Server<SocketHandlers>) => Response | Promise<Response>,
 ) {
   try {
-    return Bun.serve({
+    return Bun.serve<SocketHandlers>({
+      websocket: websocketHandlers,
       hostname: host,
       port,
       // A backstop only: the app enforces maxBodyBytes itself and answers a JSON 413, which it could
@@ -215,6 +226,19 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     });
   }
   const database = where.kind === "postgres" ? redactDbUrl(where.url) : where.path;
+  let url = "";
+  const weavers = o.weavers
+    ? weaverService(o.weavers, {
+        env,
+        log,
+        serverUrl: () => url,
+        hidden: where.kind === "sqlite" ? [dirname(where.path)] : [],
+        lock:
+          backend.kind === "postgres"
+            ? pgRoundLock((backend as unknown as { pg: { sql: Bun.SQL } }).pg.sql)
+            : undefined,
+      })
+    : undefined;
   const defs = await loadProviderDefinitions(Object.keys(upstreams), log);
   const app = createApp({
     backend,
@@ -237,11 +261,13 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
       : {}),
     openSignup: o.auth?.open_signup,
     oauth: o.auth?.oauth,
+    weavers,
   });
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = listen(o.host ?? "127.0.0.1", o.port ?? 8080, maxBodyBytes, (req, srv) => {
       setClientIp(req, srv.requestIP(req)?.address);
+      setUpgrader(req, (data) => srv.upgrade(req, { data }));
       return app.handle(req);
     });
   } catch (e) {
@@ -250,7 +276,8 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   }
   // An IPv6 address needs brackets in a URL (`http://[::1]:8080`).
   const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
-  const url = `http://${host}:${server.port}`;
+  url = `http://${host}:${server.port}`;
+  weavers?.sweeper.start(weavers.settings.sweepMs);
   log.info("server.started", { url, providers: Object.keys(upstreams), database: backend.kind });
   if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
     // Bun's fetch keeps at most 256 requests in flight per process; more concurrent streams queue.
@@ -268,10 +295,66 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     },
     backend,
     database,
+    weavers,
     async stop() {
+      await weavers?.stop();
       await server.stop(true);
       // Usage still waiting (the lock, the network) gets one more busy timeout; what is left is logged as lost.
       await backend.close();
     },
   };
+}
+
+/** The weavers from `[weavers]`: the local driver under `<data>/weavers` (the Kubernetes driver is its own module). */
+function weaverService(
+  c: NonNullable<ServeOptions["weavers"]>,
+  o: {
+    env: Env;
+    log: ReturnType<typeof createLogger>;
+    serverUrl: () => string;
+    hidden: string[];
+    lock?: ReturnType<typeof pgRoundLock>;
+  },
+): WeaverService {
+  const root = join(dataDir(o.env), "weavers");
+  const duration = (v: string, name: string) => {
+    const ms = parseDuration(v);
+    if (!ms)
+      throw new LoomError(
+        "CONFIG_INVALID",
+        `weavers.${name}: ${JSON.stringify(v)} is not a duration like 30m or 8h`,
+      );
+    return ms;
+  };
+  if (c.driver !== "local")
+    throw new LoomError(
+      "CONFIG_INVALID",
+      `weavers.driver = "${c.driver}": this build has only the local driver`,
+    );
+  const driver = createLocalDriver({
+    root,
+    serverUrl: o.serverUrl,
+    sandbox: c.local.sandbox,
+    hidden: [dataDir(o.env), ...o.hidden],
+    ...(c.local.cgroup ? { cgroupParent: c.local.cgroup } : {}),
+  });
+  return createWeaverService({
+    driver,
+    settings: {
+      maxPerUser: c.max_per_user,
+      maxPerOrg: c.max_per_org,
+      maxTotal: c.max_total,
+      defaultTtlMs: duration(c.default_ttl, "default_ttl"),
+      maxTtlMs: duration(c.max_ttl, "max_ttl"),
+      readyTimeoutMs: duration(c.ready_timeout, "ready_timeout"),
+      sweepMs: duration(c.sweep_interval, "sweep_interval"),
+      ...(c.provider ? { provider: c.provider } : {}),
+      ...(c.model ? { model: c.model } : {}),
+    },
+    tokenKey: weaverTokenKey(c.token_secret, join(root, "token.key")),
+    webhooks: { urls: c.webhooks, secret: c.webhook_secret },
+    serverUrl: o.serverUrl,
+    log: o.log,
+    ...(o.lock ? { lock: o.lock } : {}),
+  });
 }

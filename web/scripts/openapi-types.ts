@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { createApp } from "@loom/server/app";
 import { openDb } from "@loom/server/db";
 import { silentLogger } from "@loom/server/logger";
+import { memoryDriver } from "@loom/server/weaver-memory-driver";
+import { createWeaverService } from "@loom/server/weaver-service";
 import openapiTS, { astToString } from "openapi-typescript";
 
 export const TYPES_PATH = join(import.meta.dir, "../src/api/generated/openapi.d.ts");
@@ -15,7 +17,14 @@ export const TYPES_PATH = join(import.meta.dir, "../src/api/generated/openapi.d.
 export async function serverOpenApiDocument(): Promise<Record<string, unknown>> {
   const db = openDb(":memory:");
   try {
-    const app = createApp({ db, log: silentLogger });
+    // With weavers on (their routes exist only then); the driver does not matter for the document.
+    const weavers = createWeaverService({
+      driver: memoryDriver(),
+      tokenKey: new Uint8Array(32),
+      serverUrl: () => "http://loom",
+      log: silentLogger,
+    });
+    const app = createApp({ db, log: silentLogger, weavers });
     const res = await app.handle(new Request("http://loom/api/openapi.json"));
     if (!res.ok) throw new Error(`GET /api/openapi.json: ${res.status}`);
     return (await res.json()) as Record<string, unknown>;

@@ -22,5 +22,8 @@ export const subCommands: Record<string, Lazy> = {
   plugin: () => import("./plugin.ts").then((m) => m.default as CommandDef),
   tools: () => import("./tools.ts").then((m) => m.default as CommandDef),
   mcp: () => import("./mcp.ts").then((m) => m.default as CommandDef),
+  new: () => import("./new.ts").then((m) => m.default as CommandDef),
+  attach: () => import("./attach.ts").then((m) => m.default as CommandDef),
+  weaver: () => import("./weaver.ts").then((m) => m.default as CommandDef),
   models: () => import("./models.ts").then((m) => m.default as CommandDef),
 };

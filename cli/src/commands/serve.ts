@@ -48,6 +48,7 @@ export default defineCommand({
       databaseUrl: config.server.database_url,
       publicUrl: config.server.public_url,
       auth: config.auth,
+      weavers: config.weavers,
     });
     process.stdout.write(`loom server listening on ${server.url} (database ${server.database})\n`);
     await new Promise<void>((resolve) => {

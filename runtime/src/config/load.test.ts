@@ -296,7 +296,7 @@ describe("errors", () => {
     const { paths, options } = fixture({ user: "[zzz]\na = 1\n" });
     const e = loadError(options());
     expect(e.message).toBe(
-      `${paths.user}: zzz: unknown key (known keys: agent, providers, server, auth, log, plugins, git, tools, mcp, sandbox, hooks, subagents)`,
+      `${paths.user}: zzz: unknown key (known keys: agent, providers, server, auth, log, plugins, git, tools, mcp, sandbox, hooks, subagents, weavers)`,
     );
   });
 

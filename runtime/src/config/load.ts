@@ -131,6 +131,8 @@ function rejectUntrustedKeys(values: Table, path: string): void {
   if ("mcp" in values) bad.push("mcp");
   // Hooks are commands Loom runs, unsandboxed, on every tool call: the user's choice too.
   if ("hooks" in values) bad.push("hooks");
+  // Weavers are the server operator's: limits, webhooks and their secrets, the local sandbox switch.
+  if ("weavers" in values) bad.push("weavers");
   // A repository may hide more from its commands, never open the sandbox up.
   const sandbox = values.sandbox;
   if (isTable(sandbox))

@@ -270,6 +270,46 @@ export const SubagentsConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** `[weavers.local]`: the embedded driver (specs/weavers.md). */
+export const WeaversLocalConfig = Type.Object(
+  {
+    /** `"bwrap"`: each weaver in a bubblewrap sandbox (refused when none can be made); `"none"`: unsandboxed. */
+    sandbox: Type.Union([Type.Literal("bwrap"), Type.Literal("none")], { default: "bwrap" }),
+    /** A cgroup v2 folder the server may create groups in, for `resources` (memory, CPU) limits. */
+    cgroup: Type.Optional(Type.String({ pattern: "^/" })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** `loom serve`'s weavers: remote agent environments (specs/weavers.md). */
+export const WeaversConfig = Type.Object(
+  {
+    driver: Type.Union([Type.Literal("local"), Type.Literal("kubernetes")], { default: "local" }),
+    /** Weavers pending or running at once, per user, per org, on the server (beyond: 429). */
+    max_per_user: Type.Integer({ minimum: 0, default: 5 }),
+    max_per_org: Type.Integer({ minimum: 0, default: 20 }),
+    max_total: Type.Integer({ minimum: 0, default: 50 }),
+    /** Durations: `90s`, `30m`, `8h`, `2d`. */
+    default_ttl: Type.String({ pattern: "^\\d+(\\.\\d+)?(s|m|h|d)$", default: "4h" }),
+    max_ttl: Type.String({ pattern: "^\\d+(\\.\\d+)?(s|m|h|d)$", default: "48h" }),
+    /** A weaver not ready this long after creation is reported failed. */
+    ready_timeout: Type.String({ pattern: "^\\d+(\\.\\d+)?(s|m|h|d)$", default: "60s" }),
+    /** How often expired weavers are deleted and finished ones reported. */
+    sweep_interval: Type.String({ pattern: "^\\d+(\\.\\d+)?(s|m|h|d)$", default: "30s" }),
+    /** URLs sent `weaver.created|ready|exited|deleted` events (POST, JSON). */
+    webhooks: Type.Array(Type.String({ pattern: "^https?://" }), { default: [] }),
+    /** Signs each webhook body: `x-loom-signature: sha256=<HMAC-SHA256 hex>`. */
+    webhook_secret: Type.Optional(Type.String({ minLength: 16 })),
+    /** Signs weaver tokens; replicas must share it. Absent: a random key kept in `<data>/weavers/token.key`. */
+    token_secret: Type.Optional(Type.String({ minLength: 32 })),
+    /** The provider and model Loom uses inside weavers (through the server's proxy). */
+    provider: Type.Optional(Type.String({ minLength: 1 })),
+    model: Type.Optional(Type.String({ minLength: 1 })),
+    local: WeaversLocalConfig,
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     agent: AgentConfig,
@@ -284,6 +324,7 @@ export const ConfigSchema = Type.Object(
     sandbox: SandboxConfig,
     hooks: HooksConfig,
     subagents: SubagentsConfig,
+    weavers: WeaversConfig,
   },
   { additionalProperties: false, $id: "https://loom.dev/schemas/config.json", title: "Loom configuration" },
 );

@@ -9,6 +9,9 @@ import { Secret } from "@loom/runtime/secret";
 import { forEachBackend } from "../_backends.ts";
 import { sampleThread } from "../_test-helpers.ts";
 import { createAuthKit } from "../auth/kit.ts";
+import { silentLogger } from "../logger.ts";
+import { memoryDriver } from "../weavers/_memory-driver.ts";
+import { createWeaverService } from "../weavers/service.ts";
 
 const MARK = "CAROLSECRETMARK";
 const answer: LlmResponse = {
@@ -44,6 +47,9 @@ interface Ctx {
   hankId: string;
   /** Fresh device-login user codes, one taken by each call of auth.device.approve. */
   userCodes: string[];
+  /** carol's weavers: one to read, one to delete. */
+  weaver: string;
+  weaver2: string;
 }
 interface Case {
   method: string;
@@ -55,6 +61,8 @@ interface Case {
   /** hidden: a stranger gets 403/404; own: a stranger gets their own view, without carol's data. */
   other: "hidden" | "own";
   open?: boolean;
+  /** The right principal's status when it is not a 2xx (attach without a WebSocket: 426). */
+  rightStatus?: number;
 }
 
 const llm = { model: "m", messages: [{ role: "user", content: "hi" }] };
@@ -362,12 +370,48 @@ const CASES: Record<string, Case> = {
     right: "carol",
     other: "own",
   },
+  "weaver.create": {
+    method: "POST",
+    path: () => "/api/weaver",
+    body: () => ({ repo: "/srv/repo" }),
+    right: "carol",
+    other: "own",
+  },
+  "weaver.list": { method: "GET", path: () => "/api/weavers", right: "carol", other: "own" },
+  "weaver.get": { method: "GET", path: (c) => `/api/weaver/${c.weaver}`, right: "carol", other: "hidden" },
+  "weaver.delete": {
+    method: "DELETE",
+    path: (c) => `/api/weaver/${c.weaver2}`,
+    right: "carol",
+    other: "hidden",
+  },
+  "weaver.logs": {
+    method: "GET",
+    path: (c) => `/api/weaver/${c.weaver}/logs`,
+    right: "carol",
+    other: "hidden",
+  },
+  "weaver.attach": {
+    method: "GET",
+    path: (c) => `/api/weaver/${c.weaver}/attach`,
+    right: "carol",
+    other: "hidden",
+    rightStatus: 426,
+  },
+  "weaver.cleanup": { method: "POST", path: () => "/api/weavers/cleanup", right: "alice", other: "hidden" },
 };
 
 forEachBackend(({ kind, testApp }) => {
   describe(`route matrix [${kind}]`, () => {
     test("every route: 401 without credentials, nothing of another user's, 403 for a key without scope, 2xx for the right principal", async () => {
       const h = await testApp({
+        weavers: createWeaverService({
+          driver: memoryDriver(),
+          tokenKey: new Uint8Array(32).fill(1),
+          serverUrl: () => "http://127.0.0.1:9",
+          log: silentLogger,
+          settings: { maxPerUser: 100 },
+        }),
         providers: { anthropic: provider },
         upstreams: {
           anthropic: {
@@ -451,7 +495,15 @@ forEachBackend(({ kind, testApp }) => {
         userCodes.push(
           ((await (await h.call("POST", "/api/auth/device/code")).json()) as { user_code: string }).user_code,
         );
+      const weaver = async () =>
+        (
+          (await (
+            await h.call("POST", "/api/weaver", { token: carol, body: { repo: "/srv/r" } })
+          ).json()) as { id: string }
+        ).id;
       const ctx: Ctx = {
+        weaver: await weaver(),
+        weaver2: await weaver(),
         userCodes,
         carol,
         alice: h.alice,
@@ -507,7 +559,10 @@ forEachBackend(({ kind, testApp }) => {
         await key.body?.cancel();
 
         const right = await as(c.right === "carol" ? carol : h.alice, c, ctx);
-        if (right.status < 200 || right.status >= 300)
+        if (c.rightStatus !== undefined) {
+          if (right.status !== c.rightStatus) problems.push(`${op}: right principal → ${right.status}`);
+          await right.body?.cancel();
+        } else if (right.status < 200 || right.status >= 300)
           problems.push(`${op}: right principal → ${right.status} ${(await right.text()).slice(0, 120)}`);
         else await right.body?.cancel();
       }

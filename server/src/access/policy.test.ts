@@ -72,7 +72,11 @@ const resource: fc.Arbitrary<Resource> = fc.oneof(
     { type: "llm" as const },
     { type: "tool" as const },
     { type: "audit" as const },
+    { type: "weavers" as const },
   ),
+  fc
+    .record({ ownerId: fc.constantFrom(...USERS), orgId: fc.option(fc.constantFrom(...ORGS), { nil: null }) })
+    .map((r) => ({ type: "weaver" as const, ...r })),
 );
 
 const action = fc.constantFrom(...ACTIONS);
@@ -227,5 +231,42 @@ describe("policy: can(subject, action, resource)", () => {
       allow: false,
       reason: "only a system_admin impersonates",
     });
+  });
+});
+
+describe("weavers", () => {
+  const u = (userId: string, over: Partial<UserSubject> = {}): UserSubject => ({
+    kind: "user",
+    userId,
+    roles: [],
+    orgs: [],
+    teams: [],
+    ...over,
+  });
+  const w = (ownerId: string, orgId: string | null = null): Resource => ({ type: "weaver", ownerId, orgId });
+  test("the owner uses it; an org admin and a system_admin read and stop it but do not type into it", () => {
+    expect(can(u("u1"), "Write", w("u1")).allow).toBe(true);
+    expect(can(u("u2"), "Read", w("u1")).allow).toBe(false);
+    const admin = u("u2", { orgs: [{ orgId: "o1", role: "admin" }] });
+    expect(can(admin, "Read", w("u1", "o1")).allow).toBe(true);
+    expect(can(admin, "Delete", w("u1", "o1")).allow).toBe(true);
+    expect(can(admin, "Write", w("u1", "o1")).allow).toBe(false);
+    expect(can(u("u2", { orgs: [{ orgId: "o1", role: "member" }] }), "Read", w("u1", "o1")).allow).toBe(
+      false,
+    );
+    expect(can(u("u3", { roles: ["system_admin"] }), "Delete", w("u1")).allow).toBe(true);
+    expect(can(u("u3", { roles: ["system_admin"], impersonatorId: "x" }), "Delete", w("u1")).allow).toBe(
+      false,
+    );
+    // Creating one in an org needs the membership.
+    expect(can(u("u1"), "Write", w("u1", "o1")).allow).toBe(false);
+    expect(can(u("u1", { orgs: [{ orgId: "o1", role: "member" }] }), "Write", w("u1", "o1")).allow).toBe(
+      true,
+    );
+    expect(can(u("u1", { roles: ["auditor"] }), "Write", w("u1")).allow).toBe(false);
+  });
+  test("only a system_admin cleans up every weaver", () => {
+    expect(can(u("u1", { roles: ["system_admin"] }), "Delete", { type: "weavers" }).allow).toBe(true);
+    expect(can(u("u1", { roles: ["support", "auditor"] }), "Delete", { type: "weavers" }).allow).toBe(false);
   });
 });

@@ -131,6 +131,12 @@ function user(s: UserSubject, action: Action, r: Resource): Decision {
     case "audit":
       if (action === "Read" && (has(s, "system_admin") || has(s, "auditor"))) return allow("global role");
       return deny("only a system_admin or auditor reads the audit log");
+    case "weaver":
+      return weaver(s, action, r);
+    case "weavers":
+      if ((action === "Write" || action === "Delete") && has(s, "system_admin") && !s.impersonatorId)
+        return allow("system_admin");
+      return deny("only a system_admin manages every weaver");
     default: {
       const never: never = r;
       return never;
@@ -157,6 +163,19 @@ function thread(s: UserSubject, action: Action, r: Extract<Resource, { type: "th
     return owner ? allow("owner") : deny("only the owner");
   }
   return deny(`${action} does not apply to a thread`);
+}
+
+/** A weaver: its owner uses it; an admin of its org and a system_admin see and stop it. */
+function weaver(s: UserSubject, action: Action, r: Extract<Resource, { type: "weaver" }>): Decision {
+  if (action !== "Read" && action !== "Write" && action !== "Delete")
+    return deny(`${action} does not apply to a weaver`);
+  if (r.orgId !== null && action === "Write" && r.ownerId === s.userId && !orgRole(s, r.orgId))
+    return deny("not a member of the weaver's org");
+  if (r.ownerId === s.userId) return allow("owner");
+  if (action === "Write") return deny("only the owner uses a weaver");
+  if (r.orgId !== null && isOrgAdmin(s, r.orgId)) return allow("org admin");
+  if (has(s, "system_admin") && !s.impersonatorId) return allow("system_admin");
+  return deny("not your weaver");
 }
 
 /** The scope an API key needs for an action on a kind of resource (none: keys cannot do it). */

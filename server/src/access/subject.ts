@@ -72,6 +72,10 @@ export type Resource =
   | { type: "llm" }
   | { type: "tool" }
   | { type: "audit" }
+  /** One weaver (a remote agent environment): its owner and the org it belongs to, if any. */
+  | { type: "weaver"; ownerId: string; orgId: string | null }
+  /** Every weaver on the server (cleanup). */
+  | { type: "weavers" }
   /** Anyone may call it (health, sign-in starts); declared so every route says what it guards. */
   | { type: "none" };
 

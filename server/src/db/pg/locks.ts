@@ -5,3 +5,4 @@
 export const LOCK_SPACE = 0x4c6f6f6d; // "Loom"
 export const LOCK_MIGRATE = 1;
 export const LOCK_CLEANUP = 2;
+export const LOCK_WEAVERS = 3;

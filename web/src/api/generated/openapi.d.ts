@@ -707,6 +707,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/weaver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a weaver on a clone of a repository */
+        post: operations["weaver.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weaver/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One weaver */
+        get: operations["weaver.get"];
+        put?: never;
+        post?: never;
+        /** Stop and remove a weaver */
+        delete: operations["weaver.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weaver/{id}/attach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The weaver's terminal over a WebSocket: binary frames both ways, `{"type":"resize","cols","rows"}` text messages */
+        get: operations["weaver.attach"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weaver/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The weaver's output as SSE `{ line, timestamp }` (the last `tail` lines, then new ones with `follow`) */
+        get: operations["weaver.logs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weavers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My weavers, and my orgs' for org admins */
+        get: operations["weaver.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/weavers/cleanup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove expired weavers and those whose process is gone now (system admins) */
+        post: operations["weaver.cleanup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -2246,6 +2349,193 @@ export interface operations {
                             requests: string | number;
                             tokenId: string;
                         }[];
+                    };
+                };
+            };
+        };
+    };
+    "weaver.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    branch?: string;
+                    env?: {
+                        [key: string]: string;
+                    };
+                    orgId?: string;
+                    repo: string;
+                    resources?: {
+                        cpu?: string;
+                        memory?: string;
+                    };
+                    task?: string;
+                    ttl?: string | number;
+                };
+            };
+        };
+        responses: {
+            /** @description Response for status 201 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        branch?: string;
+                        createdAt: string;
+                        exitCode?: number;
+                        expiresAt: string;
+                        id: string;
+                        owner: {
+                            orgId?: string;
+                            userId: string;
+                        };
+                        reason?: string;
+                        repo: string;
+                        status: string;
+                        task?: string;
+                    };
+                };
+            };
+        };
+    };
+    "weaver.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        branch?: string;
+                        createdAt: string;
+                        exitCode?: number;
+                        expiresAt: string;
+                        id: string;
+                        owner: {
+                            orgId?: string;
+                            userId: string;
+                        };
+                        reason?: string;
+                        repo: string;
+                        status: string;
+                        task?: string;
+                    };
+                };
+            };
+        };
+    };
+    "weaver.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "weaver.attach": {
+        parameters: {
+            query?: {
+                cols?: string | number;
+                rows?: string | number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "weaver.logs": {
+        parameters: {
+            query?: {
+                follow?: boolean;
+                tail?: string | number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "weaver.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            branch?: string;
+                            createdAt: string;
+                            exitCode?: number;
+                            expiresAt: string;
+                            id: string;
+                            owner: {
+                                orgId?: string;
+                                userId: string;
+                            };
+                            reason?: string;
+                            repo: string;
+                            status: string;
+                            task?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    "weaver.cleanup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deleted: string[];
                     };
                 };
             };

@@ -1,0 +1,283 @@
+/**
+ * A local weaver's supervisor: a detached process (its own session, so it outlives a server killed
+ * with -9) that clones the repository, starts Loom in the sandbox — the REPL in a pseudo-terminal
+ * (Bun.spawn's `terminal`), or `loom run <task>` headless — writes its output to the log, serves
+ * attach connections on a Unix socket, records the state in `state.json`, and ends the weaver at its
+ * expiry. The server only reads the folder and connects to the socket.
+ */
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import { dirname, join } from "node:path";
+import { parseHostRules } from "@loom/runtime/sandbox/host-rules";
+import { type NetProxy, openNetProxy } from "@loom/runtime/sandbox/net-proxy";
+import type { WeaverSpec } from "../driver.ts";
+import { createFrameReader, FRAME_INPUT, FRAME_RESIZE } from "./attach-frames.ts";
+import { createLogWriter } from "./log-file.ts";
+import { weaverBwrapArgs } from "./weaver-bwrap.ts";
+import {
+  homePath,
+  logPath,
+  processStartTicks,
+  readLaunch,
+  readSpec,
+  type WeaverLaunch,
+  type WeaverState,
+  workspacePath,
+  writeState,
+} from "./weaver-dir.ts";
+
+/** Output kept for a client that attaches later (the screen it joins). */
+const REPLAY_BYTES = 16 * 1024;
+const CLONE_TIMEOUT_MS = 10 * 60_000;
+
+interface Supervised {
+  dir: string;
+  spec: WeaverSpec & { createdAt: string };
+  launch: WeaverLaunch;
+  state: WeaverState;
+  log: ReturnType<typeof createLogWriter>;
+  proxy?: NetProxy;
+  child?: Bun.Subprocess;
+  socket?: Server;
+  clients: Set<Socket>;
+  replay: Uint8Array[];
+  replayBytes: number;
+  size: { cols: number; rows: number };
+}
+
+export async function superviseWeaver(dir: string): Promise<number> {
+  const spec = readSpec(dir);
+  const launch = readLaunch(dir);
+  if (!spec || !launch) return 2;
+  const w: Supervised = {
+    dir,
+    spec,
+    launch,
+    state: { pid: process.pid, startTicks: processStartTicks(process.pid) ?? 0, status: "pending" },
+    log: createLogWriter(logPath(dir)),
+    clients: new Set(),
+    replay: [],
+    replayBytes: 0,
+    size: { cols: 120, rows: 40 },
+  };
+  writeState(dir, w.state);
+  const end = (status: "succeeded" | "failed", reason?: string, exitCode?: number) =>
+    finish(w, status, reason, exitCode);
+  process.on("SIGTERM", () => end("failed", "deleted"));
+  const expiresIn = Date.parse(spec.createdAt) + spec.ttlMs - Date.now();
+  setTimeout(() => end("failed", "expired (ttl reached)"), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)));
+
+  const cloned = await cloneRepo(w);
+  if (!cloned.ok) return end("failed", cloned.reason);
+  try {
+    await startChild(w);
+  } catch (e) {
+    return end("failed", `cannot start loom: ${(e as Error).message}`);
+  }
+  await listenForAttach(w);
+  setState(w, { status: "running", readyAt: new Date().toISOString() });
+  w.log.line(`weaver ${spec.id}: running ${spec.task ? "loom run (task)" : "the loom REPL"}`);
+  const code = await (w.child as Bun.Subprocess).exited;
+  return end(
+    code === 0 ? "succeeded" : "failed",
+    code === 0 ? undefined : `loom exited with code ${code}`,
+    code,
+  );
+}
+
+function setState(w: Supervised, patch: Partial<WeaverState>) {
+  w.state = { ...w.state, ...patch };
+  writeState(w.dir, w.state);
+}
+
+let finishing = false;
+function finish(w: Supervised, status: "succeeded" | "failed", reason?: string, exitCode?: number): number {
+  if (finishing) return exitCode ?? 1;
+  finishing = true;
+  w.log.flush();
+  if (reason) w.log.line(`weaver ${w.spec.id}: ${reason}`);
+  setState(w, {
+    status,
+    endedAt: new Date().toISOString(),
+    ...(reason ? { reason } : {}),
+    ...(exitCode !== undefined ? { exitCode } : {}),
+  });
+  if (w.child && w.child.exitCode === null) w.child.kill("SIGKILL");
+  for (const c of w.clients) c.destroy();
+  w.socket?.close();
+  rmSync(w.launch.socket, { force: true });
+  w.proxy?.close();
+  process.exit(status === "succeeded" ? 0 : 1);
+}
+
+/** `git clone` of the repo and branch into the workspace, outside the sandbox, with no prompts and no credential helpers. */
+async function cloneRepo(w: Supervised): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const { repo, branch } = w.spec;
+  w.log.line(`cloning ${repo}${branch ? ` (branch ${branch})` : ""}`);
+  const args = ["git", "-c", "credential.helper=", "-c", "protocol.ext.allow=never", "clone", "--quiet"];
+  if (branch) args.push("--branch", branch, "--single-branch");
+  args.push("--", repo, workspacePath(w.dir));
+  const p = Bun.spawn(args, {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: homePath(w.dir),
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_CONFIG_NOSYSTEM: "1",
+      LANG: "C",
+    },
+  });
+  const timer = setTimeout(() => p.kill("SIGKILL"), CLONE_TIMEOUT_MS);
+  const [err, code] = await Promise.all([new Response(p.stderr).text(), p.exited]);
+  clearTimeout(timer);
+  for (const l of err.split("\n").filter(Boolean)) w.log.line(l);
+  if (code === 0) return { ok: true };
+  const why = err.split("\n").filter(Boolean).pop() ?? `exit code ${code}`;
+  return { ok: false, reason: `git clone failed: ${why}` };
+}
+
+async function startChild(w: Supervised): Promise<void> {
+  const { spec, launch } = w;
+  const ws = workspacePath(w.dir);
+  const loomArgs = spec.task
+    ? [...launch.loom, "run", "--sandbox", "danger-full-access", "--permission-mode", "auto", spec.task]
+    : [...launch.loom, "--sandbox", "danger-full-access"];
+  let argv = loomArgs;
+  if (launch.bwrap) {
+    w.proxy = await openNetProxy(parseHostRules([launch.serverHost]));
+    argv = [
+      launch.bwrap,
+      ...weaverBwrapArgs({
+        workspace: ws,
+        home: homePath(w.dir),
+        hidden: launch.hidden,
+        reveal: launch.reveal,
+        proxyDir: w.proxy.dir,
+        serverHost: launch.serverHost,
+        argv: loomArgs,
+      }),
+    ];
+  }
+  const env = { ...launch.env, HOME: homePath(w.dir), TERM: "xterm-256color" };
+  if (spec.task) {
+    w.child = Bun.spawn(argv, { cwd: ws, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    for (const s of [w.child.stdout, w.child.stderr] as ReadableStream<Uint8Array>[]) void pipeToLog(w, s);
+  } else {
+    const decoder = new TextDecoder();
+    w.child = Bun.spawn(argv, {
+      cwd: ws,
+      env,
+      terminal: {
+        ...w.size,
+        data(_t, data) {
+          w.log.text(decoder.decode(data, { stream: true }));
+          remember(w, data);
+          for (const c of w.clients) c.write(data);
+        },
+      },
+    });
+  }
+  joinCgroup(w, w.child.pid);
+}
+
+async function pipeToLog(w: Supervised, s: ReadableStream<Uint8Array>) {
+  const decoder = new TextDecoder();
+  const reader = s.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    w.log.text(decoder.decode(value, { stream: true }));
+  }
+}
+
+function remember(w: Supervised, data: Uint8Array) {
+  const copy = new Uint8Array(data);
+  w.replay.push(copy);
+  w.replayBytes += copy.length;
+  while (w.replayBytes > REPLAY_BYTES && w.replay.length > 1) w.replayBytes -= w.replay.shift()?.length ?? 0;
+}
+
+/** The attach socket: each client gets the recent output, then the live terminal; its frames type and resize. */
+async function listenForAttach(w: Supervised): Promise<void> {
+  const path = w.launch.socket;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  rmSync(path, { force: true });
+  const server = createServer((c) => {
+    w.clients.add(c);
+    for (const chunk of w.replay) c.write(chunk);
+    const read = createFrameReader((f) => {
+      const terminal = w.child?.terminal;
+      if (f.type === FRAME_INPUT) {
+        if (terminal) terminal.write(f.payload);
+      } else if (f.type === FRAME_RESIZE) {
+        const size = JSON.parse(new TextDecoder().decode(f.payload)) as { cols: number; rows: number };
+        if (Number.isInteger(size.cols) && Number.isInteger(size.rows) && size.cols > 0 && size.rows > 0) {
+          w.size = { cols: Math.min(size.cols, 1000), rows: Math.min(size.rows, 1000) };
+          terminal?.resize(w.size.cols, w.size.rows);
+        }
+      }
+    });
+    c.on("data", (chunk: Buffer) => {
+      try {
+        read(chunk);
+      } catch {
+        c.destroy();
+      }
+    });
+    const drop = () => w.clients.delete(c);
+    c.on("close", drop);
+    c.on("error", drop);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(path, () => resolve());
+  });
+  chmodSync(path, 0o600);
+  w.socket = server;
+}
+
+/** Memory and CPU limits through a cgroup v2 group, when the server has one it may write; otherwise noted in the log. */
+function joinCgroup(w: Supervised, pid: number) {
+  const r = w.spec.resources;
+  if (!r?.memory && !r?.cpu) return;
+  const parent = w.launch.cgroupParent;
+  if (!parent || !existsSync(parent)) {
+    w.log.line("resource limits not applied: no writable cgroup v2 group for weavers on this machine");
+    return;
+  }
+  try {
+    const group = join(parent, w.spec.id);
+    mkdirSync(group, { recursive: true });
+    if (r.memory) writeFileSync(join(group, "memory.max"), String(quantityBytes(r.memory)));
+    if (r.cpu) writeFileSync(join(group, "cpu.max"), `${Math.round(quantityCpu(r.cpu) * 100_000)} 100000`);
+    writeFileSync(join(group, "cgroup.procs"), String(pid));
+  } catch (e) {
+    w.log.line(`resource limits not applied: ${(e as Error).message}`);
+  }
+}
+
+/** Kubernetes quantities: `512Mi`, `16Gi`, `1G`, plain bytes. */
+export function quantityBytes(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(q.trim());
+  if (!m) throw new Error(`not a memory quantity: ${q}`);
+  const mult: Record<string, number> = {
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+  };
+  return Math.floor(Number(m[1]) * (m[2] ? (mult[m[2]] ?? 1) : 1));
+}
+
+/** `2`, `0.5`, `500m` → cores. */
+export function quantityCpu(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m)?$/.exec(q.trim());
+  if (!m) throw new Error(`not a CPU quantity: ${q}`);
+  return Number(m[1]) / (m[2] ? 1000 : 1);
+}
