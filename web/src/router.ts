@@ -5,6 +5,7 @@ import { takeReturn } from "./lib/return-path.ts";
 import { orgRoutes } from "./pages/org/routes.ts";
 import SignIn from "./pages/SignIn.vue";
 import Threads from "./pages/Threads.vue";
+import { weaverRoutes } from "./pages/weavers/routes.ts";
 
 export function createLoomRouter(history: RouterHistory = createWebHistory()) {
   const router = createRouter({
@@ -23,6 +24,7 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
         meta: { title: "Approve a sign-in" },
       },
       { path: "/sessions", component: () => import("./pages/SessionList.vue"), meta: { title: "Sessions" } },
+      ...weaverRoutes,
       {
         path: "/:rest(.*)*",
         component: () => import("./pages/NotFound.vue"),
