@@ -97,7 +97,7 @@ export function webBuild(): string {
 }
 
 export async function startWebServer(
-  o: { auth?: ServerAuthConfig; weavers?: Parameters<typeof startServer>[0]["weavers"] } = {},
+  o: { auth?: ServerAuthConfig; weavers?: NonNullable<Parameters<typeof startServer>[0]>["weavers"] } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), "loom-web-"));
   const dist = webBuild();

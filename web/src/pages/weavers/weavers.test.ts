@@ -62,6 +62,11 @@ class FakeSocket {
   }
 }
 
+function lastSocket(): FakeSocket {
+  if (!FakeSocket.last) throw new Error("no WebSocket was opened");
+  return FakeSocket.last;
+}
+
 beforeAll(() => {
   globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
     app.handle(new Request(new URL(String(input), "http://localhost"), init))) as typeof fetch;
@@ -171,7 +176,7 @@ describe("weaver pages", () => {
     await driver.create({ id: "weaver-repl", owner: { userId: "alice" }, repo: "/srv/r", ttlMs: 60_000 });
     const { wrapper } = await mountAt("/weavers/weaver-repl");
     await until(() => FakeSocket.last !== undefined && wrapper.find(".terminal-state").exists());
-    const ws = FakeSocket.last as FakeSocket;
+    const ws = lastSocket();
     expect(ws.url).toMatch(/^ws:\/\/loom\.test\/api\/weaver\/weaver-repl\/attach\?cols=\d+&rows=\d+$/);
     ws.open();
     await flushPromises();
@@ -183,7 +188,7 @@ describe("weaver pages", () => {
     const input = wrapper.get("textarea.xterm-helper-textarea").element as HTMLTextAreaElement;
     input.dispatchEvent(new win.KeyboardEvent("keydown", { key: "a", keyCode: 65 }) as unknown as Event);
     input.dispatchEvent(
-      new win.KeyboardEvent("keypress", { key: "a", charCode: 97, keyCode: 97 }) as unknown as Event,
+      new win.KeyboardEvent("keypress", { key: "a", charCode: 97, keyCode: 97 } as never) as unknown as Event,
     );
     await until(() => ws.sent.some((d) => d instanceof Uint8Array));
     const typed = ws.sent.find((d) => d instanceof Uint8Array) as Uint8Array;
