@@ -119,7 +119,7 @@ export async function run(): Promise<BenchResult[]> {
     ];
   } finally {
     await server.stop();
-    if (!process.env.KEEP) rmSync(root, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   }
 }
 

@@ -21,7 +21,14 @@ test.skipIf(!pg)(
     const webhooks = createWebhooks({ urls: [], log: silentLogger });
     let rounds = 0;
     // Both rounds list slowly, so they overlap: the lock, not luck, decides.
-    const slow = { ...driver, list: async () => (rounds++, await Bun.sleep(200), driver.list()) };
+    const slow = {
+      ...driver,
+      async list() {
+        rounds++;
+        await Bun.sleep(200);
+        return driver.list();
+      },
+    };
     const sweeper = (sql: Bun.SQL) =>
       createSweeper({
         driver: slow,

@@ -79,3 +79,52 @@ test("a weaver whose supervisor is gone (or whose pid now belongs to another pro
     reason: "the weaver's supervisor did not start",
   });
 });
+
+test("attach: the terminal takes typed bytes and resizes; detaching leaves the weaver running", async () => {
+  const repo = join(root, "repo");
+  Bun.spawnSync(["git", "init", "-q", repo]);
+  Bun.spawnSync([
+    "git",
+    "-C",
+    repo,
+    "-c",
+    "user.email=t@x",
+    "-c",
+    "user.name=t",
+    "commit",
+    "-q",
+    "--allow-empty",
+    "-m",
+    "i",
+  ]);
+  // A stand-in for the REPL that prints the terminal's size for each line typed.
+  const d = createLocalDriver({
+    root: join(root, "d"),
+    serverUrl: () => "http://127.0.0.1:9",
+    sandbox: "none",
+    loom: ["sh", "-c", 'echo ready; while read l; do echo "got $l"; stty size; done', "sh"],
+  });
+  const s = spec({ repo });
+  await d.create(s);
+  await d.waitReady(s.id, 20_000);
+  const a = await d.attach(s.id, { cols: 90, rows: 20 });
+  let seen = "";
+  const done = (async () => {
+    for await (const c of a.output) seen += new TextDecoder().decode(c);
+  })();
+  const until = async (what: string) => {
+    for (let i = 0; i < 400 && !seen.includes(what); i++) await Bun.sleep(25);
+    expect(seen).toContain(what);
+  };
+  await until("ready");
+  a.write(new TextEncoder().encode("one\n"));
+  await until("20 90");
+  a.resize(100, 30);
+  a.write(new TextEncoder().encode("two\n"));
+  await until("30 100");
+  expect(seen).toContain("got two");
+  a.close();
+  await done;
+  expect((await d.get(s.id))?.status).toBe("running");
+  expect(await d.delete(s.id)).toBe(true);
+}, 30_000);
