@@ -5,15 +5,12 @@
  * ≤ 10 ms), and 20 weavers created at once all reaching `running` and answering on their terminal
  * (goal: 20 of 20).
  */
-
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WeaversKubernetesConfig } from "@loom/runtime/config/weavers-kubernetes";
 import { findBwrap, probeSandbox } from "@loom/runtime/sandbox/probe";
 import { startServer } from "@loom/server/serve";
 import { createToken } from "@loom/server/tokens";
-import { Value } from "@sinclair/typebox/value";
 import { type BenchResult, median } from "./types.ts";
 
 const CREATES = 5;
@@ -48,7 +45,6 @@ export async function run(): Promise<BenchResult[]> {
       sweep_interval: "30s",
       webhooks: [],
       local: { sandbox: "bwrap" },
-      kubernetes: Value.Default(WeaversKubernetesConfig, {}) as WeaversKubernetesConfig,
     },
   });
   const token = createToken(server.db, { name: "bench" }).token;

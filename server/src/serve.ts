@@ -3,10 +3,13 @@
  * `postgres://` URL is given; migrations applied), reads provider keys from the environment, builds
  * provider clients, listens. Used by `loom serve` and by tests.
  */
+
 import { dirname, join } from "node:path";
 import type { ConfigInput } from "@loom/runtime/config/schema";
+import { WeaversKubernetesConfig } from "@loom/runtime/config/weavers-kubernetes";
 import { formatError, LoomError } from "@loom/runtime/errors";
 import { dataDir, type Env } from "@loom/runtime/paths";
+import { Value } from "@sinclair/typebox/value";
 import { createApp, DEFAULT_MAX_BODY_BYTES } from "./app.ts";
 import { createSmtpMailer } from "./auth/mailer.ts";
 import type { OAuthProviderSettings } from "./auth/oauth-config.ts";
@@ -30,6 +33,10 @@ import { pgRoundLock } from "./weavers/sweep-lock.ts";
 import { type SocketHandlers, setUpgrader, websocketHandlers } from "./weavers/ws-upgrade.ts";
 import { loadWebAssets, type WebAssets } from "./web/web-assets.ts";
 
+/** `[weavers]` as loaded; `kubernetes` is needed only when `driver = "kubernetes"`. */
+export type WeaversOptions = Omit<ConfigInput["weavers"], "kubernetes"> &
+  Partial<Pick<ConfigInput["weavers"], "kubernetes">>;
+
 export interface ServeOptions {
   host?: string;
   /** 0 picks a free port. */
@@ -52,7 +59,7 @@ export interface ServeOptions {
   /** `[auth]`: SMTP for magic links, sign-up policy, OAuth providers. */
   auth?: ServerAuthConfig;
   /** `[weavers]`: absent, no weaver routes (tests that do not need them); `loom serve` passes the config's. */
-  weavers?: ConfigInput["weavers"];
+  weavers?: WeaversOptions;
   /** The SQLite maintenance worker thread's nice value (default 10; the thread-fts bench compares 0). */
   maintenanceNice?: number;
 }
@@ -333,7 +340,9 @@ async function weaverService(
   };
   const driver =
     c.driver === "kubernetes"
-      ? (await import("./weavers/kubernetes/index.ts")).createKubernetesDriver(c.kubernetes)
+      ? (await import("./weavers/kubernetes/index.ts")).createKubernetesDriver(
+          c.kubernetes ?? (Value.Default(WeaversKubernetesConfig, {}) as WeaversKubernetesConfig),
+        )
       : createLocalDriver({
           root,
           serverUrl: o.serverUrl,

@@ -96,7 +96,9 @@ export function webBuild(): string {
   return out;
 }
 
-export async function startWebServer(o: { auth?: ServerAuthConfig } = {}) {
+export async function startWebServer(
+  o: { auth?: ServerAuthConfig; weavers?: NonNullable<Parameters<typeof startServer>[0]>["weavers"] } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), "loom-web-"));
   const dist = webBuild();
   const server = await startServer({
@@ -106,6 +108,7 @@ export async function startWebServer(o: { auth?: ServerAuthConfig } = {}) {
     logSink: () => {},
     web: webAssetsFromDir(dist),
     auth: o.auth,
+    weavers: o.weavers,
   });
   const token = createToken(server.db, { name: "ada" }).token;
   mkdirSync(ARTIFACTS, { recursive: true });

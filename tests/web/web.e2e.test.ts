@@ -40,7 +40,7 @@ const parser = base({
     {
       role: "assistant",
       content:
-        'The tokenizer loops:\n\n```ts\nconst next = (i: number) => i;\n```\n\n<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>',
+        'The tokenizer loops:\n\n```ts\nconst next = (i: number) => i;\n```\n\n<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><style>body{display:none}</style><b style="color:red">styled</b>',
       toolCalls: [
         {
           id: "c1",
@@ -147,6 +147,9 @@ suite("web UI in Chromium", () => {
       expect(await page.locator(".msg-user .md strong").textContent()).toBe("parser");
       expect(await md.locator("code.language-ts .hljs-keyword").first().textContent()).toBe("const");
       expect(await md.locator("script").count()).toBe(0);
+      // Inline styles are allowed by the CSP (xterm.js): none may come from a thread.
+      expect(await md.locator("style").count()).toBe(0);
+      expect(await md.locator("b").getAttribute("style")).toBeNull();
       expect(await md.locator("img").getAttribute("onerror")).toBeNull();
       expect(await page.evaluate(() => (window as { __xss?: number }).__xss ?? "none")).toBe("none");
       const tool = page.locator("details.tool").first();

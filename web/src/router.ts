@@ -6,6 +6,7 @@ import { takeReturn } from "./lib/return-path.ts";
 import { orgRoutes } from "./pages/org/routes.ts";
 import SignIn from "./pages/SignIn.vue";
 import Threads from "./pages/Threads.vue";
+import { weaverRoutes } from "./pages/weavers/routes.ts";
 
 /** chart.js comes with this page's chunk, not the entry. */
 const AnalyticsExplorer = () => import("./pages/AnalyticsExplorer.vue");
@@ -40,6 +41,7 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
       { path: "/usage", component: () => import("./pages/UsageReport.vue"), meta: { title: "Usage" } },
       { path: "/flags", component: () => import("./pages/Flags.vue"), meta: { title: "Feature flags" } },
       { path: "/analytics", component: AnalyticsExplorer, meta: { title: "Analytics" } },
+      ...weaverRoutes,
       {
         path: "/:rest(.*)*",
         component: () => import("./pages/NotFound.vue"),

@@ -1,7 +1,7 @@
 /**
  * The web UI at `/`: files of the built app, hashed assets cached for a year, index.html revalidated,
  * every other non-API path answered with index.html (the app's router takes it from there), and a
- * strict Content-Security-Policy (no inline scripts or styles, nothing from other origins).
+ * strict Content-Security-Policy (no inline scripts, nothing from other origins; inline styles for xterm.js).
  */
 import { Elysia } from "elysia";
 import { jsonError } from "../http-error.ts";
@@ -11,7 +11,8 @@ import type { WebAssets } from "./web-assets.ts";
 export const CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  // 'unsafe-inline' for styles only: xterm.js (the weaver terminal) writes <style> elements and style attributes (specs/web.md).
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

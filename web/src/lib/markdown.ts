@@ -88,7 +88,12 @@ export function renderMarkdown(src: string): string {
   const hit = cache.get(src);
   if (hit !== undefined) return hit;
   const html = marked.parse(src, { async: false });
-  const safe = DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_ATTR: ["style"] });
+  const safe = DOMPurify.sanitize(html, {
+    USE_PROFILES: { html: true },
+    // The CSP allows inline styles (for xterm.js): no styling may come from a thread's text.
+    FORBID_TAGS: ["style"],
+    FORBID_ATTR: ["style"],
+  });
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
   cache.set(src, safe);
   return safe;
