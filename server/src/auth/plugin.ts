@@ -1,6 +1,8 @@
 /**
  * The auth plugin: resolves a principal for every request and offers the `auth` macro; a route with
- * `{ auth: true }` answers 401 without one and receives `principal` in its context.
+ * `{ auth: true }` answers 401 without one and receives `principal` in its context; a route with
+ * `{ optionalAuth: true }` (public resources) receives `principal` undefined when the request carries
+ * no credential, and still answers 401 to a credential that is invalid or revoked.
  * @example
  * app.use(authPlugin([credentialResolver(deps)])).get("/api/auth/me", ({ principal }) => principal, { auth: true })
  */
@@ -40,6 +42,15 @@ export function authPlugin(resolvers: PrincipalResolver[]) {
     seen.set(request, principal);
   };
   return new Elysia({ name: "loom.auth" }).macro({
+    optionalAuth: {
+      async resolve({ request }) {
+        const anonymous =
+          bearerOf(request) === undefined && readCookie(request, SESSION_COOKIE) === undefined;
+        if (anonymous) return { principal: undefined as Principal | undefined };
+        await authenticate({ request });
+        return { principal: seen.get(request) as Principal | undefined };
+      },
+    },
     auth: {
       transform: authenticate,
       async resolve({ request }) {

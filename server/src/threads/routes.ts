@@ -9,12 +9,14 @@ import { Type } from "@sinclair/typebox";
 import { Elysia, t } from "elysia";
 import { access } from "../access/declare.ts";
 import { requireKeyScope } from "../access/key-scope.ts";
+import { can } from "../access/policy.ts";
+import { ANONYMOUS } from "../access/subject.ts";
 import type { AuthKit } from "../auth/kit.ts";
 import { authPlugin, resolvePrincipal } from "../auth/plugin.ts";
 import { type Principal, type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import type { ThreadEvents, ThreadStoreApi } from "../db/backend.ts";
 import { HttpError } from "../http-error.ts";
-import { canAccessThread, type ThreadAction } from "./policy.ts";
+import { canAccessThread, type ThreadAction, threadResource } from "./policy.ts";
 
 /**
  * Versions in responses are typebox's plain integer: Elysia's `t.Integer` is a transform (it also takes
@@ -111,6 +113,21 @@ export function threadRoutes(opts: {
     const support = action === "thread.read" && isSupport(principal) && (await opts.supportAccess?.(id));
     if (!canAccessThread(principal, action, { ...row, sharedWithSupport: support === true }))
       throw notFound(id);
+    return row;
+  };
+
+  const publicThread = async (id: string) => {
+    const row = await store.get(id);
+    if (!row || row.deletedAt || !can(ANONYMOUS, "Read", threadResource(row)).allow)
+      throw new HttpError(
+        401,
+        "UNAUTHORIZED",
+        "missing credentials: send Authorization: Bearer lt_…",
+        undefined,
+        {
+          "www-authenticate": 'Bearer realm="loom"',
+        },
+      );
     return row;
   };
 
@@ -251,17 +268,24 @@ export function threadRoutes(opts: {
     .get(
       "/:id",
       async ({ principal, params }) => {
-        const row = await accessible(principal, "thread.read", params.id);
+        // Signed out: only a public thread (anything else is the same 401, so nothing is revealed).
+        const row = principal
+          ? await accessible(principal, "thread.read", params.id)
+          : await publicThread(params.id);
         // The stored body was validated on the way in; it goes out as stored.
         return new Response(row.body, {
           headers: { "content-type": "application/json", etag: `"${row.version}"` },
         });
       },
       {
-        auth: true,
+        optionalAuth: true,
         params: IdParams,
         response: { 200: ThreadSchema },
-        detail: { summary: "Get a thread", operationId: "thread.get", ...access("Read", "thread") },
+        detail: {
+          summary: "Get a thread (a public one without credentials)",
+          operationId: "thread.get",
+          ...access("Read", "thread"),
+        },
       },
     )
     .put(

@@ -34,6 +34,28 @@ async function people(h: TestApp) {
 }
 
 forEachBackend(({ kind, testApp }) => {
+  describe(`public threads [${kind}]`, () => {
+    test("a public thread reads signed out; a private one, an unknown id and a bad token answer 401", async () => {
+      const h = await testApp();
+      const pub = sampleThread({ visibility: "public", title: "Public notes" });
+      const priv = sampleThread({ visibility: "private" });
+      expect((await put(h, pub, h.alice)).status).toBe(201);
+      expect((await put(h, priv, h.alice)).status).toBe(201);
+      const open = await h.call("GET", `/api/threads/${pub.id}`);
+      expect(open.status).toBe(200);
+      expect(((await open.json()) as Thread).title).toBe("Public notes");
+      // Not public, unknown, or a credential that does not resolve: the same 401, nothing revealed.
+      for (const id of [priv.id, "T-0190f3a2-0000-7000-8000-000000000000"])
+        expect((await h.call("GET", `/api/threads/${id}`)).status).toBe(401);
+      const bad = await h.call("GET", `/api/threads/${pub.id}`, {
+        headers: { authorization: "Bearer lt_nope" },
+      });
+      expect(bad.status).toBe(401);
+      // Writing still needs credentials.
+      expect((await h.call("PUT", `/api/threads/${pub.id}`, { body: pub })).status).toBe(401);
+    });
+  });
+
   describe(`share links [${kind}]`, () => {
     test("the owner creates, lists and revokes links; a link reads the thread signed out until revoked or expired", async () => {
       let now = Date.parse("2026-12-01T10:00:00.000Z");
