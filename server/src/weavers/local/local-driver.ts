@@ -5,6 +5,7 @@
  * after kill -9 finds the weavers that kept running. If no sandbox can be made, `create` refuses with
  * the reason unless `sandbox: "none"`.
  */
+
 import { existsSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,6 +14,7 @@ import { findBwrap, type ProbeResult, probeSandbox } from "@loom/runtime/sandbox
 import type { AttachSession, LogLine, LogOptions, WeaverDriver, WeaverInfo, WeaverSpec } from "../driver.ts";
 import { encodeFrame, FRAME_INPUT, FRAME_RESIZE } from "./attach-frames.ts";
 import { readLog } from "./log-file.ts";
+import { sandboxPath } from "./sandbox-path.ts";
 import {
   logPath,
   makeWeaverDir,
@@ -130,7 +132,7 @@ export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
         stdout: "ignore",
         stderr: "ignore",
         cwd: dir,
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+        env: { PATH: sandboxPath() },
       });
       p.unref();
       return info(spec.id) as WeaverInfo;
@@ -291,5 +293,5 @@ function revealed(): string[] {
 }
 
 function defaultBaseEnv(): Record<string, string> {
-  return { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: process.env.LANG ?? "C.UTF-8" };
+  return { PATH: sandboxPath(), LANG: process.env.LANG ?? "C.UTF-8" };
 }

@@ -5,6 +5,7 @@
  * attach connections on a Unix socket, records the state in `state.json`, and ends the weaver at its
  * expiry. The server only reads the folder and connects to the socket.
  */
+
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { dirname, join } from "node:path";
@@ -13,6 +14,7 @@ import { type NetProxy, openNetProxy } from "@loom/runtime/sandbox/net-proxy";
 import type { WeaverSpec } from "../driver.ts";
 import { createFrameReader, FRAME_INPUT, FRAME_RESIZE } from "./attach-frames.ts";
 import { createLogWriter } from "./log-file.ts";
+import { sandboxPath } from "./sandbox-path.ts";
 import { weaverBwrapArgs } from "./weaver-bwrap.ts";
 import {
   homePath,
@@ -122,7 +124,7 @@ async function cloneRepo(w: Supervised): Promise<{ ok: true } | { ok: false; rea
     stdout: "pipe",
     stderr: "pipe",
     env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      PATH: sandboxPath(),
       HOME: homePath(w.dir),
       GIT_TERMINAL_PROMPT: "0",
       GIT_CONFIG_NOSYSTEM: "1",

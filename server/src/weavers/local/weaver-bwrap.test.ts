@@ -3,6 +3,7 @@
  * on the host is (the server's data dir, the root), the host's home and the server's data dir are
  * not readable, and the network reaches the server's address and nothing else.
  */
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { parseHostRules } from "@loom/runtime/sandbox/host-rules";
 import { type NetProxy, openNetProxy } from "@loom/runtime/sandbox/net-proxy";
 import { findBwrap, probeSandbox } from "@loom/runtime/sandbox/probe";
+import { sandboxPath } from "./sandbox-path.ts";
 import { weaverBwrapArgs } from "./weaver-bwrap.ts";
 
 const bwrap = findBwrap();
@@ -75,7 +77,7 @@ test.skipIf(!usable)(
     const p = Bun.spawn([bwrap as string, ...args], {
       stdout: "pipe",
       stderr: "pipe",
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+      env: { PATH: sandboxPath() },
     });
     const [out, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
     expect({ code: await p.exited, err }).toEqual({ code: 0, err: expect.any(String) });
