@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import * as acp from "@agentclientprotocol/sdk";
+import { methods } from "@agentclientprotocol/sdk";
 import { type RunningServer, startServer } from "@loom/server/serve";
 import { createToken } from "@loom/server/tokens";
 import type { SessionEvent } from "../../cli/src/session/events.ts";
@@ -45,7 +47,16 @@ beforeAll(async () => {
   up = await startFakeUpstream({
     script: {
       apiKey: KEY,
-      turns: [readA, { text: "first done" }, readA, { text: "second done" }, readA, { text: "run done" }],
+      turns: [
+        readA,
+        { text: "first done" },
+        readA,
+        { text: "second done" },
+        readA,
+        { text: "run done" },
+        readA,
+        { text: "acp done" },
+      ],
     },
   });
   server = await startServer({
@@ -166,4 +177,74 @@ test("loom run refuses a tool whose switch is on, and says why", async () => {
   expect(stdout).toContain("TOOL_DISABLED: read_file is turned off");
   expect(stdout).toContain("run done");
   expect(stdout).not.toContain("alpha");
+}, 30_000);
+
+test("the ACP agent refuses a tool whose switch is on and tells the editor", async () => {
+  const { ws, env } = workspace();
+  // The previous test left the switch on: off, then on again with this test's reason.
+  await fetch(`${server.url}/api/orgs/acme/kill-switches/tool.read_file.disabled/deactivate`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}` },
+  });
+  await api("POST", "/api/orgs/acme/kill-switches/tool.read_file.disabled/activate", {
+    reason: "editor audit",
+  });
+  const proc = Bun.spawn(
+    [
+      "bun",
+      join(ROOT, "cli/src/main.ts"),
+      "acp-agent",
+      "--server-url",
+      server.url,
+      "--provider",
+      "anthropic",
+      "--model",
+      MODEL,
+      "--permission-mode",
+      "auto",
+    ],
+    { cwd: ws, env, stdin: "pipe", stdout: "pipe", stderr: "pipe" },
+  );
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 25_000);
+  const texts: string[] = [];
+  const output = new WritableStream<Uint8Array>({
+    async write(chunk) {
+      proc.stdin.write(chunk);
+      await proc.stdin.flush();
+    },
+    async close() {
+      await proc.stdin.end();
+    },
+  });
+  const conn = acp
+    .client({ name: "kill-switch-test" })
+    .onNotification(methods.client.session.update, ({ params }) => {
+      texts.push(JSON.stringify(params.update));
+    })
+    .onRequest(methods.client.session.requestPermission, async () => ({
+      outcome: { outcome: "selected", optionId: "allow_once" },
+    }))
+    .connect(acp.ndJsonStream(output, proc.stdout));
+  await conn.agent.request(methods.agent.initialize, {
+    protocolVersion: acp.PROTOCOL_VERSION,
+    clientCapabilities: {},
+  });
+  const { sessionId } = await conn.agent.request(methods.agent.session.new, { cwd: ws, mcpServers: [] });
+  const done = await conn.agent.request(methods.agent.session.prompt, {
+    sessionId,
+    prompt: [{ type: "text", text: "read a.txt" }],
+  });
+  expect(done.stopReason).toBe("end_turn");
+  const all = texts.join("\n");
+  // The editor is told (a notice in the conversation), the tool call failed with the reason, and the
+  // model got the refusal instead of the file.
+  expect(all).toContain("kill switch tool.read_file.disabled");
+  expect(all).toContain("acp done");
+  const last = up.requests.at(-1);
+  expect(JSON.stringify(last)).toContain("TOOL_DISABLED: read_file is turned off");
+  expect(JSON.stringify(last)).not.toContain("alpha");
+  proc.stdin.end();
+  await proc.exited;
+  clearTimeout(timer);
+  await api("POST", "/api/orgs/acme/kill-switches/tool.read_file.disabled/deactivate");
 }, 30_000);
