@@ -1055,7 +1055,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a thread */
+        /** Get a thread (a public one without credentials) */
         get: operations["thread.get"];
         /** Create or update a thread (If-Match: version) */
         put: operations["thread.put"];
