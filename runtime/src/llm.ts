@@ -23,7 +23,20 @@ export interface ImagePart {
 export type Message =
   | { role: "user"; content: string; images?: ImagePart[] }
   /** `interrupted`: the reply was cut off (cancel, shutdown, failed stream); `content` is what was shown. */
-  | { role: "assistant"; content: string; toolCalls?: ToolCall[]; interrupted?: boolean }
+  | {
+      role: "assistant";
+      content: string;
+      toolCalls?: ToolCall[];
+      interrupted?: boolean;
+      /** On a turn's last assistant message: that turn's tokens and cost (kept in the thread, never sent). */
+      usage?: {
+        inputTokens: number;
+        outputTokens: number;
+        costUsd?: number;
+        costPartial?: boolean;
+        estimated?: boolean;
+      };
+    }
   /** `images`: pictures the tool returned (an MCP tool's image content), sent beside its text. */
   | {
       role: "tool";

@@ -13,6 +13,17 @@ export type Visibility = Static<typeof Visibility>;
 
 const ToolCallSchema = Type.Object({ id: Type.String(), name: Type.String(), input: Type.Unknown() });
 
+/** Tokens and cost: a thread's totals, or one turn's (on its last assistant message). */
+export const UsageSchema = Type.Object({
+  inputTokens: Type.Integer(),
+  outputTokens: Type.Integer(),
+  costUsd: Type.Optional(Type.Number()),
+  /** Some usage was on a model with no known price: `costUsd` covers only the priced part. */
+  costPartial: Type.Optional(Type.Boolean()),
+  /** Some tokens were estimated by Loom (a reply cut off before the provider reported its usage). */
+  estimated: Type.Optional(Type.Boolean()),
+});
+
 export const MessageSchema = Type.Union([
   Type.Object({
     role: Type.Literal("user"),
@@ -25,6 +36,8 @@ export const MessageSchema = Type.Union([
     toolCalls: Type.Optional(Type.Array(ToolCallSchema)),
     /** The reply was cut off (cancel, shutdown, failed stream); `content` is the part the user saw. */
     interrupted: Type.Optional(Type.Boolean()),
+    /** On the last assistant message of a turn: the tokens and cost of that whole turn. */
+    usage: Type.Optional(UsageSchema),
   }),
   Type.Object({
     role: Type.Literal("tool"),
@@ -62,17 +75,8 @@ export const ThreadSchema = Type.Object({
   messages: Type.Array(MessageSchema),
   /** Snapshot of the agent state (the machine's state name and counters), for resume. */
   agentState: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  usage: Type.Optional(
-    Type.Object({
-      inputTokens: Type.Integer(),
-      outputTokens: Type.Integer(),
-      costUsd: Type.Optional(Type.Number()),
-      /** Some usage was on a model with no known price: `costUsd` covers only the priced part. */
-      costPartial: Type.Optional(Type.Boolean()),
-      /** Some tokens were estimated by Loom (a reply cut off before the provider reported its usage). */
-      estimated: Type.Optional(Type.Boolean()),
-    }),
-  ),
+  /** The thread's totals over every turn. */
+  usage: Type.Optional(UsageSchema),
   deletedAt: Type.Optional(Type.String()),
 });
 export type Thread = Static<typeof ThreadSchema>;

@@ -55,6 +55,10 @@ describe("session", () => {
     expect(saved.messages.map((m) => m.role)).toEqual(["user", "assistant", "tool", "assistant"]);
     expect(saved.usage).toMatchObject({ inputTokens: 200, outputTokens: 20 });
     expect(saved.usage?.costUsd).toBeGreaterThan(0);
+    // The turn's own usage is on its last assistant message, and only there.
+    const [, first, , last] = saved.messages;
+    expect(first?.role === "assistant" && first.usage).toBe(undefined);
+    expect(last?.role === "assistant" && last.usage).toMatchObject({ inputTokens: 200, outputTokens: 20 });
     expect(saved.model).toBe("gpt-4o");
     expect(events.filter((e) => e.type === "thread.saved").length).toBeGreaterThanOrEqual(2);
     await session.close();

@@ -432,6 +432,7 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
         await compactIfNeeded();
         undo.beginTurn(text);
         if (only) agent.setTools(agentTools().filter((t) => only.includes(t.name)));
+        const turnStart = agent.messages.length;
         const pending = agent.send(text, images);
         // A cancel that came while the turn was being prepared (compaction) applies now.
         if (cancelRequested) agent.cancel();
@@ -446,6 +447,9 @@ export async function createSession(init: SessionInit = {}, deps: SessionDeps = 
           throw e;
         }
         const result = await pending;
+        // The turn's own tokens and cost go on its last assistant message (shown per turn by the web UI).
+        const reply = agent.messages.findLast((m, i) => i >= turnStart && m.role === "assistant");
+        if (reply?.role === "assistant") reply.usage = addUsage(undefined, model, result.usage);
         thread.messages = [...agent.messages];
         thread.provider = provider;
         thread.model = model;

@@ -42,3 +42,14 @@ test("an assistant turn: tool call collapsed; opened, it shows highlighted input
 test("tool results are folded into their call, not drawn as rows of their own", () => {
   expect(rows.map((r) => r.role)).toEqual(["user", "assistant"]);
 });
+
+test("a turn's last assistant message shows that turn's tokens and cost", () => {
+  const [, reply] = threadRows([
+    { role: "user", content: "Hi" },
+    { role: "assistant", content: "Hello", usage: { inputTokens: 1200, outputTokens: 340, costUsd: 0.0123 } },
+  ]);
+  const w = mount(MessageRow, { props: { row: reply! } });
+  expect(w.get(".turn-usage").text()).toBe("1,200 in · 340 out · $0.0123");
+  const plain = mount(MessageRow, { props: { row: rows[1]! } });
+  expect(plain.find(".turn-usage").exists()).toBe(false);
+});

@@ -6,6 +6,7 @@ import type { GetResult } from "../api/client.ts";
 
 export type Thread = GetResult<"/api/threads/{id}">;
 export type Message = Thread["messages"][number];
+export type TurnUsage = NonNullable<Extract<Message, { role: "assistant" }>["usage"]>;
 
 export interface ToolRow {
   id: string;
@@ -23,7 +24,16 @@ export interface DiffLine {
 
 export type Row =
   | { key: string; role: "user"; content: string; turn: number }
-  | { key: string; role: "assistant"; content: string; turn: number; tools: ToolRow[]; interrupted: boolean }
+  | {
+      key: string;
+      role: "assistant";
+      content: string;
+      turn: number;
+      tools: ToolRow[];
+      interrupted: boolean;
+      /** The turn's tokens and cost, on its last assistant message. */
+      usage?: TurnUsage;
+    }
   | { key: string; role: "tool"; content: string; turn: number; name: string; isError: boolean };
 
 /** Edit calls (`{ path, edits: [{ old, new }] }`) as removed/added lines; null for anything else. */
@@ -79,6 +89,7 @@ export function threadRows(messages: Message[]): Row[] {
         turn,
         tools,
         interrupted: !!m.interrupted,
+        ...(m.usage ? { usage: m.usage } : {}),
       });
     } else {
       const call = byCall.get(m.toolCallId);
@@ -117,4 +128,13 @@ export function estimateRowHeight(row: Row): number {
   }
   if (row.role === "assistant") h += row.tools.length * 38;
   return Math.round(h);
+}
+
+/** A turn's usage in a few words: `1,200 in · 340 out · $0.0123`. */
+export function turnUsageText(u: TurnUsage): string {
+  const n = new Intl.NumberFormat("en");
+  const tokens = `${n.format(u.inputTokens)} in · ${n.format(u.outputTokens)} out${u.estimated ? " (estimated)" : ""}`;
+  return u.costUsd === undefined
+    ? tokens
+    : `${tokens} · $${u.costUsd.toFixed(4)}${u.costPartial ? " (partial)" : ""}`;
 }

@@ -3715,6 +3715,13 @@ export interface operations {
                                 input: unknown;
                                 name: string;
                             }[];
+                            usage?: {
+                                costPartial?: boolean;
+                                costUsd?: number;
+                                estimated?: boolean;
+                                inputTokens: number;
+                                outputTokens: number;
+                            };
                         } | {
                             content: string;
                             images?: {
@@ -3837,6 +3844,13 @@ export interface operations {
                                 input: unknown;
                                 name: string;
                             }[];
+                            usage?: {
+                                costPartial?: boolean;
+                                costUsd?: number;
+                                estimated?: boolean;
+                                inputTokens: number;
+                                outputTokens: number;
+                            };
                         } | {
                             content: string;
                             images?: {
@@ -3915,6 +3929,13 @@ export interface operations {
                             input: unknown;
                             name: string;
                         }[];
+                        usage?: {
+                            costPartial?: boolean;
+                            costUsd?: number;
+                            estimated?: boolean;
+                            inputTokens: number;
+                            outputTokens: number;
+                        };
                     } | {
                         content: string;
                         images?: {
@@ -4521,6 +4542,13 @@ export interface operations {
                             input: unknown;
                             name: string;
                         }[];
+                        usage?: {
+                            costPartial?: boolean;
+                            costUsd?: number;
+                            estimated?: boolean;
+                            inputTokens: number;
+                            outputTokens: number;
+                        };
                     } | {
                         content: string;
                         images?: {
@@ -4579,6 +4607,13 @@ export interface operations {
                             input: unknown;
                             name: string;
                         }[];
+                        usage?: {
+                            costPartial?: boolean;
+                            costUsd?: number;
+                            estimated?: boolean;
+                            inputTokens: number;
+                            outputTokens: number;
+                        };
                     } | {
                         content: string;
                         images?: {
