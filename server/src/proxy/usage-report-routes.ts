@@ -68,6 +68,7 @@ export function usageReportRoutes(d: {
   cost: CostLookup;
   clock: () => Date;
 }) {
+  const { orgFor } = orgGuard(d.kit);
   const answer = async (scope: UsageScope, q: { from?: string; to?: string }) => {
     const range = dayRange(q, d.clock());
     const r = await d.report(scope, range.from, range.to);
@@ -101,7 +102,7 @@ export function usageReportRoutes(d: {
     .get(
       "/api/orgs/:org/usage",
       async ({ principal, params, query, request }) => {
-        const org = await orgGuard(d.kit).orgFor(principal, request, params.org, "ManageOrg");
+        const org = await orgFor(principal, request, params.org, "ManageOrg");
         return answer({ orgId: org.id }, query);
       },
       {

@@ -64,7 +64,13 @@ export function onUnauthorized(handler: (() => void) | undefined): void {
   unauthorized = handler;
 }
 
-async function request(url: string, init: RequestInit_, method = "GET", body?: unknown): Promise<Response> {
+/** One request with this tab's credentials; a non-2xx answer throws `ApiError` (a 401 also calls `onUnauthorized`). */
+export async function request(
+  url: string,
+  init: RequestInit_,
+  method = "GET",
+  body?: unknown,
+): Promise<Response> {
   const token = init.token === undefined ? getToken() : init.token;
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   if (body !== undefined) headers["content-type"] = "application/json";

@@ -1,30 +1,14 @@
-/** Writes to the server (POST/PUT/DELETE) with the signed-in token; errors as `ApiError`. */
-import { ApiError } from "./client.ts";
-import { getToken } from "./session.ts";
+/**
+ * Writes to an org-relative path built at run time (the flags page), where the typed `apiSend` of
+ * `client.ts` cannot name the route: the same request, credentials and errors, untyped.
+ */
+import { request } from "./client.ts";
 
-export async function apiSend<T = unknown>(
+export async function apiWrite<T = unknown>(
   method: "POST" | "PUT" | "DELETE",
   path: string,
   body?: unknown,
 ): Promise<T> {
-  const token = getToken();
-  const res = await fetch(path, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) {
-    const err = (await res.json().catch(() => null)) as {
-      error?: { code?: string; message?: string };
-    } | null;
-    throw new ApiError(
-      res.status,
-      err?.error?.code ?? "HTTP_ERROR",
-      err?.error?.message ?? `${res.status} ${res.statusText}`,
-    );
-  }
+  const res = await request(path, {}, method, body);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
