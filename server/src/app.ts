@@ -110,7 +110,12 @@ export function createApp(o: AppOptions) {
   const log = o.log ?? createLogger({ secrets });
   const metrics = o.metrics ?? createMetrics();
   const backend = o.backend ?? sqliteBackend(requireDb(o.db), { ...o, clock, log });
-  const kit = createAuthKit({ accounts: backend.accounts, tokens: backend.tokens, publicUrl: o.publicUrl });
+  const kit = createAuthKit({
+    accounts: backend.accounts,
+    tokens: backend.tokens,
+    publicUrl: o.publicUrl,
+    authEpoch: backend.authEpoch,
+  });
   const resolvers = [kit.resolver, ...(o.weavers ? [o.weavers.resolver] : []), ...(o.resolvers ?? [])];
   const guard = createProxyGuard({
     allowModel: createModelAllowlist(o.allowedModels ?? []),

@@ -16,6 +16,9 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return "";
+  // A declared length within the limit is all the body there is (HTTP/1.1 frames it): read it whole,
+  // natively, which costs a fraction of pulling chunks through a stream reader.
+  if (request.headers.has("content-length")) return Buffer.from(await request.arrayBuffer()).toString("utf8");
   const reader = request.body.getReader();
   const parts: Uint8Array[] = [];
   let total = 0;

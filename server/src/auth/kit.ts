@@ -22,6 +22,8 @@ export interface AuthKitDeps {
   tokens: TokenStore;
   /** `[server] public_url`; an https URL makes the cookie Secure and names the CSRF origin. */
   publicUrl?: string;
+  /** The database's auth epoch, when it has one (`Backend.authEpoch`). */
+  authEpoch?: () => number | undefined;
 }
 
 export function createAuthKit(d: AuthKitDeps) {

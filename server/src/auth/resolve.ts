@@ -9,38 +9,47 @@ import type { Accounts } from "../accounts/accounts.ts";
 import { API_KEY_PREFIX } from "../accounts/api-keys.ts";
 import { SESSION_PREFIX } from "../accounts/sessions.ts";
 import type { TokenStore } from "../db/backend.ts";
+import { createAuthCache } from "./auth-cache.ts";
 import { readCookie, SESSION_COOKIE } from "./cookies.ts";
 import { checkCsrf } from "./csrf.ts";
 import { bearerOf, type Principal, type PrincipalResolver } from "./principal.ts";
-import { TOKEN_PREFIX } from "./tokens.ts";
+import { hashToken, TOKEN_PREFIX } from "./tokens.ts";
 
 export interface ResolveDeps {
   tokens: TokenStore;
   accounts: Accounts;
   /** `[server] public_url`: the origin cookie-authenticated changes must come from. */
   publicUrl?: string;
+  /** The database's `auth_epoch` (SQLite): token records and subjects are remembered while it stands still. */
+  authEpoch?: () => number | undefined;
 }
 
 export function credentialResolver(d: ResolveDeps): PrincipalResolver {
-  const { users, sessions, apiKeys } = d.accounts;
+  const { sessions, apiKeys } = d.accounts;
+  const cache = createAuthCache(d.authEpoch ?? (() => undefined));
+  const users = {
+    subject: (userId: string) => cache.get(`subject:${userId}`, () => d.accounts.users.subject(userId)),
+  };
+  const findToken = (token: string) =>
+    cache.get(`token:${hashToken(token)}`, async () => d.tokens.find(token));
 
   const bySession = async (secret: string, cookie: boolean): Promise<Principal | undefined> => {
     const s = await sessions.find(secret);
     const subject = s && (await users.subject(s.userId));
     if (!s || !subject) return undefined;
-    if (s.impersonatorId) subject.impersonatorId = s.impersonatorId;
     return {
       userId: s.userId,
       via: "session",
       sessionId: s.id,
-      subject,
+      // The remembered subject is shared (and frozen): an impersonated one is a copy.
+      subject: s.impersonatorId ? { ...subject, impersonatorId: s.impersonatorId } : subject,
       ...(s.impersonatorId ? { impersonation: { by: s.impersonatorId, expiresAt: s.expiresAt } } : {}),
       ...(cookie ? { cookie: true } : {}),
     };
   };
 
   const byToken = async (token: string): Promise<Principal | undefined> => {
-    const rec = await d.tokens.find(token);
+    const rec = await findToken(token);
     const subject = rec && (await users.subject(rec.userId));
     if (!rec || !subject) return undefined;
     return {

@@ -104,6 +104,11 @@ export interface Backend {
   events: ThreadEvents;
   /** Feature flags, kill switches, SDK keys and their change bus (LISTEN/NOTIFY on Postgres). */
   flags: FlagsBackend;
+  /**
+   * A counter that moves on every change to what a credential resolves to (SQLite: `auth_epoch`,
+   * kept by triggers); the auth resolver remembers lookups while it stands still. Absent: no memory.
+   */
+  authEpoch?: () => number | undefined;
   /** Throws when the database does not answer (`/health`). */
   ping(): Awaitable<void>;
   /** Flushes usage and closes connections. */

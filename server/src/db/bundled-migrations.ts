@@ -14,6 +14,7 @@ import m007 from "../../migrations/007_sign_in.sql" with { type: "text" };
 import m008 from "../../migrations/008_threads_fts_pending.sql" with { type: "text" };
 import m009 from "../../migrations/009_flags.sql" with { type: "text" };
 import m010 from "../../migrations/010_analytics.sql" with { type: "text" };
+import m011 from "../../migrations/011_auth_epoch.sql" with { type: "text" };
 
 export const BUNDLED_MIGRATIONS: Readonly<Record<string, string>> = {
   "000_init.sql": m000,
@@ -27,4 +28,5 @@ export const BUNDLED_MIGRATIONS: Readonly<Record<string, string>> = {
   "008_threads_fts_pending.sql": m008,
   "009_flags.sql": m009,
   "010_analytics.sql": m010,
+  "011_auth_epoch.sql": m011,
 };

@@ -95,6 +95,7 @@ export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: 
   };
   const usageQueue = o.usage ?? createUsageQueue(db, { writer, cost: o.cost, clock: o.clock, log: o.log });
   const runner = sqliteRunner(db.$client, writer);
+  const epoch = db.$client.prepare<{ n: number }, []>("SELECT n FROM auth_epoch WHERE id = 1");
   return {
     kind: "sqlite",
     db,
@@ -130,6 +131,7 @@ export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: 
       o.limiter ??
       createRateLimiter({ perMinute: o.rateLimitPerMinute ?? 600, now: () => o.clock().getTime() }),
     events,
+    authEpoch: () => epoch.get()?.n,
     ping() {
       db.$client.query("SELECT 1").get();
     },
