@@ -13,6 +13,7 @@ import { threads } from "../db/schema.ts";
 import type { DbWriter } from "../db/writer.ts";
 import { ftsQuery } from "./fts.ts";
 import { searchConnection } from "./fts-index.ts";
+import { type PutRequest, type PutRowOutcome, putRequest, putRow, putStatements } from "./put-row.ts";
 import { createInProcessIndexer, type SearchIndexer } from "./search-indexer.ts";
 
 export type ThreadRow = typeof threads.$inferSelect;
@@ -58,12 +59,6 @@ export function orgOfWriter(p: Principal): string | null {
   return p.subject?.kind === "apikey" ? p.subject.orgId : null;
 }
 
-/** A valid timestamp as `toISOString()` UTC; anything else unchanged (the route rejects it first). */
-function utc(ts: string): string {
-  const ms = Date.parse(ts);
-  return Number.isNaN(ms) ? ts : new Date(ms).toISOString();
-}
-
 function summary(r: ThreadRow): ThreadSummary {
   return {
     id: r.id,
@@ -94,18 +89,19 @@ function decodeCursor(c: string): [string, string] | undefined {
   }
 }
 
-/** `indexer`: the maintenance worker's in `loom serve`; by default indexing runs on this thread. */
-export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchIndexer) {
+/** Runs a thread write's transaction somewhere else (the thread-writer worker of `loom serve`). */
+export type PutRunner = (r: PutRequest) => Promise<PutRowOutcome>;
+
+/**
+ * `indexer`: the maintenance worker's in `loom serve`; by default indexing runs on this thread.
+ * `runPut`: where a PUT's transaction runs; by default on this thread, through `writer`.
+ */
+export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchIndexer, runPut?: PutRunner) {
   const sqlite = db.$client;
   const search = searchConnection(sqlite);
   const fts = indexer ?? createInProcessIndexer(sqlite);
-  /** (Re)index this thread: a fresh mark (new `seq`) replaces an older one. */
-  const markPending = sqlite.prepare<unknown, [number]>(
-    "INSERT OR REPLACE INTO threads_fts_pending (fts_rowid) VALUES (?)",
-  );
-  const nextFtsRowid = sqlite.prepare<{ n: number }, []>(
-    "SELECT coalesce(max(fts_rowid), 0) + 1 AS n FROM threads",
-  );
+  const st = putStatements(sqlite);
+  const { markPending } = st;
 
   // Prepared once: a query built by drizzle is prepared again on every call, which showed in a PUT's cost.
   const byId = sqlite.prepare<ThreadRow, [string]>(
@@ -115,27 +111,6 @@ export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchInde
        FROM threads WHERE id = ?`,
   );
   const row = (id: string): ThreadRow | undefined => byId.get(id) ?? undefined;
-  /** What a write decides on, without the body (~15 KB a thread: reading it showed in a PUT's cost). */
-  const headOf = sqlite.prepare<
-    Pick<ThreadRow, "ownerId" | "version" | "deletedAt" | "ftsRowid" | "orgId" | "teamId">,
-    [string]
-  >(
-    `SELECT owner_id AS ownerId, version, deleted_at AS deletedAt, fts_rowid AS ftsRowid,
-            org_id AS orgId, team_id AS teamId
-       FROM threads WHERE id = ?`,
-  );
-  const upsert = sqlite.prepare<
-    unknown,
-    [string, string, number, string, string | null, string, string, string, string, number, string | null]
-  >(
-    // The org is set on insert only: a later write keeps the thread where it is.
-    `INSERT INTO threads (id, owner_id, version, workspace, title, visibility, created_at, updated_at,
-                          deleted_at, body, fts_rowid, org_id)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?10, ?11)
-     ON CONFLICT (id) DO UPDATE SET owner_id = ?2, version = ?3, workspace = ?4, title = ?5,
-       visibility = ?6, created_at = ?7, updated_at = ?8, deleted_at = NULL, body = ?9, fts_rowid = ?10`,
-  );
-
   const readable = (p: Principal): SQL =>
     or(
       eq(threads.ownerId, p.userId),
@@ -149,39 +124,14 @@ export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchInde
 
     /** Creates when absent; otherwise requires `ifMatch` equal to the stored version. */
     async put(p: Principal, input: Thread, ifMatch: number | undefined): Promise<PutOutcome> {
-      const out = await writer.run((): PutOutcome => {
-        const cur = headOf.get(input.id) ?? undefined;
-        if (cur && cur.ownerId !== p.userId) return { kind: "forbidden" };
-        // A soft-deleted thread written again comes back (its version keeps counting): nothing is lost.
-        const live = cur && !cur.deletedAt ? cur : undefined;
-        if (live && ifMatch === undefined)
-          return { kind: "precondition_required", currentVersion: live.version };
-        if (live && ifMatch !== live.version) return { kind: "conflict", currentVersion: live.version };
-        const version = (cur?.version ?? 0) + 1;
-        const thread: Thread = { ...input, version, isPrivate: false };
-        delete thread.deletedAt;
-        const ftsRowid = cur?.ftsRowid ?? nextFtsRowid.get()?.n ?? 1;
-        upsert.run(
-          thread.id,
-          p.userId,
-          version,
-          thread.workspace,
-          thread.title ?? null,
-          thread.visibility,
-          // Columns hold UTC so that ordering and cursors compare like with like (`+02:00` offsets too).
-          utc(thread.createdAt),
-          utc(thread.updatedAt),
-          JSON.stringify(thread),
-          ftsRowid,
-          orgOfWriter(p),
-        );
-        markPending.run(ftsRowid);
-        return cur
-          ? { kind: "updated", thread, orgId: cur.orgId ?? null, teamId: cur.teamId ?? null }
-          : { kind: "created", thread, orgId: orgOfWriter(p), teamId: null };
-      });
-      if (out.kind === "created" || out.kind === "updated") fts.notify();
-      return out;
+      const req = putRequest(p.userId, orgOfWriter(p), input, ifMatch);
+      const out = await (runPut ? runPut(req) : writer.run(() => putRow(st, req)));
+      if (out.kind === "conflict" || out.kind === "precondition_required" || out.kind === "forbidden")
+        return out;
+      fts.notify();
+      const thread: Thread = { ...input, version: out.version, isPrivate: false };
+      delete thread.deletedAt;
+      return { kind: out.kind, thread, orgId: out.orgId, teamId: out.teamId };
     },
 
     async softDelete(id: string, now: Date): Promise<void> {
