@@ -50,6 +50,7 @@ step("dist/loom", [
   // Worker entry points must be named for the compiled binary to contain them.
   join(root, "plugins/fs/src/grep-worker.ts"),
   join(root, "server/src/db/maintenance-worker.ts"),
+  join(root, "server/src/threads/write-worker.ts"),
   "--outfile",
   join(root, "dist/loom"),
 ]);

@@ -26,6 +26,7 @@ import { createProviderClients, loadProviderDefinitions } from "./providers.ts";
 import { loadUpstreams, readSecret } from "./proxy/keys.ts";
 import { createUsageQueue } from "./proxy/usage.ts";
 import { closeSearchConnection } from "./threads/fts-index.ts";
+import { startThreadWriter } from "./threads/thread-writer.ts";
 import { createLocalDriver } from "./weavers/local/local-driver.ts";
 import { createWeaverService, type WeaverService, weaverTokenKey } from "./weavers/service.ts";
 import { parseDuration } from "./weavers/settings.ts";
@@ -218,6 +219,8 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
       dbPath === ":memory:"
         ? { indexer: undefined, async stop() {} }
         : startDbMaintenance(db.$client, dbPath, { log, nice: o.maintenanceNice });
+    const threadWriter =
+      dbPath === ":memory:" ? undefined : startThreadWriter(dbPath, { log, busyTimeoutMs });
     const writer = createDbWriter(db.$client, { timeoutMs: busyTimeoutMs });
     const usage = createUsageQueue(db, { writer, clock, log });
     backend = sqliteBackend(db, {
@@ -227,7 +230,9 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
       log,
       rateLimitPerMinute,
       searchIndexer: maintenance.indexer,
+      runPut: threadWriter?.run,
       async onClose() {
+        await threadWriter?.stop();
         await maintenance.stop();
         closeSearchConnection(db.$client);
         db.$client.close();

@@ -13,7 +13,7 @@ import { createRateLimiter, type RateLimiter } from "../proxy/rate-limit.ts";
 import { type CostLookup, createUsageQueue, type UsageQueue } from "../proxy/usage.ts";
 import { usageReport } from "../proxy/usage-report.ts";
 import type { SearchIndexer } from "../threads/search-indexer.ts";
-import { createThreadStore } from "../threads/store.ts";
+import { createThreadStore, type PutRunner } from "../threads/store.ts";
 import type { Backend, ThreadEvent, ThreadStoreApi } from "./backend.ts";
 import { createLocalEvents } from "./local-events.ts";
 import type { Db } from "./open.ts";
@@ -31,13 +31,15 @@ export interface SqliteBackendOptions {
   cost?: CostLookup;
   /** Who indexes thread writes for search (default: this thread; `loom serve`: the maintenance worker). */
   searchIndexer?: SearchIndexer;
+  /** Where thread PUTs' transactions run (default: this thread; `loom serve`: the thread-writer worker). */
+  runPut?: PutRunner;
   /** Runs after the usage queue is closed (maintenance worker, the connection). */
   onClose?: () => Promise<void> | void;
 }
 
 export function sqliteBackend(db: Db, o: SqliteBackendOptions): Backend & { db: Db } {
   const writer = o.writer ?? createDbWriter(db.$client);
-  const store = createThreadStore(db, writer, o.searchIndexer);
+  const store = createThreadStore(db, writer, o.searchIndexer, o.runPut);
   const events = createLocalEvents();
   const emit = (e: ThreadEvent) => events.publish(e);
   const threads: ThreadStoreApi = {

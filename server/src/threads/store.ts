@@ -89,8 +89,11 @@ function decodeCursor(c: string): [string, string] | undefined {
   }
 }
 
-/** Runs a thread write's transaction somewhere else (the thread-writer worker of `loom serve`). */
-export type PutRunner = (r: PutRequest) => Promise<PutRowOutcome>;
+/**
+ * Runs a thread write's transaction somewhere else (the thread-writer worker of `loom serve`);
+ * undefined when it cannot (the worker is gone), and the store runs it on this thread.
+ */
+export type PutRunner = (r: PutRequest) => Promise<PutRowOutcome> | undefined;
 
 /**
  * `indexer`: the maintenance worker's in `loom serve`; by default indexing runs on this thread.
@@ -125,7 +128,7 @@ export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchInde
     /** Creates when absent; otherwise requires `ifMatch` equal to the stored version. */
     async put(p: Principal, input: Thread, ifMatch: number | undefined): Promise<PutOutcome> {
       const req = putRequest(p.userId, orgOfWriter(p), input, ifMatch);
-      const out = await (runPut ? runPut(req) : writer.run(() => putRow(st, req)));
+      const out = await (runPut?.(req) ?? writer.run(() => putRow(st, req)));
       if (out.kind === "conflict" || out.kind === "precondition_required" || out.kind === "forbidden")
         return out;
       fts.notify();
