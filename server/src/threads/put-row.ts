@@ -33,7 +33,7 @@ export type PutRowOutcome =
   | { kind: "forbidden" };
 
 /** A valid timestamp as `toISOString()` UTC; anything else unchanged (the route rejects it first). */
-function utc(ts: string): string {
+export function utc(ts: string): string {
   const ms = Date.parse(ts);
   return Number.isNaN(ms) ? ts : new Date(ms).toISOString();
 }

@@ -59,7 +59,8 @@ export function orgOfWriter(p: Principal): string | null {
   return p.subject?.kind === "apikey" ? p.subject.orgId : null;
 }
 
-function summary(r: ThreadRow): ThreadSummary {
+/** The list and search answer for a row (both stores). */
+export function threadSummary(r: ThreadRow): ThreadSummary {
   return {
     id: r.id,
     version: r.version,
@@ -78,7 +79,8 @@ export function encodeCursor(r: { updatedAt: string; id: string }): string {
   return Buffer.from(JSON.stringify([r.updatedAt, r.id])).toString("base64url");
 }
 
-function decodeCursor(c: string): [string, string] | undefined {
+/** A cursor `encodeCursor` made, or undefined for anything else (both stores). */
+export function decodeCursor(c: string): [string, string] | undefined {
   try {
     const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8"));
     return Array.isArray(v) && typeof v[0] === "string" && typeof v[1] === "string"
@@ -201,7 +203,7 @@ export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchInde
       const page = rows.slice(0, opts.limit);
       const last = page.at(-1);
       return {
-        items: page.map(summary),
+        items: page.map(threadSummary),
         nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null,
       };
     },
@@ -222,7 +224,7 @@ export function createThreadStore(db: Db, writer: DbWriter, indexer?: SearchInde
             LIMIT ?3`,
         )
         .all(match, p.userId, limit);
-      return rows.map((r) => ({ ...summary(r), rank: r.rank }));
+      return rows.map((r) => ({ ...threadSummary(r), rank: r.rank }));
     },
   };
 }

@@ -14,13 +14,15 @@
 import type { Thread, Visibility } from "@loom/runtime/thread";
 import type { Principal } from "../../auth/principal.ts";
 import { ftsDocument } from "../../threads/fts.ts";
+import { utc } from "../../threads/put-row.ts";
 import {
+  decodeCursor,
   encodeCursor,
   orgOfWriter,
   type PutOutcome,
   type ThreadRow,
   type ThreadScope,
-  type ThreadSummary,
+  threadSummary,
 } from "../../threads/store.ts";
 import type { ThreadEvent, ThreadStoreApi } from "../backend.ts";
 import { THREAD_EVENTS_CHANNEL } from "./events.ts";
@@ -37,37 +39,6 @@ const toRow = (r: Raw): ThreadRow => ({
   version: Number(r.version),
   ftsRowid: r.ftsRowid === null ? null : Number(r.ftsRowid),
 });
-
-function summary(r: ThreadRow): ThreadSummary {
-  return {
-    id: r.id,
-    version: r.version,
-    title: r.title,
-    workspace: r.workspace,
-    visibility: r.visibility,
-    ownerId: r.ownerId,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    orgId: r.orgId ?? null,
-    teamId: r.teamId ?? null,
-  };
-}
-
-function utc(ts: string): string {
-  const ms = Date.parse(ts);
-  return Number.isNaN(ms) ? ts : new Date(ms).toISOString();
-}
-
-function decodeCursor(c: string): [string, string] | undefined {
-  try {
-    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8"));
-    return Array.isArray(v) && typeof v[0] === "string" && typeof v[1] === "string"
-      ? [v[0], v[1]]
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const UNIQUE_VIOLATION = "23505";
 const isUniqueViolation = (e: unknown) => (e as { errno?: unknown })?.errno === UNIQUE_VIOLATION;
@@ -230,7 +201,7 @@ export function createPgThreadStore(sql: Bun.SQL): ThreadStoreApi {
       const page = rows.slice(0, opts.limit).map(toRow);
       const last = page.at(-1);
       return {
-        items: page.map(summary),
+        items: page.map(threadSummary),
         nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null,
       };
     },
@@ -248,7 +219,7 @@ export function createPgThreadStore(sql: Bun.SQL): ThreadStoreApi {
          WHERE f.document @@ q.q AND t.deleted_at IS NULL AND ${readable(p)}
          ORDER BY rank, t.updated_at DESC
          LIMIT ${limit}`;
-      return rows.map((r) => ({ ...summary(toRow(r)), rank: r.rank }));
+      return rows.map((r) => ({ ...threadSummary(toRow(r)), rank: r.rank }));
     },
   };
 }
