@@ -12,6 +12,7 @@ import type { LlmClient, LlmRequest } from "@loom/runtime/llm";
 import { StaticTokenAuth } from "@loom/runtime/providers/google-auth";
 import OpenAI from "openai";
 import { startFakeUpstream } from "../tests/fixtures/fake-upstream/server.ts";
+import { alternate } from "./alternate.ts";
 import { type BenchResult, median } from "./types.ts";
 
 const RUNS = 60;
@@ -41,24 +42,7 @@ async function compare(
   loom: () => Promise<number>,
   sdk: () => Promise<number>,
 ): Promise<BenchResult[]> {
-  const loomTimes: number[] = [];
-  const sdkTimes: number[] = [];
-  for (let i = 0; i < WARMUP + RUNS; i++) {
-    // Alternate the order so neither side always runs second on a warm connection.
-    let loomMs: number;
-    let sdkMs: number;
-    if (i % 2) {
-      loomMs = await loom();
-      sdkMs = await sdk();
-    } else {
-      sdkMs = await sdk();
-      loomMs = await loom();
-    }
-    if (i >= WARMUP) {
-      loomTimes.push(loomMs);
-      sdkTimes.push(sdkMs);
-    }
-  }
+  const [loomTimes, sdkTimes] = await alternate({ runs: RUNS, warmup: WARMUP }, loom, sdk);
   const loomMs = median(loomTimes);
   const sdkMs = median(sdkTimes);
   const overhead = loomMs - sdkMs;

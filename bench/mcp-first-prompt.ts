@@ -14,6 +14,7 @@ import { createSession } from "../cli/src/session/session.ts";
 import { isolatedEnv } from "../tests/cli/_harness.ts";
 import { startFakeUpstream } from "../tests/fixtures/fake-upstream/server.ts";
 import { EVERYTHING } from "../tests/mcp/_servers.ts";
+import { alternate } from "./alternate.ts";
 import { type BenchResult, median } from "./types.ts";
 
 const RUNS = 10;
@@ -44,16 +45,14 @@ export async function run(): Promise<BenchResult[]> {
     await session.close();
     return ms;
   };
-  const withMcp: number[] = [];
-  const without: number[] = [];
+  let withMcp: number[];
+  let without: number[];
   try {
-    for (let i = 0; i < WARMUP + RUNS; i++) {
-      const a = i % 2 ? await once(SERVERS) : await once({});
-      const b = i % 2 ? await once({}) : await once(SERVERS);
-      if (i < WARMUP) continue;
-      withMcp.push(i % 2 ? a : b);
-      without.push(i % 2 ? b : a);
-    }
+    [withMcp, without] = await alternate(
+      { runs: RUNS, warmup: WARMUP },
+      () => once(SERVERS),
+      () => once({}),
+    );
   } finally {
     await upstream.stop();
     rmSync(root, { recursive: true, force: true });
