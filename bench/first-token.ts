@@ -13,7 +13,7 @@ import { StaticTokenAuth } from "@loom/runtime/providers/google-auth";
 import OpenAI from "openai";
 import { startFakeUpstream } from "../tests/fixtures/fake-upstream/server.ts";
 import { alternate } from "./alternate.ts";
-import { type BenchResult, median } from "./types.ts";
+import { type BenchResult, median, medianOver } from "./types.ts";
 
 const RUNS = 60;
 const WARMUP = 5;
@@ -43,19 +43,15 @@ async function compare(
   sdk: () => Promise<number>,
 ): Promise<BenchResult[]> {
   const [loomTimes, sdkTimes] = await alternate({ runs: RUNS, warmup: WARMUP }, loom, sdk);
-  const loomMs = median(loomTimes);
-  const sdkMs = median(sdkTimes);
-  const overhead = loomMs - sdkMs;
+  const overhead = median(loomTimes) - median(sdkTimes);
   return [
-    {
+    medianOver({
       name: `first text delta, ${name} via Loom LlmClient (median)`,
-      value: loomMs,
-      unit: "ms",
-      goal: `<= direct SDK + ${GOAL_MS} ms`,
-      ok: overhead <= GOAL_MS,
-      baseline: { name: `direct ${sdkName} stream`, value: sdkMs },
-      ratio: loomMs / sdkMs,
-    },
+      xs: loomTimes,
+      baseline: { name: `direct ${sdkName} stream`, xs: sdkTimes },
+      over: "direct SDK",
+      within: GOAL_MS,
+    }),
     {
       name: `${name} LlmClient overhead to first text delta`,
       value: overhead,

@@ -10,7 +10,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { createMcpManager } from "../runtime/src/mcp/manager.ts";
 import { everything } from "../tests/mcp/_servers.ts";
 import { alternate } from "./alternate.ts";
-import { type BenchResult, median } from "./types.ts";
+import { type BenchResult, medianOver } from "./types.ts";
 
 const CALLS = 300;
 const WARMUP = 30;
@@ -45,17 +45,13 @@ export async function run(): Promise<BenchResult[]> {
     await direct.close();
     await manager.close();
   }
-  const value = median(loom);
-  const base = median(sdk);
   return [
-    {
+    medianOver({
       name: "MCP tool call through Loom (echo, stdio; median)",
-      value,
-      unit: "ms",
-      goal: `<= direct SDK call + ${GOAL_MS} ms`,
-      ok: value - base <= GOAL_MS,
-      baseline: { name: "the same call on an SDK client", value: base },
-      ratio: value / base,
-    },
+      xs: loom,
+      baseline: { name: "the same call on an SDK client", xs: sdk },
+      over: "direct SDK call",
+      within: GOAL_MS,
+    }),
   ];
 }
