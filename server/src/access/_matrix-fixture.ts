@@ -120,6 +120,9 @@ export interface MatrixWorld {
 /** Users, sessions, org acme with members, teams, invitations, keys, threads, weavers, flags. */
 export async function seedMatrix(h: TestApp): Promise<MatrixWorld> {
   const kit = createAuthKit({ accounts: h.backend.accounts, tokens: h.backend.tokens });
+  /** The JSON answer of a POST. */
+  const post = async <T>(path: string, token?: string, body?: unknown) =>
+    (await (await h.call("POST", path, { token, body })).json()) as T;
   const carolUser = await kit.userForVerifiedEmail("carol@example.com");
   const eve = await kit.userForVerifiedEmail("eve@example.com");
   const frank = await kit.userForVerifiedEmail("frank@example.com");
@@ -130,13 +133,8 @@ export async function seedMatrix(h: TestApp): Promise<MatrixWorld> {
 
   expect((await h.call("POST", "/api/orgs", { token: carol, body: { slug: "acme" } })).status).toBe(201);
   await h.call("PUT", `/api/orgs/acme/members/${frank.id}`, { token: carol, body: { role: "member" } });
-  const mk = async (scopes: string[]) =>
-    (await (
-      await h.call("POST", "/api/orgs/acme/api-keys", { token: carol, body: { name: "k", scopes } })
-    ).json()) as {
-      key: string;
-      id: string;
-    };
+  const mk = (scopes: string[]) =>
+    post<{ key: string; id: string }>("/api/orgs/acme/api-keys", carol, { name: "k", scopes });
   const keyNone = (await mk(["tools:use"])).key;
   const key3 = (await mk(["threads:read"])).id;
   const t1 = sampleThread({ title: MARK, visibility: "private" });
@@ -160,39 +158,18 @@ export async function seedMatrix(h: TestApp): Promise<MatrixWorld> {
   ).toBe(200);
   const joinId = (await h.backend.accounts.joinRequests.create(acme, gina.id)).request.id;
   const inviteId2 = (
-    (await (
-      await h.call("POST", "/api/orgs/acme/invitations", {
-        token: carol,
-        body: { email: "x@example.com" },
-      })
-    ).json()) as { id: string }
+    await post<{ id: string }>("/api/orgs/acme/invitations", carol, { email: "x@example.com" })
   ).id;
   expect((await h.call("POST", "/api/orgs", { token: h.alice, body: { slug: "zeta" } })).status).toBe(201);
   expect((await h.call("POST", `/api/threads/${t1.id}/support-access`, { token: carol })).status).toBe(201);
   const userCodes: string[] = [];
   for (let i = 0; i < 5; i++)
-    userCodes.push(
-      ((await (await h.call("POST", "/api/auth/device/code")).json()) as { user_code: string }).user_code,
-    );
-  const weaver = async () =>
-    (
-      (await (await h.call("POST", "/api/weaver", { token: carol, body: { repo: "/srv/r" } })).json()) as {
-        id: string;
-      }
-    ).id;
+    userCodes.push((await post<{ user_code: string }>("/api/auth/device/code")).user_code);
+  const weaver = async () => (await post<{ id: string }>("/api/weaver", carol, { repo: "/srv/r" })).id;
   const analyticsKey = (
-    (await (
-      await h.call("POST", "/api/analytics/keys", {
-        token: carol,
-        body: { org: "acme", kind: "rw", name: "a" },
-      })
-    ).json()) as { id: string }
+    await post<{ id: string }>("/api/analytics/keys", carol, { org: "acme", kind: "rw", name: "a" })
   ).id;
-  const shareLink = (
-    (await (
-      await h.call("POST", `/api/threads/${t1.id}/share-links`, { token: carol, body: {} })
-    ).json()) as { id: string }
-  ).id;
+  const shareLink = (await post<{ id: string }>(`/api/threads/${t1.id}/share-links`, carol, {})).id;
   const ctx: Ctx = {
     shareLink,
     analyticsKey,
@@ -212,12 +189,7 @@ export async function seedMatrix(h: TestApp): Promise<MatrixWorld> {
     joinId,
     hankId: hank.id,
     invite: (
-      (await (
-        await h.call("POST", "/api/orgs/acme/invitations", {
-          token: carol,
-          body: { email: "carol@example.com" },
-        })
-      ).json()) as { token: string }
+      await post<{ token: string }>("/api/orgs/acme/invitations", carol, { email: "carol@example.com" })
     ).token,
   };
 
@@ -230,12 +202,11 @@ export async function seedMatrix(h: TestApp): Promise<MatrixWorld> {
     body: { reason: "r" },
   });
   ctx.flagKey = (
-    (await (
-      await h.call("POST", "/api/orgs/acme/flag-keys", {
-        token: carol,
-        body: { name: "k", kind: "server", environment: "prod" },
-      })
-    ).json()) as { id: string }
+    await post<{ id: string }>("/api/orgs/acme/flag-keys", carol, {
+      name: "k",
+      kind: "server",
+      environment: "prod",
+    })
   ).id;
 
   return { ctx, carolUserId: carolUser.id, dan, keyNone };
