@@ -9,7 +9,7 @@
 import { methods } from "@agentclientprotocol/sdk";
 import Anthropic from "@anthropic-ai/sdk";
 import { createSandbox, startAgent } from "../tests/acp/harness.ts";
-import { type BenchResult, median } from "./types.ts";
+import { type BenchResult, medianOver } from "./types.ts";
 
 const PROMPTS = 20;
 const OVERHEAD_GOAL_MS = 10;
@@ -71,18 +71,14 @@ export async function run(): Promise<BenchResult[]> {
     } finally {
       await a.close();
     }
-    const acpMs = median(viaAcp);
-    const sdkMs = median(viaSdk);
     return [
-      {
+      medianOver({
         name: "ACP session/prompt to first agent_message_chunk (median)",
-        value: acpMs,
-        unit: "ms",
-        goal: `<= direct SDK + ${OVERHEAD_GOAL_MS} ms`,
-        ok: acpMs - sdkMs <= OVERHEAD_GOAL_MS,
-        baseline: { name: "direct @anthropic-ai/sdk first delta", value: sdkMs },
-        ratio: acpMs / sdkMs,
-      },
+        xs: viaAcp,
+        baseline: { name: "direct @anthropic-ai/sdk first delta", xs: viaSdk },
+        over: "direct SDK",
+        within: OVERHEAD_GOAL_MS,
+      }),
     ];
   } finally {
     await sb.cleanup();

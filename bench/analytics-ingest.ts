@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb } from "@loom/server/db";
-import { createTestDatabase, stopTestCluster, testCluster } from "@loom/server/pg-test-cluster";
-import { createPgTokenStore } from "@loom/server/pg-tokens";
 import { createToken } from "@loom/server/tokens";
+import { pgBenchToken, withPostgres } from "./bench-postgres.ts";
+import { type ChildServerOptions, startChildServer } from "./child-server.ts";
 import type { BenchResult } from "./types.ts";
 
 const EVENTS = 200_000;
@@ -19,32 +19,6 @@ const BATCH = 1000;
 const CLIENTS = 4;
 const PERSONS = 10_000;
 const GOAL = 20_000;
-
-async function childServer(o: { dbPath?: string; databaseUrl?: string }) {
-  const script = `import { startServer } from "@loom/server/serve";
-const s = await startServer({ port: 0, ...${JSON.stringify(o)}, env: {}, logSink: () => {} });
-process.stdout.write(s.url + "\\n");
-process.on("SIGTERM", () => s.stop().then(() => process.exit(0)));`;
-  const child = Bun.spawn(["bun", "-e", script], {
-    cwd: join(import.meta.dir, ".."),
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  const reader = child.stdout.getReader();
-  let out = "";
-  while (!out.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("bench server exited before listening");
-    out += new TextDecoder().decode(value);
-  }
-  return {
-    url: out.trim(),
-    async stop() {
-      child.kill("SIGTERM");
-      await child.exited;
-    },
-  };
-}
 
 async function json(res: Response): Promise<Record<string, unknown>> {
   if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
@@ -123,14 +97,10 @@ async function ingest(url: string, token: string): Promise<Figures> {
   return { rate: EVENTS / s, accepted, counted };
 }
 
-async function measure(o: { dbPath?: string; databaseUrl?: string }, token: string) {
-  const server = await childServer(o);
+async function measure(o: ChildServerOptions, token: string): Promise<Figures> {
+  const server = await startChildServer(o);
   try {
-    return (await ingest(server.url, token)) as unknown as {
-      rate: number;
-      accepted: number;
-      counted: number;
-    };
+    return await ingest(server.url, token);
   } finally {
     await server.stop();
   }
@@ -153,13 +123,9 @@ export async function run(): Promise<BenchResult[]> {
       goal: `>= ${GOAL} events/s, none lost`,
       ok: lite.rate >= GOAL && liteOk,
     });
-    await testCluster();
-    try {
-      const url = await createTestDatabase();
-      const sql = new Bun.SQL(url, { max: 1 });
-      const pgToken = (await createPgTokenStore(sql).create({ name: "bench" })).token;
-      await sql.close();
-      const pg = await measure({ databaseUrl: url }, pgToken);
+    await withPostgres(async (database) => {
+      const url = await database();
+      const pg = await measure({ databaseUrl: url }, (await pgBenchToken(url)).token);
       out.push({
         name: `analytics ingest via /batch, PostgreSQL (${EVENTS} events, ${pg.counted} counted back)`,
         value: pg.rate,
@@ -169,9 +135,7 @@ export async function run(): Promise<BenchResult[]> {
         baseline: { name: "SQLite", value: lite.rate },
         ratio: pg.rate / lite.rate,
       });
-    } finally {
-      await stopTestCluster();
-    }
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,15 +3,10 @@
  * resident memory once idle (session, provider SDK and tools loaded), each beside a bare Bun
  * process measured the same way in the same run.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { ensureFreshBuild } from "./fresh-build.ts";
+import { BARE_PROMPT, MAIN, PROMPT, replHome, untilOutput } from "./repl-start.ts";
 import { type BenchResult, median } from "./types.ts";
-
-const root = join(import.meta.dir, "..");
-const MAIN = join(root, "cli/src/main.ts");
-const PROMPT = "› ";
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -19,36 +14,9 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-/** Spawns `cmd`, resolves with the ms until `marker` appears on stdout; the process stays alive. */
-async function untilOutput(cmd: string[], marker: string, env: Record<string, string>, cwd: string) {
-  const t0 = performance.now();
-  const proc = Bun.spawn(cmd, { stdin: "pipe", stdout: "pipe", stderr: "ignore", env, cwd });
-  const reader = proc.stdout.getReader();
-  const decoder = new TextDecoder();
-  let seen = "";
-  for (let i = 0; i < 10_000; i++) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${cmd.join(" ")} exited before printing ${JSON.stringify(marker)}: ${seen}`);
-    seen += decoder.decode(value, { stream: true });
-    if (seen.includes(marker)) break;
-  }
-  const ms = performance.now() - t0;
-  reader.releaseLock();
-  return { ms, proc };
-}
-
 export async function run(): Promise<BenchResult[]> {
-  const home = mkdtempSync(join(tmpdir(), "loom-bench-"));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, "config"),
-    XDG_DATA_HOME: join(home, "data"),
-    XDG_STATE_HOME: join(home, "state"),
-    ANTHROPIC_API_KEY: "bench-key",
-    NO_COLOR: "1",
-  };
-  const bare = [process.execPath, "-e", `process.stdout.write("${PROMPT}"); setInterval(() => {}, 1000)`];
+  const home = replHome("loom-bench-");
+  const { env } = home;
   const loom = [process.execPath, MAIN];
   // Rebuilt first when older than its sources: the figure must be this checkout's.
   const compiled = await ensureFreshBuild();
@@ -61,8 +29,8 @@ export async function run(): Promise<BenchResult[]> {
   try {
     const runs = 12;
     for (let i = 0; i < runs + 2; i++) {
-      const b = await untilOutput(bare, PROMPT, env, home);
-      const l = await untilOutput(loom, PROMPT, env, home);
+      const b = await untilOutput(BARE_PROMPT, PROMPT, env, home.dir);
+      const l = await untilOutput(loom, PROMPT, env, home.dir);
       if (i === runs + 1) {
         // Idle: let the background session set-up finish, then read RSS.
         await Bun.sleep(1500);
@@ -79,14 +47,14 @@ export async function run(): Promise<BenchResult[]> {
       }
       if (hasCompiled && (i < 2 || compiledMs.length > 0 || i === 2)) {
         // A stale dist/loom (built before the REPL existed) never prompts: leave it out.
-        const c = await untilOutput([compiled], PROMPT, env, home).catch(() => undefined);
+        const c = await untilOutput([compiled], PROMPT, env, home.dir).catch(() => undefined);
         c?.proc.kill();
         await c?.proc.exited;
         if (c && i >= 2) compiledMs.push(c.ms);
       }
     }
   } finally {
-    rmSync(home, { recursive: true, force: true });
+    home.remove();
   }
   const t = median(loomMs);
   const b = median(bareMs);

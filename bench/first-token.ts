@@ -12,7 +12,8 @@ import type { LlmClient, LlmRequest } from "@loom/runtime/llm";
 import { StaticTokenAuth } from "@loom/runtime/providers/google-auth";
 import OpenAI from "openai";
 import { startFakeUpstream } from "../tests/fixtures/fake-upstream/server.ts";
-import { type BenchResult, median } from "./types.ts";
+import { alternate } from "./alternate.ts";
+import { type BenchResult, median, medianOver } from "./types.ts";
 
 const RUNS = 60;
 const WARMUP = 5;
@@ -41,37 +42,16 @@ async function compare(
   loom: () => Promise<number>,
   sdk: () => Promise<number>,
 ): Promise<BenchResult[]> {
-  const loomTimes: number[] = [];
-  const sdkTimes: number[] = [];
-  for (let i = 0; i < WARMUP + RUNS; i++) {
-    // Alternate the order so neither side always runs second on a warm connection.
-    let loomMs: number;
-    let sdkMs: number;
-    if (i % 2) {
-      loomMs = await loom();
-      sdkMs = await sdk();
-    } else {
-      sdkMs = await sdk();
-      loomMs = await loom();
-    }
-    if (i >= WARMUP) {
-      loomTimes.push(loomMs);
-      sdkTimes.push(sdkMs);
-    }
-  }
-  const loomMs = median(loomTimes);
-  const sdkMs = median(sdkTimes);
-  const overhead = loomMs - sdkMs;
+  const [loomTimes, sdkTimes] = await alternate({ runs: RUNS, warmup: WARMUP }, loom, sdk);
+  const overhead = median(loomTimes) - median(sdkTimes);
   return [
-    {
+    medianOver({
       name: `first text delta, ${name} via Loom LlmClient (median)`,
-      value: loomMs,
-      unit: "ms",
-      goal: `<= direct SDK + ${GOAL_MS} ms`,
-      ok: overhead <= GOAL_MS,
-      baseline: { name: `direct ${sdkName} stream`, value: sdkMs },
-      ratio: loomMs / sdkMs,
-    },
+      xs: loomTimes,
+      baseline: { name: `direct ${sdkName} stream`, xs: sdkTimes },
+      over: "direct SDK",
+      within: GOAL_MS,
+    }),
     {
       name: `${name} LlmClient overhead to first text delta`,
       value: overhead,

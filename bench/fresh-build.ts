@@ -14,6 +14,8 @@ function sources(): string[] {
   return [
     join(root, "cli/src"),
     join(root, "runtime/src"),
+    join(root, "flags/src"),
+    join(root, "sse/src"),
     join(root, "server/src"),
     join(root, "web/src"),
     join(root, "web/index.html"),

@@ -9,7 +9,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { createMcpManager } from "../runtime/src/mcp/manager.ts";
 import { everything } from "../tests/mcp/_servers.ts";
-import { type BenchResult, median } from "./types.ts";
+import { alternate } from "./alternate.ts";
+import { type BenchResult, medianOver } from "./types.ts";
 
 const CALLS = 300;
 const WARMUP = 30;
@@ -22,8 +23,8 @@ export async function run(): Promise<BenchResult[]> {
   await direct.connect(
     new StdioClientTransport({ command: config.command!, args: config.args ?? [], stderr: "ignore" }),
   );
-  const loom: number[] = [];
-  const sdk: number[] = [];
+  let loom: number[];
+  let sdk: number[];
   try {
     await manager.settled();
     const echo = manager.tools().find((t) => t.name === "ev__echo");
@@ -39,29 +40,18 @@ export async function run(): Promise<BenchResult[]> {
       await direct.callTool({ name: "echo", arguments: { message: "hi" } });
       return performance.now() - t;
     };
-    for (let i = 0; i < WARMUP + CALLS; i++) {
-      const first = i % 2 === 0;
-      const a = first ? await viaLoom() : await viaSdk();
-      const b = first ? await viaSdk() : await viaLoom();
-      if (i < WARMUP) continue;
-      loom.push(first ? a : b);
-      sdk.push(first ? b : a);
-    }
+    [loom, sdk] = await alternate({ runs: CALLS, warmup: WARMUP }, viaLoom, viaSdk);
   } finally {
     await direct.close();
     await manager.close();
   }
-  const value = median(loom);
-  const base = median(sdk);
   return [
-    {
+    medianOver({
       name: "MCP tool call through Loom (echo, stdio; median)",
-      value,
-      unit: "ms",
-      goal: `<= direct SDK call + ${GOAL_MS} ms`,
-      ok: value - base <= GOAL_MS,
-      baseline: { name: "the same call on an SDK client", value: base },
-      ratio: value / base,
-    },
+      xs: loom,
+      baseline: { name: "the same call on an SDK client", xs: sdk },
+      over: "direct SDK call",
+      within: GOAL_MS,
+    }),
   ];
 }

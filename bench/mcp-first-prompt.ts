@@ -14,7 +14,8 @@ import { createSession } from "../cli/src/session/session.ts";
 import { isolatedEnv } from "../tests/cli/_harness.ts";
 import { startFakeUpstream } from "../tests/fixtures/fake-upstream/server.ts";
 import { EVERYTHING } from "../tests/mcp/_servers.ts";
-import { type BenchResult, median } from "./types.ts";
+import { alternate } from "./alternate.ts";
+import { type BenchResult, medianOver } from "./types.ts";
 
 const RUNS = 10;
 const WARMUP = 2;
@@ -44,31 +45,25 @@ export async function run(): Promise<BenchResult[]> {
     await session.close();
     return ms;
   };
-  const withMcp: number[] = [];
-  const without: number[] = [];
+  let withMcp: number[];
+  let without: number[];
   try {
-    for (let i = 0; i < WARMUP + RUNS; i++) {
-      const a = i % 2 ? await once(SERVERS) : await once({});
-      const b = i % 2 ? await once({}) : await once(SERVERS);
-      if (i < WARMUP) continue;
-      withMcp.push(i % 2 ? a : b);
-      without.push(i % 2 ? b : a);
-    }
+    [withMcp, without] = await alternate(
+      { runs: RUNS, warmup: WARMUP },
+      () => once(SERVERS),
+      () => once({}),
+    );
   } finally {
     await upstream.stop();
     rmSync(root, { recursive: true, force: true });
   }
-  const value = median(withMcp);
-  const base = median(without);
   return [
-    {
+    medianOver({
       name: "first prompt with 3 MCP servers, one hanging (median)",
-      value,
-      unit: "ms",
-      goal: `<= no MCP servers + ${GOAL_MS} ms`,
-      ok: value - base <= GOAL_MS,
-      baseline: { name: "first prompt with no MCP servers", value: base },
-      ratio: value / base,
-    },
+      xs: withMcp,
+      baseline: { name: "first prompt with no MCP servers", xs: without },
+      over: "no MCP servers",
+      within: GOAL_MS,
+    }),
   ];
 }

@@ -13,15 +13,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Thread } from "@loom/runtime/thread";
-import { openDb } from "@loom/server/db";
 import { ftsText } from "@loom/server/pg-fts";
-import { createTestDatabase, stopTestCluster, testCluster } from "@loom/server/pg-test-cluster";
-import { createPgTokenStore } from "@loom/server/pg-tokens";
 import { startServer } from "@loom/server/serve";
-import { createToken } from "@loom/server/tokens";
 import { startFakeUpstream } from "../tests/fixtures/fake-upstream/server.ts";
+import { pgBenchToken, withPostgres } from "./bench-postgres.ts";
+import { startChildServer } from "./child-server.ts";
+import { benchThread, seedSqliteThreads, threadId } from "./fixtures/bench-threads.ts";
 import { textSource } from "./fixtures/thread-text.ts";
+import { streamText } from "./stream-text.ts";
+import { timed } from "./timed-fetch.ts";
 import { type BenchResult, percentile } from "./types.ts";
 
 const THREADS = 10_000;
@@ -30,58 +30,15 @@ const PUTS_PER_WRITER = 40;
 const SEARCHES = 200;
 const DEADLINE_MS = 180_000;
 
-type Source = ReturnType<typeof textSource>;
-
-const idOf = (i: number) => `T-00000000-0000-7000-8000-${i.toString(16).padStart(12, "0")}`;
-
-function thread(i: number, src: Source, version: number): Thread {
-  const messages: Thread["messages"] = [];
-  for (let m = 0; m < 6; m++)
-    messages.push({ role: m % 2 ? "assistant" : "user", content: src.text(i, m, version) });
-  return {
-    id: idOf(i),
-    version,
-    createdAt: "2026-11-01T10:00:00.000Z",
-    updatedAt: new Date(Date.UTC(2026, 10, 1, 10) + i * 1000).toISOString(),
-    workspace: `/home/bench/proj-${i % 50}`,
-    title: `bench thread ${i}`,
-    visibility: "team",
-    isPrivate: false,
-    messages,
-  };
-}
-
-function seedSqlite(path: string): string {
-  const db = openDb(path);
-  const { token, userId } = createToken(db, { name: "bench" });
-  const src = textSource(42);
-  const row = db.$client.prepare(
-    `INSERT INTO threads (id, owner_id, version, workspace, title, visibility, created_at, updated_at, body, fts_rowid)
-     VALUES (?, ?, 1, ?, ?, 'team', ?, ?, ?, ?)`,
-  );
-  const fts = db.$client.prepare(
-    "INSERT INTO threads_fts (rowid, title, messages, git) VALUES (?, ?, ?, '')",
-  );
-  db.$client.transaction(() => {
-    for (let i = 1; i <= THREADS; i++) {
-      const t = thread(i, src, 1);
-      row.run(t.id, userId, t.workspace, t.title ?? null, t.createdAt, t.updatedAt, JSON.stringify(t), i);
-      fts.run(i, t.title ?? "", t.messages.map((m) => m.content).join("\n"));
-    }
-  })();
-  db.$client.close();
-  return token;
-}
-
 async function seedPostgres(url: string): Promise<string> {
+  const { token, userId } = await pgBenchToken(url);
   const sql = new Bun.SQL(url, { max: 4 });
-  const { token, userId } = await createPgTokenStore(sql).create({ name: "bench" });
   const src = textSource(42);
   const BATCH = 250;
   const batches: Promise<unknown>[] = [];
   for (let from = 1; from <= THREADS; from += BATCH) {
     const ts = Array.from({ length: Math.min(BATCH, THREADS - from + 1) }, (_, k) =>
-      thread(from + k, src, 1),
+      benchThread(from + k, src.text, 1),
     );
     batches.push(
       sql.begin(async (tx) => {
@@ -108,42 +65,6 @@ async function seedPostgres(url: string): Promise<string> {
   return token;
 }
 
-/** `loom serve`'s startServer in a child process, so the clients' work is not on its event loop. */
-async function childServer(o: { dbPath?: string; databaseUrl?: string }) {
-  const script = `import { startServer } from "@loom/server/serve";
-const s = await startServer({ port: 0, ...${JSON.stringify(o)}, env: {}, logSink: () => {} });
-process.stdout.write(s.url + "\\n");
-process.on("SIGTERM", () => s.stop().then(() => process.exit(0)));`;
-  const child = Bun.spawn(["bun", "-e", script], {
-    cwd: join(import.meta.dir, ".."),
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  const reader = child.stdout.getReader();
-  let out = "";
-  while (!out.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("bench server exited before listening");
-    out += new TextDecoder().decode(value);
-  }
-  return {
-    url: out.trim(),
-    async stop() {
-      child.kill("SIGTERM");
-      await child.exited;
-    },
-  };
-}
-
-async function timed(f: () => Promise<Response>): Promise<number> {
-  const t0 = performance.now();
-  const res = await f();
-  await res.arrayBuffer();
-  const ms = performance.now() - t0;
-  if (!res.ok) throw new Error(`HTTP ${res.status} from the bench server`);
-  return ms;
-}
-
 /** 8 writers updating their own threads, then one client searching. */
 async function load(url: string, token: string): Promise<{ put: number[]; search: number[] }> {
   const deadline = performance.now() + DEADLINE_MS;
@@ -158,9 +79,9 @@ async function load(url: string, token: string): Promise<{ put: number[]; search
     );
     for (const [k, i] of mine.entries()) {
       if (performance.now() > deadline) break;
-      const body = JSON.stringify(thread(i, src, 1));
+      const body = JSON.stringify(benchThread(i, src.text, 1));
       const ms = await timed(() =>
-        fetch(`${url}/api/threads/${idOf(i)}`, {
+        fetch(`${url}/api/threads/${threadId(i)}`, {
           method: "PUT",
           headers: { ...headers, "if-match": "1" },
           body,
@@ -181,20 +102,20 @@ async function load(url: string, token: string): Promise<{ put: number[]; search
   return { put, search };
 }
 
-async function threadFigures(): Promise<BenchResult[]> {
+async function threadFigures(database: () => Promise<string>): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), "loom-bench-pg-"));
   try {
     const dbPath = join(dir, "server.db");
-    const liteToken = seedSqlite(dbPath);
-    const lite = await childServer({ dbPath });
+    const liteToken = seedSqliteThreads(dbPath, THREADS).token;
+    const lite = await startChildServer({ dbPath });
     const l = await load(lite.url, liteToken).finally(() => lite.stop());
-    const url = await createTestDatabase();
+    const url = await database();
     const t0 = performance.now();
     const pgToken = await seedPostgres(url);
     process.stderr.write(
       `bench: seeded ${THREADS} threads in Postgres in ${Math.round(performance.now() - t0)} ms\n`,
     );
-    const pg = await childServer({ databaseUrl: url });
+    const pg = await startChildServer({ databaseUrl: url });
     const p = await load(pg.url, pgToken).finally(() => pg.stop());
     const row = (name: string, pgv: number, litev: number, goal: string, ok: boolean): BenchResult => ({
       name,
@@ -229,10 +150,10 @@ async function threadFigures(): Promise<BenchResult[]> {
 }
 
 /** Pass-through added latency with usage written to Postgres; and event fan-out between two replicas. */
-async function proxyAndFanOut(): Promise<BenchResult[]> {
+async function proxyAndFanOut(database: () => Promise<string>): Promise<BenchResult[]> {
   const KEY = "sk-ant-bench-0123456789";
   const up = await startFakeUpstream({ script: { turns: [{ text: ["ok"] }], onExhausted: "repeat" } });
-  const url = await createTestDatabase();
+  const url = await database();
   const env = {
     ANTHROPIC_API_KEY: KEY,
     ANTHROPIC_BASE_URL: up.url,
@@ -283,21 +204,12 @@ async function proxyAndFanOut(): Promise<BenchResult[]> {
 
     // Fan-out: subscribe on A, write through B, time until A's stream carries the event.
     const res = await fetch(`${a.url}/api/threads/events`, { headers: { authorization: `Bearer ${token}` } });
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    const dec = new TextDecoder();
-    let text = "";
-    const until = async (want: string) => {
-      while (!text.includes(want)) {
-        const r = await reader.read();
-        if (r.done) throw new Error("event stream ended");
-        text += dec.decode(r.value, { stream: true });
-      }
-    };
-    await until(": subscribed");
+    const events = streamText(res.body as ReadableStream<Uint8Array>);
+    await events.until(": subscribed", "the event stream");
     const src = textSource(7);
     const fan: number[] = [];
     for (let i = 1; i <= 50; i++) {
-      const t = thread(100_000 + i, src, 1);
+      const t = benchThread(100_000 + i, src.text, 1);
       const t0 = performance.now();
       const put = await fetch(`${b.url}/api/threads/${t.id}`, {
         method: "PUT",
@@ -305,10 +217,10 @@ async function proxyAndFanOut(): Promise<BenchResult[]> {
         body: JSON.stringify(t),
       });
       await put.arrayBuffer();
-      await until(`"id":"${t.id}"`);
+      await events.until(`"id":"${t.id}"`, "the event stream");
       fan.push(performance.now() - t0);
     }
-    await reader.cancel();
+    await events.cancel();
     const fan50 = percentile(fan, 50);
     return [
       {
@@ -335,13 +247,11 @@ async function proxyAndFanOut(): Promise<BenchResult[]> {
   }
 }
 
-export async function run(): Promise<BenchResult[]> {
-  await testCluster();
-  try {
-    return [...(await threadFigures()), ...(await proxyAndFanOut())];
-  } finally {
-    await stopTestCluster();
-  }
+export function run(): Promise<BenchResult[]> {
+  return withPostgres(async (database) => [
+    ...(await threadFigures(database)),
+    ...(await proxyAndFanOut(database)),
+  ]);
 }
 
 if (import.meta.main) for (const r of await run()) console.log(r);

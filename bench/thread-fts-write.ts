@@ -12,20 +12,13 @@
  * its event loop. Seeding writes the rows directly (one transaction, no HTTP). Bounded: 8 x 40 PUTs,
  * and a 120 s deadline per load. `BENCH_PROF=<dir>` writes the server's CPU profile there.
  */
-import type { Database } from "bun:sqlite";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Thread } from "@loom/runtime/thread";
-import { openDb } from "@loom/server/db";
-import {
-  closeSearchConnection,
-  createFtsIndexer,
-  indexAll,
-  searchConnection,
-} from "@loom/server/search-index";
-import { createToken } from "@loom/server/tokens";
+import { startChildServer } from "./child-server.ts";
+import { benchThread, seedSqliteThreads, threadId } from "./fixtures/bench-threads.ts";
 import { textSource } from "./fixtures/thread-text.ts";
+import { timed } from "./timed-fetch.ts";
 import { type BenchResult, percentile } from "./types.ts";
 
 const WRITERS = 8;
@@ -33,54 +26,6 @@ const WRITERS = 8;
 const WORKER_NICE = 10;
 const PUTS_PER_WRITER = 40;
 const DEADLINE_MS = 120_000;
-
-type Text = ReturnType<typeof textSource>["text"];
-
-function thread(id: string, i: number, text: Text, version: number): Thread {
-  const messages: Thread["messages"] = [];
-  for (let m = 0; m < 6; m++)
-    messages.push({ role: m % 2 ? "assistant" : "user", content: text(i, m, version) });
-  return {
-    id,
-    version,
-    createdAt: "2026-11-01T10:00:00.000Z",
-    updatedAt: new Date(Date.UTC(2026, 10, 1, 10) + i * 1000).toISOString(),
-    workspace: `/home/bench/proj-${i % 50}`,
-    title: `bench thread ${i}`,
-    visibility: "team",
-    isPrivate: false,
-    messages,
-  };
-}
-
-const idOf = (i: number) => `T-00000000-0000-7000-8000-${i.toString(16).padStart(12, "0")}`;
-
-/**
- * Rows written straight into `threads` (one transaction), then indexed by the server's own indexer
- * code (the index file, created empty, marks them all pending), so the server starts with nothing to do.
- */
-function seed(path: string, count: number): { token: string; userId: string } {
-  const db = openDb(path);
-  const { token, userId } = createToken(db, { name: "bench" });
-  const sqlite: Database = db.$client;
-  const text = textSource(42).text;
-  const row = sqlite.prepare(
-    `INSERT INTO threads (id, owner_id, version, workspace, title, visibility, created_at, updated_at, body, fts_rowid)
-     VALUES (?, ?, 1, ?, ?, 'team', ?, ?, ?, ?)`,
-  );
-  const t0 = performance.now();
-  sqlite.transaction(() => {
-    for (let i = 1; i <= count; i++) {
-      const t = thread(idOf(i), i, text, 1);
-      row.run(t.id, userId, t.workspace, t.title ?? null, t.createdAt, t.updatedAt, JSON.stringify(t), i);
-    }
-  })();
-  indexAll(createFtsIndexer(searchConnection(sqlite)), 1000);
-  closeSearchConnection(sqlite);
-  sqlite.close();
-  process.stderr.write(`bench: seeded ${count} threads in ${Math.round(performance.now() - t0)} ms\n`);
-  return { token, userId };
-}
 
 /**
  * CPU time (ms) the server has used so far: its main thread (the event loop: every request) and the
@@ -98,53 +43,6 @@ function cpuOf(pid: number): { main: number; all: number } | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function startChildServer(
-  dbPath: string,
-  nice: number,
-): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const script = `import { startServer } from "@loom/server/serve";
-const s = await startServer({ port: 0, dbPath: ${JSON.stringify(dbPath)}, env: {}, logSink: () => {}, maintenanceNice: ${nice} });
-process.stdout.write(s.url + "\\n");
-process.on("SIGTERM", () => s.stop().then(() => process.exit(0)));`;
-  const child = Bun.spawn(
-    [
-      "bun",
-      ...(process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
-      "-e",
-      script,
-    ],
-    {
-      cwd: join(import.meta.dir, ".."),
-      stdout: "pipe",
-      stderr: "inherit",
-    },
-  );
-  const reader = child.stdout.getReader();
-  let out = "";
-  while (!out.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("bench server exited before listening");
-    out += new TextDecoder().decode(value);
-  }
-  return {
-    url: out.trim(),
-    pid: child.pid,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.exited;
-    },
-  };
-}
-
-async function timed(f: () => Promise<Response>): Promise<number> {
-  const t0 = performance.now();
-  const res = await f();
-  await res.arrayBuffer();
-  const ms = performance.now() - t0;
-  if (!res.ok) throw new Error(`HTTP ${res.status} from the bench server`);
-  return ms;
 }
 
 /**
@@ -183,7 +81,7 @@ interface Seeded {
 /** A seeded database (and its index file) to copy for each load, so variants start alike. */
 function seeded(count: number): Seeded {
   const dir = mkdtempSync(join(tmpdir(), "loom-bench-fts-seed-"));
-  return { dir, count, ...seed(join(dir, "server.db"), count) };
+  return { dir, count, ...seedSqliteThreads(join(dir, "server.db"), count) };
 }
 
 interface Load {
@@ -203,7 +101,11 @@ async function measure(from: Seeded, nice: number): Promise<Load> {
   for (const f of readdirSync(from.dir)) copyFileSync(join(from.dir, f), join(dir, f));
   const dbPath = join(dir, "server.db");
   const { token, count } = from;
-  const server = await startChildServer(dbPath, nice);
+  const prof = process.env.BENCH_PROF;
+  const server = await startChildServer(
+    { dbPath, maintenanceNice: nice },
+    prof ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [],
+  );
   try {
     const deadline = performance.now() + DEADLINE_MS;
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
@@ -223,9 +125,9 @@ async function measure(from: Seeded, nice: number): Promise<Load> {
       for (const [k, i] of mine.entries()) {
         if (performance.now() > deadline) break;
         const version = versions.get(i) ?? 1;
-        const body = JSON.stringify(thread(idOf(i), i, text, version));
+        const body = JSON.stringify(benchThread(i, text, version));
         const ms = await timed(() =>
-          fetch(`${server.url}/api/threads/${idOf(i)}`, {
+          fetch(`${server.url}/api/threads/${threadId(i)}`, {
             method: "PUT",
             headers: { ...headers, "if-match": String(version) },
             body,

@@ -49,3 +49,28 @@ export function worstCase(
   }
   return r;
 }
+
+/**
+ * A median beside its baseline's median from the same run, where the goal is a cost added on top
+ * of the baseline ("<= direct SDK + 5 ms"): ok when the difference of the medians is at most `within` ms.
+ */
+export function medianOver(o: {
+  name: string;
+  xs: number[];
+  baseline: { name: string; xs: number[] };
+  /** How the goal names the baseline: `<= ${over} + ${within} ms`. */
+  over: string;
+  within: number;
+}): BenchResult {
+  const value = median(o.xs);
+  const base = median(o.baseline.xs);
+  return {
+    name: o.name,
+    value,
+    unit: "ms",
+    goal: `<= ${o.over} + ${o.within} ms`,
+    ok: value - base <= o.within,
+    baseline: { name: o.baseline.name, value: base },
+    ratio: value / base,
+  };
+}

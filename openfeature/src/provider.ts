@@ -18,6 +18,7 @@ import type {
   KillSwitch,
   EvaluationContext as LoomContext,
 } from "@loom/flags/types";
+import { readSse } from "@loom/sse/read";
 import {
   type EvaluationContext,
   FlagNotFoundError,
@@ -31,7 +32,6 @@ import {
   type ResolutionDetails,
   TypeMismatchError,
 } from "@openfeature/server-sdk";
-import { readSse } from "./sse.ts";
 
 export interface LoomProviderOptions {
   /** The Loom server, e.g. `https://loom.example.com`. */

@@ -7,8 +7,9 @@
  * const w = watchKillSwitches({ serverUrl, token, environment: "prod", onChange: (s) => notice(s) });
  * if (w.active(toolSwitchKey("bash"))) refuse();
  */
+
+import { readSse } from "@loom/sse/read";
 import type { Secret } from "../secret.ts";
-import { parseSse } from "./sse.ts";
 
 export interface SwitchState {
   key: string;
@@ -85,7 +86,7 @@ export function watchKillSwitches(o: KillSwitchWatchOptions): KillSwitchWatch {
           await res.body?.cancel();
           throw new Error(`the server answered ${res.status}`);
         }
-        for await (const m of parseSse(res.body)) {
+        for await (const m of readSse(res.body)) {
           if (m.event === "init") {
             const init = JSON.parse(m.data) as { killSwitches?: WireSwitch[] };
             const seen = new Set<string>();

@@ -5,6 +5,8 @@
  * const llm = createProxyLlmClient({ serverUrl: "http://loom:8080", token, provider: "anthropic" });
  * for await (const ev of llm.stream({ model: "claude-sonnet-4-5", messages })) …
  */
+
+import { readSse } from "@loom/sse/read";
 import {
   type LlmClient,
   LlmError,
@@ -16,7 +18,6 @@ import {
 } from "../llm.ts";
 import { abortedError } from "../providers/errors.ts";
 import { Secret } from "../secret.ts";
-import { parseSse } from "./sse.ts";
 
 export interface ProxyClientOptions {
   serverUrl: string;
@@ -108,7 +109,7 @@ export function createProxyLlmClient(o: ProxyClientOptions): LlmClient {
       if (!res.body) throw new LlmError("transient", "loom server: empty stream", { provider });
       let completed = false;
       try {
-        for await (const msg of parseSse(res.body)) {
+        for await (const msg of readSse(res.body)) {
           const data = JSON.parse(msg.data) as unknown;
           if (msg.event === "error") {
             throw isErrorInfo(data)

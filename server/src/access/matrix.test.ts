@@ -1,75 +1,14 @@
 /**
  * Walks every operation of the OpenAPI document (an operation missing from CASES fails the test):
  * no credentials → 401; another user's credentials → 403/404, or their own (empty) view without the
- * owner's data; an API key without the scope → 403; the right principal → 2xx.
+ * owner's data; an API key without the scope → 403; the right principal → 2xx. The world the cases
+ * act on (users, org acme, keys, threads, flags, weavers…) is made by `_matrix-fixture.ts`: a new
+ * case that needs a record adds it there, and its id to `Ctx`.
  */
 import { describe, expect, test } from "bun:test";
-import type { LlmClient, LlmResponse } from "@loom/runtime/llm";
-import { Secret } from "@loom/runtime/secret";
 import { forEachBackend } from "../_backends.ts";
 import { sampleThread } from "../_test-helpers.ts";
-import { createAuthKit } from "../auth/kit.ts";
-import { silentLogger } from "../logger.ts";
-import { memoryDriver } from "../weavers/_memory-driver.ts";
-import { createWeaverService } from "../weavers/service.ts";
-
-const MARK = "CAROLSECRETMARK";
-const answer: LlmResponse = {
-  model: "m",
-  message: { role: "assistant", content: "ok" },
-  usage: { inputTokens: 1, outputTokens: 1 },
-  finishReason: "end_turn",
-};
-const provider: LlmClient = {
-  provider: "anthropic",
-  complete: async () => answer,
-  async *stream() {
-    yield { type: "completed", response: answer };
-  },
-};
-
-interface Ctx {
-  carol: string;
-  alice: string;
-  thread: string;
-  thread2: string;
-  carolId: string;
-  eveId: string;
-  frankId: string;
-  session2: string;
-  key3: string;
-  invite: string;
-  /** A second open invitation (withdrawn by org.invitations.revoke). */
-  inviteId2: string;
-  /** gina's open request to join acme. */
-  joinId: string;
-  /** A member of acme and of its team core. */
-  hankId: string;
-  /** Fresh device-login user codes, one taken by each call of auth.device.approve. */
-  userCodes: string[];
-  /** An analytics key of acme (revoked by analytics.keys.revoke). */
-  analyticsKey: string;
-  /** carol's weavers: one to read, one to delete. */
-  weaver: string;
-  weaver2: string;
-  /** A flag SDK key of acme (flagkeys.revoke). */
-  flagKey?: string;
-  /** A share link of `thread`, for thread.shareLinks.revoke. */
-  shareLink: string;
-}
-interface Case {
-  method: string;
-  path: (c: Ctx) => string;
-  body?: (c: Ctx) => unknown;
-  headers?: Record<string, string>;
-  /** Who succeeds: the owner (carol) or the system_admin (alice). */
-  right: "carol" | "alice";
-  /** hidden: a stranger gets 403/404; own: a stranger gets their own view, without carol's data. */
-  other: "hidden" | "own";
-  open?: boolean;
-  /** The right principal's status when it is not a 2xx (attach without a WebSocket: 426). */
-  rightStatus?: number;
-}
+import { type Case, type Ctx, MARK, matrixAppOptions, seedMatrix } from "./_matrix-fixture.ts";
 
 const llm = { model: "m", messages: [{ role: "user", content: "hi" }] };
 const CASES: Record<string, Case> = {
@@ -607,160 +546,11 @@ const CASES: Record<string, Case> = {
 forEachBackend(({ kind, testApp }) => {
   describe(`route matrix [${kind}]`, () => {
     test("every route: 401 without credentials, nothing of another user's, 403 for a key without scope, 2xx for the right principal", async () => {
-      const h = await testApp({
-        weavers: createWeaverService({
-          driver: memoryDriver(),
-          tokenKey: new Uint8Array(32).fill(1),
-          serverUrl: () => "http://127.0.0.1:9",
-          log: silentLogger,
-          settings: { maxPerUser: 100 },
-        }),
-        providers: { anthropic: provider },
-        upstreams: {
-          anthropic: {
-            name: "anthropic",
-            apiKey: new Secret("sk-ant-test-0000000000"),
-            baseUrl: "http://up.invalid",
-            passthrough: true,
-          },
-          openai: {
-            name: "openai",
-            apiKey: new Secret("sk-openai-test-000000000"),
-            baseUrl: "http://up.invalid/v1",
-            passthrough: true,
-          },
-        },
-        fetch: (async () =>
-          new Response('{"id":"x","usage":{}}', {
-            headers: { "content-type": "application/json" },
-          })) as unknown as typeof fetch,
-      });
-      const kit = createAuthKit({ accounts: h.backend.accounts, tokens: h.backend.tokens });
-      const carolUser = await kit.userForVerifiedEmail("carol@example.com");
-      const eve = await kit.userForVerifiedEmail("eve@example.com");
-      const frank = await kit.userForVerifiedEmail("frank@example.com");
-      const carol = (await kit.startSession(carolUser.id, "cli", new Request("http://x"))).secret;
-      const session2 = (await kit.startSession(carolUser.id, "cli", new Request("http://x"))).session.id;
-      const danUser = await kit.userForVerifiedEmail("dan@example.com");
-      const dan = (await kit.startSession(danUser.id, "cli", new Request("http://x"))).secret;
+      const h = await testApp(matrixAppOptions());
+      const { ctx, carolUserId, dan, keyNone } = await seedMatrix(h);
+      const { carol } = ctx;
       const as = (token: string | undefined, c: Case, ctx: Ctx) =>
         h.call(c.method, c.path(ctx), { token, body: c.body?.(ctx), headers: c.headers });
-
-      expect((await h.call("POST", "/api/orgs", { token: carol, body: { slug: "acme" } })).status).toBe(201);
-      await h.call("PUT", `/api/orgs/acme/members/${frank.id}`, { token: carol, body: { role: "member" } });
-      const mk = async (scopes: string[]) =>
-        (await (
-          await h.call("POST", "/api/orgs/acme/api-keys", { token: carol, body: { name: "k", scopes } })
-        ).json()) as {
-          key: string;
-          id: string;
-        };
-      const keyNone = (await mk(["tools:use"])).key;
-      const key3 = (await mk(["threads:read"])).id;
-      const t1 = sampleThread({ title: MARK, visibility: "private" });
-      const t2 = sampleThread({ title: MARK, visibility: "private" });
-      for (const t of [t1, t2])
-        expect((await h.call("PUT", `/api/threads/${t.id}`, { token: carol, body: t })).status).toBe(201);
-      // Teams, a join request, a second invitation, zeta (alice's org) and a support grant.
-      const acme = (await h.backend.accounts.orgs.get("acme"))?.id as string;
-      const hank = await kit.userForVerifiedEmail("hank@example.com");
-      const gina = await kit.userForVerifiedEmail("gina@example.com");
-      await h.backend.accounts.orgs.setMember(acme, hank.id, "member");
-      for (const slug of ["core", "gone"])
-        expect((await h.call("POST", "/api/orgs/acme/teams", { token: carol, body: { slug } })).status).toBe(
-          201,
-        );
-      expect(
-        (
-          await h.call("PUT", `/api/orgs/acme/teams/core/members/${hank.id}`, {
-            token: carol,
-            body: { role: "member" },
-          })
-        ).status,
-      ).toBe(200);
-      const joinId = (await h.backend.accounts.joinRequests.create(acme, gina.id)).request.id;
-      const inviteId2 = (
-        (await (
-          await h.call("POST", "/api/orgs/acme/invitations", {
-            token: carol,
-            body: { email: "x@example.com" },
-          })
-        ).json()) as { id: string }
-      ).id;
-      expect((await h.call("POST", "/api/orgs", { token: h.alice, body: { slug: "zeta" } })).status).toBe(
-        201,
-      );
-      expect((await h.call("POST", `/api/threads/${t1.id}/support-access`, { token: carol })).status).toBe(
-        201,
-      );
-      const userCodes: string[] = [];
-      for (let i = 0; i < 5; i++)
-        userCodes.push(
-          ((await (await h.call("POST", "/api/auth/device/code")).json()) as { user_code: string }).user_code,
-        );
-      const weaver = async () =>
-        (
-          (await (
-            await h.call("POST", "/api/weaver", { token: carol, body: { repo: "/srv/r" } })
-          ).json()) as { id: string }
-        ).id;
-      const analyticsKey = (
-        (await (
-          await h.call("POST", "/api/analytics/keys", {
-            token: carol,
-            body: { org: "acme", kind: "rw", name: "a" },
-          })
-        ).json()) as { id: string }
-      ).id;
-      const shareLink = (
-        (await (
-          await h.call("POST", `/api/threads/${t1.id}/share-links`, { token: carol, body: {} })
-        ).json()) as { id: string }
-      ).id;
-      const ctx: Ctx = {
-        shareLink,
-        analyticsKey,
-        weaver: await weaver(),
-        weaver2: await weaver(),
-        userCodes,
-        carol,
-        alice: h.alice,
-        thread: t1.id,
-        thread2: t2.id,
-        carolId: carolUser.id,
-        eveId: eve.id,
-        frankId: frank.id,
-        session2,
-        key3,
-        inviteId2,
-        joinId,
-        hankId: hank.id,
-        invite: (
-          (await (
-            await h.call("POST", "/api/orgs/acme/invitations", {
-              token: carol,
-              body: { email: "carol@example.com" },
-            })
-          ).json()) as { token: string }
-        ).token,
-      };
-
-      // Flags the flag cases act on (m.arch is archived once, m.rest restored once, m.off turned off once).
-      for (const key of ["m.flag", "m.arch", "m.rest"])
-        await h.call("POST", "/api/orgs/acme/flags", { token: carol, body: { key, kind: "boolean" } });
-      await h.call("POST", "/api/orgs/acme/flags/m.rest/archive", { token: carol });
-      await h.call("POST", "/api/orgs/acme/kill-switches/m.off/activate", {
-        token: carol,
-        body: { reason: "r" },
-      });
-      ctx.flagKey = (
-        (await (
-          await h.call("POST", "/api/orgs/acme/flag-keys", {
-            token: carol,
-            body: { name: "k", kind: "server", environment: "prod" },
-          })
-        ).json()) as { id: string }
-      ).id;
 
       const doc = (await (await h.call("GET", "/api/openapi.json")).json()) as {
         paths: Record<string, Record<string, { operationId?: string }>>;
@@ -786,7 +576,7 @@ forEachBackend(({ kind, testApp }) => {
         if (streams) await other.body?.cancel();
         if (c.other === "hidden" && other.status !== 403 && other.status !== 404)
           problems.push(`${op}: another user → ${other.status}`);
-        if (c.other === "own" && (other.status >= 300 || text.includes(MARK) || text.includes(carolUser.id)))
+        if (c.other === "own" && (other.status >= 300 || text.includes(MARK) || text.includes(carolUserId)))
           problems.push(`${op}: another user → ${other.status} ${text.slice(0, 80)}`);
 
         const key = await as(keyNone, c, ctx);

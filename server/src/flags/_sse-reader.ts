@@ -1,9 +1,10 @@
 /** Test helper: reads an SSE response event by event, waiting for the next one of a given name. */
-import { parseSse, type SseMessage } from "@loom/runtime/sync/sse";
+import type { SseMessage } from "@loom/sse/parse";
+import { readSse } from "@loom/sse/read";
 
 export function sseReader(res: Response) {
   if (!res.body) throw new Error("no body");
-  const it = parseSse(res.body)[Symbol.asyncIterator]();
+  const it = readSse(res.body)[Symbol.asyncIterator]();
   return {
     /** The next event named `event` (others before it are skipped and returned in `skipped`). */
     async next(event: string): Promise<{ data: unknown; skipped: SseMessage[] }> {

@@ -9,13 +9,13 @@ import type { AuthKit } from "../auth/kit.ts";
 import { authPlugin } from "../auth/plugin.ts";
 import type { PrincipalResolver } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
+import { OrgItemParams, OrgParams } from "../orgs/schemas.ts";
 import { checkAgainstOrg, definitionOf } from "./definition.ts";
 import type { FlagEvent } from "./events.ts";
 import type { FlagsBackend } from "./flags-backend.ts";
 import { orgAccess } from "./org-access.ts";
 import { CreateFlagBody, FlagKey, FlagT, KillSwitchT, SdkKeyT, UpdateFlagBody } from "./schema.ts";
 
-const OrgParams = t.Object({ org: t.String({ maxLength: 100 }) });
 const FlagParams = t.Object({ org: t.String({ maxLength: 100 }), key: FlagKey });
 
 export function flagRoutes(resolvers: PrincipalResolver[], kit: AuthKit, flags: FlagsBackend) {
@@ -353,7 +353,7 @@ export function flagRoutes(resolvers: PrincipalResolver[], kit: AuthKit, flags: 
       },
       {
         auth: true,
-        params: t.Object({ org: t.String({ maxLength: 100 }), id: t.String({ maxLength: 100 }) }),
+        params: OrgItemParams,
         detail: {
           summary: "Revoke a flag SDK key",
           operationId: "flagkeys.revoke",

@@ -18,6 +18,7 @@ import type { AuthKit } from "../auth/kit.ts";
 import { authPlugin } from "../auth/plugin.ts";
 import { bearerOf, type Principal, type PrincipalResolver } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
+import { sseSubscription } from "../sse-subscription.ts";
 import type { FlagsBackend } from "./flags-backend.ts";
 import type { FlagChange, FlagHub } from "./hub.ts";
 import { orgAccess } from "./org-access.ts";
@@ -145,55 +146,30 @@ export function flagSdkRoutes(
       "/stream",
       async ({ principal, request, query }) => {
         const c = await callerOf(principal, request, query);
-        const enc = new TextEncoder();
         // Subscribed before the snapshot is read: a change made meanwhile is queued, not lost.
         const queued: string[] = [];
         let deliver: ((s: string) => void) | null = null;
-        const unsubscribe = o.hub.subscribe(c.orgId, (ch) => {
+        const off = o.hub.subscribe(c.orgId, (ch) => {
           const frame = frameOf(c, ch);
           if (frame) (deliver ?? ((s: string) => queued.push(s)))(frame);
         });
-        let stop = () => {
-          unsubscribe();
+        let subscribed = true;
+        const unsubscribe = () => {
+          if (subscribed) off();
+          subscribed = false;
         };
-        request.signal.addEventListener("abort", () => stop());
+        request.signal.addEventListener("abort", unsubscribe); // gone while the snapshot is read
         const snap = await snapshot(c);
         const init = c.rules ? snap : { environment: c.environment, flags: Object.keys(snap.flags).sort() };
-        const body = new ReadableStream<Uint8Array>({
-          start(controller) {
-            const send = (s: string) => {
-              try {
-                controller.enqueue(enc.encode(s));
-              } catch {
-                stop();
-              }
-            };
-            const beat = setInterval(
-              () => send(encodeSse("heartbeat", { at: o.clock().toISOString() })),
-              o.heartbeatMs ?? FLAG_HEARTBEAT_MS,
-            );
-            stop = () => {
-              clearInterval(beat);
-              unsubscribe();
-            };
-            request.signal.addEventListener("abort", () => {
-              stop();
-              try {
-                controller.close();
-              } catch {
-                // already closed
-              }
-            });
+        return sseSubscription(request, {
+          heartbeat: () => encodeSse("heartbeat", { at: o.clock().toISOString() }),
+          heartbeatMs: o.heartbeatMs ?? FLAG_HEARTBEAT_MS,
+          start: ({ send }) => {
             send(encodeSse("init", init));
             for (const f of queued.splice(0)) send(f);
             deliver = send;
+            return unsubscribe;
           },
-          cancel() {
-            stop();
-          },
-        });
-        return new Response(body, {
-          headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
         });
       },
       {

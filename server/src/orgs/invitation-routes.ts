@@ -14,7 +14,7 @@ import type { PrincipalResolver } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
 import type { Logger } from "../logger.ts";
 import { orgGuard } from "./org-guard.ts";
-import { OrgParams, OrgRoleT } from "./schemas.ts";
+import { OrgItemParams, OrgParams, OrgRoleT } from "./schemas.ts";
 
 const Invitation = t.Object({
   id: t.String(),
@@ -144,7 +144,7 @@ export function invitationRoutes(
       },
       {
         auth: true,
-        params: t.Object({ org: t.String({ maxLength: 100 }), id: t.String({ maxLength: 100 }) }),
+        params: OrgItemParams,
         detail: {
           summary: "Withdraw an open invitation",
           operationId: "org.invitations.revoke",

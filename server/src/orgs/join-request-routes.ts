@@ -11,7 +11,7 @@ import { authPlugin } from "../auth/plugin.ts";
 import { type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
 import { orgGuard } from "./org-guard.ts";
-import { OrgParams, Person } from "./schemas.ts";
+import { OrgItemParams, OrgParams, Person } from "./schemas.ts";
 
 const JoinRequest = t.Object({
   id: t.String(),
@@ -99,7 +99,7 @@ export function joinRequestRoutes(resolvers: PrincipalResolver[], kit: AuthKit) 
       },
       {
         auth: true,
-        params: t.Object({ org: t.String({ maxLength: 100 }), id: t.String({ maxLength: 100 }) }),
+        params: OrgItemParams,
         body: t.Object({ decision: t.Union([t.Literal("approve"), t.Literal("deny")]) }),
         parse: "json",
         response: JoinRequest,

@@ -13,7 +13,7 @@ import { authPlugin } from "../auth/plugin.ts";
 import { type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
 import { orgGuard } from "./org-guard.ts";
-import { Org, OrgParams, Person, OrgRoleT as Role } from "./schemas.ts";
+import { Org, OrgItemParams, OrgParams, OrgUserParams, Person, OrgRoleT as Role } from "./schemas.ts";
 
 const ScopeT = t.Union(SCOPES.map((s) => t.Literal(s)) as [ReturnType<typeof t.Literal<Scope>>]);
 const ApiKey = t.Object({
@@ -115,7 +115,7 @@ export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
       },
       {
         auth: true,
-        params: t.Object({ org: t.String({ maxLength: 100 }), user: t.String({ maxLength: 100 }) }),
+        params: OrgUserParams,
         body: t.Object({ role: Role }),
         parse: "json",
         detail: {
@@ -146,7 +146,7 @@ export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
       },
       {
         auth: true,
-        params: t.Object({ org: t.String({ maxLength: 100 }), user: t.String({ maxLength: 100 }) }),
+        params: OrgUserParams,
         detail: {
           summary: "Remove a member (or leave, for yourself)",
           operationId: "org.members.remove",
@@ -271,7 +271,7 @@ export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
       },
       {
         auth: true,
-        params: t.Object({ org: t.String({ maxLength: 100 }), id: t.String({ maxLength: 100 }) }),
+        params: OrgItemParams,
         detail: {
           summary: "Revoke an org API key",
           operationId: "org.apikeys.revoke",

@@ -10,6 +10,16 @@ export const Org = t.Object({
   createdBy: t.String(),
 });
 export const OrgParams = t.Object({ org: t.String({ maxLength: 100 }) });
+/** `/:org/<things>/:id`: one item of an org (an API key, an invitation, a join request, a flag key). */
+export const OrgItemParams = t.Object({
+  org: t.String({ maxLength: 100 }),
+  id: t.String({ maxLength: 100 }),
+});
+/** `/:org/members/:user`. */
+export const OrgUserParams = t.Object({
+  org: t.String({ maxLength: 100 }),
+  user: t.String({ maxLength: 100 }),
+});
 export const OrgRoleT = t.Union(
   ORG_ROLES.map((r) => t.Literal(r)) as [ReturnType<typeof t.Literal<OrgRole>>],
 );

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LlmClient, LlmEvent, LlmResponse } from "@loom/runtime/llm";
-import { parseSse } from "@loom/runtime/sync/sse";
+import { readSse } from "@loom/sse/read";
 import { testApp } from "../_test-helpers.ts";
 import { holdWriteLock } from "../db/_lock-holder.ts";
 import { openDb } from "../db/open.ts";
@@ -76,7 +76,7 @@ describe("usage accounting while another process holds the write lock", () => {
       const res = await s.call("POST", "/proxy/anthropic/stream", { token: s.alice, body: s.body() });
       expect(res.status).toBe(200);
       const events: string[] = [];
-      if (res.body) for await (const m of parseSse(res.body)) events.push(m.event);
+      if (res.body) for await (const m of readSse(res.body)) events.push(m.event);
       expect(events).toEqual(["text.delta", "usage", "completed"]);
       expect(s.usage.pending()).toBe(1);
     } finally {

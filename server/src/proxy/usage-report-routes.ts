@@ -11,6 +11,7 @@ import { authPlugin } from "../auth/plugin.ts";
 import { type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
 import { orgGuard } from "../orgs/org-guard.ts";
+import { OrgParams } from "../orgs/schemas.ts";
 import type { CostLookup } from "./usage.ts";
 import type { UsageReportItem, UsageScope } from "./usage-report.ts";
 
@@ -107,7 +108,7 @@ export function usageReportRoutes(d: {
       },
       {
         auth: true,
-        params: t.Object({ org: t.String({ maxLength: 100 }) }),
+        params: OrgParams,
         query: Range,
         response: Report,
         detail: {

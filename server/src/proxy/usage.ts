@@ -15,6 +15,8 @@ import type { Db } from "../db/open.ts";
 import { usage } from "../db/schema.ts";
 import type { DbWriter } from "../db/writer.ts";
 import type { Logger } from "../logger.ts";
+import { keyOf, mergeUsage, type UsageEntry, type UsageRow, usageRow } from "./usage-rows.ts";
+import { createUsageTrouble } from "./usage-trouble.ts";
 
 /**
  * USD for one call, `undefined` for a model without a known price (stored as 0; `GET /api/usage` then
@@ -25,22 +27,8 @@ export type CostLookup = (
   usage: { inputTokens: number; outputTokens: number },
 ) => number | undefined;
 
-export interface UsageEntry {
-  provider: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-}
-
 /** Records one proxied call; never throws, never waits. */
 export type UsageRecorder = (principal: Principal, e: UsageEntry) => void;
-
-export type UsageRow = typeof usage.$inferInsert & {
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-};
 
 export interface UsageQueueOptions {
   writer: DbWriter;
@@ -54,8 +42,6 @@ export interface UsageQueueOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const keyOf = (r: UsageRow) => JSON.stringify([r.day, r.tokenId, r.provider, r.model]);
-
 export function createUsageQueue(db: Db, o: UsageQueueOptions): UsageQueue {
   const costFn = o.cost ?? costOf;
   const maxPending = o.maxPending ?? 10_000;
@@ -65,9 +51,7 @@ export function createUsageQueue(db: Db, o: UsageQueueOptions): UsageQueue {
   let delay = retry.initialMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
-  /** One log line per streak of trouble, not one per call. */
-  let reportedFailure = false;
-  let reportedDrop = false;
+  const trouble = createUsageTrouble(o.log, maxPending);
 
   const upsert = (r: UsageRow) =>
     db
@@ -91,24 +75,17 @@ export function createUsageQueue(db: Db, o: UsageQueueOptions): UsageQueue {
     try {
       if (!o.writer.tryRun(() => rows.forEach(upsert)).ok) return false;
     } catch (e) {
-      if (!reportedFailure) {
-        reportedFailure = true;
-        const err = e as { code?: unknown; message?: unknown };
-        o.log.error("usage.write_failed", {
-          code: typeof err.code === "string" ? err.code : undefined,
-          message: String(err.message ?? e)
-            .split("\n")[0]
-            ?.slice(0, 200),
-          pendingRows: pending.size,
-          retrying: !closed,
-        });
-      }
+      const code = (e as { code?: unknown } | null)?.code;
+      trouble.writeFailed(e, {
+        code: typeof code === "string" ? code : undefined,
+        pendingRows: pending.size,
+        retrying: !closed,
+      });
       return false;
     }
     pending.clear(); // synchronous since the snapshot: nothing was added in between
     delay = retry.initialMs;
-    reportedFailure = false;
-    reportedDrop = false;
+    trouble.recovered();
     return true;
   };
 
@@ -125,17 +102,8 @@ export function createUsageQueue(db: Db, o: UsageQueueOptions): UsageQueue {
     (timer as { unref?: () => void }).unref?.();
   };
 
-  const totals = () => {
-    const t = { rows: pending.size, requests: 0, inputTokens: 0, outputTokens: 0 };
-    for (const r of pending.values()) {
-      t.requests += r.requests;
-      t.inputTokens += r.inputTokens;
-      t.outputTokens += r.outputTokens;
-    }
-    return t;
-  };
   const giveUp = (reason: string) => {
-    if (pending.size > 0) o.log.error("usage.lost", { reason, ...totals() });
+    trouble.lost(reason, pending);
     pending.clear();
   };
 
@@ -143,24 +111,11 @@ export function createUsageQueue(db: Db, o: UsageQueueOptions): UsageQueue {
     const key = keyOf(row);
     const cur = pending.get(key);
     if (cur) {
-      cur.requests += row.requests;
-      cur.inputTokens += row.inputTokens;
-      cur.outputTokens += row.outputTokens;
-      cur.costUsd += row.costUsd;
+      mergeUsage(cur, row);
       return true;
     }
     if (pending.size >= maxPending) {
-      if (!reportedDrop) {
-        reportedDrop = true;
-        o.log.error("usage.lost", {
-          reason: `queue full (${maxPending} rows waiting for the database)`,
-          provider: row.provider,
-          model: row.model,
-          requests: row.requests,
-          inputTokens: row.inputTokens,
-          outputTokens: row.outputTokens,
-        });
-      }
+      trouble.queueFull(row);
       return false;
     }
     pending.set(key, row);
@@ -179,18 +134,7 @@ export function createUsageQueue(db: Db, o: UsageQueueOptions): UsageQueue {
   };
 
   const record: UsageRecorder = (principal, e) => {
-    const row: UsageRow = {
-      day: o.clock().toISOString().slice(0, 10),
-      tokenId: principal.tokenId ?? `user:${principal.userId}`,
-      userId: principal.userId,
-      provider: e.provider,
-      model: e.model,
-      requests: 1,
-      inputTokens: e.inputTokens,
-      outputTokens: e.outputTokens,
-      costUsd: costFn(e.model, e) ?? 0,
-    };
-    if (!add(row)) return;
+    if (!add(usageRow(principal, e, o.clock(), costFn(e.model, e) ?? 0))) return;
     // While a retry is scheduled the lock was taken a moment ago: wait for the timer, do not hammer.
     if (timer) return;
     if (attempt()) return;

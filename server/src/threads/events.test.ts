@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { parseSse } from "@loom/runtime/sync/sse";
+import { readSse } from "@loom/sse/read";
 import { forEachBackend } from "../_backends.ts";
 import { sampleThread } from "../_test-helpers.ts";
 import { createAuthKit } from "../auth/kit.ts";
@@ -17,7 +17,7 @@ forEachBackend(({ kind, testApp }) => {
       );
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe("text/event-stream");
-      const reader = parseSse(res.body as ReadableStream<Uint8Array>)[Symbol.asyncIterator]();
+      const reader = readSse(res.body as ReadableStream<Uint8Array>)[Symbol.asyncIterator]();
       const hidden = sampleThread({ visibility: "private" });
       const shared = sampleThread({ title: "shared" });
       const put = (t: typeof shared, ifMatch?: number) =>
@@ -89,7 +89,7 @@ forEachBackend(({ kind, testApp }) => {
             signal: ac.signal,
           }),
         );
-        return parseSse(res.body as ReadableStream<Uint8Array>)[Symbol.asyncIterator]();
+        return readSse(res.body as ReadableStream<Uint8Array>)[Symbol.asyncIterator]();
       };
       const danEvents = await subscribe(dan.token);
       const frankEvents = await subscribe(frank.token);
@@ -151,7 +151,7 @@ forEachBackend(({ kind, testApp }) => {
           signal: ac.signal,
         }),
       );
-      const events = parseSse(res.body as ReadableStream<Uint8Array>)[Symbol.asyncIterator]();
+      const events = readSse(res.body as ReadableStream<Uint8Array>)[Symbol.asyncIterator]();
       const next = async () => JSON.parse((await events.next()).value?.data ?? "{}");
 
       const orgThread = sampleThread({ visibility: "private" });

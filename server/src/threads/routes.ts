@@ -16,6 +16,7 @@ import { authPlugin, resolvePrincipal } from "../auth/plugin.ts";
 import { type Principal, type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import type { ThreadEvents, ThreadStoreApi } from "../db/backend.ts";
 import { HttpError } from "../http-error.ts";
+import { sseSubscription } from "../sse-subscription.ts";
 import { canAccessThread, type ThreadAction, threadResource } from "./policy.ts";
 
 /**
@@ -171,17 +172,10 @@ export function threadRoutes(opts: {
       "/events",
       ({ principal, request }) => {
         requireKeyScope(principal, "Read", "thread");
-        const enc = new TextEncoder();
-        let stop = () => {};
-        const body = new ReadableStream<Uint8Array>({
-          start(controller) {
-            const send = (s: string) => {
-              try {
-                controller.enqueue(enc.encode(s));
-              } catch {
-                stop();
-              }
-            };
+        return sseSubscription(request, {
+          heartbeat: () => ": keep-alive\n\n",
+          heartbeatMs: opts.heartbeatMs ?? 15_000,
+          start: ({ send, close }) => {
             // Each event is judged by the policy on the thread's owner, org and team as written, so an
             // org thread reaches only those who may read it (not even its id goes to anyone else). The
             // subject is rebuilt from the credential when older than a second (memberships change,
@@ -197,42 +191,16 @@ export function threadRoutes(opts: {
             const unsubscribe = opts.events.subscribe((e) => {
               chain = chain.then(async () => {
                 const p = await subject().catch(() => undefined);
-                if (!p) {
-                  stop();
-                  try {
-                    controller.close();
-                  } catch {
-                    // already closed
-                  }
-                  return;
-                }
+                if (!p) return close();
                 if (!canAccessThread(p, "thread.read", e)) return;
                 const { ownerId: _o, orgId: _g, teamId: _t, ...event } = e;
                 send(encodeSse("thread.updated", event));
               });
             });
-            const beat = setInterval(() => send(": keep-alive\n\n"), opts.heartbeatMs ?? 15_000);
-            stop = () => {
-              clearInterval(beat);
-              unsubscribe();
-            };
-            request.signal.addEventListener("abort", () => {
-              stop();
-              try {
-                controller.close();
-              } catch {
-                // already closed
-              }
-            });
             // First bytes at once: the client knows it is subscribed before any write.
             send(": subscribed\n\n");
+            return unsubscribe;
           },
-          cancel() {
-            stop();
-          },
-        });
-        return new Response(body, {
-          headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
         });
       },
       {

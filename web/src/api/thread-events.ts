@@ -3,7 +3,7 @@
  * `fetch`, reconnecting after a drop (1 s, doubling to 30 s; not after a 401). `onReconnect` runs when a
  * connection is back after a drop, so a view can reload what it may have missed meanwhile.
  */
-import { createSseParser } from "../lib/sse.ts";
+import { createSseParser } from "@loom/sse/parse";
 import { getToken } from "./session.ts";
 
 export interface ThreadEvent {

@@ -8,13 +8,9 @@
  */
 import { costOf } from "@loom/runtime/providers/catalogue";
 import type { Logger } from "../../logger.ts";
-import {
-  type CostLookup,
-  keyOf,
-  type UsageQueue,
-  type UsageRecorder,
-  type UsageRow,
-} from "../../proxy/usage.ts";
+import type { CostLookup, UsageQueue, UsageRecorder } from "../../proxy/usage.ts";
+import { keyOf, mergeUsage, type UsageRow, usageRow } from "../../proxy/usage-rows.ts";
+import { createUsageTrouble } from "../../proxy/usage-trouble.ts";
 
 export interface PgUsageQueueOptions {
   clock: () => Date;
@@ -26,13 +22,6 @@ export interface PgUsageQueueOptions {
   timeoutMs?: number;
 }
 
-const merge = (into: UsageRow, r: UsageRow) => {
-  into.requests += r.requests;
-  into.inputTokens += r.inputTokens;
-  into.outputTokens += r.outputTokens;
-  into.costUsd += r.costUsd;
-};
-
 export function createPgUsageQueue(sql: Bun.SQL, o: PgUsageQueueOptions): UsageQueue {
   const costFn = o.cost ?? costOf;
   const maxPending = o.maxPending ?? 10_000;
@@ -43,8 +32,7 @@ export function createPgUsageQueue(sql: Bun.SQL, o: PgUsageQueueOptions): UsageQ
   let timer: ReturnType<typeof setTimeout> | undefined;
   let delay = retry.initialMs;
   let closed = false;
-  let reportedFailure = false;
-  let reportedDrop = false;
+  const trouble = createUsageTrouble(o.log, maxPending);
 
   const write = async (rows: UsageRow[]) => {
     const cols = {
@@ -81,25 +69,18 @@ export function createPgUsageQueue(sql: Bun.SQL, o: PgUsageQueueOptions): UsageQ
     } catch (e) {
       for (const [k, r] of batch) {
         const cur = pending.get(k);
-        if (cur) merge(cur, r);
+        if (cur) mergeUsage(cur, r);
         else pending.set(k, r);
       }
-      if (!reportedFailure) {
-        reportedFailure = true;
-        const err = e as { errno?: unknown; message?: unknown };
-        o.log.error("usage.write_failed", {
-          code: typeof err.errno === "string" ? err.errno : undefined,
-          message: String(err.message ?? e)
-            .split("\n")[0]
-            ?.slice(0, 200),
-          pendingRows: pending.size,
-          retrying: !closed,
-        });
-      }
+      const errno = (e as { errno?: unknown } | null)?.errno; // Postgres's SQLSTATE
+      trouble.writeFailed(e, {
+        code: typeof errno === "string" ? errno : undefined,
+        pendingRows: pending.size,
+        retrying: !closed,
+      });
       return false;
     }
-    reportedFailure = false;
-    reportedDrop = false;
+    trouble.recovered();
     delay = retry.initialMs;
     return true;
   };
@@ -120,16 +101,6 @@ export function createPgUsageQueue(sql: Bun.SQL, o: PgUsageQueueOptions): UsageQ
     });
   };
 
-  const totals = () => {
-    const t = { rows: pending.size, requests: 0, inputTokens: 0, outputTokens: 0 };
-    for (const r of pending.values()) {
-      t.requests += r.requests;
-      t.inputTokens += r.inputTokens;
-      t.outputTokens += r.outputTokens;
-    }
-    return t;
-  };
-
   const flush = async (ms = timeoutMs): Promise<boolean> => {
     const start = performance.now();
     for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
@@ -144,32 +115,12 @@ export function createPgUsageQueue(sql: Bun.SQL, o: PgUsageQueueOptions): UsageQ
   };
 
   const record: UsageRecorder = (principal, e) => {
-    const row: UsageRow = {
-      day: o.clock().toISOString().slice(0, 10),
-      tokenId: principal.tokenId ?? `user:${principal.userId}`,
-      userId: principal.userId,
-      provider: e.provider,
-      model: e.model,
-      requests: 1,
-      inputTokens: e.inputTokens,
-      outputTokens: e.outputTokens,
-      costUsd: costFn(e.model, e) ?? 0,
-    };
+    const row = usageRow(principal, e, o.clock(), costFn(e.model, e) ?? 0);
     const key = keyOf(row);
     const cur = pending.get(key);
-    if (cur) merge(cur, row);
+    if (cur) mergeUsage(cur, row);
     else if (pending.size >= maxPending) {
-      if (!reportedDrop) {
-        reportedDrop = true;
-        o.log.error("usage.lost", {
-          reason: `queue full (${maxPending} rows waiting for the database)`,
-          provider: row.provider,
-          model: row.model,
-          requests: row.requests,
-          inputTokens: row.inputTokens,
-          outputTokens: row.outputTokens,
-        });
-      }
+      trouble.queueFull(row);
       return;
     } else pending.set(key, row);
     kick();
@@ -183,8 +134,8 @@ export function createPgUsageQueue(sql: Bun.SQL, o: PgUsageQueueOptions): UsageQ
       closed = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
-      if (!(await flush(ms)) && pending.size > 0) {
-        o.log.error("usage.lost", { reason: `database unreachable for ${ms} ms at shutdown`, ...totals() });
+      if (!(await flush(ms))) {
+        trouble.lost(`database unreachable for ${ms} ms at shutdown`, pending);
         pending.clear();
       }
     },

@@ -3,6 +3,7 @@
  * rather than EventSource: it carries this tab's bearer token when there is one, and it does not
  * reconnect on its own when the weaver ends (the stream closes then, and that is the end).
  */
+import { createSseParser } from "@loom/sse/parse";
 import { ApiError } from "../../api/client.ts";
 import { getToken } from "../../api/session.ts";
 
@@ -31,29 +32,17 @@ export async function streamLogs(
     } | null;
     throw new ApiError(res.status, err?.error?.code ?? "HTTP_ERROR", err?.error?.message ?? `${res.status}`);
   }
+  const feed = createSseParser((m) => {
+    try {
+      onLine(JSON.parse(m.data) as LogLine);
+    } catch {
+      // not a log line: skip it
+    }
+  });
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = "";
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    buf += value;
-    let end = buf.indexOf("\n\n");
-    while (end >= 0) {
-      const event = buf.slice(0, end);
-      buf = buf.slice(end + 2);
-      const data = event
-        .split("\n")
-        .filter((l) => l.startsWith("data:"))
-        .map((l) => l.slice(5).trimStart())
-        .join("\n");
-      if (data) {
-        try {
-          onLine(JSON.parse(data) as LogLine);
-        } catch {
-          // not a log line: skip it
-        }
-      }
-      end = buf.indexOf("\n\n");
-    }
+    feed(value);
   }
 }

@@ -1,6 +1,12 @@
 /**
- * A server-sent events reader for `fetch` bodies (EventSource cannot send the bearer token): feed it
- * text as it arrives, it calls back once per complete message (comments and partial messages skipped).
+ * A server-sent events parser with no dependencies, shared by the runtime (proxy stream, kill
+ * switches), the web UI (thread events, weaver logs) and the OpenFeature provider (flag stream):
+ * feed it text as it arrives, it calls back once per complete message. Multi-line `data:` is joined
+ * by `\n`, CRLF is accepted, comments (`:`) and fields other than `event`/`data` are skipped, the
+ * event name defaults to `message`, and a message without data is not dispatched (the SSE spec's rules).
+ * @example
+ * const feed = createSseParser((m) => console.log(m.event, m.data));
+ * feed("event: thread.updated\ndata: {}\n\n");
  */
 export interface SseMessage {
   event: string;
