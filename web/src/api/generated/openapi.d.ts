@@ -3657,6 +3657,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        alreadyMember: boolean;
                         name: string;
                         orgId: string;
                         role: string;
