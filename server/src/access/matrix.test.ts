@@ -735,14 +735,15 @@ forEachBackend(({ kind, testApp }) => {
         inviteId2,
         joinId,
         hankId: hank.id,
-        invite: (
-          (await (
-            await h.call("POST", "/api/orgs/acme/invitations", {
-              token: carol,
-              body: { email: "carol@example.com" },
-            })
-          ).json()) as { token: string }
-        ).token,
+        // To an org carol is not in (inviting a member is refused): alice's yota.
+        invite: await (async () => {
+          await h.call("POST", "/api/orgs", { token: h.alice, body: { slug: "yota" } });
+          const res = await h.call("POST", "/api/orgs/yota/invitations", {
+            token: h.alice,
+            body: { email: "carol@example.com" },
+          });
+          return ((await res.json()) as { token: string }).token;
+        })(),
       };
 
       // Flags the flag cases act on (m.arch is archived once, m.rest restored once, m.off turned off once).
