@@ -602,6 +602,13 @@ const CASES: Record<string, Case> = {
     other: "own",
     open: true,
   },
+  // alice is support staff too (set below): she lists the threads shared with support.
+  "thread.support.list": {
+    method: "GET",
+    path: () => "/api/threads/support-access",
+    right: "alice",
+    other: "hidden",
+  },
 };
 
 forEachBackend(({ kind, testApp }) => {
@@ -693,6 +700,10 @@ forEachBackend(({ kind, testApp }) => {
       expect((await h.call("POST", `/api/threads/${t1.id}/support-access`, { token: carol })).status).toBe(
         201,
       );
+      const aliceId = (
+        (await (await h.call("GET", "/api/auth/me", { token: h.alice })).json()) as { userId: string }
+      ).userId;
+      await h.backend.accounts.users.setRoles(aliceId, ["system_admin", "support"]);
       const userCodes: string[] = [];
       for (let i = 0; i < 5; i++)
         userCodes.push(

@@ -279,18 +279,38 @@ forEachBackend(({ kind, testApp }) => {
       expect((await read(sam.token)).status).toBe(200);
       // Support rights come from the role with the grant: another user gains nothing from the grant.
       expect((await read(other.token)).status).toBe(404);
+      // Support staff list what is shared with them now; nobody else may list.
+      const listed = (token: string) => h.call("GET", "/api/threads/support-access", { token });
+      expect(await json(listed(sam.token))).toEqual({
+        items: [
+          {
+            id: th.id,
+            title: th.title ?? null,
+            ownerId: owner.id,
+            workspace: th.workspace,
+            updatedAt: th.updatedAt,
+            grantedAt: new Date(now).toISOString(),
+            expiresAt: body.expiresAt,
+          },
+        ],
+      });
+      expect((await listed(other.token)).status).toBe(403);
+      expect((await listed(owner.token)).status).toBe(403);
 
       const revoke = () => h.call("DELETE", `/api/threads/${th.id}/support-access`, { token: owner.token });
       expect((await revoke()).status).toBe(204);
       expect((await read(sam.token)).status).toBe(404);
+      expect(await json(listed(sam.token))).toEqual({ items: [] });
       expect((await revoke()).status).toBe(404);
 
       // A new grant ends by itself after 31 days.
       expect((await grant(owner.token)).status).toBe(201);
       now += 31 * 24 * 3600 * 1000 - 1000;
       expect((await read(sam.token)).status).toBe(200);
+      expect((await json<{ items: unknown[] }>(listed(sam.token))).items).toHaveLength(1);
       now += 1000;
       expect((await read(sam.token)).status).toBe(404);
+      expect(await json(listed(sam.token))).toEqual({ items: [] });
       const log = await actions(h);
       expect(log.filter((a) => a.startsWith("thread.support"))).toEqual([
         "thread.support_granted",

@@ -1171,6 +1171,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/threads/support-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Threads shared with support now, newest grant first (support staff only) */
+        get: operations["thread.support.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/usage": {
         parameters: {
             query?: never;
@@ -4204,6 +4221,38 @@ export interface operations {
                             updatedAt: string;
                             version: number;
                             visibility: string;
+                            workspace: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    "thread.support.list": {
+        parameters: {
+            query?: {
+                limit?: string | number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            expiresAt: string;
+                            grantedAt: string;
+                            id: string;
+                            ownerId: string;
+                            title: ((string | null) | null) | null;
+                            updatedAt: string;
                             workspace: string;
                         }[];
                     };
