@@ -135,6 +135,12 @@ forEachBackend(({ kind, testApp }) => {
       expect(expectErrorShape(await res.text(), "INVALID_INPUT").message).toBe(
         "query parameter -1: Expected integer to be greater or equal to 1",
       );
+      for (const bad of ["abc", "1.5"]) {
+        const word = await h.call("GET", `/api/threads?limit=${bad}`, { token: h.alice });
+        expect(expectErrorShape(await word.text(), "INVALID_INPUT").message).toBe(
+          "query /limit: expected an integer from 1 to 200",
+        );
+      }
       const t = sampleThread();
       await h.call("PUT", `/api/threads/${t.id}`, { token: h.alice, body: t });
       const vis = await h.call("POST", `/api/threads/${t.id}/visibility`, {
