@@ -97,6 +97,8 @@ function checkArgs(args: ArgsDef, rest: string[], variadic: boolean): string | u
       return `--${name} is a switch and takes no value (got '${value}')`;
     if (kind !== "boolean" && value === undefined) {
       const next = rest[++i];
+      if (next !== undefined && /^-\d/.test(next))
+        return `--${name} needs a value ('${next}' reads as an option; write --${name}=${next} to pass it)`;
       if (next === undefined || (next.startsWith("-") && next !== "-")) return `--${name} needs a value`;
     }
   }
