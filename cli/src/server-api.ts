@@ -65,7 +65,9 @@ export async function serverApi(serverFlag: string | undefined): Promise<ServerA
         try {
           message = (JSON.parse(text) as { error: { message: string } }).error.message ?? message;
         } catch {}
-        process.stderr.write(`loom: ${method} ${path}: ${message}\n`);
+        // A refused credential: say how to get a good one.
+        const hint = res.status === 401 ? ` (sign in again: loom login --server ${base})` : "";
+        process.stderr.write(`loom: ${method} ${path}: ${message}${hint}\n`);
         throw new ExitError(1);
       }
       if (!text) return undefined as T;

@@ -80,6 +80,12 @@ test("the server: the one logged in to when none is named; a bad URL or a non-Lo
     expect(list.stderr).toBe("");
     expect(list.code).toBe(0);
 
+    const refused = await loom(own, ["org", "list"], { env: { LOOM_TOKEN: "lt_not-a-real-token" } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `loom: GET /api/orgs: invalid or revoked token (sign in again: loom login --server ${server.url})\n`,
+    );
+
     const bad = await loom(own, ["org", "list", "--server", "notaurl"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe("loom: --server is not a URL: notaurl\n");
