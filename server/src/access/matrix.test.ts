@@ -609,6 +609,18 @@ const CASES: Record<string, Case> = {
     right: "alice",
     other: "hidden",
   },
+  "proxy.anthropic.models": {
+    method: "GET",
+    path: () => "/proxy/anthropic/v1/models",
+    right: "carol",
+    other: "own",
+  },
+  "proxy.openai.models": {
+    method: "GET",
+    path: () => "/proxy/openai/v1/models",
+    right: "carol",
+    other: "own",
+  },
 };
 
 forEachBackend(({ kind, testApp }) => {

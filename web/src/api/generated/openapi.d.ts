@@ -1410,6 +1410,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/proxy/anthropic/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anthropic model list pass-through: the upstream's models the allowlist lets through */
+        get: operations["proxy.anthropic.models"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/proxy/openai/v1/chat/completions": {
         parameters: {
             query?: never;
@@ -1421,6 +1438,23 @@ export interface paths {
         put?: never;
         /** OpenAI Chat Completions pass-through (Authorization: Bearer lt_…) */
         post: operations["proxy.openai.chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/proxy/openai/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OpenAI model list pass-through: the upstream's models the allowlist lets through */
+        get: operations["proxy.openai.models"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4701,7 +4735,27 @@ export interface operations {
         requestBody?: never;
         responses: never;
     };
+    "proxy.anthropic.models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
     "proxy.openai.chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "proxy.openai.models": {
         parameters: {
             query?: never;
             header?: never;
