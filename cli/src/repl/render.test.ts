@@ -129,7 +129,7 @@ test("escape sequences from the model, its calls, tool output and errors never r
     completed({ exit_code: 0, stdout: `10%\r50%\r100%${ESC}]8;;https://x\x07 done\r\n`, stderr: "" }),
     started({ path: "a.ts" }),
     completed(`NOT_FOUND: ${ESC}[31mno\x9b2J`, true),
-    { type: "agent.error", message: `boom${ESC}[H` },
+    { type: "agent.error", source: "llm", message: `boom${ESC}[H` },
     { type: "session.notice", level: "warn", message: `plugin ${ESC}]0;x\x07warned` },
   ]);
   expect(out).not.toContain(ESC);
