@@ -6,6 +6,7 @@ import { subCommands } from "./commands/index.ts";
 import { examplesText, JSON_STREAMS, VARIADIC } from "./help.ts";
 import { replArgv, sessionArgs } from "./session/global-flags.ts";
 import { stderrStream, stdoutStream } from "./std-out.ts";
+import { terminalSafe } from "./terminal-safe.ts";
 
 export const root = defineCommand({
   meta: {
@@ -97,6 +98,8 @@ function checkArgs(args: ArgsDef, rest: string[], variadic: boolean): string | u
       return `--${name} is a switch and takes no value (got '${value}')`;
     if (kind !== "boolean" && value === undefined) {
       const next = rest[++i];
+      if (next !== undefined && /^-\d/.test(next))
+        return `--${name} needs a value ('${next}' reads as an option; write --${name}=${next} to pass it)`;
       if (next === undefined || (next.startsWith("-") && next !== "-")) return `--${name} needs a value`;
     }
   }
@@ -214,7 +217,8 @@ export async function runCli(argv: string[]): Promise<number> {
     if (e instanceof UsageError) return refuse(`loom: ${e.message}\n`);
     if (isCittyUsageError(e))
       return refuse(usageLine(path, e.message.replace(/^Missing required/, "missing required")));
-    stderrStream().write(`loom: ${formatError(e)}\n`);
+    // The message may quote a server, provider or file: no escape sequence of theirs reaches the terminal.
+    stderrStream().write(`loom: ${terminalSafe(formatError(e))}\n`);
     return 1;
   }
 }

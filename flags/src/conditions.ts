@@ -4,6 +4,7 @@
  * matches). Compiled regular expressions and parsed versions are cached, so a rule costs a lookup.
  */
 import { SemVer } from "semver";
+import { regexHazard } from "./regex-hazard.ts";
 import type { Condition, EvaluationContext } from "./types.ts";
 
 const MAX_CACHE = 10_000;
@@ -20,8 +21,11 @@ function remember<T>(cache: Map<string, T>, key: string, make: () => T): T {
   return v as T;
 }
 
+/** The pattern compiled (`u` flag); null when it does not parse or could backtrack catastrophically. */
 export function compileRegex(source: string): RegExp | null {
   return remember(regexes, source, () => {
+    // Written before the guard existed, or sent by a stale client: such a rule never matches.
+    if (regexHazard(source)) return null;
     try {
       return new RegExp(source, "u");
     } catch {

@@ -63,6 +63,8 @@ describe("attribute rules", () => {
     [cond("email", "ends_with", ".io"), { email: "a@b.com" }, false],
     [cond("email", "regex", "^[a-z]+@acme\\.(io|com)$"), { email: "bob@acme.com" }, true],
     [cond("email", "regex", "^[a-z]+@acme\\.(io|com)$"), { email: "bob@acme.org" }, false],
+    // Stored before the ReDoS guard: it would match, but is never run.
+    [cond("name", "regex", "^(a+)+$"), { name: "aaaa" }, false],
     [cond("country", "in", ["fr", "de"]), { country: "de" }, true],
     [cond("country", "in", ["fr", "de"]), { country: "us" }, false],
     [cond("country", "not_in", ["fr", "de"]), { country: "us" }, true],
@@ -273,6 +275,17 @@ describe("validation", () => {
         environments: { prod: { enabled: true, rules: [cond("a", "regex", "(")], defaultVariant: "off" } },
       }),
     ).toContain("regular expression");
+    // A pattern that can backtrack catastrophically is refused, and never evaluated if stored anyway.
+    expect(
+      checkDefinition({
+        ...def,
+        environments: {
+          prod: { enabled: true, rules: [cond("a", "regex", "^(a+)+$")], defaultVariant: "off" },
+        },
+      }),
+    ).toBe(
+      'prod rule 1 condition 1: "^(a+)+$" nests repeating quantifiers (like (a+)+), which can take exponential time',
+    );
     expect(
       checkDefinition({
         ...def,

@@ -1,9 +1,11 @@
 /**
  * What a flag definition must satisfy beyond its JSON shape, as one-line messages: key format, the
  * variants a flag names exist (a boolean flag has exactly `on: true` and `off: false`), percentages,
- * schedule instants, regular expressions and versions that parse, and prerequisites without cycles.
+ * schedule instants, regular expressions that parse and cannot backtrack catastrophically
+ * (`regex-hazard.ts`), versions that parse, and prerequisites without cycles.
  */
 import { compileRegex, parseVersion } from "./conditions.ts";
+import { regexHazard } from "./regex-hazard.ts";
 import {
   ENVIRONMENT_PATTERN,
   FLAG_KEY,
@@ -40,6 +42,8 @@ function checkRule(rule: Rule, where: string, variants: Set<string>): string | n
     if (list && c.operator !== "in" && c.operator !== "not_in")
       return `${at}: ${c.operator} takes one value, not a list`;
     if (c.operator === "regex") {
+      const hazard = typeof c.value === "string" ? regexHazard(c.value) : null;
+      if (hazard) return `${at}: "${String(c.value).slice(0, 80)}" ${hazard}`;
       if (typeof c.value !== "string" || c.value.length > 500 || compileRegex(c.value) === null)
         return `${at}: "${String(c.value).slice(0, 80)}" is not a regular expression`;
     }

@@ -22,7 +22,23 @@ export function validationMessage(e: ValidationError): string {
     return `query parameter ${got}: ${first.message}`.replace(/\s+/g, " ").slice(0, 300);
   }
   const where = path ? `${e.type} ${path}` : e.type;
-  return `${where}: ${unionOfLiterals(first) ?? first.message}`.replace(/\s+/g, " ").slice(0, 300);
+  return `${where}: ${unionOfLiterals(first) ?? numericUnion(first) ?? first.message}`
+    .replace(/\s+/g, " ")
+    .slice(0, 300);
+}
+
+/** A numeric query value (`?limit=abc`) is a union of a numeric string and a number: name the number. */
+function numericUnion(err: unknown): string | undefined {
+  const schema = (err as { schema?: { anyOf?: { type?: string }[]; minimum?: number; maximum?: number } })
+    .schema;
+  const num = schema?.anyOf?.find((s) => s.type === "integer" || s.type === "number");
+  if (!schema || !num) return undefined;
+  const what = num.type === "integer" ? "an integer" : "a number";
+  const { minimum: min, maximum: max } = schema;
+  if (min !== undefined && max !== undefined) return `expected ${what} from ${min} to ${max}`;
+  if (min !== undefined) return `expected ${what} >= ${min}`;
+  if (max !== undefined) return `expected ${what} <= ${max}`;
+  return `expected ${what}`;
 }
 
 /** "Expected union value" says nothing; a union of literals (visibility, role) can name them. */

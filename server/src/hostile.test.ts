@@ -135,6 +135,12 @@ forEachBackend(({ kind, testApp }) => {
       expect(expectErrorShape(await res.text(), "INVALID_INPUT").message).toBe(
         "query parameter -1: Expected integer to be greater or equal to 1",
       );
+      for (const bad of ["abc", "1.5"]) {
+        const word = await h.call("GET", `/api/threads?limit=${bad}`, { token: h.alice });
+        expect(expectErrorShape(await word.text(), "INVALID_INPUT").message).toBe(
+          "query /limit: expected an integer from 1 to 200",
+        );
+      }
       const t = sampleThread();
       await h.call("PUT", `/api/threads/${t.id}`, { token: h.alice, body: t });
       const vis = await h.call("POST", `/api/threads/${t.id}/visibility`, {
@@ -329,6 +335,30 @@ forEachBackend(({ kind, testApp }) => {
         "application/json",
       ]);
       expect(sent[0]?.body).toBe('{"model":"claude-x","max_tokens":5,"messages":[]}');
+    });
+
+    test("pass-through model list: the server's key and the paging query go upstream; a non-JSON answer is a 502", async () => {
+      let answer = () =>
+        Response.json({ data: [{ id: "claude-x" }, { id: "m/../x" }, { nope: 1 }], has_more: true });
+      const { h, sent } = await upstreamApp(testApp, () => answer());
+      const res = await h.call("GET", "/proxy/anthropic/v1/models?limit=2&after_id=a", {
+        token: h.alice,
+        headers: { "anthropic-version": "2023-06-01" },
+      });
+      expect(res.status).toBe(200);
+      // Entries without an id, or whose id is no plain model name, are left out.
+      expect(await res.json()).toEqual({ data: [{ id: "claude-x" }], has_more: true });
+      expect(sent[0]?.url).toBe("http://up/v1/models?limit=2&after_id=a");
+      expect(sent[0]?.headers.get("x-api-key")).toBe(KEY);
+      expect(sent[0]?.headers.get("anthropic-version")).toBe("2023-06-01");
+      answer = () => new Response("<html>gateway</html>", { status: 200 });
+      const html = await h.call("GET", "/proxy/openai/v1/models", { token: h.alice });
+      expect(html.status).toBe(502);
+      expect(expectErrorShape(await html.text(), "UPSTREAM_ERROR").message).toBe(
+        "upstream openai answered a model list that is not JSON",
+      );
+      expect(sent[1]?.url).toBe("http://up/v1/models");
+      expect(sent[1]?.headers.get("authorization")).toBe(`Bearer ${KEY}`);
     });
 
     test("pass-through: upstream response headers that echo the key are redacted", async () => {

@@ -163,7 +163,6 @@ export async function openServerPg(
 function listen(
   host: string,
   port: number,
-  maxBodyBytes: number,
   fetch: (req: Request, srv: Bun.Server<SocketHandlers>) => Response | Promise<Response>,
 ) {
   try {
@@ -171,9 +170,10 @@ function listen(
       websocket: websocketHandlers,
       hostname: host,
       port,
-      // A backstop only: the app enforces maxBodyBytes itself and answers a JSON 413, which it could
-      // not if Bun refused the body first (Bun's own 413 is empty).
-      maxRequestBodySize: maxBodyBytes + 1024 * 1024,
+      // Out of the way: the app refuses every body over maxBodyBytes itself with the JSON 413 (a
+      // declared length before reading anything, a chunked body while reading it, errors-plugin.ts).
+      // Bun's own check would answer first, with an empty 413, for any declared length above it.
+      maxRequestBodySize: 2 ** 40,
       // Long streams are normal for an LLM proxy; Bun's default idle timeout is 10 s.
       idleTimeout: 255,
       fetch,
@@ -279,7 +279,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   });
   let server: ReturnType<typeof Bun.serve>;
   try {
-    server = listen(o.host ?? "127.0.0.1", o.port ?? 8080, maxBodyBytes, (req, srv) => {
+    server = listen(o.host ?? "127.0.0.1", o.port ?? 8080, (req, srv) => {
       setClientIp(req, srv.requestIP(req)?.address);
       setUpgrader(req, (data) => srv.upgrade(req, { data }));
       return app.handle(req);

@@ -70,3 +70,40 @@ test("bad input is one line and a non-zero exit", async () => {
   expect(noServer.code).toBe(2);
   expect(noServer.stderr).toContain("no server");
 });
+
+test("the server: the one logged in to when none is named; a bad URL or a non-Loom answer is one line", async () => {
+  const own = createSandbox({ "README.md": "x\n" });
+  try {
+    const token = createToken(server.db, { name: "cy" }).token;
+    expect((await loom(own, ["login", "--server", server.url, "--token", token])).code).toBe(0);
+    const list = await loom(own, ["org", "list"]);
+    expect(list.stderr).toBe("");
+    expect(list.code).toBe(0);
+
+    const refused = await loom(own, ["org", "list"], { env: { LOOM_TOKEN: "lt_not-a-real-token" } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `loom: GET /api/orgs: invalid or revoked token (sign in again: loom login --server ${server.url})\n`,
+    );
+
+    const bad = await loom(own, ["org", "list", "--server", "notaurl"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("loom: --server is not a URL: notaurl\n");
+
+    // Something else listening there (a web server answering a page for every path).
+    const page = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("<html>hi</html>") });
+    try {
+      const html = await loom(own, ["org", "list", "--server", page.url.origin], {
+        env: { LOOM_TOKEN: token },
+      });
+      expect(html.code).toBe(1);
+      expect(html.stderr).toBe(
+        `loom: GET /api/orgs: ${page.url.origin} answered 200 with something that is not JSON (is it a Loom server?)\n`,
+      );
+    } finally {
+      page.stop(true);
+    }
+  } finally {
+    own.cleanup();
+  }
+});

@@ -76,3 +76,33 @@ test("models lists providers, whether they are configured, and the default", asy
   expect(out.providers.find((p) => p.provider === "openai")?.configured).toBe(false);
   expect(out.providers.find((p) => p.provider === "openai")?.models.length).toBeGreaterThan(0);
 });
+
+test("escape sequences in a thread (the model's answer, the task) never reach the terminal; the thread keeps them", async () => {
+  const evil = "answer \x1b]52;c;cHduZWQ=\x07with \x1b[2Jescapes";
+  const hostile = await startFakeUpstream({ script: { turns: [{ text: evil }] } });
+  try {
+    const task = "task \x1b]0;retitled\x07 evil";
+    const run = await loom(sb, ["run", task], { env: { ...env, ANTHROPIC_BASE_URL: hostile.url } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("answer with escapes");
+    const list = await loom(sb, ["threads", "list"]);
+    const id = list.stdout
+      .split("\n")
+      .find((l) => l.includes("task"))
+      ?.split(" ")[0] as string;
+    const show = await loom(sb, ["threads", "show", id]);
+    const search = await loom(sb, ["threads", "search", "escapes"]);
+    for (const out of [run.stdout, run.stderr, list.stdout, show.stdout, search.stdout]) {
+      expect(out).not.toContain("\x1b");
+      expect(out).not.toContain("\x07");
+    }
+    expect(show.stdout).toContain("task  evil");
+    // Nothing is lost: the stored thread and its JSON keep the text as it came.
+    const raw = JSON.parse((await loom(sb, ["threads", "show", id, "--json"])).stdout) as {
+      messages: { content: string }[];
+    };
+    expect(raw.messages.map((m) => m.content)).toEqual([task, evil]);
+  } finally {
+    await hostile.stop();
+  }
+});

@@ -27,6 +27,11 @@ describe("usage errors", () => {
     [["run", "--model"], "--model needs a value"],
     [["threads", "list", "--limit", "--json"], "--limit needs a value"],
     [["--model"], "--model needs a value"],
+    [
+      ["run", "--max-steps", "-3", "x"],
+      "--max-steps needs a value ('-3' reads as an option; write --max-steps=-3",
+    ],
+    [["run", "--max-steps=-3", "x"], "--max-steps must be a whole number, 0 for no limit (got '-3')"],
     [["help", "bogus"], "unknown command 'bogus'"],
     [["rnu", "hi"], "unknown command 'rnu' (did you mean loom run?)"],
     [["thread", "list"], "unknown command 'thread' (did you mean loom threads?)"],

@@ -106,6 +106,12 @@ test("bad input is one line and a non-zero exit", async () => {
     expect(neither.stderr).toContain("give a command");
     const badName = await loom(sb, ["mcp", "add", "a.b", "--url", "http://x"]);
     expect(badName.stderr).toContain('server name "a.b"');
+    const badUrl = await loom(sb, ["mcp", "add", "web", "--url", "notaurl"]);
+    expect(badUrl.code).toBe(1);
+    expect(badUrl.stderr).toBe(
+      "loom: INVALID_INPUT: --url must be an http:// or https:// URL, got notaurl\n",
+    );
+    expect((await loom(sb, ["mcp", "list"])).stdout).not.toContain("notaurl");
     const unknown = await loom(sb, ["mcp", "test", "nope"]);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toBe('loom: NOT_FOUND: no MCP server "nope" configured (configured: none)\n');

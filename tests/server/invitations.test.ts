@@ -75,7 +75,12 @@ forEachBackend(({ kind, testApp }) => {
       const ivy = await person(h, "ivy@example.com");
       const ok = await follow(h, link, ivy.token);
       expect(ok.status).toBe(200);
-      expect(await ok.json()).toMatchObject({ slug: "acme", name: "Acme", role: "admin" });
+      expect(await ok.json()).toMatchObject({
+        slug: "acme",
+        name: "Acme",
+        role: "admin",
+        alreadyMember: false,
+      });
       const members = (await (
         await h.call("GET", "/api/orgs/acme/members", { token: ivy.token })
       ).json()) as {
@@ -142,6 +147,39 @@ forEachBackend(({ kind, testApp }) => {
       expect(body.link).toBe(`${PUBLIC}/invite?token=${body.token}`);
       const kai = await person(h, "kai@example.com");
       expect((await follow(h, body.link, kai.token)).status).toBe(200);
+    });
+
+    test("a member is not invited again (409 naming their role); one who joined since keeps their role on accepting", async () => {
+      const h = await testApp({ publicUrl: PUBLIC });
+      const owner = await person(h, "olga@example.com");
+      await h.call("POST", "/api/orgs", { token: owner.token, body: { slug: "acme" } });
+      const invite = (email: string, role: string) =>
+        h.call("POST", "/api/orgs/acme/invitations", { token: owner.token, body: { email, role } });
+      const again = await invite("Olga@example.com", "member");
+      expect(again.status).toBe(409);
+      expect(((await again.json()) as { error: { message: string } }).error.message).toBe(
+        "olga@example.com is already a member of acme (owner); change their role instead of inviting them",
+      );
+      expect(await h.rows("SELECT id FROM invitations")).toEqual([]);
+
+      // Invited as a member, made an admin directly before opening the link: still an admin after.
+      const lea = await person(h, "lea@example.com");
+      const { link } = (await (await invite("lea@example.com", "member")).json()) as { link: string };
+      await h.call("PUT", `/api/orgs/acme/members/${lea.id}`, {
+        token: owner.token,
+        body: { role: "admin" },
+      });
+      const accepted = await follow(h, link, lea.token);
+      expect(accepted.status).toBe(200);
+      expect(await accepted.json()).toMatchObject({ slug: "acme", role: "admin", alreadyMember: true });
+      const members = (await (
+        await h.call("GET", "/api/orgs/acme/members", { token: owner.token })
+      ).json()) as {
+        items: { userId: string; role: string }[];
+      };
+      expect(members.items.find((m) => m.userId === lea.id)?.role).toBe("admin");
+      // The link is used up all the same.
+      expect((await follow(h, link, lea.token)).status).toBe(400);
     });
   });
 });

@@ -35,7 +35,12 @@ test("migrate-db copies a SQLite server into Postgres and verifies it; rerunning
   const args = ["admin", "migrate-db", "--from", `sqlite:${lite.LOOM_SERVER_DB_PATH}`, "--to", url];
   for (let run = 0; run < 2; run++) {
     const out = await loom(args, lite);
-    expect([out.code, out.stderr]).toEqual([0, ""]);
+    expect(out.code).toBe(0);
+    // Progress on stderr, a line per table and one before verifying; the report on stdout.
+    const progress = out.stderr.split("\n").filter(Boolean);
+    expect(progress[0]).toBe("copied users (1 rows)");
+    expect(progress).toContain("copied threads (0 rows)");
+    expect(progress.at(-1)).toBe("verifying the copy…");
     expect(
       out.stdout
         .split("\n")

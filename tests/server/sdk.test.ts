@@ -19,7 +19,11 @@ let token: string;
 
 beforeAll(async () => {
   up = await startFakeUpstream({
-    script: { turns: [{ text: ["Hel", "lo"], usage: { input: 21, output: 5 } }], onExhausted: "repeat" },
+    script: {
+      turns: [{ text: ["Hel", "lo"], usage: { input: 21, output: 5 } }],
+      onExhausted: "repeat",
+      models: ["claude-sonnet-4-6", "claude-haiku-4-5", "gpt-4o", "gpt-4o-mini", "o3"],
+    },
   });
   server = await startServer({
     port: 0,
@@ -117,5 +121,28 @@ describe("official SDKs through the pass-through", () => {
       .create({ model: "gpt-3.5-turbo", messages: [{ role: "user", content: "hi" }] })
       .catch((e: unknown) => e);
     expect(e2).toBeInstanceOf(OpenAI.PermissionDeniedError);
+  });
+
+  test("models.list() through the pass-through shows the upstream's models the allowlist lets through", async () => {
+    const anthropic = new Anthropic({
+      baseURL: `${server.url}/proxy/anthropic`,
+      apiKey: token,
+      maxRetries: 0,
+    });
+    const page = await anthropic.models.list();
+    // The fake lists the same five ids to both; the allowlist (claude-*, gpt-4o) keeps three of them.
+    expect(page.data.map((m) => m.id)).toEqual(["claude-sonnet-4-6", "claude-haiku-4-5", "gpt-4o"]);
+    const openai = new OpenAI({ baseURL: `${server.url}/proxy/openai/v1`, apiKey: token, maxRetries: 0 });
+    const ids: string[] = [];
+    for await (const m of openai.models.list()) ids.push(m.id);
+    expect(ids).toEqual(["claude-sonnet-4-6", "claude-haiku-4-5", "gpt-4o"]);
+    const refused = await new Anthropic({
+      baseURL: `${server.url}/proxy/anthropic`,
+      apiKey: "lt_wrong",
+      maxRetries: 0,
+    }).models
+      .list()
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Anthropic.AuthenticationError);
   });
 });

@@ -102,7 +102,20 @@ const migrateDbCommand = defineCommand({
     const { LoomError } = await import("@loom/runtime/errors");
     let reports: Awaited<ReturnType<typeof migrateDb>>;
     try {
-      reports = await migrateDb({ from: args.from, to: args.to });
+      // Progress on stderr (stdout keeps the report): a line per table copied, and one before verifying.
+      let verifying = false;
+      reports = await migrateDb({
+        from: args.from,
+        to: args.to,
+        progress: (p) => {
+          if (p.step === "copy" && p.copied === p.total)
+            process.stderr.write(`copied ${p.table} (${p.total} rows)\n`);
+          else if (p.step === "verify" && !verifying) {
+            verifying = true;
+            process.stderr.write("verifying the copy…\n");
+          }
+        },
+      });
     } catch (e) {
       if (e instanceof LoomError) throw e;
       const msg = (e instanceof Error ? e.message : String(e))

@@ -56,3 +56,14 @@ test("files inside the scratch workspace are created, subfolders included", asyn
   ]);
   expect(await runPluginCases(dir)).toEqual([{ name: "case 1", ok: true }]);
 });
+
+test("before the first build, and outside a plugin folder, the error says what to do", async () => {
+  const unbuilt = pluginWithCases("unbuilt", [{ tool: "echo", input: {}, output: {} }]);
+  rmSync(join(unbuilt, "hostile.wasm"));
+  await expect(runPluginCases(unbuilt)).rejects.toThrow(
+    "entry hostile.wasm is missing (build it first: loom plugin build)",
+  );
+  const plain = join(base, "plain");
+  mkdirSync(plain);
+  await expect(runPluginCases(plain)).rejects.toThrow("not found (a plugin folder needs one)");
+});

@@ -60,6 +60,19 @@ function checkCaseFiles(file: string, cases: Case[]): void {
 }
 
 export async function runPluginCases(dir: string): Promise<CaseReport[]> {
+  // The folder first: outside a plugin, or before its first build, say that rather than what is missing.
+  const candidate = await readPluginDir(dir, "user");
+  if (candidate.manifest.runtime !== "wasm")
+    throw new LoomError("INVALID_INPUT", "loom plugin test runs wasm plugins");
+  let wasm: Uint8Array;
+  try {
+    wasm = (await candidate.load()) as Uint8Array;
+  } catch {
+    throw new LoomError(
+      "PLUGIN_INVALID",
+      `${candidate.manifest.name}: entry ${candidate.manifest.entry} is missing (build it first: loom plugin build)`,
+    );
+  }
   const file = join(dir, "tests/cases.json");
   let cases: Case[];
   try {
@@ -72,16 +85,13 @@ export async function runPluginCases(dir: string): Promise<CaseReport[]> {
     );
   }
   checkCaseFiles(file, cases);
-  const candidate = await readPluginDir(dir, "user");
-  if (candidate.manifest.runtime !== "wasm")
-    throw new LoomError("INVALID_INPUT", "loom plugin test runs wasm plugins");
   const base = realpathSync(mkdtempSync(join(tmpdir(), "loom-plugin-test-")));
   const root = join(base, "workspace");
   mkdirSync(root);
   writeFileSync(join(base, "outside.txt"), "outside the workspace");
   const plugin = loadWasmPlugin({
     manifest: candidate.manifest,
-    wasm: (await candidate.load()) as Uint8Array,
+    wasm,
     root,
     permissions: async () => declaredPermissions(candidate.manifest),
   });

@@ -7,6 +7,7 @@ import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
 import { colorEnabled, createStyle, type Style } from "../repl/style.ts";
 import { keyArgument } from "../repl/tool-display.ts";
+import { terminalSafe as safe, terminalSafeDeep } from "../terminal-safe.ts";
 
 async function openStore(): Promise<ThreadStore> {
   const { createThreadStore } = await import("@loom/runtime/threads/store");
@@ -32,26 +33,28 @@ function printSummaries(list: ThreadSummary[], s: Style, none: string, snippets?
     const when = t.updatedAt.slice(0, 16).replace("T", " ");
     const flags = t.isPrivate ? " [private]" : "";
     out(
-      `${t.id}  ${s.dim(when)}  ${String(t.messageCount).padStart(3)} msgs  ${t.title}${flags}  ${s.dim(t.workspace)}`,
+      `${t.id}  ${s.dim(when)}  ${String(t.messageCount).padStart(3)} msgs  ${safe(t.title)}${flags}  ${s.dim(safe(t.workspace))}`,
     );
     const snippet = snippets?.[i];
-    if (snippet) out(`    ${s.dim(snippet)}`);
+    if (snippet) out(`    ${s.dim(safe(snippet))}`);
   }
 }
 
+/** A thread as text; what it holds came from people, the model and tools, so it is printed terminal-safe. */
 function printThread(t: Thread, s: Style): void {
-  out(`${s.bold(t.id)}  ${t.workspace}  ${t.model ?? ""}${t.isPrivate ? "  [private]" : ""}`);
+  out(`${s.bold(t.id)}  ${safe(t.workspace)}  ${safe(t.model ?? "")}${t.isPrivate ? "  [private]" : ""}`);
   out(s.dim(`created ${t.createdAt} · updated ${t.updatedAt} · ${t.messages.length} messages`));
   for (const m of t.messages) {
-    if (m.role === "user") out(`\n${s.cyan("›")} ${m.content}`);
+    if (m.role === "user") out(`\n${s.cyan("›")} ${safe(m.content)}`);
     else if (m.role === "assistant") {
-      if (m.content.trim()) out(`\n${m.content}${m.interrupted ? s.dim(" (interrupted)") : ""}`);
-      for (const c of m.toolCalls ?? []) out(`${s.dim("→")} ${s.bold(c.name)} ${keyArgument(c.input)}`);
+      if (m.content.trim()) out(`\n${safe(m.content)}${m.interrupted ? s.dim(" (interrupted)") : ""}`);
+      for (const c of m.toolCalls ?? [])
+        out(`${s.dim("→")} ${s.bold(safe(c.name))} ${keyArgument(terminalSafeDeep(c.input))}`);
     } else {
-      const first = m.content.split("\n")[0] ?? "";
+      const first = safe(m.content.split("\n")[0] ?? "");
       out(
         s.dim(
-          `  ${m.isError ? "✗" : "✓"} ${m.name}: ${first.length > 120 ? `${first.slice(0, 119)}…` : first}`,
+          `  ${m.isError ? "✗" : "✓"} ${safe(m.name)}: ${first.length > 120 ? `${first.slice(0, 119)}…` : first}`,
         ),
       );
     }

@@ -21,3 +21,15 @@ test("columns stay aligned whatever the length of tool and plugin names", () => 
   expect(column(lines[0]!, "fs")).toBe(column(lines[1]!, "a-very"));
   expect(column(lines[0]!, "Reads")).toBe(column(lines[1]!, "Summarises"));
 });
+
+test("names and descriptions from plugins and MCP servers lose their escape sequences", () => {
+  const [line] = toolTable([
+    {
+      name: "t\x1b[2J",
+      plugin: "mcp:x\x1b]0;y\x07",
+      mutating: false,
+      description: "Does \x1b]52;c;eA==\x07things",
+    },
+  ]);
+  expect(line).toBe("t     mcp:x           Does things");
+});

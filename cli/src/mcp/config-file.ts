@@ -64,6 +64,8 @@ export function addMcpServer(file: string, name: string, entry: McpServerEntry):
       "give a command (loom mcp add <name> -- <command> [args…]) or --url, not both",
     );
   }
+  if (entry.url !== undefined && !isHttpUrl(entry.url))
+    throw new LoomError("INVALID_INPUT", `--url must be an http:// or https:// URL, got ${entry.url}`);
   const existing = existsSync(file) ? readFileSync(file, "utf8") : "";
   if (name in servers(existing, file)) {
     throw new LoomError(
@@ -74,6 +76,15 @@ export function addMcpServer(file: string, name: string, entry: McpServerEntry):
   const text = `${existing}${existing && !existing.endsWith("\n") ? "\n" : ""}${existing ? "\n" : ""}${tableText(name, entry)}`;
   servers(text, file);
   write(file, text);
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
 }
 
 /** Header of a table (`[a.b]`, not `[[a]]`), as its dotted key; undefined for other lines. */

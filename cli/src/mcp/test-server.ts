@@ -2,6 +2,7 @@
 import type { McpServerConfig } from "@loom/runtime/config/schema";
 import { LoomError } from "@loom/runtime/errors";
 import { createMcpManager } from "@loom/runtime/mcp/manager";
+import { terminalSafe } from "../terminal-safe.ts";
 
 export async function runMcpTest(
   name: string,
@@ -40,13 +41,14 @@ export async function runMcpTest(
       };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else if (info.status !== "ready") {
-      process.stdout.write(`${name}: failed: ${info.error ?? info.status}\n`);
+      process.stdout.write(`${name}: failed: ${terminalSafe(info.error ?? info.status)}\n`);
     } else {
       const ms = (n: number | undefined) => `${Math.round(n ?? 0)} ms`;
       process.stdout.write(
         `${name}: ready in ${ms(info.startMs)} (connect and list tools); tools/list ${ms(listMs)}; ${tools.length} tools\n`,
       );
-      for (const t of tools) process.stdout.write(`  ${t.name}${t.mutating ? "" : "  (read-only)"}\n`);
+      for (const t of tools)
+        process.stdout.write(`  ${terminalSafe(t.name)}${t.mutating ? "" : "  (read-only)"}\n`);
     }
     return info.status === "ready";
   } finally {

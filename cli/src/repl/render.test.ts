@@ -115,3 +115,41 @@ test("an edit's diff is numbered from the file as it was when the call started",
   });
   expect(out.join("")).toBe("→ edit_file a.txt\n✓ edit_file a.txt (5 ms)\n  2 - two\n  2 + TWO\n");
 });
+
+test("escape sequences from the model, its calls, tool output and errors never reach the terminal", () => {
+  const ESC = "\x1b";
+  const out = rendered([
+    delta(`hi ${ESC}]52;c;cHduZWQ=\x07there ${ESC}[2J`),
+    {
+      type: "tool.started",
+      callId: "c",
+      name: `bash${ESC}]0;t\x07`,
+      input: { command: `ls ${ESC}[8mhidden` },
+    },
+    completed({ exit_code: 0, stdout: `10%\r50%\r100%${ESC}]8;;https://x\x07 done\r\n`, stderr: "" }),
+    started({ path: "a.ts" }),
+    completed(`NOT_FOUND: ${ESC}[31mno\x9b2J`, true),
+    { type: "agent.error", source: "llm", message: `boom${ESC}[H` },
+    { type: "session.notice", level: "warn", message: `plugin ${ESC}]0;x\x07warned` },
+  ]);
+  expect(out).not.toContain(ESC);
+  expect(out).not.toContain("\x07");
+  expect(out).not.toContain("\x9b");
+  expect(out).not.toContain("\r");
+  expect(out).toContain("hi there");
+  expect(out).toContain("→ bash ls hidden");
+  // A progress line shows what a terminal would have left of it.
+  expect(out).toContain("  │ 100% done");
+  expect(out).toContain("NOT_FOUND: no2J");
+  expect(out).toContain("error: boom");
+});
+
+test("with Markdown on, the model's escape sequences are gone and Loom's own colours stay", () => {
+  const out: string[] = [];
+  const r = createRenderer({ write: (s) => out.push(s) }, createStyle(true), undefined, undefined, {
+    markdown: () => (source) => [`\x1b[1m${source.trim()}\x1b[22m`],
+  });
+  r.event(delta("**b**\x1b]52;c;eA==\x07 text\n\n"));
+  r.event({ type: "turn.completed", result: { reason: "end_turn" } } as never);
+  expect(out.join("")).toBe("\x1b[1m**b** text\x1b[22m\n");
+});

@@ -3,9 +3,12 @@
  * Markdown, a block at a time as each completes), one line per tool call when it starts and when
  * it ends (status, key argument, duration; a numbered diff for edits; the tail of a command's
  * output; the first line of an error), which calls are still running (`running`), and notices
- * (retries, compaction, snapshots).
+ * (retries, compaction, snapshots). Everything that comes from outside (the model's text and calls,
+ * tool output, files, error messages) passes `terminalSafe` first: no escape sequence of theirs reaches
+ * the terminal, only Loom's own colours.
  */
 import type { SessionEvent } from "../session/events.ts";
+import { terminalSafe, terminalSafeDeep } from "../terminal-safe.ts";
 import { commandOutput, outputTail } from "./command-output.ts";
 import { editPath, type Highlighter, renderDiff } from "./diff-view.ts";
 import type { ToolOutput } from "./expand-output.ts";
@@ -41,6 +44,9 @@ export interface RenderOptions {
 
 /** Lines of a command's output shown when it ends. */
 const OUTPUT_TAIL_LINES = 8;
+
+/** What a terminal would leave of a command's output: each line after its last carriage return. */
+const settled = (text: string) => text.replace(/\r+\n/g, "\n").replace(/^.*\r/gm, "");
 
 /** True for calls that run a command (their input has a `command` string): their output is shown. */
 function isCommand(input: unknown): boolean {
@@ -109,25 +115,34 @@ export function createRenderer(
     event(e) {
       switch (e.type) {
         case "agent.text_delta": {
+          const text = terminalSafe(e.text);
           const format = options.markdown?.();
-          if (format) blocks(markdown.push(e.text), format);
-          else write(e.text);
+          if (format) blocks(markdown.push(text), format);
+          else write(text);
           return;
         }
         case "tool.started": {
-          inputs.set(e.callId, e.input);
+          const input = terminalSafeDeep(e.input);
+          const name = terminalSafe(e.name);
+          inputs.set(e.callId, input);
           // Read before the call runs: its diff numbers lines as they were.
           const path = editPath(e.input);
-          if (path !== undefined && options.readFile) befores.set(e.callId, options.readFile(path));
-          const arg = keyArgument(e.input);
-          running?.started(e.callId, `${e.name}${arg ? ` ${keyArgument(e.input, 50)}` : ""}`);
-          line(`${style.dim("→")} ${style.bold(e.name)}${arg ? ` ${arg}` : ""}`);
+          if (path !== undefined && options.readFile) {
+            const before = options.readFile(path);
+            befores.set(e.callId, before === undefined ? undefined : terminalSafe(before));
+          }
+          const arg = keyArgument(input);
+          running?.started(e.callId, `${name}${arg ? ` ${keyArgument(input, 50)}` : ""}`);
+          line(`${style.dim("→")} ${style.bold(name)}${arg ? ` ${arg}` : ""}`);
           return;
         }
         case "tool.progress":
-          if (e.progress.message) line(style.dim(`  ${e.name}: ${e.progress.message}`));
+          if (e.progress.message)
+            line(style.dim(`  ${terminalSafe(e.name)}: ${terminalSafe(e.progress.message)}`));
           return;
         case "tool.completed": {
+          const name = terminalSafe(e.name);
+          const result = terminalSafe(e.result);
           const input = inputs.get(e.callId);
           const before = befores.get(e.callId);
           inputs.delete(e.callId);
@@ -135,21 +150,21 @@ export function createRenderer(
           running?.completed(e.callId);
           const arg = keyArgument(input);
           // A command shows how it ended and its last lines (a refusal or tool error is one line, below).
-          const command =
-            isCommand(input) && !/^[A-Z_]+: /.test(e.result) ? commandOutput(e.result) : undefined;
+          const raw = isCommand(input) && !/^[A-Z_]+: /.test(e.result) ? commandOutput(e.result) : undefined;
+          const command = raw && { ...raw, text: terminalSafe(settled(raw.text)) };
           const failed = e.isError || command?.failure !== undefined;
           const mark = failed ? style.red("✗") : style.green("✓");
           const how = command?.failure ? ` · ${command.failure}` : "";
           line(
-            `${mark} ${style.bold(e.name)}${arg ? ` ${arg}` : ""} ${style.dim(`(${formatDuration(e.durationMs)})`)}${how}`,
+            `${mark} ${style.bold(name)}${arg ? ` ${arg}` : ""} ${style.dim(`(${formatDuration(e.durationMs)})`)}${how}`,
           );
-          options.onOutput?.({ name: e.name, arg, text: command ? command.text : e.result });
+          options.onOutput?.({ name, arg, text: command ? command.text : result });
           if (command) {
             const tail = outputTail(command.text, OUTPUT_TAIL_LINES);
             if (options.expandHint && tail[0]?.startsWith("… ")) tail[0] += ` (${options.expandHint})`;
             for (const l of tail) line(style.dim(`  │ ${l}`));
           } else if (e.isError) {
-            const first = e.result.split("\n").find((l) => l.trim()) ?? "";
+            const first = result.split("\n").find((l) => l.trim()) ?? "";
             line(style.red(`  ${first.length > 200 ? `${first.slice(0, 199)}…` : first}`));
           } else if (!previewed.has(e.callId)) {
             for (const d of renderDiff(input, before, style, options.highlight?.()) ?? []) line(`  ${d}`);
@@ -161,13 +176,13 @@ export function createRenderer(
           if (e.willRetry) {
             line(
               style.yellow(
-                `model error: ${e.error.message}; retrying in ${formatDuration(e.delayMs ?? 0)} (retry ${e.retries + 1})`,
+                `model error: ${terminalSafe(e.error.message)}; retrying in ${formatDuration(e.delayMs ?? 0)} (retry ${e.retries + 1})`,
               ),
             );
           }
           return;
         case "agent.error":
-          line(style.red(`error: ${e.message}`));
+          line(style.red(`error: ${terminalSafe(e.message)}`));
           return;
         case "turn.completed":
           flushText();
@@ -191,10 +206,12 @@ export function createRenderer(
           );
           return;
         case "git.committed":
-          line(style.dim(`committed ${e.commit.slice(0, 8)} ${e.message}`));
+          line(style.dim(`committed ${e.commit.slice(0, 8)} ${terminalSafe(e.message)}`));
           return;
         case "session.notice":
-          line(e.level === "warn" ? style.yellow(e.message) : style.dim(e.message));
+          line(
+            e.level === "warn" ? style.yellow(terminalSafe(e.message)) : style.dim(terminalSafe(e.message)),
+          );
           return;
         case "llm.usage":
           // The status line's figures moved.

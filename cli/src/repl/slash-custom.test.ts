@@ -2,6 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import type { CustomCommand } from "../session/custom-commands.ts";
 import type { Session } from "../session/session.ts";
 import { registerCustomCommands, runSlash, SLASH_COMMANDS, type SlashContext } from "./slash.ts";
+import { customSlashCommand } from "./slash-custom.ts";
 import { createStyle } from "./style.ts";
 
 const cmd = (name: string, extra: Partial<CustomCommand> = {}): CustomCommand => ({
@@ -42,4 +43,12 @@ test("custom commands join the registry and /help; a built-in's name is kept; ru
   lines.length = 0;
   await runSlash("/fxi", ctx);
   expect(lines[0]).toContain("/fix");
+});
+
+test("a workspace command's description and hint are shown without escape sequences", () => {
+  const c = customSlashCommand(
+    cmd("deploy", { description: "ships it\x1b]52;c;eA==\x07 now", argumentHint: "[env\x1b[2J]" }),
+  );
+  expect(c.usage).toBe("/deploy [env]");
+  expect(c.help).toBe("ships it now (.loom/commands)");
 });

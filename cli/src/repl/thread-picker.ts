@@ -1,5 +1,6 @@
 /** The thread picker: the workspace's threads in `pick`, on a raw terminal or inside the REPL. */
 import type { ThreadSummary } from "@loom/runtime/threads/store";
+import { terminalSafe } from "../terminal-safe.ts";
 import { inverseOf } from "./editor-render.ts";
 import { createKeyDecoder } from "./keys.ts";
 import { type PickerIo, type PickItem, pick } from "./picker.ts";
@@ -18,7 +19,7 @@ export function ago(iso: string, now = Date.now()): string {
 export function threadItems(threads: readonly ThreadSummary[], now = Date.now()): PickItem[] {
   return threads.map((t) => ({
     id: t.id,
-    label: t.title || "(untitled)",
+    label: terminalSafe(t.title) || "(untitled)",
     hint: `· ${ago(t.updatedAt, now)} · ${t.messageCount} messages · ${t.id}`,
   }));
 }

@@ -6,6 +6,7 @@ import { type Highlighter, renderDiff } from "../repl/diff-view.ts";
 import { createStyle, type Style } from "../repl/style.ts";
 import { callPreview, keyArgument, styleDiffLine } from "../repl/tool-display.ts";
 import { stderrStream } from "../std-out.ts";
+import { terminalSafe, terminalSafeDeep } from "../terminal-safe.ts";
 import type { AskAnswer } from "./permissions.ts";
 
 export function parseAnswer(s: string): AskAnswer | undefined {
@@ -16,9 +17,17 @@ export function parseAnswer(s: string): AskAnswer | undefined {
   return undefined;
 }
 
+/** The model's call as the terminal may show it (no escape sequences of its own). */
+const shown = (call: ToolCall): ToolCall => ({
+  ...call,
+  name: terminalSafe(call.name),
+  input: terminalSafeDeep(call.input),
+});
+
 export function permissionQuestion(call: ToolCall): string {
-  const arg = keyArgument(call.input);
-  return `Allow ${call.name}${arg ? ` ${arg}` : ""}? [y]es / [n]o / [a]lways for ${call.name} `;
+  const { name, input } = shown(call);
+  const arg = keyArgument(input);
+  return `Allow ${name}${arg ? ` ${arg}` : ""}? [y]es / [n]o / [a]lways for ${name} `;
 }
 
 /** What a preview can show beyond the call itself: the edited file as it is now, a highlighter. */
@@ -32,9 +41,11 @@ export interface PreviewView {
  * text is given), or a command the question line cannot show whole.
  */
 export function permissionPreview(call: ToolCall, style: Style, view: PreviewView = {}): string[] {
-  const diff = renderDiff(call.input, view.fileBefore, style, view.highlight);
+  const { input } = shown(call);
+  const before = view.fileBefore === undefined ? undefined : terminalSafe(view.fileBefore);
+  const diff = renderDiff(input, before, style, view.highlight);
   if (diff) return diff.map((l) => `  ${l}`);
-  return callPreview(call.input).map((d) => `  ${styleDiffLine(d, style)}`);
+  return callPreview(input).map((d) => `  ${styleDiffLine(d, style)}`);
 }
 
 export async function askOnTerminal(

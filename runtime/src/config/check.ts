@@ -1,6 +1,6 @@
 /**
- * Checks a value against the JSON Schema subset the config schema uses (object, record, string,
- * integer, number, boolean, array, const, anyOf). Yields every problem with its path, like
+ * Checks a value against the JSON Schema subset the config schema uses (object, record, string
+ * with minLength and pattern, integer, number, boolean, array, const, anyOf). Yields every problem with its path, like
  * TypeBox's `Value.Errors`, without loading TypeBox at start-up.
  */
 import type { SchemaNode } from "./schema-walk.ts";
@@ -44,7 +44,11 @@ function visit(schema: SchemaNode, value: unknown, path: string[], issues: Check
         if (schema.items) visit(schema.items, item, [...path, String(i)], issues);
       return;
     case "string":
-      if (typeof value !== "string" || value.length < (schema.minLength ?? 0)) {
+      if (
+        typeof value !== "string" ||
+        value.length < (schema.minLength ?? 0) ||
+        (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value))
+      ) {
         issues.push({ kind: "invalid", path, schema, value });
       }
       return;

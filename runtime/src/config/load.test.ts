@@ -236,6 +236,27 @@ describe("errors", () => {
     expect(formatError(e)).not.toContain("\n");
   });
 
+  test("a string the schema gives a pattern must match it: URLs, durations, paths", () => {
+    for (const [text, key, expected] of [
+      ['[server]\npublic_url = "loom.example"\n', "server.public_url", "an http:// or https:// URL"],
+      ['[server]\nurl = "notaurl"\n', "server.url", "an http:// or https:// URL"],
+      ['[mcp.servers.web]\nurl = "notaurl"\n', "mcp.servers.web.url", "an http:// or https:// URL"],
+      ['[auth.smtp]\nurl = "mail.example"\nfrom = "a@b.c"\n', "auth.smtp.url", "an smtp:// or smtps:// URL"],
+      [
+        '[weavers]\ndefault_ttl = "4 hours"\n',
+        "weavers.default_ttl",
+        "a duration such as 30s, 10m, 4h or 2d",
+      ],
+    ] as const) {
+      const { paths, options } = fixture({ user: text });
+      const e = loadError(options());
+      expect(e.code).toBe("CONFIG_INVALID");
+      expect(e.message).toStartWith(`${paths.user}: ${key}: expected ${expected}, got "`);
+    }
+    const { options } = fixture({ user: '[server]\nurl = "https://loom.example"\n' });
+    expect(loadConfig(options()).config.server.url).toBe("https://loom.example");
+  });
+
   test("a bad value in the user file names the user file, even when other layers are fine", () => {
     const { paths, options } = fixture({
       user: '[agent]\npermission_mode = "yolo"\n',

@@ -16,6 +16,7 @@ export interface SchemaNode {
   minimum?: number;
   maximum?: number;
   minLength?: number;
+  pattern?: string;
 }
 
 type Node = SchemaNode;
@@ -70,6 +71,7 @@ export function describeExpected(schema: SchemaNode): string {
     case "number":
       return withBounds(node.type, node);
     case "string":
+      if (node.pattern !== undefined) return describePattern(node.pattern);
       return node.minLength !== undefined && node.minLength > 0 ? "non-empty string" : "string";
     case "boolean":
       return "boolean (true or false)";
@@ -80,6 +82,19 @@ export function describeExpected(schema: SchemaNode): string {
     default:
       return "a valid value";
   }
+}
+
+/** Patterns the schema uses, in words; any other as the regular expression. */
+const PATTERN_WORDS: Record<string, string> = {
+  "^https?://": "an http:// or https:// URL",
+  "^smtps?://": "an smtp:// or smtps:// URL",
+  "^/": "an absolute path",
+  "^\\d+(\\.\\d+)?(s|m|h|d)$": "a duration such as 30s, 10m, 4h or 2d",
+  "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$": "a Kubernetes quantity (e.g. 16Gi, 2, 500m)",
+};
+
+function describePattern(pattern: string): string {
+  return PATTERN_WORDS[pattern] ?? `a string matching /${pattern}/`;
 }
 
 function withBounds(type: string, node: Node): string {

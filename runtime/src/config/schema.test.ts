@@ -46,6 +46,12 @@ describe("config schema", () => {
       [["git"], "yes"],
       [["git", "snapshots"], DELETE],
       [["log", "level"], "verbose"],
+      [["server", "url"], "notaurl"],
+      [["server", "url"], "https://loom.example"],
+      [["server", "public_url"], "loom.example"],
+      [["weavers", "default_ttl"], "4 hours"],
+      [["weavers", "default_ttl"], "90m"],
+      [["weavers", "kubernetes", "memory"], "16 GB"],
     ];
     for (const [path, replacement] of cases) {
       const value = defaultConfig();

@@ -54,7 +54,7 @@ export const ProviderConfig = Type.Object(
 export const ServerConfig = Type.Object(
   {
     /** The team server this client talks to; absent means local mode. */
-    url: Type.Optional(Type.String({ minLength: 1 })),
+    url: Type.Optional(Type.String({ pattern: "^https?://" })),
     host: Type.String({ minLength: 1, default: "127.0.0.1" }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
     /**
@@ -181,7 +181,7 @@ export const McpServerConfig = Type.Object(
     env: Type.Optional(Type.Record(Type.String(), Type.String(), { default: {} })),
     /** Working directory of a stdio server; absent: the workspace. */
     cwd: Type.Optional(Type.String({ minLength: 1 })),
-    url: Type.Optional(Type.String({ minLength: 1 })),
+    url: Type.Optional(Type.String({ pattern: "^https?://" })),
     /** For `url`: absent tries streamable HTTP, then SSE; "sse" goes straight to the legacy SSE transport. */
     transport: Type.Optional(Type.Union([Type.Literal("streamable-http"), Type.Literal("sse")])),
     headers: Type.Optional(Type.Record(Type.String(), Type.String(), { default: {} })),

@@ -162,6 +162,11 @@ export async function seedMatrix(h: TestApp): Promise<MatrixWorld> {
   ).id;
   expect((await h.call("POST", "/api/orgs", { token: h.alice, body: { slug: "zeta" } })).status).toBe(201);
   expect((await h.call("POST", `/api/threads/${t1.id}/support-access`, { token: carol })).status).toBe(201);
+  // alice is support staff too: she lists the threads shared with support.
+  const aliceId = (
+    (await (await h.call("GET", "/api/auth/me", { token: h.alice })).json()) as { userId: string }
+  ).userId;
+  await h.backend.accounts.users.setRoles(aliceId, ["system_admin", "support"]);
   const userCodes: string[] = [];
   for (let i = 0; i < 5; i++)
     userCodes.push((await post<{ user_code: string }>("/api/auth/device/code")).user_code);
@@ -188,9 +193,13 @@ export async function seedMatrix(h: TestApp): Promise<MatrixWorld> {
     inviteId2,
     joinId,
     hankId: hank.id,
-    invite: (
-      await post<{ token: string }>("/api/orgs/acme/invitations", carol, { email: "carol@example.com" })
-    ).token,
+    // To an org carol is not in (inviting a member is refused): alice's yota.
+    invite: await (async () => {
+      await h.call("POST", "/api/orgs", { token: h.alice, body: { slug: "yota" } });
+      return (
+        await post<{ token: string }>("/api/orgs/yota/invitations", h.alice, { email: "carol@example.com" })
+      ).token;
+    })(),
   };
 
   // Flags the flag cases act on (m.arch is archived once, m.rest restored once, m.off turned off once).

@@ -541,6 +541,25 @@ const CASES: Record<string, Case> = {
     other: "own",
     open: true,
   },
+  // alice is support staff too (set below): she lists the threads shared with support.
+  "thread.support.list": {
+    method: "GET",
+    path: () => "/api/threads/support-access",
+    right: "alice",
+    other: "hidden",
+  },
+  "proxy.anthropic.models": {
+    method: "GET",
+    path: () => "/proxy/anthropic/v1/models",
+    right: "carol",
+    other: "own",
+  },
+  "proxy.openai.models": {
+    method: "GET",
+    path: () => "/proxy/openai/v1/models",
+    right: "carol",
+    other: "own",
+  },
 };
 
 forEachBackend(({ kind, testApp }) => {

@@ -65,13 +65,15 @@ export function createInvitationStore(db: SqlRunner, clock: () => Date) {
     },
     /**
      * Accepts for `user` (whose verified e-mail must be the invited one): adds the membership and
-     * uses the invitation up, in one transaction. Else why not: unknown (or withdrawn), used,
+     * uses the invitation up, in one transaction; a member already keeps their role (`alreadyMember`). Else why not: unknown (or withdrawn), used,
      * expired, or sent to another address.
      */
     async accept(
       token: string,
       user: { id: string; email: string | null },
-    ): Promise<Invitation | { error: "unknown" | "used" | "expired" | "other_address" }> {
+    ): Promise<
+      (Invitation & { alreadyMember: boolean }) | { error: "unknown" | "used" | "expired" | "other_address" }
+    > {
       const now = clock().toISOString();
       const inv = await db.get<Invitation & { acceptedAt: string | null }>(
         `SELECT id, org_id AS "orgId", email, role, expires_at AS "expiresAt", accepted_at AS "acceptedAt"
@@ -82,7 +84,7 @@ export function createInvitationStore(db: SqlRunner, clock: () => Date) {
       if (inv.acceptedAt) return { error: "used" };
       if (inv.expiresAt <= now) return { error: "expired" };
       if (!user.email || normaliseEmail(user.email) !== inv.email) return { error: "other_address" };
-      const [used] = await db.batch([
+      const [used, joined] = await db.batch([
         ["UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL", [now, inv.id]],
         [
           `INSERT INTO org_members (org_id, user_id, role, created_at) SELECT ?, ?, ?, ?
@@ -92,7 +94,14 @@ export function createInvitationStore(db: SqlRunner, clock: () => Date) {
       ]);
       if (!used) return { error: "used" };
       const { acceptedAt: _a, ...out } = inv;
-      return out;
+      if (joined) return { ...out, alreadyMember: false };
+      // Already a member (they joined some other way since): the invitation is used up and they keep
+      // the role they hold; an invitation neither promotes nor demotes.
+      const held = await db.get<{ role: OrgRole }>(
+        "SELECT role FROM org_members WHERE org_id = ? AND user_id = ?",
+        [inv.orgId, user.id],
+      );
+      return { ...out, role: held?.role ?? out.role, alreadyMember: true };
     },
   };
 }

@@ -62,15 +62,13 @@ export function createOrgStore(db: SqlRunner, clock: () => Date) {
            FROM org_members m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? ORDER BY m.created_at, m.user_id`,
         [orgId],
       ),
-    /** Adds the user or changes their role. */
+    /** Adds the user or changes their role (a member keeps their `createdAt`: member since). */
     async setMember(orgId: string, userId: string, role: OrgRole): Promise<void> {
-      await db.batch([
-        ["DELETE FROM org_members WHERE org_id = ? AND user_id = ?", [orgId, userId]],
-        [
-          "INSERT INTO org_members (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)",
-          [orgId, userId, role, clock().toISOString()],
-        ],
-      ]);
+      await db.run(
+        `INSERT INTO org_members (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`,
+        [orgId, userId, role, clock().toISOString()],
+      );
     },
     /** Removes the member and their team memberships in the org; false when they were not a member. */
     async removeMember(orgId: string, userId: string): Promise<boolean> {

@@ -48,6 +48,17 @@ export function createSupportGrantStore(db: SqlRunner, clock: () => Date) {
         )) > 0
       );
     },
+    /** Live grants, newest first, one per thread (what support staff may open now). */
+    async listLive(limit: number): Promise<SupportGrant[]> {
+      const rows = await db.all<SupportGrant>(
+        `SELECT id, thread_id AS "threadId", granted_by AS "grantedBy", created_at AS "createdAt", expires_at AS "expiresAt"
+           FROM support_grants WHERE revoked_at IS NULL AND expires_at > ?
+          ORDER BY created_at DESC, id DESC LIMIT ?`,
+        [clock().toISOString(), limit],
+      );
+      const seen = new Set<string>();
+      return rows.filter((g) => !seen.has(g.threadId) && seen.add(g.threadId));
+    },
     /** The live grant of the thread, if any. */
     live: (threadId: string) =>
       db.get<SupportGrant>(

@@ -288,6 +288,21 @@ forEachBackend(({ kind, testApp }) => {
       expect((await h.call("GET", "/api/analytics/events?org=_server", { token: rw })).status).toBe(403);
     });
 
+    test("a from/to that only looks like a date (month 13, hour 99) is a 400 naming it, on every query", async () => {
+      for (const path of [
+        "events?from=2026-13-45",
+        "trends?from=2026-06-01&to=2026-14-99",
+        "funnel?steps=a,b&from=2026-06-01T99:99:99Z",
+        "export?from=2026-13-01&format=csv",
+      ]) {
+        const r = await h.call("GET", `/api/analytics/${path}`, { token: rw });
+        expect({ path, status: r.status }).toEqual({ path, status: 400 });
+        const { error } = (await r.json()) as { error: { code: string; message: string } };
+        expect(error.code).toBe("INVALID_INPUT");
+        expect(error.message).toMatch(/^query parameter (from|to): \S+ is not a date$/);
+      }
+    });
+
     test("a revoked key answers 401", async () => {
       const r = await h.call("POST", "/api/analytics/keys", {
         token: carol,

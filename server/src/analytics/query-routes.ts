@@ -56,7 +56,14 @@ const FunnelOut = t.Object({
 });
 type CommonQuery = { [K in keyof typeof Common]?: string };
 
-const iso = (s: string | undefined) => (s === undefined ? undefined : new Date(Date.parse(s)).toISOString());
+/** `from`/`to` as an ISO instant; one that only looks like a date (`2026-13-45`) is a 400, not a 500. */
+function iso(name: "from" | "to", s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  const ms = Date.parse(s);
+  if (Number.isNaN(ms))
+    throw new HttpError(400, "INVALID_INPUT", `query parameter ${name}: ${s} is not a date`);
+  return new Date(ms).toISOString();
+}
 
 export function parseWhere(raw: string | undefined): PropertyFilter[] {
   if (raw === undefined || raw === "") return [];
@@ -149,8 +156,8 @@ export function analyticsQueryRoutes(d: {
     q: CommonQuery,
   ): Promise<EventQuery> => ({
     orgId: await readScope(caller, request, q.org),
-    from: iso(q.from),
-    to: iso(q.to),
+    from: iso("from", q.from),
+    to: iso("to", q.to),
     names: q.name
       ?.split(",")
       .map((s) => s.trim())

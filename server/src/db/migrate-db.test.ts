@@ -6,7 +6,7 @@ import { sampleThread } from "../_test-helpers.ts";
 import { createApp } from "../app.ts";
 import { silentLogger } from "../logger.ts";
 import type { Backend } from "./backend.ts";
-import { migrateDb } from "./migrate-db.ts";
+import { type MigrateProgress, migrateDb } from "./migrate-db.ts";
 import { openDb } from "./open.ts";
 import { createTestDatabase, usePgCluster } from "./pg/_test-cluster.ts";
 import { pgBackend } from "./pg/backend.ts";
@@ -121,7 +121,23 @@ describe("loom admin migrate-db", () => {
     db.$client.close();
 
     const url = await createTestDatabase();
-    const first = await migrateDb({ from: `sqlite:${path}`, to: url, batch: 2 });
+    const progress: MigrateProgress[] = [];
+    const first = await migrateDb({
+      from: `sqlite:${path}`,
+      to: url,
+      batch: 2,
+      progress: (p) => progress.push(p),
+    });
+    // Progress: every batch of every table, then each table verified (what the CLI shows on stderr).
+    expect(progress.filter((p) => p.table === "threads")).toEqual([
+      { step: "copy", table: "threads", copied: 2, total: 4 },
+      { step: "copy", table: "threads", copied: 4, total: 4 },
+      { step: "verify", table: "threads" },
+    ]);
+    expect(progress.filter((p) => p.table === "teams")).toEqual([
+      { step: "copy", table: "teams", copied: 0, total: 0 },
+      { step: "verify", table: "teams" },
+    ]);
     expect(first.map((r) => [r.table, r.rows, r.ok])).toEqual([
       ["users", 3, true],
       ["user_roles", 1, true],

@@ -126,7 +126,17 @@ function checksum(rows: (string | number | null)[][]): string {
 
 const keyOf = (r: (string | number | null)[], idx: number[]) => JSON.stringify(idx.map((i) => r[i]));
 
-export async function migrateDb(o: { from: string; to: string; batch?: number }): Promise<TableReport[]> {
+/** Where a copy is: each batch of a table written (`copied` of `total` rows), then each table verified. */
+export type MigrateProgress =
+  | { step: "copy"; table: string; copied: number; total: number }
+  | { step: "verify"; table: string };
+
+export async function migrateDb(o: {
+  from: string;
+  to: string;
+  batch?: number;
+  progress?: (p: MigrateProgress) => void;
+}): Promise<TableReport[]> {
   const path = o.from.replace(/^sqlite:/, "");
   if (!existsSync(path)) throw new LoomError("CONFIG_INVALID", `--from: no SQLite database at ${path}`);
   // Opening applies the SQLite migrations first, so an older server's file has today's columns.
@@ -164,12 +174,15 @@ export async function migrateDb(o: { from: string; to: string; batch?: number })
             arrays,
           );
           if (t.table === "threads") await reindex(tx, chunk);
+          o.progress?.({ step: "copy", table: t.table, copied: i + chunk.length, total: t.rows.length });
         }
+        if (t.rows.length === 0) o.progress?.({ step: "copy", table: t.table, copied: 0, total: 0 });
       }
     });
     // Verify: every source row is in the target with the same values.
     const reports: TableReport[] = [];
     for (const t of source) {
+      o.progress?.({ step: "verify", table: t.table });
       const keyIdx = t.key.map((k) => t.columns.indexOf(k));
       const want = new Set(t.rows.map((r) => keyOf(r, keyIdx)));
       const target = (

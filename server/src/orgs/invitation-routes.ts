@@ -52,6 +52,16 @@ export function invitationRoutes(
       "/:org/invitations",
       async ({ principal, params, body, request, set }) => {
         const org = await orgFor(principal, request, params.org, "ManageOrg");
+        // Inviting a member would change nothing when accepted: say so now, and how to change a role.
+        const invitee = await kit.accounts.users.findByEmail(body.email);
+        const member =
+          invitee && (await kit.accounts.orgs.members(org.id)).find((m) => m.userId === invitee.id);
+        if (member)
+          throw new HttpError(
+            409,
+            "CONFLICT",
+            `${member.email ?? body.email} is already a member of ${org.slug} (${member.role}); change their role instead of inviting them`,
+          );
         const inv = await invitations.create({
           orgId: org.id,
           email: body.email,
@@ -172,16 +182,33 @@ export function invitationRoutes(
           targetType: "invitation",
           targetId: got.id,
           orgId: got.orgId,
-          detail: { role: got.role, via: "invitation" },
+          detail: {
+            role: got.role,
+            via: "invitation",
+            ...(got.alreadyMember ? { alreadyMember: true } : {}),
+          },
         });
         const org = await kit.accounts.orgs.get(got.orgId);
-        return { orgId: got.orgId, slug: org?.slug ?? "", name: org?.name ?? "", role: got.role };
+        return {
+          orgId: got.orgId,
+          slug: org?.slug ?? "",
+          name: org?.name ?? "",
+          role: got.role,
+          alreadyMember: got.alreadyMember,
+        };
       },
       {
         auth: true,
         body: t.Object({ token: t.String({ maxLength: 200 }) }),
         parse: "json",
-        response: t.Object({ orgId: t.String(), slug: t.String(), name: t.String(), role: t.String() }),
+        response: t.Object({
+          orgId: t.String(),
+          slug: t.String(),
+          name: t.String(),
+          /** The role held now: the invited one, or the one a member already had (`alreadyMember`). */
+          role: t.String(),
+          alreadyMember: t.Boolean(),
+        }),
         detail: {
           summary: "Accept an invitation (signed in with the invited e-mail)",
           operationId: "org.invitations.accept",

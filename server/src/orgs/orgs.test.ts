@@ -220,6 +220,39 @@ forEachBackend(({ kind, testApp }) => {
       expect(log).toContain("org.leave");
     });
 
+    test("roles: the last owner cannot be demoted; a role change keeps the member's member-since date", async () => {
+      let now = Date.parse("2026-12-03T12:00:00.000Z");
+      const h = await testApp({ clock: () => new Date(now) });
+      const owner = await person(h, "olga@example.com");
+      const ann = await person(h, "ann@example.com");
+      await h.call("POST", "/api/orgs", { token: owner.token, body: { slug: "acme" } });
+      const setRole = (userId: string, role: string) =>
+        h.call("PUT", `/api/orgs/acme/members/${userId}`, { token: owner.token, body: { role } });
+      const members = async () =>
+        (
+          await json<{ items: { userId: string; role: string; createdAt: string }[] }>(
+            h.call("GET", "/api/orgs/acme/members", { token: owner.token }),
+          )
+        ).items;
+
+      const refused = await setRole(owner.id, "admin");
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+        "last owner",
+      );
+      expect((await members()).find((m) => m.userId === owner.id)?.role).toBe("owner");
+
+      expect((await setRole(ann.id, "member")).status).toBe(200);
+      const since = (await members()).find((m) => m.userId === ann.id)?.createdAt;
+      now += 3600_000;
+      expect((await setRole(ann.id, "owner")).status).toBe(200);
+      // With another owner, the first may step down.
+      expect((await setRole(owner.id, "member")).status).toBe(200);
+      const after = await members();
+      expect(after.find((m) => m.userId === ann.id)).toMatchObject({ role: "owner", createdAt: since });
+      expect(after.find((m) => m.userId === owner.id)?.role).toBe("member");
+    });
+
     test("support access: the owner grants 31 days, support staff read; revoke or expiry ends it; audited", async () => {
       let now = Date.parse("2026-12-03T12:00:00.000Z");
       const h = await testApp({ clock: () => new Date(now) });
@@ -246,18 +279,38 @@ forEachBackend(({ kind, testApp }) => {
       expect((await read(sam.token)).status).toBe(200);
       // Support rights come from the role with the grant: another user gains nothing from the grant.
       expect((await read(other.token)).status).toBe(404);
+      // Support staff list what is shared with them now; nobody else may list.
+      const listed = (token: string) => h.call("GET", "/api/threads/support-access", { token });
+      expect(await json(listed(sam.token))).toEqual({
+        items: [
+          {
+            id: th.id,
+            title: th.title ?? null,
+            ownerId: owner.id,
+            workspace: th.workspace,
+            updatedAt: th.updatedAt,
+            grantedAt: new Date(now).toISOString(),
+            expiresAt: body.expiresAt,
+          },
+        ],
+      });
+      expect((await listed(other.token)).status).toBe(403);
+      expect((await listed(owner.token)).status).toBe(403);
 
       const revoke = () => h.call("DELETE", `/api/threads/${th.id}/support-access`, { token: owner.token });
       expect((await revoke()).status).toBe(204);
       expect((await read(sam.token)).status).toBe(404);
+      expect(await json(listed(sam.token))).toEqual({ items: [] });
       expect((await revoke()).status).toBe(404);
 
       // A new grant ends by itself after 31 days.
       expect((await grant(owner.token)).status).toBe(201);
       now += 31 * 24 * 3600 * 1000 - 1000;
       expect((await read(sam.token)).status).toBe(200);
+      expect((await json<{ items: unknown[] }>(listed(sam.token))).items).toHaveLength(1);
       now += 1000;
       expect((await read(sam.token)).status).toBe(404);
+      expect(await json(listed(sam.token))).toEqual({ items: [] });
       const log = await actions(h);
       expect(log.filter((a) => a.startsWith("thread.support"))).toEqual([
         "thread.support_granted",

@@ -103,6 +103,14 @@ export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
         const org = await orgFor(principal, request, params.org, "ManageOrg");
         if (!(await kit.accounts.users.get(params.user)))
           throw new HttpError(404, "NOT_FOUND", `user ${params.user} not found`);
+        // Demoting the last owner would leave an org nobody can fully manage (as leaving would).
+        const current = (await orgs.members(org.id)).find((m) => m.userId === params.user);
+        if (current?.role === "owner" && body.role !== "owner" && (await orgs.owners(org.id)) === 1)
+          throw new HttpError(
+            400,
+            "INVALID_INPUT",
+            "the last owner cannot be demoted: make someone else owner first",
+          );
         await orgs.setMember(org.id, params.user, body.role);
         await kit.audit(request, principal, {
           action: "org.member_set",

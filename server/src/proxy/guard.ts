@@ -7,6 +7,10 @@ import type { RateLimiter } from "./rate-limit.ts";
 export interface ProxyGuard {
   /** Throws the HttpError that refuses the call; resolves when it may go. */
   admit(principal: Principal, provider: string, model: string): Promise<void>;
+  /** The same for a call that names no model (the model list): the policy, then the rate limit. */
+  admitListing(principal: Principal): Promise<void>;
+  /** Whether the allowlist lets this model through (the model list shows only those). */
+  allows(model: string): boolean;
 }
 
 /**
@@ -27,11 +31,31 @@ export function createProxyGuard(opts: {
   allowModel: (model: string) => boolean;
   limiter: RateLimiter;
 }): ProxyGuard {
+  const permitted = (principal: Principal) => {
+    const decision = can(subjectOf(principal), "UseLlm", { type: "llm" });
+    if (!decision.allow)
+      throw new HttpError(403, "FORBIDDEN", `not allowed to use the LLM proxy: ${decision.reason}`);
+  };
+  const rateLimit = async (principal: Principal) => {
+    const wait = await opts.limiter.take(principal.tokenId ?? principal.userId, principal.rateLimitPerMinute);
+    if (wait !== undefined) {
+      throw new HttpError(
+        429,
+        "RATE_LIMITED",
+        "rate limit exceeded for this token",
+        { retryAfterMs: wait },
+        { "retry-after": String(Math.max(1, Math.ceil(wait / 1000))) },
+      );
+    }
+  };
   return {
+    allows: (model) => modelNameProblem(model) === undefined && opts.allowModel(model),
+    async admitListing(principal) {
+      permitted(principal);
+      await rateLimit(principal);
+    },
     async admit(principal, provider, model) {
-      const decision = can(subjectOf(principal), "UseLlm", { type: "llm" });
-      if (!decision.allow)
-        throw new HttpError(403, "FORBIDDEN", `not allowed to use the LLM proxy: ${decision.reason}`);
+      permitted(principal);
       const problem = modelNameProblem(model);
       if (problem)
         throw new HttpError(
@@ -44,19 +68,7 @@ export function createProxyGuard(opts: {
           provider,
         });
       }
-      const wait = await opts.limiter.take(
-        principal.tokenId ?? principal.userId,
-        principal.rateLimitPerMinute,
-      );
-      if (wait !== undefined) {
-        throw new HttpError(
-          429,
-          "RATE_LIMITED",
-          "rate limit exceeded for this token",
-          { retryAfterMs: wait },
-          { "retry-after": String(Math.max(1, Math.ceil(wait / 1000))) },
-        );
-      }
+      await rateLimit(principal);
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Wire-compatible pass-through for the official SDKs: `/proxy/anthropic/v1/messages` and
- * `/proxy/openai/v1/chat/completions`. The body goes upstream unchanged with the server's key in
+ * `/proxy/openai/v1/chat/completions`, and each one's `GET …/v1/models` (filtered by the allowlist). The body goes upstream unchanged with the server's key in
  * place of the caller's Loom token (`x-api-key: lt_…` or `Authorization: Bearer lt_…`); the
  * response streams back as-is while usage is read off it. Error bodies are redacted.
  */
@@ -48,12 +48,7 @@ export function streamErrorFrame(provider: "anthropic" | "openai", message: stri
 }
 
 export function passthroughRoutes(d: PassthroughDeps) {
-  const forward = async (
-    provider: "anthropic" | "openai",
-    path: string,
-    principal: Principal,
-    request: Request,
-  ): Promise<Response> => {
+  const configured = (provider: "anthropic" | "openai") => {
     const up = d.upstreams[provider];
     if (!up?.apiKey || !up.baseUrl || !up.passthrough) {
       throw new HttpError(
@@ -62,7 +57,84 @@ export function passthroughRoutes(d: PassthroughDeps) {
         `provider ${provider} is not configured on this server`,
       );
     }
-    const apiKey = up.apiKey;
+    return { baseUrl: up.baseUrl, apiKey: up.apiKey };
+  };
+  const upstreamHeaders = (
+    provider: "anthropic" | "openai",
+    request: Request,
+    apiKey: NonNullable<Upstream["apiKey"]>,
+  ) => {
+    const headers = new Headers();
+    for (const h of FORWARD) {
+      const v = request.headers.get(h);
+      if (v) headers.set(h, v);
+    }
+    if (provider === "anthropic") headers.set("x-api-key", apiKey.expose());
+    else headers.set("authorization", `Bearer ${apiKey.expose()}`);
+    return headers;
+  };
+  const copyHeaders = (res: Response) => {
+    const out = new Headers();
+    // Header values pass the redactor too: an upstream (or a proxy in front of it) may echo the key.
+    res.headers.forEach((v, k) => {
+      if (!DROP.has(k.toLowerCase())) out.set(k, d.redact(v));
+    });
+    return out;
+  };
+  const unreachable = (provider: string, e: unknown) => {
+    d.log.error("passthrough.unreachable", {
+      provider,
+      message: d.redact(e instanceof Error ? e.message : String(e)),
+    });
+    return new HttpError(502, "UPSTREAM_ERROR", `upstream ${provider} unreachable`);
+  };
+
+  /**
+   * `GET …/v1/models` (what `client.models.list()` asks): the upstream's list with the server's key,
+   * its paging query passed on, showing only the models the allowlist lets through.
+   */
+  const listModels = async (provider: "anthropic" | "openai", principal: Principal, request: Request) => {
+    const { baseUrl, apiKey } = configured(provider);
+    await d.guard.admitListing(principal);
+    const path = provider === "anthropic" ? "/v1/models" : "/models";
+    const ac = linkedAbort(request);
+    let res: Response;
+    try {
+      res = await d.fetch(`${baseUrl}${path}${new URL(request.url).search}`, {
+        headers: upstreamHeaders(provider, request, apiKey),
+        signal: ac.signal,
+      });
+    } catch (e) {
+      throw unreachable(provider, e);
+    }
+    const text = d.redact(await res.text());
+    const headers = copyHeaders(res);
+    if (!res.ok) return new Response(text, { status: res.status, headers });
+    let list: { data?: unknown };
+    try {
+      list = JSON.parse(text) as { data?: unknown };
+    } catch {
+      throw new HttpError(
+        502,
+        "UPSTREAM_ERROR",
+        `upstream ${provider} answered a model list that is not JSON`,
+      );
+    }
+    if (Array.isArray(list.data))
+      list.data = list.data.filter(
+        (m) => typeof (m as { id?: unknown })?.id === "string" && d.guard.allows((m as { id: string }).id),
+      );
+    headers.set("content-type", "application/json");
+    return new Response(JSON.stringify(list), { status: res.status, headers });
+  };
+
+  const forward = async (
+    provider: "anthropic" | "openai",
+    path: string,
+    principal: Principal,
+    request: Request,
+  ): Promise<Response> => {
+    const { baseUrl, apiKey } = configured(provider);
     const raw = rawBodyOf(request) ?? (await readBodyLimited(request, d.maxBodyBytes));
     let parsed: unknown;
     try {
@@ -82,37 +154,23 @@ export function passthroughRoutes(d: PassthroughDeps) {
     const ambiguous = (raw.match(/"model"/g)?.length ?? 0) !== 1 || raw.includes("\\u");
     const outBody = ambiguous ? JSON.stringify(parsed) : raw;
 
-    const headers = new Headers();
-    for (const h of FORWARD) {
-      const v = request.headers.get(h);
-      if (v) headers.set(h, v);
-    }
+    const headers = upstreamHeaders(provider, request, apiKey);
     // The body is JSON (checked above) whatever the caller labelled it (`curl -d` says form-urlencoded).
     headers.set("content-type", "application/json");
-    if (provider === "anthropic") headers.set("x-api-key", apiKey.expose());
-    else headers.set("authorization", `Bearer ${apiKey.expose()}`);
 
     const ac = linkedAbort(request);
     let res: Response;
     try {
-      res = await d.fetch(`${up.baseUrl}${path}`, {
+      res = await d.fetch(`${baseUrl}${path}`, {
         method: "POST",
         headers,
         body: outBody,
         signal: ac.signal,
       });
     } catch (e) {
-      d.log.error("passthrough.unreachable", {
-        provider,
-        message: d.redact(e instanceof Error ? e.message : String(e)),
-      });
-      throw new HttpError(502, "UPSTREAM_ERROR", `upstream ${provider} unreachable`);
+      throw unreachable(provider, e);
     }
-    const outHeaders = new Headers();
-    // Header values pass the redactor too: an upstream (or a proxy in front of it) may echo the key.
-    res.headers.forEach((v, k) => {
-      if (!DROP.has(k.toLowerCase())) outHeaders.set(k, d.redact(v));
-    });
+    const outHeaders = copyHeaders(res);
     const account = (u: SniffedUsage) => {
       const m = u.model ?? model;
       d.recordUsage(principal, {
@@ -201,6 +259,22 @@ export function passthroughRoutes(d: PassthroughDeps) {
         },
       },
     )
+    .get("/anthropic/v1/models", ({ principal, request }) => listModels("anthropic", principal, request), {
+      auth: true,
+      detail: {
+        summary: "Anthropic model list pass-through: the upstream's models the allowlist lets through",
+        operationId: "proxy.anthropic.models",
+        ...access("UseLlm", "llm"),
+      },
+    })
+    .get("/openai/v1/models", ({ principal, request }) => listModels("openai", principal, request), {
+      auth: true,
+      detail: {
+        summary: "OpenAI model list pass-through: the upstream's models the allowlist lets through",
+        operationId: "proxy.openai.models",
+        ...access("UseLlm", "llm"),
+      },
+    })
     .post(
       "/openai/v1/chat/completions",
       ({ principal, request }) => forward("openai", "/chat/completions", principal, request),

@@ -2,6 +2,7 @@
  * Support access: the owner of a thread lets support staff (global role `support`) read it for 31
  * days (`POST /api/threads/:id/support-access`), or ends it sooner (`DELETE`). While the grant is live
  * the thread's policy resource has `sharedWithSupport` (`threads/routes.ts` asks `supportAccess`).
+ * Support staff list the threads shared with them now (`GET /api/threads/support-access`).
  * Audited: `thread.support_granted`, `thread.support_revoked`.
  */
 import { Elysia, t } from "elysia";
@@ -9,7 +10,7 @@ import { access } from "../access/declare.ts";
 import { requireKeyScope } from "../access/key-scope.ts";
 import type { AuthKit } from "../auth/kit.ts";
 import { authPlugin } from "../auth/plugin.ts";
-import type { Principal, PrincipalResolver } from "../auth/principal.ts";
+import { type Principal, type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import type { ThreadStoreApi } from "../db/backend.ts";
 import { HttpError } from "../http-error.ts";
 import { canAccessThread } from "./policy.ts";
@@ -31,6 +32,57 @@ export function supportRoutes(o: { store: ThreadStoreApi; resolvers: PrincipalRe
 
   return new Elysia({ prefix: "/api/threads", detail: { tags: ["threads"] } })
     .use(authPlugin(o.resolvers))
+    .get(
+      "/support-access",
+      async ({ principal, query }) => {
+        const s = subjectOf(principal);
+        if (s.kind !== "user" || !s.roles.includes("support"))
+          throw new HttpError(403, "FORBIDDEN", "only support staff list the threads shared with support");
+        const items = [];
+        for (const g of await grants.listLive(query.limit ?? 50)) {
+          const row = await o.store.get(g.threadId);
+          // Judged like an open by id: the grant makes it readable to support staff, nothing more.
+          if (
+            !row ||
+            row.deletedAt ||
+            !canAccessThread(principal, "thread.read", { ...row, sharedWithSupport: true })
+          )
+            continue;
+          items.push({
+            id: row.id,
+            title: row.title,
+            ownerId: row.ownerId,
+            workspace: row.workspace,
+            updatedAt: row.updatedAt,
+            grantedAt: g.createdAt,
+            expiresAt: g.expiresAt,
+          });
+        }
+        return { items };
+      },
+      {
+        auth: true,
+        query: t.Object({ limit: t.Optional(t.Integer({ minimum: 1, maximum: 200 })) }),
+        response: t.Object({
+          items: t.Array(
+            t.Object({
+              id: t.String(),
+              title: t.Nullable(t.String()),
+              ownerId: t.String(),
+              workspace: t.String(),
+              updatedAt: t.String(),
+              grantedAt: t.String(),
+              expiresAt: t.String(),
+            }),
+          ),
+        }),
+        detail: {
+          summary: "Threads shared with support now, newest grant first (support staff only)",
+          operationId: "thread.support.list",
+          ...access("Read", "thread"),
+        },
+      },
+    )
     .post(
       "/:id/support-access",
       async ({ principal, params, request, set }) => {

@@ -1171,6 +1171,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/threads/support-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Threads shared with support now, newest grant first (support staff only) */
+        get: operations["thread.support.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/usage": {
         parameters: {
             query?: never;
@@ -1393,6 +1410,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/proxy/anthropic/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anthropic model list pass-through: the upstream's models the allowlist lets through */
+        get: operations["proxy.anthropic.models"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/proxy/openai/v1/chat/completions": {
         parameters: {
             query?: never;
@@ -1404,6 +1438,23 @@ export interface paths {
         put?: never;
         /** OpenAI Chat Completions pass-through (Authorization: Bearer lt_…) */
         post: operations["proxy.openai.chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/proxy/openai/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OpenAI model list pass-through: the upstream's models the allowlist lets through */
+        get: operations["proxy.openai.models"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3657,6 +3708,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        alreadyMember: boolean;
                         name: string;
                         orgId: string;
                         role: string;
@@ -4210,6 +4262,38 @@ export interface operations {
             };
         };
     };
+    "thread.support.list": {
+        parameters: {
+            query?: {
+                limit?: string | number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Response for status 200 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            expiresAt: string;
+                            grantedAt: string;
+                            id: string;
+                            ownerId: string;
+                            title: ((string | null) | null) | null;
+                            updatedAt: string;
+                            workspace: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
     "usage.list": {
         parameters: {
             query?: {
@@ -4651,7 +4735,27 @@ export interface operations {
         requestBody?: never;
         responses: never;
     };
+    "proxy.anthropic.models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
     "proxy.openai.chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "proxy.openai.models": {
         parameters: {
             query?: never;
             header?: never;

@@ -163,6 +163,22 @@ describe("org admin pages", () => {
     await until(() => again.wrapper.find("[role=alert]").exists());
     expect(again.wrapper.get("[role=alert]").text()).toBe("this invitation was already used");
     again.wrapper.unmount();
+
+    // Made an admin directly before opening the link: the page says the invitation changed nothing
+    // (in an org of its own, so the audit test below counts acme's events only).
+    await call("POST", "/api/orgs", olga.token, { slug: "beta", name: "Beta" });
+    const sent = (await (
+      await call("POST", "/api/orgs/beta/invitations", olga.token, { email: "jo@example.com" })
+    ).json()) as { link: string };
+    await call("PUT", `/api/orgs/beta/members/${jo.id}`, olga.token, { role: "admin" });
+    const member = await mountAt(new URL(sent.link).pathname + new URL(sent.link).search, jo.token);
+    await member.wrapper.get("section.narrow button").trigger("click");
+    await until(() => member.wrapper.find(".joined").exists());
+    expect(member.wrapper.get(".joined").text()).toBe(
+      "You are already a member of Beta (as admin); the invitation changed nothing.",
+    );
+    member.wrapper.unmount();
+    await call("DELETE", `/api/orgs/beta/members/${jo.id}`, olga.token);
   });
 
   test("API keys: the key is shown once, listed without it, revocable", async () => {
