@@ -14,6 +14,8 @@ export interface ChildServerOptions {
   databaseUrl?: string;
   /** The maintenance worker's nice value (the server's default when left out). */
   maintenanceNice?: number;
+  /** false: thread PUTs' transactions on the event loop instead of the thread-writer worker. */
+  threadWriter?: boolean;
 }
 
 export interface ChildServer {

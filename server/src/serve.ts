@@ -61,8 +61,10 @@ export interface ServeOptions {
   auth?: ServerAuthConfig;
   /** `[weavers]`: absent, no weaver routes (tests that do not need them); `loom serve` passes the config's. */
   weavers?: WeaversOptions;
-  /** The SQLite maintenance worker thread's nice value (default 10; the thread-fts bench compares 0). */
+  /** The SQLite maintenance worker thread's nice value (default 10). */
   maintenanceNice?: number;
+  /** false: thread PUTs' transactions on the event loop, not the thread-writer worker (the thread-fts bench compares). */
+  threadWriter?: boolean;
 }
 
 export interface ServerAuthConfig {
@@ -220,7 +222,9 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
         ? { indexer: undefined, async stop() {} }
         : startDbMaintenance(db.$client, dbPath, { log, nice: o.maintenanceNice });
     const threadWriter =
-      dbPath === ":memory:" ? undefined : startThreadWriter(dbPath, { log, busyTimeoutMs });
+      dbPath === ":memory:" || o.threadWriter === false
+        ? undefined
+        : startThreadWriter(dbPath, { log, busyTimeoutMs });
     const writer = createDbWriter(db.$client, { timeoutMs: busyTimeoutMs });
     const usage = createUsageQueue(db, { writer, clock, log });
     backend = sqliteBackend(db, {
