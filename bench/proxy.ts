@@ -8,7 +8,7 @@
  *   process by default, and here the clients and the server's upstream calls share one process.
  */
 
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import anthropic from "@loom/provider-anthropic";
@@ -23,6 +23,35 @@ const KEY = "sk-ant-bench-0123456789";
 const MODEL = "claude-sonnet-4-6";
 const STREAMS = 1000;
 const CHUNKS = 10;
+
+/** The fake upstream (CHUNKS text deltas a turn) and a server on a temporary SQLite file in front of it. */
+async function proxyStand() {
+  const up = await startFakeUpstream({
+    script: { turns: [{ text: Array.from({ length: CHUNKS }, (_, i) => `c${i} `) }], onExhausted: "repeat" },
+  });
+  const dir = mkdtempSync(join(tmpdir(), "loom-bench-"));
+  const server = await startServer({
+    port: 0,
+    dbPath: join(dir, "server.db"),
+    env: {
+      ANTHROPIC_API_KEY: KEY,
+      ANTHROPIC_BASE_URL: up.url,
+      LOOM_SERVER_RATE_LIMIT_PER_MINUTE: "10000000",
+    },
+    logSink: () => {},
+  });
+  const token = createToken(server.db, { name: "bench" }).token;
+  return {
+    up,
+    server,
+    token,
+    async stop() {
+      await server.stop();
+      await up.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 async function timeEach(n: number, fn: () => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
@@ -67,20 +96,7 @@ async function addedLatency(
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const up = await startFakeUpstream({
-    script: { turns: [{ text: Array.from({ length: CHUNKS }, (_, i) => `c${i} `) }], onExhausted: "repeat" },
-  });
-  const server = await startServer({
-    port: 0,
-    dbPath: join(mkdtempSync(join(tmpdir(), "loom-bench-")), "server.db"),
-    env: {
-      ANTHROPIC_API_KEY: KEY,
-      ANTHROPIC_BASE_URL: up.url,
-      LOOM_SERVER_RATE_LIMIT_PER_MINUTE: String(10_000_000),
-    },
-    logSink: () => {},
-  });
-  const token = createToken(server.db, { name: "bench" }).token;
+  const { up, server, token, stop } = await proxyStand();
   const out: BenchResult[] = [];
   try {
     const body = JSON.stringify({
@@ -116,8 +132,7 @@ export async function run(): Promise<BenchResult[]> {
 
     out.push(await streamsInChild());
   } finally {
-    await server.stop();
-    await up.stop();
+    await stop();
   }
   return out;
 }
@@ -149,20 +164,7 @@ async function streamsInChild(): Promise<BenchResult> {
 
 /** Child process: upstream, server and 1,000 streaming clients; prints one JSON line. */
 async function streams(): Promise<void> {
-  const up = await startFakeUpstream({
-    script: { turns: [{ text: Array.from({ length: CHUNKS }, (_, i) => `c${i} `) }], onExhausted: "repeat" },
-  });
-  const server = await startServer({
-    port: 0,
-    dbPath: join(mkdtempSync(join(tmpdir(), "loom-bench-")), "server.db"),
-    env: {
-      ANTHROPIC_API_KEY: KEY,
-      ANTHROPIC_BASE_URL: up.url,
-      LOOM_SERVER_RATE_LIMIT_PER_MINUTE: "10000000",
-    },
-    logSink: () => {},
-  });
-  const token = createToken(server.db, { name: "bench" }).token;
+  const { server, token, stop } = await proxyStand();
   const llm = createProxyLlmClient({ serverUrl: server.url, token, provider: "anthropic" });
   const request = { model: MODEL, messages: [{ role: "user" as const, content: "hi" }], maxTokens: 64 };
   const ac = new AbortController();
@@ -183,8 +185,7 @@ async function streams(): Promise<void> {
   );
   clearTimeout(deadline);
   const secs = (performance.now() - t0) / 1000;
-  await server.stop();
-  await up.stop();
+  await stop();
   process.stdout.write(`${JSON.stringify({ delivered, failed, secs })}\n`);
 }
 

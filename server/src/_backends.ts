@@ -10,6 +10,7 @@
  * });
  */
 import { afterAll } from "bun:test";
+import { type TestCall, testRequest } from "./_test-request.ts";
 import { type AppOptions, createApp } from "./app.ts";
 import type { Backend } from "./db/backend.ts";
 import { openDb } from "./db/open.ts";
@@ -33,11 +34,7 @@ export interface TestApp {
   backend: Backend;
   alice: string;
   bob: string;
-  call(
-    method: string,
-    path: string,
-    o?: { token?: string; body?: unknown; headers?: Record<string, string> },
-  ): Promise<Response>;
+  call(method: string, path: string, o?: TestCall): Promise<Response>;
   /** Rows of a query both dialects understand (plain SELECTs over the shared tables). */
   rows<T = Record<string, unknown>>(query: string): Promise<T[]>;
 }
@@ -111,23 +108,7 @@ export function forEachBackend(
           alice,
           bob,
           rows: backend.rows,
-          call: (method, path, o = {}) =>
-            app.handle(
-              new Request(`http://localhost${path}`, {
-                method,
-                headers: {
-                  ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
-                  ...(o.body !== undefined ? { "content-type": "application/json" } : {}),
-                  ...o.headers,
-                },
-                body:
-                  o.body === undefined
-                    ? undefined
-                    : typeof o.body === "string"
-                      ? o.body
-                      : JSON.stringify(o.body),
-              }),
-            ),
+          call: (method, path, o) => app.handle(testRequest(method, path, o)),
         };
       },
     });

@@ -1,6 +1,7 @@
 /** Shared by the server's tests: an app over an in-memory database with one token per user. */
 import type { LlmClient } from "@loom/runtime/llm";
 import { newThreadId, type Thread } from "@loom/runtime/thread";
+import { type TestCall, testRequest } from "./_test-request.ts";
 import { type AppOptions, createApp } from "./app.ts";
 import { createToken } from "./auth/tokens.ts";
 import { openDb } from "./db/open.ts";
@@ -11,22 +12,7 @@ export function testApp(opts: Partial<AppOptions> & { providers?: Record<string,
   const app = createApp({ log: silentLogger, ...opts, db });
   const alice = createToken(db, { name: "alice" }).token;
   const bob = createToken(db, { name: "bob" }).token;
-  const call = (
-    method: string,
-    path: string,
-    o: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ) =>
-    app.handle(
-      new Request(`http://localhost${path}`, {
-        method,
-        headers: {
-          ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
-          ...(o.body !== undefined ? { "content-type": "application/json" } : {}),
-          ...o.headers,
-        },
-        body: o.body === undefined ? undefined : typeof o.body === "string" ? o.body : JSON.stringify(o.body),
-      }),
-    );
+  const call = (method: string, path: string, o?: TestCall) => app.handle(testRequest(method, path, o));
   return { app, db, alice, bob, call };
 }
 
