@@ -348,7 +348,8 @@ async function weaverService(
           serverUrl: o.serverUrl,
           sandbox: c.local.sandbox,
           hidden: [dataDir(o.env), ...o.hidden],
-          ...(c.local.cgroup ? { cgroupParent: c.local.cgroup } : {}),
+          ...(c.local.cgroup ? { cgroup: c.local.cgroup } : {}),
+          ...(c.local.limits ? { limits: c.local.limits } : {}),
         });
   return createWeaverService({
     driver,

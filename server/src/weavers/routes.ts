@@ -43,6 +43,7 @@ const Info = t.Object({
   expiresAt: t.String(),
   reason: t.Optional(t.String()),
   exitCode: t.Optional(t.Number()),
+  limits: t.Optional(t.String()),
 });
 const Params = t.Object({ id: t.String({ maxLength: 100 }) });
 /** Variables a caller may not set: the weaver's own credential and server, and what would change how Bun starts. */

@@ -4320,6 +4320,7 @@ export interface operations {
                         exitCode?: number;
                         expiresAt: string;
                         id: string;
+                        limits?: string;
                         owner: {
                             orgId?: string;
                             userId: string;
@@ -4356,6 +4357,7 @@ export interface operations {
                         exitCode?: number;
                         expiresAt: string;
                         id: string;
+                        limits?: string;
                         owner: {
                             orgId?: string;
                             userId: string;
@@ -4433,6 +4435,7 @@ export interface operations {
                             exitCode?: number;
                             expiresAt: string;
                             id: string;
+                            limits?: string;
                             owner: {
                                 orgId?: string;
                                 userId: string;
