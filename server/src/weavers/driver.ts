@@ -94,6 +94,11 @@ export interface WeaverDriver {
   delete(id: WeaverId): Promise<boolean>;
   logs(id: WeaverId, options?: LogOptions): AsyncIterable<LogLine>;
   attach(id: WeaverId, size?: { cols: number; rows: number }): Promise<AttachSession>;
+  /**
+   * Records, with the weaver itself, that its end was reported (`weaver.exited`): true the first
+   * time for a weaver, false ever after — also for a restarted server or another replica.
+   */
+  claimExit(id: WeaverId): Promise<boolean>;
   /** Resolves when the weaver is ready (running and its workspace cloned) or rejects with the reason. */
   waitReady(id: WeaverId, timeoutMs: number): Promise<WeaverInfo>;
   close(): Promise<void>;

@@ -126,7 +126,7 @@ export function weaverRoutes(o: WeaverRouteOptions) {
       .catch(async (e) => {
         o.log.info("weaver.not_ready", { id: w.id, reason: String((e as Error).message).slice(0, 200) });
         const now = await driver.get(w.id).catch(() => undefined);
-        if (now) o.sweeper.exited(now);
+        if (now) await o.sweeper.exited(now);
       });
   };
 

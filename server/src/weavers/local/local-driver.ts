@@ -6,7 +6,7 @@
  * the reason unless `sandbox: "none"`.
  */
 
-import { existsSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
@@ -210,6 +210,20 @@ export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
       await removeWeaverGroups(launch?.cgroups);
       rmSync(dir, { recursive: true, force: true });
       return true;
+    },
+    async claimExit(id) {
+      const dir = dirOf(id);
+      if (!dir || !readSpec(dir)) return false;
+      try {
+        // `wx`: only the first writer creates it.
+        writeFileSync(join(dir, "exit-reported"), `${new Date().toISOString()}\n`, {
+          flag: "wx",
+          mode: 0o600,
+        });
+        return true;
+      } catch {
+        return false;
+      }
     },
     logs(id, options: LogOptions = {}): AsyncIterable<LogLine> {
       const dir = dirOf(id);
