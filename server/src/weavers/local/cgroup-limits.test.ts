@@ -99,14 +99,12 @@ test.skipIf(why !== undefined)(
     expect(w).toMatchObject({
       status: "failed",
       exitCode: 137,
-      reason: "loom was killed for exceeding the weaver's memory limit (64Mi)",
+      reason: "the weaver was killed for exceeding its memory limit (64Mi)",
       limits: `memory 64Mi (cgroup v${version})`,
     });
     const lines = await logLines(d, s.id);
     expect(lines).toContain(`resource limits: memory 64Mi (cgroup v${version})`);
-    expect(lines.at(-1)).toBe(
-      `weaver ${s.id}: loom was killed for exceeding the weaver's memory limit (64Mi)`,
-    );
+    expect(lines.at(-1)).toBe(`weaver ${s.id}: the weaver was killed for exceeding its memory limit (64Mi)`);
     // Removed by the supervisor as the weaver ended.
     for (const g of groups?.dirs ?? []) expect(existsSync(g)).toBe(false);
     expect(await d.delete(s.id)).toBe(true);

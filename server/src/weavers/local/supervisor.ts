@@ -94,7 +94,7 @@ function exitReason(w: Supervised, code: number): string | undefined {
   const kills = oomKills(w.launch.cgroups);
   const limit = w.spec.resources?.memory;
   if (code !== 0 && kills > 0 && (code === 137 || w.child?.signalCode === "SIGKILL"))
-    return `loom was killed for exceeding the weaver's memory limit (${limit})`;
+    return `the weaver was killed for exceeding its memory limit (${limit})`;
   if (kills > 0)
     w.log.line(
       `weaver ${w.spec.id}: ${kills} process(es) were killed for exceeding the weaver's memory limit (${limit})`,
