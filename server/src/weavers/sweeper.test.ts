@@ -24,7 +24,7 @@ const webhooks: Webhooks = {
 /** What a (re)started server builds: a driver over the same folder and a fresh sweeper. */
 const server = () => {
   const driver = createLocalDriver({
-    root,
+    root: join(root, "weavers"),
     serverUrl: () => "http://127.0.0.1:9",
     sandbox: "none",
     loom: ["sh", "-c", "echo done"],

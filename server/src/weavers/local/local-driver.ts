@@ -8,7 +8,7 @@
 
 import { existsSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
 import { findBwrap, type ProbeResult, probeSandbox } from "@loom/runtime/sandbox/probe";
 import type { AttachSession, LogLine, LogOptions, WeaverDriver, WeaverInfo, WeaverSpec } from "../driver.ts";
@@ -20,6 +20,7 @@ import {
   removeWeaverGroups,
   type WeaverGroups,
 } from "./cgroup-group.ts";
+import { repoLocation } from "./clone-repo.ts";
 import { readLog } from "./log-file.ts";
 import { sandboxPath } from "./sandbox-path.ts";
 import {
@@ -146,6 +147,7 @@ export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
     async create(spec: WeaverSpec): Promise<WeaverInfo> {
       const bwrap = await sandbox();
       if (!ID.test(spec.id)) throw new LoomError("INVALID_INPUT", `not a weaver id: ${spec.id}`);
+      refuseOwnFolders(spec.repo, o.root);
       const limits = await limitsFor(spec);
       const dir = makeWeaverDir(o.root, spec.id);
       const { env, ...rest } = spec;
@@ -254,6 +256,26 @@ export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
     },
     async close() {},
   };
+}
+
+/** A local repository inside the weavers' own folder (another weaver's clone, its token) is not cloned. */
+function refuseOwnFolders(repo: string, root: string) {
+  const where = repoLocation(repo);
+  if (!where || !("path" in where)) return;
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const r = real(root);
+  const p = real(where.path);
+  if (p === r || p.startsWith(`${r}/`))
+    throw new LoomError(
+      "INVALID_INPUT",
+      `repo ${repo} is inside the server's weavers folder: not a repository a weaver may clone`,
+    );
 }
 
 interface AppliedLimits {

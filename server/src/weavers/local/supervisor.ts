@@ -1,6 +1,6 @@
 /**
  * A local weaver's supervisor: a detached process (its own session, so it outlives a server killed
- * with -9) that clones the repository, starts Loom in the sandbox — the REPL in a pseudo-terminal
+ * with -9) that clones the repository (in the sandbox: clone-repo.ts), starts Loom in the sandbox — the REPL in a pseudo-terminal
  * (Bun.spawn's `terminal`), or `loom run <task>` headless — writes its output to the log, serves
  * attach connections on a Unix socket, records the state in `state.json`, and ends the weaver at its
  * expiry. The server only reads the folder and connects to the socket.
@@ -13,8 +13,8 @@ import { parseHostRules } from "@loom/runtime/sandbox/host-rules";
 import { type NetProxy, openNetProxy } from "@loom/runtime/sandbox/net-proxy";
 import { createFrameReader, FRAME_INPUT, FRAME_RESIZE } from "./attach-frames.ts";
 import { joinArgv, oomKills, removeWeaverGroups } from "./cgroup-group.ts";
+import { cloneRepo } from "./clone-repo.ts";
 import { createLogWriter } from "./log-file.ts";
-import { sandboxPath } from "./sandbox-path.ts";
 import { weaverBwrapArgs } from "./weaver-bwrap.ts";
 import {
   homePath,
@@ -31,7 +31,6 @@ import {
 
 /** Output kept for a client that attaches later (the screen it joins). */
 const REPLAY_BYTES = 16 * 1024;
-const CLONE_TIMEOUT_MS = 10 * 60_000;
 
 interface Supervised {
   dir: string;
@@ -75,7 +74,7 @@ export async function superviseWeaver(dir: string): Promise<number> {
   if (launch.limitsNotApplied) w.log.line(`resource limits not applied: ${launch.limitsNotApplied}`);
   if (launch.cgroups) w.log.line(`resource limits: ${spec.limits ?? ""}`);
 
-  const cloned = await cloneRepo(w);
+  const cloned = await cloneRepo(w, (l) => w.log.line(l));
   if (!cloned.ok) return end("failed", cloned.reason);
   try {
     await startChild(w);
@@ -143,34 +142,6 @@ async function finishOnce(
   process.exit(status === "succeeded" ? 0 : 1);
 }
 
-/** `git clone` of the repo and branch into the workspace, outside the sandbox, with no prompts and no credential helpers. */
-async function cloneRepo(w: Supervised): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const { repo, branch } = w.spec;
-  w.log.line(`cloning ${repo}${branch ? ` (branch ${branch})` : ""}`);
-  const args = ["git", "-c", "credential.helper=", "-c", "protocol.ext.allow=never", "clone", "--quiet"];
-  if (branch) args.push("--branch", branch, "--single-branch");
-  args.push("--", repo, workspacePath(w.dir));
-  const p = Bun.spawn(args, {
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      PATH: sandboxPath(),
-      HOME: homePath(w.dir),
-      GIT_TERMINAL_PROMPT: "0",
-      GIT_CONFIG_NOSYSTEM: "1",
-      LANG: "C",
-    },
-  });
-  const timer = setTimeout(() => p.kill("SIGKILL"), CLONE_TIMEOUT_MS);
-  const [err, code] = await Promise.all([new Response(p.stderr).text(), p.exited]);
-  clearTimeout(timer);
-  for (const l of err.split("\n").filter(Boolean)) w.log.line(l);
-  if (code === 0) return { ok: true };
-  const why = err.split("\n").filter(Boolean).pop() ?? `exit code ${code}`;
-  return { ok: false, reason: `git clone failed: ${why}` };
-}
-
 async function startChild(w: Supervised): Promise<void> {
   const { spec, launch } = w;
   const ws = workspacePath(w.dir);
@@ -188,7 +159,7 @@ async function startChild(w: Supervised): Promise<void> {
         hidden: launch.hidden,
         reveal: launch.reveal,
         proxyDir: w.proxy.dir,
-        serverHost: launch.serverHost,
+        hosts: [launch.serverHost],
         argv: loomArgs,
       }),
     ];
