@@ -245,12 +245,22 @@ test.skipIf(!cgroups.ok || !cgroups.host.memory)(
     const limits = `memory 8Mi (cgroup v${cgroups.ok ? cgroups.host.version : 0})`;
     const reason = "the weaver was killed for exceeding its memory limit (8Mi)";
     const w = await waitFor("the weaver to end", async () => {
-      const info = await api<{ status: string; reason?: string }>("GET", `/api/weaver/${r.id}`);
+      const info = await api<{ status: string; reason?: string; exitCode?: number }>(
+        "GET",
+        `/api/weaver/${r.id}`,
+      );
       return info.status === "failed" && info;
     });
-    expect(w).toMatchObject({ status: "failed", exitCode: 137, reason, limits });
+    // (Loom is what the kernel kills; under load the clone before it could be, which says so too.)
+    expect(w).toMatchObject({ status: "failed", limits });
+    expect(w.reason).toStartWith(reason);
+    if (w.reason === reason) expect(w.exitCode).toBe(137);
     const ps = await loom(["weaver", "ps", "--server-url", url], cliEnv);
-    expect(ps.stdout.split("\n").find((l) => l.startsWith(r.id))).toEndWith(`\t${reason}\tlimits: ${limits}`);
+    expect(ps.stdout.split("\n").find((l) => l.startsWith(r.id))).toMatch(
+      new RegExp(
+        `\\t${reason.replace(/[()]/g, "\\$&")}( while cloning)?\\tlimits: ${limits.replace(/[()]/g, "\\$&")}$`,
+      ),
+    );
     const logs = await loom(["weaver", "logs", r.id, "--server-url", url], cliEnv);
     expect(logs.stdout).toContain(`resource limits: ${limits}`);
     expect(logs.stdout).toContain(`weaver ${r.id}: ${reason}`);

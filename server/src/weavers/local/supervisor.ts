@@ -75,7 +75,14 @@ export async function superviseWeaver(dir: string): Promise<number> {
   if (launch.cgroups) w.log.line(`resource limits: ${spec.limits ?? ""}`);
 
   const cloned = await cloneRepo(w, (l) => w.log.line(l));
-  if (!cloned.ok) return end("failed", cloned.reason);
+  if (!cloned.ok) {
+    const oom = oomKills(launch.cgroups) > 0;
+    const limit = spec.resources?.memory;
+    return end(
+      "failed",
+      oom ? `the weaver was killed for exceeding its memory limit (${limit}) while cloning` : cloned.reason,
+    );
+  }
   try {
     await startChild(w);
   } catch (e) {
