@@ -57,8 +57,9 @@ export async function cloneRepo(
     const where = repoLocation(repo);
     const hosts = where && "host" in where ? [where.host] : [];
     const local = where && "path" in where ? [where.path] : [];
-    const proxy = await openNetProxy(parseHostRules(hosts));
-    close = proxy.close;
+    // A local repository needs no network: no proxy, no relay.
+    const proxy = hosts.length ? await openNetProxy(parseHostRules(hosts)) : undefined;
+    if (proxy) close = proxy.close;
     mkdirSync(ws, { recursive: true });
     argv = [
       o.launch.bwrap,
@@ -67,7 +68,7 @@ export async function cloneRepo(
         home: homePath(o.dir),
         hidden: o.launch.hidden,
         reveal: o.launch.reveal,
-        proxyDir: proxy.dir,
+        ...(proxy ? { proxyDir: proxy.dir } : {}),
         hosts,
         readOnly: local,
         argv: git,

@@ -15,8 +15,8 @@ export interface WeaverBwrap {
   home: string;
   hidden: string[];
   reveal: string[];
-  /** The filtering proxy's host folder (socket and relay script). */
-  proxyDir: string;
+  /** The filtering proxy's host folder (socket and relay script); none: no network but the sandbox's own loopback. */
+  proxyDir?: string;
   /** The hosts the proxy lets through (the server's `host:port`; the repository's host for the clone). */
   hosts: string[];
   /** Host paths shown read-only at their real paths even under a covered folder (a local repository to clone). */
@@ -54,6 +54,10 @@ export function weaverBwrapArgs(w: WeaverBwrap): string[] {
   args.push("--unshare-all", "--unshare-user", "--disable-userns");
   args.push("--cap-drop", "ALL", "--die-with-parent", "--new-session");
   args.push("--setenv", "TMPDIR", "/tmp", "--setenv", "HOME", home);
+  if (!w.proxyDir) {
+    args.push("--chdir", ws, "--", ...w.argv);
+    return args;
+  }
   args.push("--ro-bind", w.proxyDir, SANDBOX_NET_DIR, "--setenv", "BUN_BE_BUN", "1");
   args.push("--chdir", SANDBOX_NET_DIR, "--", process.execPath, `${SANDBOX_NET_DIR}/${RELAY_FILE}`);
   args.push(`${SANDBOX_NET_DIR}/${PROXY_SOCKET}`, noProxyFor(w.hosts), ws, ...w.argv);
