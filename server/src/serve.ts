@@ -338,6 +338,12 @@ async function weaverService(
       );
     return ms;
   };
+  const cgroup = c.local.cgroup;
+  if (cgroup && cgroup !== "none" && !cgroup.startsWith("/"))
+    throw new LoomError(
+      "CONFIG_INVALID",
+      `weavers.local.cgroup: ${JSON.stringify(cgroup)} is neither an absolute cgroup folder nor "none"`,
+    );
   const driver =
     c.driver === "kubernetes"
       ? (await import("./weavers/kubernetes/index.ts")).createKubernetesDriver(
