@@ -347,6 +347,12 @@ async function weaverService(
       );
     return ms;
   };
+  const cgroup = c.local.cgroup;
+  if (cgroup && cgroup !== "none" && !cgroup.startsWith("/"))
+    throw new LoomError(
+      "CONFIG_INVALID",
+      `weavers.local.cgroup: ${JSON.stringify(cgroup)} is neither an absolute cgroup folder nor "none"`,
+    );
   const driver =
     c.driver === "kubernetes"
       ? (await import("./weavers/kubernetes/index.ts")).createKubernetesDriver(
@@ -357,7 +363,8 @@ async function weaverService(
           serverUrl: o.serverUrl,
           sandbox: c.local.sandbox,
           hidden: [dataDir(o.env), ...o.hidden],
-          ...(c.local.cgroup ? { cgroupParent: c.local.cgroup } : {}),
+          ...(c.local.cgroup ? { cgroup: c.local.cgroup } : {}),
+          ...(c.local.limits ? { limits: c.local.limits } : {}),
         });
   return createWeaverService({
     driver,

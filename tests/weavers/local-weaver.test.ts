@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Thread } from "@loom/runtime/thread";
 import { openDb } from "@loom/server/db";
 import { createToken } from "@loom/server/tokens";
+import { detectCgroups } from "@loom/server/weaver-cgroups";
 import { MAIN } from "../cli/_harness.ts";
 import { type FakeUpstream, startFakeUpstream } from "../fixtures/fake-upstream/server.ts";
 import { tempDir } from "../server/_helpers.ts";
@@ -225,6 +226,48 @@ test("after kill -9 and a restart the server finds the running weaver and attach
   expect(gone.code).toBe(1);
   expect(gone.stderr).toBe(`loom: GET /api/weaver/${replId}: weaver ${replId} not found\n`);
 }, 60_000);
+
+const cgroups = detectCgroups({});
+if (!cgroups.ok || !cgroups.host.memory)
+  console.log(
+    `local-weaver.test.ts: skipping the memory limit case: ${cgroups.ok ? cgroups.host.missing : cgroups.reason}`,
+  );
+
+test.skipIf(!cgroups.ok || !cgroups.host.memory)(
+  "a weaver over its memory limit is reported so by GET /api/weaver/:id, loom weaver ps and its log",
+  async () => {
+    // 8Mi: less than Loom (Bun) needs to start, so the kernel kills it at once.
+    const r = await api<{ id: string }>("POST", "/api/weaver", {
+      repo,
+      task: "hi",
+      resources: { memory: "8Mi" },
+    });
+    const limits = `memory 8Mi (cgroup v${cgroups.ok ? cgroups.host.version : 0})`;
+    const reason = "the weaver was killed for exceeding its memory limit (8Mi)";
+    const w = await waitFor("the weaver to end", async () => {
+      const info = await api<{ status: string; reason?: string; exitCode?: number }>(
+        "GET",
+        `/api/weaver/${r.id}`,
+      );
+      return info.status === "failed" && info;
+    });
+    // (Loom is what the kernel kills; under load the clone before it could be, which says so too.)
+    expect(w).toMatchObject({ status: "failed", limits });
+    expect(w.reason).toStartWith(reason);
+    if (w.reason === reason) expect(w.exitCode).toBe(137);
+    const ps = await loom(["weaver", "ps", "--server-url", url], cliEnv);
+    expect(ps.stdout.split("\n").find((l) => l.startsWith(r.id))).toMatch(
+      new RegExp(
+        `\\t${reason.replace(/[()]/g, "\\$&")}( while cloning)?\\tlimits: ${limits.replace(/[()]/g, "\\$&")}$`,
+      ),
+    );
+    const logs = await loom(["weaver", "logs", r.id, "--server-url", url], cliEnv);
+    expect(logs.stdout).toContain(`resource limits: ${limits}`);
+    expect(logs.stdout).toContain(`weaver ${r.id}: ${reason}`);
+    await api("DELETE", `/api/weaver/${r.id}`);
+  },
+  30_000,
+);
 
 test("bad input to loom new and loom weaver is one line and a non-zero exit", async () => {
   const cases: [string[], number, string][] = [

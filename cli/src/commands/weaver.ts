@@ -15,6 +15,7 @@ interface Info {
   task?: string;
   expiresAt: string;
   reason?: string;
+  limits?: string;
 }
 
 export default defineCommand({
@@ -30,7 +31,12 @@ export default defineCommand({
         for (const w of items) {
           const what = w.task ? `task: ${w.task.replace(/\s+/g, " ").slice(0, 40)}` : "repl";
           const repo = w.branch ? `${w.repo}#${w.branch}` : w.repo;
-          out([w.id, w.status, repo, what, `expires ${w.expiresAt}`, w.reason ?? ""].join("\t").trimEnd());
+          const limits = w.limits ? `limits: ${w.limits}` : "";
+          out(
+            [w.id, w.status, repo, what, `expires ${w.expiresAt}`, w.reason ?? "", limits]
+              .join("\t")
+              .trimEnd(),
+          );
         }
       },
     }),

@@ -422,6 +422,25 @@ describe("errors", () => {
     );
   });
 
+  test("[weavers.local] cgroup (a path or none; `loom serve` checks the path) and limits (best-effort or required)", () => {
+    const ok = fixture({
+      user: '[weavers.local]\ncgroup = "/sys/fs/cgroup/memory/loom"\nlimits = "required"\n',
+    });
+    expect(loadConfig(ok.options()).config.weavers.local).toEqual({
+      sandbox: "bwrap",
+      cgroup: "/sys/fs/cgroup/memory/loom",
+      limits: "required",
+    });
+    const none = fixture({ user: '[weavers.local]\ncgroup = "none"\n' });
+    expect(loadConfig(none.options()).config.weavers.local.cgroup).toBe("none");
+    for (const bad of ['limits = "always"', "cgroup = 1"]) {
+      const { options } = fixture({ user: `[weavers.local]\n${bad}\n` });
+      const e = loadError(options());
+      expect(e.code).toBe("CONFIG_INVALID");
+      expect(e.message).not.toContain("\n");
+    }
+  });
+
   test("a workspace config may hide more from the sandbox", () => {
     const { options } = fixture({ workspace: '[sandbox]\nhidden = ["~/.vault"]\n' });
     expect(loadConfig(options()).config.sandbox).toEqual({ network: [], hidden: ["~/.vault"], writable: [] });

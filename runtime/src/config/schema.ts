@@ -283,8 +283,14 @@ export const WeaversLocalConfig = Type.Object(
   {
     /** `"bwrap"`: each weaver in a bubblewrap sandbox (refused when none can be made); `"none"`: unsandboxed. */
     sandbox: Type.Union([Type.Literal("bwrap"), Type.Literal("none")], { default: "bwrap" }),
-    /** A cgroup v2 folder the server may create groups in, for `resources` (memory, CPU) limits. */
-    cgroup: Type.Optional(Type.String({ pattern: "^/" })),
+    /**
+     * Where the weavers' cgroups go for `resources` (memory, CPU) limits: a cgroup v2 folder, or a
+     * folder of a cgroup v1 hierarchy (the same path is used in the memory and the cpu hierarchy);
+     * `"none"`: no limits. Absent: detected (v2 with memory/cpu controllers, else v1).
+     */
+    cgroup: Type.Optional(Type.Union([Type.String({ pattern: "^/" }), Type.Literal("none")])),
+    /** `"required"`: refuse a weaver whose `resources` cannot all be applied; `"best-effort"` (absent): run it and say why. */
+    limits: Type.Optional(Type.Union([Type.Literal("best-effort"), Type.Literal("required")])),
   },
   { additionalProperties: false, default: {} },
 );

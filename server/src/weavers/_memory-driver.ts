@@ -8,6 +8,7 @@ import type { AttachSession, WeaverDriver, WeaverInfo, WeaverSpec } from "./driv
 
 export function memoryDriver(clock: () => Date = () => new Date()) {
   const weavers = new Map<string, WeaverInfo>();
+  const claimed = new Set<string>();
   const specs = new Map<string, WeaverSpec>();
   const driver: WeaverDriver & {
     specs: Map<string, WeaverSpec>;
@@ -40,6 +41,11 @@ export function memoryDriver(clock: () => Date = () => new Date()) {
     },
     async list() {
       return [...weavers.values()];
+    },
+    async claimExit(id) {
+      if (!weavers.has(id) || claimed.has(id)) return false;
+      claimed.add(id);
+      return true;
     },
     async delete(id) {
       specs.delete(id);

@@ -20,7 +20,7 @@ export interface WeaverOwner {
 }
 
 export interface WeaverResources {
-  /** Kubernetes quantity, e.g. "16Gi" (local: bytes via prlimit/cgroup when available). */
+  /** Kubernetes quantity, e.g. "16Gi" (local: a cgroup memory limit where the machine offers one). */
   memory?: string;
   /** Kubernetes quantity, e.g. "2" or "500m". */
   cpu?: string;
@@ -55,6 +55,8 @@ export interface WeaverInfo {
   /** Why it failed or exited, one line. */
   reason?: string;
   exitCode?: number;
+  /** Its `resources` as applied, one line: `memory 64Mi, cpu 500m (cgroup v1)`, or `not applied: <why>`. */
+  limits?: string;
 }
 
 export interface LogLine {
@@ -92,6 +94,11 @@ export interface WeaverDriver {
   delete(id: WeaverId): Promise<boolean>;
   logs(id: WeaverId, options?: LogOptions): AsyncIterable<LogLine>;
   attach(id: WeaverId, size?: { cols: number; rows: number }): Promise<AttachSession>;
+  /**
+   * Records, with the weaver itself, that its end was reported (`weaver.exited`): true the first
+   * time for a weaver, false ever after — also for a restarted server or another replica.
+   */
+  claimExit(id: WeaverId): Promise<boolean>;
   /** Resolves when the weaver is ready (running and its workspace cloned) or rejects with the reason. */
   waitReady(id: WeaverId, timeoutMs: number): Promise<WeaverInfo>;
   close(): Promise<void>;

@@ -43,6 +43,7 @@ const Info = t.Object({
   expiresAt: t.String(),
   reason: t.Optional(t.String()),
   exitCode: t.Optional(t.Number()),
+  limits: t.Optional(t.String()),
 });
 const Params = t.Object({ id: t.String({ maxLength: 100 }) });
 /** Variables a caller may not set: the weaver's own credential and server, and what would change how Bun starts. */
@@ -125,7 +126,7 @@ export function weaverRoutes(o: WeaverRouteOptions) {
       .catch(async (e) => {
         o.log.info("weaver.not_ready", { id: w.id, reason: String((e as Error).message).slice(0, 200) });
         const now = await driver.get(w.id).catch(() => undefined);
-        if (now) o.sweeper.exited(now);
+        if (now) await o.sweeper.exited(now);
       });
   };
 

@@ -1,8 +1,9 @@
 /**
  * The weavers' upkeep, on a timer: deletes the ones past their expiry (`weaver.deleted`) and reports
- * the ones that finished since the last round (`weaver.exited`, at least once: a restarted server
- * reports again the ones that finished while it was down). With several replicas one runs each round
- * (`lock`: Postgres advisory lock; see specs/server.md "Several replicas").
+ * the ones that finished since the last round (`weaver.exited`, once per weaver: the driver records
+ * the report with the weaver — `claimExit` — so a restarted server or another replica does not send
+ * it again). With several replicas one runs each round (`lock`: Postgres advisory lock; see
+ * specs/server.md "Several replicas").
  */
 import type { Logger } from "../logger.ts";
 import type { WeaverDriver, WeaverInfo } from "./driver.ts";
@@ -41,21 +42,27 @@ export function createSweeper(o: {
         }
         continue;
       }
-      if (ENDED.has(w.status) && !reported.has(w.id)) exited(w);
+      if (ENDED.has(w.status) && !reported.has(w.id)) await exited(w);
     }
     return deleted;
   };
-  const exited = (w: WeaverInfo) => {
+  /** Claimed before it is sent: a crash in between loses the event rather than repeating it. */
+  const exited = async (w: WeaverInfo) => {
     if (reported.has(w.id)) return;
     reported.add(w.id);
-    o.webhooks.send("weaver.exited", w);
+    const first = await o.driver.claimExit(w.id).catch((e: Error) => {
+      reported.delete(w.id);
+      o.log.error("weaver.claim_failed", { id: w.id, message: String(e.message).slice(0, 200) });
+      return false;
+    });
+    if (first) o.webhooks.send("weaver.exited", w);
   };
 
   let timer: ReturnType<typeof setInterval> | undefined;
   let running: Promise<unknown> | undefined;
   return {
     sweep: (all = false) => lock(() => sweep(all)),
-    /** A weaver seen finished elsewhere (a failed start): reported once. */
+    /** A weaver seen finished elsewhere (a failed start): reported once (runs in the background). */
     exited,
     start(everyMs: number) {
       timer = setInterval(() => {

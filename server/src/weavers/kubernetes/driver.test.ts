@@ -215,6 +215,15 @@ describe("kubernetes driver", () => {
     });
   });
 
+  test("claimExit: true once per weaver, recorded on the pod (a new driver instance gets false)", async () => {
+    const id = await running();
+    standIn.exit(id, 0);
+    expect(await driver.claimExit(id)).toBe(true);
+    expect(standIn.pod(id).object.metadata.annotations["loom.dev/exit-reported"]).toBe("true");
+    expect(await createKubernetesDriver(config).claimExit(id)).toBe(false);
+    expect(await driver.claimExit(`weaver-${Bun.randomUUIDv7()}`)).toBe(false);
+  });
+
   test("close() ends what a driver has open: followed logs, attached terminals, waits", async () => {
     const id = await running();
     const other = createKubernetesDriver(config);

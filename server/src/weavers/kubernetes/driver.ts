@@ -152,16 +152,27 @@ export class KubernetesDriver implements WeaverDriver {
     throw new LoomError("WEAVER_FAILED", `weaver ${id} failed: ${reason}`);
   }
 
+  async claimExit(id: WeaverId): Promise<boolean> {
+    const pod = await this.readPod(id);
+    if (!pod || pod.metadata?.annotations?.[ANNOTATION.exitReported]) return false;
+    await this.annotate(id, ANNOTATION.exitReported, "true", "mark pod");
+    return true;
+  }
+
   /** The failure is written on the pod, so every replica and a restarted server report it the same. */
   private async markFailed(id: string, reason: string): Promise<void> {
-    const path = `/metadata/annotations/${ANNOTATION.failure.replace("~", "~0").replace("/", "~1")}`;
+    await this.annotate(id, ANNOTATION.failure, reason, "mark pod", " failed");
+  }
+
+  private async annotate(id: string, key: string, value: string, doing: string, what = ""): Promise<void> {
+    const path = `/metadata/annotations/${key.replace("~", "~0").replace("/", "~1")}`;
     try {
       await this.api.patchNamespacedPod(
-        { name: id, namespace: this.namespace, body: [{ op: "add", path, value: reason }] },
+        { name: id, namespace: this.namespace, body: [{ op: "add", path, value }] },
         setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
       );
     } catch (e) {
-      if (statusOf(e) !== 404) throw this.fail(e, `mark pod ${id} failed`);
+      if (statusOf(e) !== 404) throw this.fail(e, `${doing} ${id}${what}`);
     }
   }
 

@@ -21,6 +21,8 @@ export const ANNOTATION = {
   expiresAt: "loom.dev/expires-at",
   /** Set by the driver when the weaver missed its readiness deadline: the weaver is failed from then on. */
   failure: "loom.dev/failure",
+  /** Set when the server sent `weaver.exited`, so no replica or restarted server sends it again. */
+  exitReported: "loom.dev/exit-reported",
 } as const;
 
 /** `loom.dev/managed=true`: every weaver pod, and nothing else the driver will touch. */

@@ -6,13 +6,21 @@
  * the reason unless `sandbox: "none"`.
  */
 
-import { existsSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { LoomError } from "@loom/runtime/errors";
 import { findBwrap, type ProbeResult, probeSandbox } from "@loom/runtime/sandbox/probe";
 import type { AttachSession, LogLine, LogOptions, WeaverDriver, WeaverInfo, WeaverSpec } from "../driver.ts";
 import { encodeFrame, FRAME_INPUT, FRAME_RESIZE } from "./attach-frames.ts";
+import { type CgroupDetection, detectCgroups } from "./cgroup-detect.ts";
+import {
+  createWeaverGroups,
+  type MadeGroups,
+  removeWeaverGroups,
+  type WeaverGroups,
+} from "./cgroup-group.ts";
+import { repoLocation } from "./clone-repo.ts";
 import { readLog } from "./log-file.ts";
 import { sandboxPath } from "./sandbox-path.ts";
 import {
@@ -36,8 +44,12 @@ export interface LocalDriverOptions {
   sandbox?: "bwrap" | "none";
   /** Folders hidden inside the sandbox besides the server's home (default: the server's data dir). */
   hidden?: string[];
-  /** A cgroup v2 folder the server may create groups in, for `resources` limits. */
-  cgroupParent?: string;
+  /** `[weavers.local] cgroup`: the folder the weavers' groups go in, `"none"`, or absent (detected). */
+  cgroup?: string;
+  /** `"required"`: refuse a weaver whose `resources` cannot all be applied (default: run it, say why). */
+  limits?: "best-effort" | "required";
+  /** Where limits can go (default: `detectCgroups`, once). */
+  detectCgroups?: () => CgroupDetection;
   /** How to run Loom (default: this checkout's CLI with this Bun, or the compiled binary). */
   loom?: string[];
   /** Environment every weaver gets (PATH, LANG) before its own. */
@@ -52,6 +64,30 @@ const SUPERVISOR_START_MS = 30_000;
 
 export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
   let probe: Promise<ProbeResult> | undefined;
+  let cgroups: CgroupDetection | undefined;
+  /** The weaver's cgroups with its limits written, or why not; refuses when limits are required. */
+  const limitsFor = async (spec: WeaverSpec): Promise<AppliedLimits> => {
+    const r = spec.resources;
+    if (!r?.memory && !r?.cpu) return {};
+    cgroups ??= o.detectCgroups ? o.detectCgroups() : detectCgroups(o.cgroup ? { configured: o.cgroup } : {});
+    let made: MadeGroups = { applied: [] };
+    if (!cgroups.ok) made = { applied: [], notApplied: cgroups.reason };
+    else {
+      try {
+        made = createWeaverGroups(cgroups.host, spec.id, r);
+      } catch (e) {
+        made = { applied: [], notApplied: (e as Error).message };
+      }
+    }
+    if (made.notApplied && o.limits === "required") {
+      await removeWeaverGroups(made.groups);
+      throw new LoomError(
+        "CONFIG_INVALID",
+        `resource limits cannot be applied here: ${made.notApplied} ([weavers.local] limits = "required")`,
+      );
+    }
+    return { ...made, summary: limitsSummary(made) };
+  };
   const sandbox = async (): Promise<string | null> => {
     if (o.sandbox === "none") return null;
     probe ??= o.probe ? o.probe() : probeSandbox(findBwrap());
@@ -79,6 +115,7 @@ export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
       ...(spec.task ? { task: spec.task } : {}),
       status: "pending",
       createdAt: spec.createdAt,
+      ...(spec.limits ? { limits: spec.limits } : {}),
       expiresAt: new Date(Date.parse(spec.createdAt) + spec.ttlMs).toISOString(),
     };
     if (!state)
@@ -110,10 +147,16 @@ export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
     async create(spec: WeaverSpec): Promise<WeaverInfo> {
       const bwrap = await sandbox();
       if (!ID.test(spec.id)) throw new LoomError("INVALID_INPUT", `not a weaver id: ${spec.id}`);
+      refuseOwnFolders(spec.repo, o.root);
+      const limits = await limitsFor(spec);
       const dir = makeWeaverDir(o.root, spec.id);
       const { env, ...rest } = spec;
       const createdAt = new Date().toISOString();
-      writeJson(join(dir, "spec.json"), { ...rest, createdAt });
+      writeJson(join(dir, "spec.json"), {
+        ...rest,
+        createdAt,
+        ...(limits.summary ? { limits: limits.summary } : {}),
+      });
       const server = new URL(o.serverUrl());
       const launch: WeaverLaunch = {
         loom: o.loom ?? loomCommand(),
@@ -122,7 +165,8 @@ export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
         env: { ...(o.baseEnv ?? defaultBaseEnv()), ...env },
         hidden: [homedir(), ...(o.hidden ?? [])],
         reveal: revealed(),
-        ...(o.cgroupParent ? { cgroupParent: o.cgroupParent } : {}),
+        ...(limits.groups ? { cgroups: limits.groups } : {}),
+        ...(limits.notApplied ? { limitsNotApplied: limits.notApplied } : {}),
         socket: socketPath(dir, spec.id),
       };
       writeJson(join(dir, "launch.json"), launch);
@@ -164,8 +208,24 @@ export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
       }
       const launch = readLaunch(dir);
       if (launch) rmSync(launch.socket, { force: true });
+      // What is left in its cgroups (the sandbox dies with the supervisor, but not at once) is killed.
+      await removeWeaverGroups(launch?.cgroups);
       rmSync(dir, { recursive: true, force: true });
       return true;
+    },
+    async claimExit(id) {
+      const dir = dirOf(id);
+      if (!dir || !readSpec(dir)) return false;
+      try {
+        // `wx`: only the first writer creates it.
+        writeFileSync(join(dir, "exit-reported"), `${new Date().toISOString()}\n`, {
+          flag: "wx",
+          mode: 0o600,
+        });
+        return true;
+      } catch {
+        return false;
+      }
     },
     logs(id, options: LogOptions = {}): AsyncIterable<LogLine> {
       const dir = dirOf(id);
@@ -196,6 +256,40 @@ export function createLocalDriver(o: LocalDriverOptions): WeaverDriver {
     },
     async close() {},
   };
+}
+
+/** A local repository inside the weavers' own folder (another weaver's clone, its token) is not cloned. */
+function refuseOwnFolders(repo: string, root: string) {
+  const where = repoLocation(repo);
+  if (!where || !("path" in where)) return;
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const r = real(root);
+  const p = real(where.path);
+  if (p === r || p.startsWith(`${r}/`))
+    throw new LoomError(
+      "INVALID_INPUT",
+      `repo ${repo} is inside the server's weavers folder: not a repository a weaver may clone`,
+    );
+}
+
+interface AppliedLimits {
+  groups?: WeaverGroups;
+  notApplied?: string;
+  /** `WeaverInfo.limits`. */
+  summary?: string;
+}
+
+/** `memory 64Mi, cpu 500m (cgroup v1)`; `…; not applied: <why>`; or `not applied: <why>`. */
+function limitsSummary(made: MadeGroups): string {
+  const head = made.groups ? `${made.applied.join(", ")} (cgroup v${made.groups.version})` : "";
+  if (!made.notApplied) return head;
+  return head ? `${head}; not applied: ${made.notApplied}` : `not applied: ${made.notApplied}`;
 }
 
 /** Connects to a supervisor's attach socket. */

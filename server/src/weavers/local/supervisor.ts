@@ -1,20 +1,20 @@
 /**
  * A local weaver's supervisor: a detached process (its own session, so it outlives a server killed
- * with -9) that clones the repository, starts Loom in the sandbox — the REPL in a pseudo-terminal
+ * with -9) that clones the repository (in the sandbox: clone-repo.ts), starts Loom in the sandbox — the REPL in a pseudo-terminal
  * (Bun.spawn's `terminal`), or `loom run <task>` headless — writes its output to the log, serves
  * attach connections on a Unix socket, records the state in `state.json`, and ends the weaver at its
  * expiry. The server only reads the folder and connects to the socket.
  */
 
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { parseHostRules } from "@loom/runtime/sandbox/host-rules";
 import { type NetProxy, openNetProxy } from "@loom/runtime/sandbox/net-proxy";
-import type { WeaverSpec } from "../driver.ts";
 import { createFrameReader, FRAME_INPUT, FRAME_RESIZE } from "./attach-frames.ts";
+import { joinArgv, oomKills, removeWeaverGroups } from "./cgroup-group.ts";
+import { cloneRepo } from "./clone-repo.ts";
 import { createLogWriter } from "./log-file.ts";
-import { sandboxPath } from "./sandbox-path.ts";
 import { weaverBwrapArgs } from "./weaver-bwrap.ts";
 import {
   homePath,
@@ -22,6 +22,7 @@ import {
   processStartTicks,
   readLaunch,
   readSpec,
+  type StoredSpec,
   type WeaverLaunch,
   type WeaverState,
   workspacePath,
@@ -30,11 +31,10 @@ import {
 
 /** Output kept for a client that attaches later (the screen it joins). */
 const REPLAY_BYTES = 16 * 1024;
-const CLONE_TIMEOUT_MS = 10 * 60_000;
 
 interface Supervised {
   dir: string;
-  spec: WeaverSpec & { createdAt: string };
+  spec: StoredSpec;
   launch: WeaverLaunch;
   state: WeaverState;
   log: ReturnType<typeof createLogWriter>;
@@ -65,12 +65,24 @@ export async function superviseWeaver(dir: string): Promise<number> {
   writeState(dir, w.state);
   const end = (status: "succeeded" | "failed", reason?: string, exitCode?: number) =>
     finish(w, status, reason, exitCode);
-  process.on("SIGTERM", () => end("failed", "deleted"));
+  process.on("SIGTERM", () => void end("failed", "deleted"));
   const expiresIn = Date.parse(spec.createdAt) + spec.ttlMs - Date.now();
-  setTimeout(() => end("failed", "expired (ttl reached)"), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)));
+  setTimeout(
+    () => void end("failed", "expired (ttl reached)"),
+    Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)),
+  );
+  if (launch.limitsNotApplied) w.log.line(`resource limits not applied: ${launch.limitsNotApplied}`);
+  if (launch.cgroups) w.log.line(`resource limits: ${spec.limits ?? ""}`);
 
-  const cloned = await cloneRepo(w);
-  if (!cloned.ok) return end("failed", cloned.reason);
+  const cloned = await cloneRepo(w, (l) => w.log.line(l));
+  if (!cloned.ok) {
+    const oom = oomKills(launch.cgroups) > 0;
+    const limit = spec.resources?.memory;
+    return end(
+      "failed",
+      oom ? `the weaver was killed for exceeding its memory limit (${limit}) while cloning` : cloned.reason,
+    );
+  }
   try {
     await startChild(w);
   } catch (e) {
@@ -80,11 +92,20 @@ export async function superviseWeaver(dir: string): Promise<number> {
   setState(w, { status: "running", readyAt: new Date().toISOString() });
   w.log.line(`weaver ${spec.id}: running ${spec.task ? "loom run (task)" : "the loom REPL"}`);
   const code = await (w.child as Bun.Subprocess).exited;
-  return end(
-    code === 0 ? "succeeded" : "failed",
-    code === 0 ? undefined : `loom exited with code ${code}`,
-    code,
-  );
+  return end(code === 0 ? "succeeded" : "failed", exitReason(w, code), code);
+}
+
+/** Why Loom ended: a SIGKILL (137 through bwrap and the relay) with an OOM kill in its group is its memory limit. */
+function exitReason(w: Supervised, code: number): string | undefined {
+  const kills = oomKills(w.launch.cgroups);
+  const limit = w.spec.resources?.memory;
+  if (code !== 0 && kills > 0 && (code === 137 || w.child?.signalCode === "SIGKILL"))
+    return `the weaver was killed for exceeding its memory limit (${limit})`;
+  if (kills > 0)
+    w.log.line(
+      `weaver ${w.spec.id}: ${kills} process(es) were killed for exceeding the weaver's memory limit (${limit})`,
+    );
+  return code === 0 ? undefined : `loom exited with code ${code}`;
 }
 
 function setState(w: Supervised, patch: Partial<WeaverState>) {
@@ -92,52 +113,40 @@ function setState(w: Supervised, patch: Partial<WeaverState>) {
   writeState(w.dir, w.state);
 }
 
-let finishing = false;
-function finish(w: Supervised, status: "succeeded" | "failed", reason?: string, exitCode?: number): number {
-  if (finishing) return exitCode ?? 1;
-  finishing = true;
+let finishing: Promise<number> | undefined;
+function finish(
+  w: Supervised,
+  status: "succeeded" | "failed",
+  reason?: string,
+  exitCode?: number,
+): Promise<number> {
+  finishing ??= finishOnce(w, status, reason, exitCode);
+  return finishing;
+}
+
+/** Ends the weaver: its processes killed and its cgroups removed before the final state is written. */
+async function finishOnce(
+  w: Supervised,
+  status: "succeeded" | "failed",
+  reason?: string,
+  exitCode?: number,
+): Promise<number> {
   w.log.flush();
   if (reason) w.log.line(`weaver ${w.spec.id}: ${reason}`);
+  if (w.child && w.child.exitCode === null) w.child.kill("SIGKILL");
+  const left = await removeWeaverGroups(w.launch.cgroups);
+  if (left.length) w.log.line(`weaver ${w.spec.id}: could not remove its cgroups: ${left.join(", ")}`);
   setState(w, {
     status,
     endedAt: new Date().toISOString(),
     ...(reason ? { reason } : {}),
     ...(exitCode !== undefined ? { exitCode } : {}),
   });
-  if (w.child && w.child.exitCode === null) w.child.kill("SIGKILL");
   for (const c of w.clients) c.destroy();
   w.socket?.close();
   rmSync(w.launch.socket, { force: true });
   w.proxy?.close();
   process.exit(status === "succeeded" ? 0 : 1);
-}
-
-/** `git clone` of the repo and branch into the workspace, outside the sandbox, with no prompts and no credential helpers. */
-async function cloneRepo(w: Supervised): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const { repo, branch } = w.spec;
-  w.log.line(`cloning ${repo}${branch ? ` (branch ${branch})` : ""}`);
-  const args = ["git", "-c", "credential.helper=", "-c", "protocol.ext.allow=never", "clone", "--quiet"];
-  if (branch) args.push("--branch", branch, "--single-branch");
-  args.push("--", repo, workspacePath(w.dir));
-  const p = Bun.spawn(args, {
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      PATH: sandboxPath(),
-      HOME: homePath(w.dir),
-      GIT_TERMINAL_PROMPT: "0",
-      GIT_CONFIG_NOSYSTEM: "1",
-      LANG: "C",
-    },
-  });
-  const timer = setTimeout(() => p.kill("SIGKILL"), CLONE_TIMEOUT_MS);
-  const [err, code] = await Promise.all([new Response(p.stderr).text(), p.exited]);
-  clearTimeout(timer);
-  for (const l of err.split("\n").filter(Boolean)) w.log.line(l);
-  if (code === 0) return { ok: true };
-  const why = err.split("\n").filter(Boolean).pop() ?? `exit code ${code}`;
-  return { ok: false, reason: `git clone failed: ${why}` };
 }
 
 async function startChild(w: Supervised): Promise<void> {
@@ -157,11 +166,13 @@ async function startChild(w: Supervised): Promise<void> {
         hidden: launch.hidden,
         reveal: launch.reveal,
         proxyDir: w.proxy.dir,
-        serverHost: launch.serverHost,
+        hosts: [launch.serverHost],
         argv: loomArgs,
       }),
     ];
   }
+  // The sandbox starts inside the weaver's cgroups (a shell joins them, then execs it).
+  if (launch.cgroups) argv = joinArgv(launch.cgroups, argv);
   const env = { ...launch.env, HOME: homePath(w.dir), TERM: "xterm-256color" };
   if (spec.task) {
     w.child = Bun.spawn(argv, { cwd: ws, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
@@ -181,7 +192,6 @@ async function startChild(w: Supervised): Promise<void> {
       },
     });
   }
-  joinCgroup(w, w.child.pid);
 }
 
 async function pipeToLog(w: Supervised, s: ReadableStream<Uint8Array>) {
@@ -238,48 +248,4 @@ async function listenForAttach(w: Supervised): Promise<void> {
   });
   chmodSync(path, 0o600);
   w.socket = server;
-}
-
-/** Memory and CPU limits through a cgroup v2 group, when the server has one it may write; otherwise noted in the log. */
-function joinCgroup(w: Supervised, pid: number) {
-  const r = w.spec.resources;
-  if (!r?.memory && !r?.cpu) return;
-  const parent = w.launch.cgroupParent;
-  if (!parent || !existsSync(parent)) {
-    w.log.line("resource limits not applied: no writable cgroup v2 group for weavers on this machine");
-    return;
-  }
-  try {
-    const group = join(parent, w.spec.id);
-    mkdirSync(group, { recursive: true });
-    if (r.memory) writeFileSync(join(group, "memory.max"), String(quantityBytes(r.memory)));
-    if (r.cpu) writeFileSync(join(group, "cpu.max"), `${Math.round(quantityCpu(r.cpu) * 100_000)} 100000`);
-    writeFileSync(join(group, "cgroup.procs"), String(pid));
-  } catch (e) {
-    w.log.line(`resource limits not applied: ${(e as Error).message}`);
-  }
-}
-
-/** Kubernetes quantities: `512Mi`, `16Gi`, `1G`, plain bytes. */
-export function quantityBytes(q: string): number {
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(q.trim());
-  if (!m) throw new Error(`not a memory quantity: ${q}`);
-  const mult: Record<string, number> = {
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-    K: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-  };
-  return Math.floor(Number(m[1]) * (m[2] ? (mult[m[2]] ?? 1) : 1));
-}
-
-/** `2`, `0.5`, `500m` → cores. */
-export function quantityCpu(q: string): number {
-  const m = /^(\d+(?:\.\d+)?)(m)?$/.exec(q.trim());
-  if (!m) throw new Error(`not a CPU quantity: ${q}`);
-  return Number(m[1]) / (m[2] ? 1000 : 1);
 }

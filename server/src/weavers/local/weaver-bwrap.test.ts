@@ -71,7 +71,7 @@ test.skipIf(!usable)(
       hidden: [homedir(), hostHome, data, root],
       reveal: [join(import.meta.dir, "../../../.."), process.execPath.replace(/\/[^/]+$/, "")],
       proxyDir: proxy.dir,
-      serverHost: `127.0.0.1:${server.port}`,
+      hosts: [`127.0.0.1:${server.port}`],
       argv: ["sh", "-c", script],
     });
     const p = Bun.spawn([bwrap as string, ...args], {

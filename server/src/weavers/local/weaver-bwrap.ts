@@ -15,9 +15,12 @@ export interface WeaverBwrap {
   home: string;
   hidden: string[];
   reveal: string[];
-  /** The filtering proxy's host folder (socket and relay script). */
-  proxyDir: string;
-  serverHost: string;
+  /** The filtering proxy's host folder (socket and relay script); none: no network but the sandbox's own loopback. */
+  proxyDir?: string;
+  /** The hosts the proxy lets through (the server's `host:port`; the repository's host for the clone). */
+  hosts: string[];
+  /** Host paths shown read-only at their real paths even under a covered folder (a local repository to clone). */
+  readOnly?: string[];
   argv: string[];
 }
 
@@ -42,13 +45,21 @@ export function weaverBwrapArgs(w: WeaverBwrap): string[] {
   const ws = real(w.workspace) ?? w.workspace;
   const home = real(w.home) ?? w.home;
   args.push("--bind", ws, ws, "--bind", home, home);
+  for (const p of w.readOnly ?? []) {
+    const r = real(p);
+    if (r) args.push("--ro-bind", r, r);
+  }
   // The covers are read-only once the workspace and home are bound inside them: a write there fails.
   for (const r of hidden) args.push("--remount-ro", r);
   args.push("--unshare-all", "--unshare-user", "--disable-userns");
   args.push("--cap-drop", "ALL", "--die-with-parent", "--new-session");
   args.push("--setenv", "TMPDIR", "/tmp", "--setenv", "HOME", home);
+  if (!w.proxyDir) {
+    args.push("--chdir", ws, "--", ...w.argv);
+    return args;
+  }
   args.push("--ro-bind", w.proxyDir, SANDBOX_NET_DIR, "--setenv", "BUN_BE_BUN", "1");
   args.push("--chdir", SANDBOX_NET_DIR, "--", process.execPath, `${SANDBOX_NET_DIR}/${RELAY_FILE}`);
-  args.push(`${SANDBOX_NET_DIR}/${PROXY_SOCKET}`, noProxyFor([w.serverHost]), ws, ...w.argv);
+  args.push(`${SANDBOX_NET_DIR}/${PROXY_SOCKET}`, noProxyFor(w.hosts), ws, ...w.argv);
   return args;
 }

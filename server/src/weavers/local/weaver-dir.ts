@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { WeaverSpec, WeaverStatus } from "../driver.ts";
+import type { WeaverGroups } from "./cgroup-group.ts";
 
 export interface WeaverLaunch {
   /** How to run Loom inside (`[bun, cli/src/main.ts]` from a checkout, `[loom]` compiled). */
@@ -20,8 +21,10 @@ export interface WeaverLaunch {
   /** Paths covered inside the sandbox (the server's home and data dir), and paths shown again read-only. */
   hidden: string[];
   reveal: string[];
-  /** cgroup v2 folder to create the weaver's group in, when limits apply and one is writable. */
-  cgroupParent?: string;
+  /** The weaver's cgroups (made by the driver, limits written), which Loom's sandbox joins before it starts. */
+  cgroups?: WeaverGroups;
+  /** Why the weaver's `resources` (or some of them) could not be applied, for its log. */
+  limitsNotApplied?: string;
   /** Where the attach socket listens (short: Unix socket paths are limited to 107 bytes). */
   socket: string;
 }
@@ -56,7 +59,9 @@ export function readJson<T>(path: string): T | undefined {
   }
 }
 
-export const readSpec = (dir: string) => readJson<WeaverSpec & { createdAt: string }>(join(dir, "spec.json"));
+/** `spec.json`: the spec without its environment, its creation time and its limits in one line (`WeaverInfo.limits`). */
+export type StoredSpec = Omit<WeaverSpec, "env"> & { createdAt: string; limits?: string };
+export const readSpec = (dir: string) => readJson<StoredSpec>(join(dir, "spec.json"));
 export const readLaunch = (dir: string) => readJson<WeaverLaunch>(join(dir, "launch.json"));
 export const readState = (dir: string) => readJson<WeaverState>(join(dir, "state.json"));
 export const writeState = (dir: string, s: WeaverState) => writeJson(join(dir, "state.json"), s);

@@ -4404,6 +4404,7 @@ export interface operations {
                         exitCode?: number;
                         expiresAt: string;
                         id: string;
+                        limits?: string;
                         owner: {
                             orgId?: string;
                             userId: string;
@@ -4440,6 +4441,7 @@ export interface operations {
                         exitCode?: number;
                         expiresAt: string;
                         id: string;
+                        limits?: string;
                         owner: {
                             orgId?: string;
                             userId: string;
@@ -4517,6 +4519,7 @@ export interface operations {
                             exitCode?: number;
                             expiresAt: string;
                             id: string;
+                            limits?: string;
                             owner: {
                                 orgId?: string;
                                 userId: string;
