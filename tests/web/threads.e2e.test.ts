@@ -195,6 +195,20 @@ suite("threads in Chromium: share links, live updates, layout", () => {
       await page.goto(`${web.url}/threads/${parser.id}`);
       // Markdown is rendered a frame after the row (the idle queue): wait for the code block.
       await page.locator(".msg-assistant .md pre").first().waitFor();
+      // The virtual list re-places rows a frame after one grows (the markdown): wait until the rows
+      // touch (bounded by the wait's timeout, so rows that never close up still fail), then measure.
+      await page
+        .waitForFunction(
+          () => {
+            const rows = Array.from(document.querySelectorAll<HTMLElement>(".row"))
+              .map((r) => r.getBoundingClientRect())
+              .sort((a, b) => a.top - b.top);
+            return rows.slice(1).every((r, i) => Math.round(r.top - (rows[i] as DOMRect).bottom) === 0);
+          },
+          undefined,
+          { timeout: 5000 },
+        )
+        .catch(() => {});
       const gaps = await page.evaluate(() => {
         const msg = document.querySelector(".msg-assistant") as HTMLElement;
         const pre = msg.querySelector(".md pre") as HTMLElement;
