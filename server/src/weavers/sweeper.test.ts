@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { silentLogger } from "../logger.ts";
+import { emptyRepo } from "./_test-repo.ts";
 import type { WeaverInfo } from "./driver.ts";
 import { createLocalDriver } from "./local/local-driver.ts";
 import { createSweeper } from "./sweeper.ts";
@@ -33,22 +34,7 @@ const server = () => {
 };
 
 test("weaver.exited is sent once for a weaver, not again by a restarted server's sweeper", async () => {
-  const repo = join(root, "repo");
-  Bun.spawnSync(["git", "init", "-q", repo]);
-  Bun.spawnSync([
-    "git",
-    "-C",
-    repo,
-    "-c",
-    "user.email=t@x",
-    "-c",
-    "user.name=t",
-    "commit",
-    "-q",
-    "--allow-empty",
-    "-m",
-    "i",
-  ]);
+  const repo = emptyRepo(join(root, "repo"));
   const first = server();
   const id = `weaver-${Bun.randomUUIDv7()}`;
   await first.driver.create({ id, owner: { userId: "u1" }, repo, ttlMs: 60_000, task: "t" });

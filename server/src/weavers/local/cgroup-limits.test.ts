@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findBwrap, probeSandbox } from "@loom/runtime/sandbox/probe";
+import { emptyRepo } from "../_test-repo.ts";
 import type { WeaverDriver, WeaverInfo } from "../driver.ts";
 import { detectCgroups } from "./cgroup-detect.ts";
 import { createLocalDriver } from "./local-driver.ts";
@@ -29,22 +30,7 @@ const driver = (o: Parameters<typeof createLocalDriver>[0]) => {
   return d;
 };
 
-const repo = join(root, "repo");
-Bun.spawnSync(["git", "init", "-q", repo]);
-Bun.spawnSync([
-  "git",
-  "-C",
-  repo,
-  "-c",
-  "user.email=t@x",
-  "-c",
-  "user.name=t",
-  "commit",
-  "-q",
-  "--allow-empty",
-  "-m",
-  "i",
-]);
+const repo = emptyRepo(join(root, "repo"));
 
 const detected = detectCgroups({});
 const probe = await probeSandbox(findBwrap());

@@ -7,6 +7,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { emptyRepo } from "../_test-repo.ts";
 import { createLocalDriver } from "./local-driver.ts";
 import { makeWeaverDir, writeJson, writeState } from "./weaver-dir.ts";
 
@@ -81,22 +82,7 @@ test("a weaver whose supervisor is gone (or whose pid now belongs to another pro
 });
 
 test("attach: the terminal takes typed bytes and resizes; detaching leaves the weaver running", async () => {
-  const repo = join(root, "repo");
-  Bun.spawnSync(["git", "init", "-q", repo]);
-  Bun.spawnSync([
-    "git",
-    "-C",
-    repo,
-    "-c",
-    "user.email=t@x",
-    "-c",
-    "user.name=t",
-    "commit",
-    "-q",
-    "--allow-empty",
-    "-m",
-    "i",
-  ]);
+  const repo = emptyRepo(join(root, "repo"));
   // A stand-in for the REPL that prints the terminal's size for each line typed.
   const d = createLocalDriver({
     root: join(root, "d"),
