@@ -2393,6 +2393,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name?: string;
+                    /** @description a slug: 1-39 lower-case letters, digits and '-', starting with a letter or digit */
                     slug: string;
                 };
             };
@@ -2686,11 +2687,13 @@ export interface operations {
                             offVariant: string;
                             orgId: string;
                             prerequisites: {
+                                /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                                 flag: string;
                                 variant?: string;
                             }[];
                             updatedAt: string;
                             variants: {
+                                /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                                 key: string;
                                 value: unknown;
                             }[];
@@ -2734,15 +2737,18 @@ export interface operations {
                             }[];
                         };
                     };
+                    /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                     key: string;
                     /** @enum {string} */
                     kind: "boolean" | "multivariate";
                     offVariant?: string;
                     prerequisites?: {
+                        /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                         flag: string;
                         variant?: string;
                     }[];
                     variants?: {
+                        /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                         key: string;
                         value: unknown;
                     }[];
@@ -2788,11 +2794,13 @@ export interface operations {
                         offVariant: string;
                         orgId: string;
                         prerequisites: {
+                            /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                             flag: string;
                             variant?: string;
                         }[];
                         updatedAt: string;
                         variants: {
+                            /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                             key: string;
                             value: unknown;
                         }[];
@@ -2852,11 +2860,13 @@ export interface operations {
                         offVariant: string;
                         orgId: string;
                         prerequisites: {
+                            /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                             flag: string;
                             variant?: string;
                         }[];
                         updatedAt: string;
                         variants: {
+                            /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                             key: string;
                             value: unknown;
                         }[];
@@ -2904,10 +2914,12 @@ export interface operations {
                     kind: "boolean" | "multivariate";
                     offVariant?: string;
                     prerequisites?: {
+                        /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                         flag: string;
                         variant?: string;
                     }[];
                     variants?: {
+                        /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                         key: string;
                         value: unknown;
                     }[];
@@ -2954,11 +2966,13 @@ export interface operations {
                         offVariant: string;
                         orgId: string;
                         prerequisites: {
+                            /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                             flag: string;
                             variant?: string;
                         }[];
                         updatedAt: string;
                         variants: {
+                            /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                             key: string;
                             value: unknown;
                         }[];
@@ -3018,11 +3032,13 @@ export interface operations {
                         offVariant: string;
                         orgId: string;
                         prerequisites: {
+                            /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                             flag: string;
                             variant?: string;
                         }[];
                         updatedAt: string;
                         variants: {
+                            /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                             key: string;
                             value: unknown;
                         }[];
@@ -3082,11 +3098,13 @@ export interface operations {
                         offVariant: string;
                         orgId: string;
                         prerequisites: {
+                            /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                             flag: string;
                             variant?: string;
                         }[];
                         updatedAt: string;
                         variants: {
+                            /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                             key: string;
                             value: unknown;
                         }[];
@@ -3531,6 +3549,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name?: string;
+                    /** @description a slug: 1-39 lower-case letters, digits and '-', starting with a letter or digit */
                     slug: string;
                 };
             };
