@@ -1427,6 +1427,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/proxy/anthropic/v1/models/{model}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anthropic model pass-through: one model, when the allowlist lets it through */
+        get: operations["proxy.anthropic.model"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/proxy/openai/v1/chat/completions": {
         parameters: {
             query?: never;
@@ -1453,6 +1470,23 @@ export interface paths {
         };
         /** OpenAI model list pass-through: the upstream's models the allowlist lets through */
         get: operations["proxy.openai.models"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/proxy/openai/v1/models/{model}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OpenAI model pass-through: one model, when the allowlist lets it through */
+        get: operations["proxy.openai.model"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4764,6 +4798,18 @@ export interface operations {
         requestBody?: never;
         responses: never;
     };
+    "proxy.anthropic.model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
     "proxy.openai.chat": {
         parameters: {
             query?: never;
@@ -4779,6 +4825,18 @@ export interface operations {
             query?: never;
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "proxy.openai.model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
