@@ -6,6 +6,7 @@
 import { formatError } from "@loom/runtime/errors";
 import { ExitError, UsageError } from "./cli.ts";
 import { serverToken } from "./session/server-token.ts";
+import { terminalSafe, terminalSafeDeep } from "./terminal-safe.ts";
 
 export interface ServerApi {
   base: string;
@@ -67,12 +68,13 @@ export async function serverApi(serverFlag: string | undefined): Promise<ServerA
         } catch {}
         // A refused credential: say how to get a good one.
         const hint = res.status === 401 ? ` (sign in again: loom login --server ${base})` : "";
-        process.stderr.write(`loom: ${method} ${path}: ${message}${hint}\n`);
+        process.stderr.write(`loom: ${method} ${path}: ${terminalSafe(message)}${hint}\n`);
         throw new ExitError(1);
       }
       if (!text) return undefined as T;
       try {
-        return JSON.parse(text) as T;
+        // What the server answers is printed (names, e-mails, titles other people chose): no escapes.
+        return terminalSafeDeep(JSON.parse(text)) as T;
       } catch {
         process.stderr.write(
           `loom: ${method} ${path}: ${base} answered ${res.status} with something that is not JSON (is it a Loom server?)\n`,

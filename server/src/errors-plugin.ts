@@ -22,9 +22,15 @@ export function validationMessage(e: ValidationError): string {
     return `query parameter ${got}: ${first.message}`.replace(/\s+/g, " ").slice(0, 300);
   }
   const where = path ? `${e.type} ${path}` : e.type;
-  return `${where}: ${unionOfLiterals(first) ?? numericUnion(first) ?? first.message}`
+  return `${where}: ${unionOfLiterals(first) ?? numericUnion(first) ?? described(first) ?? first.message}`
     .replace(/\s+/g, " ")
     .slice(0, 300);
+}
+
+/** A pattern says nothing to a person: a schema's `description` names what is expected instead. */
+function described(err: unknown): string | undefined {
+  const schema = (err as { schema?: { pattern?: string; description?: string } }).schema;
+  return schema?.pattern !== undefined && schema.description ? `expected ${schema.description}` : undefined;
 }
 
 /** A numeric query value (`?limit=abc`) is a union of a numeric string and a number: name the number. */

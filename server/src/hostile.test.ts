@@ -150,6 +150,15 @@ forEachBackend(({ kind, testApp }) => {
       expect(expectErrorShape(await vis.text(), "INVALID_INPUT").message).toBe(
         "body /visibility: expected one of private, team, organization, public",
       );
+      // A pattern is named in words (the schema's description), not as a regular expression.
+      const slug = await h.call("POST", "/api/orgs", { token: h.alice, body: { slug: "Bad Slug!" } });
+      expect(expectErrorShape(await slug.text(), "INVALID_INPUT").message).toBe(
+        "body /slug: expected a slug: 1-39 lower-case letters, digits and '-', starting with a letter or digit",
+      );
+      const day = await h.call("GET", "/api/usage?from=yesterday", { token: h.alice });
+      expect(expectErrorShape(await day.text(), "INVALID_INPUT").message).toBe(
+        "query /from: expected a day as YYYY-MM-DD",
+      );
     });
 
     test("If-Match garbage is a 400, not a write", async () => {

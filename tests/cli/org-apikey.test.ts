@@ -107,3 +107,14 @@ test("the server: the one logged in to when none is named; a bad URL or a non-Lo
     own.cleanup();
   }
 });
+
+test("names other people chose (a display name from a sign-in profile) are printed without escapes", async () => {
+  const name = "mallory\u001b]0;owned\u0007\u001b[2J";
+  createToken(server.db, { name });
+  expect((await loom(sb, ["org", "add", "acme", name], { env })).code).toBe(0);
+  const members = await loom(sb, ["org", "members", "acme"], { env });
+  expect(members.code).toBe(0);
+  expect(members.stdout).toContain("mallory");
+  expect(members.stdout).not.toContain("\u001b");
+  expect(members.stdout).not.toContain("\u0007");
+});

@@ -23,6 +23,9 @@ test("bad JSON, empty stdin, schema violations", async () => {
     1,
     "loom: read_file failed: TOOL_INPUT_INVALID: /path: Expected string\n",
   ]);
+  // The error quotes the input: its escape sequences do not reach the terminal.
+  const esc = await call("read_file", JSON.stringify({ path: "x\u001b]0;t\u0007\u001b[2J.txt" }));
+  expect([esc.code, esc.stderr]).toEqual([1, "loom: read_file failed: NOT_FOUND: x.txt does not exist\n"]);
   const unknown = await call("nope", "{}");
   expect([unknown.code, unknown.stderr]).toEqual([2, "loom: no tool 'nope' (see `loom tools list`)\n"]);
 });

@@ -90,6 +90,12 @@ test("careless use: each failure is one line on stderr and a non-zero exit, neve
       [["admin", "token", "create"], {}, 2, /--name/],
       [["admin", "token", "create", "--name", "a\tb"], {}, 2, /--name must not contain control characters/],
       [
+        ["admin", "token", "create", "--name", "n".repeat(101)],
+        {},
+        2,
+        /--name must be at most 100 characters/,
+      ],
+      [
         ["admin", "token", "list"],
         { LOOM_SERVER_DB_PATH: join(notDir, "server.db") },
         1,

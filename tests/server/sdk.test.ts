@@ -144,5 +144,15 @@ describe("official SDKs through the pass-through", () => {
       .list()
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(Anthropic.AuthenticationError);
+
+    // One model: an allowed one answers; one off the allowlist is refused before any upstream call.
+    expect((await anthropic.models.retrieve("claude-haiku-4-5")).id).toBe("claude-haiku-4-5");
+    expect((await openai.models.retrieve("gpt-4o")).id).toBe("gpt-4o");
+    expect(await openai.models.retrieve("o3").catch((e: unknown) => e)).toBeInstanceOf(
+      OpenAI.PermissionDeniedError,
+    );
+    expect(await anthropic.models.retrieve("claude-nope").catch((e: unknown) => e)).toBeInstanceOf(
+      Anthropic.NotFoundError,
+    );
   });
 });

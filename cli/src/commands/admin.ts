@@ -42,6 +42,9 @@ const create = defineCommand({
     ] as const)
       if (v && /[\u0000-\u001f\u007f]/.test(v))
         throw new UsageError(`${flag} must not contain control characters`);
+      // The name is the user id when --user is absent, and the server's routes take ids of at most 100.
+      else if (v && v.length > 100)
+        throw new UsageError(`${flag} must be at most 100 characters (got ${v.length})`);
     const rate = args["rate-limit"] === undefined ? undefined : Number(args["rate-limit"]);
     if (rate !== undefined && (!Number.isInteger(rate) || rate < 1)) {
       throw new UsageError(`--rate-limit must be a positive integer, got "${args["rate-limit"]}"`);

@@ -8,6 +8,7 @@ import type { Tool } from "@loom/runtime/tool";
 import { defineCommand } from "citty";
 import { ExitError, UsageError } from "../cli.ts";
 import { sandboxModeArg } from "../session/from-args.ts";
+import { terminalSafe } from "../terminal-safe.ts";
 import { workspaceRegistry } from "./plugin-env.ts";
 import { directCallSandbox } from "./tool-sandbox.ts";
 import { type ToolRow, toolTable } from "./tool-table.ts";
@@ -43,7 +44,7 @@ const list = defineCommand({
         const mcpTools = await listMcpTools(config.mcp.servers, {
           workspace: root,
           env: process.env,
-          onWarning: (w) => process.stderr.write(`loom: ${w}\n`),
+          onWarning: (w) => process.stderr.write(`loom: ${terminalSafe(w)}\n`),
         });
         // As in a session: a name a built-in or plugin already has stays theirs; [tools] disabled applies.
         for (const t of mcpTools.filter((m) => !config.tools.disabled.includes(m.name))) {
@@ -120,7 +121,7 @@ const call = defineCommand({
           throw new ExitError(1);
         }
         const line = typeof o === "string" ? o : `${o.code}: ${o.message}`;
-        process.stderr.write(`loom: ${args.tool} failed: ${line.split("\n")[0]}\n`);
+        process.stderr.write(`loom: ${args.tool} failed: ${terminalSafe(line.split("\n")[0] ?? "")}\n`);
         throw new ExitError(1);
       }
       process.stdout.write(`${JSON.stringify(result.output, null, 2)}\n`);

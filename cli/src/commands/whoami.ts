@@ -2,6 +2,7 @@
 import { isLoomError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
 import { ExitError } from "../cli.ts";
+import { terminalSafe } from "../terminal-safe.ts";
 import { accountServer, serverArg } from "./account-server.ts";
 
 export default defineCommand({
@@ -15,10 +16,11 @@ export default defineCommand({
       const name = me.email ?? me.displayName ?? me.userId;
       const roles = me.roles.length ? ` [${me.roles.join(", ")}]` : "";
       const imp = me.impersonatedBy ? ` (impersonated by ${me.impersonatedBy})` : "";
-      process.stdout.write(`${name} (${me.userId}) on ${me.base}${roles}${imp}\n`);
+      // The name and e-mail come from a sign-in provider's profile: printed without escapes.
+      process.stdout.write(terminalSafe(`${name} (${me.userId}) on ${me.base}${roles}${imp}\n`));
     } catch (e) {
       if (!isLoomError(e)) throw e;
-      process.stderr.write(`loom: ${e.message}\n`);
+      process.stderr.write(`loom: ${terminalSafe(e.message)}\n`);
       throw new ExitError(1);
     }
   },

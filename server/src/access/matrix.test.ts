@@ -560,6 +560,18 @@ const CASES: Record<string, Case> = {
     right: "carol",
     other: "own",
   },
+  "proxy.anthropic.model": {
+    method: "GET",
+    path: () => "/proxy/anthropic/v1/models/m",
+    right: "carol",
+    other: "own",
+  },
+  "proxy.openai.model": {
+    method: "GET",
+    path: () => "/proxy/openai/v1/models/m",
+    right: "carol",
+    other: "own",
+  },
 };
 
 forEachBackend(({ kind, testApp }) => {

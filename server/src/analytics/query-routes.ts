@@ -17,7 +17,10 @@ import { type EventQuery, FILTER_OPS, type FilterOp, type PropertyFilter } from 
 import { KEY_KINDS } from "./keys.ts";
 
 const MAX_FILTERS = 20;
-const Instant = t.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:?\\d{2})?)?$" });
+const Instant = t.String({
+  pattern: "^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:?\\d{2})?)?$",
+  description: "a date (YYYY-MM-DD) or an ISO 8601 instant",
+});
 const Common = {
   /** Org id or slug (`_server`: Loom's own product events); an rw key implies its org. */
   org: t.Optional(t.String({ maxLength: 100 })),

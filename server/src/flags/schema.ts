@@ -2,8 +2,17 @@
 import { FLAG_KEY_PATTERN, OPERATORS, type Operator } from "@loom/flags/types";
 import { t } from "elysia";
 
-export const FlagKey = t.String({ minLength: 3, maxLength: 100, pattern: FLAG_KEY_PATTERN });
-export const EnvName = t.String({ pattern: "^[a-z][a-z0-9]{0,19}$" });
+export const FlagKey = t.String({
+  minLength: 3,
+  maxLength: 100,
+  pattern: FLAG_KEY_PATTERN,
+  description:
+    "a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.'",
+});
+export const EnvName = t.String({
+  pattern: "^[a-z][a-z0-9]{0,19}$",
+  description: "an environment name: 1-20 lower-case letters and digits, starting with a letter",
+});
 const Text = t.String({ maxLength: 1000 });
 const Scalar = t.Union([Text, t.Number()]);
 
@@ -25,7 +34,10 @@ export const RuleT = t.Object({
   variant: t.String({ minLength: 1, maxLength: 50 }),
 });
 export const VariantT = t.Object({
-  key: t.String({ pattern: "^[a-z0-9][a-z0-9_-]{0,49}$" }),
+  key: t.String({
+    pattern: "^[a-z0-9][a-z0-9_-]{0,49}$",
+    description: "a variant key: 1-50 lower-case letters, digits, '_' and '-'",
+  }),
   value: t.Unknown(),
 });
 export const EnvironmentT = t.Object({

@@ -13,7 +13,7 @@ import { authPlugin } from "../auth/plugin.ts";
 import { type PrincipalResolver, subjectOf } from "../auth/principal.ts";
 import { HttpError } from "../http-error.ts";
 import { orgGuard } from "./org-guard.ts";
-import { Org, OrgItemParams, OrgParams, OrgUserParams, Person, OrgRoleT as Role } from "./schemas.ts";
+import { Org, OrgItemParams, OrgParams, OrgUserParams, Person, OrgRoleT as Role, Slug } from "./schemas.ts";
 
 const ScopeT = t.Union(SCOPES.map((s) => t.Literal(s)) as [ReturnType<typeof t.Literal<Scope>>]);
 const ApiKey = t.Object({
@@ -57,7 +57,7 @@ export function orgRoutes(resolvers: PrincipalResolver[], kit: AuthKit) {
       {
         auth: true,
         body: t.Object({
-          slug: t.String({ pattern: "^[a-z0-9][a-z0-9-]{0,38}$" }),
+          slug: Slug,
           name: t.Optional(t.String({ minLength: 1, maxLength: 100 })),
         }),
         parse: "json",

@@ -26,7 +26,10 @@ export const OrgRoleT = t.Union(
 export const TeamRoleT = t.Union(
   TEAM_ROLES.map((r) => t.Literal(r)) as [ReturnType<typeof t.Literal<TeamRole>>],
 );
-export const Slug = t.String({ pattern: "^[a-z0-9][a-z0-9-]{0,38}$" });
+export const Slug = t.String({
+  pattern: "^[a-z0-9][a-z0-9-]{0,38}$",
+  description: "a slug: 1-39 lower-case letters, digits and '-', starting with a letter or digit",
+});
 /** A person in a listing: id, address and name. */
 export const Person = t.Object({
   userId: t.String(),

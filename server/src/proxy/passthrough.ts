@@ -1,11 +1,12 @@
 /**
  * Wire-compatible pass-through for the official SDKs: `/proxy/anthropic/v1/messages` and
- * `/proxy/openai/v1/chat/completions`, and each one's `GET …/v1/models` (filtered by the allowlist). The body goes upstream unchanged with the server's key in
+ * `/proxy/openai/v1/chat/completions`, and each one's `GET …/v1/models` (filtered by the allowlist)
+ * and `GET …/v1/models/:id` (an allowed model only). The body goes upstream unchanged with the server's key in
  * place of the caller's Loom token (`x-api-key: lt_…` or `Authorization: Bearer lt_…`); the
  * response streams back as-is while usage is read off it. Error bodies are redacted.
  */
 
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import { access } from "../access/declare.ts";
 import { authPlugin } from "../auth/plugin.ts";
 import type { Principal } from "../auth/principal.ts";
@@ -31,6 +32,8 @@ const FORWARD = [
   "openai-beta",
   "user-agent",
 ];
+const ModelParams = t.Object({ model: t.String({ minLength: 1, maxLength: 200 }) });
+
 /** Response headers not to copy: Bun re-frames and decompresses the body. */
 const DROP = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive"]);
 
@@ -93,22 +96,26 @@ export function passthroughRoutes(d: PassthroughDeps) {
    * `GET …/v1/models` (what `client.models.list()` asks): the upstream's list with the server's key,
    * its paging query passed on, showing only the models the allowlist lets through.
    */
-  const listModels = async (provider: "anthropic" | "openai", principal: Principal, request: Request) => {
-    const { baseUrl, apiKey } = configured(provider);
-    await d.guard.admitListing(principal);
-    const path = provider === "anthropic" ? "/v1/models" : "/models";
+  const modelsPath = (provider: "anthropic" | "openai") =>
+    provider === "anthropic" ? "/v1/models" : "/models";
+  /** A GET upstream with the server's key; the answer's text redacted, its headers copied. */
+  const upstreamGet = async (provider: "anthropic" | "openai", url: string, request: Request) => {
+    const { apiKey } = configured(provider);
     const ac = linkedAbort(request);
     let res: Response;
     try {
-      res = await d.fetch(`${baseUrl}${path}${new URL(request.url).search}`, {
-        headers: upstreamHeaders(provider, request, apiKey),
-        signal: ac.signal,
-      });
+      res = await d.fetch(url, { headers: upstreamHeaders(provider, request, apiKey), signal: ac.signal });
     } catch (e) {
       throw unreachable(provider, e);
     }
-    const text = d.redact(await res.text());
-    const headers = copyHeaders(res);
+    return { res, text: d.redact(await res.text()), headers: copyHeaders(res) };
+  };
+
+  const listModels = async (provider: "anthropic" | "openai", principal: Principal, request: Request) => {
+    const { baseUrl } = configured(provider);
+    await d.guard.admitListing(principal);
+    const url = `${baseUrl}${modelsPath(provider)}${new URL(request.url).search}`;
+    const { res, text, headers } = await upstreamGet(provider, url, request);
     if (!res.ok) return new Response(text, { status: res.status, headers });
     let list: { data?: unknown };
     try {
@@ -126,6 +133,20 @@ export function passthroughRoutes(d: PassthroughDeps) {
       );
     headers.set("content-type", "application/json");
     return new Response(JSON.stringify(list), { status: res.status, headers });
+  };
+
+  /** `GET …/v1/models/:id` (`models.retrieve(id)`): only a model the allowlist lets through (else 403). */
+  const getModel = async (
+    provider: "anthropic" | "openai",
+    model: string,
+    principal: Principal,
+    request: Request,
+  ) => {
+    const { baseUrl } = configured(provider);
+    await d.guard.admit(principal, provider, model);
+    const url = `${baseUrl}${modelsPath(provider)}/${encodeURIComponent(model)}`;
+    const { res, text, headers } = await upstreamGet(provider, url, request);
+    return new Response(text, { status: res.status, headers });
   };
 
   const forward = async (
@@ -267,6 +288,32 @@ export function passthroughRoutes(d: PassthroughDeps) {
         ...access("UseLlm", "llm"),
       },
     })
+    .get(
+      "/anthropic/v1/models/:model",
+      ({ principal, params, request }) => getModel("anthropic", params.model, principal, request),
+      {
+        auth: true,
+        params: ModelParams,
+        detail: {
+          summary: "Anthropic model pass-through: one model, when the allowlist lets it through",
+          operationId: "proxy.anthropic.model",
+          ...access("UseLlm", "llm"),
+        },
+      },
+    )
+    .get(
+      "/openai/v1/models/:model",
+      ({ principal, params, request }) => getModel("openai", params.model, principal, request),
+      {
+        auth: true,
+        params: ModelParams,
+        detail: {
+          summary: "OpenAI model pass-through: one model, when the allowlist lets it through",
+          operationId: "proxy.openai.model",
+          ...access("UseLlm", "llm"),
+        },
+      },
+    )
     .get("/openai/v1/models", ({ principal, request }) => listModels("openai", principal, request), {
       auth: true,
       detail: {

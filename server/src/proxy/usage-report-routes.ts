@@ -15,7 +15,7 @@ import { OrgParams } from "../orgs/schemas.ts";
 import type { CostLookup } from "./usage.ts";
 import type { UsageReportItem, UsageScope } from "./usage-report.ts";
 
-const Day = t.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
+const Day = t.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "a day as YYYY-MM-DD" });
 const Range = t.Object({ from: t.Optional(Day), to: t.Optional(Day) });
 const MAX_DAYS = 366;
 const DAY_MS = 86_400_000;

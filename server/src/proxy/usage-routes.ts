@@ -9,7 +9,7 @@ import type { Backend } from "../db/backend.ts";
 import { HttpError } from "../http-error.ts";
 import type { CostLookup } from "./usage.ts";
 
-const Day = t.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
+const Day = t.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "a day as YYYY-MM-DD" });
 
 /** `cost` tells which models have a known price: the others' rows answer `costUsd: null`, not a wrong 0. */
 export function usageRoutes(d: {

@@ -1427,6 +1427,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/proxy/anthropic/v1/models/{model}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anthropic model pass-through: one model, when the allowlist lets it through */
+        get: operations["proxy.anthropic.model"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/proxy/openai/v1/chat/completions": {
         parameters: {
             query?: never;
@@ -1453,6 +1470,23 @@ export interface paths {
         };
         /** OpenAI model list pass-through: the upstream's models the allowlist lets through */
         get: operations["proxy.openai.models"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/proxy/openai/v1/models/{model}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OpenAI model pass-through: one model, when the allowlist lets it through */
+        get: operations["proxy.openai.model"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2393,6 +2427,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name?: string;
+                    /** @description a slug: 1-39 lower-case letters, digits and '-', starting with a letter or digit */
                     slug: string;
                 };
             };
@@ -2686,11 +2721,13 @@ export interface operations {
                             offVariant: string;
                             orgId: string;
                             prerequisites: {
+                                /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                                 flag: string;
                                 variant?: string;
                             }[];
                             updatedAt: string;
                             variants: {
+                                /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                                 key: string;
                                 value: unknown;
                             }[];
@@ -2734,15 +2771,18 @@ export interface operations {
                             }[];
                         };
                     };
+                    /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                     key: string;
                     /** @enum {string} */
                     kind: "boolean" | "multivariate";
                     offVariant?: string;
                     prerequisites?: {
+                        /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                         flag: string;
                         variant?: string;
                     }[];
                     variants?: {
+                        /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                         key: string;
                         value: unknown;
                     }[];
@@ -2788,11 +2828,13 @@ export interface operations {
                         offVariant: string;
                         orgId: string;
                         prerequisites: {
+                            /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                             flag: string;
                             variant?: string;
                         }[];
                         updatedAt: string;
                         variants: {
+                            /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                             key: string;
                             value: unknown;
                         }[];
@@ -2852,11 +2894,13 @@ export interface operations {
                         offVariant: string;
                         orgId: string;
                         prerequisites: {
+                            /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                             flag: string;
                             variant?: string;
                         }[];
                         updatedAt: string;
                         variants: {
+                            /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                             key: string;
                             value: unknown;
                         }[];
@@ -2904,10 +2948,12 @@ export interface operations {
                     kind: "boolean" | "multivariate";
                     offVariant?: string;
                     prerequisites?: {
+                        /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                         flag: string;
                         variant?: string;
                     }[];
                     variants?: {
+                        /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                         key: string;
                         value: unknown;
                     }[];
@@ -2954,11 +3000,13 @@ export interface operations {
                         offVariant: string;
                         orgId: string;
                         prerequisites: {
+                            /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                             flag: string;
                             variant?: string;
                         }[];
                         updatedAt: string;
                         variants: {
+                            /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                             key: string;
                             value: unknown;
                         }[];
@@ -3018,11 +3066,13 @@ export interface operations {
                         offVariant: string;
                         orgId: string;
                         prerequisites: {
+                            /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                             flag: string;
                             variant?: string;
                         }[];
                         updatedAt: string;
                         variants: {
+                            /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                             key: string;
                             value: unknown;
                         }[];
@@ -3082,11 +3132,13 @@ export interface operations {
                         offVariant: string;
                         orgId: string;
                         prerequisites: {
+                            /** @description a flag key: lower-case words of letters, digits and '_', each starting with a letter, joined by '.' */
                             flag: string;
                             variant?: string;
                         }[];
                         updatedAt: string;
                         variants: {
+                            /** @description a variant key: 1-50 lower-case letters, digits, '_' and '-' */
                             key: string;
                             value: unknown;
                         }[];
@@ -3531,6 +3583,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name?: string;
+                    /** @description a slug: 1-39 lower-case letters, digits and '-', starting with a letter or digit */
                     slug: string;
                 };
             };
@@ -4748,6 +4801,18 @@ export interface operations {
         requestBody?: never;
         responses: never;
     };
+    "proxy.anthropic.model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
     "proxy.openai.chat": {
         parameters: {
             query?: never;
@@ -4763,6 +4828,18 @@ export interface operations {
             query?: never;
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: never;
+    };
+    "proxy.openai.model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
