@@ -7,7 +7,9 @@
  * - WAL checkpoints of both files (PASSIVE every `checkpointMs`: never waits for, nor blocks, readers
  *   and writers);
  * - merging the index's segments (`'merge'`, a few pages per step; the table's `automerge` is 0 and its
- *   `crisismerge` raised while this runs, so indexing commits do not merge themselves).
+ *   `crisismerge` raised while this runs, so indexing commits do not merge themselves), once the
+ *   server's write hints have paused for MERGE_IDLE_MS: merging beside a burst of writes took the
+ *   cores from them (the crisis merge still bounds the segments if writes never pause).
  * The index is its own file, so none of this takes the server database's write lock: the server's
  * thread deletes the marks a batch indexed when it gets the `indexed` report.
  */
@@ -54,6 +56,9 @@ let lastSeq = 0;
 const drains: { id: number; upTo: number }[] = [];
 const timers: ReturnType<typeof setTimeout>[] = [];
 let lastLog = -1;
+/** When the server last told of a write; merging waits until writes pause for MERGE_IDLE_MS. */
+let lastHint = 0;
+const MERGE_IDLE_MS = 250;
 const report = (r: MaintenanceReport) => postMessage(r);
 const failed = (e: unknown) =>
   report({ type: "failed", message: e instanceof Error ? e.message : String(e) });
@@ -177,7 +182,7 @@ function start(m: Extract<MaintenanceMessage, { type: "start" }>): void {
     return m.checkpointMs;
   });
   // While there is merging to do, keep at it with short pauses for the indexing.
-  loop(() => (mergeStep() ? 5 : m.mergeMs));
+  loop(() => (Date.now() - lastHint < MERGE_IDLE_MS ? m.mergeMs : mergeStep() ? 5 : m.mergeMs));
   loop(() => {
     indexSoon(0);
     return m.indexMs;
@@ -187,7 +192,10 @@ function start(m: Extract<MaintenanceMessage, { type: "start" }>): void {
 self.onmessage = (ev: MessageEvent<MaintenanceMessage>) => {
   const m = ev.data;
   if (m.type === "start") return start(m);
-  if (m.type === "index") return indexSoon();
+  if (m.type === "index") {
+    lastHint = Date.now();
+    return indexSoon();
+  }
   if (m.type === "drain") {
     drains.push({ id: m.id, upTo: m.upTo });
     if (indexTimer !== undefined) clearTimeout(indexTimer);
