@@ -154,7 +154,7 @@ suite("weaver pages in Chromium (local driver)", () => {
       const alert = page.locator("form.new-weaver [role=alert]");
       await alert.waitFor();
       expect(await alert.textContent()).toBe(
-        "Could not start the weaver: you have 1 weavers running, the most one person may ([weavers] max_per_user = 1): delete one first",
+        "Could not start the weaver: you have 1 weaver running, the most one person may ([weavers] max_per_user = 1): delete one first",
       );
       await check(page, "weavers-list");
       // Cancel keeps it, accept deletes it.

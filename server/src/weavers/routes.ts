@@ -93,6 +93,7 @@ export function weaverRoutes(o: WeaverRouteOptions) {
     return run;
   };
 
+  const weavers = (n: number) => `${n} ${n === 1 ? "weaver" : "weavers"}`;
   const checkLimits = async (userId: string, orgId: string | undefined) => {
     const active = (await driver.list()).filter((w) => w.status === "pending" || w.status === "running");
     const mine = active.filter((w) => w.owner.userId === userId).length;
@@ -100,7 +101,7 @@ export function weaverRoutes(o: WeaverRouteOptions) {
       throw new HttpError(
         429,
         "WEAVER_LIMIT",
-        `you have ${mine} weavers running, the most one person may ([weavers] max_per_user = ${s.maxPerUser}): delete one first`,
+        `you have ${weavers(mine)} running, the most one person may ([weavers] max_per_user = ${s.maxPerUser}): delete one first`,
       );
     if (orgId) {
       const org = active.filter((w) => w.owner.orgId === orgId).length;
@@ -108,14 +109,14 @@ export function weaverRoutes(o: WeaverRouteOptions) {
         throw new HttpError(
           429,
           "WEAVER_LIMIT",
-          `org ${orgId} has ${org} weavers running, the most an org may ([weavers] max_per_org = ${s.maxPerOrg})`,
+          `org ${orgId} has ${weavers(org)} running, the most an org may ([weavers] max_per_org = ${s.maxPerOrg})`,
         );
     }
     if (active.length >= s.maxTotal)
       throw new HttpError(
         429,
         "WEAVER_LIMIT",
-        `this server runs ${active.length} weavers, its limit ([weavers] max_total = ${s.maxTotal}): try again later`,
+        `this server runs ${weavers(active.length)}, its limit ([weavers] max_total = ${s.maxTotal}): try again later`,
       );
   };
 
