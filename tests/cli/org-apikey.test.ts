@@ -118,3 +118,30 @@ test("names other people chose (a display name from a sign-in profile) are print
   expect(members.stdout).not.toContain("\u001b");
   expect(members.stdout).not.toContain("\u0007");
 });
+
+test("whoami uses LOOM_TOKEN before the saved credential, as `loom org` does", async () => {
+  const own = createSandbox({ "README.md": "x\n" });
+  try {
+    const saved = createToken(server.db, { name: "dee" }).token;
+    expect((await loom(own, ["login", "--server", server.url, "--token", saved])).code).toBe(0);
+    const asSaved = await loom(own, ["whoami"]);
+    expect(asSaved.code).toBe(0);
+    expect(asSaved.stdout).toMatch(/^dee \(/);
+    // The environment's token wins over the saved one, for whoami as for org.
+    const asEnv = await loom(own, ["whoami"], { env: { LOOM_TOKEN: env.LOOM_TOKEN as string } });
+    expect(asEnv.stderr).toBe("");
+    expect(asEnv.code).toBe(0);
+    expect(asEnv.stdout).toMatch(/^ada \(/);
+    // With no saved credential at all, LOOM_TOKEN and the configured server are enough.
+    const envOnly = await loom(sb, ["whoami"], { env });
+    expect(envOnly.code).toBe(0);
+    expect(envOnly.stdout).toMatch(/^ada \(/);
+    const refused = await loom(own, ["whoami"], { env: { LOOM_TOKEN: "lt_not-a-real-token" } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `loom: ${server.url} does not accept the token in LOOM_TOKEN (invalid or revoked)\n`,
+    );
+  } finally {
+    own.cleanup();
+  }
+});

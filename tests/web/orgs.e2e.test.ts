@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { createAuthKit } from "@loom/server/auth-kit";
+import { sampleThread } from "@loom/server/test-helpers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ARTIFACTS, hasChromium, launchChromium, startWebServer } from "./_browser.ts";
 
@@ -183,6 +184,44 @@ suite("org admin pages in Chromium", () => {
           document.querySelector(".audit-row")?.textContent?.includes("team.member_set"),
       );
       await check(page, "org-audit");
+      expect(cspViolations).toEqual([]);
+    },
+    T,
+  );
+
+  test(
+    "support staff: the Support page lists a thread its owner shared with support and opens it",
+    async () => {
+      const olga = tokens["olga@example.com"]?.token;
+      const th = sampleThread({ title: "Parser hangs on a backslash", visibility: "private" });
+      const put = await fetch(`${web.url}/api/threads/${th.id}`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${olga}`, "content-type": "application/json" },
+        body: JSON.stringify(th),
+      });
+      expect(put.status).toBeLessThan(300);
+      const grant = await fetch(`${web.url}/api/threads/${th.id}/support-access`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${olga}` },
+      });
+      expect(grant.status).toBe(201);
+      await web.backend.accounts.users.setRoles(tokens["ivy@example.com"]?.id ?? "", ["support"]);
+      const ivyContext = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+      const ivy = await ivyContext.newPage();
+      ivy.on("console", (m) => {
+        if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+      });
+      await signIn(ivy, "ivy@example.com", "/threads");
+      await ivy.getByRole("link", { name: "Support", exact: true }).click();
+      await ivy.waitForURL(/\/support$/);
+      const row = ivy.locator(".support-row", { hasText: "Parser hangs on a backslash" });
+      await row.waitFor();
+      expect(await row.textContent()).toContain(tokens["olga@example.com"]?.id ?? "?");
+      await check(ivy, "support-access");
+      await row.getByRole("link").click();
+      await ivy.waitForURL((u) => u.pathname === `/threads/${th.id}`);
+      await ivy.getByText("The tokenizer loops on a trailing backslash.").waitFor();
+      await ivyContext.close();
       expect(cspViolations).toEqual([]);
     },
     T,

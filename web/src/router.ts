@@ -39,6 +39,11 @@ export function createLoomRouter(history: RouterHistory = createWebHistory()) {
       },
       { path: "/sessions", component: () => import("./pages/SessionList.vue"), meta: { title: "Sessions" } },
       { path: "/usage", component: () => import("./pages/UsageReport.vue"), meta: { title: "Usage" } },
+      {
+        path: "/support",
+        component: () => import("./pages/SupportAccess.vue"),
+        meta: { title: "Support access" },
+      },
       { path: "/flags", component: () => import("./pages/Flags.vue"), meta: { title: "Feature flags" } },
       { path: "/analytics", component: AnalyticsExplorer, meta: { title: "Analytics" } },
       ...weaverRoutes,

@@ -1,4 +1,4 @@
-/** `loom whoami [--server <url>]`: who the saved credentials sign in as. */
+/** `loom whoami [--server <url>]`: who `LOOM_TOKEN`, else the saved credentials, sign in as. */
 import { isLoomError } from "@loom/runtime/errors";
 import { defineCommand } from "citty";
 import { ExitError } from "../cli.ts";

@@ -1,6 +1,6 @@
 /**
  * `loom whoami` and `loom logout`: which server (`--server`, else `[server] url`, else the only one
- * with saved credentials), who its saved token signs in as (`GET /api/auth/me`), and signing out
+ * with saved credentials), who `LOOM_TOKEN` or else the saved token signs in as (`GET /api/auth/me`), and signing out
  * (`POST /api/auth/logout` revokes a session token on the server; the saved token is deleted either way).
  */
 import { formatError, LoomError } from "@loom/runtime/errors";
@@ -12,6 +12,7 @@ import {
   readCredentials,
 } from "@loom/runtime/sync/credentials";
 import { serverUrlProblem } from "./server-login.ts";
+import { serverToken } from "./server-token.ts";
 
 /** The server a command means; a LoomError (INVALID_INPUT) naming the choices when it is unclear. */
 export function pickServer(flag: string | undefined, configured: string | undefined, env: Env): string {
@@ -59,12 +60,21 @@ export interface WhoAmI {
   impersonatedBy?: string;
 }
 
+/** Who the credential signs in as: `LOOM_TOKEN` when set, else the saved one (as `loom org` chooses). */
 export async function whoAmI(base: string, env: Env): Promise<WhoAmI> {
-  const res = await call(base, "/api/auth/me", savedToken(base, env));
+  const token = serverToken(base, env);
+  if (!token)
+    throw new LoomError(
+      "MISSING_CREDENTIALS",
+      `not logged in to ${base}: run \`loom login --server ${base}\` or set LOOM_TOKEN`,
+    );
+  const res = await call(base, "/api/auth/me", token.expose());
   if (res.status === 401)
     throw new LoomError(
       "MISSING_CREDENTIALS",
-      `${base} no longer accepts the saved token: run \`loom login\``,
+      env.LOOM_TOKEN
+        ? `${base} does not accept the token in LOOM_TOKEN (invalid or revoked)`
+        : `${base} no longer accepts the saved token: run \`loom login\``,
     );
   const me = (await res.json().catch(() => undefined)) as
     | {

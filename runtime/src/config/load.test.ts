@@ -257,6 +257,41 @@ describe("errors", () => {
     expect(loadConfig(options()).config.server.url).toBe("https://loom.example");
   });
 
+  test("[auth.smtp] from must be an e-mail address (or Name <address>), checked at load in one line", () => {
+    const words = "an e-mail address such as loom@example.com or Loom <loom@example.com>";
+    for (const from of [
+      "loom",
+      "Loom <loom>",
+      "Loom <a@b.c> extra",
+      "a@b.c\r\nBcc: x@y.z",
+      "<a@b.c",
+      "a@@b.c",
+    ]) {
+      const { paths, options } = fixture({
+        user: `[auth.smtp]\nurl = "smtp://127.0.0.1:2525"\nfrom = ${JSON.stringify(from)}\n`,
+      });
+      const e = loadError(options());
+      expect(e.code).toBe("CONFIG_INVALID");
+      expect(e.message).toBe(`${paths.user}: auth.smtp.from: expected ${words}, got ${JSON.stringify(from)}`);
+      expect(formatError(e)).not.toContain("\n");
+    }
+    for (const from of [
+      "loom@example.com",
+      "Loom <loom@localhost>",
+      "Loom Support <support@mail.example.com>",
+    ]) {
+      const { options } = fixture({
+        user: `[auth.smtp]\nurl = "smtp://127.0.0.1:2525"\nfrom = ${JSON.stringify(from)}\n`,
+      });
+      expect(loadConfig(options()).config.auth.smtp?.from).toBe(from);
+    }
+    const { options } = fixture();
+    const env = loadError(
+      options({ env: { LOOM_AUTH__SMTP__URL: "smtp://127.0.0.1:2525", LOOM_AUTH__SMTP__FROM: "nobody" } }),
+    );
+    expect(env.message).toBe(`env LOOM_AUTH__SMTP__FROM: auth.smtp.from: expected ${words}, got "nobody"`);
+  });
+
   test("a bad value in the user file names the user file, even when other layers are fine", () => {
     const { paths, options } = fixture({
       user: '[agent]\npermission_mode = "yolo"\n',

@@ -84,10 +84,14 @@ export function describeExpected(schema: SchemaNode): string {
   }
 }
 
+/** A mail sender: `addr@host` or `Name <addr@host>` (no line breaks, one `@`, nothing after `>`). */
+export const SMTP_FROM = "^(?:[^<>@\\r\\n]*<[^\\s<>@]+@[^\\s<>@]+>|[^\\s<>@]+@[^\\s<>@]+)$";
+
 /** Patterns the schema uses, in words; any other as the regular expression. */
 const PATTERN_WORDS: Record<string, string> = {
   "^https?://": "an http:// or https:// URL",
   "^smtps?://": "an smtp:// or smtps:// URL",
+  [SMTP_FROM]: "an e-mail address such as loom@example.com or Loom <loom@example.com>",
   "^/": "an absolute path",
   "^\\d+(\\.\\d+)?(s|m|h|d)$": "a duration such as 30s, 10m, 4h or 2d",
   "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$": "a Kubernetes quantity (e.g. 16Gi, 2, 500m)",

@@ -7,6 +7,7 @@
  */
 import { type Static, Type } from "@sinclair/typebox";
 import type { Secret } from "../secret.ts";
+import { SMTP_FROM } from "./schema-walk.ts";
 import { WeaversKubernetesConfig } from "./weavers-kubernetes.ts";
 
 const Milliseconds = (fallback: number) => Type.Integer({ minimum: 1, default: fallback });
@@ -98,8 +99,8 @@ export const AuthConfig = Type.Object(
         {
           /** `smtp://host:port` or `smtps://user:pass@host:465`. */
           url: Type.String({ pattern: "^smtps?://" }),
-          /** The sender; default `Loom <loom@localhost>`. */
-          from: Type.Optional(Type.String({ minLength: 3 })),
+          /** The sender, `addr@host` or `Name <addr@host>`; default `Loom <loom@localhost>`. Checked at load. */
+          from: Type.Optional(Type.String({ pattern: SMTP_FROM })),
         },
         { additionalProperties: false },
       ),
