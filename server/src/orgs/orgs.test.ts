@@ -287,6 +287,7 @@ forEachBackend(({ kind, testApp }) => {
             id: th.id,
             title: th.title ?? null,
             ownerId: owner.id,
+            ownerName: (await h.backend.accounts.users.get(owner.id))?.displayName ?? null,
             workspace: th.workspace,
             updatedAt: th.updatedAt,
             grantedAt: new Date(now).toISOString(),

@@ -39,6 +39,14 @@ export function supportRoutes(o: { store: ThreadStoreApi; resolvers: PrincipalRe
         if (s.kind !== "user" || !s.roles.includes("support"))
           throw new HttpError(403, "FORBIDDEN", "only support staff list the threads shared with support");
         const items = [];
+        const names = new Map<string, string | null>();
+        const nameOf = async (userId: string) => {
+          if (!names.has(userId)) {
+            const u = await o.kit.accounts.users.get(userId);
+            names.set(userId, u ? u.displayName || u.email : null);
+          }
+          return names.get(userId) ?? null;
+        };
         for (const g of await grants.listLive(query.limit ?? 50)) {
           const row = await o.store.get(g.threadId);
           // Judged like an open by id: the grant makes it readable to support staff, nothing more.
@@ -52,6 +60,7 @@ export function supportRoutes(o: { store: ThreadStoreApi; resolvers: PrincipalRe
             id: row.id,
             title: row.title,
             ownerId: row.ownerId,
+            ownerName: await nameOf(row.ownerId),
             workspace: row.workspace,
             updatedAt: row.updatedAt,
             grantedAt: g.createdAt,
@@ -69,6 +78,8 @@ export function supportRoutes(o: { store: ThreadStoreApi; resolvers: PrincipalRe
               id: t.String(),
               title: t.Nullable(t.String()),
               ownerId: t.String(),
+              /** The owner's display name (or e-mail); null when the account is gone. */
+              ownerName: t.Nullable(t.String()),
               workspace: t.String(),
               updatedAt: t.String(),
               grantedAt: t.String(),

@@ -91,7 +91,7 @@ describe("support page", () => {
     const row = wrapper.find(".support-row");
     expect(row.find("a").text()).toBe("Parser hangs");
     expect(row.find("a").attributes("href")).toBe(`/threads/${th.id}`);
-    expect(row.text()).toContain(olga.id);
+    expect(row.text()).toContain("Olga");
     expect(row.find("time").attributes("datetime")).toBe(expiresAt);
     await row.find("a").trigger("click");
     await until(() => router.currentRoute.value.path === `/threads/${th.id}`);

@@ -4338,6 +4338,7 @@ export interface operations {
                             grantedAt: string;
                             id: string;
                             ownerId: string;
+                            ownerName: ((string | null) | null) | null;
                             title: ((string | null) | null) | null;
                             updatedAt: string;
                             workspace: string;
