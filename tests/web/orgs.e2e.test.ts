@@ -216,7 +216,7 @@ suite("org admin pages in Chromium", () => {
       await ivy.waitForURL(/\/support$/);
       const row = ivy.locator(".support-row", { hasText: "Parser hangs on a backslash" });
       await row.waitFor();
-      expect(await row.textContent()).toContain(tokens["olga@example.com"]?.id ?? "?");
+      expect(await row.textContent()).toContain("Olga");
       await check(ivy, "support-access");
       await row.getByRole("link").click();
       await ivy.waitForURL((u) => u.pathname === `/threads/${th.id}`);
