@@ -193,6 +193,31 @@ function listen(
 }
 
 export async function startServer(o: ServeOptions = {}): Promise<RunningServer> {
+  const opened: Opened = { undo: [] };
+  try {
+    return await start(o, opened);
+  } catch (e) {
+    for (const undo of opened.undo.reverse()) {
+      try {
+        await undo();
+      } catch (err) {
+        opened.log?.error("server.start_cleanup_failed", { error: formatError(err) });
+      }
+    }
+    throw e;
+  }
+}
+
+/**
+ * What a start has opened so far, undone (last first) when a later step fails: the database (its
+ * connection, the maintenance and thread-writer workers, the Postgres pool) and the weavers' driver.
+ */
+interface Opened {
+  undo: (() => Promise<void> | void)[];
+  log?: ReturnType<typeof createLogger>;
+}
+
+async function start(o: ServeOptions, opened: Opened): Promise<RunningServer> {
   const env = o.env ?? process.env;
   const maxBodyBytes = intEnv(env, "LOOM_SERVER_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES);
   const rateLimitPerMinute = intEnv(env, "LOOM_SERVER_RATE_LIMIT_PER_MINUTE", 600);
@@ -204,6 +229,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     ...dbSecrets,
   ];
   const log = createLogger({ secrets, ...(o.logSink ? { write: o.logSink } : {}) });
+  opened.log = log;
   const busyTimeoutMs = intEnv(env, "LOOM_SERVER_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS);
   const clock = () => new Date();
   let backend: Backend;
@@ -213,18 +239,25 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     // Replicas starting together: one applies the migrations (and says so), the others find them done.
     if (pg.pg.applied.length > 0) log.info("db.migrated", { applied: pg.pg.applied });
     backend = pg;
+    opened.undo.push(() => pg.close());
   } else {
     const dbPath = where.path;
     const db = openServerDb(dbPath);
     sqliteDb = db;
+    opened.undo.push(() => {
+      closeSearchConnection(db.$client);
+      db.$client.close();
+    });
     const maintenance =
       dbPath === ":memory:"
         ? { indexer: undefined, async stop() {} }
         : startDbMaintenance(db.$client, dbPath, { log, nice: o.maintenanceNice });
+    opened.undo.push(() => maintenance.stop());
     const threadWriter =
       dbPath === ":memory:" || o.threadWriter === false
         ? undefined
         : startThreadWriter(dbPath, { log, busyTimeoutMs });
+    opened.undo.push(() => threadWriter?.stop());
     const writer = createDbWriter(db.$client, { timeoutMs: busyTimeoutMs });
     const usage = createUsageQueue(db, { writer, clock, log });
     backend = sqliteBackend(db, {
@@ -242,6 +275,8 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
         db.$client.close();
       },
     });
+    // From here the backend's close undoes all of the above (and flushes the usage queue).
+    opened.undo = [() => backend.close()];
   }
   const database = where.kind === "postgres" ? redactDbUrl(where.url) : where.path;
   let url = "";
@@ -257,6 +292,7 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
             : undefined,
       })
     : undefined;
+  if (weavers) opened.undo.push(() => weavers.stop());
   const defs = await loadProviderDefinitions(Object.keys(upstreams), log);
   const app = createApp({
     backend,
@@ -281,17 +317,11 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
     oauth: o.auth?.oauth,
     weavers,
   });
-  let server: ReturnType<typeof Bun.serve>;
-  try {
-    server = listen(o.host ?? "127.0.0.1", o.port ?? 8080, (req, srv) => {
-      setClientIp(req, srv.requestIP(req)?.address);
-      setUpgrader(req, (data) => srv.upgrade(req, { data }));
-      return app.handle(req);
-    });
-  } catch (e) {
-    await backend.close();
-    throw e;
-  }
+  const server = listen(o.host ?? "127.0.0.1", o.port ?? 8080, (req, srv) => {
+    setClientIp(req, srv.requestIP(req)?.address);
+    setUpgrader(req, (data) => srv.upgrade(req, { data }));
+    return app.handle(req);
+  });
   // An IPv6 address needs brackets in a URL (`http://[::1]:8080`).
   const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
   url = `http://${host}:${server.port}`;

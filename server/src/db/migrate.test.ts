@@ -48,16 +48,32 @@ describe("migrations", () => {
 
   test("processes opening one new database at once each see it fully migrated", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "loom-race-")), "server.db");
+    // Each process loads the code, says "ready", and opens the database once every one is ready.
     const script = `import { openDb } from ${JSON.stringify(join(import.meta.dir, "open.ts"))};
+process.stdout.write("ready\\n");
+for await (const _ of Bun.stdin.stream()) break;
 const db = openDb(${JSON.stringify(path)});
 console.log(db.$client.query("SELECT count(*) AS n FROM _migrations").get().n);`;
     const procs = Array.from({ length: 4 }, () =>
-      Bun.spawn(["bun", "-e", script], { stdout: "pipe", stderr: "pipe" }),
+      Bun.spawn(["bun", "-e", script], { stdin: "pipe", stdout: "pipe", stderr: "pipe" }),
     );
+    const readers = procs.map((p) => lines(p.stdout));
+    await Promise.all(readers.map((r) => r.next()));
+    for (const p of procs) {
+      p.stdin.write("go\n");
+      await p.stdin.end();
+    }
     const outs = await Promise.all(
-      procs.map(async (p) => [await p.exited, (await new Response(p.stdout).text()).trim()]),
+      procs.map(async (p, i) => {
+        const [code, rest, err] = await Promise.all([
+          p.exited,
+          readers[i]?.rest(),
+          new Response(p.stderr).text(),
+        ]);
+        return { code, out: rest?.trim(), ...(code === 0 ? {} : { stderr: err.trim() }) };
+      }),
     );
-    expect(outs).toEqual(procs.map(() => [0, String(listMigrations().length)]));
+    expect(outs).toEqual(procs.map(() => ({ code: 0, out: String(listMigrations().length) })));
   });
 
   test("a file database opens in WAL mode, its FTS5 index in its own file", () => {
@@ -79,3 +95,30 @@ console.log(db.$client.query("SELECT count(*) AS n FROM _migrations").get().n);`
     db.$client.close();
   });
 });
+
+/** A child's stdout read line by line: `next()` the next line, `rest()` everything after it. */
+function lines(stream: ReadableStream<Uint8Array>) {
+  const reader = stream.getReader();
+  const dec = new TextDecoder();
+  let buf = "";
+  return {
+    async next(): Promise<string> {
+      while (!buf.includes("\n")) {
+        const { value, done } = await reader.read();
+        if (done) return buf;
+        buf += dec.decode(value);
+      }
+      const i = buf.indexOf("\n");
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      return line;
+    },
+    async rest(): Promise<string> {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return buf;
+        buf += dec.decode(value);
+      }
+    },
+  };
+}

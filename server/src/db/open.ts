@@ -4,6 +4,7 @@ import { type BunSQLiteDatabase, drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "./migrate.ts";
 import { preparePrivateDbFile } from "./private-file.ts";
 import * as schema from "./schema.ts";
+import { switchToWal } from "./wal-mode.ts";
 
 export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
 
@@ -11,10 +12,10 @@ export type Db = BunSQLiteDatabase<typeof schema> & { $client: Database };
 export function openDb(path: string): Db {
   if (path !== ":memory:") preparePrivateDbFile(path);
   const sqlite = new Database(path, { create: true, strict: true });
-  // First, so every statement after it (the journal-mode switch included) waits for another
-  // process's lock (a running server, `loom admin`) instead of failing with SQLITE_BUSY.
+  // First, so every statement after it waits for another process's lock (a running server,
+  // `loom admin`) instead of failing with SQLITE_BUSY; the WAL switch retries for as long (wal-mode.ts).
   sqlite.run("PRAGMA busy_timeout = 5000");
-  sqlite.run("PRAGMA journal_mode = WAL");
+  switchToWal(sqlite);
   sqlite.run("PRAGMA synchronous = NORMAL");
   sqlite.run("PRAGMA foreign_keys = ON");
   migrate(sqlite);

@@ -13,6 +13,7 @@
 import { Database } from "bun:sqlite";
 import type { Thread } from "@loom/runtime/thread";
 import { preparePrivateDbFile } from "../db/private-file.ts";
+import { switchToWal } from "../db/wal-mode.ts";
 import { ftsDocument } from "./fts.ts";
 
 /** The index file beside a server database (`:memory:` stays in memory). */
@@ -29,7 +30,7 @@ export function attachSearchIndex(sqlite: Database, dbPath: string): void {
   if (file !== ":memory:") preparePrivateDbFile(file);
   sqlite.run("ATTACH DATABASE ? AS search", [file]);
   if (file !== ":memory:") {
-    sqlite.run("PRAGMA search.journal_mode = WAL");
+    switchToWal(sqlite, "search");
     sqlite.run("PRAGMA search.synchronous = NORMAL");
   }
   sqlite
