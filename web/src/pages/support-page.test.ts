@@ -3,41 +3,11 @@
  * (SQLite): the nav link only for the `support` role, the threads shared with support linking to
  * the thread view, the empty state, and the server's refusal shown to anyone else.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createApp } from "@loom/server/app";
-import { createAuthKit } from "@loom/server/auth-kit";
-import { silentLogger } from "@loom/server/logger";
-import { testBackend } from "@loom/server/test-backends";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { sampleThread } from "@loom/server/test-helpers";
-import { useDom } from "../../test/dom.ts";
+import { appHarness } from "../../test/app-harness.ts";
 
-useDom();
-const { flushPromises, mount } = await import("@vue/test-utils");
-const { createMemoryHistory } = await import("vue-router");
-const { default: App } = await import("../App.vue");
-const { setToken } = await import("../api/session.ts");
-const { createLoomRouter } = await import("../router.ts");
-
-const backend = await testBackend("sqlite");
-const app = createApp({ log: silentLogger, backend });
-const kit = createAuthKit({ accounts: backend.accounts, tokens: backend.tokens });
-const realFetch = globalThis.fetch;
-
-async function person(email: string, name: string) {
-  const user = await kit.userForVerifiedEmail(email, name);
-  return { id: user.id, token: (await kit.startSession(user.id, "cli", new Request("http://x"))).secret };
-}
-const call = (method: string, path: string, token: string, body?: unknown) =>
-  app.handle(
-    new Request(`http://localhost${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
+const { backend, call, mountAt, person, until } = await appHarness();
 
 let olga: { id: string; token: string };
 let sam: { id: string; token: string };
@@ -46,31 +16,7 @@ beforeAll(async () => {
   olga = await person("olga@example.com", "Olga");
   sam = await person("sam@example.com", "Sam");
   await backend.accounts.users.setRoles(sam.id, ["support"]);
-  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
-    app.handle(new Request(new URL(String(input), "http://localhost"), init))) as typeof fetch;
 });
-afterAll(async () => {
-  globalThis.fetch = realFetch;
-  await backend.close();
-});
-
-async function mountAt(path: string, token: string) {
-  setToken(token);
-  const router = createLoomRouter(createMemoryHistory());
-  await router.push(path);
-  await router.isReady();
-  const wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body });
-  await flushPromises();
-  return { wrapper, router };
-}
-
-async function until(ok: () => boolean) {
-  for (let i = 0; i < 200 && !ok(); i++) {
-    await flushPromises();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  expect(ok()).toBe(true);
-}
 
 describe("support page", () => {
   test("support staff: the nav link, the empty state, then a granted thread linking to its view", async () => {

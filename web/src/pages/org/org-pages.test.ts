@@ -3,40 +3,10 @@
  * app.handle, SQLite): orgs list, create and join; members with roles, removal and join requests;
  * teams; invitations and the accept page; API keys shown once; the audit log; what a plain member sees.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createApp } from "@loom/server/app";
-import { createAuthKit } from "@loom/server/auth-kit";
-import { silentLogger } from "@loom/server/logger";
-import { testBackend } from "@loom/server/test-backends";
-import { useDom } from "../../../test/dom.ts";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { appHarness } from "../../../test/app-harness.ts";
 
-useDom();
-const { flushPromises, mount } = await import("@vue/test-utils");
-const { createMemoryHistory } = await import("vue-router");
-const { default: App } = await import("../../App.vue");
-const { setToken } = await import("../../api/session.ts");
-const { createLoomRouter } = await import("../../router.ts");
-
-const backend = await testBackend("sqlite");
-const app = createApp({ log: silentLogger, backend });
-const kit = createAuthKit({ accounts: backend.accounts, tokens: backend.tokens });
-const realFetch = globalThis.fetch;
-
-async function person(email: string, name: string) {
-  const user = await kit.userForVerifiedEmail(email, name);
-  return { id: user.id, token: (await kit.startSession(user.id, "cli", new Request("http://x"))).secret };
-}
-const call = (method: string, path: string, token: string, body?: unknown) =>
-  app.handle(
-    new Request(`http://localhost${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
+const { call, mountAt, person, until } = await appHarness();
 
 let olga: { id: string; token: string };
 let mo: { id: string; token: string };
@@ -48,32 +18,7 @@ beforeAll(async () => {
   jo = await person("jo@example.com", "Jo");
   expect((await call("POST", "/api/orgs", olga.token, { slug: "acme", name: "Acme" })).status).toBe(201);
   await call("PUT", `/api/orgs/acme/members/${mo.id}`, olga.token, { role: "member" });
-  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
-    app.handle(new Request(new URL(String(input), "http://localhost"), init))) as typeof fetch;
 });
-afterAll(async () => {
-  globalThis.fetch = realFetch;
-  await backend.close();
-});
-
-async function mountAt(path: string, token: string) {
-  setToken(token);
-  const router = createLoomRouter(createMemoryHistory());
-  await router.push(path);
-  await router.isReady();
-  const wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body });
-  await flushPromises();
-  return { wrapper, router };
-}
-
-/** Waits (bounded) until `ok()` holds, flushing promises and timers in between. */
-async function until(ok: () => boolean) {
-  for (let i = 0; i < 200 && !ok(); i++) {
-    await flushPromises();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  expect(ok()).toBe(true);
-}
 
 describe("org admin pages", () => {
   test("orgs: my orgs with my role; creating one opens it; asking to join another sends a join request", async () => {

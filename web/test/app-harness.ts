@@ -1,0 +1,79 @@
+/**
+ * The web app mounted in happy-dom against the real server app in-process (SQLite; the page's fetch
+ * goes to `app.handle`), for page tests that act as several signed-in people. Registers its own
+ * beforeAll/afterAll (fetch swapped in and back, the backend closed).
+ * @example
+ * const h = await appHarness();
+ * const olga = await h.person("olga@example.com", "Olga");
+ * const { wrapper } = await h.mountAt("/support", olga.token);
+ * await h.until(() => wrapper.find(".empty").exists());
+ */
+import { afterAll, beforeAll, expect } from "bun:test";
+import { createApp } from "@loom/server/app";
+import { createAuthKit } from "@loom/server/auth-kit";
+import { silentLogger } from "@loom/server/logger";
+import { testBackend } from "@loom/server/test-backends";
+import { useDom } from "./dom.ts";
+
+export async function appHarness() {
+  useDom();
+  const { flushPromises, mount } = await import("@vue/test-utils");
+  const { createMemoryHistory } = await import("vue-router");
+  const { default: App } = await import("../src/App.vue");
+  const { setToken } = await import("../src/api/session.ts");
+  const { createLoomRouter } = await import("../src/router.ts");
+
+  const backend = await testBackend("sqlite");
+  const app = createApp({ log: silentLogger, backend });
+  const kit = createAuthKit({ accounts: backend.accounts, tokens: backend.tokens });
+  const realFetch = globalThis.fetch;
+  beforeAll(() => {
+    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
+      app.handle(new Request(new URL(String(input), "http://localhost"), init))) as typeof fetch;
+  });
+  afterAll(async () => {
+    globalThis.fetch = realFetch;
+    await backend.close();
+  });
+
+  return {
+    app,
+    backend,
+    /** An account (created when new) and a session token for it. */
+    async person(email: string, name: string) {
+      const user = await kit.userForVerifiedEmail(email, name);
+      return { id: user.id, token: (await kit.startSession(user.id, "cli", new Request("http://x"))).secret };
+    },
+    /** A request to the server as `token`, JSON body when given. */
+    call(method: string, path: string, token: string, body?: unknown) {
+      return app.handle(
+        new Request(`http://localhost${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      );
+    },
+    /** The whole app at `path`, signed in with `token`. */
+    async mountAt(path: string, token: string) {
+      setToken(token);
+      const router = createLoomRouter(createMemoryHistory());
+      await router.push(path);
+      await router.isReady();
+      const wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body });
+      await flushPromises();
+      return { wrapper, router };
+    },
+    /** Waits (bounded) until `ok()` holds, flushing promises and timers in between. */
+    async until(ok: () => boolean) {
+      for (let i = 0; i < 200 && !ok(); i++) {
+        await flushPromises();
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(ok()).toBe(true);
+    },
+  };
+}
