@@ -1,7 +1,4 @@
-/** Small formatting shared by the weaver pages. */
-
-export const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+/** Where the weaver pages reach a weaver. */
 
 /** The WebSocket URL of a weaver's terminal on this page's server (`ws:` beside `http:`, `wss:` beside `https:`). */
 export function attachUrl(id: string, size: { cols: number; rows: number }, at: Location = location): string {
