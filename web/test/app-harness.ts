@@ -8,20 +8,17 @@
  * const { wrapper } = await h.mountAt("/support", olga.token);
  * await h.until(() => wrapper.find(".empty").exists());
  */
-import { afterAll, beforeAll, expect } from "bun:test";
+import { afterAll, beforeAll } from "bun:test";
 import { createApp } from "@loom/server/app";
 import { createAuthKit } from "@loom/server/auth-kit";
 import { silentLogger } from "@loom/server/logger";
 import { testBackend } from "@loom/server/test-backends";
 import { useDom } from "./dom.ts";
+import { appMounter } from "./mount-app.ts";
 
 export async function appHarness() {
   useDom();
-  const { flushPromises, mount } = await import("@vue/test-utils");
-  const { createMemoryHistory } = await import("vue-router");
-  const { default: App } = await import("../src/App.vue");
-  const { setToken } = await import("../src/api/session.ts");
-  const { createLoomRouter } = await import("../src/router.ts");
+  const { mountAt, until } = await appMounter();
 
   const backend = await testBackend("sqlite");
   const app = createApp({ log: silentLogger, backend });
@@ -58,22 +55,7 @@ export async function appHarness() {
       );
     },
     /** The whole app at `path`, signed in with `token`. */
-    async mountAt(path: string, token: string) {
-      setToken(token);
-      const router = createLoomRouter(createMemoryHistory());
-      await router.push(path);
-      await router.isReady();
-      const wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body });
-      await flushPromises();
-      return { wrapper, router };
-    },
-    /** Waits (bounded) until `ok()` holds, flushing promises and timers in between. */
-    async until(ok: () => boolean) {
-      for (let i = 0; i < 200 && !ok(); i++) {
-        await flushPromises();
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      expect(ok()).toBe(true);
-    },
+    mountAt: (path: string, token: string) => mountAt(path, token),
+    until,
   };
 }

@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Mail } from "@loom/server/mailer";
 import { testApp } from "@loom/server/test-helpers";
 import { useDom } from "../../test/dom.ts";
+import { appMounter } from "../../test/mount-app.ts";
 
 useDom();
-const { flushPromises, mount } = await import("@vue/test-utils");
-const { createMemoryHistory } = await import("vue-router");
-const { default: App } = await import("../App.vue");
 const { setToken, clearToken, getToken } = await import("../api/session.ts");
 const { forgetMe, me } = await import("../api/me.ts");
-const { createLoomRouter } = await import("../router.ts");
+const mounter = await appMounter();
+const { mountAt } = mounter;
+const until = (ok: () => boolean) => mounter.until(ok, 300);
 
 const ORIGIN = "http://localhost";
 const mails: Mail[] = [];
@@ -65,23 +65,6 @@ beforeAll(() => {
 afterAll(() => {
   globalThis.fetch = realFetch;
 });
-
-async function mountAt(path: string) {
-  const router = createLoomRouter(createMemoryHistory());
-  await router.push(path);
-  await router.isReady();
-  const wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body });
-  await flushPromises();
-  return { wrapper, router };
-}
-
-async function until(ok: () => boolean) {
-  for (let i = 0; i < 300 && !ok(); i++) {
-    await flushPromises();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  expect(ok()).toBe(true);
-}
 
 /** Asks for a magic link in the sign-in page and follows the mailed link (the server sets the cookie). */
 async function signInByMail(w: Awaited<ReturnType<typeof mountAt>>["wrapper"], email: string) {

@@ -2,15 +2,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sampleThread, testApp } from "@loom/server/test-helpers";
 import { useDom } from "../../test/dom.ts";
+import { appMounter } from "../../test/mount-app.ts";
 
 useDom();
 // Vue keeps the `document` it finds when first loaded: load it only once the DOM is in place.
-const { flushPromises, mount } = await import("@vue/test-utils");
-const { createMemoryHistory } = await import("vue-router");
-const { default: App } = await import("../App.vue");
+const { flushPromises } = await import("@vue/test-utils");
 const { setToken } = await import("../api/session.ts");
 const { forgetMe } = await import("../api/me.ts");
-const { createLoomRouter } = await import("../router.ts");
+const { mountAt, until } = await appMounter();
 
 const { app, alice, call } = testApp();
 const realFetch = globalThis.fetch;
@@ -41,24 +40,6 @@ beforeAll(async () => {
 afterAll(() => {
   globalThis.fetch = realFetch;
 });
-
-async function mountAt(path: string) {
-  const router = createLoomRouter(createMemoryHistory());
-  await router.push(path);
-  await router.isReady();
-  const wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body });
-  await flushPromises();
-  return { wrapper, router };
-}
-
-/** Waits (bounded) until `ok()` holds, flushing promises and timers in between. */
-async function until(ok: () => boolean) {
-  for (let i = 0; i < 200 && !ok(); i++) {
-    await flushPromises();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  expect(ok()).toBe(true);
-}
 
 describe("web pages", () => {
   test("signed out, any page goes to sign-in; a bad token is refused with one line", async () => {

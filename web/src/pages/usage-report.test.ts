@@ -2,14 +2,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { testApp } from "@loom/server/test-helpers";
 import { useDom, win } from "../../test/dom.ts";
+import { appMounter } from "../../test/mount-app.ts";
 
 useDom();
-const { flushPromises, mount } = await import("@vue/test-utils");
-const { createMemoryHistory } = await import("vue-router");
-const { default: App } = await import("../App.vue");
 const { setToken } = await import("../api/session.ts");
-const { createLoomRouter } = await import("../router.ts");
 const { usageCsv } = await import("../lib/usage.ts");
+const { mountAt, until } = await appMounter();
 
 const { app, db, alice, bob, call } = testApp();
 const realFetch = globalThis.fetch;
@@ -38,23 +36,6 @@ beforeAll(async () => {
 afterAll(() => {
   globalThis.fetch = realFetch;
 });
-
-async function mountAt(path: string) {
-  const router = createLoomRouter(createMemoryHistory());
-  await router.push(path);
-  await router.isReady();
-  const wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body });
-  await flushPromises();
-  return { wrapper, router };
-}
-
-async function until(ok: () => boolean) {
-  for (let i = 0; i < 200 && !ok(); i++) {
-    await flushPromises();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  expect(ok()).toBe(true);
-}
 
 type Found = { findAll(s: string): Found[]; text(): string };
 const cells = (table: unknown) =>

@@ -11,14 +11,15 @@ import { testApp } from "@loom/server/test-helpers";
 import { memoryDriver } from "@loom/server/weaver-memory-driver";
 import { createWeaverService } from "@loom/server/weaver-service";
 import { useDom, win } from "../../../test/dom.ts";
+import { appMounter } from "../../../test/mount-app.ts";
 
 useDom();
-const { flushPromises, mount } = await import("@vue/test-utils");
-const { createMemoryHistory } = await import("vue-router");
-const { default: App } = await import("../../App.vue");
+const { flushPromises } = await import("@vue/test-utils");
 const { setToken } = await import("../../api/session.ts");
 const { forgetMe } = await import("../../api/me.ts");
-const { createLoomRouter } = await import("../../router.ts");
+const mounter = await appMounter();
+const { mountAt } = mounter;
+const until = (ok: () => boolean) => mounter.until(ok, 400);
 
 const driver = memoryDriver();
 const weavers = createWeaverService({
@@ -78,23 +79,6 @@ afterAll(() => {
   globalThis.fetch = realFetch;
   g.WebSocket = realWebSocket;
 });
-
-async function mountAt(path: string) {
-  const router = createLoomRouter(createMemoryHistory());
-  await router.push(path);
-  await router.isReady();
-  const wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body });
-  await flushPromises();
-  return { wrapper, router };
-}
-
-async function until(ok: () => boolean) {
-  for (let i = 0; i < 400 && !ok(); i++) {
-    await flushPromises();
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  expect(ok()).toBe(true);
-}
 
 describe("weaver pages", () => {
   test("create from the list page, land on its page with its log; the limit's 429 is one line", async () => {
